@@ -1,0 +1,38 @@
+# Servuction Workbook — the two commands of the README, and their parts.
+# `make serve`: set up, create the demo cohort, serve on http://localhost:8866
+# `make test`:  set up (Chromium included), run every test
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup serve demo test browser bench clean
+
+$(STAMP): pyproject.toml
+	@rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(VENV)/bin/workbook demo
+
+serve: demo
+	$(VENV)/bin/workbook serve
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium (for the browser tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+
+test: setup browser
+	$(PY) -m pytest
+
+bench: setup browser
+	$(PY) benchmarks/voila_render.py
+
+clean:
+	rm -rf $(VENV) data test-artifacts

@@ -1,0 +1,74 @@
+"""Shared fixtures. Every test gets its own data directory and SQLite file (real databases)."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# nbval kernels and subprocesses inherit this: never the developer's own data directory.
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="workbook-tests-"))
+os.environ["WORKBOOK_DATA_DIR"] = str(_SESSION_DIR)
+os.environ.pop("WORKBOOK_DB_URL", None)
+os.environ.setdefault("WORKBOOK_SIGNIN_LOCKOUT_SECONDS", "30")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_sessionstart(session):
+    """Build the demo cohort in the session database, which nbval's kernels read."""
+    from workbook.demo import build_demo
+    from workbook.store import open_database
+
+    build_demo(open_database())
+
+
+@pytest.fixture
+def settings_env(tmp_path, monkeypatch):
+    """A fresh data directory for this test, with settings re-read."""
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("WORKBOOK_DB_URL", raising=False)
+    reset_settings()
+    reset_default()
+    yield tmp_path
+    reset_default()
+    reset_settings()
+
+
+@pytest.fixture
+def db(settings_env):
+    from workbook.store import open_database
+
+    return open_database()
+
+
+@pytest.fixture
+def admin():
+    from workbook.auth import Identity
+
+    return Identity.admin()
+
+
+@pytest.fixture
+def cohort(db, admin):
+    """A cohort with a coach, an HR person and three trainees; codes included."""
+    from workbook.store import AccessCodeAuthenticator, create_cohort, invite
+
+    cid = create_cohort(db, admin, "Cohort A")
+    people = {}
+    for name, role in [("Coach C", "coach"), ("HR H", "hr"), ("Ann", "trainee"), ("Ben", "trainee"), ("Cy", "trainee")]:
+        pid, code = invite(db, admin, cid, name, role)
+        people[name] = {"id": pid, "code": code}
+    auth = AccessCodeAuthenticator(db)
+    ident = {name: auth.authenticate(p["code"]) for name, p in people.items()}
+    return {"id": cid, "people": people, "ident": ident}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

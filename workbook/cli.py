@@ -1,0 +1,169 @@
+"""The ``workbook`` command: parse arguments, call the library, print. No logic lives here."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import WorkbookError
+
+
+def _db():
+    from .store import open_database
+
+    return open_database()
+
+
+def _admin():
+    from .auth import Identity
+
+    return Identity.admin()
+
+
+def cmd_serve(args) -> int:
+    from .demo import build_demo
+    from .serve import serve
+
+    if args.demo:
+        cmd_demo(args)
+    return serve(port=args.port)
+
+
+def cmd_demo(args) -> int:
+    from tqdm import tqdm
+
+    from .demo import build_demo
+
+    def bar(rows):
+        return tqdm(rows, desc="demo answers", unit="answer", file=sys.stderr)
+
+    result = build_demo(_db(), progress=bar)
+    print(f"{'Created' if result['created'] else 'Refreshed'} {result['cohort']!r}. Demo access codes:")
+    for role, name, code in result["codes"][:3]:
+        print(f"  {role:8} {code}   {name}")
+    print(f"  (+{len(result['codes']) - 3} more trainees: `workbook demo --all-codes`)" if not getattr(args, "all_codes", False) else "")
+    if getattr(args, "all_codes", False):
+        for role, name, code in result["codes"][3:]:
+            print(f"  {role:8} {code}   {name}")
+    return 0
+
+
+def cmd_cohort_list(args) -> int:
+    from .store import list_cohorts
+
+    for c in list_cohorts(_db(), _admin()):
+        state = "closed" if c["closed"] else "open"
+        print(f"{c['name']}\t{c['trainee']} trainees, {c['coach']} coaches, {c['hr']} HR\t{state}")
+    return 0
+
+
+def cmd_cohort_create(args) -> int:
+    from .store import create_cohort
+
+    cid = create_cohort(_db(), _admin(), args.name)
+    print(f"created cohort {args.name!r} (id {cid})")
+    return 0
+
+
+def cmd_invite(args) -> int:
+    from .store import cohort_by_name, invite
+
+    db = _db()
+    pid, code = invite(db, _admin(), cohort_by_name(db, args.cohort), args.name, args.role, args.email)
+    print(f"invited {args.name!r} as {args.role} (person {pid}); access code, shown only now: {code}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .transfer import export_cohort
+
+    doc = json.dumps(export_cohort(_db(), _admin(), args.cohort), ensure_ascii=False, indent=1, sort_keys=True)
+    if args.output in (None, "-"):
+        print(doc)
+    else:
+        Path(args.output).write_text(doc + "\n", encoding="utf-8")
+        print(f"exported {args.cohort!r} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .transfer import import_cohort
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkbookError(f"{path}: cannot read ({exc})") from None
+    name = import_cohort(_db(), _admin(), text, where=str(path))
+    print(f"imported cohort {name!r}")
+    return 0
+
+
+def cmd_content_check(args) -> int:
+    from .content import load_directory
+    from .settings import get_settings
+
+    directory = Path(args.dir) if args.dir else get_settings().content_dir
+    cat = load_directory(directory)
+    print(f"{directory}: ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources, {len(cat.glossary)} glossary entries")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve the workbook with Voila")
+    p.add_argument("--port", type=int, default=None, help="port (default: settings, 8866)")
+    p.add_argument("--demo", action="store_true", help="create or refresh the demo cohort first and print its codes")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="create or refresh the demo cohort (synthetic answers from datasets/)")
+    p.add_argument("--all-codes", action="store_true", help="print every demo trainee's code")
+    p.set_defaults(func=cmd_demo)
+
+    cohort = sub.add_parser("cohort", help="list or create cohorts").add_subparsers(dest="action", required=True)
+    p = cohort.add_parser("list", help="one line per cohort, its name first")
+    p.set_defaults(func=cmd_cohort_list)
+    p = cohort.add_parser("create", help="create a cohort")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_cohort_create)
+
+    p = sub.add_parser("invite", help="invite a person into a cohort and print their access code once")
+    p.add_argument("cohort", help="cohort name")
+    p.add_argument("name", help="the person's name")
+    p.add_argument("--role", choices=["trainee", "coach", "hr"], default="trainee")
+    p.add_argument("--email", default="")
+    p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser("export", help="export a whole cohort as JSON")
+    p.add_argument("cohort", help="cohort name")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import a cohort exported as JSON (one transaction)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import)
+
+    content = sub.add_parser("content", help="work with exercises/").add_subparsers(dest="action", required=True)
+    p = content.add_parser("check", help="validate every YAML file of exercises/")
+    p.add_argument("--dir", help="another content directory")
+    p.set_defaults(func=cmd_content_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``workbook`` console script; errors are one line on stderr, exit 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except WorkbookError as exc:
+        print(f"workbook: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,273 @@
+"""Load and validate the content under ``exercises/`` (instruments, modules, datasets of prompts).
+
+Content is data: a new module is a YAML file. Every file is validated by pydantic when
+loaded; a malformed file raises :class:`ContentError` naming the file, the place inside
+it and the reason, e.g. ``exercises/m1.yaml: items[3].scale: 9 is not one of 5, 7``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ContentError, NotFound
+from .settings import get_settings
+
+ConceptId = Annotated[str, Field(pattern=r"^C([1-9]|1[0-9]|2[0-3])$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    """A Likert scale: 5 or 7 points with a label for each point."""
+
+    points: Literal[5, 7]
+    anchors: dict[int, str]
+
+    @model_validator(mode="after")
+    def _anchors_cover_points(self) -> "Scale":
+        want = set(range(1, self.points + 1))
+        if set(self.anchors) != want:
+            raise ValueError(f"anchors must label exactly the points 1..{self.points}")
+        return self
+
+
+class Dimension(_Strict):
+    id: str
+    label: str
+    description: str = ""
+
+
+class Item(_Strict):
+    """One statement rated on the instrument's scale; ``reverse`` items are scored points+1-x."""
+
+    id: str
+    text: str
+    dimension: str
+    reverse: bool = False
+    scale: Literal[5, 7] | None = None  # defaults to the instrument's
+    text_360: str = ""  # the item phrased about the trainee, for raters
+
+
+class Instrument(_Strict):
+    """A scored self-assessment (also used by 360-degree raters)."""
+
+    kind: Literal["instrument"]
+    id: str
+    title: str
+    intro: str = ""
+    concepts: list[ConceptId] = []
+    scale: Scale
+    dont_know: bool = True
+    dimensions: list[Dimension]
+    items: list[Item]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Instrument":
+        dims = {d.id for d in self.dimensions}
+        seen: set[str] = set()
+        for n, item in enumerate(self.items):
+            if item.dimension not in dims:
+                raise ValueError(f"items[{n}].dimension: {item.dimension!r} is not one of {', '.join(sorted(dims))}")
+            if item.id in seen:
+                raise ValueError(f"items[{n}].id: {item.id!r} is used twice")
+            if item.scale is not None and item.scale != self.scale.points:
+                raise ValueError(f"items[{n}].scale: {item.scale} differs from the instrument's {self.scale.points}-point scale")
+            seen.add(item.id)
+        return self
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise NotFound(f"instrument {self.id}: no item {item_id!r}")
+
+
+class Section(_Strict):
+    heading: str
+    text: str
+    source: str = ""  # a key of sources.yaml, or "workbook" for the workbook's own derivation
+    where: str = ""  # section of the source, e.g. "§2.2.1.2"
+
+
+class Module(_Strict):
+    """A curriculum module: objectives, teaching sections citing seeds, exercises, takeaway."""
+
+    kind: Literal["module"]
+    id: str
+    number: int = Field(ge=1, le=20)
+    title: str
+    notebook: str
+    concepts: list[ConceptId] = Field(min_length=1)
+    objectives: list[str] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+    instrument: str | None = None
+    exercises: list[dict] = []
+    takeaway: str = ""
+    next: str | None = None
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({s.source for s in self.sections if s.source})
+
+
+class Source(_Strict):
+    key: str
+    author: str
+    title: str
+    where: str = ""
+    language: str = "en"
+    seed_file: str = ""
+
+
+class Sources(_Strict):
+    kind: Literal["sources"]
+    sources: list[Source]
+
+
+class GlossaryEntry(_Strict):
+    term: str
+    definition: str
+    concepts: list[ConceptId] = []
+
+
+class Glossary(_Strict):
+    kind: Literal["glossary"]
+    entries: list[GlossaryEntry]
+
+
+Document = Annotated[Union[Instrument, Module, Sources, Glossary], Field(discriminator="kind")]
+
+
+class _Doc(BaseModel):
+    doc: Document
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("doc", "instrument", "module", "sources", "glossary") and not out:
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top)"
+
+
+def _reason(err: dict) -> str:
+    if err["type"] == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{err['input']!r} is not one of {expected.replace(' or ', ', ')}".replace("'", "") if isinstance(err["input"], int) else f"{err['input']!r} is not one of {expected.replace(' or ', ', ')}"
+    if err["type"] == "missing":
+        return "is missing"
+    if err["type"] == "extra_forbidden":
+        return "is not a known field"
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary:
+    """Parse and validate one YAML document; raise ContentError on the first problem."""
+    where = _display(Path(path)) if not isinstance(path, str) or path != "<text>" else path
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        pos = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(f"{where}: {pos}{problem}") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: expected a mapping with a 'kind' key at the top, found {type(raw).__name__}")
+    try:
+        return _Doc(doc=raw).doc
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if p not in ("doc",))
+        # discriminated unions put the kind name first
+        if loc and loc[0] in ("instrument", "module", "sources", "glossary"):
+            loc = loc[1:]
+        inner = _where(loc)
+        reason = _reason(err)
+        if reason.startswith("items[") and inner == "(top)":
+            raise ContentError(f"{where}: {reason}") from None
+        if err["type"] == "value_error" and inner == "(top)":
+            raise ContentError(f"{where}: {reason}") from None
+        raise ContentError(f"{where}: {inner}: {reason}") from None
+
+
+class Catalogue:
+    """Every validated document of a content directory, by kind and id."""
+
+    def __init__(self, docs: dict[Path, object]):
+        self.instruments: dict[str, Instrument] = {}
+        self.modules: dict[str, Module] = {}
+        self.sources: dict[str, Source] = {}
+        self.glossary: list[GlossaryEntry] = []
+        for path, doc in docs.items():
+            if isinstance(doc, Instrument):
+                self.instruments[doc.id] = doc
+            elif isinstance(doc, Module):
+                self.modules[doc.id] = doc
+            elif isinstance(doc, Sources):
+                self.sources.update({s.key: s for s in doc.sources})
+            elif isinstance(doc, Glossary):
+                self.glossary.extend(doc.entries)
+        self._check_references()
+
+    def _check_references(self) -> None:
+        for module in self.modules.values():
+            if module.instrument and module.instrument not in self.instruments:
+                raise ContentError(f"module {module.id}: instrument {module.instrument!r} is not defined in exercises/")
+            for n, section in enumerate(module.sections):
+                if section.source and section.source != "workbook" and section.source not in self.sources:
+                    raise ContentError(f"module {module.id}: sections[{n}].source: {section.source!r} is not in sources.yaml")
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        try:
+            return self.instruments[instrument_id]
+        except KeyError:
+            raise NotFound(f"no instrument {instrument_id!r} in exercises/; known: {', '.join(sorted(self.instruments))}") from None
+
+    def module(self, module_id: str) -> Module:
+        try:
+            return self.modules[module_id]
+        except KeyError:
+            raise NotFound(f"no module {module_id!r} in exercises/; known: {', '.join(sorted(self.modules))}") from None
+
+    def ordered_modules(self) -> list[Module]:
+        return sorted(self.modules.values(), key=lambda m: m.number)
+
+
+def load_directory(directory: Path) -> Catalogue:
+    """Load and validate every ``*.yaml`` file of a directory (not recursive)."""
+    docs: dict[Path, object] = {}
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ContentError(f"{_display(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        docs[path] = parse_document(text, path)
+    return Catalogue(docs)
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> Catalogue:
+    return load_directory(Path(directory))
+
+
+def catalogue() -> Catalogue:
+    """The content of the configured ``exercises/`` directory, loaded once per process."""
+    return _cached(str(get_settings().content_dir))

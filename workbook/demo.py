@@ -1,0 +1,89 @@
+"""The demo cohort: fictional people and answers from ``datasets/``, with published demo codes."""
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .auth import ALPHABET, Identity
+from .settings import get_settings
+from .store import Database, cohort_by_name, create_cohort, invite, list_people, save_answer, set_known_code
+from .errors import NotFound
+
+ADMIN = Identity.admin()
+
+
+@dataclass(frozen=True)
+class DemoCohort:
+    name: str
+    coach: str
+    hr: str
+    trainees: list[str]
+
+
+def read_demo(datasets: Path | None = None) -> tuple[DemoCohort, list[dict]]:
+    """The demo cohort's people and answers as stored in ``datasets/``."""
+    datasets = datasets or get_settings().datasets_dir
+    doc = yaml.safe_load((datasets / "demo_cohort.yaml").read_text(encoding="utf-8"))
+    cohort = DemoCohort(doc["cohort"], doc["coach"]["name"], doc["hr"]["name"], [t["name"] for t in doc["trainees"]])
+    with (datasets / "demo_answers.csv").open(encoding="utf-8", newline="") as f:
+        answers = []
+        for row in csv.DictReader(f):
+            value: object = row["value"]
+            if isinstance(value, str) and value.isdigit():
+                value = int(value)
+            answers.append({**row, "trainee": int(row["trainee"]), "value": value})
+    return cohort, answers
+
+
+def demo_codes(count: int, seed: int | None = None) -> list[str]:
+    """The published demo codes: coach, HR, then one per trainee (deterministic from the seed)."""
+    rng = random.Random(seed if seed is not None else get_settings().demo_seed)
+    codes = []
+    for _ in range(count):
+        raw = "".join(rng.choice(ALPHABET) for _ in range(15))
+        codes.append(f"{raw[:5]}-{raw[5:10]}-{raw[10:]}")
+    return codes
+
+
+def answers_by_trainee(answers: list[dict], exercise: str) -> dict[int, dict[str, object]]:
+    """Demo answers of one exercise as {trainee number: {item: value}}."""
+    out: dict[int, dict[str, object]] = {}
+    for a in answers:
+        if a["exercise"] == exercise:
+            out.setdefault(a["trainee"], {})[a["item"]] = a["value"]
+    return out
+
+
+def build_demo(db: Database, progress=None) -> dict[str, object]:
+    """Create the demo cohort (or refresh its codes if it exists); return names and codes."""
+    cohort, answers = read_demo()
+    codes = demo_codes(2 + len(cohort.trainees))
+    try:
+        cohort_id = cohort_by_name(db, cohort.name)
+        people = list_people(db, ADMIN, cohort_id)
+        created = False
+    except NotFound:
+        cohort_id = create_cohort(db, ADMIN, cohort.name)
+        people = []
+        for name, role in [(cohort.coach, "coach"), (cohort.hr, "hr")] + [(t, "trainee") for t in cohort.trainees]:
+            pid, _code = invite(db, ADMIN, cohort_id, name, role)
+            people.append(type("P", (), {"id": pid, "name": name, "role": role}))
+        created = True
+    ids = [p.id for p in people]
+    for pid, code in zip(ids, codes):
+        set_known_code(db, ADMIN, pid, code)
+    if created:
+        trainee_ids = ids[2:]
+        rows = answers if progress is None else progress(answers)
+        for a in rows:
+            save_answer(db, ADMIN, trainee_ids[a["trainee"] - 1], a["module"], a["exercise"], a["item"], a["value"])
+    return {
+        "cohort": cohort.name,
+        "created": created,
+        "codes": [("coach", cohort.coach, codes[0]), ("hr", cohort.hr, codes[1])]
+        + [("trainee", n, c) for n, c in zip(cohort.trainees, codes[2:])],
+    }

@@ -1,0 +1,43 @@
+"""The few exceptions a user of the workbook can see.
+
+Every message says what is wrong, where, and how to fix it, in one line (the way
+papermill's ``exceptions.py`` does). Callers at the edges (CLI, pages) print
+``str(exc)`` and nothing else.
+"""
+from __future__ import annotations
+
+
+class WorkbookError(Exception):
+    """Root of every error the workbook raises on purpose."""
+
+
+class SettingsError(WorkbookError):
+    """A setting (environment variable or config file) has a value we cannot use."""
+
+
+class ContentError(WorkbookError):
+    """A YAML file under ``exercises/`` is malformed; the message names file, place and reason."""
+
+
+class StoreError(WorkbookError):
+    """The database cannot be reached or written; nothing already saved was changed."""
+
+
+class StoreUnavailable(StoreError):
+    """The database is unreachable, read-only or full: retry later, the answer is kept."""
+
+
+class AccessDenied(WorkbookError):
+    """The signed-in person may not do this (another person's data, wrong role, wrong code)."""
+
+
+class NotFound(WorkbookError):
+    """An unknown person, cohort, module, instrument or item."""
+
+
+class InvalidAnswer(WorkbookError):
+    """An answer outside what its item accepts (out of range, too long, wrong type)."""
+
+
+class ImportFormatError(WorkbookError):
+    """A JSON or CSV document given to an import is malformed; nothing was imported."""

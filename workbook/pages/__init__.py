@@ -1,0 +1,1 @@
+"""Voila pages: each notebook calls one function here and displays what it returns."""

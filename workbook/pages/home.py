@@ -1,0 +1,44 @@
+"""Home page: sign in, then the modules with this person's progress and links."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..auth import Identity
+from ..content import catalogue
+from ..store import Database, progress
+from ..widgets.common import esc
+from .shell import Page
+
+LABELS = {"done": "done", "in_progress": "in progress", None: "not started"}
+STAFF_PAGES = {"coach": ("coach.ipynb", "Coach dashboard"), "hr": ("hr.ipynb", "HR reports")}
+
+
+def modules_table(status: dict[str, str]) -> str:
+    """One row per module: number, linked title, concepts, this person's status."""
+    rows = []
+    for m in catalogue().ordered_modules():
+        st = status.get(m.id)
+        rows.append(
+            f'<tr><td>{m.number}</td><td><a href="./{esc(m.notebook)}">{esc(m.title)}</a></td>'
+            f'<td class="wb-muted">{esc(", ".join(m.concepts))}</td>'
+            f'<td><span class="wb-badge {esc(st or "")}">{LABELS.get(st, st)}</span></td></tr>'
+        )
+    return '<table class="wb-modules"><tr><th>#</th><th>Module</th><th>Concepts</th><th>Your progress</th></tr>' + "".join(rows) + "</table>"
+
+
+def _body(db: Database, identity: Identity) -> list[w.Widget]:
+    out = [w.HTML(f"<h2>Welcome, {esc(identity.name)}</h2>")]
+    if identity.role in STAFF_PAGES:
+        nb, label = STAFF_PAGES[identity.role]
+        out.append(w.HTML(f'<p><a class="wb-next" href="./{nb}">{label} →</a></p>'))
+    out.append(w.HTML(modules_table(progress(db, identity, identity.person_id))))
+    return out
+
+
+def home_page(db: Database | None = None) -> Page:
+    intro = w.HTML(
+        "<p>This workbook teaches <b>servuction</b> — the client as co-producer of the service — and customer "
+        "orientation for managers of B2B service companies. Sign in with the personal access code your coach gave you; "
+        "your answers are saved as you go.</p>"
+    )
+    return Page("Servuction Workbook", "Home", _body, intro=[intro], db=db)

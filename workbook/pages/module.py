@@ -1,0 +1,91 @@
+"""A curriculum module page: objectives, teaching text citing the seeds, exercises, results."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..auth import Identity
+from ..charts import dimension_scores, to_svg
+from ..content import Module, catalogue
+from ..scoring import overall, score, scores_frame
+from ..store import Database, current_answers, set_progress
+from ..widgets.common import StatusLine, esc, markdown_html, safe
+from ..widgets.likert import LikertForm
+from ..widgets.saver import AnswerSaver
+from .shell import Page
+
+
+def teaching_html(module: Module) -> str:
+    """Objectives and sections as HTML, each section with its citation."""
+    cat = catalogue()
+    parts = ["<h2>What you will be able to do</h2><ul>"]
+    parts += [f"<li>{esc(o)}</li>" for o in module.objectives]
+    parts.append("</ul>")
+    for section in module.sections:
+        if section.source == "workbook":
+            cite = "The workbook's own derivation (not a claim of the sources)."
+            cls = ' class="wb-own"'
+        else:
+            src = cat.sources[section.source]
+            cite = f"Source: {src.author}, <i>{esc(src.title)}</i>, {esc(section.where or src.where)}."
+            cls = ""
+        parts.append(f"<h2>{esc(section.heading)}</h2><div{cls}>{markdown_html(section.text)}</div>")
+        parts.append(f'<p class="wb-cite">{cite}</p>')
+    return "".join(parts)
+
+
+def results_html(module: Module, answers: dict[str, object]) -> str:
+    """The person's scores as a table and an SVG chart (computed from their saved answers)."""
+    inst = catalogue().instrument(module.instrument)
+    scores = score(inst, answers)
+    rows = "".join(
+        f"<tr><td>{esc(s.label)}</td><td>{'%.2f' % s.mean if s.mean is not None else '—'}</td>"
+        f"<td>{'%.0f' % s.score_100 if s.score_100 is not None else esc(s.status)}</td><td>{s.answered}/{s.items}</td></tr>"
+        for s in scores
+    )
+    table = f'<table class="wb-table"><tr><th>Dimension</th><th>Mean (1–{inst.scale.points})</th><th>Score 0–100</th><th>Answered</th></tr>{rows}</table>'
+    total = overall(scores)
+    chart = to_svg(dimension_scores(scores_frame(scores))) if total is not None else '<p class="wb-muted">Answer at least two thirds of the items of a dimension to see its score.</p>'
+    head = f"<p><b>Overall co-production score: {total:.0f} / 100</b></p>" if total is not None else ""
+    return head + table + chart
+
+
+def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widget]:
+    status = StatusLine()
+    results = w.HTML()
+    inst = catalogue().instrument(module.instrument) if module.instrument else None
+    person = identity.person_id
+
+    def refresh() -> None:
+        if inst:
+            results.value = results_html(module, current_answers(db, identity, person, inst.id))
+
+    saver = AnswerSaver(db, identity, module.id, status, on_saved=safe(status)(refresh))
+    out: list[w.Widget] = [w.HTML("<h2>Your turn</h2>")]
+    if inst:
+        form = LikertForm(inst, lambda item, value: safe(status)(saver.save)(inst.id, item, value))
+        form.restore(current_answers(db, identity, person, inst.id))
+        out += [w.HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
+    for ex in module.exercises:
+        if ex.get("type") == "text":
+            saved = current_answers(db, identity, person, ex["id"]).get("text", "")
+            area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"))
+            area.continuous_update = False
+            area.observe(lambda ch, ex=ex: safe(status)(saver.save)(ex["id"], "text", ch["new"]), names="value")
+            out += [w.HTML(f'<p class="wb-item">{esc(ex["prompt"])}</p>'), area]
+    done = w.Button(description="Mark this module as done", icon="check")
+    done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
+    out += [status, w.HTML("<h2>Your results</h2>"), results, done]
+    safe(status)(refresh)()
+    return out
+
+
+def module_page(module_id: str, db: Database | None = None) -> Page:
+    """The whole page of one module, ready to display."""
+    module = catalogue().module(module_id)
+    intro = [w.HTML(teaching_html(module))]
+    tail = [w.HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
+    if module.next and module.next in catalogue().modules:
+        nxt = catalogue().module(module.next)
+        tail.append(w.HTML(f'<p><a class="wb-next" href="./{esc(nxt.notebook)}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
+    page = Page(f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module) + tail, intro=intro, roles=("trainee", "coach", "hr"), db=db)
+    return page

@@ -1,0 +1,60 @@
+"""Start Voila on the notebooks with the workbook's serving policy (pools, culling, no tracebacks)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .settings import Settings, get_settings
+
+PREHEAT_SKIP = [r"reports/.*", r".*test.*"]
+
+
+def voila_command(settings: Settings | None = None, port: int | None = None) -> list[str]:
+    """The Voila command line for the workbook.
+
+    Preheated kernel pools (sized per page by settings) so a page opens without waiting for a
+    kernel; idle kernels culled after ``cull_idle_seconds``; no source, no tracebacks.
+    """
+    s = settings or get_settings()
+    pools: dict[str, dict] = {"default": {"pool_size": s.pool_size}}
+    for page, size in s.pool_sizes().items():
+        pools[page] = {"pool_size": size}
+    return [
+        sys.executable, "-m", "voila", str(s.notebooks_dir),
+        f"--port={port or s.port}",
+        f"--Voila.ip={s.host}",
+        "--no-browser",
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        "--preheat_kernel=True",
+        f"--pool_size={s.pool_size}",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        f"--VoilaKernelManager.preheat_blacklist={json.dumps(PREHEAT_SKIP)}",
+        f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.file_allowlist=[]",
+    ]
+
+
+def kernel_env(settings: Settings | None = None) -> dict[str, str]:
+    """The environment the server (and so every kernel) runs with."""
+    s = settings or get_settings()
+    env = dict(os.environ)
+    env["WORKBOOK_DB_URL"] = s.database_url
+    env["WORKBOOK_DATA_DIR"] = str(s.data_dir)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def serve(settings: Settings | None = None, port: int | None = None) -> int:
+    """Run Voila in the foreground until interrupted; returns its exit code."""
+    s = settings or get_settings()
+    url = f"http://localhost:{port or s.port}/voila/render/00_home.ipynb"
+    print(f"Servuction Workbook: open {url}", flush=True)
+    try:
+        return subprocess.call(voila_command(s, port), env=kernel_env(s))
+    except KeyboardInterrupt:
+        return 0

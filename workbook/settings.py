@@ -1,0 +1,125 @@
+"""One settings object for the whole workbook.
+
+Read once from environment variables (``WORKBOOK_*``) over an optional TOML config
+file (``WORKBOOK_CONFIG`` or ``<data_dir>/workbook.toml``), over defaults. Nothing
+else in the package reads the environment for configuration.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import SettingsError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the workbook, with its default."""
+
+    data_dir: Path = REPO_ROOT / "data"
+    db_url: str = ""  # empty: SQLite file <data_dir>/workbook.db
+    content_dir: Path = REPO_ROOT / "exercises"
+    datasets_dir: Path = REPO_ROOT / "datasets"
+    notebooks_dir: Path = REPO_ROOT / "notebooks"
+    anonymity_threshold: int = 3
+    manager_shown_alone: bool = False
+    blind_spot_gap: float = 1.0  # points on the item scale (self minus others)
+    port: int = 8866
+    language: str = "en"
+    pool_size: int = 1  # preheated kernels per page for Voila (every page)
+    pools: str = "00_home.ipynb=2,01_servuction.ipynb=3"  # per-page overrides: "page=N,page=N"
+    host: str = "127.0.0.1"
+    cull_idle_seconds: int = 600
+    cull_interval_seconds: int = 60
+    sqlite_busy_ms: int = 30000
+    max_text_chars: int = 1_000_000
+    signin_max_failures: int = 5  # wrong codes per person/address before slowing down
+    signin_lockout_seconds: int = 30
+    demo_seed: int = 2026
+    extra: dict = field(default_factory=dict)
+
+    def pool_sizes(self) -> dict[str, int]:
+        """Per-page pool sizes from ``pools`` ("page=N,page=N")."""
+        out: dict[str, int] = {}
+        for part in filter(None, (p.strip() for p in self.pools.split(","))):
+            name, _, num = part.partition("=")
+            if not num.strip().isdigit():
+                raise SettingsError(f"setting pools: {part!r} is not page=N")
+            out[name.strip()] = int(num)
+        return out
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL in force (SQLite under the data directory by default)."""
+        return self.db_url or f"sqlite:///{self.data_dir / 'workbook.db'}"
+
+
+_ENV_PREFIX = "WORKBOOK_"
+_cached: Settings | None = None
+
+
+def _coerce(name: str, raw: object, target: object) -> object:
+    kind = type(target)
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if kind is int:
+            return int(raw)  # type: ignore[arg-type]
+        if kind is float:
+            return float(raw)  # type: ignore[arg-type]
+        if isinstance(target, Path):
+            return Path(str(raw)).expanduser()
+        if kind is dict:
+            return dict(raw)  # type: ignore[arg-type]
+        return str(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"setting {name}: {raw!r} is not a valid {kind.__name__}; fix {_ENV_PREFIX}{name.upper()} or the config file"
+        ) from None
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from defaults, then the config file, then ``WORKBOOK_*`` variables."""
+    env = dict(os.environ if env is None else env)
+    base = Settings()
+    values: dict[str, object] = {}
+    names = {f.name for f in fields(Settings)} - {"extra"}
+    data_dir = Path(env.get("WORKBOOK_DATA_DIR", base.data_dir)).expanduser()
+    config = Path(env.get("WORKBOOK_CONFIG", data_dir / "workbook.toml"))
+    if config.is_file():
+        try:
+            doc = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{config}: not valid TOML ({exc})") from None
+        for key, raw in doc.get("workbook", doc).items():
+            if key not in names:
+                raise SettingsError(f"{config}: unknown setting {key!r}")
+            values[key] = _coerce(key, raw, getattr(base, key))
+    for name in names:
+        raw = env.get(_ENV_PREFIX + name.upper())
+        if raw is not None and raw != "":
+            values[name] = _coerce(name, raw, getattr(base, name))
+    settings = replace(base, **values)  # type: ignore[arg-type]
+    if settings.anonymity_threshold < 1:
+        raise SettingsError("setting anonymity_threshold: must be at least 1")
+    return settings
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    global _cached
+    if _cached is None:
+        _cached = load_settings()
+    return _cached
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the CLI's --db option change the environment)."""
+    global _cached
+    _cached = None

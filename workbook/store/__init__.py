@@ -1,0 +1,30 @@
+"""The store: SQLAlchemy models and the only SQL in the workbook; every call scoped to an Identity."""
+from .db import Database, mask_url, open_database, reset_default
+from .answers import (
+    DONT_KNOW,
+    answer_history,
+    attempts,
+    cohort_answers,
+    current_answers,
+    last_activity,
+    progress,
+    save_answer,
+    set_progress,
+    start_new_attempt,
+)
+from .people import (
+    AccessCodeAuthenticator,
+    PersonInfo,
+    close_cohort,
+    cohort_by_name,
+    create_cohort,
+    get_person,
+    identity_for_login,
+    invite,
+    list_cohorts,
+    list_people,
+    reissue_code,
+    set_known_code,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,170 @@
+"""Answers and progress: append-only saves, the latest row wins, every call scoped to a person."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..auth import Identity
+from ..content import catalogue
+from ..errors import AccessDenied, InvalidAnswer, NotFound
+from .access import check_cohort, check_person
+from .db import Database
+from .models import Answer, Person, ProgressEvent
+
+DONT_KNOW = "dont_know"
+ATTEMPT_MARK = "_attempt_started"
+PROGRESS = ("not_started", "in_progress", "done")
+
+
+def validate_value(exercise: str, item: str, value: object, max_chars: int) -> object:
+    """Check an answer against its item; raise InvalidAnswer naming exercise, item and the rule."""
+    where = f"{exercise}/{item}"
+    cat = catalogue()
+    if exercise in cat.instruments and item != ATTEMPT_MARK:
+        inst = cat.instruments[exercise]
+        inst.item(item)  # NotFound for an unknown item
+        if value is None:
+            return None
+        if value == DONT_KNOW:
+            if not inst.dont_know:
+                raise InvalidAnswer(f"{where}: 'don't know' is not offered by instrument {exercise}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= inst.scale.points:
+            raise InvalidAnswer(f"{where}: {value!r} is out of range; answers are whole numbers 1 to {inst.scale.points}")
+        return value
+    try:
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidAnswer(f"{where}: the answer cannot be stored ({exc})") from None
+    if len(encoded) > max_chars + 1000:
+        raise InvalidAnswer(f"{where}: the answer is {len(encoded):,} characters; the limit is {max_chars:,}")
+    return value
+
+
+def _person(s, actor: Identity, person_id: int, action: str) -> Person:
+    person = s.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id}")
+    if actor.role == "rater":
+        raise AccessDenied("a rater code opens only the rater page")
+    check_person(actor, person.id, person.cohort_id, action)
+    return person
+
+
+def _current_attempt(s, person_id: int, exercise: str) -> int:
+    return s.scalar(
+        select(func.max(Answer.attempt)).where(Answer.person_id == person_id, Answer.exercise == exercise, Answer.rater_id.is_(None))
+    ) or 1
+
+
+def save_answer(
+    db: Database, actor: Identity, person_id: int, module: str, exercise: str, item: str, value: object, attempt: int | None = None
+) -> int:
+    """Append one answer (a new row, nothing overwritten) and mark the module in progress."""
+    if actor.role not in ("trainee", "coach", "hr", "admin") or (actor.role != "admin" and actor.person_id != person_id):
+        raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not answer for person {person_id}")
+    value = validate_value(exercise, item, value, db.settings.max_text_chars)
+    with db.session() as s:
+        _person(s, actor, person_id, "write")
+        attempt = attempt or _current_attempt(s, person_id, exercise)
+        row = Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempt, value=value)
+        s.add(row)
+        if s.scalar(select(func.count()).select_from(ProgressEvent).where(ProgressEvent.person_id == person_id, ProgressEvent.module == module)) == 0:
+            s.add(ProgressEvent(person_id=person_id, module=module, status="in_progress"))
+        s.flush()
+        return row.id
+
+
+def _latest(s, person_id: int, exercise: str, attempt: int | None, rater_id: int | None = None) -> dict[str, object]:
+    q = select(Answer.item, Answer.value).where(Answer.person_id == person_id, Answer.exercise == exercise)
+    q = q.where(Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id)
+    if attempt is not None:
+        q = q.where(Answer.attempt == attempt)
+    out: dict[str, object] = {}
+    for item, value in s.execute(q.order_by(Answer.id)).all():
+        out[item] = value
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def current_answers(db: Database, actor: Identity, person_id: int, exercise: str, attempt: int | None = None) -> dict[str, object]:
+    """The person's latest answer per item for one exercise (current attempt unless given)."""
+    with db.session() as s:
+        _person(s, actor, person_id, "read")
+        if attempt is None:
+            attempt = _current_attempt(s, person_id, exercise)
+        return _latest(s, person_id, exercise, attempt)
+
+
+def attempts(db: Database, actor: Identity, person_id: int, exercise: str) -> dict[int, dict[str, object]]:
+    """Every attempt at an exercise, oldest first, each as its latest answers."""
+    with db.session() as s:
+        _person(s, actor, person_id, "read")
+        numbers = s.scalars(
+            select(Answer.attempt).where(Answer.person_id == person_id, Answer.exercise == exercise, Answer.rater_id.is_(None)).distinct()
+        ).all()
+        return {n: _latest(s, person_id, exercise, n) for n in sorted(numbers)}
+
+
+def start_new_attempt(db: Database, actor: Identity, person_id: int, module: str, exercise: str) -> int:
+    """Begin a retake: later saves go to a new attempt number; earlier attempts are kept."""
+    with db.session() as s:
+        _person(s, actor, person_id, "write")
+        nxt = _current_attempt(s, person_id, exercise) + 1
+    save_answer(db, actor, person_id, module, exercise, ATTEMPT_MARK, None, attempt=nxt)
+    return nxt
+
+
+def answer_history(db: Database, actor: Identity, person_id: int, exercise: str) -> list[tuple[str, int, object, datetime]]:
+    """Every save ever made for an exercise: (item, attempt, value, time), oldest first."""
+    with db.session() as s:
+        _person(s, actor, person_id, "read")
+        rows = s.execute(
+            select(Answer.item, Answer.attempt, Answer.value, Answer.created_at)
+            .where(Answer.person_id == person_id, Answer.exercise == exercise, Answer.rater_id.is_(None))
+            .order_by(Answer.id)
+        ).all()
+        return [tuple(r) for r in rows]
+
+
+def cohort_answers(db: Database, actor: Identity, cohort_id: int, exercise: str) -> dict[int, dict[str, object]]:
+    """Staff only: every trainee's current answers to one exercise, by person id (aggregate before showing)."""
+    check_cohort(actor, cohort_id)
+    with db.session() as s:
+        ids = s.scalars(select(Person.id).where(Person.cohort_id == cohort_id, Person.role == "trainee").order_by(Person.id)).all()
+        out = {}
+        for pid in ids:
+            answers = _latest(s, pid, exercise, _current_attempt(s, pid, exercise))
+            if answers:
+                out[pid] = answers
+        return out
+
+
+def set_progress(db: Database, actor: Identity, person_id: int, module: str, status: str) -> None:
+    """Record a module's status for the person (an event; the latest wins)."""
+    if status not in PROGRESS[1:]:
+        raise InvalidAnswer(f"progress status {status!r} is not one of {', '.join(PROGRESS[1:])}")
+    with db.session() as s:
+        _person(s, actor, person_id, "write")
+        if actor.role != "admin" and actor.person_id != person_id:
+            raise AccessDenied("only the person themselves records their progress")
+        s.add(ProgressEvent(person_id=person_id, module=module, status=status))
+
+
+def progress(db: Database, actor: Identity, person_id: int) -> dict[str, str]:
+    """Each module's latest status for the person; modules never opened are absent."""
+    with db.session() as s:
+        _person(s, actor, person_id, "read")
+        out: dict[str, str] = {}
+        for module, status in s.execute(
+            select(ProgressEvent.module, ProgressEvent.status).where(ProgressEvent.person_id == person_id).order_by(ProgressEvent.id)
+        ).all():
+            out[module] = status
+        return out
+
+
+def last_activity(db: Database, actor: Identity, person_id: int) -> datetime | None:
+    with db.session() as s:
+        _person(s, actor, person_id, "read")
+        return s.scalar(select(func.max(Answer.created_at)).where(Answer.person_id == person_id))

@@ -1,0 +1,119 @@
+"""SQLAlchemy tables. Answers are append-only: a save adds a row, the latest row wins."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaVersion(Base):
+    __tablename__ = "schema_version"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    role: Mapped[str] = mapped_column(String(20))  # trainee | coach | hr
+    external_login: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Rater(Base):
+    """A 360-degree rater invited by a trainee, in one category."""
+
+    __tablename__ = "raters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    category: Mapped[str] = mapped_column(String(30))  # manager | peer | direct_report | client
+    instrument: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(200), default="")  # known to the inviter only
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AccessCode(Base):
+    """A personal access code: a public lookup part and a salted scrypt hash of the secret."""
+
+    __tablename__ = "access_codes"
+    lookup: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(10))  # person | rater
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SigninFailure(Base):
+    __tablename__ = "signin_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Answer(Base):
+    """One saved answer. Never updated: the current answer is the row with the highest id."""
+
+    __tablename__ = "answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    rater_id: Mapped[int | None] = mapped_column(ForeignKey("raters.id"), nullable=True, index=True)
+    module: Mapped[str] = mapped_column(String(50))
+    exercise: Mapped[str] = mapped_column(String(100))
+    item: Mapped[str] = mapped_column(String(100))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    value: Mapped[object] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_answers_lookup", "person_id", "exercise", "item", "attempt"),)
+
+
+class ProgressEvent(Base):
+    __tablename__ = "progress_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    module: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20))  # in_progress | done
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CoachNote(Base):
+    __tablename__ = "coach_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    body: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,149 @@
+"""Export a whole cohort as one JSON document, and import it into another database.
+
+The document names people by position (``p1``, ``p2``…), not by database id, so
+export → import into an empty database → export gives the same document. Access codes
+are never exported: invite or re-issue codes after an import.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
+
+from .auth import Identity
+from .errors import ImportFormatError, WorkbookError
+from .store import Database
+from .store.access import require_role
+from .store.models import Answer, CoachNote, Cohort, Person, ProgressEvent
+
+FORMAT = "servuction-workbook/cohort"
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonDoc(_M):
+    key: str
+    name: str
+    role: Literal["trainee", "coach", "hr"]
+    email: str = ""
+
+
+class AnswerDoc(_M):
+    person: str
+    module: str
+    exercise: str
+    item: str
+    attempt: int
+    value: object = None
+    at: datetime
+
+
+class ProgressDoc(_M):
+    person: str
+    module: str
+    status: Literal["in_progress", "done"]
+    at: datetime
+
+
+class NoteDoc(_M):
+    person: str
+    coach: str
+    body: str
+    shared: bool
+    at: datetime
+
+
+class CohortDoc(_M):
+    format: Literal["servuction-workbook/cohort"]
+    version: Literal[1]
+    cohort: str
+    closed: bool = False
+    people: list[PersonDoc]
+    answers: list[AnswerDoc] = []
+    progress: list[ProgressDoc] = []
+    notes: list[NoteDoc] = []
+
+
+def export_cohort(db: Database, actor: Identity, name: str) -> dict:
+    """The cohort as a JSON-ready dict (operator only)."""
+    require_role(actor, "admin")
+    with db.session() as s:
+        cohort = s.scalar(select(Cohort).where(Cohort.name == name))
+        if cohort is None:
+            raise WorkbookError(f"no cohort named {name!r}; `workbook cohort list` shows them")
+        people = s.scalars(select(Person).where(Person.cohort_id == cohort.id).order_by(Person.id)).all()
+        key = {p.id: f"p{n}" for n, p in enumerate(people, 1)}
+        ids = list(key)
+        answers = s.scalars(select(Answer).where(Answer.person_id.in_(ids), Answer.rater_id.is_(None)).order_by(Answer.id)).all()
+        prog = s.scalars(select(ProgressEvent).where(ProgressEvent.person_id.in_(ids)).order_by(ProgressEvent.id)).all()
+        notes = s.scalars(select(CoachNote).where(CoachNote.person_id.in_(ids)).order_by(CoachNote.id)).all()
+        return {
+            "format": FORMAT,
+            "version": 1,
+            "cohort": cohort.name,
+            "closed": cohort.closed_at is not None,
+            "people": [{"key": key[p.id], "name": p.name, "role": p.role, "email": p.email} for p in people],
+            "answers": [
+                {"person": key[a.person_id], "module": a.module, "exercise": a.exercise, "item": a.item, "attempt": a.attempt, "value": a.value, "at": a.created_at.isoformat()}
+                for a in answers
+            ],
+            "progress": [{"person": key[e.person_id], "module": e.module, "status": e.status, "at": e.at.isoformat()} for e in prog],
+            "notes": [
+                {"person": key[n.person_id], "coach": key.get(n.coach_id, ""), "body": n.body, "shared": n.shared, "at": n.created_at.isoformat()}
+                for n in notes
+            ],
+        }
+
+
+def parse_cohort_document(text: str, where: str = "<input>") -> CohortDoc:
+    """Validate an export document; raise ImportFormatError with the place and reason."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except (TypeError, ValueError) as exc:
+        raise ImportFormatError(f"{where}: not JSON ({exc})") from None
+    try:
+        doc = CohortDoc.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(top)"
+        raise ImportFormatError(f"{where}: {loc}: {err['msg']}") from None
+    keys = [p.key for p in doc.people]
+    if len(set(keys)) != len(keys):
+        raise ImportFormatError(f"{where}: people: a key is used twice")
+    for field, rows in (("answers", doc.answers), ("progress", doc.progress), ("notes", doc.notes)):
+        for n, row in enumerate(rows):
+            if row.person not in keys:
+                raise ImportFormatError(f"{where}: {field}[{n}].person: {row.person!r} is not one of the document's people")
+    return doc
+
+
+def import_cohort(db: Database, actor: Identity, text: str, where: str = "<input>") -> str:
+    """Create the cohort of an export document in one transaction; returns its name."""
+    require_role(actor, "admin")
+    doc = parse_cohort_document(text, where)
+    with db.session() as s:
+        if s.scalar(select(Cohort.id).where(Cohort.name == doc.cohort)) is not None:
+            raise ImportFormatError(f"{where}: a cohort named {doc.cohort!r} exists already; nothing was imported")
+        cohort = Cohort(name=doc.cohort, closed_at=datetime.now() if doc.closed else None)
+        s.add(cohort)
+        s.flush()
+        ids = {}
+        for p in doc.people:
+            person = Person(cohort_id=cohort.id, name=p.name, role=p.role, email=p.email)
+            s.add(person)
+            s.flush()
+            ids[p.key] = person.id
+        for a in doc.answers:
+            s.add(Answer(person_id=ids[a.person], module=a.module, exercise=a.exercise, item=a.item, attempt=a.attempt, value=a.value, created_at=a.at))
+        for e in doc.progress:
+            s.add(ProgressEvent(person_id=ids[e.person], module=e.module, status=e.status, at=e.at))
+        for n in doc.notes:
+            s.add(CoachNote(person_id=ids[n.person], coach_id=ids.get(n.coach, ids[n.person]), body=n.body, shared=n.shared, created_at=n.at))
+    return doc.cohort

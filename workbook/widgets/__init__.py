@@ -1,0 +1,1 @@
+"""ipywidgets builders: sign-in, Likert items, save status, page shell."""

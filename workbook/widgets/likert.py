@@ -1,0 +1,61 @@
+"""A Likert instrument as labelled radio groups (keyboard-reachable), saving each change."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ..content import Instrument
+from ..store import DONT_KNOW
+from .common import esc
+
+DONT_KNOW_LABEL = "Don't know"
+
+
+class LikertForm(w.VBox):
+    """One radio group per item; ``on_change(item_id, value)`` is called on every change by the person."""
+
+    def __init__(self, instrument: Instrument, on_change: Callable[[str, object], None], phrasing: str = "self"):
+        self.instrument = instrument
+        self._on_change = on_change
+        self._restoring = False
+        options = [(f"{k} {v}", k) for k, v in sorted(instrument.scale.anchors.items())]
+        if instrument.dont_know:
+            options.append((DONT_KNOW_LABEL, DONT_KNOW))
+        self.radios: dict[str, w.RadioButtons] = {}
+        rows = []
+        for n, item in enumerate(instrument.items, 1):
+            text = item.text_360 if phrasing == "rater" and item.text_360 else item.text
+            label = w.HTML(f'<div class="wb-item">{n}. {esc(text)}</div>')
+            radio = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
+            radio.description_allow_html = False
+            radio.add_class("wb-likert")
+            radio.observe(self._changed(item.id), names="value")
+            self.radios[item.id] = radio
+            rows.append(w.VBox([label, radio]))
+        super().__init__(rows)
+
+    def _changed(self, item_id: str):
+        def handler(change) -> None:
+            if not self._restoring:
+                self._on_change(item_id, change["new"])
+
+        return handler
+
+    def restore(self, answers: dict[str, object]) -> None:
+        """Show saved answers without saving them again."""
+        self._restoring = True
+        try:
+            for item_id, radio in self.radios.items():
+                value = answers.get(item_id)
+                valid = {v for _l, v in radio.options}
+                radio.value = value if value in valid else None
+        finally:
+            self._restoring = False
+
+    def values(self) -> dict[str, object]:
+        return {k: r.value for k, r in self.radios.items() if r.value is not None}
+
+    def set_disabled(self, disabled: bool) -> None:
+        for radio in self.radios.values():
+            radio.disabled = disabled

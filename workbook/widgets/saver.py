@@ -1,0 +1,63 @@
+"""Save answers as they change; when the store is down keep them and retry until it is back."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+
+from ..auth import Identity
+from ..errors import InvalidAnswer, StoreUnavailable, WorkbookError
+from ..store import Database, save_answer
+from .common import StatusLine
+
+RETRY_SECONDS = 5.0
+
+
+class AnswerSaver:
+    """Queue of unsaved answers for one person and module, flushed in order."""
+
+    def __init__(self, db: Database, identity: Identity, module: str, status: StatusLine, on_saved=None):
+        self.db, self.identity, self.module, self.status = db, identity, module, status
+        self.on_saved = on_saved
+        self.pending: OrderedDict[tuple[str, str], object] = OrderedDict()
+        self._lock = threading.RLock()
+        self._timer: threading.Timer | None = None
+
+    def save(self, exercise: str, item: str, value: object) -> bool:
+        """Queue the answer and try to save everything queued; True when all is saved."""
+        with self._lock:
+            self.pending.pop((exercise, item), None)
+            self.pending[(exercise, item)] = value
+        return self.flush()
+
+    def flush(self) -> bool:
+        with self._lock:
+            while self.pending:
+                (exercise, item), value = next(iter(self.pending.items()))
+                try:
+                    save_answer(self.db, self.identity, self.identity.person_id, self.module, exercise, item, value)
+                except StoreUnavailable as exc:
+                    n = len(self.pending)
+                    self.status.error(f"Not saved yet ({n} answer{'s' if n > 1 else ''} kept on this page): {exc}")
+                    self._schedule_retry()
+                    return False
+                except InvalidAnswer as exc:
+                    self.pending.popitem(last=False)
+                    self.status.error(str(exc))
+                    return False
+                except WorkbookError as exc:
+                    self.pending.popitem(last=False)
+                    self.status.error(str(exc))
+                    return False
+                self.pending.popitem(last=False)
+            self.status.ok(f"All answers saved · {datetime.now():%H:%M:%S}")
+        if self.on_saved:
+            self.on_saved()
+        return True
+
+    def _schedule_retry(self) -> None:
+        if self._timer is not None and self._timer.is_alive():
+            return
+        self._timer = threading.Timer(RETRY_SECONDS, self.flush)
+        self._timer.daemon = True
+        self._timer.start()

@@ -1,0 +1,48 @@
+"""The sign-in box: an access code in, an Identity out (through the Authenticator seam)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ..auth import Authenticator, Identity
+from ..errors import AccessDenied
+from .common import StatusLine, esc, safe
+
+
+class SignIn(w.VBox):
+    """Asks for the personal access code once; calls ``on_identity`` when it is right."""
+
+    def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None], source: str = ""):
+        self._auth = authenticator
+        self._on_identity = on_identity
+        self._source = source
+        self.code = w.Password(placeholder="ABCDE-FGHJK-MNPQR", description="Access code", layout=w.Layout(width="340px"))
+        self.button = w.Button(description="Sign in", button_style="primary")
+        self.status = StatusLine()
+        self.who = w.HTML()
+        self.form = w.HBox([self.code, self.button])
+        self.identity: Identity | None = None
+        super().__init__([self.form, self.status, self.who])
+        self.add_class("wb-box")
+        handler = safe(self.status)(self._submit)
+        self.button.on_click(lambda _b: handler())
+        self.code.continuous_update = False
+        self.code.observe(lambda ch: handler() if ch["new"] else None, names="value")
+
+    def _submit(self) -> None:
+        typed = self.code.value
+        if not typed or self.identity is not None:
+            return
+        self.code.value = ""  # never keep the code in the widget state
+        self.status.warn("Checking…")
+        try:
+            identity = self._auth.authenticate(typed, source=self._source)
+        except AccessDenied as exc:
+            self.status.error(str(exc))
+            return
+        self.identity = identity
+        self.form.layout.display = "none"
+        self.status.clear()
+        self.who.value = f'<span class="wb-muted">Signed in as <b>{esc(identity.name)}</b> ({esc(identity.role)})</span>'
+        self._on_identity(identity)
