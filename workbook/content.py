@@ -95,6 +95,25 @@ class Section(_Strict):
     where: str = ""  # section of the source, e.g. "§2.2.1.2"
 
 
+EXERCISE_TYPES = ("text",)
+
+
+class Exercise(BaseModel):
+    """One exercise of a module. ``type`` picks its widget (``widgets/exercises/<type>.py``);
+    fields beyond these are the type's own settings (options, stages, …)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    type: str
+    prompt: str = ""
+
+    @model_validator(mode="after")
+    def _known_type(self) -> "Exercise":
+        if self.type not in EXERCISE_TYPES:
+            raise ValueError(f"type {self.type!r} is not one of {', '.join(EXERCISE_TYPES)}")
+        return self
+
+
 class Module(_Strict):
     """A curriculum module: objectives, teaching sections citing seeds, exercises, takeaway."""
 
@@ -107,7 +126,7 @@ class Module(_Strict):
     objectives: list[str] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     instrument: str | None = None
-    exercises: list[dict] = []
+    exercises: list[Exercise] = []
     takeaway: str = ""
     next: str | None = None
 

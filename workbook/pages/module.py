@@ -10,6 +10,7 @@ from ..scoring import overall, score, scores_frame
 from ..store import Database, current_answers, set_progress
 from ..widgets.common import StatusLine, esc, markdown_html, safe
 from ..widgets.likert import LikertForm
+from ..widgets.exercises import ExerciseContext, build as build_exercise
 from ..widgets.saver import AnswerSaver
 from .shell import Page
 
@@ -58,23 +59,24 @@ def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widge
     def refresh() -> None:
         if inst:
             results.value = results_html(module, current_answers(db, identity, person, inst.id))
+        for hook in ctx.on_change:
+            hook()
 
     saver = AnswerSaver(db, identity, module.id, status, on_saved=safe(status)(refresh))
+    ctx = ExerciseContext(db, identity, module, saver, status)
     out: list[w.Widget] = [w.HTML("<h2>Your turn</h2>")]
     if inst:
-        form = LikertForm(inst, lambda item, value: safe(status)(saver.save)(inst.id, item, value))
+        form = LikertForm(inst, lambda item, value: ctx.save(inst.id, item, value))
         form.restore(current_answers(db, identity, person, inst.id))
         out += [w.HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
-    for ex in module.exercises:
-        if ex.get("type") == "text":
-            saved = current_answers(db, identity, person, ex["id"]).get("text", "")
-            area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"))
-            area.continuous_update = False
-            area.observe(lambda ch, ex=ex: safe(status)(saver.save)(ex["id"], "text", ch["new"]), names="value")
-            out += [w.HTML(f'<p class="wb-item">{esc(ex["prompt"])}</p>'), area]
-    done = w.Button(description="Mark this module as done", icon="check")
+    for spec in module.exercises:
+        out += build_exercise(ctx, spec)
+    done = w.Button(description="Mark this module as done")
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
-    out += [status, w.HTML("<h2>Your results</h2>"), results, done]
+    out += [status]
+    if inst:
+        out += [w.HTML("<h2>Your results</h2>"), results]
+    out += [done]
     safe(status)(refresh)()
     return out
 

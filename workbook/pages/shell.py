@@ -46,7 +46,7 @@ class Page(w.VBox):
             self.db = None
             self.signin = w.HTML()
             self.status.error(str(exc))
-        children = [style(), banner(kicker, title), *(intro or []), self.signin, self.status, self.body]
+        children = [style(), banner(kicker, title), self.signin, self.status, *(intro or []), self.body]
         super().__init__(children)
         self.add_class("wb-page")
 

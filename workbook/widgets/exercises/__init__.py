@@ -1,0 +1,55 @@
+"""Exercise widgets by type. A module's YAML lists exercises; each ``type`` maps to a builder here.
+
+A builder takes the :class:`ExerciseContext` and the exercise spec (validated by
+``content.Exercise``) and returns the widgets to show. It saves through ``ctx.save`` and reads
+the person's saved answers through ``ctx.saved``, so every exercise saves as the person works
+and is restored from the store on reload.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ipywidgets as w
+
+from ...auth import Identity
+from ...content import Exercise, Module
+from ...store import Database, current_answers
+from ..common import StatusLine, safe
+from ..saver import AnswerSaver
+
+
+@dataclass
+class ExerciseContext:
+    db: Database
+    identity: Identity
+    module: Module
+    saver: AnswerSaver
+    status: StatusLine
+    on_change: list[Callable[[], None]] = field(default_factory=list)
+
+    def saved(self, exercise_id: str) -> dict[str, object]:
+        """The person's current answers to one exercise, from the store."""
+        return current_answers(self.db, self.identity, self.identity.person_id, exercise_id)
+
+    def save(self, exercise_id: str, item: str, value: object) -> None:
+        """Save one answer (kept on the page and retried if the store is down)."""
+        safe(self.status)(self.saver.save)(exercise_id, item, value)
+
+
+Builder = Callable[[ExerciseContext, Exercise], list[w.Widget]]
+REGISTRY: dict[str, Builder] = {}
+
+
+def register(kind: str):
+    def deco(fn: Builder) -> Builder:
+        REGISTRY[kind] = fn
+        return fn
+
+    return deco
+
+
+def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+    from . import text  # noqa: F401  (registers the built-in types)
+
+    return REGISTRY[spec.type](ctx, spec)

@@ -1,0 +1,17 @@
+"""Free-text reflection: one text area, saved when the person leaves it."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ...content import Exercise
+from ..common import esc
+from . import ExerciseContext, register
+
+
+@register("text")
+def text_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+    saved = ctx.saved(spec.id).get("text", "")
+    area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"))
+    area.continuous_update = False
+    area.observe(lambda ch: ctx.save(spec.id, "text", ch["new"]), names="value")
+    return [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), area]
