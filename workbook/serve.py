@@ -31,7 +31,7 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         "--preheat_kernel=True",
         f"--pool_size={s.pool_size}",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-        f"--VoilaKernelManager.preheat_blacklist={json.dumps(PREHEAT_SKIP)}",
+        f"--VoilaKernelManager.preheat_denylist={json.dumps(PREHEAT_SKIP)}",
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",

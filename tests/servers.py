@@ -1,0 +1,270 @@
+"""A real Voila server for tests and benchmarks, started with the workbook's own serving policy.
+
+``VoilaServer.start(data_dir)`` builds a fresh SQLite database with the demo cohort in
+``data_dir``, starts ``workbook.serve.voila_command`` on a free port of 127.0.0.1 and waits until
+it answers. Settings are passed as ``WORKBOOK_*`` overrides (``env={"WORKBOOK_POOLS": ...}``).
+The server runs in its own process group and is stopped with it; kernels are counted and
+measured through the process tree (psutil), because Voila does not expose ``/api/kernels``.
+
+Use ``voila_server(...)`` (a context manager) or ``VoilaServer.start(...)`` / ``.stop()``.
+Benchmarks import this file too (``sys.path`` gets ``tests/``).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A TCP port that was free on 127.0.0.1 a moment ago (bound to port 0 by the OS)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_settings(data_dir: Path, env: dict[str, str] | None = None):
+    """Workbook settings for a server on ``data_dir`` (other ``WORKBOOK_*`` of this process ignored)."""
+    from workbook.settings import load_settings
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_")}
+    base["WORKBOOK_DATA_DIR"] = str(data_dir)
+    base.update(env or {})
+    return load_settings(base)
+
+
+def build_demo_database(settings) -> dict[str, object]:
+    """Create the demo cohort in the database of ``settings``; returns ``build_demo``'s result."""
+    from workbook.demo import build_demo
+    from workbook.store import Database
+
+    db = Database(settings.database_url, settings)
+    try:
+        return build_demo(db)
+    finally:
+        db.dispose()
+
+
+@dataclass
+class VoilaServer:
+    """One running Voila process (and its kernels) on 127.0.0.1:``port``."""
+
+    proc: subprocess.Popen
+    port: int
+    data_dir: Path
+    settings: object
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+    demo: dict | None = None
+
+    # -- starting and stopping -------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        data_dir: Path,
+        env: dict[str, str] | None = None,
+        demo: bool = True,
+        extra_args: list[str] | None = None,
+        timeout: float = 120.0,
+        wait_pools: bool = True,
+    ) -> "VoilaServer":
+        """Start Voila on a free port against ``data_dir`` and wait until it serves pages.
+
+        ``env``: ``WORKBOOK_*`` overrides (pools, culling, notebooks dir...). ``demo``: build the
+        demo cohort first. ``wait_pools``: also wait until the preheated kernels have run their
+        notebooks (the server's process tree goes quiet), so timings start from a warm server.
+        """
+        from workbook.serve import kernel_env, voila_command
+
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        settings = server_settings(data_dir, env)
+        result = build_demo_database(settings) if demo else None
+        port = free_port()
+        penv = kernel_env(settings)
+        for k in [k for k in penv if k.startswith("WORKBOOK_")]:
+            del penv[k]
+        penv.update({"WORKBOOK_DATA_DIR": str(data_dir), "WORKBOOK_DB_URL": settings.database_url, **(env or {})})
+        log_path = data_dir / f"voila-{port}.log"
+        log = log_path.open("wb")
+        proc = subprocess.Popen(
+            voila_command(settings, port) + list(extra_args or []),
+            env=penv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=str(ROOT), start_new_session=True,
+        )
+        log.close()
+        server = cls(proc, port, data_dir, settings, log_path, dict(env or {}), result)
+        try:
+            server.wait_ready(timeout)
+            if wait_pools:
+                server.wait_quiet(timeout=timeout)
+        except BaseException:
+            server.stop()
+            raise
+        return server
+
+    def stop(self) -> None:
+        """Stop the server and every kernel it started (its own process group only)."""
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        # kernels are in the same process group; make sure none outlives the server
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+    # -- waiting ----------------------------------------------------------------------------
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Wait until the server answers HTTP (its file tree page)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voila exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url("/"), timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"Voila did not answer on port {self.port} within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def wait_quiet(self, cpu_percent: float = 8.0, seconds: float = 2.0, timeout: float = 120.0) -> float:
+        """Wait until the server and its kernels use less than ``cpu_percent`` of one core for
+        ``seconds`` in a row (pools filled, notebooks run); returns the time waited."""
+        start = time.monotonic()
+        quiet_since = None
+        self.cpu_percent()  # prime the counters
+        while time.monotonic() - start < timeout:
+            time.sleep(0.5)
+            if self.cpu_percent() < cpu_percent:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= seconds:
+                    return time.monotonic() - start
+            else:
+                quiet_since = None
+        raise TimeoutError(f"Voila on port {self.port} still busy after {timeout:.0f} s")
+
+    def wait_kernels(self, predicate, timeout: float = 60.0, poll: float = 0.5) -> int:
+        """Wait until ``predicate(kernel_count)`` holds; returns the count."""
+        deadline = time.monotonic() + timeout
+        n = self.kernel_count()
+        while time.monotonic() < deadline:
+            n = self.kernel_count()
+            if predicate(n):
+                return n
+            time.sleep(poll)
+        raise TimeoutError(f"kernel count stayed at {n} for {timeout:.0f} s")
+
+    # -- looking at it ----------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    def page_url(self, notebook: str) -> str:
+        """The rendered page of a notebook (path relative to the notebooks directory)."""
+        return self.url(f"/voila/render/{notebook}")
+
+    def processes(self) -> list[psutil.Process]:
+        """The server and every process it started."""
+        try:
+            me = psutil.Process(self.proc.pid)
+            return [me, *me.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def kernel_processes(self) -> list[psutil.Process]:
+        """The kernel processes this server started (``ipykernel_launcher``)."""
+        out = []
+        for p in self.processes()[1:]:
+            with contextlib.suppress(psutil.Error):
+                if any("ipykernel" in part for part in p.cmdline()):
+                    out.append(p)
+        return out
+
+    def kernel_count(self) -> int:
+        return len(self.kernel_processes())
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server plus all its kernels."""
+        total = 0
+        for p in self.processes():
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        return total
+
+    def cpu_percent(self) -> float:
+        """CPU use (percent of one core) of the process tree since the previous call."""
+        total = 0.0
+        for p in self.processes():
+            with contextlib.suppress(psutil.Error):
+                key = p.pid
+                if key not in _CPU_PROCS:
+                    _CPU_PROCS[key] = p
+                    p.cpu_percent(None)
+                total += _CPU_PROCS[key].cpu_percent(None)
+        return total
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def codes(self, role: str = "trainee") -> list[str]:
+        """The demo access codes of one role, in the demo cohort's order."""
+        if not self.demo:
+            return []
+        return [code for r, _name, code in self.demo["codes"] if r == role]
+
+    def names(self, role: str = "trainee") -> list[str]:
+        if not self.demo:
+            return []
+        return [name for r, name, _code in self.demo["codes"] if r == role]
+
+
+_CPU_PROCS: dict[int, psutil.Process] = {}
+
+
+@contextlib.contextmanager
+def voila_server(data_dir: Path, **kwargs) -> Iterator[VoilaServer]:
+    """``with voila_server(tmp) as srv:`` — a started server, stopped on exit."""
+    server = VoilaServer.start(data_dir, **kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|\b\w+Error: ")
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
