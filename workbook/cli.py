@@ -110,6 +110,21 @@ def cmd_content_check(args) -> int:
     return 0
 
 
+def cmd_notebooks_refresh(args) -> int:
+    from tqdm import tqdm
+
+    from .nbtools import notebooks, problems, refresh
+    from .settings import get_settings
+
+    paths = [Path(p) for p in args.paths] or notebooks(get_settings().notebooks_dir)
+    for path in tqdm(paths, desc="notebooks", unit="nb", file=sys.stderr):
+        refresh(path)
+    left = [msg for p in paths for msg in problems(p)]
+    for msg in left:
+        print(msg)
+    return 1 if left else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = content.add_parser("check", help="validate every YAML file of exercises/")
     p.add_argument("--dir", help="another content directory")
     p.set_defaults(func=cmd_content_check)
+    nbs = sub.add_parser("notebooks", help="maintain the notebooks").add_subparsers(dest="action", required=True)
+    p = nbs.add_parser("refresh", help="re-run notebooks on the demo data and keep outputs only for nbval-checked cells")
+    p.add_argument("paths", nargs="*", help="notebooks (default: all served notebooks)")
+    p.set_defaults(func=cmd_notebooks_refresh)
     return parser
 
 
