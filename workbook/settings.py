@@ -39,6 +39,7 @@ class Settings:
     max_text_chars: int = 1_000_000
     signin_max_failures: int = 5  # wrong codes per person/address before slowing down
     signin_lockout_seconds: int = 30
+    session_hours: int = 12  # how long a sign-in carries from page to page
     demo_seed: int = 2026
     extra: dict = field(default_factory=dict)
 

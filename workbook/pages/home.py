@@ -7,7 +7,7 @@ from ..auth import Identity
 from ..content import catalogue
 from ..store import Database, progress
 from ..widgets.common import esc
-from .shell import Page
+from .shell import Page, page_link
 
 LABELS = {"done": "done", "in_progress": "in progress", None: "not started"}
 STAFF_PAGES = {"coach": ("coach.ipynb", "Coach dashboard"), "hr": ("hr.ipynb", "HR reports")}
@@ -19,7 +19,7 @@ def modules_table(status: dict[str, str]) -> str:
     for m in catalogue().ordered_modules():
         st = status.get(m.id)
         rows.append(
-            f'<tr><td>{m.number}</td><td><a href="./{esc(m.notebook)}">{esc(m.title)}</a></td>'
+            f'<tr><td>{m.number}</td><td><a href="{esc(page_link(m.notebook))}">{esc(m.title)}</a></td>'
             f'<td class="wb-muted">{esc(", ".join(m.concepts))}</td>'
             f'<td><span class="wb-badge {esc(st or "")}">{LABELS.get(st, st)}</span></td></tr>'
         )
@@ -30,7 +30,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     out = [w.HTML(f"<h2>Welcome, {esc(identity.name)}</h2>")]
     if identity.role in STAFF_PAGES:
         nb, label = STAFF_PAGES[identity.role]
-        out.append(w.HTML(f'<p><a class="wb-next" href="./{nb}">{label} →</a></p>'))
+        out.append(w.HTML(f'<p><a class="wb-next" href="{esc(page_link(nb))}">{label} →</a></p>'))
     out.append(w.HTML(modules_table(progress(db, identity, identity.person_id))))
     return out
 

@@ -12,7 +12,7 @@ from ..widgets.common import StatusLine, esc, markdown_html, safe
 from ..widgets.likert import LikertForm
 from ..widgets.exercises import ExerciseContext, build as build_exercise
 from ..widgets.saver import AnswerSaver
-from .shell import Page
+from .shell import Page, page_link
 
 
 def teaching_html(module: Module) -> str:
@@ -85,9 +85,12 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
     """The whole page of one module, ready to display."""
     module = catalogue().module(module_id)
     intro = [w.HTML(teaching_html(module))]
-    tail = [w.HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
+    tail = [lambda: w.HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
     if module.next and module.next in catalogue().modules:
         nxt = catalogue().module(module.next)
-        tail.append(w.HTML(f'<p><a class="wb-next" href="./{esc(nxt.notebook)}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
-    page = Page(f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module) + tail, intro=intro, roles=("trainee", "coach", "hr"), db=db)
+        tail.append(lambda: w.HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
+    tail.append(lambda: w.HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
+    page = Page(
+        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module) + [make() for make in tail], intro=intro, roles=("trainee", "coach", "hr"), db=db
+    )
     return page

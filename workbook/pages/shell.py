@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
+from urllib.parse import parse_qs, quote
 
 import ipywidgets as w
 
@@ -16,6 +18,27 @@ from ..widgets.signin import SignIn
 
 def banner(kicker: str, title: str) -> w.HTML:
     return w.HTML(f'<div class="wb-banner"><div class="wb-kicker">{esc(kicker)}</div><h1>{esc(title)}</h1></div>')
+
+
+_SESSION: dict[str, str] = {}  # one kernel serves one page for one person
+
+
+def page_link(notebook: str) -> str:
+    """A relative link to another page that carries this person's sign-in along."""
+    token = _SESSION.get("token")
+    return f"./{quote(notebook)}" + (f"?s={quote(token)}" if token else "")
+
+
+def _query_token() -> str:
+    """The ``s`` parameter of the page's URL: waits for Voila to hand a preheated kernel its request."""
+    if "VOILA_KERNEL_ID" not in os.environ and "QUERY_STRING" not in os.environ:
+        return ""
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("s", [])
+    return values[0] if values else ""
 
 
 def _source() -> str:
@@ -40,8 +63,9 @@ class Page(w.VBox):
         self._build, self._roles = build, roles
         try:
             self.db = db or open_database()
-            auth = AccessCodeAuthenticator(self.db)
-            self.signin: w.Widget = SignIn(auth, self._signed_in, source=_source())
+            self.auth = AccessCodeAuthenticator(self.db)
+            self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_source())
+            threading.Thread(target=self._resume, daemon=True, name="workbook-resume").start()
         except WorkbookError as exc:
             self.db = None
             self.signin = w.HTML()
@@ -50,9 +74,23 @@ class Page(w.VBox):
         super().__init__(children)
         self.add_class("wb-page")
 
+    def _resume(self) -> None:
+        """Sign in from the session token in the page's link, if there is a live one."""
+        @safe(self.status)
+        def resume() -> None:
+            token = _query_token()
+            if token and self.signin.identity is None:
+                identity = self.auth.resume(token)
+                _SESSION["token"] = token
+                self.signin.accept(identity)
+
+        resume()
+
     def _signed_in(self, identity: Identity) -> None:
         @safe(self.status)
         def fill() -> None:
+            if "token" not in _SESSION:
+                _SESSION["token"] = self.auth.start_session(identity)
             require_role(identity, *self._roles)
             self.identity = identity
             self.body.children = self._build(self.db, identity)

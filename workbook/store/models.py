@@ -76,6 +76,17 @@ class AccessCode(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class PageSession(Base):
+    """A signed-in session carried from page to page in links (``?s=``); only its hash is stored."""
+
+    __tablename__ = "page_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class SigninFailure(Base):
     __tablename__ = "signin_failures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

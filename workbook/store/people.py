@@ -1,6 +1,8 @@
 """Cohorts, people and their access codes; sign-in with slow-down on wrong codes."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ from ..auth import Identity, dummy_verify, hash_secret, new_code, normalise_code
 from ..errors import AccessDenied, NotFound, WorkbookError
 from .access import check_cohort, check_person, require_role
 from .db import Database
-from .models import AccessCode, Cohort, Person, Rater, SigninFailure, utcnow
+from .models import AccessCode, Cohort, PageSession, Person, Rater, SigninFailure, utcnow
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def _issue_code(s, kind: str, subject_id: int, fixed: str | None = None) -> str:
         .where(AccessCode.subject_kind == kind, AccessCode.subject_id == subject_id, AccessCode.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    s.execute(delete(PageSession).where(PageSession.subject_kind == kind, PageSession.subject_id == subject_id))
     if fixed is not None:
         lookup, secret = normalise_code(fixed)
         display = fixed
@@ -150,6 +153,10 @@ def list_people(db: Database, actor: Identity, cohort_id: int, role: str | None 
         return [_info(p, c) for p, c in s.execute(q.order_by(Person.id)).all()]
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class AccessCodeAuthenticator:
     """Sign in with a personal access code; wrong codes are slowed down per code and per source."""
 
@@ -193,8 +200,25 @@ class AccessCodeAuthenticator:
                 return identity
         raise self._fail(keys, "this access code is not valid (mistyped, or replaced by a newer one); ask your coach")
 
+    def start_session(self, identity: Identity) -> str:
+        """A page-to-page session token for this identity (shown only in this person's links)."""
+        token = secrets.token_urlsafe(24)
+        kind, subject = ("rater", identity.rater_id) if identity.role == "rater" else ("person", identity.person_id)
+        expires = utcnow() + timedelta(hours=self.settings.session_hours)
+        with self.db.session() as s:
+            s.add(PageSession(token_hash=_token_hash(token), subject_kind=kind, subject_id=subject, expires_at=expires))
+        return token
+
+    def resume(self, token: str) -> Identity:
+        """The identity of a live session token; AccessDenied when unknown, expired or revoked."""
+        with self.db.session() as s:
+            row = s.get(PageSession, _token_hash(token or ""))
+            if row is None or row.expires_at < utcnow():
+                raise AccessDenied("your sign-in has expired; type your access code again")
+            return self._identity(s, row)
+
     @staticmethod
-    def _identity(s, row: AccessCode) -> Identity:
+    def _identity(s, row) -> Identity:
         if row.subject_kind == "rater":
             rater = s.get(Rater, row.subject_id)
             subject = s.get(Person, rater.subject_id)

@@ -41,6 +41,12 @@ class SignIn(w.VBox):
         except AccessDenied as exc:
             self.status.error(str(exc))
             return
+        self.accept(identity)
+
+    def accept(self, identity: Identity) -> None:
+        """Show the person as signed in (by code, or by a session carried in the page link)."""
+        if self.identity is not None:
+            return
         self.identity = identity
         self.form.layout.display = "none"
         self.status.clear()
