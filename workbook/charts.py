@@ -28,3 +28,58 @@ def dimension_scores(frame: pd.DataFrame, title: str = "Your scores (0–100)") 
     bars = base.mark_bar(color=PALETTE["primary"], height=22)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("score_100:Q", format=".0f"))
     return (bars + labels).properties(width=420, height=alt.Step(34))
+
+
+# The servuction triangle (seed 002): client on top, provider bottom left, service bottom right.
+TRIANGLE_VERTICES = {"client": (0.5, 0.87), "provider": (0.0, 0.0), "service": (1.0, 0.0)}
+TRIANGLE_LINKS = {"mastery": ("provider", "service"), "relationship": ("provider", "client"), "involvement": ("client", "service")}
+
+
+def servuction_triangle(frame: pd.DataFrame, entities: dict[str, str], title: str = "") -> alt.LayerChart:
+    """The triangle client–provider–service; each side is a link, drawn thicker the higher its 0–100
+    score and in the accent colour when it is the favoured link. ``frame``: link, label, score_100,
+    favoured (bool); ``entities``: the vertex labels by entity id."""
+    edges = []
+    for row in frame.itertuples(index=False):
+        (a, b) = TRIANGLE_LINKS[row.link]
+        (x, y), (x2, y2) = TRIANGLE_VERTICES[a], TRIANGLE_VERTICES[b]
+        score = None if pd.isna(row.score_100) else float(row.score_100)
+        # labels sit just outside the side's midpoint
+        mx, my = (x + x2) / 2, (y + y2) / 2
+        ox, oy = mx - 0.5, my - 0.29
+        norm = (ox**2 + oy**2) ** 0.5 or 1.0
+        text = f"{row.label}: {score:.0f}" if score is not None else f"{row.label}: —"
+        edges.append({
+            "x": x, "y": y, "x2": x2, "y2": y2, "width": 2 + (score or 0) / 100 * 16,
+            "colour": "favoured" if bool(row.favoured) else ("scored" if score is not None else "unscored"),
+            "lx": mx + ox / norm * 0.27, "ly": my + oy / norm * 0.12, "text": text,
+        })
+    edge_data = pd.DataFrame(edges)
+    vertex_data = pd.DataFrame([{"x": x, "y": y, "name": entities.get(e, e)} for e, (x, y) in TRIANGLE_VERTICES.items()])
+    xs = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.35, 1.35]))
+    ys = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.25, 1.05]))
+    colour = alt.Color(
+        "colour:N", legend=None,
+        scale=alt.Scale(domain=["favoured", "scored", "unscored"], range=[PALETTE["accent"], PALETTE["primary"], PALETTE["muted"]]),
+    )
+    sides = alt.Chart(edge_data).mark_rule(strokeCap="round").encode(
+        x=xs, y=ys, x2="x2:Q", y2="y2:Q", color=colour, strokeWidth=alt.StrokeWidth("width:Q", legend=None, scale=None)
+    )
+    side_labels = alt.Chart(edge_data).mark_text(fontSize=13, fontWeight="bold").encode(
+        x=alt.X("lx:Q", axis=None, scale=alt.Scale(domain=[-0.35, 1.35])),
+        y=alt.Y("ly:Q", axis=None, scale=alt.Scale(domain=[-0.25, 1.05])), text="text:N", color=colour,
+    )
+    dots = alt.Chart(vertex_data).mark_circle(size=420, color="#1d2733", opacity=1).encode(x=xs, y=ys)
+    names = alt.Chart(vertex_data).mark_text(dy=-20, fontSize=14).encode(x=xs, y=ys, text="name:N")
+    return (sides + side_labels + dots + names).properties(width=440, height=340, title=title).configure_view(stroke=None)
+
+
+def category_counts(frame: pd.DataFrame, title: str = "", axis: str = "") -> alt.Chart:
+    """Horizontal bars: how many of the person's rows fall in each category (``label``, ``count``)."""
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y("label:N", title=None, sort=None),
+        x=alt.X("count:Q", title=axis or None, axis=alt.Axis(tickMinStep=1, format="d")),
+    )
+    bars = base.mark_bar(color=PALETTE["primary"], height=22)
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format="d"))
+    return (bars + labels).properties(width=380, height=alt.Step(34))

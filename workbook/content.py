@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ContentError, NotFound
+from .exercise_specs import parse_spec
 from .settings import get_settings
 
 ConceptId = Annotated[str, Field(pattern=r"^C([1-9]|1[0-9]|2[0-3])$")]
@@ -96,6 +97,7 @@ class Section(_Strict):
 
 
 EXERCISE_TYPES = ("text",)
+EXERCISE_TYPES += ("rated_checklist", "text_fields", "row_list", "pick_one")  # exercise_specs.py
 
 
 class Exercise(BaseModel):
@@ -111,7 +113,17 @@ class Exercise(BaseModel):
     def _known_type(self) -> "Exercise":
         if self.type not in EXERCISE_TYPES:
             raise ValueError(f"type {self.type!r} is not one of {', '.join(EXERCISE_TYPES)}")
+        parse_spec(self.type, dict(self.model_extra or {}))
         return self
+
+
+class ModuleResults(_Strict):
+    """How a module's "your results" shows its instrument: chart kind and its own strings."""
+
+    chart: Literal["bars", "triangle"] = "bars"
+    overall_label: str | None = None  # None: the default co-production wording; "": no overall line
+    labels: dict[str, str] = {}  # chart- and diagnosis-specific strings (see pages/module.py)
+    mixes: dict[str, str] = {}  # triangle: link (dimension id) -> rated_checklist exercise id
 
 
 class Module(_Strict):
@@ -129,6 +141,7 @@ class Module(_Strict):
     exercises: list[Exercise] = []
     takeaway: str = ""
     next: str | None = None
+    results: ModuleResults = ModuleResults()
 
     @property
     def sources(self) -> list[str]:
@@ -146,6 +159,8 @@ class Source(_Strict):
 
 class Sources(_Strict):
     kind: Literal["sources"]
+    title: str = ""
+    intro: str = ""
     sources: list[Source]
 
 
@@ -157,6 +172,8 @@ class GlossaryEntry(_Strict):
 
 class Glossary(_Strict):
     kind: Literal["glossary"]
+    title: str = ""
+    intro: str = ""
     entries: list[GlossaryEntry]
 
 
@@ -235,7 +252,10 @@ class Catalogue:
         self.modules: dict[str, Module] = {}
         self.sources: dict[str, Source] = {}
         self.glossary: list[GlossaryEntry] = []
+        self.reference: dict[str, Sources | Glossary] = {}  # "sources"/"glossary" -> its page's title and intro
         for path, doc in docs.items():
+            if isinstance(doc, (Sources, Glossary)) and (doc.title or doc.intro):
+                self.reference[doc.kind] = doc
             if isinstance(doc, Instrument):
                 self.instruments[doc.id] = doc
             elif isinstance(doc, Module):
@@ -253,6 +273,10 @@ class Catalogue:
             for n, section in enumerate(module.sections):
                 if section.source and section.source != "workbook" and section.source not in self.sources:
                     raise ContentError(f"module {module.id}: sections[{n}].source: {section.source!r} is not in sources.yaml")
+            for n, ex in enumerate(module.exercises):
+                src = (ex.model_extra or {}).get("source", "")
+                if src and src != "workbook" and src not in self.sources:
+                    raise ContentError(f"module {module.id}: exercises[{n}].source: {src!r} is not in sources.yaml")
 
     def instrument(self, instrument_id: str) -> Instrument:
         try:

@@ -34,8 +34,9 @@ def teaching_html(module: Module) -> str:
     return "".join(parts)
 
 
-def results_html(module: Module, answers: dict[str, object]) -> str:
-    """The person's scores as a table and an SVG chart (computed from their saved answers)."""
+def results_html(module: Module, answers: dict[str, object], saved: dict[str, dict[str, object]] | None = None) -> str:
+    """The person's scores as a table and an SVG chart (computed from their saved answers);
+    ``saved`` (every exercise's answers) feeds charts that combine exercises, like the triangle's mixes."""
     inst = catalogue().instrument(module.instrument)
     scores = score(inst, answers)
     rows = "".join(
@@ -45,9 +46,74 @@ def results_html(module: Module, answers: dict[str, object]) -> str:
     )
     table = f'<table class="wb-table"><tr><th>Dimension</th><th>Mean (1–{inst.scale.points})</th><th>Score 0–100</th><th>Answered</th></tr>{rows}</table>'
     total = overall(scores)
+    if module.results.chart == "triangle":
+        return table + triangle_results_html(module, scores, saved or {})
     chart = to_svg(dimension_scores(scores_frame(scores))) if total is not None else '<p class="wb-muted">Answer at least two thirds of the items of a dimension to see its score.</p>'
-    head = f"<p><b>Overall co-production score: {total:.0f} / 100</b></p>" if total is not None else ""
+    label = module.results.overall_label
+    if label is None:
+        head = f"<p><b>Overall co-production score: {total:.0f} / 100</b></p>" if total is not None else ""
+    else:
+        head = f"<p><b>{esc(label)}: {total:.0f} / 100</b></p>" if total is not None and label else ""
     return head + table + chart
+
+
+def triangle_results_html(module: Module, scores, saved: dict[str, dict[str, object]]) -> str:
+    """The servuction triangle of the person's link scores, the favoured link, and the fit of each mix."""
+    import pandas as pd
+
+    from ..charts import servuction_triangle
+    from ..service_analysis import dominant_link, left_aside, mix_alignment
+    from ..widgets.exercises.checklist import fit_of
+
+    L = module.results.labels
+    by_link = {s.dimension: s.score_100 for s in scores}
+    favoured = dominant_link(by_link)
+    frame = pd.DataFrame([{"link": s.dimension, "label": L.get(s.dimension, s.label), "score_100": s.score_100, "favoured": s.dimension == favoured} for s in scores])
+    entities = {e: L.get(e, e) for e in ("client", "provider", "service")}
+    out = to_svg(servuction_triangle(frame, entities, L.get("title", "")))
+    if any(v is None for v in by_link.values()):
+        out += f'<p class="wb-muted">{esc(L.get("incomplete", ""))}</p>'
+    elif favoured:
+        out += f'<p><b>{esc(L.get("favoured", "{link}").format(link=L.get(favoured, favoured), entity=entities[left_aside(favoured)]))}</b></p>'
+    else:
+        out += f"<p><b>{esc(L.get('balanced', ''))}</b></p>"
+    if module.results.mixes:
+        specs = {e.id: e for e in module.exercises}
+        fits = {link: fit_of(specs[ex], saved.get(ex, {})).percent for link, ex in module.results.mixes.items() if ex in specs}
+        rows = "".join(
+            f"<tr><td>{esc(L.get(link, link))}</td><td>{'—' if v is None else f'{v:.0f}%'}</td></tr>" for link, v in fits.items()
+        )
+        out += f"<h3>{esc(L.get('mix_heading', ''))}</h3><table class='wb-table'>{rows}</table>"
+        best, aligned = mix_alignment(favoured, fits)
+        if aligned is True:
+            out += f"<p>{esc(L.get('aligned', '').format(link=L.get(best, best)))}</p>"
+        elif aligned is False:
+            out += f"<p>{esc(L.get('misaligned', '').format(link=L.get(favoured, favoured), best=L.get(best, best)))}</p>"
+        else:
+            out += f'<p class="wb-muted">{esc(L.get("mix_undecided", ""))}</p>'
+    return out
+
+
+def module_results_html(module: Module, saved: dict[str, dict[str, object]]) -> str:
+    """The whole "your results" block: the instrument's scores and every exercise's summary."""
+    from ..widgets.exercises import summarize
+
+    parts = []
+    if module.instrument:
+        parts.append(results_html(module, saved.get(module.instrument, {}), saved))
+    for spec in module.exercises:
+        part = summarize(spec, saved.get(spec.id, {}))
+        if part:
+            parts.append(f'<div class="wb-summary wb-summary-{esc(spec.id)}">{part}</div>')
+    return "".join(parts)
+
+
+def has_results(module: Module) -> bool:
+    """Whether the module shows a "your results" section (an instrument or a summarised exercise)."""
+    from ..widgets.exercises import SUMMARIES, _load_structured
+
+    _load_structured()
+    return bool(module.instrument) or any(spec.type in SUMMARIES for spec in module.exercises)
 
 
 def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widget]:
@@ -55,10 +121,13 @@ def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widge
     results = w.HTML()
     inst = catalogue().instrument(module.instrument) if module.instrument else None
     person = identity.person_id
+    show_results = has_results(module)
+    results.add_class("wb-results")
 
     def refresh() -> None:
-        if inst:
-            results.value = results_html(module, current_answers(db, identity, person, inst.id))
+        if show_results:
+            ids = ([inst.id] if inst else []) + [e.id for e in module.exercises]
+            results.value = module_results_html(module, {x: current_answers(db, identity, person, x) for x in ids})
         for hook in ctx.on_change:
             hook()
 
@@ -74,7 +143,7 @@ def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widge
     done = w.Button(description="Mark this module as done")
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
     out += [status]
-    if inst:
+    if show_results:
         out += [w.HTML("<h2>Your results</h2>"), results]
     out += [done]
     safe(status)(refresh)()

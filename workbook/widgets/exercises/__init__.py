@@ -51,5 +51,32 @@ def register(kind: str):
 
 def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     from . import text  # noqa: F401  (registers the built-in types)
+    _load_structured()
 
     return REGISTRY[spec.type](ctx, spec)
+
+
+# "Your results" per exercise: a type may register a summary ``(spec, saved answers) -> HTML``.
+Summary = Callable[[Exercise, dict[str, object]], str]
+SUMMARIES: dict[str, Summary] = {}
+
+
+def summary(kind: str):
+    """Register the results summary of an exercise type (pure: spec and saved answers in, HTML out)."""
+
+    def deco(fn: Summary) -> Summary:
+        SUMMARIES[kind] = fn
+        return fn
+
+    return deco
+
+
+def _load_structured() -> None:
+    from . import checklist, fields, pick, rows  # noqa: F401  (register rated_checklist, text_fields, pick_one, row_list)
+
+
+def summarize(spec: Exercise, saved: dict[str, object]) -> str | None:
+    """The exercise's results summary as HTML, or None when its type has none."""
+    _load_structured()
+    fn = SUMMARIES.get(spec.type)
+    return fn(spec, saved) if fn else None

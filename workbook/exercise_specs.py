@@ -1,0 +1,183 @@
+"""Settings of the structured exercise types (checklists, field sets, row lists, one choice).
+
+An exercise in a module's YAML carries its type's own fields next to ``id``, ``type`` and
+``prompt``; the models here validate them when the content is loaded, so a typo in a module
+fails at ``workbook content check`` with one line naming the exercise and the field. Every
+string a person sees lives here (i.e. in the YAML), so translation needs no code change.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Slug = Field(pattern=r"^[a-z0-9_]+$")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Spec):
+    """One choice: the stored ``value`` and the ``label`` shown (``text`` explains it, optional)."""
+
+    value: str | int
+    label: str
+    text: str = ""
+
+
+def _unique(values: list, what: str) -> None:
+    seen = set()
+    for n, v in enumerate(values):
+        if v in seen:
+            raise ValueError(f"{what}[{n}]: {v!r} is used twice")
+        seen.add(v)
+
+
+class ChecklistItem(_Spec):
+    id: str = Slug
+    label: str
+    text: str = ""
+
+
+class RatedChecklist(_Spec):
+    """Score each lever of a mix (e.g. POSSIBLE) on a few whole-number options (0 = no fit)."""
+
+    title: str
+    source: str = ""  # a key of sources.yaml, or "workbook" for the workbook's own derivation
+    where: str = ""
+    own_label: str = "The workbook's own derivation (not a claim of the sources)."
+    items: list[ChecklistItem] = Field(min_length=1)
+    options: list[Option] = Field(min_length=2)
+    summary: str = "{title}: {percent}% fit ({rated} of {total} rated)."
+    gaps_label: str = "Levers that do not fit yet:"
+
+    @model_validator(mode="after")
+    def _check(self) -> "RatedChecklist":
+        _unique([i.id for i in self.items], "items")
+        values = [o.value for o in self.options]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise ValueError("options: every value must be a whole number (0 = does not fit)")
+        _unique(values, "options")
+        if min(values) != 0:
+            raise ValueError("options: the lowest value must be 0 (does not fit)")
+        return self
+
+
+class TextField(_Spec):
+    id: str = Slug
+    label: str
+    placeholder: str = ""
+    lines: int = Field(default=2, ge=1, le=12)
+
+
+class TextFields(_Spec):
+    """A few labelled text boxes answered together (e.g. restating the offer as an outcome)."""
+
+    fields: list[TextField] = Field(min_length=1)
+    summary_heading: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "TextFields":
+        _unique([f.id for f in self.fields], "fields")
+        return self
+
+
+class Column(_Spec):
+    id: str = Slug
+    label: str
+    kind: Literal["text", "choice", "rating"] = "text"
+    options: list[Option] = []  # for choice and rating columns
+    placeholder: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "Column":
+        if self.kind in ("choice", "rating") and len(self.options) < 2:
+            raise ValueError(f"columns {self.id}: a {self.kind} column needs at least two options")
+        if self.kind == "rating" and not all(isinstance(o.value, int) and not isinstance(o.value, bool) for o in self.options):
+            raise ValueError(f"columns {self.id}: rating options must have whole-number values")
+        if self.kind == "text" and self.options:
+            raise ValueError(f"columns {self.id}: a text column takes no options")
+        _unique([o.value for o in self.options], f"columns {self.id}.options")
+        return self
+
+
+class RowList(_Spec):
+    """A small table the person fills row by row (service actions, boundaries, internal customers)."""
+
+    columns: list[Column] = Field(min_length=1)
+    rows: int = Field(default=3, ge=1, le=30)
+    max_rows: int = Field(default=12, ge=1, le=30)
+    add_label: str = "Add a row"
+    remove_label: str = "Remove"
+    summary_heading: str = ""
+    count_by: str = ""  # a choice column: the summary draws how many rows fall in each option
+    chart_title: str = ""
+    chart_axis: str = ""
+    mean_of: str = ""  # a rating column: the summary gives its mean
+    mean_label: str = "Mean {label}: {mean:.1f} over {n} rows."
+    empty: str = "Nothing entered yet."
+
+    @model_validator(mode="after")
+    def _check(self) -> "RowList":
+        _unique([c.id for c in self.columns], "columns")
+        kinds = {c.id: c.kind for c in self.columns}
+        if self.rows > self.max_rows:
+            raise ValueError(f"rows: {self.rows} is more than max_rows {self.max_rows}")
+        if self.count_by and kinds.get(self.count_by) != "choice":
+            raise ValueError(f"count_by: {self.count_by!r} is not a choice column")
+        if self.mean_of and kinds.get(self.mean_of) != "rating":
+            raise ValueError(f"mean_of: {self.mean_of!r} is not a rating column")
+        return self
+
+
+class PickOne(_Spec):
+    """One choice among a few options (e.g. a rung of a ladder), with feedback and a reason."""
+
+    options: list[Option] = Field(min_length=2)
+    why_label: str = ""
+    feedback: dict[str, str] = {}  # option value -> text shown once chosen
+    summary: str = "{label}"
+
+    @model_validator(mode="after")
+    def _check(self) -> "PickOne":
+        values = [str(o.value) for o in self.options]
+        _unique(values, "options")
+        unknown = sorted(set(self.feedback) - set(values))
+        if unknown:
+            raise ValueError(f"feedback: {', '.join(unknown)} is not an option value")
+        return self
+
+
+SPECS: dict[str, type[_Spec]] = {
+    "rated_checklist": RatedChecklist,
+    "text_fields": TextFields,
+    "row_list": RowList,
+    "pick_one": PickOne,
+}
+
+
+def parse_spec(kind: str, extra: dict) -> _Spec | None:
+    """Validate an exercise's own fields; raise ValueError naming the first bad field."""
+    model = SPECS.get(kind)
+    if model is None:
+        return None
+    try:
+        return model.model_validate(extra)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or kind
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = f"is not a field of a {kind} exercise"
+        raise ValueError(f"{where}: {msg}") from None
+
+
+def spec_of(exercise) -> _Spec:
+    """The validated settings of a structured exercise (a ``content.Exercise``)."""
+    spec = parse_spec(exercise.type, dict(exercise.model_extra or {}))
+    if spec is None:
+        raise ValueError(f"exercise {exercise.id}: type {exercise.type!r} has no structured settings")
+    return spec
