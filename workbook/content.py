@@ -98,6 +98,7 @@ class Section(_Strict):
 
 EXERCISE_TYPES = ("text",)
 EXERCISE_TYPES += ("rated_checklist", "text_fields", "row_list", "pick_one")  # exercise_specs.py
+EXERCISE_TYPES += ("grow", "action_plan")  # widgets/exercises/grow.py, action_plan.py (Module 9)
 
 
 class Exercise(BaseModel):

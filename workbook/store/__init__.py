@@ -26,5 +26,7 @@ from .people import (
     reissue_code,
     set_known_code,
 )
+from .plans import action_plan, cohort_action_plans, delete_action, save_action
+from .notes import GROW_STEPS, Note, delete_note, notes_for, save_note, set_shared
 
 __all__ = [name for name in dir() if not name.startswith("_")]

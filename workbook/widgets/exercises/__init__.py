@@ -50,7 +50,7 @@ def register(kind: str):
 
 
 def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
-    from . import text  # noqa: F401  (registers the built-in types)
+    from . import action_plan, grow, text  # noqa: F401  (registers the built-in types)
     _load_structured()
 
     return REGISTRY[spec.type](ctx, spec)
