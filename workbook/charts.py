@@ -83,3 +83,25 @@ def category_counts(frame: pd.DataFrame, title: str = "", axis: str = "") -> alt
     bars = base.mark_bar(color=PALETTE["primary"], height=22)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format="d"))
     return (bars + labels).properties(width=380, height=alt.Step(34))
+
+
+def score_distribution(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
+    """A cohort's 0–100 scores per dimension: one tick per person (never labelled) and the mean."""
+    base = alt.Chart(frame, title=title).encode(y=alt.Y("dimension:N", title=None, sort=None))
+    ticks = base.mark_tick(color=PALETTE["primary"], thickness=2, size=18, opacity=0.7).encode(
+        x=alt.X("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100]))
+    )
+    means = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE["accent"]).encode(x="mean(score_100):Q")
+    return (ticks + means).properties(width=420, height=alt.Step(34))
+
+
+def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
+    """A person's 0–100 bars per dimension with the cohort mean as a tick (``cohort_mean`` may be empty)."""
+    data = frame.dropna(subset=["score_100"])
+    base = alt.Chart(data, title=title).encode(y=alt.Y("dimension:N", title=None, sort=None))
+    bars = base.mark_bar(color=PALETTE["primary"], height=20).encode(x=alt.X("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100])))
+    labels = base.mark_text(align="left", dx=4).encode(x="score_100:Q", text=alt.Text("score_100:Q", format=".0f"))
+    layers = [bars, labels]
+    if "cohort_mean" in data and data["cohort_mean"].notna().any():
+        layers.append(base.transform_filter("isValid(datum.cohort_mean)").mark_tick(color=PALETTE["accent"], thickness=3, size=28).encode(x="cohort_mean:Q"))
+    return alt.layer(*layers).properties(width=420, height=alt.Step(34))

@@ -74,3 +74,11 @@ def markdown_html(text: str) -> str:
     import mistune
 
     return mistune.create_markdown(escape=True)(text)
+
+
+def set_options(dropdown, options: list[tuple[str, object]]) -> None:
+    """Replace a dropdown's options, keeping the selection when it is still there, else the first."""
+    keep = dropdown.value
+    dropdown.options = options
+    values = [v for _label, v in options]
+    dropdown.value = keep if keep in values else (values[0] if values else None)

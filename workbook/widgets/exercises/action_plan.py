@@ -8,7 +8,7 @@ import ipywidgets as w
 from ...actionplan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems
 from ...content import Exercise
 from ...store.plans import action_plan, save_action
-from ..common import esc, safe
+from ..common import esc, safe, set_options
 from . import ExerciseContext, register
 
 
@@ -55,7 +55,7 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     def refresh() -> None:
         actions = action_plan(db, me, me.person_id)
         table.value = plan_table_html(actions, date.today())
-        pick.options = [(action_label(a), a.id) for a in actions]
+        set_options(pick, [(action_label(a), a.id) for a in actions])
 
     @safe(ctx.status)
     def on_add(_b=None) -> None:
