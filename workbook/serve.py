@@ -5,10 +5,14 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from .settings import Settings, get_settings
 
 PREHEAT_SKIP = [r"reports/.*", r".*test.*"]
+TEMPLATE = "workbook"
+# A Jupyter data directory holding the workbook's Voila template (voila/templates/workbook/).
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
 
 
 def voila_command(settings: Settings | None = None, port: int | None = None) -> list[str]:
@@ -26,6 +30,9 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         f"--port={port or s.port}",
         f"--Voila.ip={s.host}",
         "--no-browser",
+        f"--template={TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--preheat_kernel=True",
@@ -46,6 +53,9 @@ def kernel_env(settings: Settings | None = None) -> dict[str, str]:
     env["WORKBOOK_DB_URL"] = s.database_url
     env["WORKBOOK_DATA_DIR"] = str(s.data_dir)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # Voila finds the workbook's page template through the Jupyter data path.
+    paths = [str(TEMPLATE_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != str(TEMPLATE_ROOT)]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
     return env
 
 

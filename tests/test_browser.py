@@ -1,0 +1,205 @@
+"""The workbook in a real browser: Voila (the workbook's serving policy) + headless Debian Chromium.
+
+One Voila server per module (demo cohort on a fresh SQLite). Every page opened here is also
+checked for Python tracebacks or source, and every request the browser makes is recorded: the
+pages must not fetch anything from outside the server (a workshop room may have no Internet).
+"""
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from servers import TRACEBACK, VoilaServer, launch_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+INSTRUMENT = "coproduction"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SLOW = 90_000  # ms: pages on a shared 2-core machine
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = VoilaServer.start(
+        tmp_path_factory.mktemp("voila-browser"),
+        env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": "01_servuction.ipynb=2"},
+    )
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def requests_seen():
+    """Every URL any page of this module asked for (checked by test_pages_fetch_nothing_off_the_server)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, requests_seen):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.on("request", lambda r: requests_seen.append(r.url))
+    pg.set_default_timeout(SLOW)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def db(server):
+    from workbook.store import Database
+
+    d = Database(server.settings.database_url, server.settings)
+    yield d
+    d.dispose()
+
+
+def open_page(page, server, notebook: str) -> None:
+    page.goto(server.page_url(notebook), wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=password]", state="visible")
+
+
+def sign_in(page, code: str) -> None:
+    page.fill("input[type=password]", code)
+    page.click("button:has-text('Sign in')")
+
+
+def likert(page, n: int):
+    return page.locator(".wb-likert").nth(n)
+
+
+def checked_label(page, n: int) -> str | None:
+    """The label of the checked option of Likert item ``n`` (None when nothing is checked)."""
+    return likert(page, n).evaluate(
+        "el => { const i = el.querySelector('input:checked'); return i ? i.parentElement.textContent.trim() : null; }"
+    )
+
+
+def assert_no_traceback_or_source(page) -> None:
+    text = page.inner_text("body")
+    assert not TRACEBACK.search(text), f"a traceback is shown on the page:\n{text[:2000]}"
+    html = page.content()
+    assert "from workbook" not in html and "module_page(" not in html, "cell source is in the page"
+
+
+def full_screenshot(page, path) -> None:
+    """The whole page: Voila scrolls inside #rendered_cells, so grow the viewport to its height."""
+    height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": 1200, "height": max(900, min(int(height) + 40, 8000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path), full_page=True)
+
+
+def identity_of(db, code: str):
+    from workbook.store import AccessCodeAuthenticator
+
+    return AccessCodeAuthenticator(db).authenticate(code, source="test")
+
+
+def test_answer_changed_in_the_page_is_saved_and_restored_after_reload(server, page, db, artifacts):
+    from workbook.auth import Identity
+    from workbook.content import catalogue
+    from workbook.store import current_answers, save_answer
+
+    inst = catalogue().instrument(INSTRUMENT)
+    code = server.codes()[3]
+    who = identity_of(db, code)
+    admin = Identity.admin()
+    first, second = inst.items[0].id, inst.items[1].id
+    before = current_answers(db, admin, who.person_id, INSTRUMENT)
+    new_value = 1 if before.get(first) != 1 else 5
+    label = f"{new_value} {inst.scale.anchors[new_value]}"
+
+    open_page(page, server, "01_servuction.ipynb")
+    sign_in(page, code)
+    page.wait_for_selector(".wb-likert")
+    assert checked_label(page, 0) == (f"{before[first]} {inst.scale.anchors[before[first]]}" if first in before else None)
+    likert(page, 0).locator("label", has_text=label).click()
+    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+    assert current_answers(db, admin, who.person_id, INSTRUMENT)[first] == new_value
+
+    # Written behind the page's back: after a reload the page must show what the database holds.
+    other = 2 if before.get(second) != 2 else 4
+    save_answer(db, admin, who.person_id, "m01", INSTRUMENT, second, other)
+
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=password]", state="visible")
+    assert page.locator(".wb-likert").count() == 0, "answers shown before signing in"
+    sign_in(page, code)
+    page.wait_for_selector(".wb-likert")
+    assert checked_label(page, 0) == label
+    assert checked_label(page, 1) == f"{other} {inst.scale.anchors[other]}"
+    assert page.locator(f"text=Signed in as {who.name}").count() == 1
+    assert_no_traceback_or_source(page)
+    full_screenshot(page, artifacts / "module1_restored_after_reload.png")
+
+
+def test_coach_page_refuses_a_trainee_code_and_shows_nothing_of_the_cohort(server, page, artifacts):
+    others = server.names()[:4] + server.names()[5:]  # everyone but the trainee signing in
+    open_page(page, server, "coach.ipynb")
+    sign_in(page, server.codes()[4])
+    page.wait_for_selector(".wb-error")
+    message = page.inner_text(".wb-error").strip()
+    assert "coach" in message.lower() and "\n" not in message
+    text = page.inner_text("body")
+    assert not any(name in text for name in others), "another trainee's name is on the refused coach page"
+    assert "Progress of your cohort" not in text
+    assert page.locator(".wb-table").count() == 0
+    assert_no_traceback_or_source(page)
+    full_screenshot(page, artifacts / "coach_refuses_trainee.png")
+
+
+def test_coach_code_opens_the_coach_page(server, page):
+    """The other half of the refusal test: the same page shows the cohort to its coach."""
+    open_page(page, server, "coach.ipynb")
+    sign_in(page, server.codes("coach")[0])
+    page.wait_for_selector(".wb-table")
+    text = page.inner_text(".wb-table")
+    assert all(name in text for name in server.names())
+    assert_no_traceback_or_source(page)
+
+
+def test_wrong_code_gets_one_plain_line_and_nothing_else(server, page):
+    code = server.codes()[5]
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    open_page(page, server, "01_servuction.ipynb")
+    sign_in(page, wrong)
+    page.wait_for_selector(".wb-error")
+    message = page.inner_text(".wb-error").strip()
+    assert "not valid" in message and "\n" not in message
+    assert page.locator(".wb-likert").count() == 0
+    assert page.locator("input[type=password]").is_visible()
+    assert_no_traceback_or_source(page)
+
+
+def test_home_page_lists_modules_with_links_after_sign_in(server, page):
+    open_page(page, server, "00_home.ipynb")
+    sign_in(page, server.codes()[0])
+    page.wait_for_selector(".wb-modules")
+    link = page.locator(".wb-modules a").first
+    assert link.get_attribute("href").endswith("01_servuction.ipynb")
+    assert_no_traceback_or_source(page)
+
+
+def test_pages_fetch_nothing_off_the_server(server, page, requests_seen):
+    """Runs last in this module: every request of every page above (and of a fresh home page
+    load) went to the server itself; none to a CDN."""
+    open_page(page, server, "00_home.ipynb")
+    page.wait_for_load_state("networkidle")
+    assert len(requests_seen) > 20  # the pages' scripts, styles, fonts, the kernel websocket...
+    outside = sorted({u for u in requests_seen if urlsplit(u).hostname not in LOCAL_HOSTS and not u.startswith(("data:", "blob:"))})
+    assert outside == [], f"pages asked for {outside}"
+    html = page.content()
+    remote = re.findall(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1|localhost)[^"']+""", html)
+    assert remote == [], f"the page references {remote}"
