@@ -93,6 +93,9 @@ class Page(w.VBox):
                 _SESSION["token"] = self.auth.start_session(identity)
             require_role(identity, *self._roles)
             self.identity = identity
+            self.status.warn("Loading your page…")
             self.body.children = self._build(self.db, identity)
+            if "Loading" in self.status.value:
+                self.status.clear()
 
         fill()

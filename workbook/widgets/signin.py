@@ -49,6 +49,7 @@ class SignIn(w.VBox):
             return
         self.identity = identity
         self.form.layout.display = "none"
+        self.remove_class("wb-box")
         self.status.clear()
         self.who.value = f'<span class="wb-muted">Signed in as <b>{esc(identity.name)}</b> ({esc(identity.role)})</span>'
         self._on_identity(identity)
