@@ -125,6 +125,32 @@ def cmd_notebooks_refresh(args) -> int:
     return 1 if left else 0
 
 
+def cmd_report(args) -> int:
+    from tqdm import tqdm
+
+    from .reports import cohort_tasks, parse_formats, person_task, run_reports
+
+    db, actor = _db(), _admin()
+    formats = parse_formats(args.format)
+    if args.what == "person":
+        try:
+            tasks = [person_task(db, actor, int(args.target))]
+        except ValueError:
+            raise WorkbookError(f"person {args.target!r}: give the person's id (a number); `workbook report cohort NAME` does a whole cohort") from None
+    else:
+        tasks = cohort_tasks(db, actor, args.target)
+    bar = tqdm(total=len(tasks), desc="reports", unit="report", file=sys.stderr)
+    outcomes = run_reports(tasks, actor, Path(args.output), formats, workers=args.workers, as_of=args.as_of or "",
+                           language=args.language, on_done=lambda _o: bar.update(1))
+    bar.close()
+    made = [f for o in outcomes for f in o.files]
+    failed = [o for o in outcomes if o.error]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports written to {args.output} ({len(made)} files)")
+    for o in failed:
+        print(f"FAILED {o.task.label}: {o.error}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -169,6 +195,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = nbs.add_parser("refresh", help="re-run notebooks on the demo data and keep outputs only for nbval-checked cells")
     p.add_argument("paths", nargs="*", help="notebooks (default: all served notebooks)")
     p.set_defaults(func=cmd_notebooks_refresh)
+    p = sub.add_parser("report", help="individual or cohort reports (HTML, PDF) with papermill")
+    p.add_argument("what", choices=["person", "cohort"], help="person ID, or cohort NAME (its report plus one per trainee)")
+    p.add_argument("target", help="the person's id or the cohort's name")
+    p.add_argument("--format", default="html", help="html, pdf or html,pdf (default html)")
+    p.add_argument("--output", "-o", default="reports", help="directory for the files (default ./reports)")
+    p.add_argument("--workers", type=int, default=2, help="reports produced in parallel, each with its own kernel (default 2)")
+    p.add_argument("--as-of", default="", help="report date YYYY-MM-DD (default today; overdue actions are counted at this date)")
+    p.add_argument("--language", default="en", help="report language (default en)")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

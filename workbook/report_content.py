@@ -1,0 +1,352 @@
+"""What the individual and cohort reports say: data gathered through the store (scoped to the
+reader's Identity) and rendered as escaped HTML sections with inline SVG charts.
+
+The report notebooks (``notebooks/reports/``) only call these functions. Every piece of text that
+came from a person goes through ``esc()``; nothing here renders Markdown from user input.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .actionplan import SMART_VARIANT, STATUS_LABELS, Action, summary
+from .auth import Identity
+from .charts import score_distribution, scores_with_cohort, to_svg
+from .cohort_results import cohort_means, spread_frame, spreads
+from .content import catalogue
+from .errors import InvalidAnswer
+from .results import InstrumentResult, person_results, scored_modules
+from .store import (
+    Database,
+    PersonInfo,
+    action_plan,
+    cohort_answers,
+    cohort_by_name,
+    get_person,
+    last_activity,
+    list_cohorts,
+    list_people,
+    notes_for,
+    progress,
+)
+from .store.notes import GROW_LABELS, Note
+from .widgets.common import esc
+
+LANGUAGES = ("en",)
+NOT_YET = "not available yet"
+STATUS_TEXT = {"done": "done", "in_progress": "in progress", None: "not started"}
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        from .errors import NotFound
+
+        raise NotFound(f"report language {language!r} is not available; available: {', '.join(LANGUAGES)}")
+
+
+def as_of_date(raw: str | date | None) -> date:
+    """The report's as-of date (today when empty)."""
+    if not raw:
+        return date.today()
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+
+
+def reader(role: str, person_id: int | None = None, cohort_id: int | None = None, name: str = "") -> Identity:
+    """The identity a report is produced for (the HR or coach who asked, or the operator)."""
+    if role == "admin":
+        return Identity.admin()
+    return Identity(role=role, person_id=person_id, cohort_id=cohort_id, name=name)
+
+
+@dataclass
+class IndividualReport:
+    person: PersonInfo
+    as_of: date
+    threshold: int
+    status: dict[str, str]
+    last_active: datetime | None
+    results: list[InstrumentResult]
+    cohort: dict[str, dict[str, float]]  # instrument -> dimension -> cohort mean (shown groups only)
+    cohort_sizes: dict[str, int]
+    actions: list[Action]
+    notes: list[Note]
+    feedback: list = field(default_factory=list)
+    feedback_available: bool = False
+    journey: list = field(default_factory=list)
+    journey_available: bool = False
+
+
+def _feedback(db: Database, actor: Identity, person_id: int, results: list[InstrumentResult]) -> tuple[bool, list]:
+    """360-degree comparisons when the feedback module is installed (``workbook.feedback360``)."""
+    if importlib.util.find_spec("workbook.feedback360") is None or importlib.util.find_spec("workbook.store.raters") is None:
+        return False, []
+    from .feedback360 import RaterResponse, compare
+    from .store.raters import feedback_responses
+
+    out = []
+    s = db.settings
+    for r in results:
+        responses = [RaterResponse(x["category"], x["answers"], x.get("comment", "")) for x in feedback_responses(db, actor, person_id, r.instrument.id)]
+        if responses:
+            from .store import current_answers
+
+            own = current_answers(db, actor, person_id, r.instrument.id)
+            out.append((r, compare(r.instrument, own, responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=person_id)))
+    return True, out
+
+
+def individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None = None, language: str = "en") -> IndividualReport:
+    """Everything the individual report shows about one person, read with the reader's rights."""
+    _check_language(language)
+    person = get_person(db, actor, person_id)
+    threshold = db.settings.anonymity_threshold
+    results = person_results(db, actor, person_id)
+    cohort: dict[str, dict[str, float]] = {}
+    sizes: dict[str, int] = {}
+    if actor.role != "trainee":
+        for r in results:
+            answers = cohort_answers(db, actor, person.cohort_id, r.instrument.id)
+            cohort[r.instrument.id] = cohort_means(r.instrument, answers, threshold)
+            sizes[r.instrument.id] = len(answers)
+    fb_ok, fb = _feedback(db, actor, person_id, results)
+    return IndividualReport(
+        person=person, as_of=as_of_date(as_of), threshold=threshold,
+        status=progress(db, actor, person_id), last_active=last_activity(db, actor, person_id),
+        results=results, cohort=cohort, cohort_sizes=sizes,
+        actions=action_plan(db, actor, person_id),
+        notes=[n for n in notes_for(db, actor, person_id) if n.shared],
+        feedback=fb, feedback_available=fb_ok,
+    )
+
+
+def section(title: str, body: str, css: str = "") -> str:
+    """One report section (a page break comes before each in print)."""
+    return f'<section class="wb-report-section {css}"><h2>{esc(title)}</h2>{body}</section>'
+
+
+def profile_html(rep: IndividualReport) -> str:
+    p = rep.person
+    done = sum(1 for v in rep.status.values() if v == "done")
+    last = f"{rep.last_active:%Y-%m-%d}" if rep.last_active else "no activity yet"
+    return (
+        f'<header class="wb-report-head"><div class="wb-kicker">Servuction Workbook · individual report</div>'
+        f"<h1>{esc(p.name)}</h1><p>Cohort <b>{esc(p.cohort)}</b> · report as of {rep.as_of.isoformat()} · "
+        f"{done} of {len(catalogue().modules)} modules done · last activity {last}</p></header>"
+    )
+
+
+def completion_html(rep: IndividualReport) -> str:
+    rows = "".join(
+        f'<tr><td>{m.number}</td><td>{esc(m.title)}</td><td><span class="wb-badge {esc(rep.status.get(m.id, ""))}">'
+        f"{STATUS_TEXT.get(rep.status.get(m.id), esc(rep.status.get(m.id)))}</span></td></tr>"
+        for m in catalogue().ordered_modules()
+    )
+    return section("Module completion", f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Status</th></tr>{rows}</table>', "wb-keep")
+
+
+def scores_html(rep: IndividualReport) -> str:
+    import pandas as pd
+
+    if not rep.results:
+        return section("Scores", '<p class="wb-muted">No questionnaire answered yet.</p>')
+    parts = []
+    for r in rep.results:
+        means = rep.cohort.get(r.instrument.id, {})
+        rows, data = [], []
+        for s in r.scores:
+            cm = means.get(s.dimension)
+            mine = f"{s.score_100:.0f}" if s.score_100 is not None else esc(s.status)
+            rows.append(f"<tr><td>{esc(s.label)}</td><td>{mine}</td><td>{'%.2f' % s.mean if s.mean is not None else '—'}</td>"
+                        f"<td>{s.answered}/{s.items}</td><td>{'%.0f' % cm if cm is not None else '—'}</td></tr>")
+            data.append({"dimension": s.label, "score_100": s.score_100, "cohort_mean": cm})
+        n = rep.cohort_sizes.get(r.instrument.id, 0)
+        note = (f"Cohort mean over {n} people." if means else
+                f"No cohort comparison: fewer than {rep.threshold} people of the cohort have a score (anonymity threshold).")
+        frame = pd.DataFrame(data)
+        chart = to_svg(scores_with_cohort(frame, title="Bars: this person · orange tick: cohort mean")) if frame["score_100"].notna().any() else ""
+        total = f"Overall {r.overall:.0f} / 100. " if r.overall is not None else ""
+        parts.append(
+            f"<h3>Module {r.module.number} · {esc(r.instrument.title)}</h3><p>{total}<span class='wb-muted'>{esc(note)}</span></p>"
+            f'<table class="wb-table wb-scores"><tr><th>Dimension</th><th>Score 0–100</th><th>Mean (1–{r.instrument.scale.points})</th>'
+            f"<th>Answered</th><th>Cohort mean</th></tr>{''.join(rows)}</table><div class='wb-chart'>{chart}</div>"
+        )
+    return section("Scores", "".join(parts))
+
+
+def feedback_html(rep: IndividualReport) -> str:
+    if not rep.feedback_available:
+        return section("360-degree feedback", f'<p class="wb-muted">360-degree feedback: {NOT_YET} in this installation.</p>', "wb-keep")
+    if not rep.feedback:
+        return section("360-degree feedback", '<p class="wb-muted">No rater has answered yet.</p>', "wb-keep")
+    parts = []
+    for r, fb in rep.feedback:
+        rows = []
+        for d in fb.dimensions:
+            others = d.cells.get("all")
+            rows.append(
+                f"<tr><td>{esc(d.label)}</td><td>{'%.2f' % d.self_mean if d.self_mean is not None else '—'}</td>"
+                f"<td>{'%.2f' % others.mean if others is not None and others.shown else esc(others.reason if others else '—')}</td>"
+                f"<td>{'%+.2f' % d.gap if d.gap is not None else '—'}</td><td>{esc(d.flag or '—')}</td></tr>"
+            )
+        comments = "".join(f"<li>{esc(c)}</li>" for c in fb.comments)
+        parts.append(
+            f"<h3>{esc(r.instrument.title)}</h3>"
+            f'<table class="wb-table"><tr><th>Dimension</th><th>Self</th><th>All raters</th><th>Gap</th><th>Reading</th></tr>{"".join(rows)}</table>'
+            + (f"<p><b>Comments</b> (unattributed, random order)</p><ul>{comments}</ul>" if comments else "")
+        )
+    return section("360-degree feedback: blind spots and hidden strengths", "".join(parts))
+
+
+def journey_html(rep: IndividualReport) -> str:
+    if not rep.journey_available:
+        return section("Experience map", f'<p class="wb-muted">Experience-map summary: {NOT_YET} in this installation.</p>', "wb-keep")
+    if not rep.journey:
+        return section("Experience map", '<p class="wb-muted">No experience map yet.</p>', "wb-keep")
+    return section("Experience map", "".join(f"<p>{esc(line)}</p>" for line in rep.journey))
+
+
+def plan_html(rep: IndividualReport) -> str:
+    if not rep.actions:
+        return section("Action plan", '<p class="wb-muted">No action plan yet (Module 9).</p>')
+    c = summary(rep.actions, rep.as_of)
+    rows = []
+    for a in rep.actions:
+        late = f' <span class="wb-badge overdue">overdue {a.days_late(rep.as_of)} d</span>' if a.overdue(rep.as_of) else ""
+        rows.append(
+            f"<tr><td>{esc(a.text)}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td><td>{a.due.isoformat() if a.due else '—'}{late}</td>"
+            f'<td><span class="wb-badge {esc(a.status)}">{esc(STATUS_LABELS.get(a.status, a.status))}</span></td>'
+            f"<td>{esc(a.comment)}{'<br><i>Coach: ' + esc(a.follow_up) + '</i>' if a.follow_up else ''}</td></tr>"
+        )
+    head = (f"<p>{c['total']} actions: {c['done']} done, {c['in_progress']} in progress, {c['planned']} planned, {c['dropped']} dropped; "
+            f"<b>{c['overdue']} overdue</b> as of {rep.as_of.isoformat()}. <span class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</span></p>")
+    table = ('<table class="wb-table wb-plan"><tr><th>Action</th><th>Owner</th><th>Measure</th><th>Due</th><th>Status</th><th>Notes</th></tr>'
+             + "".join(rows) + "</table>")
+    return section("Action plan", head + table)
+
+
+def notes_html(rep: IndividualReport) -> str:
+    if not rep.notes:
+        return section("Coaching notes", '<p class="wb-muted">No coaching note has been shared.</p>', "wb-keep")
+    out = []
+    for n in rep.notes:
+        when = n.session.isoformat() if n.session else f"{n.created_at:%Y-%m-%d}"
+        fields = "".join(f"<dt>{esc(GROW_LABELS.get(k, 'Note'))}</dt><dd>{esc(v)}</dd>" for k, v in n.fields.items())
+        out.append(f'<div class="wb-box"><b>Session {when}</b><dl class="wb-grow">{fields}</dl></div>')
+    return section("Coaching notes (shared with the person)", "".join(out))
+
+
+# ---- cohort report ----------------------------------------------------------------------------
+
+@dataclass
+class CohortReport:
+    name: str
+    cohort_id: int
+    as_of: date
+    threshold: int
+    people: list[PersonInfo]
+    status: dict[int, dict[str, str]]
+    last_active: dict[int, datetime | None]
+    spreads: list[tuple]  # (module, instrument, [DimensionSpread], answered)
+    plans: dict[int, list[Action]]
+    closed: bool
+    unreadable: int = 0  # plans that could not be read (a malformed saved value): left out, counted
+
+
+def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str | date | None = None, language: str = "en") -> CohortReport:
+    """Everything the cohort report shows, with every aggregate under the anonymity threshold hidden."""
+    _check_language(language)
+    cid = cohort if isinstance(cohort, int) else cohort_by_name(db, cohort)
+    [info] = [c for c in list_cohorts(db, actor) if c["id"] == cid] or [None]
+    if info is None:
+        from .errors import AccessDenied
+
+        raise AccessDenied(f"{actor.role} may not see cohort {cohort}")
+    people = list_people(db, actor, cid, role="trainee")
+    threshold = db.settings.anonymity_threshold
+    out_spreads = []
+    for module, inst in scored_modules():
+        answers = cohort_answers(db, actor, cid, inst.id)
+        out_spreads.append((module, inst, spreads(inst, answers, threshold), len(answers)))
+    plans, unreadable = {}, 0
+    for p in people:  # one person's broken record must not sink the cohort's report
+        try:
+            plans[p.id] = action_plan(db, actor, p.id)
+        except InvalidAnswer:
+            unreadable += 1
+    return CohortReport(
+        name=info["name"], cohort_id=cid, as_of=as_of_date(as_of), threshold=threshold, people=people,
+        status={p.id: progress(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
+        spreads=out_spreads, plans=plans, closed=info["closed"], unreadable=unreadable,
+    )
+
+
+def cohort_head_html(rep: CohortReport) -> str:
+    state = "closed" if rep.closed else "open"
+    return (f'<header class="wb-report-head"><div class="wb-kicker">Servuction Workbook · cohort report</div><h1>{esc(rep.name)}</h1>'
+            f"<p>{len(rep.people)} trainees · cohort {state} · report as of {rep.as_of.isoformat()} · groups smaller than "
+            f"{rep.threshold} are not shown</p></header>")
+
+
+def cohort_completion_html(rep: CohortReport) -> str:
+    modules = catalogue().ordered_modules()
+    n = len(rep.people)
+    rows = []
+    for m in modules:
+        done = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "done")
+        going = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "in_progress")
+        rows.append(f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{done}</td><td>{going}</td><td>{n - done - going}</td></tr>")
+    table = f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Done</th><th>In progress</th><th>Not started</th></tr>{"".join(rows)}</table>'
+    people = "".join(
+        f"<tr><td>{esc(p.name)}</td><td>{sum(1 for v in rep.status[p.id].values() if v == 'done')}</td>"
+        f"<td>{rep.last_active[p.id]:%Y-%m-%d}</td></tr>" if rep.last_active[p.id] else
+        f"<tr><td>{esc(p.name)}</td><td>{sum(1 for v in rep.status[p.id].values() if v == 'done')}</td><td>—</td></tr>"
+        for p in rep.people
+    )
+    return section("Module completion", table + f'<h3>Participation</h3><table class="wb-table"><tr><th>Person</th><th>Modules done</th><th>Last activity</th></tr>{people}</table>', "wb-keep")
+
+
+def cohort_scores_html(rep: CohortReport) -> str:
+    parts = []
+    for module, inst, items, answered in rep.spreads:
+        rows = "".join(
+            f"<tr><td>{esc(s.label)}</td><td>{s.n}</td>"
+            + (f"<td>{s.mean:.0f}</td><td>{s.median:.0f}</td><td>{s.low:.0f}–{s.high:.0f}</td></tr>" if s.shown
+               else f'<td colspan="3" class="wb-muted">not enough responses (fewer than {rep.threshold})</td></tr>')
+            for s in items
+        )
+        frame = spread_frame(items)
+        chart = to_svg(score_distribution(frame, title="Each tick is one person; ◆ the cohort mean")) if len(frame) else ""
+        parts.append(f"<h3>Module {module.number} · {esc(inst.title)}</h3><p class='wb-muted'>{answered} people answered.</p>"
+                     f'<table class="wb-table"><tr><th>Dimension</th><th>n</th><th>Mean</th><th>Median</th><th>Range</th></tr>{rows}</table>'
+                     f"<div class='wb-chart'>{chart}</div>")
+    return section("Scores across the cohort (0–100)", "".join(parts) or '<p class="wb-muted">No scored questionnaire yet.</p>')
+
+
+def cohort_plans_html(rep: CohortReport) -> str:
+    with_plan = [acts for acts in rep.plans.values() if acts]
+    bad = (f'<p class="wb-warn">{rep.unreadable} action plan(s) could not be read (a malformed saved value) and are left out; '
+           "their individual reports name the problem.</p>") if rep.unreadable else ""
+    if len(with_plan) < rep.threshold:
+        return section("Action plans", bad + f'<p class="wb-muted">{len(with_plan)} people have an action plan; figures are shown from {rep.threshold} people.</p>', "wb-keep")
+    total = summary([a for acts in with_plan for a in acts], rep.as_of)
+    return section("Action plans", bad + (
+        f"<p>{len(with_plan)} of {len(rep.people)} people have an action plan: {total['total']} actions, {total['done']} done, "
+        f"{total['in_progress']} in progress, {total['planned']} planned, {total['dropped']} dropped, <b>{total['overdue']} overdue</b> "
+        f"as of {rep.as_of.isoformat()}.</p>"))
+
+
+INDIVIDUAL_SECTIONS = {
+    "completion": completion_html, "scores": scores_html, "feedback360": feedback_html,
+    "journey": journey_html, "plan": plan_html, "notes": notes_html,
+}
+COHORT_SECTIONS = {"completion": cohort_completion_html, "scores": cohort_scores_html, "plans": cohort_plans_html}
+
+
+def show(report: IndividualReport | CohortReport, name: str, options: dict | None = None) -> str:
+    """One section's HTML, or "" when ``options["sections"]`` leaves it out."""
+    wanted = (options or {}).get("sections")
+    if wanted is not None and name not in wanted:
+        return ""
+    table = INDIVIDUAL_SECTIONS if isinstance(report, IndividualReport) else COHORT_SECTIONS
+    return table[name](report)
