@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["person", "cohort"], help="person ID, or cohort NAME (its report plus one per trainee)")
     p.add_argument("target", help="the person's id or the cohort's name")
     p.add_argument("--format", default="html", help="html, pdf or html,pdf (default html)")
-    p.add_argument("--output", "-o", default="reports", help="directory for the files (default ./reports)")
+    p.add_argument("--output", "-o", default="reports-out", help="directory for the files (default ./reports-out)")
     p.add_argument("--workers", type=int, default=2, help="reports produced in parallel, each with its own kernel (default 2)")
     p.add_argument("--as-of", default="", help="report date YYYY-MM-DD (default today; overdue actions are counted at this date)")
     p.add_argument("--language", default="en", help="report language (default en)")
