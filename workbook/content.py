@@ -156,6 +156,9 @@ class Source(_Strict):
     where: str = ""
     language: str = "en"
     seed_file: str = ""
+    publisher: str = ""  # site, journal or publisher, for the full citation
+    date: str = ""
+    note: str = ""  # e.g. the book a review discusses
 
 
 class Sources(_Strict):

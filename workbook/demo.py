@@ -10,7 +10,7 @@ import yaml
 
 from .auth import ALPHABET, Identity
 from .settings import get_settings
-from .store import Database, cohort_by_name, create_cohort, invite, list_people, save_answer, set_known_code
+from .store import Database, cohort_by_name, create_cohort, invite, list_people, save_answers_bulk, set_known_code
 from .errors import NotFound
 
 ADMIN = Identity.admin()
@@ -79,8 +79,7 @@ def build_demo(db: Database, progress=None) -> dict[str, object]:
     if created:
         trainee_ids = ids[2:]
         rows = answers if progress is None else progress(answers)
-        for a in rows:
-            save_answer(db, ADMIN, trainee_ids[a["trainee"] - 1], a["module"], a["exercise"], a["item"], a["value"])
+        save_answers_bulk(db, ADMIN, ((trainee_ids[a["trainee"] - 1], a["module"], a["exercise"], a["item"], a["value"]) for a in rows))
     return {
         "cohort": cohort.name,
         "created": created,

@@ -40,5 +40,6 @@ def home_page(db: Database | None = None) -> Page:
         "<p>This workbook teaches <b>servuction</b> — the client as co-producer of the service — and customer "
         "orientation for managers of B2B service companies. Sign in with the personal access code your coach gave you; "
         "your answers are saved as you go.</p>"
+        '<p class="wb-muted">Reference: <a href="./glossary.ipynb">Glossary</a> · <a href="./sources.ipynb">Sources</a></p>'
     )
     return Page("Servuction Workbook", "Home", _body, intro=[intro], db=db)

@@ -12,6 +12,7 @@ from .answers import (
     set_progress,
     start_new_attempt,
 )
+from .bulk import save_answers_bulk
 from .people import (
     AccessCodeAuthenticator,
     PersonInfo,

@@ -1,0 +1,176 @@
+"""Modules 6–8 through their pages: every exercise saves as the person works and is back on reload;
+the "your results" block is computed from the person's own saved answers."""
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from widgettree import find, one
+from workbook.pages.module import module_page
+
+
+def build(db, identity, module_id):
+    page = module_page(module_id, db)
+    page._signed_in(identity)
+    assert page.status.value == "", page.status.value
+    return page
+
+
+def results(page) -> str:
+    return one(page, "wb-results", w.HTML).value
+
+
+def likert(page, module_id):
+    """The instrument's radio groups in item order."""
+    from workbook.content import catalogue
+
+    inst = catalogue().instrument(catalogue().module(module_id).instrument)
+    radios = [x for x in find(page, "wb-likert", w.RadioButtons) if not any(c.startswith("wb-item-") for c in x._dom_classes)]
+    assert len(radios) == len(inst.items)
+    return dict(zip([i.id for i in inst.items], radios))
+
+
+def test_m06_triangle_checklists_and_reflection_save_and_reload(cohort, db):
+    ann = cohort["ident"]["Ann"]
+    page = build(db, ann, "m06")
+    radios = likert(page, "m06")
+    # mastery strongly, the others weakly (reverse-keyed items answered the other way)
+    for item, value in {"tl1": 5, "tl2": 5, "tl3": 5, "tl4": 1, "tl5": 2, "tl6": 2, "tl7": 4, "tl8": 2,
+                        "tl9": 1, "tl10": 2, "tl11": 2, "tl12": 5}.items():
+        radios[item].value = value
+    mastery = one(page, "wb-ex-possible_mastery")
+    for item in ("price", "offer", "servuction", "standard"):
+        one(mastery, f"wb-item-{item}", w.RadioButtons).value = 2
+    one(mastery, "wb-item-image", w.RadioButtons).value = 0
+    one(one(page, "wb-ex-possible_relationship"), "wb-item-price", w.RadioButtons).value = 1
+    area = [x for x in page.body.children if isinstance(x, w.Textarea)][0]  # the reflection (plain text type)
+    area.value = "The client hardly sees our <engineers>."
+
+    html = results(page)
+    # mastery mean 5 -> 100; relationship (2+2+2+2)/4=2 -> 25; involvement (1+2+2+1)/4=1.5 -> 12.5
+    assert "Your offer favours the Mastery link; the Client is the entity it tends to leave aside." in html
+    assert "<svg" in html and "Mastery: 100" in html and "Relationship: 25" in html
+    # mastery mix: 2+2+2+2+0 over 5 rated levers of max 2 = 80%; relationship: 1/2 = 50%
+    assert "<td>Mastery</td><td>80%</td>" in html and "<td>Relationship</td><td>50%</td>" in html
+    assert "The mix your offer fits best is the Mastery mix" in html
+    assert "Mastery approach: the POSSIBLE mix: your offer fits 80% of it (5 of 8 levers scored)." in html
+    assert "<li>I — Image</li>" in html
+
+    again = build(db, ann, "m06")
+    radios = likert(again, "m06")
+    assert radios["tl1"].value == 5 and radios["tl12"].value == 5
+    assert one(one(again, "wb-ex-possible_mastery"), "wb-item-image", w.RadioButtons).value == 0
+    assert one(one(again, "wb-ex-possible_relationship"), "wb-item-price", w.RadioButtons).value == 1
+    assert [x for x in again.body.children if isinstance(x, w.Textarea)][0].value == "The client hardly sees our <engineers>."
+    assert results(again) == html
+    # Ben's page shows nothing of Ann's
+    ben = build(db, cohort["ident"]["Ben"], "m06")
+    assert likert(ben, "m06")["tl1"].value is None
+    assert "Answer at least two thirds" in results(ben)
+
+
+def test_m06_misaligned_mix_is_named(cohort, db):
+    from workbook.content import catalogue
+    from workbook.pages.module import module_results_html
+
+    m = catalogue().module("m06")
+    relationship_high = {"tl1": 2, "tl2": 2, "tl3": 2, "tl4": 4, "tl5": 5, "tl6": 5, "tl7": 1, "tl8": 5, "tl9": 2, "tl10": 2, "tl11": 2, "tl12": 4}
+    html = module_results_html(m, {"triangle_links": relationship_high, "possible_mastery": {"price": 2}, "possible_relationship": {"price": 0}})
+    assert "Your offer favours the Relationship link; the Service is the entity it tends to leave aside." in html
+    assert "but its marketing mix fits the Mastery approach best" in html
+
+
+def test_m07_culture_outcome_and_internal_customers_save_and_reload(cohort, db):
+    ann = cohort["ident"]["Ann"]
+    page = build(db, ann, "m07")
+    radios = likert(page, "m07")
+    for item in radios:
+        radios[item].value = 3
+    radios["sc1"].value = 5
+    pick = find(one(page, "wb-ex-layer_or_reinvention"), "wb-pick", w.RadioButtons)[0]
+    pick.value = "layer"
+    one(page, "wb-field-outcome", w.Textarea).value = "Cold rooms that never stop"
+    one(page, "wb-field-unit", w.Textarea).value = "per hour of guaranteed cold"
+    ic = one(page, "wb-ex-internal_customers")
+    find(ic, "wb-cell-team", w.Text)[0].value = "Sales"
+    find(ic, "wb-cell-satisfaction", w.Dropdown)[0].value = 2
+    find(ic, "wb-cell-team", w.Text)[1].value = "Finance"
+    find(ic, "wb-cell-satisfaction", w.Dropdown)[1].value = 5
+
+    html = results(page)
+    assert "Your services today: A layer on top." in html
+    assert "<dt>The outcome the client actually buys: what changes for them</dt><dd>Cold rooms that never stop</dd>" in html
+    assert "Average satisfaction you expect from your internal customers: 3.5 out of 5 (2 rated)." in html
+    assert "Overall service-culture score" in html
+
+    again = build(db, ann, "m07")
+    assert likert(again, "m07")["sc1"].value == 5
+    assert find(one(again, "wb-ex-layer_or_reinvention"), "wb-pick", w.RadioButtons)[0].value == "layer"
+    assert one(again, "wb-field-unit", w.Textarea).value == "per hour of guaranteed cold"
+    ic = one(again, "wb-ex-internal_customers")
+    assert [t.value for t in find(ic, "wb-cell-team", w.Text)][:2] == ["Sales", "Finance"]
+    assert [d.value for d in find(ic, "wb-cell-satisfaction", w.Dropdown)][:2] == [2, 5]
+
+
+def test_m08_sort_boundaries_ladder_and_win_win_save_and_reload(cohort, db):
+    ann = cohort["ident"]["Ann"]
+    page = build(db, ann, "m08")
+    sort = one(page, "wb-ex-layer_sort")
+    for n, (action, layer) in enumerate([("gift", "emotional"), ("dinner", "emotional"), ("energy report", "value")]):
+        find(sort, "wb-cell-action", w.Text)[n].value = action
+        find(sort, "wb-cell-layer", w.Dropdown)[n].value = layer
+    bounds = one(page, "wb-ex-boundaries")
+    find(bounds, "wb-cell-refuse", w.Text)[0].value = "clean the client's house"
+    find(bounds, "wb-cell-why", w.Text)[0].value = "wastes the advice they pay for"
+    find(one(page, "wb-ex-ladder"), "wb-pick", w.RadioButtons)[0].value = "price_only"
+    one(one(page, "wb-ex-win_win"), "wb-field-prevent", w.Textarea).value = "check chillers before summer"
+
+    html = results(page)
+    assert "Your offer on the competitive ladder: Price is all we have." in html
+    assert "clean the client&#x27;s house" in html
+    assert "Your service actions by layer" in html and "<svg" in html
+    assert "check chillers before summer" in html
+
+    again = build(db, ann, "m08")
+    sort = one(again, "wb-ex-layer_sort")
+    assert [t.value for t in find(sort, "wb-cell-action", w.Text)][:3] == ["gift", "dinner", "energy report"]
+    assert [d.value for d in find(sort, "wb-cell-layer", w.Dropdown)][:3] == ["emotional", "emotional", "value"]
+    assert find(one(again, "wb-ex-boundaries"), "wb-cell-why", w.Text)[0].value == "wastes the advice they pay for"
+    assert find(one(again, "wb-ex-ladder"), "wb-pick", w.RadioButtons)[0].value == "price_only"
+    assert one(one(again, "wb-ex-win_win"), "wb-field-prevent", w.Textarea).value == "check chillers before summer"
+
+
+@pytest.mark.parametrize("module_id, nxt", [("m06", "07_culture.ipynb"), ("m07", "08_essence.ipynb")])
+def test_pages_link_to_the_next_module(cohort, db, module_id, nxt):
+    page = build(db, cohort["ident"]["Ann"], module_id)
+    links = [x.value for x in page.body.children if isinstance(x, w.HTML) and "wb-next" in x.value]
+    assert links and f'href="./{nxt}' in links[-1]
+
+
+def test_reference_pages_list_every_term_and_every_seed():
+    from workbook.content import catalogue
+    from workbook.pages.reference import glossary_html, sources_html
+
+    g = glossary_html()
+    assert all(f"<b>{e.term}</b>" in g.replace("&#x27;", "'") for e in catalogue().glossary)
+    assert '<a href="./06_triangle.ipynb">6</a>' in g  # a term of C12 links to Module 6
+    s = sources_html()
+    for src in catalogue().sources.values():
+        if src.seed_file:
+            assert src.seed_file in s
+    assert "2021-05-20" in s and 'Cited in: <a href="./08_essence.ipynb">Module 8</a>' in s
+
+
+def test_glossary_covers_every_concept():
+    from workbook.content import catalogue
+
+    covered = {c for e in catalogue().glossary for c in e.concepts}
+    assert covered == {f"C{n}" for n in range(1, 24)}
+
+
+def test_home_links_to_glossary_and_sources(db):
+    from workbook.pages.home import home_page
+
+    page = home_page(db)
+    html = "".join(x.value for x in page.children if isinstance(x, w.HTML))
+    assert 'href="./glossary.ipynb"' in html and 'href="./sources.ipynb"' in html
