@@ -83,14 +83,20 @@ def demo_essence_text() -> str:
 
 
 def glossary_text() -> str:
-    """The glossary as text: each term with the concepts it belongs to."""
-    entries = sorted(catalogue().glossary, key=lambda e: e.term.casefold())
-    return f"{len(entries)} terms\n" + "\n".join(f"  {e.term} [{', '.join(e.concepts)}]" for e in entries)
+    """Which concepts of the inventory (C1–C23) the glossary explains, and with how many terms each."""
+    per: Counter[str] = Counter(c for e in catalogue().glossary for c in e.concepts)
+    concepts = [f"C{n}" for n in range(1, 24)]
+    missing = [c for c in concepts if not per[c]]
+    lines = [f"Concepts with a glossary term: {len(concepts) - len(missing)} of {len(concepts)}" + (f" (missing: {', '.join(missing)})" if missing else "")]
+    lines.append("Terms on the servuction triangle (C12-C15): " + ", ".join(sorted(e.term for e in catalogue().glossary if set(e.concepts) & {"C12", "C13", "C14", "C15"})))
+    return "\n".join(lines)
 
 
 def sources_text() -> str:
-    """The sources as text: key, author, title, where, and the seed file it comes from."""
+    """The five seed texts as cited: key, author, title, where, and the seed file."""
     lines = []
     for key, s in catalogue().sources.items():
+        if not s.seed_file:
+            continue
         lines.append(f"{key}: {s.author}, {s.title}; {s.where}" + (f" [{s.seed_file}]" if s.seed_file else ""))
     return "\n".join(lines)
