@@ -105,3 +105,54 @@ def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     if "cohort_mean" in data and data["cohort_mean"].notna().any():
         layers.append(base.transform_filter("isValid(datum.cohort_mean)").mark_tick(color=PALETTE["accent"], thickness=3, size=28).encode(x="cohort_mean:Q"))
     return alt.layer(*layers).properties(width=420, height=alt.Step(34))
+
+
+def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, place_labels: dict[str, str]) -> alt.Chart:
+    """Phases of a client relationship as bars laid end to end, coloured by where they happen."""
+    data = frame.assign(place=frame["where"].map(lambda p: place_labels.get(p, "—") if p else "—"))
+    order = list(data["phase"])
+    colours = [PALETTE["accent"], PALETTE["primary"], "#4c9f70", PALETTE["muted"]]
+    domain = list(dict.fromkeys(list(place_labels.values()) + ["—"]))
+    base = alt.Chart(data, title=title).encode(y=alt.Y("phase:N", title=None, sort=order))
+    bars = base.mark_bar(height=20).encode(
+        x=alt.X("start:Q", title=axis),
+        x2="end:Q",
+        color=alt.Color("place:N", title=legend, scale=alt.Scale(domain=domain, range=colours[: len(domain)])),
+        tooltip=["phase", "duration", "place", "who"],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(x="end:Q", text="who:N")
+    return (bars + labels).properties(width=460, height=alt.Step(32))
+
+
+def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: str, y_title: str, category_labels: dict[str, str]) -> alt.Chart:
+    """Importance to clients against investment, split at ``high`` into Martilla & James's quadrants.
+
+    Elements never identified by the provider sit on the importance axis (investment 0),
+    elements clients ignore on the investment axis (importance 0).
+    """
+    data = frame.assign(what=frame["category"].map(category_labels))
+    scale = alt.Scale(domain=[0, top + 0.5], nice=False)
+    cats = list(category_labels.values())
+    colours = ["#b3261e", "#9a5b00", PALETTE["accent"], "#23723a", PALETTE["muted"], PALETTE["primary"]]
+    points = alt.Chart(data).mark_circle(size=140, opacity=0.85).encode(
+        x=alt.X("investment:Q", title=x_title, scale=scale, axis=alt.Axis(tickMinStep=1, values=list(range(top + 1)))),
+        y=alt.Y("importance:Q", title=y_title, scale=scale, axis=alt.Axis(tickMinStep=1, values=list(range(top + 1)))),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=cats, range=colours[: len(cats)])),
+        tooltip=["element", "importance", "investment", "what"],
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=9, dy=-6, fontSize=11).encode(x="investment:Q", y="importance:Q", text="element:N")
+    cut = high - 0.5
+    vrule = alt.Chart(pd.DataFrame({"x": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(x="x:Q")
+    hrule = alt.Chart(pd.DataFrame({"y": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(y="y:Q")
+    return (vrule + hrule + points + labels).properties(title=title, width=380, height=380)
+
+
+def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, count_title: str) -> alt.Chart:
+    """Per theme, how many statements were classified like the key and how many were not."""
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y("theme:N", title=theme_title, sort=None),
+        x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("result:N", title=None, sort=None, scale=alt.Scale(range=["#23723a", "#b3261e"])),
+        order=alt.Order("rank:Q"),
+    )
+    return base.mark_bar(height=18).properties(width=380, height=alt.Step(28))

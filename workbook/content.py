@@ -99,6 +99,7 @@ class Section(_Strict):
 EXERCISE_TYPES = ("text",)
 EXERCISE_TYPES += ("rated_checklist", "text_fields", "row_list", "pick_one")  # exercise_specs.py
 EXERCISE_TYPES += ("grow", "action_plan")  # widgets/exercises/grow.py, action_plan.py (Module 9)
+EXERCISE_TYPES += ("servuction_map", "timeline", "classify", "ipa")  # Modules 1, 2, 4 (exercise_specs.py)
 
 
 class Exercise(BaseModel):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +31,23 @@ def read_demo(datasets: Path | None = None) -> tuple[DemoCohort, list[dict]]:
     datasets = datasets or get_settings().datasets_dir
     doc = yaml.safe_load((datasets / "demo_cohort.yaml").read_text(encoding="utf-8"))
     cohort = DemoCohort(doc["cohort"], doc["coach"]["name"], doc["hr"]["name"], [t["name"] for t in doc["trainees"]])
-    with (datasets / "demo_answers.csv").open(encoding="utf-8", newline="") as f:
-        answers = []
-        for row in csv.DictReader(f):
-            value: object = row["value"]
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            answers.append({**row, "trainee": int(row["trainee"]), "value": value})
+    answers = []
+    for path in sorted(datasets.glob("demo_answers*.csv")):  # demo_answers.csv, then one file per group of modules
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                answers.append({**row, "trainee": int(row["trainee"]), "value": _demo_value(row["value"])})
     return cohort, answers
+
+
+def _demo_value(raw: str) -> object:
+    """A CSV cell as an answer: numbers as int or float, JSON lists and objects parsed, else text."""
+    if raw.isdigit():
+        return int(raw)
+    if re.fullmatch(r"\d+\.\d+", raw):
+        return float(raw)
+    if raw[:1] in "[{":
+        return json.loads(raw)
+    return raw
 
 
 def demo_codes(count: int, seed: int | None = None) -> list[str]:

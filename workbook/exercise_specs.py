@@ -157,6 +157,166 @@ SPECS: dict[str, type[_Spec]] = {
 }
 
 
+# ---- Modules 1, 2 and 4: servuction map, relationship timeline, statement sorting, importance grid ----
+
+class Choice(_Spec):
+    """One labelled element, phase, place or option (Modules 1, 2, 4)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    hint: str = ""
+
+
+def _unique_ids(choices: list[Choice], what: str) -> None:
+    seen: set[str] = set()
+    for n, c in enumerate(choices):
+        if c.id in seen:
+            raise ValueError(f"{what}[{n}].id: {c.id!r} is used twice")
+        seen.add(c.id)
+
+
+class ServuctionMapTexts(_Spec):
+    placeholder: str
+    summary_heading: str
+    element_column: str
+    description_column: str
+    empty: str
+    missing: str  # {elements}
+    complete: str
+
+
+class ServuctionMapSpec(_Spec):
+    """Describe one of your services element by element of the servuction system."""
+
+    service_label: str
+    elements: list[Choice] = Field(min_length=2)
+    texts: ServuctionMapTexts
+
+    @model_validator(mode="after")
+    def _ids(self) -> "ServuctionMapSpec":
+        _unique_ids(self.elements, "elements")
+        return self
+
+
+class TimelineTexts(_Spec):
+    duration: str  # {unit}
+    who: str
+    where: str
+    where_none: str
+    chart_title: str
+    axis: str  # {unit}
+    place_legend: str
+    incomplete: str
+    stretch: str  # {before} {after} {unit} {share}
+    space: str  # {client_site} {remote} {own_site} {described}
+    table_phase: str
+    table_duration: str
+
+
+class TimelineSpec(_Spec):
+    """The phases of one client relationship: duration, who is involved, where it happens."""
+
+    relationship_label: str
+    unit: str
+    max_duration: float = Field(default=600, gt=0)
+    phases: list[Choice] = Field(min_length=2)
+    delivery_phase: str
+    places: list[Choice] = Field(min_length=2)
+    client_site: str
+    own_site: str
+    remote: str
+    texts: TimelineTexts
+
+    @model_validator(mode="after")
+    def _refs(self) -> "TimelineSpec":
+        _unique_ids(self.phases, "phases")
+        _unique_ids(self.places, "places")
+        if self.delivery_phase not in {p.id for p in self.phases}:
+            raise ValueError(f"delivery_phase: {self.delivery_phase!r} is not one of the phases")
+        for key in ("client_site", "own_site", "remote"):
+            if getattr(self, key) not in {p.id for p in self.places}:
+                raise ValueError(f"{key}: {getattr(self, key)!r} is not one of the places")
+        return self
+
+
+class ClassifyTexts(_Spec):
+    unanswered: str  # {total}
+    score: str  # {correct} {answered} {total}
+    missed_heading: str
+    missed_item: str  # {statement} {given} {key} {explanation}
+    none_missed: str
+    key_share: str  # {process} {outcome} {total}
+    chart_title: str
+    theme_axis: str
+    count_axis: str
+    right: str
+    wrong: str
+
+
+class ClassifySpec(_Spec):
+    """Sort client statements into outcome or process; graded against the expert key."""
+
+    dataset: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.yaml$")
+    options: list[Choice] = Field(min_length=2)
+    texts: ClassifyTexts
+
+    @model_validator(mode="after")
+    def _ids(self) -> "ClassifySpec":
+        _unique_ids(self.options, "options")
+        return self
+
+
+class IpaTexts(_Spec):
+    invest_heading: str
+    invest_hint: str
+    cite_heading: str
+    cite_hint: str
+    element_placeholder: str
+    invest_level: str
+    importance_level: str
+    chart_title: str
+    importance_axis: str
+    investment_axis: str
+    empty: str
+    never_identified: str  # heading
+    ignored: str  # heading
+    none: str
+    category_heading: str
+    element_column: str
+    importance_column: str
+    investment_column: str
+
+
+class IpaSpec(_Spec):
+    """Importance to clients against the company's investment (Martilla & James's grid)."""
+
+    rows: int = Field(ge=1, le=20)
+    levels: dict[int, str]
+    high: int = Field(ge=1)
+    categories: dict[
+        Literal["never_identified", "ignored", "concentrate", "keep_up", "low_priority", "overkill"], str
+    ]
+    texts: IpaTexts
+
+    @model_validator(mode="after")
+    def _levels(self) -> "IpaSpec":
+        if sorted(self.levels) != list(range(1, len(self.levels) + 1)) or len(self.levels) < 3:
+            raise ValueError("levels: label the points 1..N (N ≥ 3) exactly once each")
+        if not 1 < self.high <= len(self.levels):
+            raise ValueError(f"high: {self.high} must lie between 2 and {len(self.levels)}")
+        if len(self.categories) != 6:
+            raise ValueError("categories: label all six of never_identified, ignored, concentrate, keep_up, low_priority, overkill")
+        return self
+
+
+SPECS.update({
+    "servuction_map": ServuctionMapSpec,
+    "timeline": TimelineSpec,
+    "classify": ClassifySpec,
+    "ipa": IpaSpec,
+})
+
+
 def parse_spec(kind: str, extra: dict) -> _Spec | None:
     """Validate an exercise's own fields; raise ValueError naming the first bad field."""
     model = SPECS.get(kind)

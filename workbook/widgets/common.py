@@ -82,3 +82,8 @@ def set_options(dropdown, options: list[tuple[str, object]]) -> None:
     dropdown.options = options
     values = [v for _label, v in options]
     dropdown.value = keep if keep in values else (values[0] if values else None)
+
+
+def fmt(template: str, **values: object) -> str:
+    """Our own text template (from YAML) filled with values, all of it HTML-escaped."""
+    return esc(template).format(**{k: esc(v) for k, v in values.items()})

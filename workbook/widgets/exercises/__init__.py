@@ -50,9 +50,7 @@ def register(kind: str):
 
 
 def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
-    from . import action_plan, grow, text  # noqa: F401  (registers the built-in types)
     _load_structured()
-
     return REGISTRY[spec.type](ctx, spec)
 
 
@@ -71,8 +69,36 @@ def summary(kind: str):
     return deco
 
 
+_LOADED: list[bool] = []
+
+
 def _load_structured() -> None:
-    from . import checklist, fields, pick, rows  # noqa: F401  (register rated_checklist, text_fields, pick_one, row_list)
+    """Import every module of this package once, so each ``@register`` and ``@summary`` has run."""
+    if _LOADED:
+        return
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    _LOADED.append(True)
+
+
+def redrawn_on_change(fn: Summary) -> Summary:
+    """Wrap a summary so it is drawn again (charts cost time) only when its answers changed."""
+    import json
+
+    cache: dict[tuple, str] = {}
+
+    def inner(spec: Exercise, saved: dict[str, object]) -> str:
+        key = (spec.model_dump_json(), json.dumps(saved, sort_keys=True, default=str))
+        if key not in cache:
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = fn(spec, saved)
+        return cache[key]
+
+    return inner
 
 
 def summarize(spec: Exercise, saved: dict[str, object]) -> str | None:
