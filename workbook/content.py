@@ -166,6 +166,7 @@ class Sources(_Strict):
     kind: Literal["sources"]
     title: str = ""
     intro: str = ""
+    labels: dict[str, str] = {}  # the sources page's own words (pages/reference.py)
     sources: list[Source]
 
 
@@ -179,6 +180,7 @@ class Glossary(_Strict):
     kind: Literal["glossary"]
     title: str = ""
     intro: str = ""
+    labels: dict[str, str] = {}  # the glossary page's own words (pages/reference.py)
     entries: list[GlossaryEntry]
 
 

@@ -16,8 +16,14 @@ def _concept_modules() -> dict[str, list]:
     return out
 
 
+def _labels(kind: str, defaults: dict[str, str]) -> dict[str, str]:
+    doc = catalogue().reference.get(kind)
+    return {**defaults, **(doc.labels if doc else {})}
+
+
 def glossary_html() -> str:
     """Every glossary term with its definition, concepts and the modules that teach them."""
+    L = _labels("glossary", {"term": "Term", "meaning": "Meaning", "concepts": "Concepts", "module": "Module"})
     by_concept = _concept_modules()
     rows = []
     for e in sorted(catalogue().glossary, key=lambda e: e.term.casefold()):
@@ -27,26 +33,31 @@ def glossary_html() -> str:
             f'<tr><td><b>{esc(e.term)}</b></td><td>{esc(e.definition)}</td>'
             f'<td class="wb-muted">{esc(", ".join(e.concepts))}</td><td>{links}</td></tr>'
         )
-    return '<table class="wb-table wb-glossary"><tr><th>Term</th><th>Meaning</th><th>Concepts</th><th>Module</th></tr>' + "".join(rows) + "</table>"
+    head = "".join(f"<th>{esc(L[k])}</th>" for k in ("term", "meaning", "concepts", "module"))
+    return f'<table class="wb-table wb-glossary"><tr>{head}</tr>' + "".join(rows) + "</table>"
 
 
-def citation(s: Source) -> str:
+SOURCE_LABELS = {"used_for": "Used for:", "seed": "seed text {file}, language: {language}", "cited_in": "Cited in:", "module": "Module {number}"}
+
+
+def citation(s: Source, labels: dict[str, str] = SOURCE_LABELS) -> str:
     """One source as a full citation (HTML, escaped)."""
     parts = [esc(s.author), f"<i>{esc(s.title)}</i>"]
     parts += [esc(x) for x in (s.publisher, s.date) if x]
     text = ", ".join(parts) + "."
     if s.where:
-        text += f" Used for: {esc(s.where)}."
+        text += f" {esc(labels['used_for'])} {esc(s.where)}."
     if s.note:
         text += f" {esc(s.note)}"
     if s.seed_file:
-        text += f' <span class="wb-muted">(seed text {esc(s.seed_file)}, language: {esc(s.language)})</span>'
+        text += f' <span class="wb-muted">({esc(labels["seed"].format(file=s.seed_file, language=s.language))})</span>'
     return text
 
 
 def sources_html() -> str:
     """Every source with its full citation and the modules that cite it."""
     cat = catalogue()
+    L = _labels("sources", SOURCE_LABELS)
     cited: dict[str, list] = {}
     for m in cat.ordered_modules():
         keys = {s.source for s in m.sections} | {str((e.model_extra or {}).get("source", "")) for e in m.exercises}
@@ -54,8 +65,8 @@ def sources_html() -> str:
             cited.setdefault(k, []).append(m)
     items = []
     for key, s in cat.sources.items():
-        mods = ", ".join(f'<a href="./{esc(m.notebook)}">Module {m.number}</a>' for m in cited.get(key, []))
-        items.append(f'<li id="src-{esc(key)}">{citation(s)}' + (f"<br><span class='wb-muted'>Cited in: {mods}</span>" if mods else "") + "</li>")
+        mods = ", ".join(f'<a href="./{esc(m.notebook)}">{esc(L["module"].format(number=m.number))}</a>' for m in cited.get(key, []))
+        items.append(f'<li id="src-{esc(key)}">{citation(s, L)}' + (f"<br><span class='wb-muted'>{esc(L['cited_in'])} {mods}</span>" if mods else "") + "</li>")
     return f'<ol class="wb-sources">{"".join(items)}</ol>'
 
 

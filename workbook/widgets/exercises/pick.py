@@ -20,8 +20,7 @@ def pick_one(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     saved = ctx.saved(spec.id)
     by_value = {str(o.value): o.value for o in s.options}
     chosen = by_value.get(str(saved.get("choice"))) if saved.get("choice") is not None else None
-    listing = "".join(f"<li><b>{esc(o.label)}</b>" + (f" — {esc(o.text)}" if o.text else "") + "</li>" for o in s.options)
-    radio = w.RadioButtons(options=[(o.label, o.value) for o in s.options], value=chosen, layout=w.Layout(width="auto"))
+    radio = w.RadioButtons(options=[(f"{o.label} — {o.text}" if o.text else o.label, o.value) for o in s.options], value=chosen, layout=w.Layout(width="auto"))
     radio.add_class("wb-pick")
     feedback = w.HTML(_feedback(s, chosen))
 
@@ -30,7 +29,7 @@ def pick_one(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         ctx.save(spec.id, "choice", ch["new"])
 
     radio.observe(changed, names="value")
-    parts: list[w.Widget] = [w.HTML((f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "") + f"<ol class='wb-options'>{listing}</ol>"), radio, feedback]
+    parts: list[w.Widget] = [w.HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else ""), radio, feedback]
     if s.why_label:
         why = w.Textarea(value=str(saved.get("why", "")), layout=w.Layout(width="100%", height="80px"))
         why.continuous_update = False
