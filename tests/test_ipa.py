@@ -43,3 +43,15 @@ def test_by_category_lists_every_category_largest_gap_first():
 
 def test_rows_that_are_not_mappings_are_skipped():
     assert ipa_frame(["x", None, {"element": "A", "level": "5"}], [{"element": "B", "importance": True}]).empty
+
+
+def test_grid_chart_names_every_element_and_escapes_them():
+    from workbook.charts import ipa_chart, to_svg
+    from workbook.ipa import CATEGORIES
+
+    invest = [{"element": "<script>alert(1)</script>", "level": 4}, {"element": "Reporting software", "level": 4}]
+    cite = [{"element": "Same team every visit", "importance": 5}]
+    svg = to_svg(ipa_chart(ipa_frame(invest, cite), 3, 5, "Grid", "investment", "importance", {c: c.upper() for c in CATEGORIES}))
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    for text in ("Reporting software", "Same team every visit", "CONCENTRATE", "OVERKILL", "NEVER_IDENTIFIED", "IGNORED"):
+        assert text in svg, text

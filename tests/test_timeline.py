@@ -42,3 +42,13 @@ def test_summary_splits_time_around_delivery_and_counts_places():
 def test_summary_of_nothing_timed_has_no_share():
     s = summarise([Phase("delivery", "", None), Phase("after", "", None)], "delivery")
     assert s.total == 0 and s.share_outside is None and s.described == 0
+
+
+def test_timeline_chart_shows_each_timed_phase_and_who_is_involved():
+    from workbook.charts import timeline_chart, to_svg
+
+    ph = [Phase("a", "First contact", 1, "Sales & buyer", "remote"), Phase("b", "Contract", None), Phase("c", "Delivery", 24, "Site team", "client_site")]
+    svg = to_svg(timeline_chart(timeline_frame(ph), "My timeline", "time (months)", "Where", {"client_site": "Client's site", "remote": "Remote"}))
+    for text in ("My timeline", "First contact", "Delivery", "Sales &amp; buyer", "Site team", "Client&#39;s site"):
+        assert text in svg or text.replace("&#39;", "'") in svg, text
+    assert "Contract" not in svg  # an untimed phase is not drawn

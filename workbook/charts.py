@@ -131,6 +131,11 @@ def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: s
     elements clients ignore on the investment axis (importance 0).
     """
     data = frame.assign(what=frame["category"].map(category_labels))
+    # elements at the same spot get their labels stacked instead of printed over each other; those
+    # on the investment axis (never cited) are written upwards so they do not run into each other
+    rank = data.groupby(["investment", "importance"]).cumcount()
+    data["label_y"] = data["importance"] - 0.28 * rank
+    data["label_x"] = data["investment"] + 0.22 * rank
     scale = alt.Scale(domain=[0, top + 0.5], nice=False)
     cats = list(category_labels.values())
     colours = ["#b3261e", "#9a5b00", PALETTE["accent"], "#23723a", PALETTE["muted"], PALETTE["primary"]]
@@ -140,11 +145,21 @@ def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: s
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=cats, range=colours[: len(cats)])),
         tooltip=["element", "importance", "investment", "what"],
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=9, dy=-6, fontSize=11).encode(x="investment:Q", y="importance:Q", text="element:N")
+    labels = alt.Chart(data[data["importance"] > 0]).mark_text(align="left", dx=9, dy=-6, fontSize=11).encode(x="investment:Q", y="label_y:Q", text="element:N")
+    upright = alt.Chart(data[data["importance"] == 0]).mark_text(align="left", baseline="middle", angle=270, dx=10, fontSize=11).encode(
+        x="label_x:Q", y="importance:Q", text="element:N"
+    )
     cut = high - 0.5
+    corners = pd.DataFrame([
+        {"x": cut / 2, "y": top + 0.35, "text": category_labels.get("concentrate", "")},
+        {"x": (cut + top + 0.5) / 2, "y": top + 0.35, "text": category_labels.get("keep_up", "")},
+        {"x": cut / 2, "y": cut - 0.15, "text": category_labels.get("low_priority", "")},
+        {"x": (cut + top + 0.5) / 2, "y": cut - 0.15, "text": category_labels.get("overkill", "")},
+    ])
+    quadrants = alt.Chart(corners).mark_text(fontSize=10, fontStyle="italic", color=PALETTE["muted"]).encode(x="x:Q", y="y:Q", text="text:N")
     vrule = alt.Chart(pd.DataFrame({"x": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(x="x:Q")
     hrule = alt.Chart(pd.DataFrame({"y": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(y="y:Q")
-    return (vrule + hrule + points + labels).properties(title=title, width=380, height=380)
+    return (vrule + hrule + quadrants + points + labels + upright).properties(title=title, width=380, height=380)
 
 
 def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, count_title: str) -> alt.Chart:
