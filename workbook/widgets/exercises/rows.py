@@ -15,12 +15,17 @@ BLANK = "—"
 
 def _cell_widget(col: Column, value: object) -> w.Widget:
     if col.kind == "text":
-        box = w.Text(value=str(value or ""), placeholder=col.placeholder or col.label, layout=w.Layout(width="100%"))
+        box = w.Text(value=str(value or ""), placeholder=col.placeholder or col.label, layout=_cell_layout())
         box.continuous_update = False
         return box
     options = [(BLANK, None)] + [(o.label, o.value) for o in col.options]
     valid = {o.value for o in col.options}
-    return w.Dropdown(options=options, value=value if value in valid else None, layout=w.Layout(width="100%"))
+    return w.Dropdown(options=options, value=value if value in valid else None, layout=_cell_layout())
+
+
+def _cell_layout() -> w.Layout:
+    """Equal columns whatever their content, so the header lines up with the cells."""
+    return w.Layout(flex="1 1 0", width="auto", min_width="0")
 
 
 class RowEditor(w.VBox):
@@ -46,8 +51,9 @@ class RowEditor(w.VBox):
         return max([0, *self.numbers, *self.values]) + 1
 
     def _header(self) -> w.Widget:
-        cells = [w.HTML(f"<b>{esc(c.label)}</b>", layout=w.Layout(flex="1 1 0")) for c in self.s.columns]
-        return w.HBox(cells + [w.HTML("", layout=w.Layout(width="90px"))])
+        # one HTML flex row with the same proportions and margins as the widget rows below
+        cells = "".join(f'<div style="flex:1 1 0;min-width:0;margin:0 2px"><b>{esc(c.label)}</b></div>' for c in self.s.columns)
+        return w.HTML(f'<div class="wb-row-head" style="display:flex">{cells}<div style="flex:0 0 90px;margin:0 2px"></div></div>', layout=w.Layout(width="100%"))
 
     def _render(self) -> None:
         rows = []
@@ -55,11 +61,10 @@ class RowEditor(w.VBox):
             cells = []
             for col in self.s.columns:
                 widget = _cell_widget(col, self.values.get(n, {}).get(col.id))
-                widget.layout.flex = "1 1 0"
                 widget.add_class(f"wb-cell-{col.id}")
                 widget.observe(lambda ch, n=n, c=col.id: self._changed(n, c, ch["new"]), names="value")
                 cells.append(widget)
-            remove = w.Button(description=self.s.remove_label, layout=w.Layout(width="90px"))
+            remove = w.Button(description=self.s.remove_label, layout=w.Layout(width="90px", flex="0 0 90px"))
             remove.add_class("wb-remove-row")
             remove.on_click(lambda _b, n=n: self.remove_row(n))
             row = w.HBox(cells + [remove])
