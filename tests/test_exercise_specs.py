@@ -50,3 +50,14 @@ def test_every_classify_exercise_has_its_statements():
     assert found
     for e in found:
         assert len(load_statements(get_settings().datasets_dir / spec_of(e).dataset).statements) >= 40
+
+
+def test_exercise_ids_are_unique_across_the_curriculum(tmp_path):
+    """Answers are stored by exercise id: a second module reusing one would overwrite the first's answers."""
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    bad = content_with(tmp_path / "a", "m02_time_space.yaml", "  - id: time_space_reflection\n", "  - id: reflection\n")
+    with pytest.raises(ContentError, match=r"module m02: exercises\[1\]\.id: 'reflection' is already used by module m01"):
+        load_directory(bad)
+    clash = content_with(tmp_path / "b", "m02_time_space.yaml", "  - id: time_space_reflection\n", "  - id: coproduction\n")
+    with pytest.raises(ContentError, match="'coproduction' is already used by instrument coproduction"):
+        load_directory(clash)

@@ -284,6 +284,15 @@ class Catalogue:
                 src = (ex.model_extra or {}).get("source", "")
                 if src and src != "workbook" and src not in self.sources:
                     raise ContentError(f"module {module.id}: exercises[{n}].source: {src!r} is not in sources.yaml")
+        # answers are stored by exercise id: two exercises sharing one would overwrite each other
+        owner: dict[str, str] = {i: f"instrument {i}" for i in self.instruments}
+        for module in sorted(self.modules.values(), key=lambda m: m.number):
+            for n, ex in enumerate(module.exercises):
+                if ex.id in owner:
+                    raise ContentError(
+                        f"module {module.id}: exercises[{n}].id: {ex.id!r} is already used by {owner[ex.id]}; exercise ids must be unique across the curriculum"
+                    )
+                owner[ex.id] = f"module {module.id}"
 
     def instrument(self, instrument_id: str) -> Instrument:
         try:
