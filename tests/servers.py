@@ -211,6 +211,16 @@ class VoilaServer:
     def kernel_count(self) -> int:
         return len(self.kernel_processes())
 
+    def kernel_ids(self) -> dict[str, int]:
+        """Running kernels as {kernel id: pid}, read from each kernel's connection-file argument."""
+        out = {}
+        for p in self.kernel_processes():
+            with contextlib.suppress(psutil.Error):
+                m = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(p.cmdline()))
+                if m:
+                    out[m.group(1)] = p.pid
+        return out
+
     def rss_bytes(self) -> int:
         """Resident memory of the server plus all its kernels."""
         total = 0

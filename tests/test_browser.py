@@ -67,7 +67,10 @@ def db(server):
 
 def open_page(page, server, notebook: str) -> None:
     page.goto(server.page_url(notebook), wait_until="domcontentloaded")
-    page.wait_for_selector("input[type=password]", state="visible")
+    try:
+        page.wait_for_selector("input[type=password]", state="visible")
+    except playwright_api.TimeoutError:
+        raise AssertionError(f"{notebook} did not show its sign-in; server log:\n{server.log_tail(60)}") from None
 
 
 def sign_in(page, code: str) -> None:
@@ -192,6 +195,28 @@ def test_home_page_lists_modules_with_links_after_sign_in(server, page):
     assert_no_traceback_or_source(page)
 
 
+def page_kernel_id(page) -> str:
+    """The id of the kernel serving this page (from the page's own config)."""
+    return page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+def test_leaving_a_page_shuts_its_kernel_down(server, browser):
+    """Voila's page calls voila/api/shutdown/<kernel> when left; the template's _xsrf cookie lets it through."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    open_page(pg, server, "01_servuction.ipynb")
+    kid = page_kernel_id(pg)
+    assert kid in server.kernel_ids()
+    pg.close(run_before_unload=True)
+    context.close()
+    deadline = time.monotonic() + 30
+    while kid in server.kernel_ids() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert kid not in server.kernel_ids(), "the kernel of a closed page is still running"
+    assert not re.search(rf"403 POST /voila/api/shutdown/{kid}", server.log_text())
+
+
 def test_pages_fetch_nothing_off_the_server(server, page, requests_seen):
     """Runs last in this module: every request of every page above (and of a fresh home page
     load) went to the server itself; none to a CDN."""
@@ -203,3 +228,33 @@ def test_pages_fetch_nothing_off_the_server(server, page, requests_seen):
     html = page.content()
     remote = re.findall(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1|localhost)[^"']+""", html)
     assert remote == [], f"the page references {remote}"
+
+
+def test_idle_kernels_are_culled_and_preheated_ones_kept(tmp_path_factory, browser):
+    """A page whose browser vanished (no goodbye) loses its kernel after the idle timeout;
+    the preheated pool kernels, idle for longer than that, stay."""
+    srv = VoilaServer.start(
+        tmp_path_factory.mktemp("voila-cull"),
+        env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": "01_servuction.ipynb=1",
+             "WORKBOOK_CULL_IDLE_SECONDS": "6", "WORKBOOK_CULL_INTERVAL_SECONDS": "2"},
+    )
+    try:
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.set_default_timeout(SLOW)
+        open_page(pg, srv, "01_servuction.ipynb")
+        kid = page_kernel_id(pg)
+        srv.wait_quiet(timeout=120)  # the pool has refilled
+        pool = set(srv.kernel_ids()) - {kid}
+        assert kid in srv.kernel_ids() and len(pool) >= 4
+        pg.close(run_before_unload=False)  # the laptop lid closes: no shutdown call
+        context.close()
+        deadline = time.monotonic() + 60
+        while kid in srv.kernel_ids() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert kid not in srv.kernel_ids(), "an idle kernel was not culled"
+        assert re.search(rf"Culling '\w+' kernel '\w+' \({kid}\)", srv.log_text())
+        time.sleep(8)  # more than a whole idle timeout again
+        assert pool <= set(srv.kernel_ids()), "a preheated kernel was culled"
+    finally:
+        srv.stop()

@@ -42,6 +42,9 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
+        # Jupyter's manager with a second look before culling (a preheated kernel handed to a
+        # visitor is not culled before the page's websocket connects): workbook/kernels.py
+        "--VoilaConfiguration.multi_kernel_manager_class=workbook.kernels.WorkbookKernelManager",
         "--VoilaConfiguration.file_allowlist=[]",
     ]
 
