@@ -1,0 +1,365 @@
+"""A workshop's worst minute: N trainees open Module 1 at the same moment, sign in, answer.
+
+    .venv/bin/python benchmarks/workshop.py [--waves 1,10,20,30] [--browsers 3]
+
+Light clients (no browser), each doing what the page's own JavaScript does: HTTP GET of the page,
+the kernel websocket (``/api/kernels/<id>/channels``), the widget state request, sign-in with
+the trainee's own access code (a ``value`` update of the password widget), then five answers
+(``index`` updates of five Likert radio groups). All clients of a wave are released by one
+barrier. Printed per wave: p50 / p95 / max of each phase, the ratio to the single-trainee wave,
+errors, peak memory of the server and its kernels, and the answers found in the database
+against those sent. Then memory after the last wave's pages are gone (idle kernels culled),
+and 3 real Chromium pages opened at once against one alone.
+
+Serving policy under test: ``workbook.serve.voila_command`` with ``WORKBOOK_POOLS`` giving
+Module 1 a preheated pool as large as the biggest wave (see README, "Serving a workshop").
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from servers import VoilaServer, launch_chromium  # noqa: E402
+
+PAGE = "01_servuction.ipynb"
+MODULE, INSTRUMENT = "m01", "coproduction"
+PHASES = ("page", "connect", "signin", "answers", "total")
+TIMEOUT = 300.0
+
+
+# ---------------------------------------------------------------- one light client
+@dataclass
+class Trainee:
+    person_id: int
+    code: str
+    sent: dict[str, int] = field(default_factory=dict)
+    times: dict[str, float] = field(default_factory=dict)
+    error: str = ""
+    kernel_id: str = ""
+
+
+class KernelClient:
+    """The kernel websocket as Voila's page uses it (Jupyter's JSON message protocol)."""
+
+    def __init__(self, server: VoilaServer, kernel_id: str):
+        import websocket
+
+        self.session = uuid.uuid4().hex
+        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={self.session}"
+        self.ws = websocket.create_connection(url, timeout=TIMEOUT, enable_multithread=True)
+        self.opened: list[dict] = []  # widget models the kernel created (comm_open), in order
+        self._by_id: dict[str, dict] = {}  # the same, by id, kept up to date with state updates
+
+    def send(self, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> str:
+        msg_id = uuid.uuid4().hex
+        self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": "trainee", "session": self.session, "msg_type": msg_type,
+                       "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+            "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel, "buffers": [],
+        }))
+        return msg_id
+
+    def messages(self):
+        while True:
+            raw = self.ws.recv()
+            if isinstance(raw, bytes):
+                continue
+            msg = json.loads(raw)
+            if msg.get("msg_type") == "comm_open" and msg["content"].get("target_name") == "jupyter.widget":
+                self.opened.append({"id": msg["content"]["comm_id"], **msg["content"]["data"]["state"]})
+                self._by_id[msg["content"]["comm_id"]] = self.opened[-1]
+            elif msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") in self._by_id:
+                data = msg["content"].get("data", {})
+                if data.get("method") == "update":
+                    self._by_id[msg["content"]["comm_id"]].update(data.get("state", {}))
+            yield msg
+
+    def until_idle(self, msg_id: str) -> None:
+        """Wait until the kernel has finished handling our message."""
+        for msg in self.messages():
+            if (msg.get("msg_type") == "status" and msg["parent_header"].get("msg_id") == msg_id
+                    and msg["content"].get("execution_state") == "idle"):
+                return
+
+    def widget_states(self) -> dict[str, dict]:
+        """All widget models of the page (ipywidgets 8 ``request_states`` on the control comm)."""
+        comm = uuid.uuid4().hex
+        self.send("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}, metadata={"version": "1.0.0"})
+        self.send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
+        for msg in self.messages():
+            if msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == comm:
+                data = msg["content"]["data"]
+                if data.get("method") == "update_states":
+                    return data["states"]
+
+    def update(self, model_id: str, state: dict) -> None:
+        """Change a widget's value as the browser does, and wait for the kernel to handle it."""
+        self.until_idle(self.send("comm_msg", {"comm_id": model_id, "data": {"method": "update", "state": state, "buffer_paths": []}},
+                                  metadata={"version": "2.1.0"}))
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -> None:
+    """One trainee: page, websocket + widgets, sign in, five answers. Times go to ``t.times``."""
+    barrier.wait()
+    t0 = time.perf_counter()
+    client = None
+    try:
+        with urllib.request.urlopen(server.page_url(PAGE), timeout=TIMEOUT) as r:
+            html = r.read().decode("utf-8")
+        t1 = time.perf_counter()
+        m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+        t.kernel_id = json.loads(m.group(1))["kernelId"]
+        client = KernelClient(server, t.kernel_id)
+        states = client.widget_states()
+        t2 = time.perf_counter()
+        password = next(mid for mid, s in states.items() if s["model_name"] == "PasswordModel")
+        client.update(password, {"value": t.code})
+        radios = [w for w in client.opened if w.get("_model_name") == "RadioButtonsModel" and "wb-likert" in w.get("_dom_classes", [])]
+        if len(radios) < 5:
+            raise RuntimeError(f"signed-in page shows {len(radios)} Likert items (sign-in failed?)")
+        t3 = time.perf_counter()
+        for j, radio in enumerate(radios[:5]):
+            index = (t.person_id + j) % 5
+            t.sent[f"item{j}"] = int(radio["_options_labels"][index].split()[0])
+            client.update(radio["id"], {"index": index})
+        t4 = time.perf_counter()
+        t.times = {"page": t1 - t0, "connect": t2 - t1, "signin": t3 - t2, "answers": t4 - t3, "total": t4 - t0}
+    except Exception as exc:  # noqa: BLE001 - a benchmark counts errors, it does not stop at one
+        t.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        if client is not None:
+            client.close()
+
+
+# ---------------------------------------------------------------- the server side
+class MemoryWatch:
+    """Peak RSS of the server and its kernels, sampled every 0.25 s."""
+
+    def __init__(self, server: VoilaServer):
+        self.server, self.peak, self._stop = server, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.rss_bytes())
+            time.sleep(0.25)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def bench_trainees(server: VoilaServer, count: int) -> list[Trainee]:
+    """A workshop cohort of ``count`` fresh trainees in the benchmark's own database."""
+    from workbook.auth import Identity
+    from workbook.store import Database, create_cohort, invite
+
+    db = Database(server.settings.database_url, server.settings)
+    admin = Identity.admin()
+    cid = create_cohort(db, admin, f"Workshop benchmark {uuid.uuid4().hex[:6]}")
+    out = []
+    for i in range(count):
+        pid, code = invite(db, admin, cid, f"Bench trainee {i + 1}", "trainee")
+        out.append(Trainee(pid, code))
+    db.dispose()
+    return out
+
+
+def answers_found(server: VoilaServer, trainees: list[Trainee]) -> tuple[int, int]:
+    """(answers in the database equal to what was sent, answers sent)."""
+    from workbook.auth import Identity
+    from workbook.content import catalogue
+    from workbook.store import Database, current_answers
+
+    items = [it.id for it in catalogue().instrument(INSTRUMENT).items][:5]
+    db = Database(server.settings.database_url, server.settings)
+    found = sent = 0
+    for t in trainees:
+        saved = current_answers(db, Identity.admin(), t.person_id, INSTRUMENT)
+        for j, item in enumerate(items):
+            if f"item{j}" in t.sent:
+                sent += 1
+                found += saved.get(item) == t.sent[f"item{j}"]
+    db.dispose()
+    return found, sent
+
+
+def shutdown_kernels(server: VoilaServer, kernel_ids: list[str]) -> None:
+    """What a page does when it is left: POST voila/api/shutdown/<kernel> (with an _xsrf pair)."""
+    for kid in filter(None, kernel_ids):
+        req = urllib.request.Request(server.url(f"/voila/api/shutdown/{kid}"), data=b"_xsrf=00ff", method="POST",
+                                     headers={"Cookie": "_xsrf=00ff", "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            urllib.request.urlopen(req, timeout=30).close()
+        except Exception:  # noqa: BLE001 - already gone is fine
+            pass
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
+    return values[k]
+
+
+def run_wave(server: VoilaServer, trainees: list[Trainee]) -> dict:
+    barrier = threading.Barrier(len(trainees))
+    threads = [threading.Thread(target=trainee_visit, args=(server, t, barrier)) for t in trainees]
+    with MemoryWatch(server) as mem:
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    ok = [t for t in trainees if not t.error]
+    found, sent = answers_found(server, trainees)
+    stats = {ph: (pct([t.times[ph] for t in ok], .5), pct([t.times[ph] for t in ok], .95), max((t.times[ph] for t in ok), default=float("nan"))) for ph in PHASES}
+    return {"n": len(trainees), "errors": [t.error for t in trainees if t.error], "stats": stats, "peak": mem.peak,
+            "found": found, "sent": sent, "expected": 5 * len(trainees)}
+
+
+# ---------------------------------------------------------------- real browsers
+async def browser_pages(server: VoilaServer, codes: list[str]) -> list[float]:
+    """Open len(codes) Chromium pages at once; seconds from navigation to the first answer saved."""
+    from playwright.async_api import async_playwright
+
+    async def one(browser, code: str) -> float:
+        context = await browser.new_context(viewport={"width": 1200, "height": 900})
+        page = await context.new_page()
+        page.set_default_timeout(TIMEOUT * 1000)
+        t0 = time.perf_counter()
+        await page.goto(server.page_url(PAGE), wait_until="commit")
+        await page.fill("input[type=password]", code)
+        await page.click("button:has-text('Sign in')")
+        await page.locator(".wb-likert").nth(0).locator("label").nth(2).click()
+        await page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+        took = time.perf_counter() - t0
+        await page.close(run_before_unload=True)
+        await context.close()
+        return took
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                          args=launch_args())
+        await one(browser, codes[-1])  # warm the browser (not counted)
+        result = await asyncio.gather(*(one(browser, c) for c in codes[:-1]))
+        await browser.close()
+    return list(result)
+
+
+def launch_args() -> list[str]:
+    from servers import CHROMIUM_ARGS
+
+    return CHROMIUM_ARGS
+
+
+# ---------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--waves", default="1,10,20,30", help="trainees per wave, comma-separated")
+    ap.add_argument("--browsers", type=int, default=3, help="real Chromium pages opened at once")
+    ap.add_argument("--pool", type=int, default=0, help="Module 1's preheated pool (default: the biggest wave)")
+    ap.add_argument("--cull", type=int, default=30, help="idle seconds before a kernel is culled (benchmark only)")
+    args = ap.parse_args(argv)
+    waves = [int(x) for x in args.waves.split(",") if x.strip()]
+    pool = args.pool or max(waves)
+    env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": f"{PAGE}={pool}",
+           "WORKBOOK_CULL_IDLE_SECONDS": str(args.cull), "WORKBOOK_CULL_INTERVAL_SECONDS": "5"}
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; settings {env}", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="wb-bench-workshop-"))
+    t0 = time.perf_counter()
+    server = VoilaServer.start(tmp, env=env, timeout=900)
+    print(f"server up with {server.kernel_count()} preheated kernels in {time.perf_counter() - t0:.0f} s", flush=True)
+    results = []
+    try:
+        idle = server.rss_bytes()
+        print(f"idle memory (server + preheated kernels): {idle / 2**20:.0f} MB", flush=True)
+        for i, n in enumerate(waves):
+            server.wait_quiet(timeout=900)
+            trainees = bench_trainees(server, n)
+            res = run_wave(server, trainees)
+            results.append(res)
+            s = res["stats"]["total"]
+            print(f"wave {n:>2}: total p50 {s[0]:.2f} s, p95 {s[1]:.2f} s, max {s[2]:.2f} s; errors {len(res['errors'])}; "
+                  f"answers {res['found']}/{res['expected']}; peak {res['peak'] / 2**20:.0f} MB", flush=True)
+            for e in res["errors"][:3]:
+                print(f"   error: {e}")
+            if i < len(waves) - 1:
+                shutdown_kernels(server, [t.kernel_id for t in trainees])
+        # the last wave's pages vanish without a goodbye: culling must bring memory back
+        t_left = time.perf_counter()
+        server.wait_quiet(timeout=900)
+        back = None
+        deadline = time.perf_counter() + args.cull + 120
+        while time.perf_counter() < deadline:
+            if server.rss_bytes() <= idle * 1.10:
+                back = time.perf_counter() - t_left
+                break
+            time.sleep(2)
+        after = server.rss_bytes()
+        browsers = []
+        if args.browsers:
+            server.wait_quiet(timeout=900)
+            codes = [t.code for t in bench_trainees(server, args.browsers + 3)]
+            alone = asyncio.run(browser_pages(server, codes[:2]))
+            server.wait_quiet(timeout=900)
+            together = asyncio.run(browser_pages(server, codes[2:]))
+            browsers = [alone, together]
+    finally:
+        server.stop()
+
+    base = results[0]["stats"] if results and results[0]["n"] == 1 else None
+    print(f"\nWorkshop benchmark: {PAGE}, Module 1 pool {pool}, cull after {args.cull} s idle "
+          f"(load average {os.getloadavg()[0]:.1f} at the end; the machine is shared)")
+    print("phase times in seconds: p50 / p95 / max, and p95 / p95 of the single trainee")
+    header = f"{'N':>3} " + " ".join(f"{ph:>24}" for ph in PHASES) + "  errors  answers in DB  peak MB"
+    print(header)
+    for res in results:
+        cells = []
+        for ph in PHASES:
+            p50, p95, mx = res["stats"][ph]
+            ratio = p95 / base[ph][1] if base and base[ph][1] else float("nan")
+            cells.append(f"{p50:5.2f}/{p95:5.2f}/{mx:5.2f} {ratio:4.1f}x")
+        print(f"{res['n']:>3} " + " ".join(f"{c:>24}" for c in cells)
+              + f"  {len(res['errors']):>6}  {res['found']:>5}/{res['expected']:<5}  {res['peak'] / 2**20:7.0f}")
+    print(f"memory: idle {idle / 2**20:.0f} MB; after the last wave left "
+          + (f"back within 10% of idle after {back:.0f} s" if back is not None else "NOT back to idle")
+          + f" (now {after / 2**20:.0f} MB)")
+    if browsers:
+        alone, together = browsers
+        print(f"real Chromium, navigation -> signed in -> first answer saved: alone {statistics.median(alone):.2f} s; "
+              f"{len(together)} at once: {', '.join(f'{x:.2f}' for x in together)} s "
+              f"(median {statistics.median(together) / statistics.median(alone):.1f}x alone)")
+    if base and results:
+        last = results[-1]
+        ratio = last["stats"]["total"][1] / base["total"][1]
+        ok = ratio <= 2 and not any(r["errors"] for r in results) and all(r["found"] == r["expected"] for r in results) and back is not None
+        print(f"target (N={last['n']}: p95 <= 2x single, 0 errors, every answer saved, memory back): "
+              f"ratio {ratio:.2f} -> {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
