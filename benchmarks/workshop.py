@@ -126,6 +126,8 @@ def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -
             html = r.read().decode("utf-8")
         t1 = time.perf_counter()
         m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+        if m is None:
+            raise RuntimeError(f"page without a kernel ({len(html)} bytes): {re.sub(r'<[^>]+>', ' ', html)[-200:].split()}")
         t.kernel_id = json.loads(m.group(1))["kernelId"]
         client = KernelClient(server, t.kernel_id)
         states = client.widget_states()
