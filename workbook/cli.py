@@ -151,6 +151,26 @@ def cmd_report(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_backup(args) -> int:
+    from .backup import backup, default_backup_path
+    from .settings import get_settings
+
+    db = _db()
+    target = Path(args.output) if args.output else default_backup_path(db, get_settings().data_dir / "backups")
+    result = backup(db, _admin(), target)
+    print(f"backed up {db.masked} to {result.path} ({result.bytes:,} bytes, {result.kind})")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .backup import restore
+
+    db = _db()
+    where = restore(db, _admin(), Path(args.file), force=args.force)
+    print(f"restored {args.file} into {where}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +206,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import a cohort exported as JSON (one transaction)")
     p.add_argument("file")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("backup", help="copy the whole database to a file while it runs (SQLite backup API; pg_dump for PostgreSQL)")
+    p.add_argument("-o", "--output", help="file to write (default: <data dir>/backups/workbook-DATE-TIME.db or .sql)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup made by `workbook backup` into the configured database")
+    p.add_argument("file", help="the backup file")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds cohorts")
+    p.set_defaults(func=cmd_restore)
 
     content = sub.add_parser("content", help="work with exercises/").add_subparsers(dest="action", required=True)
     p = content.add_parser("check", help="validate every YAML file of exercises/")

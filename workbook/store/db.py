@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import StoreError, StoreUnavailable
@@ -71,18 +73,57 @@ class Database:
         if create:
             self.ensure_schema()
 
-    def describe_failure(self, exc: BaseException) -> StoreUnavailable:
-        """Turn a driver error into one line naming the (masked) URL and what to do."""
-        text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file, or None (PostgreSQL, in-memory)."""
+        if not self.is_sqlite:
+            return None
+        path = make_url(self.url).database
+        return Path(path) if path and path != ":memory:" else None
+
+    def _sqlite_diagnosis(self, low: str) -> str | None:
+        """What is wrong with the SQLite file's place on disk, read off the disk itself."""
+        path = self.sqlite_file()
+        if path is None:
+            return None
+        folder = path.parent
+        if not folder.is_dir():
+            return f"the folder {folder} does not exist; create it or set WORKBOOK_DATA_DIR"
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)) or "readonly" in low or "read-only" in low:
+            return f"the database file {path} or its folder is read-only; make both writable (or free the read-only mount)"
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = None
+        if "full" in low or "no space" in low or (free is not None and free < 64 * 1024):
+            return f"the disk holding {folder} is full; free some space there"
+        return None
+
+    def describe_failure(self, exc: BaseException) -> StoreError:
+        """Turn a driver error into one line naming the (masked) URL, what is wrong and what to do.
+
+        Unavailability (server down, file read-only, disk full, busy) is StoreUnavailable: the
+        answer is kept and retried. Data the database refuses (too long, constraint) is StoreError.
+        """
+        orig = getattr(exc, "orig", None) or exc
+        lines = str(orig).strip().splitlines()
+        text = " ".join(lines[0].split()) if lines else type(orig).__name__
         low = text.lower()
-        if "readonly" in low or "read-only" in low or "read only" in low:
-            hint = "the database is read-only; make the file and its folder writable"
-        elif "full" in low or "no space" in low:
-            hint = "the disk is full; free some space"
-        elif "locked" in low:
-            hint = "the database is busy; try again in a moment"
-        else:
-            hint = "check that the database server is running and the URL is right"
+        if isinstance(exc, (IntegrityError, DataError)) or isinstance(orig, (ValueError, OverflowError)):
+            return StoreError(f"database {self.masked} refused the data: {text}; nothing was saved, correct the value and try again")
+        if "no such table" in low or ("relation" in low and "does not exist" in low):
+            return StoreError(f"database {self.masked} has no workbook tables ({text}); open it once with the workbook to create them, or restore a backup into it")
+        hint = self._sqlite_diagnosis(low)
+        if hint is None:
+            if "readonly" in low or "read-only" in low or "read only" in low:
+                hint = "the database is read-only; make it writable"
+            elif "no space" in low or "disk full" in low or "disk is full" in low:
+                hint = "the database server's disk is full; free some space there"
+            elif "locked" in low:
+                hint = "the database is busy; try again in a moment"
+            elif self.is_sqlite:
+                hint = "check that the database file can be opened and written"
+            else:
+                hint = "the database server is not answering; start it, or check WORKBOOK_DB_URL"
         return StoreUnavailable(f"cannot use database {self.masked}: {text} ({hint}); nothing was lost, unsaved answers are kept")
 
     @contextlib.contextmanager
@@ -97,6 +138,8 @@ class Database:
         except OSError as exc:
             raise self.describe_failure(exc) from None
         except SQLAlchemyError as exc:
+            if isinstance(getattr(exc, "orig", None), (ValueError, OverflowError)):
+                raise self.describe_failure(exc) from None
             raise StoreError(f"database {self.masked}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
 
     def ensure_schema(self) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,12 +30,21 @@ def _info(p: Person, cohort: Cohort) -> PersonInfo:
     return PersonInfo(p.id, p.cohort_id, cohort.name, p.name, p.role, p.email)
 
 
+def _check_name(what: str, name: str) -> str:
+    """A name as typed, stripped; refuse control characters (NUL, escapes) that no name holds."""
+    name = name.strip()
+    bad = sorted({f"U+{ord(ch):04X}" for ch in name if unicodedata.category(ch) == "Cc"})
+    if bad:
+        raise WorkbookError(f"{what} {name[:40]!r} holds control characters ({', '.join(bad)}); retype it without them")
+    return name
+
+
 def create_cohort(db: Database, actor: Identity, name: str) -> int:
     """A new cohort; names are unique. Returns its id."""
     require_role(actor, "coach")
-    name = name.strip()
-    if not name:
-        raise WorkbookError("a cohort needs a name")
+    name = _check_name("the cohort name", name)
+    if not name or len(name) > 200:
+        raise WorkbookError("a cohort needs a name of 1 to 200 characters; give one")
     with db.session() as s:
         if s.scalar(select(Cohort.id).where(Cohort.name == name)) is not None:
             raise WorkbookError(f"a cohort named {name!r} exists already; choose another name")
@@ -100,9 +110,10 @@ def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str =
     check_cohort(actor, cohort_id)
     if role not in ROLES:
         raise WorkbookError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    name = name.strip()
+    name = _check_name("the name", name)
     if not name or len(name) > 200:
-        raise WorkbookError("a person needs a name of 1 to 200 characters")
+        raise WorkbookError(f"a person needs a name of 1 to 200 characters (got {len(name)}); give a shorter or non-empty one")
+    email = _check_name("the e-mail address", email)
     with db.session() as s:
         cohort = s.get(Cohort, cohort_id)
         if cohort is None:

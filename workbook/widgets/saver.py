@@ -6,7 +6,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 from ..auth import Identity
-from ..errors import InvalidAnswer, StoreUnavailable, WorkbookError
+from ..errors import StoreUnavailable, WorkbookError
 from ..store import Database, save_answer
 from .common import StatusLine
 
@@ -31,6 +31,12 @@ class AnswerSaver:
         return self.flush()
 
     def flush(self) -> bool:
+        """Save every queued answer in order; on an outage keep them all and retry later.
+
+        An answer the store refuses for good (invalid, too long) is dropped with its one-line
+        reason; the others are still saved.
+        """
+        refused: str | None = None
         with self._lock:
             while self.pending:
                 (exercise, item), value = next(iter(self.pending.items()))
@@ -38,26 +44,31 @@ class AnswerSaver:
                     save_answer(self.db, self.identity, self.identity.person_id, self.module, exercise, item, value)
                 except StoreUnavailable as exc:
                     n = len(self.pending)
-                    self.status.error(f"Not saved yet ({n} answer{'s' if n > 1 else ''} kept on this page): {exc}")
+                    self.status.error(f"Not saved yet ({n} answer{'s' if n > 1 else ''} kept on this page, retrying): {exc}")
                     self._schedule_retry()
                     return False
-                except InvalidAnswer as exc:
+                except WorkbookError as exc:  # InvalidAnswer, AccessDenied, data refused: retrying cannot help
                     self.pending.popitem(last=False)
-                    self.status.error(str(exc))
-                    return False
-                except WorkbookError as exc:
-                    self.pending.popitem(last=False)
-                    self.status.error(str(exc))
-                    return False
+                    refused = str(exc)
+                    continue
                 self.pending.popitem(last=False)
-            self.status.ok(f"All answers saved · {datetime.now():%H:%M:%S}")
+            if refused is not None:
+                self.status.error(refused)
+            else:
+                self.status.ok(f"All answers saved · {datetime.now():%H:%M:%S}")
         if self.on_saved:
             self.on_saved()
-        return True
+        return refused is None
+
+    def _retry(self) -> None:
+        with self._lock:
+            self._timer = None  # so a failing retry schedules the next one
+        self.flush()
 
     def _schedule_retry(self) -> None:
-        if self._timer is not None and self._timer.is_alive():
-            return
-        self._timer = threading.Timer(RETRY_SECONDS, self.flush)
-        self._timer.daemon = True
-        self._timer.start()
+        with self._lock:
+            if self._timer is not None:
+                return
+            self._timer = threading.Timer(RETRY_SECONDS, self._retry)
+            self._timer.daemon = True
+            self._timer.start()
