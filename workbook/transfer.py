@@ -10,7 +10,10 @@ import json
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
 from .auth import Identity
@@ -22,30 +25,40 @@ from .store.models import Answer, CoachNote, Cohort, Person, ProgressEvent
 FORMAT = "servuction-workbook/cohort"
 
 
+def _no_control(text: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValueError("holds control characters (NUL, escapes); remove them")
+    return text
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+Key = Annotated[str, Field(max_length=100)]
+
+
 class _M(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class PersonDoc(_M):
-    key: str
-    name: str
+    key: Key
+    name: Name
     role: Literal["trainee", "coach", "hr"]
-    email: str = ""
+    email: Annotated[str, Field(max_length=320), AfterValidator(_no_control)] = ""
 
 
 class AnswerDoc(_M):
-    person: str
-    module: str
-    exercise: str
-    item: str
-    attempt: int
+    person: Key
+    module: Annotated[str, Field(max_length=50)]
+    exercise: Key
+    item: Key
+    attempt: int = Field(ge=1, le=1_000_000)
     value: object = None
     at: datetime
 
 
 class ProgressDoc(_M):
-    person: str
-    module: str
+    person: Key
+    module: Annotated[str, Field(max_length=50)]
     status: Literal["in_progress", "done"]
     at: datetime
 
@@ -61,7 +74,7 @@ class NoteDoc(_M):
 class CohortDoc(_M):
     format: Literal["servuction-workbook/cohort"]
     version: Literal[1]
-    cohort: str
+    cohort: Name
     closed: bool = False
     people: list[PersonDoc]
     answers: list[AnswerDoc] = []
@@ -100,27 +113,35 @@ def export_cohort(db: Database, actor: Identity, name: str) -> dict:
         }
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def parse_cohort_document(text: str, where: str = "<input>") -> CohortDoc:
     """Validate an export document; raise ImportFormatError with the place and reason."""
+    fix = "give the file `workbook export` wrote; nothing was imported"
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise ImportFormatError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); {fix}") from None
     except (TypeError, ValueError) as exc:
-        raise ImportFormatError(f"{where}: not JSON ({exc})") from None
+        raise ImportFormatError(f"{where}: not JSON ({exc}); {fix}") from None
+    except RecursionError:
+        raise ImportFormatError(f"{where}: not JSON this workbook reads (nested too deeply); {fix}") from None
     try:
         doc = CohortDoc.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(top)"
-        raise ImportFormatError(f"{where}: {loc}: {err['msg']}") from None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ImportFormatError(f"{where}: {loc}: {msg}; nothing was imported, correct it and import again") from None
     keys = [p.key for p in doc.people]
     if len(set(keys)) != len(keys):
-        raise ImportFormatError(f"{where}: people: a key is used twice")
+        raise ImportFormatError(f"{where}: people: a key is used twice; give each person its own key (nothing was imported)")
     for field, rows in (("answers", doc.answers), ("progress", doc.progress), ("notes", doc.notes)):
         for n, row in enumerate(rows):
             if row.person not in keys:
-                raise ImportFormatError(f"{where}: {field}[{n}].person: {row.person!r} is not one of the document's people")
+                raise ImportFormatError(f"{where}: {field}[{n}].person: {row.person!r} is not one of the document's people; nothing was imported")
     return doc
 
 

@@ -184,21 +184,30 @@ class AccessCodeAuthenticator:
         return False
 
     def _fail(self, keys: list[str], message: str) -> AccessDenied:
+        """Record a wrong code against each key (and forget failures older than two windows)."""
         with self.db.session() as s:
+            old = utcnow() - timedelta(seconds=2 * self.settings.signin_lockout_seconds)
+            s.execute(delete(SigninFailure).where(SigninFailure.at < old))
             for key in keys:
                 s.add(SigninFailure(key=key))
         return AccessDenied(message)
+
+    def _too_many(self) -> AccessDenied:
+        return AccessDenied(f"too many wrong codes from this page or for this code; wait {self.settings.signin_lockout_seconds} seconds and try again")
 
     def authenticate(self, credential: str, source: str = "") -> Identity:
         parts = normalise_code(credential or "")
         keys = [f"src:{source or 'local'}"]
         if parts is None:
+            with self.db.session() as s:
+                if self._locked(s, keys):
+                    raise self._too_many()
             raise self._fail(keys, "that is not an access code: it has 15 letters and digits, like ABCDE-FGHJK-MNPQR")
         lookup, secret = parts
         keys.append(f"code:{lookup}")
         with self.db.session() as s:
             if self._locked(s, keys):
-                raise AccessDenied(f"too many wrong codes; wait {self.settings.signin_lockout_seconds} seconds and try again")
+                raise self._too_many()
             row = s.get(AccessCode, lookup)
             if row is None or row.revoked_at is not None:
                 dummy_verify(secret)
@@ -207,7 +216,9 @@ class AccessCodeAuthenticator:
                 ok = verify_secret(secret, row.salt, row.digest)
             if ok:
                 identity = self._identity(s, row)
-                s.execute(delete(SigninFailure).where(SigninFailure.key.in_(keys)))
+                # only this code's count is cleared: signing in with one's own code between guesses
+                # must not reset the count of the page (source) the guesses come from
+                s.execute(delete(SigninFailure).where(SigninFailure.key == f"code:{lookup}"))
                 return identity
         raise self._fail(keys, "this access code is not valid (mistyped, or replaced by a newer one); ask your coach")
 

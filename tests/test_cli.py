@@ -1,0 +1,190 @@
+"""The ``workbook`` command: every subcommand's --help, cohorts, invitations, export/import, content check."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbook.auth import Identity
+from workbook.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\b")
+
+
+def subcommands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
+    """Every (sub)command path with the help text its parent lists for it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield prefix + (name,), helps.get(name) or ""
+                yield from subcommands(sub, prefix + (name,))
+
+
+COMMANDS = list(subcommands(build_parser()))
+
+
+def run(monkeypatch, data_dir: Path, *argv: str) -> int:
+    """``workbook ARGV`` in this process against the data directory ``data_dir``."""
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(data_dir))
+    reset_settings()
+    reset_default()
+    try:
+        return main(list(argv))
+    finally:
+        reset_default()
+        reset_settings()
+
+
+def test_the_command_set_is_complete():
+    paths = {" ".join(p) for p, _h in COMMANDS}
+    for wanted in ("serve", "demo", "cohort", "cohort list", "cohort create", "invite", "export", "import", "content", "content check", "backup", "restore"):
+        assert wanted in paths
+
+
+@pytest.mark.parametrize("path,help_text", COMMANDS, ids=[" ".join(p) for p, _h in COMMANDS])
+def test_every_subcommand_has_help(path, help_text, capsys):
+    assert help_text.strip(), f"`workbook {' '.join(path)}` has no help line in its parent's --help"
+    with pytest.raises(SystemExit) as exc:
+        main([*path, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: workbook {' '.join(path)}")
+
+
+def test_console_entry_point_lists_every_command():
+    proc = subprocess.run([sys.executable, "-m", "workbook", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0
+    flat = " ".join(proc.stdout.split())
+    for path, help_text in COMMANDS:
+        if len(path) == 1:
+            assert path[0] in flat and " ".join(help_text.split()) in flat
+
+
+def test_cohort_list_one_line_per_cohort_name_first(tmp_path, monkeypatch, capsys):
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring 2027") == 0
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Autumn\tGroup") == 2  # a tab would break "name first"
+    assert "holds control characters (U+0009)" in capsys.readouterr().err
+    assert run(monkeypatch, tmp_path, "invite", "Spring 2027", "Ann Smith") == 0
+    assert run(monkeypatch, tmp_path, "invite", "Spring 2027", "Bo", "--role", "coach") == 0
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Alpha") == 0
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "cohort", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    from workbook.store import list_cohorts, open_database
+
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    reset_settings(), reset_default()
+    cohorts = list_cohorts(open_database(), Identity.admin())
+    assert len(lines) == len(cohorts)
+    assert [ln.split("\t")[0] for ln in lines] == [c["name"] for c in cohorts]
+    spring = next(ln for ln in lines if ln.startswith("Spring 2027\t"))
+    assert "1 trainees, 1 coaches, 0 HR" in spring and spring.endswith("open")
+
+
+def test_cohort_create_twice_is_one_line(tmp_path, monkeypatch, capsys):
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 0
+    assert "created cohort 'Spring'" in capsys.readouterr().out
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'Spring' exists already; choose another name" in err
+
+
+def test_invite_prints_a_working_code_once(tmp_path, monkeypatch, capsys):
+    from workbook.store import AccessCodeAuthenticator, open_database
+
+    run(monkeypatch, tmp_path, "cohort", "create", "Spring")
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "Ann Smith", "--email", "ann@example.com") == 0
+    out = capsys.readouterr().out
+    codes = CODE.findall(out)
+    assert len(codes) == 1 and "shown only now" in out
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    reset_settings(), reset_default()
+    assert AccessCodeAuthenticator(open_database()).authenticate(codes[0]).name == "Ann Smith"
+    # it is never shown again: not by listing, exporting or backing up
+    for argv in (("cohort", "list"), ("export", "Spring"), ("backup", "-o", str(tmp_path / "b.db"))):
+        assert run(monkeypatch, tmp_path, *argv) == 0
+        both = "".join(capsys.readouterr())
+        assert codes[0] not in both and codes[0].replace("-", "")[5:] not in both
+    assert run(monkeypatch, tmp_path, "invite", "Nowhere", "Ben") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no cohort named 'Nowhere'; `workbook cohort list` shows them" in err
+
+
+def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp_path, monkeypatch, capsys, db, cohort):
+    from workbook.store import save_answer, set_progress
+
+    ann, ben = cohort["ident"]["Ann"], cohort["ident"]["Ben"]
+    save_answer(db, ann, ann.person_id, "m01", "coproduction", "cp1", 2)
+    save_answer(db, ann, ann.person_id, "m01", "coproduction", "cp1", 5)
+    save_answer(db, ann, ann.person_id, "m01", "reflection", "text", "<b>mine</b>\u202e\x00 ✓\nline 2")
+    save_answer(db, ben, ben.person_id, "m01", "coproduction", "cp2", "dont_know")
+    set_progress(db, ann, ann.person_id, "m01", "done")
+    src = tmp_path  # the db fixture's data directory
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert run(monkeypatch, src, "export", "Cohort A", "-o", str(first)) == 0
+    empty = tmp_path / "empty"
+    assert run(monkeypatch, empty, "import", str(first)) == 0
+    assert "imported cohort 'Cohort A'" in capsys.readouterr().out
+    assert run(monkeypatch, empty, "export", "Cohort A", "-o", str(second)) == 0
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+    doc = json.loads(first.read_text(encoding="utf-8"))
+    assert len(doc["answers"]) == 4 and len(doc["people"]) == 5
+    assert "<b>mine</b>\u202e\x00 ✓\nline 2" in [a["value"] for a in doc["answers"]]
+    # to standard output too; and a second import of the same cohort is refused in one line
+    capsys.readouterr()
+    assert run(monkeypatch, empty, "export", "Cohort A") == 0
+    assert json.loads(capsys.readouterr().out) == doc
+    assert run(monkeypatch, empty, "import", str(first)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exists already; nothing was imported" in err
+
+
+def test_content_check_good_content(tmp_path, monkeypatch, capsys):
+    from workbook.content import load_directory
+    from workbook.settings import get_settings
+
+    assert run(monkeypatch, tmp_path, "content", "check") == 0
+    cat = load_directory(get_settings().content_dir)
+    out = capsys.readouterr().out
+    assert f"ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources" in out
+
+
+@pytest.mark.parametrize(
+    "file,old,new,expect",
+    [
+        ("coproduction.yaml", "points: 5", "points: 9", r"coproduction\.yaml: scale\.points: 9 is not one of 5, 7"),
+        ("m01_servuction.yaml", "kind: module", "kind: modul", r"m01_servuction\.yaml: .*kind"),
+        ("m01_servuction.yaml", "id: m01", "id: [m01", r"m01_servuction\.yaml: line \d+, column \d+: "),
+        ("m01_servuction.yaml", "type: text", "type: telepathy", r"m01_servuction\.yaml: exercises\[0\][.:] ?type:? 'telepathy' is not one of"),
+    ],
+)
+def test_content_check_malformed_content_is_one_line(tmp_path, monkeypatch, capsys, file, old, new, expect):
+    from workbook.settings import get_settings
+
+    content = tmp_path / "content"
+    shutil.copytree(get_settings().content_dir, content)
+    text = (content / file).read_text(encoding="utf-8")
+    assert old in text
+    (content / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert run(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("workbook: error: ")
+    assert re.search(expect, err), err

@@ -1,0 +1,561 @@
+"""Hostile input: free text stored as typed and shown inert; access codes; every store function
+refuses other people's data; malformed imports refused whole in one line."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import inspect
+import json
+import logging
+import unicodedata
+from html.parser import HTMLParser
+
+import ipywidgets as widgets
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+import workbook.store as store
+from pg import pg_server
+from workbook.auth import Identity
+from workbook.errors import AccessDenied, ContentError, ImportFormatError, InvalidAnswer, WorkbookError
+from workbook.store import AccessCodeAuthenticator, Database, create_cohort, current_answers, invite, save_answer
+from workbook.store.models import Answer, Base, Rater, SigninFailure
+
+ADMIN = Identity.admin()
+MB = 1_000_000
+
+PAYLOADS = {
+    "script": '<script>document.title="PWNED";window.__pwned=1</script>',
+    "img-onerror": '<img src=x onerror="window.__pwned=1">',
+    "javascript-link": '<a href="javascript:window.__pwned=1">click me</a> javascript:window.__pwned=1',
+    "markdown": "**bold** _it_ [link](javascript:window.__pwned=1) ![i](x) `code`\n# Heading\n- item",
+    "raw-html": '<b>bold</b><iframe src="//evil.example"></iframe><style>*{display:none}</style><div onclick="x()">d</div>',
+    "attribute-break": '"><svg onload="window.__pwned=1"> \' onmouseover=\'window.__pwned=1',
+    "nul-bytes": "before\x00after\x00\x00end",
+    "right-to-left": "\u202egnp.exe\u202c \u200fשלום\u200f \u2067isolate\u2069 mixed العربية",
+    "templates": "{{7*7}} ${7*7} %s %(x)s {0} <%= 7*7 %>",
+    "one-megabyte": ("ü<script>" * (MB // 10))[:MB],
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "img", "style", "form", "base", "meta", "link"}
+
+
+def assert_inert(html_text: str, allowed_tags: set[str] = frozenset()) -> None:
+    """No element a payload could have brought runs anything: no script-like tags, no on* handlers,
+    no javascript: URLs (the workbook's own markup may use ``allowed_tags``)."""
+    parser = _Tags()
+    parser.feed(html_text)
+    for tag, attrs in parser.tags:
+        assert tag not in DANGEROUS_TAGS - set(allowed_tags), f"<{tag}> in {html_text[:300]!r}"
+        for name, value in attrs:
+            assert not name.lower().startswith("on"), f"{name}= on <{tag}>"
+            assert not (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")), f"{name}={value!r}"
+
+
+def make_cohort(db: Database, name: str, trainees=("Ann", "Ben")) -> dict:
+    cid = create_cohort(db, ADMIN, name)
+    people = {}
+    for pname, role in [(f"Coach of {name}", "coach"), (f"HR of {name}", "hr")] + [(t, "trainee") for t in trainees]:
+        pid, code = invite(db, ADMIN, cid, pname, role)
+        people[pname] = {"id": pid, "code": code}
+    auth = AccessCodeAuthenticator(db)
+    return {"id": cid, "people": people, "ident": {n: auth.authenticate(p["code"], source="setup") for n, p in people.items()}}
+
+
+def snapshot(db: Database) -> dict:
+    """Every row of every table (ids included): 'the database is unchanged' means equal snapshots."""
+    out = {}
+    with db.session() as s:
+        for table in Base.metadata.sorted_tables:
+            rows = s.execute(select(table).order_by(*table.primary_key.columns)).all()
+            out[table.name] = [tuple(r) for r in rows]
+    return out
+
+
+@pytest.fixture(scope="module")
+def pg():
+    server = pg_server()
+    yield server
+    server.cleanup()
+
+
+# ---------------------------------------------------------------- stored as typed
+
+def _round_trip(db: Database) -> None:
+    c = make_cohort(db, "Hostile")
+    ann = c["ident"]["Ann"]
+    for name, text in PAYLOADS.items():
+        save_answer(db, ann, ann.person_id, "m01", "reflection", "text", text)
+        got = current_answers(db, ann, ann.person_id, "reflection")["text"]
+        assert got == text, f"{name}: stored {len(got)} characters, typed {len(text)}"
+    # over the limit: refused in one line naming the place and the limit; the last answer stays
+    with pytest.raises(InvalidAnswer) as exc:
+        save_answer(db, ann, ann.person_id, "m01", "reflection", "text", "x" * (db.settings.max_text_chars + 2000))
+    assert "\n" not in str(exc.value) and "reflection/text" in str(exc.value) and "the limit is 1,000,000" in str(exc.value)
+    assert current_answers(db, ann, ann.person_id, "reflection")["text"] == PAYLOADS["one-megabyte"]
+
+
+def test_free_text_round_trips_exactly_through_sqlite(db):
+    _round_trip(db)
+
+
+@pytest.mark.slow
+def test_free_text_round_trips_exactly_through_postgres(pg, settings_env):
+    _round_trip(Database(pg.create_database("hostile")))
+
+
+def test_free_text_round_trips_through_export_and_import(db, settings_env, tmp_path):
+    from workbook.transfer import export_cohort, import_cohort
+
+    c = make_cohort(db, "Hostile")
+    ann = c["ident"]["Ann"]
+    for text in PAYLOADS.values():
+        save_answer(db, ann, ann.person_id, "m01", "reflection", "text", text)
+    doc = export_cohort(db, ADMIN, "Hostile")
+    other = Database(f"sqlite:///{tmp_path / 'other.db'}")
+    import_cohort(other, ADMIN, json.dumps(doc, ensure_ascii=False))
+    again = export_cohort(other, ADMIN, "Hostile")
+    assert again == doc
+    assert [a["value"] for a in again["answers"]] == list(PAYLOADS.values())
+
+
+# ---------------------------------------------------------------- shown inert
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_status_line_and_safe_show_text_inert(name):
+    from workbook.widgets.common import StatusLine, esc, safe
+
+    text = PAYLOADS[name]
+    line = StatusLine()
+    for show in (line.ok, line.warn, line.error):
+        show(text)
+        assert_inert(line.value)
+        assert esc(text) in line.value
+
+    @safe(line)
+    def fails():
+        raise WorkbookError(f"the answer {text} was refused")
+
+    fails()
+    assert_inert(line.value)
+    assert esc(text) in line.value
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_teaching_markdown_escapes_raw_html_and_defuses_links(name):
+    from workbook.widgets.common import markdown_html
+
+    assert_inert(markdown_html(PAYLOADS[name]), allowed_tags={"img"})  # teaching Markdown may show an image; never a handler or script URL
+
+
+@pytest.mark.parametrize("name", [n for n in PAYLOADS if n != "one-megabyte"])
+def test_names_are_shown_inert_on_staff_home_and_sign_in(db, name):
+    """Person names are free text typed by a coach: every page that shows one escapes it."""
+    from workbook.pages.home import _body as home_body
+    from workbook.pages.staff import _hr_body, progress_matrix_html
+    from workbook.widgets.signin import SignIn
+
+    # a name may not hold control characters (NUL, newline: refused at invite); the rest stays
+    hostile = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in PAYLOADS[name])[:200].strip()
+    c = make_cohort(db, "Names", trainees=(hostile, "Ben"))
+    coach, hr = c["ident"]["Coach of Names"], c["ident"]["HR of Names"]
+    me = c["ident"][hostile]
+    save_answer(db, me, me.person_id, "m01", "reflection", "text", PAYLOADS[name])
+    matrix = progress_matrix_html(db, coach)
+    assert_inert(matrix)
+    assert matrix.count("<tr>") == 3  # header + two trainees: no row injected
+    for widget in _hr_body(db, hr) + home_body(db, me):
+        if isinstance(widget, widgets.HTML):
+            assert_inert(widget.value)
+    got = []
+    box = SignIn(AccessCodeAuthenticator(db), got.append, source="test")
+    box.code.value = c["people"][hostile]["code"]
+    assert got == [me]
+    assert_inert(box.who.value)
+    assert box.code.value == ""  # the code does not stay in the widget's state
+
+
+def test_module_page_shows_saved_hostile_text_only_as_a_widget_value(db):
+    """The reflection comes back into a Textarea's value (text, never HTML); no HTML part holds it."""
+    from workbook.pages.module import module_page
+
+    c = make_cohort(db, "Page")
+    ann = c["ident"]["Ann"]
+    text = PAYLOADS["script"] + PAYLOADS["img-onerror"]
+    save_answer(db, ann, ann.person_id, "m01", "reflection", "text", text)
+    page = module_page("m01", db=db)
+    page.signin.code.value = c["people"]["Ann"]["code"]
+
+    def walk(w):
+        yield w
+        for ch in getattr(w, "children", ()):
+            yield from walk(ch)
+
+    parts = list(walk(page))
+    areas = [w for w in parts if isinstance(w, widgets.Textarea)]
+    assert [a.value for a in areas] == [text]
+    for w in parts:
+        if isinstance(w, widgets.HTML) and not w.value.startswith("<style>"):
+            assert_inert(w.value, allowed_tags={"svg"} if "<svg" in w.value and "wb-" in w.value else set())
+            assert "window.__pwned" not in w.value
+
+
+# ---------------------------------------------------------------- access codes
+
+def test_wrong_codes_slowed_per_source_even_for_different_codes(db):
+    c = make_cohort(db, "Codes")
+    auth = AccessCodeAuthenticator(db)
+    good = c["people"]["Ann"]["code"]
+    for n in range(db.settings.signin_max_failures):
+        with pytest.raises(AccessDenied, match="not valid"):
+            auth.authenticate(f"{n:05d}-00000-00000".replace("0", "Z", 1), source="page-1")  # a new code each time
+    with pytest.raises(AccessDenied, match="too many wrong codes"):
+        auth.authenticate(good, source="page-1")
+    with pytest.raises(AccessDenied, match="too many wrong codes"):
+        auth.authenticate("garbage", source="page-1")
+    assert auth.authenticate(good, source="page-2").name == "Ann"  # another page is not punished
+
+
+def test_signing_in_with_ones_own_code_does_not_reset_the_guess_count(db):
+    c = make_cohort(db, "Codes")
+    auth = AccessCodeAuthenticator(db)
+    mine = c["people"]["Ben"]["code"]
+    limit = db.settings.signin_max_failures
+    for n in range(limit - 1):
+        with pytest.raises(AccessDenied):
+            auth.authenticate(f"QQQQ{n}-00000-00000", source="attacker")
+    assert auth.authenticate(mine, source="attacker").name == "Ben"
+    with pytest.raises(AccessDenied, match="not valid"):
+        auth.authenticate("RRRRR-00000-00000", source="attacker")
+    with pytest.raises(AccessDenied, match="too many wrong codes"):
+        auth.authenticate("SSSSS-00000-00000", source="attacker")
+
+
+def test_old_failures_are_forgotten(db):
+    from datetime import timedelta
+
+    from workbook.store.models import utcnow
+
+    auth = AccessCodeAuthenticator(db)
+    with db.session() as s:
+        for _ in range(50):
+            s.add(SigninFailure(key="src:long-ago", at=utcnow() - timedelta(days=3)))
+    with pytest.raises(AccessDenied):
+        auth.authenticate("AAAAA-BBBBB-CCCCC", source="now")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(SigninFailure).where(SigninFailure.key == "src:long-ago")) == 0
+
+
+def test_every_path_costs_one_scrypt_and_compares_in_constant_time(db, monkeypatch):
+    """Unknown code, revoked code, wrong secret and right code do the same work: one scrypt each,
+    and the real comparison goes through hmac.compare_digest."""
+    import workbook.auth as auth_module
+    from workbook.store import reissue_code
+
+    c = make_cohort(db, "Timing")
+    auth = AccessCodeAuthenticator(db)
+    ann = c["people"]["Ann"]
+    old = ann["code"]
+    new = reissue_code(db, ADMIN, ann["id"])
+    calls = {"scrypt": 0, "compare": 0}
+    real_scrypt, real_compare = hashlib.scrypt, hmac.compare_digest
+
+    def counting_scrypt(*a, **k):
+        calls["scrypt"] += 1
+        return real_scrypt(*a, **k)
+
+    def counting_compare(a, b):
+        calls["compare"] += 1
+        return real_compare(a, b)
+
+    monkeypatch.setattr(auth_module.hashlib, "scrypt", counting_scrypt)
+    monkeypatch.setattr(auth_module.hmac, "compare_digest", counting_compare)
+    wrong_secret = new[:6] + ("0" if new[6] != "0" else "1") + new[7:]
+    for n, (code, ok) in enumerate([("ZZZZZ-ZZZZZ-ZZZZZ", False), (old, False), (wrong_secret, False), (new, True)]):
+        before = dict(calls)
+        if ok:
+            assert auth.authenticate(code, source=f"s{n}").name == "Ann"
+        else:
+            with pytest.raises(AccessDenied, match="not valid"):
+                auth.authenticate(code, source=f"s{n}")
+        assert calls["scrypt"] - before["scrypt"] == 1, code
+    assert calls["compare"] == 2  # the wrong secret and the right one, both through compare_digest
+
+
+def test_codes_are_never_logged_stored_or_kept_after_creation(db, caplog, capsys):
+    from workbook.store import reissue_code
+
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # even the SQL log
+    try:
+        c = make_cohort(db, "Secret")
+        ann = c["people"]["Ann"]
+        new = reissue_code(db, ADMIN, ann["id"])
+        auth = AccessCodeAuthenticator(db)
+        auth.authenticate(new, source="x")
+        with pytest.raises(AccessDenied):
+            auth.authenticate(ann["code"], source="x")
+        with pytest.raises(AccessDenied):
+            auth.authenticate(new[:-1] + ("0" if new[-1] != "0" else "1"), source="y")
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    seen = caplog.text + "".join(capsys.readouterr())
+    assert "INSERT INTO access_codes" in seen  # the SQL log was on
+    codes = [p["code"] for p in c["people"].values()] + [new]
+    dump = json.dumps(snapshot(db), default=str)
+    for code in codes:
+        secret = code.replace("-", "")[5:]
+        assert code not in seen and secret not in seen
+        assert code not in dump and secret not in dump
+
+
+# ---------------------------------------------------------------- everyone stays in their lane
+
+VALUES = {
+    "module": "m01", "exercise": "coproduction", "item": "cp1", "value": 3, "status": "done",
+    "name": "Intruder", "code": "ABCDE-FGHJK-MNPQR", "role": "trainee", "email": "", "attempt": None,
+}
+# calls that target no one else's data, with the reason (checked separately below)
+NOT_TARGETED = {
+    ("create_cohort", "coach_b"): "a coach may start a new cohort of their own; it holds no one's data",
+    ("list_cohorts", "trainee"): "returns only the cohorts the actor may see (checked below)",
+    ("list_cohorts", "rater"): "returns only the cohorts the actor may see (checked below)",
+    ("list_cohorts", "coach_b"): "returns only the cohorts the actor may see (checked below)",
+}
+
+
+def store_functions() -> list[str]:
+    """Every function workbook.store exports that takes the signed-in actor."""
+    return sorted(n for n in store.__all__ if inspect.isfunction(getattr(store, n)) and "actor" in inspect.signature(getattr(store, n)).parameters)
+
+
+@pytest.fixture
+def lanes(db):
+    """Cohort A (Ann, Ben), cohort B with its own coach, and a rater invited by Ann."""
+    from workbook.store.people import _issue_code
+
+    a = make_cohort(db, "A")
+    b = make_cohort(db, "B", trainees=("Zoe",))
+    with db.session() as s:
+        rater = Rater(subject_id=a["people"]["Ann"]["id"], category="peer", instrument="coproduction", label="Pat")
+        s.add(rater)
+        s.flush()
+        rater_code = _issue_code(s, "rater", rater.id)
+    rater_ident = AccessCodeAuthenticator(db).authenticate(rater_code, source="rater")
+    assert rater_ident.role == "rater"
+    save_answer(db, a["ident"]["Ann"], a["people"]["Ann"]["id"], "m01", "coproduction", "cp1", 4)
+    save_answer(db, a["ident"]["Ben"], a["people"]["Ben"]["id"], "m01", "coproduction", "cp1", 2)
+    actors = {
+        # actor, the person whose data they go for, the cohort they go for
+        "trainee": (a["ident"]["Ann"], a["people"]["Ben"]["id"], a["id"]),
+        "rater": (rater_ident, a["people"]["Ann"]["id"], a["id"]),
+        "coach_b": (b["ident"]["Coach of B"], a["people"]["Ann"]["id"], a["id"]),
+    }
+    return {"a": a, "b": b, "actors": actors}
+
+
+def _args(fn, person_id: int, cohort_id: int) -> dict:
+    out = {}
+    for name, p in list(inspect.signature(fn).parameters.items())[2:]:
+        if name == "person_id":
+            out[name] = person_id
+        elif name == "cohort_id":
+            out[name] = cohort_id
+        elif name in VALUES:
+            out[name] = VALUES[name]
+        elif p.default is inspect.Parameter.empty:
+            raise AssertionError(f"{fn.__name__}: no test value for parameter {name!r}; add it to VALUES in tests/test_hostile.py")
+    return out
+
+
+@pytest.mark.parametrize("who", ["trainee", "rater", "coach_b"])
+@pytest.mark.parametrize("fn_name", store_functions())
+def test_store_function_refuses_another_persons_data(fn_name, who, db, lanes):
+    if (fn_name, who) in NOT_TARGETED:
+        pytest.skip(NOT_TARGETED[(fn_name, who)])
+    actor, person_id, cohort_id = lanes["actors"][who]
+    fn = getattr(store, fn_name)
+    before = snapshot(db)
+    with pytest.raises(AccessDenied) as exc:
+        fn(db, actor, **_args(fn, person_id, cohort_id))
+    assert "\n" not in str(exc.value)
+    after = snapshot(db)
+    assert after == before, "a refused call changed the database"
+
+
+def test_cohort_lists_show_only_ones_own_cohort(db, lanes):
+    for who in ("trainee", "rater"):
+        assert store.list_cohorts(db, lanes["actors"][who][0]) == []
+    names = [c["name"] for c in store.list_cohorts(db, lanes["actors"]["coach_b"][0])]
+    assert names == ["B"]
+
+
+def test_the_refusal_table_covers_the_store(lanes):
+    """A new store function gets a refusal case automatically; this fails if it needs new values."""
+    for name in store_functions():
+        _args(getattr(store, name), 1, 1)
+    assert {"save_answer", "current_answers", "cohort_answers", "reissue_code", "invite"} <= set(store_functions())
+
+
+# ---------------------------------------------------------------- malformed imports
+
+def _valid_document(db: Database) -> dict:
+    from workbook.transfer import export_cohort
+
+    return export_cohort(db, ADMIN, "A")
+
+
+JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
+JSON_VALUES = st.recursive(JSON_SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=8), kids, max_size=4)), max_leaves=12)
+
+
+def _paths(doc, prefix=()):
+    """Every place in the document except answer values (which may hold anything)."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if k == "value":
+                continue
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield prefix + (i,)
+            yield from _paths(v, prefix + (i,))
+
+
+def _replace(doc, path, new):
+    doc = json.loads(json.dumps(doc))
+    node = doc
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = new
+    return doc
+
+
+def _wrong_kind(old):
+    """A value of another kind than ``old`` that no validator coerces back (containers vs scalars)."""
+    if isinstance(old, (dict, list)):
+        return st.one_of(st.just("not a " + type(old).__name__), st.just(12345))
+    return st.one_of(st.lists(JSON_SCALARS, max_size=2), st.dictionaries(st.text(max_size=3), JSON_SCALARS, max_size=2))
+
+
+def _check_refused(db, text: str, before: dict) -> None:
+    from workbook.transfer import import_cohort
+
+    with pytest.raises(WorkbookError) as exc:
+        import_cohort(db, ADMIN, text, where="cohort.json")
+    msg = str(exc.value)
+    assert "\n" not in msg and msg.startswith("cohort.json: "), msg
+    assert snapshot(db) == before
+
+
+HYP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@HYP
+@given(text=st.text(max_size=200))
+@example(text="[" * 100_000)  # nesting deep enough to exhaust the parser's recursion
+@example(text='{"format": "servuction-workbook/cohort", "version": 1, "cohort": "N", "people": [], "answers": NaN}')
+@example(text="")
+@example(text="\x00")
+def test_malformed_json_text_is_refused_whole(db, lanes, text):
+    _check_refused(db, text, snapshot(db))
+
+
+@HYP
+@given(data=st.data())
+def test_json_document_with_one_wrong_field_is_refused_whole(db, lanes, data):
+    doc = _valid_document(db)
+    doc["cohort"] = "Imported"
+    path = data.draw(st.sampled_from(list(_paths(doc))))
+    node = doc
+    for p in path:
+        node = node[p]
+    broken = _replace(doc, path, data.draw(_wrong_kind(node)))
+    _check_refused(db, json.dumps(broken), snapshot(db))
+
+
+@pytest.mark.parametrize(
+    "change,expect",
+    [
+        (lambda d: d.update(cohort="A"), "exists already; nothing was imported"),
+        (lambda d: d["answers"][0].update(person="p99"), "answers[0].person: 'p99' is not one of the document's people"),
+        (lambda d: d["answers"][0].update(attempt=10**30), "answers[0].attempt"),
+        (lambda d: d["answers"][0].update(value=float("nan")), "NaN"),
+        (lambda d: d["people"][0].update(name="Ann\x00"), "people[0].name"),
+        (lambda d: d["people"].append(dict(d["people"][0])), "a key is used twice"),
+        (lambda d: d.update(format="something/else"), "format"),
+        (lambda d: d["answers"][0].update(at="yesterday"), "answers[0].at"),
+    ],
+)
+def test_json_import_refusals_name_the_place(db, lanes, change, expect):
+    from workbook.transfer import import_cohort
+
+    doc = _valid_document(db)
+    if expect != "exists already; nothing was imported":
+        doc["cohort"] = "Imported"
+    change(doc)
+    before = snapshot(db)
+    with pytest.raises(WorkbookError) as exc:
+        import_cohort(db, ADMIN, json.dumps(doc), where="cohort.json")
+    assert "\n" not in str(exc.value) and str(exc.value).startswith("cohort.json: ")
+    assert expect in str(exc.value)
+    assert snapshot(db) == before
+
+
+def _content_texts():
+    from workbook.settings import get_settings
+
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(get_settings().content_dir.glob("*.yaml"))}
+
+
+@HYP
+@given(data=st.data())
+@example(data=None)
+def test_malformed_yaml_content_is_one_line(db, data):
+    """Random YAML text, or a real content file cut or with one wrong field: ContentError, one line."""
+    import yaml
+
+    from workbook.content import parse_document
+
+    texts = _content_texts()
+    if data is None:  # a "billion laughs" document: aliases must not blow up
+        text = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\nkind: module\n"
+    else:
+        how = data.draw(st.sampled_from(["random", "cut", "wrong-field"]))
+        name = data.draw(st.sampled_from(sorted(texts)))
+        original = texts[name]
+        if how == "random":
+            text = data.draw(st.text(max_size=300))
+        elif how == "cut":
+            text = original[: data.draw(st.integers(1, len(original) - 1))] + data.draw(st.sampled_from(["", ":", "[", "{", "\t", "- - ", "'"]))
+        else:
+            doc = yaml.safe_load(original)
+            path = data.draw(st.sampled_from([p for p in _paths(doc) if p[-1] != "kind"]))
+            node = doc
+            for p in path:
+                node = node[p]
+            text = yaml.safe_dump(_replace(doc, path, data.draw(_wrong_kind(node))), allow_unicode=True)
+    before = snapshot(db)
+    try:
+        parse_document(text, "exercises/x.yaml")
+    except ContentError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("exercises/x.yaml: ")
+    else:
+        # random text or a cut file may happen to be valid content; a wrong field never is
+        assert data is not None and how != "wrong-field", text
+    assert snapshot(db) == before
