@@ -328,7 +328,11 @@ def test_codes_are_never_logged_stored_or_kept_after_creation(db, caplog, capsys
 VALUES = {
     "module": "m01", "exercise": "coproduction", "item": "cp1", "value": 3, "status": "done",
     "name": "Intruder", "code": "ABCDE-FGHJK-MNPQR", "role": "trainee", "email": "", "attempt": None,
+    "shared": True, "kind": "grow", "session": None,
 }
+FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
+# per-target values: the target person's own action and note, made in the ``lanes`` fixture
+PER_TARGET = ("action_id", "thread")
 # calls that target no one else's data, with the reason (checked separately below)
 NOT_TARGETED = {
     ("create_cohort", "coach_b"): "a coach may start a new cohort of their own; it holds no one's data",
@@ -343,11 +347,18 @@ def store_functions() -> list[str]:
     return sorted(n for n in store.__all__ if inspect.isfunction(getattr(store, n)) and "actor" in inspect.signature(getattr(store, n)).parameters)
 
 
-@pytest.fixture
-def lanes(db):
-    """Cohort A (Ann, Ben), cohort B with its own coach, and a rater invited by Ann."""
+@pytest.fixture(scope="module")
+def lanes_db(tmp_path_factory):
+    return Database(f"sqlite:///{tmp_path_factory.mktemp('lanes') / 'lanes.db'}")
+
+
+@pytest.fixture(scope="module")
+def lanes(lanes_db):
+    """Cohort A (Ann, Ben), cohort B with its own coach, and a rater invited by Ann (built once:
+    every refusal test checks the database is unchanged, so they can share it)."""
     from workbook.store.people import _issue_code
 
+    db = lanes_db
     a = make_cohort(db, "A")
     b = make_cohort(db, "B", trainees=("Zoe",))
     with db.session() as s:
@@ -359,22 +370,33 @@ def lanes(db):
     assert rater_ident.role == "rater"
     save_answer(db, a["ident"]["Ann"], a["people"]["Ann"]["id"], "m01", "coproduction", "cp1", 4)
     save_answer(db, a["ident"]["Ben"], a["people"]["Ben"]["id"], "m01", "coproduction", "cp1", 2)
+    targets = {}
+    for who in ("Ann", "Ben"):
+        me = a["ident"][who]
+        targets[me.person_id] = {
+            "action_id": store.save_action(db, me, me.person_id, {"text": f"{who} calls three clients about their onboarding", "status": "planned"}),
+            "thread": store.save_note(db, a["ident"]["Coach of A"], me.person_id, {"goal": f"{who} wants shorter projects"}, shared=True),
+        }
     actors = {
         # actor, the person whose data they go for, the cohort they go for
         "trainee": (a["ident"]["Ann"], a["people"]["Ben"]["id"], a["id"]),
         "rater": (rater_ident, a["people"]["Ann"]["id"], a["id"]),
         "coach_b": (b["ident"]["Coach of B"], a["people"]["Ann"]["id"], a["id"]),
     }
-    return {"a": a, "b": b, "actors": actors}
+    return {"a": a, "b": b, "actors": actors, "targets": targets}
 
 
-def _args(fn, person_id: int, cohort_id: int) -> dict:
+def _args(fn, person_id: int, cohort_id: int, targets: dict | None = None) -> dict:
     out = {}
     for name, p in list(inspect.signature(fn).parameters.items())[2:]:
         if name == "person_id":
             out[name] = person_id
         elif name == "cohort_id":
             out[name] = cohort_id
+        elif name == "fields":
+            out[name] = FIELDS.get(fn.__name__, {"text": "x"})
+        elif name in PER_TARGET:
+            out[name] = (targets or {}).get(person_id, {}).get(name, "x")
         elif name in VALUES:
             out[name] = VALUES[name]
         elif p.default is inspect.Parameter.empty:
@@ -384,20 +406,22 @@ def _args(fn, person_id: int, cohort_id: int) -> dict:
 
 @pytest.mark.parametrize("who", ["trainee", "rater", "coach_b"])
 @pytest.mark.parametrize("fn_name", store_functions())
-def test_store_function_refuses_another_persons_data(fn_name, who, db, lanes):
+def test_store_function_refuses_another_persons_data(fn_name, who, lanes_db, lanes):
     if (fn_name, who) in NOT_TARGETED:
         pytest.skip(NOT_TARGETED[(fn_name, who)])
     actor, person_id, cohort_id = lanes["actors"][who]
     fn = getattr(store, fn_name)
+    db = lanes_db
     before = snapshot(db)
     with pytest.raises(AccessDenied) as exc:
-        fn(db, actor, **_args(fn, person_id, cohort_id))
+        fn(db, actor, **_args(fn, person_id, cohort_id, lanes["targets"]))
     assert "\n" not in str(exc.value)
     after = snapshot(db)
     assert after == before, "a refused call changed the database"
 
 
-def test_cohort_lists_show_only_ones_own_cohort(db, lanes):
+def test_cohort_lists_show_only_ones_own_cohort(lanes_db, lanes):
+    db = lanes_db
     for who in ("trainee", "rater"):
         assert store.list_cohorts(db, lanes["actors"][who][0]) == []
     names = [c["name"] for c in store.list_cohorts(db, lanes["actors"]["coach_b"][0])]
@@ -408,7 +432,7 @@ def test_the_refusal_table_covers_the_store(lanes):
     """A new store function gets a refusal case automatically; this fails if it needs new values."""
     for name in store_functions():
         _args(getattr(store, name), 1, 1)
-    assert {"save_answer", "current_answers", "cohort_answers", "reissue_code", "invite"} <= set(store_functions())
+    assert {"save_answer", "current_answers", "cohort_answers", "reissue_code", "invite", "save_note", "save_action"} <= set(store_functions())
 
 
 # ---------------------------------------------------------------- malformed imports
@@ -472,13 +496,15 @@ HYP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChec
 @example(text='{"format": "servuction-workbook/cohort", "version": 1, "cohort": "N", "people": [], "answers": NaN}')
 @example(text="")
 @example(text="\x00")
-def test_malformed_json_text_is_refused_whole(db, lanes, text):
+def test_malformed_json_text_is_refused_whole(lanes_db, lanes, text):
+    db = lanes_db
     _check_refused(db, text, snapshot(db))
 
 
 @HYP
 @given(data=st.data())
-def test_json_document_with_one_wrong_field_is_refused_whole(db, lanes, data):
+def test_json_document_with_one_wrong_field_is_refused_whole(lanes_db, lanes, data):
+    db = lanes_db
     doc = _valid_document(db)
     doc["cohort"] = "Imported"
     path = data.draw(st.sampled_from(list(_paths(doc))))
@@ -502,7 +528,8 @@ def test_json_document_with_one_wrong_field_is_refused_whole(db, lanes, data):
         (lambda d: d["answers"][0].update(at="yesterday"), "answers[0].at"),
     ],
 )
-def test_json_import_refusals_name_the_place(db, lanes, change, expect):
+def test_json_import_refusals_name_the_place(lanes_db, lanes, change, expect):
+    db = lanes_db
     from workbook.transfer import import_cohort
 
     doc = _valid_document(db)
