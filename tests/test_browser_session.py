@@ -24,6 +24,7 @@ def test_sign_in_once_carries_to_the_next_page(tmp_path, artifacts):
             page.wait_for_url("**/01_servuction.ipynb?s=*", timeout=30_000)
             page.wait_for_selector(f"text=Signed in as {name}", timeout=60_000)
             assert page.locator("input[type=password]").is_hidden()
+            page.wait_for_selector("text=Your turn", timeout=60_000)  # the body is built after "Signed in as" shows
             assert page.locator("text=Your turn").count() == 1
             page.screenshot(path=str(artifacts / "session-carried-module1.png"), full_page=True)
             # a made-up token signs nobody in
