@@ -188,3 +188,33 @@ def test_content_check_malformed_content_is_one_line(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("workbook: error: ")
     assert re.search(expect, err), err
+
+
+def test_invite_a_whole_roster_from_csv(tmp_path, monkeypatch, capsys):
+    from workbook.store import AccessCodeAuthenticator, list_people, open_database
+
+    run(monkeypatch, tmp_path, "cohort", "create", "Spring")
+    roster = tmp_path / "people.csv"
+    roster.write_text("\ufeffName,Role,Email\nAnn Smith,trainee,ann@example.com\n\"Lee, Bo\",coach,\nCy,,\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster)) == 0
+    out = capsys.readouterr().out
+    codes = CODE.findall(out)
+    assert len(codes) == 3 and "invited 3 people into 'Spring'" in out
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    reset_settings(), reset_default()
+    db = open_database()
+    people = list_people(db, Identity.admin(), 1)
+    assert [(p.name, p.role, p.email) for p in people] == [("Ann Smith", "trainee", "ann@example.com"), ("Lee, Bo", "coach", ""), ("Cy", "trainee", "")]
+    assert [AccessCodeAuthenticator(db).authenticate(c, source="cli").name for c in codes] == ["Ann Smith", "Lee, Bo", "Cy"]
+    # a bad row refuses the whole file
+    roster.write_text("name,role\nDee,trainee\nEd,captain\n", encoding="utf-8")
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "people.csv: row 3, column role: 'captain' is not one of trainee, coach, hr" in err
+    assert len(list_people(open_database(), Identity.admin(), 1)) == 3
+    assert run(monkeypatch, tmp_path, "invite", "Spring") == 2
+    assert "give either a person's name or --csv FILE" in capsys.readouterr().err

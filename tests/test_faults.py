@@ -188,6 +188,7 @@ def test_sigkill_twenty_sqlite_writers_loses_no_acknowledged_answer(tmp_path, se
     assert all(p.returncode == -signal.SIGKILL for p in procs)
     acked = read_acks(tmp_path.glob("w*.ack"))
     assert len(acked) >= 20 * 3
+    print(f"\nSQLite: 20 writers SIGKILLed after {len(acked)} acknowledged answers; {len(acked_before_backup)} were acknowledged before the online backup")
 
     # "restart": a new process opens the database (WAL recovery), nothing acknowledged is missing
     db.dispose()
@@ -229,6 +230,7 @@ def test_postgres_killed_while_twenty_writers_save_loses_no_acknowledged_answer(
     stored = stored_fault_answers(Database(url, create=False))
     missing = {k: v for k, v in acked.items() if stored.get(k) != v}
     assert len(acked) > len(acked_at_crash) >= 60
+    print(f"\nPostgreSQL: crashed after {len(acked_at_crash)} acknowledged answers, {len(acked)} after restart and SIGKILL of the writers")
     assert not missing, f"{len(missing)} acknowledged answers lost, e.g. {list(missing.items())[:3]}"
 
 

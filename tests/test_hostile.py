@@ -586,3 +586,85 @@ def test_malformed_yaml_content_is_one_line(db, data):
         # random text or a cut file may happen to be valid content; a wrong field never is
         assert data is not None and how != "wrong-field", text
     assert snapshot(db) == before
+
+
+# ---------------------------------------------------------------- CSV rosters
+
+NAMES = st.text(alphabet=st.characters(categories=["L", "Zs"], exclude_characters="\x85\u2028\u2029"), min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+def _csv_line(cells: list[str]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(cells)
+    return buf.getvalue()
+
+
+BAD_CELLS = {
+    "role": ("role", "overlord"),
+    "nul": ("name", "Ann\x00Smith"),
+    "control": ("name", "Ann\x1b[31mSmith"),
+    "long-name": ("name", "N" * 201),
+    "empty-name": ("name", "   "),
+    "email": ("email", "not an address"),
+}
+
+
+@HYP
+@given(text=st.text(max_size=300))
+@example(text="name\n\"unterminated")
+@example(text="\ufeffname,role\nAnn,trainee\nBen")
+def test_random_csv_text_is_a_roster_or_one_line(text):
+    from workbook.roster import parse_roster
+
+    try:
+        rows = parse_roster(text, "people.csv")
+    except ImportFormatError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("people.csv: ") and "nothing was imported" in str(exc)
+    else:
+        assert rows and all(r.name and "\x00" not in r.name for r in rows)
+
+
+@HYP
+@given(names=st.lists(NAMES, min_size=1, max_size=8), data=st.data())
+def test_roster_with_one_bad_cell_or_line_is_refused_whole(lanes_db, lanes, names, data):
+    from workbook.roster import import_roster
+
+    db = lanes_db
+    lines = [["name", "role", "email"]] + [[n, "trainee", ""] for n in names]
+    how = data.draw(st.sampled_from(sorted(BAD_CELLS) + ["extra-cell", "unknown-column", "no-name-column"]))
+    row = data.draw(st.integers(1, len(lines) - 1))
+    if how in BAD_CELLS:
+        col, value = BAD_CELLS[how]
+        lines[row][lines[0].index(col)] = value
+    elif how == "extra-cell":
+        lines[row].append("surplus")
+    elif how == "unknown-column":
+        lines[0][2] = "salary"
+    else:
+        lines[0][0] = "nom"
+    text = "".join(_csv_line(cells) for cells in lines)
+    before = snapshot(db)
+    with pytest.raises(ImportFormatError) as exc:
+        import_roster(db, ADMIN, lanes["a"]["id"], text, where="people.csv")
+    msg = str(exc.value)
+    assert "\n" not in msg and msg.startswith("people.csv: ") and "nothing was imported" in msg
+    if how in BAD_CELLS and how != "nul":
+        assert f"row {row + 1}, column {BAD_CELLS[how][0]}" in msg
+    assert snapshot(db) == before
+
+
+def test_roster_is_all_or_nobody_even_when_the_database_refuses(lanes_db, lanes):
+    """A failure in the middle of the transaction (closed cohort found after checking) invites nobody."""
+    from workbook.roster import import_roster
+    from workbook.store import close_cohort, create_cohort
+
+    db = lanes_db
+    cid = create_cohort(db, ADMIN, "Closed one")
+    close_cohort(db, ADMIN, cid)
+    before = snapshot(db)
+    with pytest.raises(WorkbookError, match="is closed; it takes no new people"):
+        import_roster(db, ADMIN, cid, "name\nAnn\nBen\n", where="people.csv")
+    assert snapshot(db) == before

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from .auth import Identity
 from .errors import StoreUnavailable, WorkbookError
@@ -151,7 +152,7 @@ def _has_data(db: Database) -> bool:
         with db.engine.connect() as conn:
             if not inspect(conn).has_table("cohorts"):
                 return False
-    except Exception as exc:  # noqa: BLE001 - any driver error becomes the store's one line
+    except (SQLAlchemyError, OSError) as exc:
         raise db.describe_failure(exc) from None
     with db.session() as s:
         return (s.scalar(select(func.count()).select_from(Cohort)) or 0) > 0

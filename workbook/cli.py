@@ -69,8 +69,24 @@ def cmd_cohort_create(args) -> int:
 def cmd_invite(args) -> int:
     from .store import cohort_by_name, invite
 
+    if (args.name is None) == (args.csv is None):
+        raise WorkbookError("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both")
     db = _db()
-    pid, code = invite(db, _admin(), cohort_by_name(db, args.cohort), args.name, args.role, args.email)
+    cohort_id = cohort_by_name(db, args.cohort)
+    if args.csv:
+        from .roster import import_roster
+
+        path = Path(args.csv)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkbookError(f"{path}: cannot read it as UTF-8 text ({exc}); save the roster as a UTF-8 CSV file") from None
+        invited = import_roster(db, _admin(), cohort_id, text, where=str(path))
+        print(f"invited {len(invited)} people into {args.cohort!r}; access codes, shown only now:")
+        for _pid, name, role, code in invited:
+            print(f"  {role:8} {code}   {name}")
+        return 0
+    pid, code = invite(db, _admin(), cohort_id, args.name, args.role, args.email)
     print(f"invited {args.name!r} as {args.role} (person {pid}); access code, shown only now: {code}")
     return 0
 
@@ -193,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("invite", help="invite a person into a cohort and print their access code once")
     p.add_argument("cohort", help="cohort name")
-    p.add_argument("name", help="the person's name")
+    p.add_argument("name", nargs="?", help="the person's name (or --csv)")
+    p.add_argument("--csv", metavar="FILE", help="invite everyone of a CSV roster (columns name,role,email) at once; all or nobody")
     p.add_argument("--role", choices=["trainee", "coach", "hr"], default="trainee")
     p.add_argument("--email", default="")
     p.set_defaults(func=cmd_invite)

@@ -149,7 +149,34 @@ class PickOne(_Spec):
         return self
 
 
+class GrowStep(_Spec):
+    """One step of a GROW exercise: the saved item ``id``, its ``label`` and the ``question`` asked."""
+
+    id: str = Slug
+    label: str
+    question: str
+
+
+class Grow(_Spec):
+    """A GROW conversation (Module 9): its steps and the headings of the results digest."""
+
+    steps: list[GrowStep] = Field(min_length=1)
+    results_heading: str = "Your results so far"
+    no_results: str = ""
+
+    @model_validator(mode="after")
+    def _ids(self) -> "Grow":
+        _unique([st.id for st in self.steps], "steps")
+        return self
+
+
+class ActionPlanSpec(_Spec):
+    """An action plan exercise takes no settings beyond id, type and prompt."""
+
+
 SPECS: dict[str, type[_Spec]] = {
+    "grow": Grow,
+    "action_plan": ActionPlanSpec,
     "rated_checklist": RatedChecklist,
     "text_fields": TextFields,
     "row_list": RowList,

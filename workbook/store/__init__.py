@@ -22,6 +22,7 @@ from .people import (
     get_person,
     identity_for_login,
     invite,
+    invite_many,
     list_cohorts,
     list_people,
     reissue_code,

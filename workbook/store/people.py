@@ -104,26 +104,51 @@ def _issue_code(s, kind: str, subject_id: int, fixed: str | None = None) -> str:
     return display
 
 
-def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "") -> tuple[int, str]:
-    """Add a person to a cohort and return (person id, access code). The code is shown only now."""
-    require_role(actor, "coach")
-    check_cohort(actor, cohort_id)
+def _checked_person(name: str, role: str, email: str) -> tuple[str, str, str]:
     if role not in ROLES:
         raise WorkbookError(f"role {role!r} is not one of {', '.join(ROLES)}")
     name = _check_name("the name", name)
     if not name or len(name) > 200:
         raise WorkbookError(f"a person needs a name of 1 to 200 characters (got {len(name)}); give a shorter or non-empty one")
-    email = _check_name("the e-mail address", email)
+    return name, role, _check_name("the e-mail address", email)
+
+
+def _open_cohort(s, cohort_id: int) -> Cohort:
+    cohort = s.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(f"no cohort with id {cohort_id}")
+    if cohort.closed_at is not None:
+        raise WorkbookError(f"cohort {cohort.name!r} is closed; it takes no new people")
+    return cohort
+
+
+def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "") -> tuple[int, str]:
+    """Add a person to a cohort and return (person id, access code). The code is shown only now."""
+    require_role(actor, "coach")
+    check_cohort(actor, cohort_id)
+    name, role, email = _checked_person(name, role, email)
     with db.session() as s:
-        cohort = s.get(Cohort, cohort_id)
-        if cohort is None:
-            raise NotFound(f"no cohort with id {cohort_id}")
-        if cohort.closed_at is not None:
-            raise WorkbookError(f"cohort {cohort.name!r} is closed; it takes no new people")
+        _open_cohort(s, cohort_id)
         person = Person(cohort_id=cohort_id, name=name, role=role, email=email)
         s.add(person)
         s.flush()
         return person.id, _issue_code(s, "person", person.id)
+
+
+def invite_many(db: Database, actor: Identity, cohort_id: int, people: list[tuple[str, str, str]]) -> list[tuple[int, str, str, str]]:
+    """Invite (name, role, email) rows in one transaction: all or nobody. Returns (id, name, role, code) each."""
+    require_role(actor, "coach")
+    check_cohort(actor, cohort_id)
+    checked = [_checked_person(*row) for row in people]
+    out = []
+    with db.session() as s:
+        _open_cohort(s, cohort_id)
+        for name, role, email in checked:
+            person = Person(cohort_id=cohort_id, name=name, role=role, email=email)
+            s.add(person)
+            s.flush()
+            out.append((person.id, name, role, _issue_code(s, "person", person.id)))
+    return out
 
 
 def reissue_code(db: Database, actor: Identity, person_id: int) -> str:
