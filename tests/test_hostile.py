@@ -328,7 +328,7 @@ def test_codes_are_never_logged_stored_or_kept_after_creation(db, caplog, capsys
 VALUES = {
     "module": "m01", "exercise": "coproduction", "item": "cp1", "value": 3, "status": "done",
     "name": "Intruder", "code": "ABCDE-FGHJK-MNPQR", "role": "trainee", "email": "", "attempt": None,
-    "shared": True, "kind": "grow", "session": None,
+    "shared": True, "kind": "grow", "session": None, "people": [("Intruder", "trainee", "")],
 }
 FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
 # per-target values: the target person's own action and note, made in the ``lanes`` fixture
