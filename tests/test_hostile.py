@@ -393,6 +393,8 @@ def _args(fn, person_id: int, cohort_id: int, targets: dict | None = None) -> di
             out[name] = person_id
         elif name == "cohort_id":
             out[name] = cohort_id
+        elif name == "rows":  # bulk saves name the person inside each row
+            out[name] = [(person_id, "m01", "coproduction", "cp1", 3)]
         elif name == "fields":
             out[name] = FIELDS.get(fn.__name__, {"text": "x"})
         elif name in PER_TARGET:

@@ -64,3 +64,43 @@ def test_hostile_text_and_names_stay_inert_in_the_browser(tmp_path, artifacts):
             assert c not in log and c.replace("-", "")[5:] not in log, "an access code reached the server log"
         for token in tokens:
             assert token not in log, "a session token reached the server log"
+
+
+def test_report_sections_with_hostile_text_set_no_marker_in_chromium(db, admin):
+    """Every individual and cohort report section, built from hostile names, plans and notes,
+    opened in Chromium: no marker set, no dialog, the payload visible as text."""
+    from playwright.sync_api import sync_playwright
+
+    from test_hostile import assert_inert
+    from workbook.report_content import COHORT_SECTIONS, INDIVIDUAL_SECTIONS, cohort_report, individual_report, show
+    from workbook.store import create_cohort, invite, save_action, save_note
+    from workbook.store import AccessCodeAuthenticator
+
+    cid = create_cohort(db, admin, "Hostile reports")
+    people = {}
+    for name, role in [("Coach", "coach"), (MARKER_NAME, "trainee"), ("Ben", "trainee"), ("Cy", "trainee")]:
+        people[name] = invite(db, admin, cid, name, role)
+    auth = AccessCodeAuthenticator(db)
+    eve = auth.authenticate(people[MARKER_NAME][1], source="t")
+    coach = auth.authenticate(people["Coach"][1], source="t")
+    save_action(db, eve, eve.person_id, {"text": MARKER_TEXT, "owner": MARKER_NAME, "measure": MARKER_TEXT, "due": "2031-01-01", "realistic": True})
+    save_note(db, coach, eve.person_id, {"goal": MARKER_TEXT, "reality": MARKER_NAME}, shared=True)
+    ind = individual_report(db, admin, eve.person_id)
+    coh = cohort_report(db, admin, cid)
+    parts = [show(ind, name) for name in INDIVIDUAL_SECTIONS] + [show(coh, name) for name in COHORT_SECTIONS]
+    for html in parts:
+        assert_inert(html, allowed_tags={"svg"})
+    body = "\n".join(parts)
+    assert "Eve&lt;script&gt;" in body and "onerror" in body  # shown, as text
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.set_content(f"<!doctype html><html><head><title>report</title></head><body>{body}</body></html>")
+        page.wait_for_timeout(1000)
+        assert page.evaluate(NOT_RUN)
+        assert page.locator("img[src=x]").count() == 0
+        assert MARKER_NAME in page.inner_text("body")
+        browser.close()
+    assert dialogs == []
