@@ -173,7 +173,7 @@ def test_content_check_good_content(tmp_path, monkeypatch, capsys):
         ("coproduction.yaml", "points: 5", "points: 9", r"coproduction\.yaml: scale\.points: 9 is not one of 5, 7"),
         ("m01_servuction.yaml", "kind: module", "kind: modul", r"m01_servuction\.yaml: .*kind"),
         ("m01_servuction.yaml", "id: m01", "id: [m01", r"m01_servuction\.yaml: line \d+, column \d+: "),
-        ("m01_servuction.yaml", "type: text", "type: telepathy", r"m01_servuction\.yaml: exercises\[0\][.:] ?type:? 'telepathy' is not one of"),
+        ("m01_servuction.yaml", "type: text", "type: telepathy", r"m01_servuction\.yaml: exercises\[\d+\][.:] ?type:? 'telepathy' is not one of"),
     ],
 )
 def test_content_check_malformed_content_is_one_line(tmp_path, monkeypatch, capsys, file, old, new, expect):

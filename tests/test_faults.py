@@ -72,9 +72,22 @@ def signed_in_module_page(db: Database, code: str):
     page.signin.code.value = code
     parts = list(walk(page.body))
     form = next(w for w in parts if isinstance(w, LikertForm))
-    area = next(w for w in parts if isinstance(w, widgets.Textarea))
     status = next(w for w in parts if isinstance(w, StatusLine))
-    return page, form, area, status
+    return page, form, reflection_area(page), status
+
+
+def reflection_area(page):
+    """The text box of Module 1's ``reflection`` exercise: the Textarea right after its prompt."""
+    from workbook.content import catalogue
+    from workbook.widgets.common import esc
+
+    prompt = esc(next(e for e in catalogue().module("m01").exercises if e.id == "reflection").prompt)
+    for box in walk(page.body):
+        kids = list(getattr(box, "children", ()))
+        for n, w in enumerate(kids[:-1]):
+            if isinstance(w, widgets.HTML) and prompt in w.value and isinstance(kids[n + 1], widgets.Textarea):
+                return kids[n + 1]
+    raise AssertionError("Module 1 has no reflection text box")
 
 
 def wait_for(predicate, timeout: float = 30.0, step: float = 0.1) -> bool:
