@@ -321,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                 break
             time.sleep(2)
         after = server.rss_bytes()
+        print(f"memory after the last wave left: {after / 2**20:.0f} MB (idle {idle / 2**20:.0f} MB)"
+              + (f", back within 10% after {back:.0f} s" if back is not None else ", NOT back to idle"), flush=True)
         browsers = []
         if args.browsers:
             server.wait_quiet(timeout=900)
