@@ -109,3 +109,28 @@ def test_cohort_run_goes_past_a_broken_person_and_lists_the_failure(demo, tmp_pa
         made = {n for n in names if n.startswith(f"person-{p.id}-")}
         assert made == (set() if p is broken else {made and next(iter(made)).rsplit(".", 1)[0] + ext for ext in (".html", ".pdf")})
     assert any(n.startswith("cohort-") and n.endswith(".pdf") for n in names)
+
+
+def test_hr_page_produces_a_downloadable_report_of_its_own_cohort(demo):
+    import base64
+
+    from workbook.pages.staff import ReportPanel, hr_page
+
+    from widget_tools import find
+
+    db, cid, person = demo["db"], demo["cid"], demo["people"][1]
+    hr = next(p for p in list_people(db, ADMIN, cid) if p.role == "hr")
+    page = hr_page(db=db)
+    page._signed_in(Identity(role="hr", person_id=hr.id, cohort_id=cid, name=hr.name))
+    [panel] = find(page, ReportPanel)
+    assert {label for label, _v in panel.who.options} >= {p.name for p in demo["people"]}
+    panel.who.value = person.id
+    panel.pdf.value = False
+    panel.go.click()
+    assert "1 of 1 reports ready" in panel.status.value and panel.bar.value == 1
+    href = re.search(r'href="data:text/html;base64,([^"]+)"', panel.links.value).group(1)
+    html = base64.b64decode(href).decode("utf-8")
+    inst = catalogue().instrument("coproduction")
+    assert person.name in html
+    for s in score(inst, current_answers(db, ADMIN, person.id, "coproduction")):
+        assert f"<td>{s.label}</td><td>{s.score_100:.0f}</td>" in html

@@ -60,3 +60,46 @@ def spread_frame(items: list[DimensionSpread]):
 
     rows = [{"dimension": s.label, "score_100": v} for s in items if s.shown for v in s.values]
     return pd.DataFrame(rows, columns=["dimension", "score_100"])
+
+
+@dataclass(frozen=True)
+class ChoiceTally:
+    """How a cohort answered one choice exercise (a pick-one, or a row list sorted into categories)."""
+
+    exercise: str
+    title: str
+    unit: str  # "people" (pick one) or "rows" (row list)
+    people: int  # how many people answered
+    shown: bool  # False: fewer people than the anonymity threshold
+    counts: tuple[tuple[str, int], ...]  # (option label, count), every option in order; empty when hidden
+
+
+def choice_tally(exercise, answers_by_person: dict[int, dict[str, object]], threshold: int) -> ChoiceTally | None:
+    """Cohort counts for a ``pick_one`` or a ``row_list`` with ``count_by``; None for other exercises."""
+    from .exercise_specs import parse_spec
+    from .service_analysis import rows_from_answers
+
+    spec = parse_spec(exercise.type, dict(exercise.model_extra or {}))
+    if exercise.type == "pick_one":
+        options = [(str(o.value), o.label) for o in spec.options]
+        picked = [str(a.get("choice")) for a in answers_by_person.values() if a.get("choice") is not None]
+        counts = [(label, sum(1 for p in picked if p == value)) for value, label in options]
+        people, unit = len(picked), "people"
+    elif exercise.type == "row_list" and getattr(spec, "count_by", ""):
+        col = next(c for c in spec.columns if c.id == spec.count_by)
+        options = [(o.value, o.label) for o in col.options]
+        per_person = [rows_from_answers(a, [c.id for c in spec.columns]) for a in answers_by_person.values()]
+        per_person = [rows for rows in per_person if any(r.get(spec.count_by) is not None for r in rows)]
+        counts = [(label, sum(1 for rows in per_person for r in rows if r.get(spec.count_by) == value)) for value, label in options]
+        people, unit = len(per_person), "rows"
+    else:
+        return None
+    shown = people >= threshold
+    return ChoiceTally(exercise.id, exercise.prompt, unit, people, shown, tuple(counts) if shown else ())
+
+
+def tally_frame(tally: ChoiceTally):
+    """A shown tally as a (label, count) DataFrame for ``charts.category_counts``."""
+    import pandas as pd
+
+    return pd.DataFrame([{"label": label, "count": n} for label, n in tally.counts], columns=["label", "count"])

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from .actionplan import SMART_VARIANT, STATUS_LABELS, Action, summary
 from .auth import Identity
-from .charts import score_distribution, scores_with_cohort, to_svg
-from .cohort_results import cohort_means, spread_frame, spreads
+from .charts import category_counts, score_distribution, scores_with_cohort, to_svg
+from .cohort_results import choice_tally, cohort_means, spread_frame, spreads, tally_frame
 from .content import catalogue
 from .errors import InvalidAnswer
 from .results import InstrumentResult, person_results, scored_modules
@@ -236,6 +236,27 @@ def notes_html(rep: IndividualReport) -> str:
     return section("Coaching notes (shared with the person)", "".join(out))
 
 
+def cohort_choices(db: Database, identity: Identity, cohort_id: int) -> list[tuple]:
+    """(module, ChoiceTally) for every choice exercise of the curriculum (pick one, sorted row lists)."""
+    out = []
+    for module in catalogue().ordered_modules():
+        for ex in module.exercises:
+            if ex.type in ("pick_one", "row_list"):
+                tally = choice_tally(ex, cohort_answers(db, identity, cohort_id, ex.id), db.settings.anonymity_threshold)
+                if tally is not None:
+                    out.append((module, tally))
+    return out
+
+
+def choices_html(module, tally, threshold: int) -> str:
+    """One choice exercise across the cohort: counts per option and a bar chart, or why hidden."""
+    head = f"<h3>Module {module.number} · {esc(tally.title)}</h3>"
+    if not tally.shown:
+        return head + f'<p class="wb-muted">{tally.people} answered: not enough responses (fewer than {threshold}).</p>'
+    unit = "people" if tally.unit == "people" else f"rows from {tally.people} people"
+    return head + f'<p class="wb-muted">Counted over {unit}.</p>' + to_svg(category_counts(tally_frame(tally), axis=tally.unit))
+
+
 # ---- cohort report ----------------------------------------------------------------------------
 
 @dataclass
@@ -250,6 +271,7 @@ class CohortReport:
     spreads: list[tuple]  # (module, instrument, [DimensionSpread], answered)
     plans: dict[int, list[Action]]
     closed: bool
+    choices: list = field(default_factory=list)  # (module, ChoiceTally)
     unreadable: int = 0  # plans that could not be read (a malformed saved value): left out, counted
 
 
@@ -278,6 +300,7 @@ def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str |
         name=info["name"], cohort_id=cid, as_of=as_of_date(as_of), threshold=threshold, people=people,
         status={p.id: progress(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
         spreads=out_spreads, plans=plans, closed=info["closed"], unreadable=unreadable,
+        choices=cohort_choices(db, actor, cid),
     )
 
 
@@ -323,6 +346,12 @@ def cohort_scores_html(rep: CohortReport) -> str:
     return section("Scores across the cohort (0–100)", "".join(parts) or '<p class="wb-muted">No scored questionnaire yet.</p>')
 
 
+def cohort_choices_html(rep: CohortReport) -> str:
+    if not rep.choices:
+        return ""
+    return section("Choices across the cohort", "".join(choices_html(m, t, rep.threshold) for m, t in rep.choices))
+
+
 def cohort_plans_html(rep: CohortReport) -> str:
     with_plan = [acts for acts in rep.plans.values() if acts]
     bad = (f'<p class="wb-warn">{rep.unreadable} action plan(s) could not be read (a malformed saved value) and are left out; '
@@ -340,7 +369,7 @@ INDIVIDUAL_SECTIONS = {
     "completion": completion_html, "scores": scores_html, "feedback360": feedback_html,
     "journey": journey_html, "plan": plan_html, "notes": notes_html,
 }
-COHORT_SECTIONS = {"completion": cohort_completion_html, "scores": cohort_scores_html, "plans": cohort_plans_html}
+COHORT_SECTIONS = {"completion": cohort_completion_html, "scores": cohort_scores_html, "choices": cohort_choices_html, "plans": cohort_plans_html}
 
 
 def show(report: IndividualReport | CohortReport, name: str, options: dict | None = None) -> str:

@@ -9,8 +9,10 @@ A failing report is recorded with its reason and the batch goes on.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import queue
+import subprocess
 import re
 import threading
 import unicodedata
@@ -179,11 +181,14 @@ class Worker:
 
     def pdf(self, html_path: Path, pdf_path: Path) -> None:
         """Print the HTML to PDF with Debian's Chromium (Playwright; every network request refused)."""
+        if not Path(CHROMIUM).exists():
+            raise WorkbookError(f"PDF needs Debian's Chromium at {CHROMIUM}: `sudo apt-get install chromium` (or make browser)")
+        if importlib.util.find_spec("playwright") is None:  # installed without the test extras: one Chromium per PDF
+            _chromium_print(html_path, pdf_path)
+            return
         if self._page is None:
             from playwright.sync_api import sync_playwright
 
-            if not Path(CHROMIUM).exists():
-                raise WorkbookError(f"PDF needs Debian's Chromium at {CHROMIUM}: `sudo apt-get install chromium` (or make browser)")
             self._pw = sync_playwright().start()
             self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             self._page = self._browser.new_page()
@@ -214,6 +219,14 @@ class Worker:
                 except Exception:  # noqa: BLE001
                     pass
         self._pw = self._browser = self._page = None
+
+
+def _chromium_print(html_path: Path, pdf_path: Path, timeout: int = 120) -> None:
+    """Chromium's own print-to-PDF on one HTML file (slower: a browser start per file)."""
+    cmd = [CHROMIUM, "--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0 or not pdf_path.exists():
+        raise WorkbookError(f"Chromium could not print {html_path.name} to PDF (exit {done.returncode})")
 
 
 def _parameters(task: ReportTask, actor: Identity, as_of: str, language: str, options: dict) -> dict:

@@ -17,6 +17,7 @@ from ..actionplan import STATUS_LABELS, STATUSES, summary
 from ..auth import Identity
 from ..charts import score_distribution, to_svg
 from ..cohort_results import spread_frame, spreads
+from ..report_content import choices_html, cohort_choices
 from ..content import catalogue
 from ..results import scored_modules
 from ..store import (
@@ -82,6 +83,7 @@ def live_results_html(db: Database, identity: Identity) -> str:
         frame = spread_frame(items)
         if len(frame):
             parts.append(to_svg(score_distribution(frame, title="Each tick is one person; ◆ the cohort mean")))
+    parts += [choices_html(module, tally, threshold) for module, tally in cohort_choices(db, identity, identity.cohort_id)]
     return "".join(parts) or '<p class="wb-muted">No scored questionnaires in the curriculum yet.</p>'
 
 

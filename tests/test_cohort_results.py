@@ -1,0 +1,32 @@
+"""Cohort aggregates (pure): choice exercises counted across people, hidden under the threshold."""
+from workbook.cohort_results import choice_tally
+from workbook.content import Exercise
+
+PICK = Exercise(id="ladder", type="pick_one", prompt="Where on the ladder?",
+                options=[{"value": "have", "label": "Have"}, {"value": "better", "label": "Better"}, {"value": "cheaper", "label": "Cheaper"}])
+ROWS = Exercise(id="layer_sort", type="row_list", prompt="Sort your actions", count_by="layer",
+                columns=[{"id": "action", "label": "Action"},
+                         {"id": "layer", "label": "Layer", "kind": "choice", "options": [{"value": "emotional", "label": "Emotional"}, {"value": "value", "label": "Value"}]}])
+
+
+def test_pick_one_counts_people_per_option_only_from_the_threshold():
+    answers = {1: {"choice": "have"}, 2: {"choice": "better", "why": "x"}}
+    hidden = choice_tally(PICK, answers, threshold=3)
+    assert (hidden.people, hidden.shown, hidden.counts) == (2, False, ())
+    answers[3] = {"choice": "have"}
+    answers[4] = {"why": "no choice yet"}
+    shown = choice_tally(PICK, answers, threshold=3)
+    assert (shown.people, shown.unit, shown.counts) == (3, "people", (("Have", 2), ("Better", 1), ("Cheaper", 0)))
+
+
+def test_row_list_counts_rows_per_category_across_people():
+    answers = {
+        1: {"1.action": "dinner", "1.layer": "emotional", "2.action": "training", "2.layer": "value"},
+        2: {"1.action": "gift", "1.layer": "emotional"},
+        3: {"1.action": "audit", "1.layer": "value", "2.action": "", "2.layer": None},
+        4: {"1.action": "not sorted yet"},
+    }
+    t = choice_tally(ROWS, answers, threshold=3)
+    assert (t.people, t.unit, t.counts) == (3, "rows", (("Emotional", 2), ("Value", 2)))
+    assert not choice_tally(ROWS, answers, threshold=4).shown
+    assert choice_tally(Exercise(id="t", type="text"), answers, 1) is None
