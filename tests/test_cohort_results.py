@@ -30,3 +30,19 @@ def test_row_list_counts_rows_per_category_across_people():
     assert (t.people, t.unit, t.counts) == (3, "rows", (("Emotional", 2), ("Value", 2)))
     assert not choice_tally(ROWS, answers, threshold=4).shown
     assert choice_tally(Exercise(id="t", type="text"), answers, 1) is None
+
+
+def test_classification_agreement_with_the_key_from_the_threshold():
+    from workbook.classification import Statement
+    from workbook.cohort_results import key_agreement
+
+    sts = [Statement(id="s1", text="They delivered on time", key="process", theme="t", explanation="e"),
+           Statement(id="s2", text="The plant runs", key="outcome", theme="t", explanation="e")]
+    ex = Exercise(id="classify", type="text", prompt="Classify")
+    answers = {1: {"s1": "process", "s2": "process"}, 2: {"s1": "process", "s2": "outcome"}, 4: {}}
+    hidden = key_agreement(ex, sts, answers, 3)
+    assert (hidden.people, hidden.shown, hidden.hardest) == (2, False, ())
+    answers[3] = {"s1": "outcome", "s2": "outcome"}
+    k = key_agreement(ex, sts, answers, 3)
+    assert k.shown and round(k.mean_share, 1) == 66.7  # 1/2, 2/2, 1/2 like the key
+    assert k.hardest == (("The plant runs", "outcome", 2, 3), ("They delivered on time", "process", 2, 3))

@@ -38,6 +38,7 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.browser  # the PDF is printed by Chromium
 def test_individual_reports_hold_the_persons_real_scores_and_nobody_elses(demo, tmp_path):
     db, (ann, ben) = demo["db"], demo["people"][:2]
     plan_for(db, ann, f"{ann.name.split()[0]}-only action: map the client's purchasing committee " + HOSTILE)
@@ -67,6 +68,7 @@ def test_individual_reports_hold_the_persons_real_scores_and_nobody_elses(demo, 
     assert "<script>alert(1)</script>" in " ".join(pdf_text(outcomes[0].files[1]).split())  # shown as inert text
 
 
+@pytest.mark.browser
 def test_html_is_self_contained_and_opens_without_network(demo, tmp_path):
     outcomes = run_reports(cohort_tasks(demo["db"], ADMIN, "Demo cohort", people=False), ADMIN, tmp_path, ("html",), workers=1)
     html = outcomes[0].files[0].read_text(encoding="utf-8")
@@ -90,6 +92,7 @@ def test_html_is_self_contained_and_opens_without_network(demo, tmp_path):
     assert [u for u in seen if not u.startswith(("file:", "data:"))] == []
 
 
+@pytest.mark.browser
 def test_cohort_run_goes_past_a_broken_person_and_lists_the_failure(demo, tmp_path, capsys):
     from workbook.cli import main
     from workbook.store.models import Answer

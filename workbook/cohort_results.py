@@ -103,3 +103,33 @@ def tally_frame(tally: ChoiceTally):
     import pandas as pd
 
     return pd.DataFrame([{"label": label, "count": n} for label, n in tally.counts], columns=["label", "count"])
+
+
+@dataclass(frozen=True)
+class KeyAgreement:
+    """How a cohort's classification (e.g. outcome/process) agrees with the expert key."""
+
+    exercise: str
+    title: str
+    people: int  # people who classified at least one statement
+    shown: bool  # False: fewer people than the anonymity threshold
+    mean_share: float | None  # mean % of each person's answered statements classified like the key
+    hardest: tuple[tuple[str, str, int, int], ...]  # (statement, key, matched, answered): least agreement first
+
+
+def key_agreement(exercise, statements, answers_by_person: dict[int, dict[str, object]], threshold: int, top: int = 5) -> KeyAgreement:
+    """The cohort against the key: mean agreement and the statements most often classified otherwise
+    (each statement only when at least ``threshold`` people classified it)."""
+    from .classification import KEYS, grade
+
+    graded = [(a, grade(statements, a)) for a in answers_by_person.values()]
+    graded = [(a, g) for a, g in graded if g.answered]
+    if len(graded) < threshold:
+        return KeyAgreement(exercise.id, exercise.prompt, len(graded), False, None, ())
+    per = []
+    for st in statements:
+        given = [a.get(st.id) for a, _g in graded if a.get(st.id) in KEYS]
+        if len(given) >= threshold:
+            per.append((st.text, st.key, sum(1 for v in given if v == st.key), len(given)))
+    per.sort(key=lambda r: (r[2] / r[3], r[0]))
+    return KeyAgreement(exercise.id, exercise.prompt, len(graded), True, mean(g.share for _a, g in graded) * 100, tuple(per[:top]))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from .actionplan import SMART_VARIANT, STATUS_LABELS, Action, summary
 from .auth import Identity
 from .charts import category_counts, score_distribution, scores_with_cohort, to_svg
-from .cohort_results import choice_tally, cohort_means, spread_frame, spreads, tally_frame
+from .cohort_results import KeyAgreement, choice_tally, cohort_means, key_agreement, spread_frame, spreads, tally_frame
 from .content import catalogue
 from .errors import InvalidAnswer
 from .results import InstrumentResult, person_results, scored_modules
@@ -241,15 +241,38 @@ def cohort_choices(db: Database, identity: Identity, cohort_id: int) -> list[tup
     out = []
     for module in catalogue().ordered_modules():
         for ex in module.exercises:
-            if ex.type in ("pick_one", "row_list"):
+            if ex.type == "classify":
+                out.append((module, _key_agreement(db, identity, cohort_id, ex)))
+            elif ex.type in ("pick_one", "row_list"):
                 tally = choice_tally(ex, cohort_answers(db, identity, cohort_id, ex.id), db.settings.anonymity_threshold)
                 if tally is not None:
                     out.append((module, tally))
     return out
 
 
+def _key_agreement(db: Database, identity: Identity, cohort_id: int, ex):
+    from .classification import load_statements
+    from .exercise_specs import spec_of
+
+    statements = load_statements(db.settings.datasets_dir / spec_of(ex).dataset).statements
+    return key_agreement(ex, statements, cohort_answers(db, identity, cohort_id, ex.id), db.settings.anonymity_threshold)
+
+
+def key_agreement_html(module, agree: KeyAgreement, threshold: int) -> str:
+    """The cohort's classification against the expert key, or why it is hidden."""
+    head = f"<h3>Module {module.number} · {esc(agree.title)}</h3>"
+    if not agree.shown:
+        return head + f'<p class="wb-muted">{agree.people} answered: not enough responses (fewer than {threshold}).</p>'
+    rows = "".join(f"<tr><td>{esc(text)}</td><td>{esc(key)}</td><td>{matched} of {answered}</td></tr>" for text, key, matched, answered in agree.hardest)
+    return head + (f"<p>{agree.people} people classified statements; on average {agree.mean_share:.0f}% of their answers match the expert key.</p>"
+                   f'<p class="wb-muted">Statements most often classified differently from the key:</p>'
+                   f'<table class="wb-table"><tr><th>Statement</th><th>Key</th><th>Like the key</th></tr>{rows}</table>')
+
+
 def choices_html(module, tally, threshold: int) -> str:
     """One choice exercise across the cohort: counts per option and a bar chart, or why hidden."""
+    if isinstance(tally, KeyAgreement):
+        return key_agreement_html(module, tally, threshold)
     head = f"<h3>Module {module.number} · {esc(tally.title)}</h3>"
     if not tally.shown:
         return head + f'<p class="wb-muted">{tally.people} answered: not enough responses (fewer than {threshold}).</p>'
