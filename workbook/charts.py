@@ -171,3 +171,149 @@ def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, coun
         order=alt.Order("rank:Q"),
     )
     return base.mark_bar(height=18).properties(width=380, height=alt.Step(28))
+
+
+# ---------------------------------------------------------------- journey maps (Module 5)
+
+ELEMENT_COLOURS = {"process": PALETTE["primary"], "outcome": PALETTE["accent"]}
+BLUEPRINT_LANES = ("Stage", "Touchpoint", "Client actions", "Front stage (visible)", "Back stage (invisible)", "Support processes")
+BLUEPRINT_LINES = (
+    ("Front stage (visible)", "line of interaction", [6, 0]),
+    ("Back stage (invisible)", "line of visibility", [8, 4]),
+    ("Support processes", "line of internal interaction", [2, 3]),
+)
+
+
+def _wrap(text: str, width: int = 22, lines: int = 6) -> str:
+    import textwrap
+
+    out = textwrap.wrap(" ".join(str(text).split()), width=width) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return "\n".join(out)
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _steps(frame: pd.DataFrame) -> pd.DataFrame:
+    data = frame.copy()
+    data["step"] = [f"{s}. {n}" for s, n in zip(data["seq"], data["name"])]
+    first = ~data["stage_id"].duplicated()
+    counts = data.groupby("stage_id")["seq"].transform("count")
+    data["stage_start"] = first
+    data["stage_label"] = [_cut(str(st), max(7, 9 * c)) for st, c in zip(data["stage"], counts)]
+    data["stage_row"] = data["stage_index"] % 2
+    return data
+
+
+def emotion_curve(frame: pd.DataFrame, title: str = "The client's emotion along the journey") -> alt.LayerChart:
+    """Emotion (−2…+2) per touchpoint in journey order: points coloured by element type, moments of truth as large diamonds, stages marked."""
+    data = _steps(frame)
+    data["moment"] = ["moment of truth" if v else "other touchpoint" for v in data["moment_of_truth"]]
+    data["label_y"] = [2.85 if r == 0 else 2.5 for r in data["stage_row"]]
+    order = list(data["step"])
+    x = alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=170))
+    y = alt.Y("emotion:Q", title="client's emotion", scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2]))
+    base = alt.Chart(data)
+    zero = alt.Chart(pd.DataFrame({"emotion": [0]})).mark_rule(color=PALETTE["muted"], strokeDash=[3, 3]).encode(y=y)
+    starts = base.transform_filter("datum.stage_start")
+    bounds = starts.mark_rule(color="#c5ced8").encode(x=alt.X("step:N", sort=order, bandPosition=0))
+    stages = starts.mark_text(align="left", baseline="top", dx=4, fontSize=10, fontWeight="bold", color="#3b4856").encode(
+        x=alt.X("step:N", sort=order, bandPosition=0), y=alt.Y("label_y:Q", title="client's emotion", scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2])), text="stage_label:N"
+    )
+    line = base.mark_line(color=PALETTE["muted"], strokeWidth=2).encode(x=x, y=y, order="seq:Q")
+    points = base.mark_point(filled=True, opacity=1, stroke="#1d2733", strokeWidth=1).encode(
+        x=x,
+        y=y,
+        color=alt.Color("element:N", title="Element", scale=alt.Scale(domain=list(ELEMENT_COLOURS), range=list(ELEMENT_COLOURS.values()))),
+        shape=alt.Shape("moment:N", title="Moment of truth", scale=alt.Scale(domain=["moment of truth", "other touchpoint"], range=["diamond", "circle"])),
+        size=alt.Size("moment:N", title="Moment of truth", scale=alt.Scale(domain=["moment of truth", "other touchpoint"], range=[260, 80])),
+    )
+    width = max(420, 62 * len(data))
+    return alt.layer(bounds, zero, line, points, stages, title=title).properties(width=width, height=260)
+
+
+def emotion_compare(frame: pd.DataFrame, title: str = "Mean emotion per stage, map against map") -> alt.Chart:
+    """One line per map of the mean emotion per stage (before/after, as-is/to-be)."""
+    order = list(dict.fromkeys(frame.sort_values("stage_index")["stage"]))
+    enc = dict(
+        x=alt.X("stage:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        y=alt.Y("emotion:Q", title="mean emotion", scale=alt.Scale(domain=[-2, 2])),
+        color=alt.Color("map:N", title="Map", scale=alt.Scale(range=[PALETTE["muted"], PALETTE["primary"], PALETTE["accent"]])),
+        strokeDash=alt.StrokeDash("map:N", legend=None),
+    )
+    return alt.Chart(frame, title=title).mark_line(point=True, strokeWidth=2.5).encode(**enc).properties(width=max(360, 70 * len(order)), height=220)
+
+
+def blueprint_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Touchpoints to blueprint cells: one row per (touchpoint, lane) with wrapped text."""
+    data = _steps(frame)
+    rows = []
+
+    def who(actors: str, text: str) -> str:
+        return f"{actors}: {text}" if actors and text else actors or text
+
+    for r in data.itertuples():
+        cells = {
+            "Stage": r.stage if r.stage_start else "",
+            "Touchpoint": f"{r.name} — {r.location}, {r.channel}",
+            "Client actions": who(r.client_actors, r.client_action),
+            "Front stage (visible)": who(r.front_actors, r.frontstage),
+            "Back stage (invisible)": who(r.back_actors, r.backstage),
+            "Support processes": r.support,
+        }
+        for lane, text in cells.items():
+            rows.append({"step": r.step, "seq": r.seq, "lane": lane, "text": _wrap(text, 20 if lane != "Stage" else 18),
+                         "filled": bool(text), "element": r.element, "moment_of_truth": bool(r.moment_of_truth)})
+    return pd.DataFrame(rows, columns=["step", "seq", "lane", "text", "filled", "element", "moment_of_truth"])
+
+
+def service_blueprint(frame: pd.DataFrame, title: str = "Service blueprint") -> alt.LayerChart:
+    """Swimlanes (client actions, front stage, back stage, support) per touchpoint, with the lines of interaction, visibility and internal interaction."""
+    cells = blueprint_frame(frame)
+    order = list(dict.fromkeys(cells.sort_values("seq")["step"]))
+    x = alt.X("step:N", sort=order, title=None, axis=None)
+    lane_axis = alt.Axis(labelLimit=170, labelFontWeight="bold", ticks=False, domain=False)
+    y = alt.Y("lane:N", sort=list(BLUEPRINT_LANES), title=None, axis=lane_axis)
+    y_top = alt.Y("lane:N", sort=list(BLUEPRINT_LANES), title=None, axis=lane_axis, bandPosition=0)
+    base = alt.Chart(cells)
+    boxes = base.transform_filter("datum.filled && datum.lane != 'Stage'").mark_rect(
+        cornerRadius=4, stroke="#c5ced8", fill="#f7f9fb", width={"band": 0.92}, height={"band": 0.86}
+    ).encode(x=x, y=y)
+    mot = base.transform_filter("datum.moment_of_truth && datum.lane == 'Touchpoint'").mark_rect(
+        cornerRadius=4, stroke="#b3261e", strokeWidth=2, fillOpacity=0, width={"band": 0.92}, height={"band": 0.86}
+    ).encode(x=x, y=y)
+    texts = base.mark_text(align="left", baseline="top", dx=-60, dy=-38, fontSize=10, lineBreak="\n", color="#1d2733").encode(x=x, y=y, text="text:N")
+    lines_df = pd.DataFrame([{"lane": lane, "line": name, "n": n} for n, (lane, name, _d) in enumerate(BLUEPRINT_LINES)])
+    lines = []
+    for n, (lane, name, dash) in enumerate(BLUEPRINT_LINES):
+        one = alt.Chart(lines_df[lines_df["n"] == n])
+        lines.append(one.mark_rule(color="#b3261e" if n < 2 else "#6b7785", strokeWidth=1.5, strokeDash=dash).encode(y=y_top))
+        lines.append(one.mark_text(align="right", baseline="bottom", dy=-1, fontSize=10, fontStyle="italic", color="#b3261e" if n < 2 else "#6b7785").encode(
+            y=y_top, x=alt.value(130 * len(order) - 4), text="line:N"))
+    stage_starts = base.transform_filter("datum.lane == 'Stage' && datum.filled").mark_rule(color="#9aa5b1").encode(x=alt.X("step:N", sort=order, bandPosition=0, axis=None))
+    return alt.layer(boxes, mot, stage_starts, *lines, texts, title=title).properties(width=130 * max(1, len(order)), height=alt.Step(92))
+
+
+def experience_survey(frame: pd.DataFrame, title: str = "Salesforce Research 2019, as reported by Mathieu (§2.2.2.2)") -> alt.LayerChart:
+    """Grouped bars of survey percentages: one group per statement, one bar per population (B2B, B2C)."""
+    order = list(dict.fromkeys(frame["statement"]))
+    colours = alt.Scale(domain=["B2B", "B2C"], range=[PALETTE["primary"], PALETTE["muted"]])
+    base = alt.Chart(frame).encode(
+        y=alt.Y("statement:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("population:N", sort=["B2B", "B2C"]),
+        x=alt.X("percent:Q", title="% of respondents", scale=alt.Scale(domain=[0, 100])),
+    )
+    bars = base.mark_bar().encode(color=alt.Color("population:N", title=None, scale=colours))
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("percent:Q", format=".0f"))
+    return alt.layer(bars, labels, title=title).properties(width=360, height=alt.Step(20))
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as PNG bytes (vl-convert, no browser, no network)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)

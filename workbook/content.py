@@ -94,12 +94,14 @@ class Section(_Strict):
     text: str
     source: str = ""  # a key of sources.yaml, or "workbook" for the workbook's own derivation
     where: str = ""  # section of the source, e.g. "§2.2.1.2"
+    figure: str = ""  # a chart drawn after the text: a key of ``pages.figures.FIGURES``
 
 
 EXERCISE_TYPES = ("text",)
 EXERCISE_TYPES += ("rated_checklist", "text_fields", "row_list", "pick_one")  # exercise_specs.py
 EXERCISE_TYPES += ("grow", "action_plan")  # widgets/exercises/grow.py, action_plan.py (Module 9)
 EXERCISE_TYPES += ("servuction_map", "timeline", "classify", "ipa")  # Modules 1, 2, 4 (exercise_specs.py)
+EXERCISE_TYPES += ("journey_map",)  # widgets/exercises/journey_map.py (Module 5)
 
 
 class Exercise(BaseModel):

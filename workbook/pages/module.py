@@ -30,6 +30,10 @@ def teaching_html(module: Module) -> str:
             cite = f"Source: {src.author}, <i>{esc(src.title)}</i>, {esc(section.where or src.where)}."
             cls = ""
         parts.append(f"<h2>{esc(section.heading)}</h2><div{cls}>{markdown_html(section.text)}</div>")
+        if section.figure:
+            from .figures import figure_html
+
+            parts.append(figure_html(section.figure))
         parts.append(f'<p class="wb-cite">{cite}</p>')
     return "".join(parts)
 

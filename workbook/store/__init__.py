@@ -30,5 +30,14 @@ from .people import (
 )
 from .plans import action_plan, cohort_action_plans, delete_action, save_action
 from .notes import GROW_STEPS, Note, delete_note, notes_for, save_note, set_shared
+from .journeys import (
+    can_undo,
+    delete_map,
+    get_map,
+    list_maps,
+    person_actions,
+    save_map,
+    undo as undo_map,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]
