@@ -69,6 +69,21 @@ def answers_by_trainee(answers: list[dict], exercise: str) -> dict[int, dict[str
     return out
 
 
+DEMO_MAP_TRAINEES = (1, 2, 3)  # demo trainees who start with the worked example journey map (Module 5)
+
+
+def save_demo_maps(db: Database, trainee_ids: list[int], datasets: Path | None = None) -> None:
+    """Give the first demo trainees the worked example map (a multi-year maintenance contract)."""
+    from .journey import import_csv
+    from .store.journeys import save_map
+
+    datasets = datasets or get_settings().datasets_dir
+    example = import_csv((datasets / "journey_example.csv").read_text(encoding="utf-8"))
+    for number in DEMO_MAP_TRAINEES:
+        if number <= len(trainee_ids):
+            save_map(db, ADMIN, trainee_ids[number - 1], example, "demo: the worked example")
+
+
 def build_demo(db: Database, progress=None) -> dict[str, object]:
     """Create the demo cohort (or refresh its codes if it exists); return names and codes."""
     cohort, answers = read_demo()
@@ -91,6 +106,7 @@ def build_demo(db: Database, progress=None) -> dict[str, object]:
         trainee_ids = ids[2:]
         rows = answers if progress is None else progress(answers)
         save_answers_bulk(db, ADMIN, ((trainee_ids[a["trainee"] - 1], a["module"], a["exercise"], a["item"], a["value"]) for a in rows))
+        save_demo_maps(db, trainee_ids)
     return {
         "cohort": cohort.name,
         "created": created,

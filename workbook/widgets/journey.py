@@ -38,11 +38,12 @@ class MapBackend:
     def load(self) -> list[JourneyMap]:
         return JS.list_maps(self.db, self.identity, self.person_id, self.exercise)
 
-    def save(self, m: JourneyMap, note: str) -> None:
+    def save(self, m: JourneyMap, note: str) -> bool:
+        """Save a new version; False when it is kept on the page to be saved later (store down)."""
         if self._save_value is not None:
-            self._save_value(self.exercise, m.id, JS.record_value(m, note))
-        else:
-            JS.save_map(self.db, self.identity, self.person_id, m, note, self.exercise)
+            return self._save_value(self.exercise, m.id, JS.record_value(m, note)) is not False
+        JS.save_map(self.db, self.identity, self.person_id, m, note, self.exercise)
+        return True
 
     def delete(self, map_id: str) -> None:
         JS.delete_map(self.db, self.identity, self.person_id, map_id, self.exercise)
@@ -239,11 +240,12 @@ class JourneyEditor(w.VBox):
 
     def _apply(self, m: JourneyMap, note: str) -> None:
         """Keep the new version, save it (a new row), redraw."""
-        self.backend.save(m, note)
+        saved = self.backend.save(m, note)
         self.maps[m.id] = m
         self.map_id = self.last_changed = m.id
         self.refresh()
-        self.status.ok(f"Saved: {note}")
+        if saved:
+            self.status.ok(f"Saved: {note}")
 
     def _need(self) -> JourneyMap:
         if self.current is None:

@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from ...content import Exercise
 from ...journey import DEFAULT_STAGES
-from ..common import esc
+from ..common import esc, safe
 from ..journey import JourneyEditor, MapBackend
 from . import ExerciseContext, register
 
@@ -13,6 +13,6 @@ from . import ExerciseContext, register
 @register("journey_map")
 def journey_map_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     stages = tuple(getattr(spec, "stages", None) or DEFAULT_STAGES)
-    backend = MapBackend(ctx.db, ctx.identity, exercise=spec.id, save_value=ctx.save)
+    backend = MapBackend(ctx.db, ctx.identity, exercise=spec.id, save_value=safe(ctx.status)(ctx.saver.save))
     editor = JourneyEditor(backend, default_stages=stages, status=ctx.status)
     return [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), editor]
