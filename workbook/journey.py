@@ -62,8 +62,13 @@ def label(code: str) -> str:
     return LABELS.get(code, code)
 
 
-def _clean(text: str) -> str:
-    return str(text).strip()
+# pydantic strips what Unicode calls white space; Python's str.strip() also strips \x1c-\x1f.
+_WS = "".join(c for c in map(chr, range(0x3000 + 1)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+
+
+def _trim(text: str) -> str:
+    """Strip white space exactly as the models do (so CSV import and the models agree)."""
+    return text.strip(_WS)
 
 
 class _Frozen(BaseModel):
@@ -498,28 +503,28 @@ class _RowError(Exception):
 
 def _parse_actors(text: str) -> list[dict]:
     out = []
-    for part in filter(None, (p.strip() for p in text.split(";"))):
+    for part in filter(None, (_trim(p) for p in text.split(";"))):
         side, sep, role = part.partition(":")
-        if not sep or side.strip().lower() not in _SIDE_PREFIX:
+        if not sep or _trim(side).lower() not in _SIDE_PREFIX:
             raise _RowError("provider_actors", f"{part[:40]!r} must look like 'front: Site engineer' or 'back: Planner'")
-        if not role.strip():
+        if not _trim(role):
             raise _RowError("provider_actors", f"{part[:40]!r} names no role")
-        out.append({"role": role.strip(), "side": _SIDE_PREFIX[side.strip().lower()]})
+        out.append({"role": _trim(role), "side": _SIDE_PREFIX[_trim(side).lower()]})
     return out
 
 
 def _choice(row: dict, col: str, allowed: tuple[str, ...]) -> str:
-    v = row[col].strip()
+    v = _trim(row[col])
     if v not in allowed:
         raise _RowError(col, f"{v[:40]!r} is not one of {', '.join(allowed)}")
     return v
 
 
 def _touchpoint_from_row(row: dict) -> dict:
-    emotion = row["emotion"].strip()
+    emotion = _trim(row["emotion"])
     if not re.fullmatch(r"[+-]?[0-2]", emotion):
         raise _RowError("emotion", f"{emotion[:20]!r} is not a whole number from -2 to 2")
-    mot = row["moment_of_truth"].strip().lower()
+    mot = _trim(row["moment_of_truth"]).lower()
     if mot not in ("yes", "no", "true", "false", "1", "0", "y", "n", ""):
         raise _RowError("moment_of_truth", f"{mot[:20]!r} is not yes or no")
     data = {
@@ -530,8 +535,8 @@ def _touchpoint_from_row(row: dict) -> dict:
         "emotion": int(emotion), "pain_point": row["pain_point"], "opportunity": row["opportunity"],
         "moment_of_truth": mot in ("yes", "true", "1", "y"), "control": _choice(row, "control", CONTROLS),
     }
-    if row["touchpoint_id"].strip():
-        data["id"] = row["touchpoint_id"].strip()
+    if _trim(row["touchpoint_id"]):
+        data["id"] = _trim(row["touchpoint_id"])
     try:
         return Touchpoint.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
@@ -557,9 +562,9 @@ def import_csv(data: str | bytes, max_problems: int = 20) -> JourneyMap:
         rows = list(csv.reader(io.StringIO(data, newline="")))
     except csv.Error as exc:
         raise _refuse([(0, "file", f"not readable as CSV ({exc})")]) from None
-    if not rows or not any(c.strip() for c in rows[0]):
+    if not rows or not any(_trim(c) for c in rows[0]):
         raise _refuse([(1, "header", "the file is empty; export a map to see the columns")])
-    header = [c.strip() for c in rows[0]]
+    header = [_trim(c) for c in rows[0]]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     dupes = sorted({c for c in header if header.count(c) > 1})
@@ -572,7 +577,7 @@ def import_csv(data: str | bytes, max_problems: int = 20) -> JourneyMap:
         problems.append((1, "header", f"column(s) {', '.join(dupes)} appear twice"))
     if problems:
         raise _refuse(problems)
-    body = [(n, r) for n, r in enumerate(rows[1:], 2) if any(c.strip() for c in r)]
+    body = [(n, r) for n, r in enumerate(rows[1:], 2) if any(_trim(c) for c in r)]
     if not body:
         raise _refuse([(2, "map_title", "the file has no rows")])
     if len(body) > MAX_ROWS:
@@ -588,16 +593,16 @@ def import_csv(data: str | bytes, max_problems: int = 20) -> JourneyMap:
         row = {h: _cell_in(h, v) for h, v in zip(header, raw)}
         try:
             for col in ("map_id", "map_title", "map_client", "map_variant"):
-                value = row[col].strip()
+                value = _trim(row[col])
                 if col in map_fields and map_fields[col][0] != value:
                     raise _RowError(col, f"{value[:40]!r} differs from row {map_fields[col][1]} ({map_fields[col][0][:40]!r}); one file holds one map")
                 map_fields.setdefault(col, (value, n))
-            if not row["map_title"].strip():
+            if not _trim(row["map_title"]):
                 raise _RowError("map_title", "is empty; every row names the map")
-            if row["map_variant"].strip() not in VARIANTS + ("",):
+            if _trim(row["map_variant"]) not in VARIANTS + ("",):
                 raise _RowError("map_variant", f"{row['map_variant'][:20]!r} is not one of {', '.join(VARIANTS)}")
-            sname, sid = row["stage"].strip(), row["stage_id"].strip()
-            has_tp = any(row[c].strip() for c in _TP_COLUMNS)
+            sname, sid = _trim(row["stage"]), _trim(row["stage_id"])
+            has_tp = any(_trim(row[c]) for c in _TP_COLUMNS)
             if not sname:
                 if sid or has_tp:
                     raise _RowError("stage", "is empty; name the stage this touchpoint belongs to")
@@ -613,7 +618,7 @@ def import_csv(data: str | bytes, max_problems: int = 20) -> JourneyMap:
             stage_by_name.setdefault(sname, key)
             if not has_tp:
                 continue
-            if not row["touchpoint"].strip():
+            if not _trim(row["touchpoint"]):
                 raise _RowError("touchpoint", "is empty; every touchpoint needs a name")
             tp = _touchpoint_from_row(row)
             if tp["id"] in seen_tp:
