@@ -388,3 +388,19 @@ def test_module5_covers_c7_to_c11_cites_the_seed_and_copies_no_run_of_12_words()
     for t in texts:
         w = words(t)
         assert not [w[i:i + 12] for i in range(len(w) - 11) if tuple(w[i:i + 12]) in runs]
+
+
+def test_teaching_figure_svg_is_cached_by_spec(settings_env):
+    from workbook.charts import experience_survey, to_svg, to_svg_cached
+    from workbook.pages.figures import salesforce_frame
+
+    frame = salesforce_frame()
+    fresh = to_svg(experience_survey(frame))
+    assert to_svg_cached(experience_survey(frame)) == fresh
+    files = list((settings_env / "cache" / "svg").glob("*.svg"))
+    assert len(files) == 1
+    files[0].write_text("<svg>from the cache</svg>")  # a later kernel reads the file, not vl-convert
+    assert to_svg_cached(experience_survey(frame)) == "<svg>from the cache</svg>"
+    changed = frame.assign(percent=frame["percent"].where(frame["percent"] != 89, 88))
+    assert ">88<" in to_svg_cached(experience_survey(changed))  # other data, other key
+    assert len(list((settings_env / "cache" / "svg").glob("*.svg"))) == 2

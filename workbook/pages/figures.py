@@ -40,9 +40,9 @@ def salesforce_text() -> str:
 
 def salesforce_html() -> str:
     """The Salesforce 2019 chart as inline SVG with its citation."""
-    from ..charts import experience_survey, to_svg
+    from ..charts import experience_survey, to_svg_cached
 
-    return f'<figure class="wb-figure">{to_svg(experience_survey(salesforce_frame()))}<figcaption class="wb-cite">{esc(SALESFORCE_CAPTION)}</figcaption></figure>'
+    return f'<figure class="wb-figure">{to_svg_cached(experience_survey(salesforce_frame()))}<figcaption class="wb-cite">{esc(SALESFORCE_CAPTION)}</figcaption></figure>'
 
 
 def example_map() -> JourneyMap:
