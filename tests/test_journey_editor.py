@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import ipywidgets as w
 import pytest
@@ -147,3 +148,23 @@ def test_a_change_made_while_the_store_is_down_is_kept_and_saved_later(db, cohor
     monkeypatch.setattr(db, "session", real)
     assert saver.flush()
     assert [m.title for m in list_maps(db, ann, pid)] == ["Renamed while down"]
+
+
+def test_your_results_summary_lists_each_maps_action_list_escaped(db, cohort):
+    from workbook.content import catalogue
+    from workbook.store import current_answers, delete_map, save_map
+    from workbook.widgets.exercises import SUMMARIES, _load_structured
+
+    _load_structured()
+    ann, pid = cohort["ident"]["Ann"], cohort["people"]["Ann"]["id"]
+    spec = catalogue().module("m05").exercises[0]
+    assert SUMMARIES[spec.type](spec, {}) == '<p class="wb-muted">No experience map yet.</p>'
+    example = J.import_csv((Path(__file__).resolve().parent.parent / "datasets" / "journey_example.csv").read_text(encoding="utf-8"))
+    gone = J.new_map(HOSTILE)
+    save_map(db, ann, pid, example)
+    save_map(db, ann, pid, gone)
+    delete_map(db, ann, pid, gone.id)
+    html = SUMMARIES[spec.type](spec, current_answers(db, ann, pid, spec.id))
+    assert "Hotline asked for the contract number three times" in html  # a pain point my team controls
+    assert "Invoice lines do not match" not in html  # another department's
+    assert "&lt;script" not in html and "<script" not in html  # the deleted map is not summarised

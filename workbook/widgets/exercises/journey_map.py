@@ -6,8 +6,8 @@ import ipywidgets as w
 from ...content import Exercise
 from ...journey import DEFAULT_STAGES
 from ..common import esc, safe
-from ..journey import JourneyEditor, MapBackend
-from . import ExerciseContext, register
+from ..journey import JourneyEditor, MapBackend, summary_html
+from . import ExerciseContext, register, summary
 
 
 @register("journey_map")
@@ -16,3 +16,14 @@ def journey_map_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     backend = MapBackend(ctx.db, ctx.identity, exercise=spec.id, save_value=safe(ctx.status)(ctx.saver.save))
     editor = JourneyEditor(backend, default_stages=stages, status=ctx.status)
     return [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), editor]
+
+
+@summary("journey_map")
+def journey_map_summary(spec: Exercise, saved: dict[str, object]) -> str:
+    """Your results: per current map, the pain points and moments of truth you or your team control."""
+    from ...journey import load_map
+
+    maps = [load_map(v["map"]) for v in saved.values() if isinstance(v, dict) and v.get("map")]
+    if not maps:
+        return '<p class="wb-muted">No experience map yet.</p>'
+    return "".join(summary_html(m) for m in maps)
