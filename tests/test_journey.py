@@ -335,6 +335,8 @@ def test_charts_show_every_touchpoint_escaped():
     for _s, t in example().touchpoints():
         assert html.escape(t.name, quote=False) in curve, t.name
     assert "moment of truth" in curve and "outcome" in curve and "process" in curve
+    diamonds = re.findall(r'd="M-([\d.]+),0L0,-\1L\1,0L0,\1Z"', curve)
+    assert len(diamonds) == sum(t.moment_of_truth for _s, t in m.touchpoints()) + 1  # one per moment of truth, one in the legend
     blueprint = to_svg(service_blueprint(frame))
     for lane in ("Client actions", "Front stage (visible)", "Back stage (invisible)", "Support processes",
                  "line of interaction", "line of visibility", "line of internal interaction"):
