@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 import workbook.store as store
 from pg import pg_server
+from workbook.journey import new_map
 from workbook.auth import Identity
 from workbook.errors import AccessDenied, ContentError, ImportFormatError, InvalidAnswer, WorkbookError
 from workbook.store import AccessCodeAuthenticator, Database, create_cohort, current_answers, invite, save_answer
@@ -329,6 +330,7 @@ VALUES = {
     "module": "m01", "exercise": "coproduction", "item": "cp1", "value": 3, "status": "done",
     "name": "Intruder", "code": "ABCDE-FGHJK-MNPQR", "role": "trainee", "email": "", "attempt": None,
     "shared": True, "kind": "grow", "session": None, "people": [("Intruder", "trainee", "")],
+    "map_id": "m_nordfrost", "m": new_map("Intruder's map"),  # journey maps (store/journeys.py)
 }
 FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
 # per-target values: the target person's own action and note, made in the ``lanes`` fixture
