@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 ROLES = ("trainee", "coach", "hr")
+RATER_CATEGORIES = ("manager", "peer", "direct_report", "client")  # 360-degree rater categories
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 LOOKUP_LEN = 5
 SECRET_LEN = 10

@@ -39,5 +39,17 @@ from .journeys import (
     save_map,
     undo as undo_map,
 )
+from .raters import (
+    RaterInvitation,
+    RaterTask,
+    feedback_responses,
+    invite_rater,
+    list_raters,
+    rater_answers,
+    rater_task,
+    response_counts,
+    revoke_rater,
+    save_rater_answer,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,122 @@
+"""360-degree comparison: hand-worked means, blind spots and hidden strengths, anonymity rules."""
+import pytest
+
+from workbook.content import catalogue, parse_document
+from workbook.feedback360 import BLIND_SPOT, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, RaterResponse, compare
+
+INST = parse_document(
+    """
+kind: instrument
+id: t360
+title: T
+scale: {points: 5, anchors: {1: a, 2: b, 3: c, 4: d, 5: e}}
+dimensions: [{id: x, label: X}, {id: y, label: Y}]
+items:
+  - {id: x1, text: t, text_360: t, dimension: x}
+  - {id: x2, text: t, text_360: t, dimension: x, reverse: true}
+  - {id: x3, text: t, text_360: t, dimension: x}
+  - {id: y1, text: t, text_360: t, dimension: y}
+  - {id: y2, text: t, text_360: t, dimension: y}
+  - {id: y3, text: t, text_360: t, dimension: y}
+"""
+)
+
+
+def r(cat, x, y, comment=""):
+    """A rater giving x to every x item (x2 reverse-keyed back to x) and y to every y item."""
+    return RaterResponse(cat, {"x1": x, "x2": 6 - x, "x3": x, "y1": y, "y2": y, "y3": y}, comment)
+
+
+SELF = {"x1": 5, "x2": 1, "x3": 5, "y1": 2, "y2": 2, "y3": "dont_know"}  # x = 5; y = 2 (2 of 3 answered)
+
+
+def by_dim(fb):
+    return {d.dimension: d for d in fb.dimensions}
+
+
+def test_self_vs_categories_by_hand_with_blind_spot_and_hidden_strength():
+    peers = [r("peer", 3, 4), r("peer", 4, 4), r("peer", 2, 5)]
+    fb = compare(INST, SELF, peers, threshold=3, blind_spot_gap=1.0)
+    d = by_dim(fb)
+    assert d["x"].self_mean == 5 and d["y"].self_mean == 2
+    assert d["x"].cells["peer"].mean == pytest.approx(3.0)  # (3+4+2)/3
+    assert d["y"].cells["peer"].mean == pytest.approx(13 / 3)
+    assert d["x"].gap == pytest.approx(2.0) and d["x"].flag == BLIND_SPOT
+    assert d["y"].gap == pytest.approx(2 - 13 / 3) and d["y"].flag == HIDDEN_STRENGTH
+
+
+def test_gap_exactly_at_threshold_counts_and_just_under_does_not():
+    # others' x = 4 exactly: gap 1.0 with self 5
+    fb = compare(INST, SELF, [r("peer", 4, 2)] * 3, threshold=3, blind_spot_gap=1.0)
+    assert by_dim(fb)["x"].flag == BLIND_SPOT
+    fb = compare(INST, SELF, [r("peer", 4, 2)] * 3, threshold=3, blind_spot_gap=1.01)
+    assert by_dim(fb)["x"].flag == ""
+    assert by_dim(fb)["y"].flag == ""  # y: 2 vs 2
+
+
+def test_category_under_threshold_shows_not_enough_raters_and_is_left_out_of_all():
+    raters = [r("peer", 1, 1), r("peer", 1, 1), r("peer", 1, 1), r("client", 5, 5), r("client", 5, 5)]
+    fb = compare(INST, SELF, raters, threshold=3, blind_spot_gap=1.0)
+    x = by_dim(fb)["x"]
+    assert x.cells["client"].mean is None and x.cells["client"].reason.startswith(NOT_ENOUGH_RATERS)
+    assert fb.categories["client"] == {"answered": 2, "shown": False, "reason": "not enough raters (2 answered, 3 needed)"}
+    # the hidden clients do not leak through "all raters": all == peers only
+    assert x.cells["all"].mean == pytest.approx(1.0) and x.cells["all"].raters == 3
+    # the frame for the chart holds self and shown cells only
+    frame = fb.frame()
+    assert set(frame["who"]) == {"Self", "Peers", "All raters"}
+
+
+def test_threshold_reached_by_the_third_rater():
+    two = compare(INST, SELF, [r("client", 4, 4)] * 2, threshold=3, blind_spot_gap=1.0)
+    three = compare(INST, SELF, [r("client", 4, 4)] * 3, threshold=3, blind_spot_gap=1.0)
+    assert not two.categories["client"]["shown"] and by_dim(two)["x"].cells["all"].mean is None
+    assert three.categories["client"]["shown"] and by_dim(three)["x"].cells["client"].mean == 4
+
+
+def test_rater_who_answered_nothing_does_not_count():
+    raters = [r("peer", 4, 4), r("peer", 4, 4), RaterResponse("peer", {}), RaterResponse("peer", {"x1": None})]
+    fb = compare(INST, SELF, raters, threshold=3, blind_spot_gap=1.0)
+    assert fb.categories["peer"]["answered"] == 2 and not fb.categories["peer"]["shown"]
+
+
+def test_manager_alone_only_when_setting_allows():
+    raters = [r("manager", 2, 2)]
+    hidden = compare(INST, SELF, raters, threshold=3, blind_spot_gap=1.0, manager_shown_alone=False)
+    shown = compare(INST, SELF, raters, threshold=3, blind_spot_gap=1.0, manager_shown_alone=True)
+    assert by_dim(hidden)["x"].cells["manager"].mean is None
+    assert "manager is not shown alone" in hidden.categories["manager"]["reason"]
+    assert by_dim(shown)["x"].cells["manager"].mean == 2
+    assert shown.comments == []  # one rater: comments would be attributable
+    # a peer alone is never shown, whatever the manager setting
+    assert not compare(INST, SELF, [r("peer", 2, 2)], threshold=3, blind_spot_gap=1.0, manager_shown_alone=True).categories["peer"]["shown"]
+
+
+def test_dimension_with_too_few_scored_raters_is_hidden_inside_a_shown_category():
+    # the third peer answers only y: x is scored by 2 peers only
+    raters = [r("peer", 4, 4), r("peer", 4, 4), RaterResponse("peer", {"y1": 3, "y2": 3, "y3": 3})]
+    fb = compare(INST, SELF, raters, threshold=3, blind_spot_gap=1.0)
+    d = by_dim(fb)
+    assert fb.categories["peer"]["shown"]
+    assert d["x"].cells["peer"].mean is None and d["x"].cells["peer"].reason.startswith(NOT_ENOUGH_RATERS)
+    assert d["y"].cells["peer"].mean == pytest.approx(11 / 3)
+
+
+def test_comments_unattributed_random_order_only_from_shown_categories():
+    raters = [r("peer", 3, 3, "alpha"), r("peer", 3, 3, "beta"), r("peer", 3, 3, " "), r("client", 3, 3, "secret client")]
+    orders = {tuple(compare(INST, SELF, raters, threshold=3, blind_spot_gap=1.0, seed=s).comments) for s in range(20)}
+    assert all(set(o) == {"alpha", "beta"} for o in orders)
+    assert len(orders) == 2  # both orders occur: not the invitation order every time
+    assert all(isinstance(c, str) for o in orders for c in o)
+
+
+def test_no_self_answers_gives_no_gap():
+    fb = compare(INST, {}, [r("peer", 4, 4)] * 3, threshold=3, blind_spot_gap=1.0)
+    assert all(d.self_mean is None and d.gap is None and d.flag == "" for d in fb.dimensions)
+
+
+def test_manager_profile_instrument_is_ready_for_360():
+    inst = catalogue().instrument("manager_profile")
+    assert all(i.text_360 and i.text_360 != i.text for i in inst.items)
+    assert {d.id for d in inst.dimensions} == {"technical", "operational", "marketing", "leadership"}
+    assert sum(i.reverse for i in inst.items) >= 4
