@@ -346,3 +346,54 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     import vl_convert as vlc
 
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+WHO_COLOURS = {"Self": "#e07a1f", "Manager": "#6a3d9a", "Peers": "#1f5f8b", "Direct reports": "#2a9d8f", "Clients": "#b5179e", "All raters": "#1d2733"}
+
+
+def feedback_dots(frame: pd.DataFrame, points: int, title: str = "Self and raters, per dimension") -> alt.Chart:
+    """360 dot plot: one row per dimension, one dot per shown group (columns dimension, who, mean)."""
+    data = frame.dropna(subset=["mean"])
+    order = [w for w in WHO_COLOURS if w in set(data["who"])] + sorted(set(data["who"]) - set(WHO_COLOURS))
+    colours = [WHO_COLOURS.get(w, PALETTE["muted"]) for w in order]
+    base = alt.Chart(data, title=title).encode(
+        y=alt.Y("dimension:N", title=None, sort=None),
+        x=alt.X("mean:Q", title=f"mean (1–{points})", scale=alt.Scale(domain=[1, points])),
+    )
+    rule = alt.Chart(data).mark_rule(color="#e3e8ee", strokeWidth=6).encode(
+        y=alt.Y("dimension:N", sort=None), x="min(mean):Q", x2="max(mean):Q"
+    )
+    dots = base.mark_point(filled=True, size=140, opacity=0.9).encode(
+        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=order, range=colours)),
+        shape=alt.Shape("who:N", title=None, scale=alt.Scale(domain=order)),
+    )
+    return (rule + dots).properties(width=460, height=alt.Step(40))
+
+
+def profile_position(frame: pd.DataFrame, title: str = "Between the two manager profiles") -> alt.Chart:
+    """Positions on −100 (technical and operational) … +100 (marketing and leadership); columns who, position."""
+    data = frame.dropna(subset=["position"])
+    axis = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="datum.value == -100 ? 'technical & operational' : datum.value == 100 ? 'marketing & leadership' : datum.value == 0 ? 'balanced' : ''")
+    line = alt.Chart(pd.DataFrame({"x": [-100], "x2": [100]})).mark_rule(color="#c9d2db", strokeWidth=4).encode(x=alt.X("x:Q", scale=alt.Scale(domain=[-100, 100]), axis=axis, title=None), x2="x2:Q")
+    dots = alt.Chart(data).mark_point(filled=True, size=220).encode(
+        x=alt.X("position:Q", scale=alt.Scale(domain=[-100, 100])),
+        color=alt.Color("who:N", legend=None, scale=alt.Scale(domain=list(WHO_COLOURS), range=list(WHO_COLOURS.values()))),
+        tooltip=["who", alt.Tooltip("position:Q", format="+.0f")],
+    )
+    labels = alt.Chart(data).mark_text(dy=-16, fontSize=12).encode(x="position:Q", text="who:N")
+    return (line + dots + labels).properties(width=520, height=70, title=title)
+
+
+def attempts_lines(frame: pd.DataFrame, title: str = "Your attempts over time (0–100)") -> alt.Chart:
+    """Dimension scores per attempt (columns attempt, dimension, score_100); unscored points left out."""
+    data = frame.dropna(subset=["score_100"])
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("attempt:O", title="attempt"),
+            y=alt.Y("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("dimension:N", title=None),
+        )
+        .properties(width=420, height=220)
+    )

@@ -102,6 +102,7 @@ EXERCISE_TYPES += ("rated_checklist", "text_fields", "row_list", "pick_one")  # 
 EXERCISE_TYPES += ("grow", "action_plan")  # widgets/exercises/grow.py, action_plan.py (Module 9)
 EXERCISE_TYPES += ("servuction_map", "timeline", "classify", "ipa")  # Modules 1, 2, 4 (exercise_specs.py)
 EXERCISE_TYPES += ("journey_map",)  # widgets/exercises/journey_map.py (Module 5)
+EXERCISE_TYPES += ("profile_result", "attempts", "choice", "feedback360")  # widgets/exercises/profile.py, choice.py, feedback360.py
 
 
 class Exercise(BaseModel):

@@ -50,6 +50,34 @@ def _demo_value(raw: str) -> object:
     return raw
 
 
+def read_demo_360(datasets: Path | None = None) -> list[dict]:
+    """The demo 360-degree rater answers (``datasets/demo_360.csv``): trainee, rater, category, item, value."""
+    path = (datasets or get_settings().datasets_dir) / "demo_360.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = []
+        for row in csv.DictReader(f):
+            value: object = int(row["value"]) if row["value"].isdigit() else row["value"]
+            rows.append({**row, "trainee": int(row["trainee"]), "rater": int(row["rater"]), "value": value})
+    return rows
+
+
+def _build_demo_raters(db: Database, trainee_ids: list[int]) -> None:
+    """Invite the demo raters and store their answers (one invitation per rater number)."""
+    from .content import catalogue
+    from .store import invite_rater, save_rater_answer
+
+    made: dict[tuple[int, int], Identity] = {}
+    for row in read_demo_360():
+        key = (row["trainee"], row["rater"])
+        if key not in made:
+            inst = catalogue().instrument(row.get("instrument") or "manager_profile").id
+            rid, _code = invite_rater(db, ADMIN, trainee_ids[row["trainee"] - 1], row["category"], inst, f"demo rater {row['rater']}")
+            made[key] = Identity(role="rater", rater_id=rid)
+        save_rater_answer(db, made[key], row["item"], row["value"])
+
+
 def demo_codes(count: int, seed: int | None = None) -> list[str]:
     """The published demo codes: coach, HR, then one per trainee (deterministic from the seed)."""
     rng = random.Random(seed if seed is not None else get_settings().demo_seed)
@@ -107,6 +135,7 @@ def build_demo(db: Database, progress=None) -> dict[str, object]:
         rows = answers if progress is None else progress(answers)
         save_answers_bulk(db, ADMIN, ((trainee_ids[a["trainee"] - 1], a["module"], a["exercise"], a["item"], a["value"]) for a in rows))
         save_demo_maps(db, trainee_ids)
+        _build_demo_raters(db, trainee_ids)
     return {
         "cohort": cohort.name,
         "created": created,

@@ -141,6 +141,7 @@ def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widge
     if inst:
         form = LikertForm(inst, lambda item, value: ctx.save(inst.id, item, value))
         form.restore(current_answers(db, identity, person, inst.id))
+        ctx.instrument_form = form
         out += [w.HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
     for spec in module.exercises:
         out += build_exercise(ctx, spec)

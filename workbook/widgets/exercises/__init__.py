@@ -27,6 +27,7 @@ class ExerciseContext:
     saver: AnswerSaver
     status: StatusLine
     on_change: list[Callable[[], None]] = field(default_factory=list)
+    instrument_form: w.Widget | None = None  # the module's instrument form (a retake clears it)
 
     def saved(self, exercise_id: str) -> dict[str, object]:
         """The person's current answers to one exercise, from the store."""

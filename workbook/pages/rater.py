@@ -1,0 +1,54 @@
+"""The rater page: a 360-degree rater signs in with their rater code and answers the items
+phrased about the person they rate. They see nothing else: no scores, no other raters."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..auth import Identity
+from ..content import catalogue
+from ..store import Database, rater_answers, rater_task, save_rater_answer
+from ..store.raters import COMMENT_ITEM
+from ..widgets.common import StatusLine, esc, safe
+from ..widgets.likert import LikertForm
+from .shell import Page
+
+
+def _body(db: Database, identity: Identity) -> list[w.Widget]:
+    task = rater_task(db, identity)
+    inst = catalogue().instrument(task.instrument)
+    status = StatusLine()
+    status.add_class("wb-rater-status")
+    count = len(inst.items)
+
+    def saved_line() -> None:
+        answered = sum(1 for k, v in rater_answers(db, identity).items() if k != COMMENT_ITEM and v is not None)
+        status.ok(f"Saved · {answered} of {count} statements answered" + (" — thank you, you can close this page." if answered == count else ""))
+
+    def on_change(item: str, value: object) -> None:
+        save_rater_answer(db, identity, item, value)
+        saved_line()
+
+    form = LikertForm(inst, lambda item, value: safe(status)(on_change)(item, value), phrasing="rater")
+    answers = rater_answers(db, identity)
+    form.restore(answers)
+    comment = w.Textarea(value=str(answers.get(COMMENT_ITEM, "")), placeholder="Optional; saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
+    comment.continuous_update = False
+    comment.observe(lambda ch: safe(status)(on_change)(COMMENT_ITEM, ch["new"]), names="value")
+    return [
+        w.HTML(
+            f"<h2>Your feedback on {esc(task.subject_name)}</h2>"
+            f"<p>{esc(task.subject_name)} asked you for feedback. Rate each statement for how {esc(task.subject_name)} "
+            "actually works today. Your answers are saved as you go. They are shown to "
+            f"{esc(task.subject_name)} only pooled with other raters of your group, never with your name, and only once "
+            "enough people in your group have answered.</p>"
+        ),
+        form,
+        w.HTML('<p class="wb-item">Anything you would like to add? (shown without your name, mixed with other comments)</p>'),
+        comment,
+        status,
+    ]
+
+
+def rater_page(db: Database | None = None) -> Page:
+    """The page a rater opens with their code."""
+    return Page("360-degree feedback", "Rater page", _body, roles=("rater",), db=db)

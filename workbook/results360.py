@@ -1,0 +1,183 @@
+"""Result views of the manager-profile instrument: profile placement, 360 feedback, attempts.
+
+Functions ending in ``_html`` render plain data (escaped, charts as inline SVG); the ``*_for``
+functions fetch what they need from the store for the signed-in person. Pages and reports call both.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .charts import attempts_lines, feedback_dots, profile_position, to_svg
+from .content import Instrument
+from .feedback360 import BLIND_SPOT, CATEGORY_LABELS, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, Feedback, RaterResponse, compare
+from .profiles import NOT_ENOUGH, Placement, place
+from .scoring import DimensionScore, score
+
+
+def _esc(text: object) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
+DEFAULT_POLES = {"technical": ["technical", "operational"], "generalist": ["marketing", "leadership"]}
+
+
+def _poles(spec: Mapping | None) -> dict:
+    return dict((spec or {}).get("poles") or DEFAULT_POLES)
+
+
+def placement_of(instrument: Instrument, answers: Mapping[str, object], spec: Mapping | None = None) -> Placement:
+    """The person's placement between the two profiles from their answers."""
+    spec = spec or {}
+    kw = {k: float(spec[k]) for k in ("strength_at", "gap_below", "balanced_within") if k in spec}
+    return place(score(instrument, dict(answers)), _poles(spec), **kw)
+
+
+def _raters_placement(instrument: Instrument, fb: Feedback, spec: Mapping | None) -> Placement | None:
+    """The placement seen by all raters together (shown cells only), or None when not shown."""
+    points = instrument.scale.points
+    scores = []
+    for d in fb.dimensions:
+        m = d.cells["all"].mean
+        scores.append(DimensionScore(d.dimension, d.label, m, (m - 1) / (points - 1) * 100 if m is not None else None, 0, 0))
+    p = place(scores, _poles(spec))
+    return p if p.position is not None else None
+
+
+def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: Mapping | None = None, feedback: Feedback | None = None) -> str:
+    """Where the person stands, with strengths and gaps, and a line chart of the position."""
+    import pandas as pd
+
+    p = placement_of(instrument, answers, spec)
+    if p.profile == NOT_ENOUGH:
+        return '<p class="wb-muted">Answer at least two thirds of the statements of each dimension to see where you stand.</p>'
+    lean = f"{abs(p.position):.0f} points towards the {'marketing and leadership' if p.position > 0 else 'technical and operational'} side" if round(p.position) else "exactly in the middle"
+    parts = [
+        f"<p><b>You are {_esc(p.profile if p.profile.startswith('between') else 'closer to the ' + p.profile)}</b> "
+        f"(technical and operational {p.technical:.0f}/100, marketing and leadership {p.generalist:.0f}/100: {lean}).</p>",
+        "<p><b>Strengths:</b> " + (_esc(", ".join(p.strengths)) if p.strengths else "none at 70/100 or above yet") + "<br>"
+        "<b>Gaps to work on:</b> " + (_esc(", ".join(p.gaps)) if p.gaps else "none under 50/100") + "</p>",
+    ]
+    rows = [{"who": "Self", "position": p.position}]
+    if feedback is not None:
+        others = _raters_placement(instrument, feedback, spec)
+        if others is not None:
+            rows.append({"who": "All raters", "position": others.position})
+            parts.append(f"<p>Your raters, taken together, place you at {others.position:+.0f} ({_esc(others.profile)}).</p>")
+    parts.append(to_svg(profile_position(pd.DataFrame(rows))))
+    return "".join(parts)
+
+
+def feedback_for(db, identity, person_id: int, instrument: Instrument, seed: int | None = None) -> tuple[Feedback, dict[str, tuple[int, int]]]:
+    """The person's 360 comparison under the settings' anonymity rules, and per-category response counts."""
+    from .store import current_answers, feedback_responses, response_counts
+
+    st = db.settings
+    responses = [RaterResponse(**r) for r in feedback_responses(db, identity, person_id, instrument.id)]
+    fb = compare(
+        instrument,
+        current_answers(db, identity, person_id, instrument.id),
+        responses,
+        threshold=st.anonymity_threshold,
+        blind_spot_gap=st.blind_spot_gap,
+        manager_shown_alone=st.manager_shown_alone,
+        seed=seed,
+    )
+    return fb, response_counts(db, identity, person_id, instrument.id)
+
+
+def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = None, gap: float = 1.0) -> str:
+    """Self vs each category per dimension, blind spots and hidden strengths, comments, dot plot."""
+    cats = [c for c in fb.categories]
+    head = "".join(f"<th>{_esc(CATEGORY_LABELS.get(c, c))}</th>" for c in ["self", *cats, "all"]) + "<th>Self − raters</th><th></th>"
+    rows = []
+    for d in fb.dimensions:
+        cells = [f"<td>{d.self_mean:.2f}</td>" if d.self_mean is not None else '<td class="wb-muted">—</td>']
+        for c in [*cats, "all"]:
+            cell = d.cells[c]
+            cells.append(f"<td>{cell.mean:.2f}</td>" if cell.shown else f'<td class="wb-muted" title="{_esc(cell.reason)}">{_esc(NOT_ENOUGH_RATERS if cell.reason.startswith(NOT_ENOUGH_RATERS) else "—")}</td>')
+        cells.append(f"<td>{d.gap:+.2f}</td>" if d.gap is not None else "<td>—</td>")
+        cells.append(f'<td><span class="wb-badge">{_esc(d.flag)}</span></td>' if d.flag else "<td></td>")
+        rows.append(f"<tr><td>{_esc(d.label)}</td>{''.join(cells)}</tr>")
+    table = f'<table class="wb-table wb-360"><tr><th>Dimension</th>{head}</tr>{"".join(rows)}</table>'
+    status = []
+    for c in cats:
+        info = fb.categories[c]
+        inv = f"{counts[c][1]} of {counts[c][0]} invited answered" if counts and c in counts else f"{info['answered']} answered"
+        state = "shown" if info["shown"] else _esc(info["reason"])
+        status.append(f"<li>{_esc(CATEGORY_LABELS.get(c, c))}: {inv} — {state}</li>")
+    blind = [d.label for d in fb.dimensions if d.flag == BLIND_SPOT]
+    hidden = [d.label for d in fb.dimensions if d.flag == HIDDEN_STRENGTH]
+    notes = (
+        f"<p><b>Blind spots</b> (you rate yourself at least {gap:g} point above your raters): {_esc(', '.join(blind)) or 'none'}<br>"
+        f"<b>Hidden strengths</b> (at least {gap:g} point below your raters): {_esc(', '.join(hidden)) or 'none'}</p>"
+    )
+    why = (
+        f'<p class="wb-muted">A group of raters is shown only when at least {fb.threshold} of them have answered, so that nobody\'s '
+        "answers can be told apart; smaller groups are left out of every figure, including “All raters”. Raters' names are never shown.</p>"
+    )
+    comments = "".join(f"<li>{_esc(c)}</li>" for c in fb.comments)
+    comments_html = f"<h3>Comments (unattributed, in random order)</h3><ul>{comments}</ul>" if comments else ""
+    frame = fb.frame()
+    chart = to_svg(feedback_dots(frame, fb.points)) if len(frame) and (frame["who"] != "Self").any() else '<p class="wb-muted">No group of raters can be shown yet.</p>'
+    return f"<ul>{''.join(status)}</ul>{why}{table}{notes}{chart}{comments_html}"
+
+
+def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:
+    """Each attempt's dimension scores (0–100) side by side, with a line chart when there are two or more."""
+    import pandas as pd
+
+    done = {n: a for n, a in attempts.items() if a}
+    if not done:
+        return '<p class="wb-muted">No attempt yet.</p>'
+    rows, table_rows = [], []
+    head = "".join(f"<th>Attempt {n}</th>" for n in done)
+    scored = {n: score(instrument, dict(a)) for n, a in done.items()}
+    for k, dim in enumerate(instrument.dimensions):
+        cells = []
+        for n, sc in scored.items():
+            v = sc[k].score_100
+            rows.append({"attempt": n, "dimension": dim.label, "score_100": v})
+            cells.append(f"<td>{v:.0f}</td>" if v is not None else '<td class="wb-muted">not enough answers</td>')
+        table_rows.append(f"<tr><td>{_esc(dim.label)}</td>{''.join(cells)}</tr>")
+    out = f'<table class="wb-table"><tr><th>Dimension (0–100)</th>{head}</tr>{"".join(table_rows)}</table>'
+    frame = pd.DataFrame(rows)
+    if len(done) >= 2 and frame["score_100"].notna().any():
+        out += to_svg(attempts_lines(frame))
+    return out
+
+
+def profile_text(instrument: Instrument, answers: Mapping[str, object], spec: Mapping | None = None) -> str:
+    """The placement as one line of text (notebooks, reports)."""
+    p = placement_of(instrument, answers, spec)
+    if p.position is None:
+        return NOT_ENOUGH
+    return (
+        f"{p.profile}: position {p.position:+.0f} (technical {p.technical:.0f}, generalist {p.generalist:.0f}); "
+        f"strengths: {', '.join(p.strengths) or 'none'}; gaps: {', '.join(p.gaps) or 'none'}"
+    )
+
+
+def feedback_text(fb: Feedback) -> str:
+    """The 360 comparison as a plain-text table (notebooks, reports)."""
+    cols = ["self", *fb.categories, "all"]
+    lines = ["dimension".ljust(34) + "".join(CATEGORY_LABELS.get(c, c)[:14].rjust(15) for c in cols) + "  flag"]
+    for d in fb.dimensions:
+        vals = [f"{d.self_mean:.2f}" if d.self_mean is not None else "—"]
+        vals += [f"{d.cells[c].mean:.2f}" if d.cells[c].shown else "n/a" for c in cols[1:]]
+        lines.append(d.label.ljust(34) + "".join(v.rjust(15) for v in vals) + f"  {d.flag}")
+    for c, info in fb.categories.items():
+        if not info["shown"]:
+            lines.append(f"{CATEGORY_LABELS.get(c, c)}: {info['reason']}")
+    return "\n".join(lines)
+
+
+def compare_attempts_text(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:
+    """Each attempt's dimension scores on one line each (notebooks)."""
+    lines = []
+    for n, a in attempts.items():
+        sc = score(instrument, dict(a))
+        lines.append(f"attempt {n}: " + ", ".join(f"{s.label} {s.score_100:.0f}" if s.score_100 is not None else f"{s.label} —" for s in sc))
+    return "\n".join(lines)
+
