@@ -6,11 +6,24 @@ import ipywidgets as w
 
 from ..auth import Identity
 from ..content import catalogue
+from ..settings import get_settings
 from ..store import Database, rater_answers, rater_task, save_rater_answer
 from ..store.raters import COMMENT_ITEM
 from ..widgets.common import StatusLine, esc, safe
 from ..widgets.likert import LikertForm
 from .shell import Page
+
+
+def rater_intro_text() -> str:
+    """What the rater page is, and how raters' answers are protected (from the settings in force)."""
+    st = get_settings()
+    manager = "a manager's answers may be shown on their own" if st.manager_shown_alone else "a manager is never shown alone"
+    return (
+        "This page is for raters invited to give 360-degree feedback. Sign in with the rater code you were sent.\n"
+        f"Your answers are shown only pooled with your group (peers, direct reports or clients), once at least "
+        f"{st.anonymity_threshold} people of that group have answered; {manager}. Your name is never shown, "
+        "and comments appear without attribution, in random order."
+    )
 
 
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
