@@ -105,11 +105,16 @@ def test_bad_answers_and_categories_are_refused_with_one_line(db, cohort, raters
     assert rater_answers(db, pat) == {}
 
 
-def test_revoked_rater_code_no_longer_signs_in(db, cohort, raters):
+def test_revoked_rater_code_and_session_no_longer_sign_in(db, cohort, raters):
     ann = cohort["ident"]["Ann"]
+    auth = AccessCodeAuthenticator(db)
+    token = auth.start_session(raters["Mia"]["ident"])
+    assert auth.resume(token).rater_id == raters["Mia"]["id"]
     revoke_rater(db, ann, ann.person_id, raters["Mia"]["id"])
     with pytest.raises(AccessDenied):
-        AccessCodeAuthenticator(db).authenticate(raters["Mia"]["code"], source="t-revoke")
+        auth.authenticate(raters["Mia"]["code"], source="t-revoke")
+    with pytest.raises(AccessDenied):
+        auth.resume(token)
 
 
 def test_rater_code_cannot_open_trainee_pages(db, cohort, raters):

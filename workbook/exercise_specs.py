@@ -368,3 +368,48 @@ def spec_of(exercise) -> _Spec:
     if spec is None:
         raise ValueError(f"exercise {exercise.id}: type {exercise.type!r} has no structured settings")
     return spec
+
+
+# Manager-profile (Module 3) and 360 exercise types: widgets/exercises/profile.py, choice.py, feedback360.py
+class ProfileResult(_Spec):
+    """Where the person stands between two poles of dimensions (C5: the two manager profiles)."""
+
+    instrument: str = ""  # default: the module's instrument
+    poles: dict[Literal["technical", "generalist"], list[str]] = {}
+    strength_at: float = Field(70, ge=0, le=100)
+    gap_below: float = Field(50, ge=0, le=100)
+    balanced_within: float = Field(15, ge=0, le=100)
+
+
+class Attempts(_Spec):
+    """Retake an instrument and compare the attempts."""
+
+    instrument: str = ""
+
+
+class ChoiceOption(_Spec):
+    id: str = Slug
+    label: str
+    description: str = ""
+
+
+class Choice(_Spec):
+    """Tick any of a few options (e.g. development routes), with an optional note."""
+
+    options: list[ChoiceOption] = Field(min_length=1)
+    note_prompt: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "Choice":
+        _unique([o.id for o in self.options], "options")
+        return self
+
+
+class Feedback360(_Spec):
+    """Invite 360-degree raters on an instrument and see the anonymised comparison."""
+
+    instrument: str = ""
+    intro: str = ""
+
+
+SPECS.update({"profile_result": ProfileResult, "attempts": Attempts, "choice": Choice, "feedback360": Feedback360})

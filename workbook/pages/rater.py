@@ -46,6 +46,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     form.restore(answers)
     comment = w.Textarea(value=str(answers.get(COMMENT_ITEM, "")), placeholder="Optional; saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
     comment.continuous_update = False
+    comment.add_class("wb-rater-comment")
     comment.observe(lambda ch: safe(status)(on_change)(COMMENT_ITEM, ch["new"]), names="value")
     return [
         w.HTML(

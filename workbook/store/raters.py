@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..auth import RATER_CATEGORIES as CATEGORIES, Identity
 from ..content import catalogue
@@ -17,7 +17,7 @@ from ..errors import AccessDenied, InvalidAnswer, NotFound, WorkbookError
 from .access import check_person
 from .answers import validate_value
 from .db import Database
-from .models import AccessCode, Answer, Person, Rater, utcnow
+from .models import AccessCode, Answer, PageSession, Person, Rater, utcnow
 from .people import _issue_code
 
 RATER_MODULE = "360"
@@ -87,7 +87,7 @@ def list_raters(db: Database, actor: Identity, subject_id: int, instrument: str 
 
 
 def revoke_rater(db: Database, actor: Identity, subject_id: int, rater_id: int) -> None:
-    """Withdraw an invitation: the rater's code stops working (answers already given stay)."""
+    """Withdraw an invitation: the rater's code and sign-in sessions stop working (answers already given stay)."""
     with db.session() as s:
         _owner(s, actor, subject_id, "write")
         rater = s.get(Rater, rater_id)
@@ -98,6 +98,7 @@ def revoke_rater(db: Database, actor: Identity, subject_id: int, rater_id: int) 
             .where(AccessCode.subject_kind == "rater", AccessCode.subject_id == rater_id, AccessCode.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        s.execute(delete(PageSession).where(PageSession.subject_kind == "rater", PageSession.subject_id == rater_id))
 
 
 def _own_rater(s, actor: Identity) -> Rater:

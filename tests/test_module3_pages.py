@@ -1,0 +1,162 @@
+"""Module 3 and the rater page, driven through their widgets against a real SQLite store."""
+import ipywidgets as w
+import pytest
+from widgettree import find, one, walk
+
+from workbook.content import catalogue
+from workbook.profiles import BALANCED, GENERALIST, TECHNICAL, place
+from workbook.scoring import DimensionScore, score
+from workbook.store import attempts, current_answers, save_answer
+
+INST = "manager_profile"
+
+
+def _signin(page, code):
+    page.signin.code.value = code
+    return page
+
+
+def _likert(page):
+    from workbook.widgets.likert import LikertForm
+
+    return next(x for x in walk(page) if isinstance(x, LikertForm))
+
+
+def _answer_all(form, by_dimension):
+    """Answer every item so that each dimension's keyed value is ``by_dimension[dim]``."""
+    for item in form.instrument.items:
+        v = by_dimension[item.dimension]
+        form.radios[item.id].value = 6 - v if item.reverse else v
+
+
+def _html(page, cls):
+    return " ".join(x.value for x in find(page, cls, w.HTML))
+
+
+def test_placement_by_hand():
+    inst = catalogue().instrument(INST)
+    poles = {"technical": ["technical", "operational"], "generalist": ["marketing", "leadership"]}
+    # technical 5 -> 100, operational 4 -> 75, marketing 2 -> 25, leadership 3 -> 50
+    answers = {i.id: {"technical": 5, "operational": 4, "marketing": 2, "leadership": 3}[i.dimension] for i in inst.items}
+    answers = {k: (6 - v if inst.item(k).reverse else v) for k, v in answers.items()}
+    p = place(score(inst, answers), poles)
+    assert (p.technical, p.generalist, p.position) == (87.5, 37.5, -50.0)
+    assert p.profile == TECHNICAL
+    assert p.strengths == ("Technical expertise", "Operational excellence") and p.gaps == ("Marketing and client orientation",)
+    # boundaries: exactly 15 points apart is a profile, just under is between the two
+    mk = lambda t, g: [DimensionScore(d, d, None, s, 4, 4) for d, s in (("technical", t), ("operational", t), ("marketing", g), ("leadership", g))]
+    assert place(mk(50, 65), poles).profile == GENERALIST
+    assert place(mk(50, 64.9), poles).profile == BALANCED
+    assert place(mk(70, 49.99), poles).gaps == ("marketing", "leadership") and place(mk(70, 50), poles).gaps == ()
+    assert place(mk(70, 50), poles).strengths == ("technical", "operational")
+
+
+def test_module3_self_assessment_places_person_and_routes_save(db, cohort):
+    from workbook.pages.module import module_page
+
+    page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
+    assert page.body.children, page.status.value
+    assert "Answer at least two thirds" in _html(page, "wb-profile-result")
+    _answer_all(_likert(page), {"technical": 5, "operational": 4, "marketing": 2, "leadership": 3})
+    result = _html(page, "wb-profile-result")
+    assert "closer to the technical and operational profile" in result
+    assert "technical and operational 88/100, marketing and leadership 38/100" in result
+    assert "Gaps to work on:</b> Marketing and client orientation" in result
+    assert "<svg" in result
+    one(page, "wb-choice-mentoring", w.Checkbox).value = True
+    one(page, "wb-choice-training", w.Checkbox).value = True
+    one(page, "wb-choice-training", w.Checkbox).value = False
+    ann = cohort["ident"]["Ann"]
+    assert current_answers(db, ann, ann.person_id, "routes") == {"mentoring": True, "training": False}
+    again = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
+    assert one(again, "wb-choice-mentoring", w.Checkbox).value is True
+    assert one(again, "wb-choice-coaching", w.Checkbox).value is False
+    assert _likert(again).radios["mp1"].value == 5
+
+
+def test_retake_keeps_attempts_and_compares_them(db, cohort):
+    from workbook.pages.module import module_page
+
+    ann = cohort["ident"]["Ann"]
+    page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
+    form = _likert(page)
+    _answer_all(form, {"technical": 2, "operational": 2, "marketing": 4, "leadership": 4})
+    retake = next(x for x in walk(page) if isinstance(x, w.Button) and x.description == "Start a retake")
+    retake.click()
+    assert all(r.value is None for r in form.radios.values())  # the form is cleared for attempt 2
+    assert "Answer at least two thirds" in _html(page, "wb-profile-result")
+    _answer_all(form, {"technical": 3, "operational": 3, "marketing": 5, "leadership": 5})
+    got = attempts(db, ann, ann.person_id, INST)
+    assert sorted(got) == [1, 2] and got[1]["mp1"] == 2 and got[2]["mp1"] == 3
+    table = _html(page, "wb-attempts")
+    assert "<th>Attempt 1</th><th>Attempt 2</th>" in table
+    assert "<tr><td>Technical expertise</td><td>25</td><td>50</td></tr>" in table
+    assert "<svg" in table  # the line chart over attempts
+
+
+def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
+    from workbook.pages.rater import rater_page
+    from workbook.store import invite_rater, rater_answers
+
+    ann = cohort["ident"]["Ann"]
+    save_answer(db, ann, ann.person_id, "m03", INST, "mp1", 5)
+    _rid, code = invite_rater(db, ann, ann.person_id, "peer", INST, "Pat from ops")
+    page = _signin(rater_page(db), code)
+    assert page.body.children, page.status.value
+    text = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
+    inst = catalogue().instrument(INST)
+    import html as _html_mod
+
+    assert all(_html_mod.escape(i.text_360) in text for i in inst.items)
+    assert not any(_html_mod.escape(i.text) in text for i in inst.items)  # self phrasing never shown
+    assert "Your feedback on Ann" in text
+    assert "Pat from ops" not in text and "/100" not in text and "<svg" not in text  # no scores, no labels
+    _likert(page).radios["mp2"].value = 4
+    comment = one(page, "wb-rater-comment", w.Textarea)
+    comment.value = "<b>steady</b>"
+    assert rater_answers(db, page.identity) == {"mp2": 4, "_comment": "<b>steady</b>"}
+    assert "1 of 16 statements answered" in one(page, "wb-rater-status").value
+    # the trainee's own answers are untouched
+    assert current_answers(db, ann, ann.person_id, INST) == {"mp1": 5}
+
+
+def test_trainee_code_cannot_open_rater_page(db, cohort):
+    from workbook.pages.rater import rater_page
+
+    page = _signin(rater_page(db), cohort["people"]["Ann"]["code"])
+    assert page.body.children == ()
+    assert "this page is for the rater" in page.status.value
+
+
+def test_360_results_appear_once_the_threshold_is_reached(db, cohort):
+    """Unit-level twin of the browser test: invite three peers on Module 3, they answer, the category appears."""
+    from workbook.pages.module import module_page
+    from workbook.pages.rater import rater_page
+
+    page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
+    _answer_all(_likert(page), {"technical": 5, "operational": 4, "marketing": 2, "leadership": 5})
+    invite = next(x for x in walk(page) if isinstance(x, w.Button) and x.description == "Create a rater code")
+    dropdown = next(x for x in walk(page) if isinstance(x, w.Dropdown))
+    dropdown.value = "peer"
+    for _ in range(3):
+        invite.click()
+    codes_html = _html(page, "wb-rater-codes")
+    import re
+
+    codes = re.findall(r'<code class="wb-rater-code">([0-9A-Z-]+)</code>', codes_html)
+    assert len(codes) == 3
+    results = lambda: _html(page, "wb-360-results")
+    assert "Peers: 0 of 3 invited answered — no answers yet" in results()
+    for n, code in enumerate(codes):
+        rp = _signin(rater_page(db), code)
+        _answer_all(_likert(rp), {"technical": 4, "operational": 4, "marketing": 4, "leadership": 3})
+        next(x for x in walk(page) if isinstance(x, w.Button) and x.description == "Refresh results").click()
+        if n < 2:
+            assert f"Peers: {n + 1} of 3 invited answered — not enough raters ({n + 1} answered, 3 needed)" in results()
+            assert "No group of raters can be shown yet." in results() and "<svg" not in results()
+    html = results()
+    assert "Peers: 3 of 3 invited answered — shown" in html
+    assert "<tr><td>Technical expertise</td><td>5.00</td><td" in html
+    assert "Blind spots</b> (you rate yourself at least 1 point above your raters): Technical expertise, Leadership" in html
+    assert "Hidden strengths</b> (at least 1 point below your raters): Marketing and client orientation" in html
+    assert "<svg" in html
