@@ -187,6 +187,20 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_stats(args) -> int:
+    from .cohort_stats import cohort_instrument_stats, stats_text
+    from .content import catalogue
+    from .store import cohort_by_name
+
+    db = _db()
+    cohort_id = cohort_by_name(db, args.cohort) if args.cohort else None
+    names = args.instrument or sorted(catalogue().instruments)
+    for n, name in enumerate(names):
+        stats = cohort_instrument_stats(db, _admin(), name, cohort_id)
+        print(("\n" if n else "") + stats_text(stats, catalogue().instrument(name)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port (default: settings, 8866)")
     p.add_argument("--demo", action="store_true", help="create or refresh the demo cohort first and print its codes")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("stats", help="reliability (Cronbach's alpha) and aggregates of the instruments, per cohort or all")
+    p.add_argument("cohort", nargs="?", help="cohort name (default: every cohort together)")
+    p.add_argument("--instrument", action="append", help="an instrument id (repeatable; default: all)")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("demo", help="create or refresh the demo cohort (synthetic answers from datasets/)")
     p.add_argument("--all-codes", action="store_true", help="print every demo trainee's code")
