@@ -110,6 +110,8 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
     assert all(_html_mod.escape(i.text_360) in text for i in inst.items)
     assert not any(_html_mod.escape(i.text) in text for i in inst.items)  # self phrasing never shown
     assert "Your feedback on Ann" in text
+    labels = [label for label, _v in _likert(page).radios["mp1"].options]
+    assert labels[0] == "1 Not at all like this person" and "Don't know" in labels
     assert "Pat from ops" not in text and "/100" not in text and "<svg" not in text  # no scores, no labels
     _likert(page).radios["mp2"].value = 4
     comment = one(page, "wb-rater-comment", w.Textarea)

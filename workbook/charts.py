@@ -361,7 +361,7 @@ def feedback_dots(frame: pd.DataFrame, points: int, title: str = "Self and rater
         x=alt.X("mean:Q", title=f"mean (1–{points})", scale=alt.Scale(domain=[1, points])),
     )
     rule = alt.Chart(data).mark_rule(color="#e3e8ee", strokeWidth=6).encode(
-        y=alt.Y("dimension:N", sort=None), x="min(mean):Q", x2="max(mean):Q"
+        y=alt.Y("dimension:N", sort=None), x=alt.X("min(mean):Q", scale=alt.Scale(domain=[1, points])), x2="max(mean):Q"
     )
     dots = base.mark_point(filled=True, size=140, opacity=0.9).encode(
         color=alt.Color("who:N", title=None, scale=alt.Scale(domain=order, range=colours)),

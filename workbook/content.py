@@ -29,12 +29,15 @@ class Scale(_Strict):
 
     points: Literal[5, 7]
     anchors: dict[int, str]
+    anchors_360: dict[int, str] = {}  # the anchors as raters read them ("like this person"); default: anchors
 
     @model_validator(mode="after")
     def _anchors_cover_points(self) -> "Scale":
         want = set(range(1, self.points + 1))
         if set(self.anchors) != want:
             raise ValueError(f"anchors must label exactly the points 1..{self.points}")
+        if self.anchors_360 and set(self.anchors_360) != want:
+            raise ValueError(f"anchors_360 must label exactly the points 1..{self.points}")
         return self
 
 

@@ -19,7 +19,8 @@ class LikertForm(w.VBox):
         self.instrument = instrument
         self._on_change = on_change
         self._restoring = False
-        options = [(f"{k} {v}", k) for k, v in sorted(instrument.scale.anchors.items())]
+        anchors = instrument.scale.anchors_360 if phrasing == "rater" and instrument.scale.anchors_360 else instrument.scale.anchors
+        options = [(f"{k} {v}", k) for k, v in sorted(anchors.items())]
         if instrument.dont_know:
             options.append((DONT_KNOW_LABEL, DONT_KNOW))
         self.radios: dict[str, w.RadioButtons] = {}
