@@ -331,6 +331,7 @@ VALUES = {
     "name": "Intruder", "code": "ABCDE-FGHJK-MNPQR", "role": "trainee", "email": "", "attempt": None,
     "shared": True, "kind": "grow", "session": None, "people": [("Intruder", "trainee", "")],
     "map_id": "m_nordfrost", "m": new_map("Intruder's map"),  # journey maps (store/journeys.py)
+    "category": "peer", "instrument": "manager_profile", "label": "x", "rater_id": 1,
 }
 FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
 # per-target values: the target person's own action and note, made in the ``lanes`` fixture
@@ -341,6 +342,9 @@ NOT_TARGETED = {
     ("list_cohorts", "trainee"): "returns only the cohorts the actor may see (checked below)",
     ("list_cohorts", "rater"): "returns only the cohorts the actor may see (checked below)",
     ("list_cohorts", "coach_b"): "returns only the cohorts the actor may see (checked below)",
+    ("rater_answers", "rater"): "a rater reads only their own answers (tests/test_raters.py)",
+    ("rater_task", "rater"): "a rater reads only their own task (tests/test_raters.py)",
+    ("save_rater_answer", "rater"): "a rater writes only their own answers about their subject (tests/test_raters.py)",
 }
 
 
@@ -391,7 +395,7 @@ def lanes(lanes_db):
 def _args(fn, person_id: int, cohort_id: int, targets: dict | None = None) -> dict:
     out = {}
     for name, p in list(inspect.signature(fn).parameters.items())[2:]:
-        if name == "person_id":
+        if name in ("person_id", "subject_id"):
             out[name] = person_id
         elif name == "cohort_id":
             out[name] = cohort_id
