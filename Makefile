@@ -25,10 +25,10 @@ serve: demo
 	$(VENV)/bin/workbook serve
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium (for the browser tests)"; \
+	@{ command -v chromium && command -v pdftotext && fc-list | grep -qi 'noto sans cjk'; } >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium, poppler-utils and CJK fonts (browser and PDF tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils fonts-noto-cjk >/dev/null; }
 
 test: setup browser
 	$(PY) -m pytest

@@ -30,6 +30,8 @@ from .store import (
     notes_for,
     progress,
 )
+from .journey import summary_text
+from .store.journeys import list_maps
 from .store.notes import GROW_LABELS, Note
 from .widgets.common import esc
 
@@ -110,6 +112,7 @@ def individual_report(db: Database, actor: Identity, person_id: int, as_of: str 
             cohort[r.instrument.id] = cohort_means(r.instrument, answers, threshold)
             sizes[r.instrument.id] = len(answers)
     fb_ok, fb = _feedback(db, actor, person_id, results)
+    journey = [line for m in list_maps(db, actor, person_id) for line in summary_text(m).splitlines()]
     return IndividualReport(
         person=person, as_of=as_of_date(as_of), threshold=threshold,
         status=progress(db, actor, person_id), last_active=last_activity(db, actor, person_id),
@@ -117,6 +120,7 @@ def individual_report(db: Database, actor: Identity, person_id: int, as_of: str 
         actions=action_plan(db, actor, person_id),
         notes=[n for n in notes_for(db, actor, person_id) if n.shared],
         feedback=fb, feedback_available=fb_ok,
+        journey=journey, journey_available=True,
     )
 
 
