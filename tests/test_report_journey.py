@@ -18,3 +18,32 @@ def test_report_shows_own_map_summary_escaped_and_not_others(db, cohort):
     assert "&lt;script&gt;x()&lt;/script&gt; late badge" in html and "<script>" not in html
     other = individual_report(db, hr, ben.person_id)
     assert other.journey == [] and "Plant" not in journey_html(other)
+
+
+def test_report_shows_360_gaps_from_the_feedback_functions(db, admin):
+    """Demo trainee 1 has 360 answers: the report's table is feedback360.compare's, under the threshold rules."""
+    from workbook.content import catalogue
+    from workbook.demo import build_demo
+    from workbook.feedback360 import RaterResponse, compare
+    from workbook.report_content import feedback_html
+    from workbook.store import current_answers, list_people
+    from workbook.store.raters import feedback_responses
+
+    build_demo(db)
+    cohort_id = list_people(db, admin, 1)[0].cohort_id
+    first = list_people(db, admin, cohort_id, role="trainee")[0]
+    rep = individual_report(db, admin, first.id)
+    assert rep.feedback_available and rep.feedback
+    inst = catalogue().instrument("manager_profile")
+    responses = [RaterResponse(x["category"], x["answers"], x.get("comment", "")) for x in feedback_responses(db, admin, first.id, inst.id)]
+    s = db.settings
+    expected = compare(inst, current_answers(db, admin, first.id, inst.id), responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=first.id)
+    html = feedback_html(rep)
+    assert "360-degree feedback" in html
+    flagged = [d for d in expected.dimensions if d.flag]
+    assert flagged, "the demo 360 data should produce at least one blind spot or hidden strength"
+    for d in expected.dimensions:
+        row = html.split(f"<td>{d.label}</td>", 1)[1].split("</tr>", 1)[0]
+        assert (d.flag.replace("_", " ") in row) if d.flag else row.endswith("<td>—</td>"), (d.label, d.flag, row)
+        if d.gap is not None:
+            assert f"{d.gap:+.2f}" in row

@@ -29,6 +29,8 @@ def problems(path: Path) -> list[str]:
     nb = nbformat.read(path, as_version=4)
     out = []
     checked_with_output = 0
+    if "widgets" in nb.metadata:
+        out.append(f"{path.name}: widget state stored in the notebook metadata (random ids; run `workbook notebooks refresh`)")
     for n, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -69,6 +71,7 @@ def refresh(path: Path, timeout: int = 300) -> None:
                 else:
                     os.environ[k] = v
             reset_settings()
+    nb.metadata.pop("widgets", None)  # widget state: random ids that change on every run
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
