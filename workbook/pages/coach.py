@@ -43,6 +43,7 @@ from ..store.notes import GROW_LABELS
 from ..widgets.common import StatusLine, esc, safe, set_options
 from ..widgets.exercises.action_plan import action_label, plan_table_html
 from .shell import Page
+from .statistics import statistics_html
 
 REFRESH_SECONDS = 5.0
 AUTO_REFRESH_HOURS = 4  # auto refresh switches itself off after a workshop-length session
@@ -319,8 +320,11 @@ def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
     live = LiveResults(db, identity)
     coaching = Coaching(db, identity)
     admin = CohortAdmin(db, identity, on_change=lambda: (setattr(matrix, "value", progress_matrix_html(db, identity)), coaching.reload_people()))
-    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin])
-    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort"]):
+    stats = w.HTML()
+    show_stats = w.Button(description="Compute statistics")
+    show_stats.on_click(lambda _b: safe(status)(lambda: setattr(stats, "value", statistics_html(db, identity)))())
+    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats])])
+    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics"]):
         tabs.set_title(n, title)
     return [tabs]
 

@@ -13,6 +13,7 @@ from ..store import Database, list_cohorts, list_people
 from ..widgets.common import StatusLine, esc, safe
 from .coach import coach_page, progress_matrix_html  # noqa: F401  (moved; kept importable)
 from .shell import Page
+from .statistics import statistics_html
 
 MIME = {"html": "text/html", "pdf": "application/pdf"}
 
@@ -75,6 +76,7 @@ def _hr_body(db: Database, identity: Identity) -> list[w.Widget]:
                "Operators can produce the same reports with <code>workbook report person ID</code> or <code>workbook report cohort NAME</code>.</p>"),
         ReportPanel(db, identity),
         w.HTML(f"<h2>Trainees of your cohort</h2><ul>{items}</ul>"),
+        w.HTML(statistics_html(db, identity)),
     ]
 
 
