@@ -36,7 +36,7 @@ def test_rater_answers_and_category_appears_at_threshold(tmp_path, artifacts):
         with sync_playwright() as p:
             browser = launch_chromium(p)
             page = browser.new_page()
-            page.goto(srv.page_url("03_manager_profiles.ipynb"))
+            page.goto(srv.page_url("03_manager_profiles.ipynb"), timeout=120_000)
             page.fill("input[type=password]", code)
             page.click("text=Sign in")
             page.wait_for_selector(f"text=Signed in as {name}", timeout=90_000)
@@ -47,7 +47,7 @@ def test_rater_answers_and_category_appears_at_threshold(tmp_path, artifacts):
 
             # the third peer answers on the rater page, in the browser, with their code
             rater = browser.new_page()
-            rater.goto(srv.page_url("rater.ipynb"))
+            rater.goto(srv.page_url("rater.ipynb"), timeout=120_000)
             rater.fill("input[type=password]", peers[2][1])
             rater.click("text=Sign in")
             rater.wait_for_selector(f"text=Your feedback on {name.split()[0]}", timeout=90_000)
@@ -62,7 +62,7 @@ def test_rater_answers_and_category_appears_at_threshold(tmp_path, artifacts):
 
             # a rater code does not open the trainee's pages
             other = browser.new_page()
-            other.goto(srv.page_url("03_manager_profiles.ipynb"))
+            other.goto(srv.page_url("03_manager_profiles.ipynb"), timeout=120_000)
             other.fill("input[type=password]", peers[0][1])
             other.click("text=Sign in")
             other.wait_for_selector("text=you are signed in as rater", timeout=90_000)
