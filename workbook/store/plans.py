@@ -13,23 +13,15 @@ from sqlalchemy import func, select
 from ..actionplan import Action, from_rows, normalise
 from ..auth import Identity
 from ..errors import AccessDenied, InvalidAnswer, NotFound
-from .access import check_cohort, check_person
+from .access import check_cohort
 from .db import Database
 from .models import Answer, Person, ProgressEvent
+
+from .answers import _person  # the one person lookup + access check of the store
 
 MODULE = "m09"
 EXERCISE = "action_plan"
 COACH_FIELDS = {"status", "follow_up"}
-
-
-def _person(s, actor: Identity, person_id: int, action: str) -> Person:
-    person = s.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"no person with id {person_id}")
-    if actor.role == "rater":
-        raise AccessDenied("a rater code opens only the rater page")
-    check_person(actor, person.id, person.cohort_id, action)
-    return person
 
 
 def _rows(s, person_id: int) -> dict[str, list[tuple[object, str, object]]]:
