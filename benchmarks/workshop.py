@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import statistics
 import sys
@@ -39,6 +40,9 @@ from servers import VoilaServer, launch_chromium  # noqa: E402
 PAGE = "01_servuction.ipynb"
 MODULE, INSTRUMENT = "m01", "coproduction"
 PHASES = ("page", "connect", "signin", "answers", "total")
+# Paced mode: seconds a person pauses before each step (the page itself is opened by everyone in
+# the same second, as in burst mode). Response times are measured without these pauses.
+THINK = {"signin": (4.0, 12.0), "answer": (1.5, 4.0)}
 TIMEOUT = 300.0
 
 
@@ -51,6 +55,15 @@ class Trainee:
     times: dict[str, float] = field(default_factory=dict)
     error: str = ""
     kernel_id: str = ""
+    pace: str = "burst"
+
+    def think(self, step: str) -> None:
+        """Paced mode: the pause a person takes before ``step`` (reading, typing a code, choosing
+        an answer), drawn from the trainee's own seeded generator; burst mode: none."""
+        if self.pace != "paced":
+            return
+        rng = self.__dict__.setdefault("_rng", random.Random(self.person_id))
+        time.sleep(rng.uniform(*THINK[step]))
 
 
 class KernelClient:
@@ -131,19 +144,25 @@ def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -
         t.kernel_id = json.loads(m.group(1))["kernelId"]
         client = KernelClient(server, t.kernel_id)
         states = client.widget_states()
-        t2 = time.perf_counter()
+        connected = time.perf_counter()
         password = next(mid for mid, s in states.items() if s["model_name"] == "PasswordModel")
+        t.think("signin")
+        t2 = time.perf_counter()
         client.update(password, {"value": t.code})
         radios = [w for w in client.opened if w.get("_model_name") == "RadioButtonsModel" and "wb-likert" in w.get("_dom_classes", [])]
         if len(radios) < 5:
             raise RuntimeError(f"signed-in page shows {len(radios)} Likert items (sign-in failed?)")
         t3 = time.perf_counter()
+        answering = 0.0
         for j, radio in enumerate(radios[:5]):
             index = (t.person_id + j) % 5
             t.sent[f"item{j}"] = int(radio["_options_labels"][index].split()[0])
+            t.think("answer")
+            a0 = time.perf_counter()
             client.update(radio["id"], {"index": index})
-        t4 = time.perf_counter()
-        t.times = {"page": t1 - t0, "connect": t2 - t1, "signin": t3 - t2, "answers": t4 - t3, "total": t4 - t0}
+            answering += time.perf_counter() - a0
+        t.times = {"page": t1 - t0, "connect": connected - t1, "signin": t3 - t2, "answers": answering}
+        t.times["total"] = sum(t.times.values())
     except Exception as exc:  # noqa: BLE001 - a benchmark counts errors, it does not stop at one
         t.error = f"{type(exc).__name__}: {exc}"
     finally:
@@ -173,7 +192,7 @@ class MemoryWatch:
         self._thread.join()
 
 
-def bench_trainees(server: VoilaServer, count: int) -> list[Trainee]:
+def bench_trainees(server: VoilaServer, count: int, pace: str = "burst") -> list[Trainee]:
     """A workshop cohort of ``count`` fresh trainees in the benchmark's own database."""
     from workbook.auth import Identity
     from workbook.store import Database, create_cohort, invite
@@ -184,7 +203,7 @@ def bench_trainees(server: VoilaServer, count: int) -> list[Trainee]:
     out = []
     for i in range(count):
         pid, code = invite(db, admin, cid, f"Bench trainee {i + 1}", "trainee")
-        out.append(Trainee(pid, code))
+        out.append(Trainee(pid, code, pace=pace))
     db.dispose()
     return out
 
@@ -227,18 +246,42 @@ def pct(values: list[float], q: float) -> float:
     return values[k]
 
 
+def cpu_seconds(server: VoilaServer) -> dict[int, float]:
+    """CPU seconds (user + system) so far of the server (key 0) and of each kernel (by pid)."""
+    import psutil
+
+    out: dict[int, float] = {}
+    for i, p in enumerate(server.processes()):
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            continue
+        out[0 if i == 0 else p.pid] = t.user + t.system
+    return out
+
+
+def cpu_split(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+    """(server, kernels) CPU seconds spent between two ``cpu_seconds`` snapshots."""
+    server = after.get(0, 0.0) - before.get(0, 0.0)
+    kernels = sum(v - before.get(pid, 0.0) for pid, v in after.items() if pid != 0)
+    return server, kernels
+
+
 def run_wave(server: VoilaServer, trainees: list[Trainee]) -> dict:
     barrier = threading.Barrier(len(trainees))
     threads = [threading.Thread(target=trainee_visit, args=(server, t, barrier)) for t in trainees]
+    cpu0, mine0, wall0 = cpu_seconds(server), time.process_time(), time.perf_counter()
     with MemoryWatch(server) as mem:
         for th in threads:
             th.start()
         for th in threads:
             th.join()
+    server_cpu, kernel_cpu = cpu_split(cpu0, cpu_seconds(server))
+    cpu = {"server": server_cpu, "kernels": kernel_cpu, "clients": time.process_time() - mine0, "wall": time.perf_counter() - wall0}
     ok = [t for t in trainees if not t.error]
     found, sent = answers_found(server, trainees)
     stats = {ph: (pct([t.times[ph] for t in ok], .5), pct([t.times[ph] for t in ok], .95), max((t.times[ph] for t in ok), default=float("nan"))) for ph in PHASES}
-    return {"n": len(trainees), "errors": [t.error for t in trainees if t.error], "stats": stats, "peak": mem.peak,
+    return {"n": len(trainees), "errors": [t.error for t in trainees if t.error], "stats": stats, "peak": mem.peak, "cpu": cpu,
             "found": found, "sent": sent, "expected": 5 * len(trainees)}
 
 
@@ -281,14 +324,19 @@ def launch_args() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--waves", default="1,10,20,30", help="trainees per wave, comma-separated")
+    ap.add_argument("--modes", default="burst,paced",
+                    help="burst: no pause between steps; paced: a person's pauses (THINK) between steps")
     ap.add_argument("--browsers", type=int, default=3, help="real Chromium pages opened at once")
     ap.add_argument("--pool", type=int, default=0, help="Module 1's preheated pool (default: the biggest wave)")
     ap.add_argument("--cull", type=int, default=30, help="idle seconds before a kernel is culled (benchmark only)")
+    ap.add_argument("--refill", type=float, default=None, help="pool refill delay in seconds (default: the workbook's setting)")
     args = ap.parse_args(argv)
     waves = [int(x) for x in args.waves.split(",") if x.strip()]
     pool = args.pool or max(waves)
     env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": f"{PAGE}={pool}",
            "WORKBOOK_CULL_IDLE_SECONDS": str(args.cull), "WORKBOOK_CULL_INTERVAL_SECONDS": "5"}
+    if args.refill is not None:
+        env["WORKBOOK_POOL_REFILL_SECONDS"] = str(args.refill)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; settings {env}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-workshop-"))
     t0 = time.perf_counter()
@@ -298,31 +346,38 @@ def main(argv: list[str] | None = None) -> int:
     try:
         idle = server.rss_bytes()
         print(f"idle memory (server + preheated kernels): {idle / 2**20:.0f} MB", flush=True)
-        for i, n in enumerate(waves):
+        modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+        plan = [(mode, n) for mode in modes for n in waves]
+        for i, (mode, n) in enumerate(plan):
+            server.wait_kernels(lambda k: k >= pool, timeout=900)  # the pool refilled after the last wave
             server.wait_quiet(timeout=900)
-            trainees = bench_trainees(server, n)
+            trainees = bench_trainees(server, n, mode)
             res = run_wave(server, trainees)
+            res["mode"] = mode
             results.append(res)
             s = res["stats"]["total"]
-            print(f"wave {n:>2}: total p50 {s[0]:.2f} s, p95 {s[1]:.2f} s, max {s[2]:.2f} s; errors {len(res['errors'])}; "
+            print(f"{mode} wave {n:>2}: total p50 {s[0]:.2f} s, p95 {s[1]:.2f} s, max {s[2]:.2f} s; errors {len(res['errors'])}; "
                   f"answers {res['found']}/{res['expected']}; peak {res['peak'] / 2**20:.0f} MB", flush=True)
             for e in res["errors"][:3]:
                 print(f"   error: {e}")
-            if i < len(waves) - 1:
+            if i < len(plan) - 1:
                 shutdown_kernels(server, [t.kernel_id for t in trainees])
-        # the last wave's pages vanish without a goodbye: culling must bring memory back
+        # The last wave's pages vanish without a goodbye: culling must end their kernels, the
+        # pool is refilled, and memory comes back to where it was before the first wave.
         t_left = time.perf_counter()
-        server.wait_quiet(timeout=900)
+        last_ids = {t.kernel_id for t in trainees if t.kernel_id}
         back = None
-        deadline = time.perf_counter() + args.cull + 120
+        deadline = time.perf_counter() + args.cull + 300
         while time.perf_counter() < deadline:
-            if server.rss_bytes() <= idle * 1.10:
+            alive = set(server.kernel_ids())
+            if not (alive & last_ids) and len(alive) == pool and server.rss_bytes() <= idle * 1.10:
                 back = time.perf_counter() - t_left
                 break
             time.sleep(2)
         after = server.rss_bytes()
         print(f"memory after the last wave left: {after / 2**20:.0f} MB (idle {idle / 2**20:.0f} MB)"
-              + (f", back within 10% after {back:.0f} s" if back is not None else ", NOT back to idle"), flush=True)
+              + (f", its kernels culled, the pool refilled and memory within 10% of idle after {back:.0f} s"
+                 if back is not None else ", NOT back to idle"), flush=True)
         browsers = []
         if args.browsers:
             server.wait_quiet(timeout=900)
@@ -334,33 +389,43 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
 
-    base = results[0]["stats"] if results and results[0]["n"] == 1 else None
     print(f"\nWorkshop benchmark: {PAGE}, Module 1 pool {pool}, cull after {args.cull} s idle "
           f"(load average {os.getloadavg()[0]:.1f} at the end; the machine is shared)")
-    print("phase times in seconds: p50 / p95 / max, and p95 / p95 of the single trainee")
-    header = f"{'N':>3} " + " ".join(f"{ph:>24}" for ph in PHASES) + "  errors  answers in DB  peak MB"
-    print(header)
+    print("response times in seconds (pauses excluded): p50 / p95 / max, and p95 / p95 of the single trainee of the same mode")
+    for mode in dict.fromkeys(r["mode"] for r in results):
+        rows = [r for r in results if r["mode"] == mode]
+        base = rows[0]["stats"] if rows[0]["n"] == 1 else None
+        print(f"{mode}:" + (f" pauses {THINK}" if mode == "paced" else " every step right after the previous one"))
+        print(f"{'N':>3} " + " ".join(f"{ph:>24}" for ph in PHASES) + "  errors  answers in DB  peak MB")
+        for res in rows:
+            cells = []
+            for ph in PHASES:
+                p50, p95, mx = res["stats"][ph]
+                ratio = p95 / base[ph][1] if base and base[ph][1] else float("nan")
+                cells.append(f"{p50:5.2f}/{p95:5.2f}/{mx:5.2f} {ratio:4.1f}x")
+            print(f"{res['n']:>3} " + " ".join(f"{c:>24}" for c in cells)
+                  + f"  {len(res['errors']):>6}  {res['found']:>5}/{res['expected']:<5}  {res['peak'] / 2**20:7.0f}")
+    print("CPU seconds of each wave (all processes on this machine share its cores):")
     for res in results:
-        cells = []
-        for ph in PHASES:
-            p50, p95, mx = res["stats"][ph]
-            ratio = p95 / base[ph][1] if base and base[ph][1] else float("nan")
-            cells.append(f"{p50:5.2f}/{p95:5.2f}/{mx:5.2f} {ratio:4.1f}x")
-        print(f"{res['n']:>3} " + " ".join(f"{c:>24}" for c in cells)
-              + f"  {len(res['errors']):>6}  {res['found']:>5}/{res['expected']:<5}  {res['peak'] / 2**20:7.0f}")
+        c, n = res["cpu"], res["n"]
+        print(f"  {res['mode']:>6} N={n:>2}: wall {c['wall']:.2f} s; Voila server {c['server']:.2f}, kernels {c['kernels']:.2f}, light clients {c['clients']:.2f}"
+              f" -> {(c['server'] + c['kernels'] + c['clients']) / n:.3f} CPU s per trainee")
     print(f"memory: idle {idle / 2**20:.0f} MB; after the last wave left "
-          + (f"back within 10% of idle after {back:.0f} s" if back is not None else "NOT back to idle")
+          + (f"kernels culled, pool refilled, within 10% of idle after {back:.0f} s" if back is not None else "NOT back to idle")
           + f" (now {after / 2**20:.0f} MB)")
     if browsers:
         alone, together = browsers
         print(f"real Chromium, navigation -> signed in -> first answer saved: alone {statistics.median(alone):.2f} s; "
               f"{len(together)} at once: {', '.join(f'{x:.2f}' for x in together)} s "
               f"(median {statistics.median(together) / statistics.median(alone):.1f}x alone)")
-    if base and results:
-        last = results[-1]
-        ratio = last["stats"]["total"][1] / base["total"][1]
-        ok = ratio <= 2 and not any(r["errors"] for r in results) and all(r["found"] == r["expected"] for r in results) and back is not None
-        print(f"target (N={last['n']}: p95 <= 2x single, 0 errors, every answer saved, memory back): "
+    for mode in dict.fromkeys(r["mode"] for r in results):
+        rows = [r for r in results if r["mode"] == mode]
+        if rows[0]["n"] != 1 or len(rows) < 2:
+            continue
+        last = rows[-1]
+        ratio = last["stats"]["total"][1] / rows[0]["stats"]["total"][1]
+        ok = ratio <= 2 and not any(r["errors"] for r in rows) and all(r["found"] == r["expected"] for r in rows) and back is not None
+        print(f"target, {mode} (N={last['n']}: p95 <= 2x single, 0 errors, every answer saved, memory back): "
               f"ratio {ratio:.2f} -> {'met' if ok else 'NOT met'}")
     return 0
 

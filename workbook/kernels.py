@@ -1,20 +1,88 @@
-"""The kernel manager Voila runs the workbook's kernels with: Jupyter's, with a safer idle cull.
+"""The kernel manager Voila runs the workbook's kernels with: a safer idle cull, a calmer refill.
 
 Voila hands a preheated kernel to a visitor before the page's websocket connects. A kernel that
 sat in the pool for longer than the idle timeout looks idle and unconnected in that moment, and
 Jupyter's culler would shut it down under the visitor's page ("Kernel does not exist"). Here a
 kernel is culled only when two checks at least ``grace`` seconds apart both find it idle,
 unconnected and without new activity; a page that just received its kernel connects in between.
+
+Voila refills a preheated pool ``fill_delay`` seconds after each kernel it hands out. When a
+whole cohort opens a page together, refills started a second behind each arrival (a kernel start
+and a run of the page each) take the two cores from the arrivals' sign-ins and saves. Here a
+refill starts when no page has been handed out for ``fill_delay`` seconds
+(``WORKBOOK_POOL_REFILL_SECONDS``: the wave is over) and then on all cores but one, so the people
+already in keep a core; or at once when a visitor is waiting for that very kernel (the pool ran
+dry). The first fill at start-up (delay 0) runs as Voila does it.
 """
 from __future__ import annotations
 
+import asyncio
+import os
 import time
+import weakref
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server._tz import utcnow
 from traitlets import Float
 
-__all__ = ["WorkbookKernelManager"]
+__all__ = ["WorkbookKernelManager", "refill_when_due"]
+
+_MANAGERS: "weakref.WeakSet[WorkbookKernelManager]" = weakref.WeakSet()
+POLL_SECONDS = 0.2
+
+
+class _RefillState:
+    """Per event loop: when a page was last handed out, and the refill slots."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.last_handout = loop.time()
+        self.slots = asyncio.Semaphore(max(1, (os.cpu_count() or 1) - 1))
+
+
+_STATE: dict[int, _RefillState] = {}
+
+
+def _taken(task: asyncio.Task | None) -> bool:
+    """Whether a visitor took this pool task (it is no longer in any pool): it must start now."""
+    pools = [getattr(m, "_pools", None) for m in list(_MANAGERS)]
+    pools = [p for p in pools if p is not None]
+    if task is None or not pools:
+        return True
+    return not any(task in pool for per_page in pools for pool in per_page.values())
+
+
+async def refill_when_due(delay: float, aw):
+    """Voila's ``wait_before`` for pool tasks: start ``aw`` (a kernel start and a run of the page)
+    when no page was handed out for ``delay`` seconds and a refill slot is free, or at once when a
+    visitor is waiting for it. Each refill task is created by a hand-out, so its start marks one."""
+    loop = asyncio.get_running_loop()
+    state = _STATE.setdefault(id(loop), _RefillState(loop))
+    if delay <= 0:
+        return await aw
+    state.last_handout = loop.time()
+    me, held = asyncio.current_task(), False
+    try:
+        while not _taken(me):
+            if loop.time() - state.last_handout >= delay and not state.slots.locked():
+                await state.slots.acquire()
+                held = True
+                break
+            await asyncio.sleep(POLL_SECONDS)
+        return await aw
+    finally:
+        if held:
+            state.slots.release()
+
+
+def _install_refill_policy() -> None:
+    try:
+        import voila.voila_kernel_manager as vkm
+    except ImportError:  # Voila absent: nothing to refill
+        return
+    vkm.wait_before = refill_when_due
+
+
+_install_refill_policy()
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):
@@ -25,6 +93,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._idle_seen: dict[str, tuple[float, object]] = {}
+        _MANAGERS.add(self)
 
     def _is_candidate(self, kernel_id: str, kernel) -> bool:
         """What Jupyter's culler checks: idle long enough, not busy, no client connected."""

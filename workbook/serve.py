@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .settings import Settings, get_settings
 
-PREHEAT_SKIP = [r"reports/.*", r".*test.*"]
+PREHEAT_SKIP = [r"(.*/)?reports/.*"]  # run by papermill, never served to visitors
 TEMPLATE = "workbook"
 # A Jupyter data directory holding the workbook's Voila template (voila/templates/workbook/).
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
@@ -39,6 +39,9 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         f"--pool_size={s.pool_size}",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
         f"--VoilaKernelManager.preheat_denylist={json.dumps(PREHEAT_SKIP)}",
+        # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
+        # (kernel start + a run of the page) right behind each arrival competes with the wave.
+        f"--VoilaKernelManager.fill_delay={s.pool_refill_seconds}",
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",

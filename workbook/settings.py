@@ -32,10 +32,12 @@ class Settings:
     language: str = "en"
     pool_size: int = 1  # preheated kernels per page for Voila (every page)
     pools: str = "00_home.ipynb=2,01_servuction.ipynb=3"  # per-page overrides: "page=N,page=N"
+    pool_refill_seconds: float = 10.0  # refill pools once no page was handed out for this long
     host: str = "127.0.0.1"
     cull_idle_seconds: int = 600
     cull_interval_seconds: int = 60
     sqlite_busy_ms: int = 30000
+    results_refresh_seconds: float = 0.4  # "your results" redrawn this long after the last answer
     max_text_chars: int = 1_000_000
     signin_max_failures: int = 5  # wrong codes per person/address before slowing down
     signin_lockout_seconds: int = 30

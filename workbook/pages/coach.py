@@ -40,7 +40,7 @@ from ..store import (
 )
 from ..store.models import Answer, Person
 from ..store.notes import GROW_LABELS
-from ..widgets.common import StatusLine, esc, safe, set_options
+from ..widgets.common import HTML, StatusLine, esc, safe, set_options
 from ..widgets.exercises.action_plan import action_label, plan_table_html
 from .shell import Page
 from .statistics import statistics_html
@@ -126,8 +126,8 @@ class LiveResults(w.VBox):
     def __init__(self, db: Database, identity: Identity, seconds: float = REFRESH_SECONDS):
         self.db, self.identity, self.seconds = db, identity, seconds
         self.status = StatusLine()
-        self.html = w.HTML()
-        self.stamp = w.HTML()
+        self.html = HTML()
+        self.stamp = HTML()
         self.button = w.Button(description="Refresh now", icon="refresh")
         self.auto = w.Checkbox(value=True, description=f"Refresh automatically every {seconds:g} s", indent=False)
         self._lock = threading.Lock()
@@ -173,9 +173,9 @@ class Coaching(w.VBox):
         self.status = StatusLine()
         people = list_people(db, identity, identity.cohort_id, role="trainee")
         self.person = w.Dropdown(options=[(p.name, p.id) for p in people], description="Person")
-        self.overview = w.HTML()
-        self.plan = w.HTML()
-        self.notes = w.HTML()
+        self.overview = HTML()
+        self.plan = HTML()
+        self.notes = HTML()
         self.session = w.DatePicker(description="Session", value=date.today())
         self.fields = {k: w.Textarea(placeholder=GROW_LABELS[k], layout=w.Layout(width="100%", height="60px")) for k in GROW_STEPS}
         self.share = w.Checkbox(description="Share this note with the person", indent=False)
@@ -192,11 +192,11 @@ class Coaching(w.VBox):
         follow_btn.on_click(lambda _b: safe(self.status)(self.save_follow_up)())
         self.person.observe(lambda _c: safe(self.status)(self.refresh)(), names="value")
         super().__init__([
-            w.HTML("<h3>Action plans of the cohort</h3>"), self.overview,
+            HTML("<h3>Action plans of the cohort</h3>"), self.overview,
             self.person, self.status,
-            w.HTML("<h3>Action plan</h3>"), self.plan, self.action_pick, self.action_status, self.follow, follow_btn,
-            w.HTML("<h3>New GROW note</h3>"), self.session, *self.fields.values(), self.share, save,
-            w.HTML("<h3>Notes</h3>"), self.notes, w.HBox([self.note_pick, share_btn, unshare_btn]),
+            HTML("<h3>Action plan</h3>"), self.plan, self.action_pick, self.action_status, self.follow, follow_btn,
+            HTML("<h3>New GROW note</h3>"), self.session, *self.fields.values(), self.share, save,
+            HTML("<h3>Notes</h3>"), self.notes, w.HBox([self.note_pick, share_btn, unshare_btn]),
         ])
         safe(self.status)(self.refresh)()
 
@@ -255,7 +255,7 @@ class CohortAdmin(w.VBox):
     def __init__(self, db: Database, identity: Identity, on_change=None):
         self.db, self.me, self.on_change = db, identity, on_change
         self.status = StatusLine()
-        self.code = w.HTML()
+        self.code = HTML()
         self.name = w.Text(description="Name", placeholder="first and last name")
         self.email = w.Text(description="E-mail", placeholder="optional")
         self.role = w.Dropdown(options=[("trainee", "trainee"), ("coach", "coach"), ("HR", "hr")], description="Role")
@@ -267,11 +267,11 @@ class CohortAdmin(w.VBox):
         invite_btn.on_click(lambda _b: safe(self.status)(self.invite)())
         reissue_btn.on_click(lambda _b: safe(self.status)(self.reissue)())
         close_btn.on_click(lambda _b: safe(self.status)(self.close)())
-        self.state = w.HTML()
+        self.state = HTML()
         super().__init__([
-            self.state, w.HTML("<h3>Invite a person</h3>"), self.name, self.email, self.role, invite_btn,
-            w.HTML("<h3>Lost access code</h3>"), w.HBox([self.who, reissue_btn]),
-            self.code, self.status, w.HTML("<h3>Close the cohort</h3>"), self.confirm, close_btn,
+            self.state, HTML("<h3>Invite a person</h3>"), self.name, self.email, self.role, invite_btn,
+            HTML("<h3>Lost access code</h3>"), w.HBox([self.who, reissue_btn]),
+            self.code, self.status, HTML("<h3>Close the cohort</h3>"), self.confirm, close_btn,
         ])
         self.refresh()
 
@@ -313,14 +313,14 @@ class CohortAdmin(w.VBox):
 
 
 def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
-    matrix = w.HTML(progress_matrix_html(db, identity))
+    matrix = HTML(progress_matrix_html(db, identity))
     status = StatusLine()
     again = w.Button(description="Refresh progress", icon="refresh")
     again.on_click(lambda _b: safe(status)(lambda: setattr(matrix, "value", progress_matrix_html(db, identity)))())
     live = LiveResults(db, identity)
     coaching = Coaching(db, identity)
     admin = CohortAdmin(db, identity, on_change=lambda: (setattr(matrix, "value", progress_matrix_html(db, identity)), coaching.reload_people()))
-    stats = w.HTML()
+    stats = HTML()
     show_stats = w.Button(description="Compute statistics")
     show_stats.on_click(lambda _b: safe(status)(lambda: setattr(stats, "value", statistics_html(db, identity)))())
     tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats])])

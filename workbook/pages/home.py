@@ -6,7 +6,7 @@ import ipywidgets as w
 from ..auth import Identity
 from ..content import catalogue
 from ..store import Database, progress
-from ..widgets.common import esc
+from ..widgets.common import HTML, esc
 from .shell import Page, page_link
 
 LABELS = {"done": "done", "in_progress": "in progress", None: "not started"}
@@ -27,16 +27,16 @@ def modules_table(status: dict[str, str]) -> str:
 
 
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
-    out = [w.HTML(f"<h2>Welcome, {esc(identity.name)}</h2>")]
+    out = [HTML(f"<h2>Welcome, {esc(identity.name)}</h2>")]
     if identity.role in STAFF_PAGES:
         nb, label = STAFF_PAGES[identity.role]
-        out.append(w.HTML(f'<p><a class="wb-next" href="{esc(page_link(nb))}">{label} →</a></p>'))
-    out.append(w.HTML(modules_table(progress(db, identity, identity.person_id))))
+        out.append(HTML(f'<p><a class="wb-next" href="{esc(page_link(nb))}">{label} →</a></p>'))
+    out.append(HTML(modules_table(progress(db, identity, identity.person_id))))
     return out
 
 
 def home_page(db: Database | None = None) -> Page:
-    intro = w.HTML(
+    intro = HTML(
         "<p>This workbook teaches <b>servuction</b> — the client as co-producer of the service — and customer "
         "orientation for managers of B2B service companies. Sign in with the personal access code your coach gave you; "
         "your answers are saved as you go.</p>"

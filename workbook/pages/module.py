@@ -7,9 +7,11 @@ from ..auth import Identity
 from ..charts import dimension_scores, to_svg
 from ..content import Module, catalogue
 from ..scoring import overall, score, scores_frame
+from ..settings import get_settings
 from ..store import Database, current_answers, set_progress
-from ..widgets.common import StatusLine, esc, markdown_html, safe
+from ..widgets.common import HTML, StatusLine, esc, markdown_html, safe
 from ..widgets.likert import LikertForm
+from ..widgets.deferred import Coalesced
 from ..widgets.exercises import ExerciseContext, build as build_exercise
 from ..widgets.saver import AnswerSaver
 from .shell import Page, page_link
@@ -120,9 +122,21 @@ def has_results(module: Module) -> bool:
     return bool(module.instrument) or any(spec.type in SUMMARIES for spec in module.exercises)
 
 
+def warm_up(module: Module) -> None:
+    """Do once, in a preheated kernel, what the visitor's sign-in and first save would start:
+    import the exercise widgets and draw the results (vl-convert's first chart takes ~0.3 s)."""
+    has_results(module)
+    saved: dict[str, dict[str, object]] = {}
+    if module.instrument:
+        inst = catalogue().instrument(module.instrument)
+        middle = (inst.scale.points + 1) // 2
+        saved[inst.id] = {item.id: middle for item in inst.items}
+    module_results_html(module, saved)
+
+
 def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widget]:
     status = StatusLine()
-    results = w.HTML()
+    results = HTML()
     inst = catalogue().instrument(module.instrument) if module.instrument else None
     person = identity.person_id
     show_results = has_results(module)
@@ -135,36 +149,39 @@ def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widge
         for hook in ctx.on_change:
             hook()
 
-    saver = AnswerSaver(db, identity, module.id, status, on_saved=safe(status)(refresh))
+    redraw = Coalesced(safe(status)(refresh), get_settings().results_refresh_seconds)
+    saver = AnswerSaver(db, identity, module.id, status, on_saved=redraw.trigger)
     ctx = ExerciseContext(db, identity, module, saver, status)
-    out: list[w.Widget] = [w.HTML("<h2>Your turn</h2>")]
+    out: list[w.Widget] = [HTML("<h2>Your turn</h2>")]
     if inst:
         form = LikertForm(inst, lambda item, value: ctx.save(inst.id, item, value))
         form.restore(current_answers(db, identity, person, inst.id))
         ctx.instrument_form = form
-        out += [w.HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
+        out += [HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
     for spec in module.exercises:
         out += build_exercise(ctx, spec)
     done = w.Button(description="Mark this module as done")
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
     out += [status]
     if show_results:
-        out += [w.HTML("<h2>Your results</h2>"), results]
+        out += [HTML("<h2>Your results</h2>"), results]
     out += [done]
     safe(status)(refresh)()
+    results.redraw = redraw  # tests and pages that must read current results call .settle()
     return out
 
 
 def module_page(module_id: str, db: Database | None = None) -> Page:
     """The whole page of one module, ready to display."""
     module = catalogue().module(module_id)
-    intro = [w.HTML(teaching_html(module))]
-    tail = [lambda: w.HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
+    intro = [HTML(teaching_html(module))]
+    tail = [lambda: HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
     if module.next and module.next in catalogue().modules:
         nxt = catalogue().module(module.next)
-        tail.append(lambda: w.HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
-    tail.append(lambda: w.HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
+        tail.append(lambda: HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
+    tail.append(lambda: HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
     page = Page(
-        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module) + [make() for make in tail], intro=intro, roles=("trainee", "coach", "hr"), db=db
+        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module) + [make() for make in tail], intro=intro, roles=("trainee", "coach", "hr"), db=db,
+        warm=lambda: warm_up(module),
     )
     return page

@@ -9,7 +9,7 @@ from ..content import catalogue
 from ..settings import get_settings
 from ..store import Database, rater_answers, rater_task, save_rater_answer
 from ..store.raters import COMMENT_ITEM
-from ..widgets.common import StatusLine, esc, safe
+from ..widgets.common import HTML, StatusLine, esc, safe
 from ..widgets.likert import LikertForm
 from .shell import Page
 
@@ -49,7 +49,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     comment.add_class("wb-rater-comment")
     comment.observe(lambda ch: safe(status)(on_change)(COMMENT_ITEM, ch["new"]), names="value")
     return [
-        w.HTML(
+        HTML(
             f"<h2>Your feedback on {esc(task.subject_name)}</h2>"
             f"<p>{esc(task.subject_name)} asked you for feedback. Rate each statement for how {esc(task.subject_name)} "
             "actually works today. Your answers are saved as you go. They are shown to "
@@ -57,7 +57,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
             "enough people in your group have answered.</p>"
         ),
         form,
-        w.HTML('<p class="wb-item">Anything you would like to add? (shown without your name, mixed with other comments)</p>'),
+        HTML('<p class="wb-item">Anything you would like to add? (shown without your name, mixed with other comments)</p>'),
         comment,
         status,
     ]

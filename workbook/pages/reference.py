@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..content import Source, catalogue
-from ..widgets.common import esc, markdown_html, style
+from ..widgets.common import HTML, esc, markdown_html, style
 from .shell import banner
 
 
@@ -74,7 +74,7 @@ def _page(kind: str, default_title: str, body: str) -> w.VBox:
     doc = catalogue().reference.get(kind)
     title = doc.title if doc and doc.title else default_title
     intro = f"<div>{markdown_html(doc.intro)}</div>" if doc and doc.intro else ""
-    page = w.VBox([style(), banner("Servuction Workbook", title), w.HTML(intro + body), w.HTML('<p><a class="wb-next" href="./00_home.ipynb">← Home</a></p>')])
+    page = w.VBox([style(), banner("Servuction Workbook", title), HTML(intro + body), HTML('<p><a class="wb-next" href="./00_home.ipynb">← Home</a></p>')])
     page.add_class("wb-page")
     return page
 

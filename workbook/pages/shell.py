@@ -12,12 +12,12 @@ from ..auth import Identity
 from ..errors import WorkbookError
 from ..store import AccessCodeAuthenticator, Database, open_database
 from ..store.access import require_role
-from ..widgets.common import StatusLine, esc, safe, style
+from ..widgets.common import HTML, StatusLine, esc, safe, style
 from ..widgets.signin import SignIn
 
 
 def banner(kicker: str, title: str) -> w.HTML:
-    return w.HTML(f'<div class="wb-banner"><div class="wb-kicker">{esc(kicker)}</div><h1>{esc(title)}</h1></div>')
+    return HTML(f'<div class="wb-banner"><div class="wb-kicker">{esc(kicker)}</div><h1>{esc(title)}</h1></div>')
 
 
 _SESSION: dict[str, str] = {}  # one kernel serves one page for one person
@@ -29,11 +29,16 @@ def page_link(notebook: str) -> str:
     return f"./{quote(notebook)}" + (f"?s={quote(token)}" if token else "")
 
 
+def preheating() -> bool:
+    """Whether this kernel is a preheated one, waiting in Voila's pool for its visitor."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False" and "VOILA_KERNEL_ID" in os.environ
+
+
 def _query_token() -> str:
     """The ``s`` parameter of the page's URL: waits for Voila to hand a preheated kernel its request."""
     if "VOILA_KERNEL_ID" not in os.environ and "QUERY_STRING" not in os.environ:
         return ""
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+    if preheating():
         from voila.utils import wait_for_request
 
         wait_for_request()
@@ -57,10 +62,14 @@ class Page(w.VBox):
         intro: list[w.Widget] | None = None,
         roles: tuple[str, ...] = ("trainee", "coach", "hr"),
         db: Database | None = None,
+        warm: Callable[[], object] | None = None,
     ):
+        """``warm`` runs in a preheated kernel before its visitor comes: whatever sign-in and the
+        first save would otherwise load or start while the whole cohort waits (imports, the
+        chart renderer)."""
         self.status = StatusLine()
         self.body = w.VBox()
-        self._build, self._roles = build, roles
+        self._build, self._roles, self._warm = build, roles, warm
         try:
             self.db = db or open_database()
             self.auth = AccessCodeAuthenticator(self.db)
@@ -68,7 +77,7 @@ class Page(w.VBox):
             threading.Thread(target=self._resume, daemon=True, name="workbook-resume").start()
         except WorkbookError as exc:
             self.db = None
-            self.signin = w.HTML()
+            self.signin = HTML()
             self.status.error(str(exc))
         children = [style(), banner(kicker, title), self.signin, self.status, *(intro or []), self.body]
         super().__init__(children)
@@ -76,6 +85,11 @@ class Page(w.VBox):
 
     def _resume(self) -> None:
         """Sign in from the session token in the page's link, if there is a live one."""
+        if self._warm is not None and preheating():
+            try:
+                self._warm()
+            except Exception:  # noqa: BLE001 - warming only saves time; the page works without it
+                pass
         @safe(self.status)
         def resume() -> None:
             token = _query_token()

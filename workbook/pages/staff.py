@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from ..auth import Identity
 from ..store import Database, list_cohorts, list_people
-from ..widgets.common import StatusLine, esc, safe
+from ..widgets.common import HTML, StatusLine, esc, safe
 from .coach import coach_page, progress_matrix_html  # noqa: F401  (moved; kept importable)
 from .shell import Page
 from .statistics import statistics_html
@@ -42,7 +42,7 @@ class ReportPanel(w.VBox):
         self.go = w.Button(description="Produce", button_style="primary")
         self.bar = w.IntProgress(min=0, max=1, value=0, description="Progress", layout=w.Layout(display="none"))
         self.status = StatusLine()
-        self.links = w.HTML()
+        self.links = HTML()
         self.go.on_click(lambda _b: safe(self.status)(self.produce)())
         super().__init__([self.who, self.pdf, self.go, self.bar, self.status, self.links])
 
@@ -71,12 +71,12 @@ def _hr_body(db: Database, identity: Identity) -> list[w.Widget]:
     people = list_people(db, identity, identity.cohort_id, role="trainee")
     items = "".join(f"<li>{esc(p.name)} (id {p.id})</li>" for p in people)
     return [
-        w.HTML("<h2>Reports</h2><p class='wb-muted'>Individual reports show a person's scores (with the cohort's mean when at "
+        HTML("<h2>Reports</h2><p class='wb-muted'>Individual reports show a person's scores (with the cohort's mean when at "
                "least the anonymity threshold of people answered), their action plan and only the coaching notes shared with them. "
                "Operators can produce the same reports with <code>workbook report person ID</code> or <code>workbook report cohort NAME</code>.</p>"),
         ReportPanel(db, identity),
-        w.HTML(f"<h2>Trainees of your cohort</h2><ul>{items}</ul>"),
-        w.HTML(statistics_html(db, identity)),
+        HTML(f"<h2>Trainees of your cohort</h2><ul>{items}</ul>"),
+        HTML(statistics_html(db, identity)),
     ]
 
 

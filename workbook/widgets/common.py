@@ -9,11 +9,52 @@ from functools import wraps
 from pathlib import Path
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
+from traitlets import default
 
 from ..errors import WorkbookError
 
 log = logging.getLogger("workbook.pages")
 _CSS = (Path(__file__).resolve().parent.parent / "static" / "workbook.css").read_text(encoding="utf-8")
+
+
+_SHARED: dict[str, w.Widget] = {}
+
+
+def shared(kind: str) -> w.Widget:
+    """One Layout or style model per kernel for every widget that never changes its own.
+
+    Each widget model is a message from the kernel through the server to the page. A page of
+    texts and radio groups, built at sign-in, opened three models per text (widget, layout,
+    style); sharing the last two halves what a whole cohort signing in together costs."""
+    if kind not in _SHARED:
+        _SHARED[kind] = {
+            "layout": w.Layout, "html_style": HTMLStyle, "description_style": DescriptionStyle,
+            "auto_width": lambda: w.Layout(width="auto"),
+        }[kind]()
+    return _SHARED[kind]
+
+
+class HTML(w.HTML):
+    """``ipywidgets.HTML`` with the shared layout and style: give it ``layout=w.Layout()`` when
+    its own layout will change (shown, hidden)."""
+
+    @default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared("layout")
+
+    @default("style")
+    def _shared_style(self) -> HTMLStyle:
+        return shared("html_style")
+
+
+class VBox(w.VBox):
+    """``ipywidgets.VBox`` with the shared layout (give it its own when it is shown or hidden)."""
+
+    @default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared("layout")
 
 
 def style() -> w.HTML:
@@ -26,7 +67,7 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-class StatusLine(w.HTML):
+class StatusLine(HTML):
     """One line telling the person what just happened: saved, not saved (and why), errors."""
 
     def __init__(self, **kwargs):

@@ -21,7 +21,7 @@ from ..journey import JourneyMap
 from ..settings import get_settings
 from ..store import Database
 from ..store import journeys as JS
-from .common import StatusLine, esc, safe
+from .common import HTML, StatusLine, esc, safe
 
 EXAMPLE_FILE = "journey_example.csv"
 
@@ -163,18 +163,18 @@ class JourneyEditor(w.VBox):
         self.form_box = w.VBox(list(self.form.values()))
         self.form_box.add_class("wb-box")
         # views
-        self.curve = w.HTML()
-        self.blueprint = w.HTML()
-        self.summary = w.HTML()
+        self.curve = HTML()
+        self.blueprint = HTML()
+        self.summary = HTML()
         self.cmp_a = w.Dropdown(description="Before")
         self.cmp_b = w.Dropdown(description="After")
-        self.cmp_out = w.HTML()
-        self.exports = w.HTML()
+        self.cmp_out = HTML()
+        self.exports = HTML()
         self.export_btn = w.Button(description="Prepare downloads (CSV, SVG, PNG)")
         self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False, description="Import CSV")
         self.views = w.Tab(children=[
             self.curve,
-            w.HTML(),  # placeholder replaced below (scrolling box)
+            HTML(),  # placeholder replaced below (scrolling box)
             self.summary,
             w.VBox([w.HBox([self.cmp_a, self.cmp_b]), self.cmp_out]),
             w.VBox([w.HBox([self.export_btn, self.upload]), self.exports]),
@@ -219,14 +219,14 @@ class JourneyEditor(w.VBox):
 
         self.editor = w.VBox([
             w.HBox([self.title, self.client]), self.variant,
-            w.HTML("<h4>Stages</h4>"),
+            HTML("<h4>Stages</h4>"),
             w.HBox([self.stage_select, w.VBox([self.stage_name, w.HBox([self.add_stage_btn, self.stage_up, self.stage_down]), self.del_stage_btn])]),
-            w.HTML("<h4>Touchpoints of the selected stage</h4>"),
+            HTML("<h4>Touchpoints of the selected stage</h4>"),
             w.HBox([self.tp_select, w.VBox([w.HBox([self.new_tp_name, self.add_tp_btn]), w.HBox([self.tp_up, self.tp_down, self.del_tp_btn]),
                                             w.HBox([self.move_to, self.move_btn])])]),
             self.form_box,
         ])
-        self.empty_note = w.HTML('<p class="wb-muted">You have no map yet: start a new one (with the B2B stages) or from the worked example.</p>')
+        self.empty_note = HTML('<p class="wb-muted">You have no map yet: start a new one (with the B2B stages) or from the worked example.</p>', layout=w.Layout())
         top = w.HBox([self.map_select, self.new_map_btn, self.example_btn, self.dup_btn, self.del_map_btn, self.undo_btn],
                      layout=L(flex_flow="row wrap"))
         super().__init__([top, self.empty_note, self.editor, self.status, self.views])

@@ -7,7 +7,7 @@ import ipywidgets as w
 
 from ..content import Instrument
 from ..store import DONT_KNOW
-from .common import esc
+from .common import HTML, VBox, esc, shared
 
 DONT_KNOW_LABEL = "Don't know"
 
@@ -27,13 +27,13 @@ class LikertForm(w.VBox):
         rows = []
         for n, item in enumerate(instrument.items, 1):
             text = item.text_360 if phrasing == "rater" and item.text_360 else item.text
-            label = w.HTML(f'<div class="wb-item">{n}. {esc(text)}</div>')
-            radio = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
+            label = HTML(f'<div class="wb-item">{n}. {esc(text)}</div>')
+            radio = w.RadioButtons(options=options, value=None, layout=shared("auto_width"), style=shared("description_style"))
             radio.description_allow_html = False
             radio.add_class("wb-likert")
             radio.observe(self._changed(item.id), names="value")
             self.radios[item.id] = radio
-            rows.append(w.VBox([label, radio]))
+            rows.append(VBox([label, radio]))
         super().__init__(rows)
 
     def _changed(self, item_id: str):

@@ -7,7 +7,7 @@ import ipywidgets as w
 
 from ..auth import Authenticator, Identity
 from ..errors import AccessDenied
-from .common import StatusLine, esc, safe
+from .common import HTML, StatusLine, esc, safe
 
 
 class SignIn(w.VBox):
@@ -20,7 +20,7 @@ class SignIn(w.VBox):
         self.code = w.Password(placeholder="ABCDE-FGHJK-MNPQR", description="Access code", layout=w.Layout(width="340px"))
         self.button = w.Button(description="Sign in", button_style="primary")
         self.status = StatusLine()
-        self.who = w.HTML()
+        self.who = HTML()
         self.form = w.HBox([self.code, self.button])
         self.identity: Identity | None = None
         super().__init__([self.form, self.status, self.who])

@@ -8,7 +8,7 @@ import ipywidgets as w
 from ...actionplan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems
 from ...content import Exercise
 from ...store.plans import action_plan, save_action
-from ..common import esc, safe, set_options
+from ..common import HTML, esc, safe, set_options
 from . import ExerciseContext, register
 
 
@@ -39,8 +39,8 @@ def action_label(a: Action) -> str:
 @register("action_plan")
 def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     db, me = ctx.db, ctx.identity
-    table = w.HTML()
-    smart = w.HTML()
+    table = HTML()
+    smart = HTML()
     what = w.Textarea(placeholder="Specific: what exactly will be done, with whom", layout=w.Layout(width="100%", height="60px"))
     owner = w.Text(value=me.name, description="Owner", placeholder="who owns it")
     measure = w.Text(description="Measure", placeholder="how you will know it is done", layout=w.Layout(width="100%"))
@@ -87,8 +87,8 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     update.on_click(on_update)
     safe(ctx.status)(refresh)()
     return [
-        w.HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</p>"),
+        HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</p>"),
         table,
-        w.HTML("<h3>Add an action</h3>"), what, owner, measure, due, realistic, add, smart,
-        w.HTML("<h3>Update an action</h3>"), pick, status, comment, update,
+        HTML("<h3>Add an action</h3>"), what, owner, measure, due, realistic, add, smart,
+        HTML("<h3>Update an action</h3>"), pick, status, comment, update,
     ]

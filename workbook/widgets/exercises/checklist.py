@@ -6,7 +6,7 @@ import ipywidgets as w
 from ...content import Exercise, catalogue
 from ...exercise_specs import RatedChecklist, spec_of
 from ...service_analysis import checklist_fit
-from ..common import esc, markdown_html
+from ..common import HTML, esc, markdown_html
 from . import ExerciseContext, register, summary
 
 
@@ -36,14 +36,14 @@ def rated_checklist(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     head = f"<h3>{esc(s.title)}</h3>" + (f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")
     own = " wb-own" if s.source == "workbook" else ""
     for item in s.items:
-        label = w.HTML(f'<div class="wb-item">{esc(item.label)}</div>' + (f'<div class="wb-muted">{esc(item.text)}</div>' if item.text else ""))
+        label = HTML(f'<div class="wb-item">{esc(item.label)}</div>' + (f'<div class="wb-muted">{esc(item.text)}</div>' if item.text else ""))
         value = saved.get(item.id)
         radio = w.RadioButtons(options=options, value=value if value in valid else None, layout=w.Layout(width="auto"))
         radio.add_class("wb-likert")
         radio.add_class(f"wb-item-{item.id}")
         radio.observe(lambda ch, item_id=item.id: ctx.save(spec.id, item_id, ch["new"]), names="value")
         rows.append(w.VBox([label, radio]))
-    box = w.VBox([w.HTML(head + citation_html(s.source, s.where, s.own_label)), *rows])
+    box = w.VBox([HTML(head + citation_html(s.source, s.where, s.own_label)), *rows])
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")
     if own:

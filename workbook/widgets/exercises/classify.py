@@ -9,7 +9,7 @@ from ...classification import StatementSet, grade, key_counts, load_statements
 from ...content import Exercise
 from ...exercise_specs import ClassifySpec, spec_of
 from ...settings import get_settings
-from ..common import esc, fmt
+from ..common import HTML, esc, fmt
 from . import ExerciseContext, redrawn_on_change, register, summary
 
 
@@ -59,8 +59,8 @@ def classify(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         radio.add_class("wb-likert")
         radio.add_class(f"wb-ex-{spec.id}-{s.id}")
         radio.observe(lambda ch, sid=s.id: ctx.save(spec.id, sid, ch["new"]), names="value")
-        rows.append(w.VBox([w.HTML(f'<div class="wb-item">{n}. “{esc(s.text)}”</div>'), radio]))
-    return [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), w.VBox(rows)]
+        rows.append(w.VBox([HTML(f'<div class="wb-item">{n}. “{esc(s.text)}”</div>'), radio]))
+    return [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), w.VBox(rows)]
 
 
 @summary("classify")

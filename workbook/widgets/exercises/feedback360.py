@@ -8,7 +8,7 @@ from ...content import Exercise, catalogue
 from ...feedback360 import CATEGORY_LABELS
 from ...results360 import feedback_for, feedback_html, placement_html
 from ...store import invite_rater
-from ..common import esc, safe
+from ..common import HTML, esc, safe
 from . import ExerciseContext, register
 
 
@@ -21,12 +21,12 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     category = w.Dropdown(options=[(CATEGORY_LABELS[c].rstrip("s") if c != "direct_report" else "Direct report", c) for c in RATER_CATEGORIES], description="Rater is my")
     label = w.Text(placeholder="a name only you will see", description="Note", layout=w.Layout(width="320px"))
     invite = w.Button(description="Create a rater code", button_style="primary")
-    codes = w.HTML()
+    codes = HTML()
     issued: list[str] = []
     codes.add_class("wb-rater-codes")
-    results = w.HTML()
+    results = HTML()
     results.add_class("wb-360-results")
-    profile = w.HTML()
+    profile = HTML()
     refresh_btn = w.Button(description="Refresh results", icon="refresh")
     gap = ctx.db.settings.blind_spot_gap
 
@@ -51,9 +51,9 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     ctx.on_change.append(lambda: safe(ctx.status)(refresh)())
     safe(ctx.status)(refresh)()
     return [
-        w.HTML(f"<h2>{esc(spec.prompt or '360-degree feedback')}</h2>"),
-        w.HTML(f'<p>{esc(extra.get("intro", ""))}</p>'),
+        HTML(f"<h2>{esc(spec.prompt or '360-degree feedback')}</h2>"),
+        HTML(f'<p>{esc(extra.get("intro", ""))}</p>'),
         w.HBox([category, label, invite]),
         codes,
-        w.HTML("<h3>What your raters see in you</h3>"), results, profile, refresh_btn,
+        HTML("<h3>What your raters see in you</h3>"), results, profile, refresh_btn,
     ]

@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from ...content import Exercise
 from ...exercise_specs import TextFields, spec_of
-from ..common import esc, markdown_html
+from ..common import HTML, esc, markdown_html
 from . import ExerciseContext, register, summary
 
 
@@ -13,13 +13,13 @@ from . import ExerciseContext, register, summary
 def text_fields(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     s: TextFields = spec_of(spec)
     saved = ctx.saved(spec.id)
-    parts: list[w.Widget] = [w.HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")]
+    parts: list[w.Widget] = [HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")]
     for f in s.fields:
         area = w.Textarea(value=str(saved.get(f.id, "")), placeholder=f.placeholder, layout=w.Layout(width="100%", height=f"{30 + 22 * f.lines}px"))
         area.continuous_update = False
         area.add_class(f"wb-field-{f.id}")
         area.observe(lambda ch, fid=f.id: ctx.save(spec.id, fid, ch["new"]), names="value")
-        parts += [w.HTML(f'<div class="wb-item">{esc(f.label)}</div>'), area]
+        parts += [HTML(f'<div class="wb-item">{esc(f.label)}</div>'), area]
     box = w.VBox(parts)
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")

@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from ...content import Exercise
 from ...results import digest_lines, person_results
-from ..common import esc
+from ..common import HTML, esc
 from . import ExerciseContext, register
 
 
@@ -18,7 +18,7 @@ def results_digest_html(lines: list[str], heading: str, empty: str) -> str:
 @register("grow")
 def grow_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     extra = spec.model_extra or {}
-    digest = w.HTML()
+    digest = HTML()
 
     def refresh() -> None:
         lines = digest_lines(person_results(ctx.db, ctx.identity, ctx.identity.person_id))
@@ -27,10 +27,10 @@ def grow_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     refresh()
     ctx.on_change.append(refresh)
     saved = ctx.saved(spec.id)
-    out: list[w.Widget] = [w.HTML(f"<p>{esc(spec.prompt)}</p>"), digest]
+    out: list[w.Widget] = [HTML(f"<p>{esc(spec.prompt)}</p>"), digest]
     for step in extra.get("steps", []):
         area = w.Textarea(value=str(saved.get(step["id"], "")), placeholder="Saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
         area.continuous_update = False
         area.observe(lambda ch, item=step["id"]: ctx.save(spec.id, item, ch["new"]), names="value")
-        out += [w.HTML(f'<p class="wb-item">{esc(step["label"])}: {esc(step["question"])}</p>'), area]
+        out += [HTML(f'<p class="wb-item">{esc(step["label"])}: {esc(step["question"])}</p>'), area]
     return out

@@ -7,7 +7,7 @@ from ...charts import ipa_chart, to_svg
 from ...content import Exercise
 from ...exercise_specs import IpaSpec, spec_of
 from ...ipa import by_category, ipa_frame
-from ..common import esc
+from ..common import HTML, esc
 from . import ExerciseContext, redrawn_on_change, register, summary
 
 
@@ -92,11 +92,11 @@ def ipa(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         level.observe(save_cite, names="value")
 
     def block(heading: str, hint: str, column: str, rows) -> w.Widget:
-        head = w.HTML(f'<h3>{esc(heading)}</h3><div class="wb-muted">{esc(hint)}</div><div class="wb-muted">{esc(column)}</div>')
+        head = HTML(f'<h3>{esc(heading)}</h3><div class="wb-muted">{esc(hint)}</div><div class="wb-muted">{esc(column)}</div>')
         return w.VBox([head] + [_row(a, b) for a, b in rows])
 
     return [
-        w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'),
+        HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'),
         block(t.invest_heading, t.invest_hint, t.invest_level, invest),
         block(t.cite_heading, t.cite_hint, t.importance_level, cite),
     ]

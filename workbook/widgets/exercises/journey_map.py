@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from ...content import Exercise
 from ...journey import DEFAULT_STAGES
-from ..common import esc, safe
+from ..common import HTML, esc, safe
 from ..journey import JourneyEditor, MapBackend, summary_html
 from . import ExerciseContext, register, summary
 
@@ -15,7 +15,7 @@ def journey_map_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     stages = tuple(getattr(spec, "stages", None) or DEFAULT_STAGES)
     backend = MapBackend(ctx.db, ctx.identity, exercise=spec.id, save_value=safe(ctx.status)(ctx.saver.save))
     editor = JourneyEditor(backend, default_stages=stages, status=ctx.status)
-    return [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), editor]
+    return [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), editor]
 
 
 @summary("journey_map")

@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from ...content import Exercise
 from ...exercise_specs import PickOne, spec_of
-from ..common import esc, markdown_html
+from ..common import HTML, esc, markdown_html
 from . import ExerciseContext, register, summary
 
 
@@ -22,20 +22,20 @@ def pick_one(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     chosen = by_value.get(str(saved.get("choice"))) if saved.get("choice") is not None else None
     radio = w.RadioButtons(options=[(f"{o.label} — {o.text}" if o.text else o.label, o.value) for o in s.options], value=chosen, layout=w.Layout(width="auto"))
     radio.add_class("wb-pick")
-    feedback = w.HTML(_feedback(s, chosen))
+    feedback = HTML(_feedback(s, chosen))
 
     def changed(ch) -> None:
         feedback.value = _feedback(s, ch["new"])
         ctx.save(spec.id, "choice", ch["new"])
 
     radio.observe(changed, names="value")
-    parts: list[w.Widget] = [w.HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else ""), radio, feedback]
+    parts: list[w.Widget] = [HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else ""), radio, feedback]
     if s.why_label:
         why = w.Textarea(value=str(saved.get("why", "")), layout=w.Layout(width="100%", height="80px"))
         why.continuous_update = False
         why.add_class("wb-field-why")
         why.observe(lambda ch: ctx.save(spec.id, "why", ch["new"]), names="value")
-        parts += [w.HTML(f'<div class="wb-item">{esc(s.why_label)}</div>'), why]
+        parts += [HTML(f'<div class="wb-item">{esc(s.why_label)}</div>'), why]
     box = w.VBox(parts)
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")

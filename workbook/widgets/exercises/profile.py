@@ -6,7 +6,7 @@ import ipywidgets as w
 from ...content import Exercise, catalogue
 from ...results360 import attempts_html, placement_html
 from ...store import attempts, start_new_attempt
-from ..common import esc, safe
+from ..common import HTML, esc, safe
 from . import ExerciseContext, register
 
 
@@ -18,7 +18,7 @@ def _instrument(ctx: ExerciseContext, spec: Exercise):
 def profile_result(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     """The placement between the two profiles, strengths and gaps; redrawn after every save."""
     inst = _instrument(ctx, spec)
-    box = w.HTML()
+    box = HTML()
     box.add_class("wb-profile-result")
 
     def refresh() -> None:
@@ -26,14 +26,14 @@ def profile_result(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
 
     ctx.on_change.append(refresh)
     safe(ctx.status)(refresh)()
-    return [w.HTML(f"<h2>{esc(spec.prompt or 'Where you stand')}</h2>"), box]
+    return [HTML(f"<h2>{esc(spec.prompt or 'Where you stand')}</h2>"), box]
 
 
 @register("attempts")
 def attempts_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     """Earlier attempts side by side and a button to start a retake (earlier attempts are kept)."""
     inst = _instrument(ctx, spec)
-    box = w.HTML()
+    box = HTML()
     box.add_class("wb-attempts")
     person = ctx.identity.person_id
 
@@ -52,4 +52,4 @@ def attempts_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     button.on_click(lambda _b: safe(ctx.status)(retake)())
     ctx.on_change.append(refresh)
     safe(ctx.status)(refresh)()
-    return [w.HTML(f"<h2>{esc(spec.prompt or 'Your attempts over time')}</h2>"), box, button]
+    return [HTML(f"<h2>{esc(spec.prompt or 'Your attempts over time')}</h2>"), box, button]

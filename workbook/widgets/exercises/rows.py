@@ -7,7 +7,7 @@ from ...charts import category_counts, to_svg
 from ...content import Exercise
 from ...exercise_specs import Column, RowList, spec_of
 from ...service_analysis import count_by, mean_rating, rows_from_answers
-from ..common import esc, markdown_html
+from ..common import HTML, esc, markdown_html
 from . import ExerciseContext, register, summary
 
 BLANK = "—"
@@ -53,7 +53,7 @@ class RowEditor(w.VBox):
     def _header(self) -> w.Widget:
         # one HTML flex row with the same proportions and margins as the widget rows below
         cells = "".join(f'<div style="flex:1 1 0;min-width:0;margin:0 2px"><b>{esc(c.label)}</b></div>' for c in self.s.columns)
-        return w.HTML(f'<div class="wb-row-head" style="display:flex">{cells}<div style="flex:0 0 90px;margin:0 2px"></div></div>', layout=w.Layout(width="100%"))
+        return HTML(f'<div class="wb-row-head" style="display:flex">{cells}<div style="flex:0 0 90px;margin:0 2px"></div></div>', layout=w.Layout(width="100%"))
 
     def _render(self) -> None:
         rows = []
@@ -96,7 +96,7 @@ class RowEditor(w.VBox):
 
 @register("row_list")
 def row_list(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
-    head = w.HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")
+    head = HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")
     box = w.VBox([head, RowEditor(ctx, spec)])
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")

@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from ...content import Exercise
 from ...exercise_specs import ServuctionMapSpec, spec_of
-from ..common import esc, fmt
+from ..common import HTML, esc, fmt
 from . import ExerciseContext, redrawn_on_change, register, summary
 
 
@@ -36,12 +36,12 @@ def servuction_map(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=w.Layout(width="100%"))
     service.add_class(f"wb-ex-{spec.id}-service_name")
     service.observe(saving("service_name"), names="value")
-    out: list[w.Widget] = [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.service_label)}</div>'), service]
+    out: list[w.Widget] = [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.service_label)}</div>'), service]
     for el in cfg.elements:
         area = w.Textarea(value=str(saved.get(el.id, "")), placeholder=cfg.texts.placeholder, continuous_update=False, layout=w.Layout(width="100%", height="60px"))
         area.add_class(f"wb-ex-{spec.id}-{el.id}")
         area.observe(saving(el.id), names="value")
-        out.append(w.VBox([w.HTML(f'<div class="wb-item">{esc(el.label)}</div><div class="wb-muted">{esc(el.hint)}</div>'), area]))
+        out.append(w.VBox([HTML(f'<div class="wb-item">{esc(el.label)}</div><div class="wb-muted">{esc(el.hint)}</div>'), area]))
     return out
 
 

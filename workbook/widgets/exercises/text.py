@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ...content import Exercise
-from ..common import esc
+from ..common import HTML, esc
 from . import ExerciseContext, register
 
 
@@ -14,4 +14,4 @@ def text_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"))
     area.continuous_update = False
     area.observe(lambda ch: ctx.save(spec.id, "text", ch["new"]), names="value")
-    return [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), area]
+    return [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), area]

@@ -7,7 +7,7 @@ from ...charts import timeline_chart, to_svg
 from ...content import Exercise
 from ...exercise_specs import TimelineSpec, spec_of
 from ...timeline import phases_from_answers, summarise, timeline_frame
-from ..common import esc, fmt
+from ..common import HTML, esc, fmt
 from . import ExerciseContext, redrawn_on_change, register, summary
 
 
@@ -51,7 +51,7 @@ def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     rel = w.Text(value=str(saved.get("relationship", "")), continuous_update=False, layout=w.Layout(width="100%"))
     rel.add_class(f"wb-ex-{spec.id}-relationship")
     rel.observe(saving("relationship"), names="value")
-    out: list[w.Widget] = [w.HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.relationship_label)}</div>'), rel]
+    out: list[w.Widget] = [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.relationship_label)}</div>'), rel]
     where_options = [(t.where_none, "")] + [(p.label, p.id) for p in cfg.places]
     for phase in cfg.phases:
         dur_saved = saved.get(f"{phase.id}.duration")
@@ -67,11 +67,11 @@ def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         duration.observe(saving(f"{phase.id}.duration", lambda v: round(float(v), 2)), names="value")
         who.observe(saving(f"{phase.id}.who"), names="value")
         where.observe(saving(f"{phase.id}.where"), names="value")
-        labels = w.HTML(f'<div class="wb-item">{esc(phase.label)}</div><div class="wb-muted">{esc(phase.hint)}</div>')
+        labels = HTML(f'<div class="wb-item">{esc(phase.label)}</div><div class="wb-muted">{esc(phase.hint)}</div>')
         fields = w.HBox([
-            w.VBox([w.HTML(f'<span class="wb-muted">{fmt(t.duration, unit=cfg.unit)}</span>'), duration]),
-            w.VBox([w.HTML(f'<span class="wb-muted">{esc(t.who)}</span>'), who]),
-            w.VBox([w.HTML(f'<span class="wb-muted">{esc(t.where)}</span>'), where]),
+            w.VBox([HTML(f'<span class="wb-muted">{fmt(t.duration, unit=cfg.unit)}</span>'), duration]),
+            w.VBox([HTML(f'<span class="wb-muted">{esc(t.who)}</span>'), who]),
+            w.VBox([HTML(f'<span class="wb-muted">{esc(t.where)}</span>'), where]),
         ], layout=w.Layout(flex_flow="row wrap"))
         fields.add_class("wb-row")
         out.append(w.VBox([labels, fields]))

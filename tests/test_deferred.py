@@ -1,0 +1,89 @@
+"""The "your results" redraw runs once, shortly after a burst of answers, and never loses the last one."""
+from __future__ import annotations
+
+import threading
+import time
+
+import ipywidgets as w
+
+from widgettree import find, one
+from workbook.widgets.deferred import Coalesced
+
+
+def test_a_burst_of_triggers_runs_once_after_the_last():
+    calls: list[float] = []
+    c = Coalesced(lambda: calls.append(time.monotonic()), delay=0.3)
+    start = time.monotonic()
+    for _ in range(5):
+        c.trigger()
+        time.sleep(0.05)
+    assert calls == [] and c.pending
+    c.settle()
+    assert len(calls) == 1 and not c.pending
+    time.sleep(0.5)
+    assert len(calls) == 1, "a settled request must not run again when its timer would have fired"
+    c.trigger()
+    time.sleep(0.6)
+    assert len(calls) == 2 and calls[1] - start > 0.3
+
+
+def test_delay_zero_runs_in_the_callers_thread():
+    seen = []
+    c = Coalesced(lambda: seen.append(threading.current_thread()), delay=0)
+    c.trigger()
+    assert seen == [threading.current_thread()]
+
+
+def test_runs_never_overlap_and_the_newest_data_is_drawn_last():
+    data = {"v": 0}
+    drawn: list[int] = []
+    active = []
+
+    def draw():
+        active.append(1)
+        assert len(active) == 1, "two redraws at once"
+        snapshot = data["v"]
+        time.sleep(0.15)
+        drawn.append(snapshot)
+        active.pop()
+
+    c = Coalesced(draw, delay=0.05)
+    for v in range(1, 6):
+        data["v"] = v
+        c.trigger()
+        time.sleep(0.1)  # some triggers land while a redraw runs
+    time.sleep(0.5)
+    c.settle()
+    assert drawn[-1] == 5
+
+
+def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypatch):
+    """Served pages defer the redraw: five quick answers are all saved at once and the results
+    are drawn once, showing all five."""
+    from workbook.pages.module import module_page
+    from workbook.settings import reset_settings
+    from workbook.store import current_answers
+
+    monkeypatch.setenv("WORKBOOK_RESULTS_REFRESH_SECONDS", "5")
+    reset_settings()
+    ann = cohort["ident"]["Ann"]
+    page = module_page("m01", db)
+    page._signed_in(ann)
+    results = one(page, "wb-results", w.HTML)
+    before, runs = results.value, results.redraw.runs
+    radios = find(page, "wb-likert", w.RadioButtons)
+    for radio in radios:
+        radio.value = 4
+    # every answer is in the store already; the redraw is still waiting
+    saved = current_answers(db, ann, ann.person_id, "coproduction")
+    assert len(saved) == len(radios) and set(saved.values()) == {4}
+    assert any("All answers saved" in x.value for x in find(page, "wb-status"))
+    assert results.value == before and results.redraw.pending
+    results.redraw.settle()
+    assert results.redraw.runs == runs + 1
+    from workbook.content import catalogue
+    from workbook.scoring import overall, score
+
+    expected = overall(score(catalogue().instrument("coproduction"), saved))
+    assert f"Overall co-production score: {expected:.0f} / 100" in results.value and "<svg" in results.value
+    assert all(f"<td>{n}/{n}</td>" in results.value for n in {s.items for s in score(catalogue().instrument("coproduction"), saved)})

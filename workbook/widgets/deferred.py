@@ -1,0 +1,58 @@
+"""Work that may wait a moment and run once for many triggers (the "your results" refresh).
+
+A save is acknowledged as soon as the answer is in the store; redrawing the person's results
+(queries, scores, a chart) runs shortly after, once, however many answers arrived meanwhile.
+Five quick clicks cost one redraw instead of five, and no click waits for a chart.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+
+class Coalesced:
+    """Run ``fn`` ``delay`` seconds after the last ``trigger()``, in a background thread;
+    ``delay`` 0 runs it at once, in the caller's thread."""
+
+    def __init__(self, fn: Callable[[], object], delay: float):
+        self.fn, self.delay = fn, max(0.0, delay)
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._running = threading.Lock()  # one run at a time, so the last one drawn is the newest
+        self.runs = 0  # how often fn ran (tests and benchmarks count redraws)
+
+    def trigger(self) -> None:
+        """Ask for a run; a pending one is pushed back instead of adding another."""
+        if self.delay == 0:
+            self._run()
+            return
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self._run)
+            self._timer.daemon = True
+            self._timer.name = "workbook-coalesced"
+            self._timer.start()
+
+    def settle(self) -> None:
+        """Run a pending request now (or wait for the one running), so what it drew is current."""
+        with self._lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            self._run()
+        else:
+            with self._running:
+                pass
+
+    @property
+    def pending(self) -> bool:
+        return self._timer is not None
+
+    def _run(self) -> None:
+        with self._running:
+            with self._lock:
+                if threading.current_thread() is self._timer:
+                    self._timer = None
+            self.runs += 1
+            self.fn()
