@@ -68,10 +68,23 @@ async def refill_when_due(delay: float, aw):
                 held = True
                 break
             await asyncio.sleep(POLL_SECONDS)
-        return await aw
+        result = await aw
+        if held:  # keep the slot until the page has run in the new kernel, not only started
+            await _finished(result)
+        return result
     finally:
         if held:
             state.slots.release()
+
+
+async def _finished(pool_item: object) -> None:
+    """Wait for a pool item's notebook run (Voila's render task) to end, whatever its outcome."""
+    task = pool_item.get("task") if isinstance(pool_item, dict) else None
+    if task is not None:
+        try:
+            await asyncio.shield(task)
+        except Exception:  # noqa: BLE001 - the page's visitor sees the outcome; here only the slot matters
+            pass
 
 
 def _install_refill_policy() -> None:
