@@ -258,3 +258,18 @@ def test_idle_kernels_are_culled_and_preheated_ones_kept(tmp_path_factory, brows
         assert pool <= set(srv.kernel_ids()), "a preheated kernel was culled"
     finally:
         srv.stop()
+
+
+def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page):
+    """A trainee typing only the address lands on the home page; no one sees the notebooks
+    folder (report notebooks, their test files) through / or /voila/tree/."""
+    import urllib.request
+
+    for path in ("/", "/voila/tree/", "/voila/tree/reports"):
+        with urllib.request.urlopen(server.url(path), timeout=60) as r:
+            html = r.read().decode("utf-8")
+        assert "voila/render/00_home.ipynb" in html, path
+        assert not re.search(r"hr\.ipynb|individual\.ipynb|coach\.ipynb|conftest", html), f"{path} lists files"
+    page.goto(server.url("/"), wait_until="domcontentloaded")
+    page.wait_for_url(re.compile(r"/voila/render/00_home\.ipynb$"))
+    page.wait_for_selector("input[type=password]", state="visible")
