@@ -391,6 +391,38 @@ def test_saver_keeps_answers_through_repeated_failed_retries(pg, settings_env, f
     assert "All answers saved" in plain(status.value)
 
 
+def test_rater_page_keeps_answers_while_the_store_is_down_and_saves_them_after(pg, settings_env, fast_retry):
+    """A 360 rater's answers get the same care as a trainee's: one line, kept, saved when back."""
+    from workbook.pages.rater import rater_page
+    from workbook.store import invite_rater, rater_answers
+
+    url = pg.create_database("rater_outage")
+    db = Database(url)
+    c = make_cohort(db)
+    subject = c["ident"]["T0"]
+    _rid, code = invite_rater(db, subject, subject.person_id, "peer", "manager_profile", "Peer P")
+    page = rater_page(db)
+    page.signin.code.value = code
+    assert page.status.value == "", page.status.value
+    form = next(x for x in walk(page) if isinstance(x, LikertForm))
+    status = next(x for x in walk(page.body) if "wb-rater-status" in x._dom_classes)
+    first, second = list(form.radios)[:2]
+    form.radios[first].value = 2
+    assert "Saved · 1 of" in plain(status.value)
+    me = page.signin.identity
+    pg.stop("fast")
+    try:
+        form.radios[second].value = 5
+        form.radios[first].value = 4
+        one_line_saying(plain(status.value), "Not saved yet (2 answers kept on this page, retrying)", "not answering")
+        assert form.radios[first].value == 4 and form.radios[second].value == 5
+    finally:
+        pg.start()
+    assert wait_for(lambda: "Saved · 2 of" in plain(status.value), 60), plain(status.value)
+    saved = rater_answers(db, me)
+    assert saved[first] == 4 and saved[second] == 5
+
+
 def test_saver_drops_only_the_refused_answer_and_saves_the_rest(db, cohort):
     ann = cohort["ident"]["Ann"]
     status = StatusLine()

@@ -11,6 +11,7 @@ from ..store import Database, rater_answers, rater_task, save_rater_answer
 from ..store.raters import COMMENT_ITEM
 from ..widgets.common import HTML, StatusLine, esc, safe
 from ..widgets.likert import LikertForm
+from ..widgets.saver import AnswerSaver
 from .shell import Page
 
 
@@ -37,9 +38,12 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
         answered = sum(1 for k, v in rater_answers(db, identity).items() if k != COMMENT_ITEM and v is not None)
         status.ok(f"Saved · {answered} of {count} statements answered" + (" — thank you, you can close this page." if answered == count else ""))
 
+    # Kept on the page and retried while the store is down, like a trainee's answers.
+    saver = AnswerSaver(db, identity, "rater", status, on_saved=safe(status)(saved_line),
+                        write=lambda _exercise, item, value: save_rater_answer(db, identity, item, value))
+
     def on_change(item: str, value: object) -> None:
-        save_rater_answer(db, identity, item, value)
-        saved_line()
+        saver.save(inst.id, item, value)
 
     form = LikertForm(inst, lambda item, value: safe(status)(on_change)(item, value), phrasing="rater")
     answers = rater_answers(db, identity)

@@ -16,9 +16,13 @@ RETRY_SECONDS = 5.0
 class AnswerSaver:
     """Queue of unsaved answers for one person and module, flushed in order."""
 
-    def __init__(self, db: Database, identity: Identity, module: str, status: StatusLine, on_saved=None):
+    def __init__(self, db: Database, identity: Identity, module: str, status: StatusLine, on_saved=None, write=None):
+        """``write(exercise, item, value)`` stores one answer (default: the person's own answers
+        in ``module``; the rater page passes its own)."""
         self.db, self.identity, self.module, self.status = db, identity, module, status
         self.on_saved = on_saved
+        self.write = write or (lambda exercise, item, value: save_answer(
+            self.db, self.identity, self.identity.person_id, self.module, exercise, item, value))
         self.pending: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
@@ -41,7 +45,7 @@ class AnswerSaver:
             while self.pending:
                 (exercise, item), value = next(iter(self.pending.items()))
                 try:
-                    save_answer(self.db, self.identity, self.identity.person_id, self.module, exercise, item, value)
+                    self.write(exercise, item, value)
                 except StoreUnavailable as exc:
                     n = len(self.pending)
                     self.status.error(f"Not saved yet ({n} answer{'s' if n > 1 else ''} kept on this page, retrying): {exc}")
