@@ -273,3 +273,24 @@ def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page)
     page.goto(server.url("/"), wait_until="domcontentloaded")
     page.wait_for_url(re.compile(r"/voila/render/00_home\.ipynb$"))
     page.wait_for_selector("input[type=password]", state="visible")
+
+
+def test_wrong_codes_are_counted_against_the_address_the_server_saw(server, browser, db):
+    """The kernel learns the visitor's address from the server (workbook/client_address.py), not
+    from the client: a forged X-Workbook-Client header is overwritten."""
+    from workbook.store.models import SigninFailure
+    from sqlalchemy import select
+
+    context = browser.new_context(extra_http_headers={"X-Workbook-Client": "203.0.113.9"})
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    try:
+        open_page(pg, server, "00_home.ipynb")
+        sign_in(pg, "WRONG-WRONG-WRONG")
+        pg.wait_for_selector("text=this access code is not valid")
+    finally:
+        context.close()
+    with db.session() as s:
+        keys = {k for (k,) in s.execute(select(SigninFailure.key))}
+    assert "addr:127.0.0.1" in keys, keys
+    assert not any("203.0.113.9" in k for k in keys), keys

@@ -231,6 +231,26 @@ def test_wrong_codes_slowed_per_source_even_for_different_codes(db):
     assert auth.authenticate(good, source="page-2").name == "Ann"  # another page is not punished
 
 
+def test_wrong_codes_slowed_per_address_across_pages(db):
+    """An attacker opening a new page for every few guesses is still slowed down by address;
+    the address limit is higher (a room behind one NAT shares it) and other addresses are free."""
+    c = make_cohort(db, "Codes")
+    auth = AccessCodeAuthenticator(db)
+    good = c["people"]["Ann"]["code"]
+    per_page, per_address = db.settings.signin_max_failures, db.settings.signin_max_failures_per_address
+    assert per_address > per_page
+    for n in range(per_address):
+        page = f"page-{n // (per_page - 1)}"  # never enough on one page to lock that page
+        with pytest.raises(AccessDenied, match="not valid"):
+            auth.authenticate(f"Q{n:04d}-00000-00000", source=[page, "addr:10.0.0.7"])
+    with pytest.raises(AccessDenied, match="too many wrong codes"):
+        auth.authenticate(good, source=["a-fresh-page", "addr:10.0.0.7"])
+    assert auth.authenticate(good, source=["a-fresh-page", "addr:10.0.0.8"]).name == "Ann"
+    with db.session() as s:
+        keys = {k for (k,) in s.execute(select(SigninFailure.key))}
+    assert "addr:10.0.0.7" in keys and "src:addr:10.0.0.7" not in keys
+
+
 def test_signing_in_with_ones_own_code_does_not_reset_the_guess_count(db):
     c = make_cohort(db, "Codes")
     auth = AccessCodeAuthenticator(db)

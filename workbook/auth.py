@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,7 +46,10 @@ class Identity:
 class Authenticator(Protocol):
     """Turns credentials into an Identity, or raises AccessDenied with a plain message."""
 
-    def authenticate(self, credential: str, source: str = "") -> Identity: ...
+    def authenticate(self, credential: str, source: str | Sequence[str] = "") -> Identity:
+        """``source``: where the attempt comes from (a page, ``addr:<client address>``), so that
+        wrong codes can be slowed down per source as well as per code."""
+        ...
 
 
 def new_code() -> tuple[str, str, str]:
@@ -89,7 +93,7 @@ class JupyterHubAuthenticator:
     def __init__(self, find_by_login):
         self._find = find_by_login
 
-    def authenticate(self, credential: str = "", source: str = "") -> Identity:
+    def authenticate(self, credential: str = "", source: str | Sequence[str] = "") -> Identity:
         login = credential or os.environ.get("JUPYTERHUB_USER", "")
         from .errors import AccessDenied
 

@@ -25,6 +25,8 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from jupyter_server._tz import utcnow
 from traitlets import Float
 
+from .client_address import install as install_client_address
+
 __all__ = ["WorkbookKernelManager", "refill_when_due"]
 
 _MANAGERS: "weakref.WeakSet[WorkbookKernelManager]" = weakref.WeakSet()
@@ -96,6 +98,7 @@ def _install_refill_policy() -> None:
 
 
 _install_refill_policy()
+install_client_address()  # Voila imports this module in its server process: see client_address.py
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):

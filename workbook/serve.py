@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .client_address import HEADER as CLIENT_HEADER
 from .settings import Settings, get_settings
 
 PREHEAT_SKIP = [r"(.*/)?reports/.*"]  # run by papermill, never served to visitors
@@ -49,6 +50,8 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         # visitor is not culled before the page's websocket connects): workbook/kernels.py
         "--VoilaConfiguration.multi_kernel_manager_class=workbook.kernels.WorkbookKernelManager",
         "--VoilaConfiguration.file_allowlist=[]",
+        # the visitor's address, stamped by workbook/client_address.py, for the sign-in slow-down
+        f"--VoilaConfiguration.http_header_envs={json.dumps([CLIENT_HEADER])}",
     ]
 
 

@@ -39,7 +39,8 @@ class Settings:
     sqlite_busy_ms: int = 30000
     results_refresh_seconds: float = 0.4  # "your results" redrawn this long after the last answer
     max_text_chars: int = 1_000_000
-    signin_max_failures: int = 5  # wrong codes per person/address before slowing down
+    signin_max_failures: int = 5  # wrong codes per code / per page before slowing down
+    signin_max_failures_per_address: int = 20  # per client address (a room behind one NAT shares it)
     signin_lockout_seconds: int = 30
     session_hours: int = 12  # how long a sign-in carries from page to page
     demo_seed: int = 2026

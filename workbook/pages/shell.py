@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, quote
 import ipywidgets as w
 
 from ..auth import Identity
+from ..client_address import client_address
 from ..errors import WorkbookError
 from ..store import AccessCodeAuthenticator, Database, open_database
 from ..store.access import require_role
@@ -46,9 +47,15 @@ def _query_token() -> str:
     return values[0] if values else ""
 
 
-def _source() -> str:
-    """Where the sign-in comes from, for slowing down wrong codes (the kernel's page)."""
-    return os.environ.get("VOILA_KERNEL_ID") or f"pid{os.getpid()}"
+def _sources() -> list[str]:
+    """Where a sign-in comes from, for slowing down wrong codes: this page (its kernel) and the
+    visitor's address as the server saw it (read when the code is typed: a preheated kernel
+    learns it only when its visitor arrives)."""
+    out = [os.environ.get("VOILA_KERNEL_ID") or f"pid{os.getpid()}"]
+    address = client_address()
+    if address:
+        out.append(f"addr:{address}")
+    return out
 
 
 class Page(w.VBox):
@@ -73,7 +80,7 @@ class Page(w.VBox):
         try:
             self.db = db or open_database()
             self.auth = AccessCodeAuthenticator(self.db)
-            self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_source())
+            self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_sources)
             threading.Thread(target=self._resume, daemon=True, name="workbook-resume").start()
         except WorkbookError as exc:
             self.db = None

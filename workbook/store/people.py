@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -204,9 +205,18 @@ class AccessCodeAuthenticator:
         since = utcnow() - timedelta(seconds=self.settings.signin_lockout_seconds)
         for key in keys:
             n = s.scalar(select(func.count()).select_from(SigninFailure).where(SigninFailure.key == key, SigninFailure.at >= since))
-            if n >= self.settings.signin_max_failures:
+            limit = self.settings.signin_max_failures_per_address if key.startswith("addr:") else self.settings.signin_max_failures
+            if n >= limit:
                 return True
         return False
+
+    @staticmethod
+    def _source_keys(source: str | Sequence[str]) -> list[str]:
+        """Failure keys of the attempt's sources: ``addr:...`` (a client address) as is, any other
+        source (a page) as ``src:...``."""
+        sources = [source] if isinstance(source, str) else list(source)
+        keys = [x if x.startswith("addr:") else f"src:{x}" for x in sources if x]
+        return keys or ["src:local"]
 
     def _fail(self, keys: list[str], message: str) -> AccessDenied:
         """Record a wrong code against each key (and forget failures older than two windows)."""
@@ -218,11 +228,11 @@ class AccessCodeAuthenticator:
         return AccessDenied(message)
 
     def _too_many(self) -> AccessDenied:
-        return AccessDenied(f"too many wrong codes from this page or for this code; wait {self.settings.signin_lockout_seconds} seconds and try again")
+        return AccessDenied(f"too many wrong codes from this page, this address or for this code; wait {self.settings.signin_lockout_seconds} seconds and try again")
 
-    def authenticate(self, credential: str, source: str = "") -> Identity:
+    def authenticate(self, credential: str, source: str | Sequence[str] = "") -> Identity:
         parts = normalise_code(credential or "")
-        keys = [f"src:{source or 'local'}"]
+        keys = self._source_keys(source)
         if parts is None:
             with self.db.session() as s:
                 if self._locked(s, keys):

@@ -1,7 +1,7 @@
 """The sign-in box: an access code in, an Identity out (through the Authenticator seam)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
@@ -13,7 +13,9 @@ from .common import HTML, StatusLine, esc, safe
 class SignIn(w.VBox):
     """Asks for the personal access code once; calls ``on_identity`` when it is right."""
 
-    def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None], source: str = ""):
+    def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None],
+                 source: str | Callable[[], Sequence[str]] = ""):
+        """``source``: where attempts come from, or a function giving it when a code is typed."""
         self._auth = authenticator
         self._on_identity = on_identity
         self._source = source
@@ -37,7 +39,8 @@ class SignIn(w.VBox):
         self.code.value = ""  # never keep the code in the widget state
         self.status.warn("Checking…")
         try:
-            identity = self._auth.authenticate(typed, source=self._source)
+            source = self._source() if callable(self._source) else self._source
+            identity = self._auth.authenticate(typed, source=source)
         except AccessDenied as exc:
             self.status.error(str(exc))
             return
