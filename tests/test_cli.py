@@ -137,6 +137,13 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
     save_answer(db, ann, ann.person_id, "m01", "reflection", "text", "<b>mine</b>\u202e\x00 ✓\nline 2")
     save_answer(db, ben, ben.person_id, "m01", "coproduction", "cp2", "dont_know")
     set_progress(db, ann, ann.person_id, "m01", "done")
+    # Ann's 360 raters and what one of them answered travel with the cohort
+    from workbook.store import AccessCodeAuthenticator, invite_rater, save_rater_answer
+
+    _rid, rcode = invite_rater(db, ann, ann.person_id, "peer", "manager_profile", "Peer from sales")
+    invite_rater(db, ann, ann.person_id, "client", "manager_profile", "")
+    rater = AccessCodeAuthenticator(db).authenticate(rcode)
+    save_rater_answer(db, rater, "mp1", 4)
     src = tmp_path  # the db fixture's data directory
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     assert run(monkeypatch, src, "export", "Cohort A", "-o", str(first)) == 0
@@ -146,7 +153,23 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
     assert run(monkeypatch, empty, "export", "Cohort A", "-o", str(second)) == 0
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
     doc = json.loads(first.read_text(encoding="utf-8"))
-    assert len(doc["answers"]) == 4 and len(doc["people"]) == 5
+    assert len(doc["answers"]) == 5 and len(doc["people"]) == 5
+    ann_key = next(p["key"] for p in doc["people"] if p["name"] == "Ann")
+    assert [(r["key"], r["subject"], r["category"], r["label"]) for r in doc["raters"]] == [
+        ("r1", ann_key, "peer", "Peer from sales"), ("r2", ann_key, "client", "")]
+    assert [a for a in doc["answers"] if a.get("rater")] == [
+        {**[a for a in doc["answers"] if a.get("rater")][0], "person": ann_key, "rater": "r1", "item": "mp1", "value": 4}]
+    # in the new database the rater's answer is still a rater's, not one of Ann's own answers
+    from sqlalchemy import func, select
+
+    from workbook.store import Database
+    from workbook.store.models import Answer, Rater
+
+    moved = Database(f"sqlite:///{empty / 'workbook.db'}")
+    with moved.session() as s:
+        assert s.scalar(select(func.count()).select_from(Rater)) == 2
+        assert s.scalar(select(func.count()).select_from(Answer).where(Answer.rater_id.is_not(None), Answer.item == "mp1")) == 1
+    moved.dispose()
     assert "<b>mine</b>\u202e\x00 ✓\nline 2" in [a["value"] for a in doc["answers"]]
     # to standard output too; and a second import of the same cohort is refused in one line
     capsys.readouterr()

@@ -554,6 +554,12 @@ def test_json_document_with_one_wrong_field_is_refused_whole(lanes_db, lanes, da
         (lambda d: d["people"].append(dict(d["people"][0])), "a key is used twice"),
         (lambda d: d.update(format="something/else"), "format"),
         (lambda d: d["answers"][0].update(at="yesterday"), "answers[0].at"),
+        (lambda d: d["raters"][0].update(subject="p99"), "raters[0].subject: 'p99' is not one of the document's people"),
+        (lambda d: d["raters"][0].update(category="friend"), "raters[0].category: 'friend' is not a rater category"),
+        (lambda d: d["raters"].append(dict(d["raters"][0])), "raters: a key is used twice"),
+        # an answer said to come from Ann's rater but about Ben
+        (lambda d: d["answers"].append({**d["answers"][0], "person": next(p["key"] for p in d["people"] if p["name"] == "Ben"),
+                                        "rater": d["raters"][0]["key"]}), "is not a rater of"),
     ],
 )
 def test_json_import_refusals_name_the_place(lanes_db, lanes, change, expect):
