@@ -241,3 +241,23 @@ def test_invite_a_whole_roster_from_csv(tmp_path, monkeypatch, capsys):
     assert len(list_people(open_database(), Identity.admin(), 1)) == 3
     assert run(monkeypatch, tmp_path, "invite", "Spring") == 2
     assert "give either a person's name or --csv FILE" in capsys.readouterr().err
+
+
+def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch, capsys):
+    """`workbook serve --pool 01_servuction.ipynb=30`: the Voila command gets that pool, the other
+    pools keep their settings; a page that is not served or a bad size is one line, nothing started."""
+    import workbook.serve as serve_module
+
+    started = []
+    monkeypatch.setattr(serve_module.subprocess, "call", lambda cmd, env: started.append(cmd) or 0)
+    monkeypatch.setenv("WORKBOOK_POOLS", "00_home.ipynb=2,01_servuction.ipynb=3")
+    assert run(monkeypatch, tmp_path, "serve", "--pool", "01_servuction.ipynb=30", "--pool", "coach.ipynb=4") == 0
+    pools = json.loads(next(a for a in started[0] if a.startswith("--VoilaKernelManager.kernel_pools_config=")).split("=", 1)[1])
+    assert pools["01_servuction.ipynb"] == {"pool_size": 30} and pools["coach.ipynb"] == {"pool_size": 4}
+    assert pools["00_home.ipynb"] == {"pool_size": 2}
+    for bad, expect in [("nowhere.ipynb=3", "no page 'nowhere.ipynb'"), ("01_servuction.ipynb=many", "give page=N")]:
+        capsys.readouterr()
+        assert run(monkeypatch, tmp_path, "serve", "--pool", bad) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and expect in err
+    assert len(started) == 1

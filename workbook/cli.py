@@ -25,9 +25,12 @@ def cmd_serve(args) -> int:
     from .demo import build_demo
     from .serve import serve
 
+    from .settings import get_settings
+
+    settings = get_settings().with_pools(args.pool or [])
     if args.demo:
         cmd_demo(args)
-    return serve(port=args.port)
+    return serve(settings, port=args.port)
 
 
 def cmd_demo(args) -> int:
@@ -208,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the workbook with Voila")
     p.add_argument("--port", type=int, default=None, help="port (default: settings, 8866)")
     p.add_argument("--demo", action="store_true", help="create or refresh the demo cohort first and print its codes")
+    p.add_argument("--pool", action="append", metavar="PAGE=N",
+                   help="preheat N kernels of PAGE for this run, e.g. 01_servuction.ipynb=30 when a cohort of 30 "
+                        "opens Module 1 together (repeatable; default: the pools setting)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("stats", help="reliability (Cronbach's alpha) and aggregates of the instruments, per cohort or all")

@@ -56,6 +56,20 @@ class Settings:
             out[name.strip()] = int(num)
         return out
 
+    def with_pools(self, overrides: list[str]) -> "Settings":
+        """These settings with some pages' pool sizes replaced ("page=N" each, e.g. a workshop's
+        ``01_servuction.ipynb=30``); a page that is not served is refused in one line."""
+        sizes = self.pool_sizes()
+        for part in overrides:
+            name, _, num = part.partition("=")
+            name = name.strip()
+            if not num.strip().isdigit() or not name:
+                raise SettingsError(f"pool {part!r}: give page=N, e.g. 01_servuction.ipynb=30")
+            if not (self.notebooks_dir / name).is_file():
+                raise SettingsError(f"pool {part!r}: no page {name!r} in {self.notebooks_dir}")
+            sizes[name] = int(num)
+        return replace(self, pools=",".join(f"{k}={v}" for k, v in sizes.items()))
+
     @property
     def database_url(self) -> str:
         """The SQLAlchemy URL in force (SQLite under the data directory by default)."""
