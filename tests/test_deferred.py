@@ -87,3 +87,26 @@ def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypa
     expected = overall(score(catalogue().instrument("coproduction"), saved))
     assert f"Overall co-production score: {expected:.0f} / 100" in results.value and "<svg" in results.value
     assert all(f"<td>{n}/{n}</td>" in results.value for n in {s.items for s in score(catalogue().instrument("coproduction"), saved)})
+
+
+def test_instrument_form_built_before_sign_in_serves_the_person_who_signs_in(cohort, db):
+    """A preheated kernel builds Module 1's radio groups before its visitor comes; the visitor's
+    page uses those very widgets, shows their saved answers and saves their new ones."""
+    from workbook.content import catalogue
+    from workbook.pages.module import module_page, warm_up
+    from workbook.store import current_answers, save_answer
+    from workbook.widgets.likert import LikertForm
+
+    ann = cohort["ident"]["Ann"]
+    save_answer(db, ann, ann.person_id, "m01", "coproduction", "cp2", 5)
+    page = module_page("m01", db)
+    warm_up(catalogue().module("m01"), page.prebuilt)
+    early = page.prebuilt["form"]
+    assert all(r.value is None for r in early.radios.values())  # nobody's answers before sign-in
+    page._signed_in(ann)
+    forms = [x for x in find(page, "wb-likert", w.RadioButtons)]
+    assert "form" not in page.prebuilt and forms == list(early.radios.values())
+    assert early.radios["cp2"].value == 5
+    early.radios["cp1"].value = 2
+    assert current_answers(db, ann, ann.person_id, "coproduction") == {"cp1": 2, "cp2": 5}
+    assert isinstance(early, LikertForm)

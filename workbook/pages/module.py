@@ -122,9 +122,22 @@ def has_results(module: Module) -> bool:
     return bool(module.instrument) or any(spec.type in SUMMARIES for spec in module.exercises)
 
 
-def warm_up(module: Module) -> None:
+def _prebuild_form(module: Module) -> LikertForm | None:
+    """The module's instrument form, built before anyone signs in (bound to them at sign-in)."""
+    if not module.instrument:
+        return None
+    return LikertForm(catalogue().instrument(module.instrument), lambda _item, _value: None)
+
+
+def warm_up(module: Module, prebuilt: dict | None = None) -> None:
     """Do once, in a preheated kernel, what the visitor's sign-in and first save would start:
-    import the exercise widgets and draw the results (vl-convert's first chart takes ~0.3 s)."""
+    import the exercise widgets, draw the results (vl-convert's first chart takes ~0.3 s), and
+    build the instrument's radio groups (their widget models then travel with the page's state
+    instead of one message each at sign-in)."""
+    if prebuilt is not None:
+        form = _prebuild_form(module)
+        if form is not None:
+            prebuilt["form"] = form
     has_results(module)
     saved: dict[str, dict[str, object]] = {}
     if module.instrument:
@@ -134,7 +147,7 @@ def warm_up(module: Module) -> None:
     module_results_html(module, saved)
 
 
-def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widget]:
+def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict | None = None) -> list[w.Widget]:
     status = StatusLine()
     results = HTML()
     inst = catalogue().instrument(module.instrument) if module.instrument else None
@@ -154,8 +167,9 @@ def _exercises(db: Database, identity: Identity, module: Module) -> list[w.Widge
     ctx = ExerciseContext(db, identity, module, saver, status)
     out: list[w.Widget] = [HTML("<h2>Your turn</h2>")]
     if inst:
-        form = LikertForm(inst, lambda item, value: ctx.save(inst.id, item, value))
+        form = (prebuilt or {}).pop("form", None) or _prebuild_form(module)
         form.restore(current_answers(db, identity, person, inst.id))
+        form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
         out += [HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
     for spec in module.exercises:
@@ -180,8 +194,10 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
         nxt = catalogue().module(module.next)
         tail.append(lambda: HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
     tail.append(lambda: HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
+    prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     page = Page(
-        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module) + [make() for make in tail], intro=intro, roles=("trainee", "coach", "hr"), db=db,
-        warm=lambda: warm_up(module),
+        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt) + [make() for make in tail],
+        intro=intro, roles=("trainee", "coach", "hr"), db=db, warm=lambda: warm_up(module, prebuilt),
     )
+    page.prebuilt = prebuilt
     return page

@@ -36,6 +36,10 @@ class LikertForm(w.VBox):
             rows.append(VBox([label, radio]))
         super().__init__(rows)
 
+    def bind(self, on_change: Callable[[str, object], None]) -> None:
+        """Send changes to ``on_change`` from now on (a form built before its person signed in)."""
+        self._on_change = on_change
+
     def _changed(self, item_id: str):
         def handler(change) -> None:
             if not self._restoring:
