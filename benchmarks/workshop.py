@@ -149,7 +149,9 @@ def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -
         t.think("signin")
         t2 = time.perf_counter()
         client.update(password, {"value": t.code})
-        radios = [w for w in client.opened if w.get("_model_name") == "RadioButtonsModel" and "wb-likert" in w.get("_dom_classes", [])]
+        # the page's radio groups: built before sign-in (in the state request) or at sign-in (opened since)
+        known = [{"id": mid, **st["state"]} for mid, st in states.items()] + client.opened
+        radios = [w for w in known if w.get("_model_name") == "RadioButtonsModel" and "wb-likert" in w.get("_dom_classes", [])]
         if len(radios) < 5:
             raise RuntimeError(f"signed-in page shows {len(radios)} Likert items (sign-in failed?)")
         t3 = time.perf_counter()
