@@ -21,15 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import VoilaServer, launch_chromium  # noqa: E402
+from servers import BARE_NOTEBOOK, VoilaServer, launch_chromium  # noqa: E402
 
-BARE = {
-    "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-               "source": ["import ipywidgets as w\n", "w.IntSlider(description='x')"]}],
-    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                 "language_info": {"name": "python"}},
-    "nbformat": 4, "nbformat_minor": 5,
-}
 # page -> CSS selector of its first interactive widget
 WORKBOOK_PAGES = {"00_home.ipynb": "input[type=password]", "01_servuction.ipynb": "input[type=password]"}
 BARE_PAGE = ("bare.ipynb", ".widget-slider")
@@ -58,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-render-"))
     bare_dir = tmp / "bare-notebooks"
     bare_dir.mkdir()
-    (bare_dir / BARE_PAGE[0]).write_text(json.dumps(BARE), encoding="utf-8")
+    (bare_dir / BARE_PAGE[0]).write_text(json.dumps(BARE_NOTEBOOK), encoding="utf-8")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     # Each visit is measured from a full pool: refill 1 s after a hand-out (the workbook waits
     # 10 s, for workshop waves), and wait_quiet below lets the refill finish.

@@ -63,6 +63,25 @@ def build_demo_database(settings) -> dict[str, object]:
         db.dispose()
 
 
+# A bare one-slider notebook: the baseline page of benchmarks and serving tests.
+BARE_NOTEBOOK = {
+    "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+               "source": ["import ipywidgets as w\n", "w.IntSlider(description='x')"]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                 "language_info": {"name": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def bare_notebooks(directory: Path) -> Path:
+    """A notebooks directory holding only ``bare.ipynb`` (the bare one-slider page)."""
+    import json
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "bare.ipynb").write_text(json.dumps(BARE_NOTEBOOK), encoding="utf-8")
+    return directory
+
+
 @dataclass
 class VoilaServer:
     """One running Voila process (and its kernels) on 127.0.0.1:``port``."""

@@ -265,7 +265,7 @@ def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page)
     folder (report notebooks, their test files) through / or /voila/tree/."""
     import urllib.request
 
-    for path in ("/", "/voila/tree/", "/voila/tree/reports"):
+    for path in ("/", "/voila/tree/", "/voila/tree/reports", "/?classic-tree=true"):
         with urllib.request.urlopen(server.url(path), timeout=60) as r:
             html = r.read().decode("utf-8")
         assert "voila/render/00_home.ipynb" in html, path

@@ -2,22 +2,14 @@
 wave of arrivals, not behind each arrival, and a visitor who finds the pool dry is not kept waiting."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
 import urllib.request
 
-import pytest
+from servers import bare_notebooks, voila_server
 
-from servers import voila_server
-
-BARE = {
-    "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-               "source": ["import ipywidgets as w\n", "w.IntSlider(description='x')"]}],
-    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                 "language_info": {"name": "python"}},
-    "nbformat": 4, "nbformat_minor": 5,
-}
 
 
 def open_page(srv, notebook: str) -> tuple[str, float]:
@@ -30,20 +22,22 @@ def open_page(srv, notebook: str) -> tuple[str, float]:
     return json.loads(m.group(1))["kernelId"], time.monotonic() - t0
 
 
-@pytest.fixture
-def bare_server(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    (notebooks / "bare.ipynb").write_text(json.dumps(BARE), encoding="utf-8")
-    env = {"WORKBOOK_NOTEBOOKS_DIR": str(notebooks), "WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "bare.ipynb=2",
-           "WORKBOOK_POOL_REFILL_SECONDS": "6"}
+@contextlib.contextmanager
+def bare_server(tmp_path, pool: int, refill_seconds: int):
+    """A real Voila with the workbook's serving policy on the bare page, its pool filled."""
+    env = {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "notebooks")), "WORKBOOK_POOL_SIZE": "0",
+           "WORKBOOK_POOLS": f"bare.ipynb={pool}", "WORKBOOK_POOL_REFILL_SECONDS": str(refill_seconds)}
     with voila_server(tmp_path / "data", env=env, demo=False) as srv:
-        srv.wait_kernels(lambda n: n == 2, timeout=120)
+        srv.wait_kernels(lambda n: n == pool, timeout=120)
         yield srv
 
 
-def test_a_wave_is_served_from_the_pool_and_refilled_after_it(bare_server):
-    srv = bare_server
+def test_a_wave_is_served_from_the_pool_and_refilled_after_it(tmp_path):
+    with bare_server(tmp_path, pool=2, refill_seconds=6) as srv:
+        _wave_then_refill(srv)
+
+
+def _wave_then_refill(srv) -> None:
     first, _ = open_page(srv, "bare.ipynb")
     time.sleep(3)
     second, _ = open_page(srv, "bare.ipynb")  # the wave goes on: the quiet period starts again
@@ -56,13 +50,7 @@ def test_a_wave_is_served_from_the_pool_and_refilled_after_it(bare_server):
 
 
 def test_a_visitor_who_finds_the_pool_dry_does_not_wait_for_the_refill_delay(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    (notebooks / "bare.ipynb").write_text(json.dumps(BARE), encoding="utf-8")
-    env = {"WORKBOOK_NOTEBOOKS_DIR": str(notebooks), "WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "bare.ipynb=1",
-           "WORKBOOK_POOL_REFILL_SECONDS": "900"}
-    with voila_server(tmp_path / "data", env=env, demo=False) as srv:
-        srv.wait_kernels(lambda n: n == 1, timeout=120)
+    with bare_server(tmp_path, pool=1, refill_seconds=900) as srv:
         pooled, _ = open_page(srv, "bare.ipynb")
         # The pool is dry and its refill waits 900 s; the next visitor's page starts a kernel at once.
         second, took = open_page(srv, "bare.ipynb")
