@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from servers import TRACEBACK, VoilaServer, launch_chromium
+from servers import TRACEBACK, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,14 +30,6 @@ def server(tmp_path_factory):
     )
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +286,55 @@ def test_wrong_codes_are_counted_against_the_address_the_server_saw(server, brow
         keys = {k for (k,) in s.execute(select(SigninFailure.key))}
     assert "addr:127.0.0.1" in keys, keys
     assert not any("203.0.113.9" in k for k in keys), keys
+
+
+def test_server_killed_mid_module_the_reloaded_page_restores_every_answer_from_the_store(tmp_path, browser, artifacts):
+    """The laptop serving the workshop dies (SIGKILL to Voila and every kernel) while a trainee is
+    in Module 1; after a restart on the same data, a reload shows every acknowledged answer."""
+    import os
+    import signal
+    import sqlite3
+
+    from workbook.content import catalogue
+
+    inst = catalogue().instrument(INSTRUMENT)
+    env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "01_servuction.ipynb=1"}
+    first = VoilaServer.start(tmp_path / "data", env=env)
+    code = first.codes()[5]
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    try:
+        open_page(pg, first, "01_servuction.ipynb")
+        sign_in(pg, code)
+        pg.wait_for_selector(".wb-likert")
+        before = checked_label(pg, 2)
+        value = 1 if before != f"1 {inst.scale.anchors[1]}" else 5
+        label = f"{value} {inst.scale.anchors[value]}"
+        likert(pg, 2).locator("label", has_text=label).click()
+        pg.wait_for_selector(".wb-ok:has-text('All answers saved')")
+        area = pg.locator("textarea").first
+        area.fill("Written just before the server died")
+        area.press("Tab")  # the text is saved when the box is left
+        pg.wait_for_function("() => [...document.querySelectorAll('.wb-ok')].some(e => e.textContent.includes('All answers saved'))")
+        pg.wait_for_timeout(500)
+        os.killpg(first.proc.pid, signal.SIGKILL)  # no shutdown of any kind
+        first.proc.wait(timeout=30)
+        con = sqlite3.connect(tmp_path / "data" / "workbook.db")
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+
+        second = VoilaServer.start(tmp_path / "data", env=env, demo=False)
+        try:
+            pg.goto(second.page_url("01_servuction.ipynb"), wait_until="domcontentloaded")
+            pg.wait_for_selector("input[type=password]", state="visible")
+            sign_in(pg, code)
+            pg.wait_for_selector(".wb-likert")
+            assert checked_label(pg, 2) == label
+            assert pg.locator("textarea").first.input_value() == "Written just before the server died"
+            full_screenshot(pg, artifacts / "module1_after_server_kill.png")
+        finally:
+            second.stop()
+    finally:
+        context.close()
+        first.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servers import TRACEBACK, VoilaServer, launch_chromium
+from servers import TRACEBACK, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,14 +20,6 @@ def server(tmp_path_factory):
     )
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

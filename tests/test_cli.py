@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_run import run_cli
 from workbook.auth import Identity
 from workbook.cli import build_parser, main
 
@@ -31,19 +32,7 @@ def subcommands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
 COMMANDS = list(subcommands(build_parser()))
 
 
-def run(monkeypatch, data_dir: Path, *argv: str) -> int:
-    """``workbook ARGV`` in this process against the data directory ``data_dir``."""
-    from workbook.settings import reset_settings
-    from workbook.store import reset_default
-
-    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(data_dir))
-    reset_settings()
-    reset_default()
-    try:
-        return main(list(argv))
-    finally:
-        reset_default()
-        reset_settings()
+run = run_cli  # ``run(monkeypatch, data_dir, *argv)``
 
 
 def test_the_command_set_is_complete():
@@ -255,7 +244,7 @@ def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch,
     pools = json.loads(next(a for a in started[0] if a.startswith("--VoilaKernelManager.kernel_pools_config=")).split("=", 1)[1])
     assert pools["01_servuction.ipynb"] == {"pool_size": 30} and pools["coach.ipynb"] == {"pool_size": 4}
     assert pools["00_home.ipynb"] == {"pool_size": 2}
-    for bad, expect in [("nowhere.ipynb=3", "no page 'nowhere.ipynb'"), ("01_servuction.ipynb=many", "give page=N")]:
+    for bad, expect in [("nowhere.ipynb=3", "no page 'nowhere.ipynb'"), ("01_servuction.ipynb=many", "is not page=N")]:
         capsys.readouterr()
         assert run(monkeypatch, tmp_path, "serve", "--pool", bad) == 2
         err = capsys.readouterr().err

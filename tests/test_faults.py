@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import pytest
 from sqlalchemy import event, select
 
+from cli_run import run_cli
 from pg import pg_server
 from workbook.auth import Identity
 from workbook.errors import StoreError, StoreUnavailable, WorkbookError
@@ -514,20 +515,6 @@ def test_kernel_killed_mid_module_new_page_restores_answers_from_the_store(tmp_p
 
 # ---------------------------------------------------------------- backup and restore
 
-def _cli(env_dir: Path, monkeypatch, *argv: str) -> int:
-    from workbook.cli import main
-    from workbook.settings import reset_settings
-    from workbook.store import reset_default
-
-    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(env_dir))
-    reset_settings()
-    reset_default()
-    try:
-        return main(list(argv))
-    finally:
-        reset_default()
-        reset_settings()
-
 
 def _fill(db: Database) -> dict:
     c = make_cohort(db)
@@ -546,10 +533,10 @@ def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, 
     monkeypatch.setenv("WORKBOOK_DATA_DIR", str(old))
     reset_settings()
     c = _fill(Database(f"sqlite:///{old / 'workbook.db'}"))
-    assert _cli(old, monkeypatch, "backup", "-o", str(tmp_path / "b.db")) == 0
+    assert run_cli(monkeypatch, old, "backup", "-o", str(tmp_path / "b.db")) == 0
     out = capsys.readouterr().out
     assert f"to {tmp_path / 'b.db'}" in out and "sqlite" in out
-    assert _cli(new, monkeypatch, "restore", str(tmp_path / "b.db")) == 0
+    assert run_cli(monkeypatch, new, "restore", str(tmp_path / "b.db")) == 0
     assert "restored" in capsys.readouterr().out
     a = export_cohort(Database(f"sqlite:///{old / 'workbook.db'}"), ADMIN, "Cohort A")
     b = export_cohort(Database(f"sqlite:///{new / 'workbook.db'}"), ADMIN, "Cohort A")
@@ -559,14 +546,14 @@ def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, 
     assert AccessCodeAuthenticator(restored).authenticate(c["people"]["T0"]["code"]).name == "T0"
 
     # a second restore into a database holding cohorts is refused, unless --force
-    assert _cli(new, monkeypatch, "restore", str(tmp_path / "b.db")) == 2
+    assert run_cli(monkeypatch, new, "restore", str(tmp_path / "b.db")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already holds cohorts" in err and "--force" in err
     # a default backup name under the data directory, never overwriting
-    assert _cli(old, monkeypatch, "backup") == 0
+    assert run_cli(monkeypatch, old, "backup") == 0
     made = list((old / "backups").glob("workbook-*.db"))
     assert len(made) == 1
-    assert _cli(old, monkeypatch, "backup", "-o", str(made[0])) == 2
+    assert run_cli(monkeypatch, old, "backup", "-o", str(made[0])) == 2
     assert "exists already" in capsys.readouterr().err
 
 
@@ -574,7 +561,7 @@ def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, 
 def test_restore_refuses_what_is_not_a_backup_in_one_line(tmp_path, monkeypatch, capsys, settings_env, content):
     bad = tmp_path / "bad.db"
     bad.write_bytes(content)
-    assert _cli(tmp_path / "d", monkeypatch, "restore", str(bad)) == 2
+    assert run_cli(monkeypatch, tmp_path / "d", "restore", str(bad)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(bad) in err and "workbook backup" in err
 

@@ -48,32 +48,32 @@ class Settings:
 
     def pool_sizes(self) -> dict[str, int]:
         """Per-page pool sizes from ``pools`` ("page=N,page=N")."""
-        out: dict[str, int] = {}
-        for part in filter(None, (p.strip() for p in self.pools.split(","))):
-            name, _, num = part.partition("=")
-            if not num.strip().isdigit():
-                raise SettingsError(f"setting pools: {part!r} is not page=N")
-            out[name.strip()] = int(num)
-        return out
+        parts = filter(None, (p.strip() for p in self.pools.split(",")))
+        return dict(_pool_entry(part, "setting pools") for part in parts)
 
     def with_pools(self, overrides: list[str]) -> "Settings":
         """These settings with some pages' pool sizes replaced ("page=N" each, e.g. a workshop's
         ``01_servuction.ipynb=30``); a page that is not served is refused in one line."""
         sizes = self.pool_sizes()
         for part in overrides:
-            name, _, num = part.partition("=")
-            name = name.strip()
-            if not num.strip().isdigit() or not name:
-                raise SettingsError(f"pool {part!r}: give page=N, e.g. 01_servuction.ipynb=30")
+            name, size = _pool_entry(part, "pool")
             if not (self.notebooks_dir / name).is_file():
                 raise SettingsError(f"pool {part!r}: no page {name!r} in {self.notebooks_dir}")
-            sizes[name] = int(num)
+            sizes[name] = size
         return replace(self, pools=",".join(f"{k}={v}" for k, v in sizes.items()))
 
     @property
     def database_url(self) -> str:
         """The SQLAlchemy URL in force (SQLite under the data directory by default)."""
         return self.db_url or f"sqlite:///{self.data_dir / 'workbook.db'}"
+
+
+def _pool_entry(part: str, where: str) -> tuple[str, int]:
+    """One "page=N" of a pools list, as (page, N)."""
+    name, _, num = part.partition("=")
+    if not num.strip().isdigit() or not name.strip():
+        raise SettingsError(f"{where}: {part!r} is not page=N (e.g. 01_servuction.ipynb=30)")
+    return name.strip(), int(num)
 
 
 _ENV_PREFIX = "WORKBOOK_"

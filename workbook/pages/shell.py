@@ -13,7 +13,7 @@ from ..client_address import client_address
 from ..errors import WorkbookError
 from ..store import AccessCodeAuthenticator, Database, open_database
 from ..store.access import require_role
-from ..widgets.common import HTML, StatusLine, esc, safe, style
+from ..widgets.common import HTML, StatusLine, esc, log, safe, style
 from ..widgets.signin import SignIn
 
 
@@ -96,7 +96,8 @@ class Page(w.VBox):
             try:
                 self._warm()
             except Exception:  # noqa: BLE001 - warming only saves time; the page works without it
-                pass
+                # debug level: a kernel's stderr would land on the visitor's page
+                log.debug("warming the page's kernel failed; the page works, its sign-in is slower", exc_info=True)
         @safe(self.status)
         def resume() -> None:
             token = _query_token()
