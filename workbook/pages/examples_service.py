@@ -93,10 +93,13 @@ def glossary_text() -> str:
 
 
 def sources_text() -> str:
-    """The five seed texts as cited: key, author, title, where, and the seed file."""
-    lines = []
+    """The five seed texts as cited (key, author, title, publisher, date, where, seed file), then the other references."""
+    lines, others = [], []
     for key, s in catalogue().sources.items():
         if not s.seed_file:
+            others.append(key + (f" ({s.date})" if s.date else ""))
             continue
-        lines.append(f"{key}: {s.author}, {s.title}; {s.where}" + (f" [{s.seed_file}]" if s.seed_file else ""))
+        published = "; ".join(x for x in (s.publisher, s.date) if x)
+        lines.append(f"{key}: {s.author}, {s.title}" + (f" [{published}]" if published else "") + f"; {s.where} [{s.seed_file}]")
+    lines.append("Other references: " + ", ".join(others))
     return "\n".join(lines)

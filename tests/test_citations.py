@@ -1,0 +1,47 @@
+"""Claims credited to a source must be in that source (issue #12): the corrected passages stay corrected,
+and the references the modules name are on the sources page with their year."""
+import pytest
+
+from workbook.content import catalogue
+
+
+def module_text(module_id: str) -> str:
+    m = catalogue().module(module_id)
+    return "\n".join([*m.objectives, *(s.text for s in m.sections), m.takeaway])
+
+
+@pytest.mark.parametrize("module_id, overstated", [
+    ("m01", "often their presence"),  # the seed: presence is necessary
+    ("m04", "Four lessons come up again and again"),
+    ("m04", "is often not where the company"),  # the seed: "not always"
+    ("m05", "long before business-to-business"),  # the seed: B2B is "more timid", no "long before"
+    ("m05", "no longer accept"),
+    ("m05", "weigh most"),  # the seed: front-line contacts are included, not ranked first
+    ("m03", "two corners of the Johari window"),
+])
+def test_overstated_claims_are_gone(module_id, overstated):
+    assert overstated not in module_text(module_id)
+
+
+def test_interpretations_beyond_the_seed_are_marked_as_the_workbooks():
+    m02 = module_text("m02")
+    changes = m02.index("people leave on both sides")
+    assert "The workbook's own examples" in m02[changes - 200:changes]
+    assert "not the source's" in module_text("m04").split("the result tends to be taken")[0][-200:]
+
+
+def test_johari_section_cites_luft_and_ingham_and_maps_both_flags_to_the_blind_area():
+    cat = catalogue()
+    section = next(s for s in cat.module("m03").sections if s.source == "luft-ingham")
+    assert "**blind**" in section.text and "**hidden**" in section.text and "cannot show" in section.text
+    assert cat.sources["luft-ingham"].date == "1955"
+
+
+def test_references_carry_their_year_and_the_right_work():
+    src = catalogue().sources
+    assert "Servuction" in src["eiglier-langeard"].title and src["eiglier-langeard"].date == "1987"
+    assert "MSI" not in src["eiglier-langeard"].title
+    assert "1998" in src["pine-gilmore"].date and "1999" in src["pine-gilmore"].date
+    assert src["mathieu-2.2.1"].date and src["meyronin-review"].date.startswith("2011")
+    glossary = {e.term: e.definition for e in catalogue().glossary}
+    assert "Pine & Gilmore" in glossary["Experience economy"]
