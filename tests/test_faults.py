@@ -575,7 +575,9 @@ def test_postgres_backup_restore_into_a_new_database_gives_the_same_export(pg, t
     c = _fill(src)
     result = backup(src, ADMIN, tmp_path / "pg.sql")
     assert result.kind == "postgresql" and result.bytes > 1000
-    assert c["people"]["T0"]["code"] not in (tmp_path / "pg.sql").read_text()
+    assert (tmp_path / "pg.sql").read_bytes().startswith(b"PGDMP")  # pg_dump's custom archive
+    assert (tmp_path / "pg.sql").stat().st_mode & 0o777 == 0o600
+    assert c["people"]["T0"]["code"].encode() not in (tmp_path / "pg.sql").read_bytes()
     dst = Database(pg.create_database("bdst"), create=False)
     restore(dst, ADMIN, tmp_path / "pg.sql")
     dst = Database(dst.url)
@@ -605,3 +607,35 @@ def test_backup_of_a_stopped_postgres_is_one_line(pg, tmp_path, settings_env):
         pg.start()
     one_line_saying(str(exc.value), "pg_dump on", "failed", "check that the database server is running")
     assert not (tmp_path / "x.sql").exists()
+
+
+@pytest.mark.slow
+def test_postgres_restore_refuses_a_script_and_an_archive_with_foreign_entries(pg, tmp_path, settings_env):
+    """A plain SQL 'backup' (psql would run its \\! lines) and an archive carrying a function are refused
+    before anything runs; the database keeps its data."""
+    import subprocess
+
+    from workbook.backup import _pg_conninfo, _pg_tool, restore
+    from workbook.transfer import export_cohort
+
+    src = Database(pg.create_database("rsrc"))
+    _fill(src)
+    before = export_cohort(src, ADMIN, "Cohort A")
+    marker = tmp_path / "pwned"
+    script = tmp_path / "evil.sql"
+    script.write_text(f"-- PostgreSQL database dump\n\\! touch {marker}\n")
+    with pytest.raises(WorkbookError) as exc:
+        restore(src, ADMIN, script, force=True)
+    one_line_saying(str(exc.value), str(script), "plain SQL script", "workbook backup")
+    assert not marker.exists()
+    # a real pg_dump archive whose database also holds a function: refused by its table of contents
+    other = Database(pg.create_database("revil"))
+    _fill(other)
+    conninfo, env = _pg_conninfo(other)
+    subprocess.run([_pg_tool("psql"), "--dbname", conninfo, "-c", "CREATE FUNCTION evil() RETURNS int LANGUAGE sql AS 'SELECT 1'"], env=env, check=True, capture_output=True)
+    archive = tmp_path / "evil.dump"
+    subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--file", str(archive), "--dbname", conninfo], env=env, check=True, capture_output=True)
+    with pytest.raises(WorkbookError) as exc:
+        restore(src, ADMIN, archive, force=True)
+    one_line_saying(str(exc.value), str(archive), "FUNCTION", "not part of a workbook database")
+    assert export_cohort(Database(src.url), ADMIN, "Cohort A") == before

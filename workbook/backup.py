@@ -1,9 +1,13 @@
 """Back up and restore the whole database while the workbook keeps running.
 
 SQLite: the online backup API (a consistent copy even while trainees save; WAL readers do not
-block writers). PostgreSQL: ``pg_dump`` to a plain SQL script (``--clean --if-exists``) and
-``psql --single-transaction`` to restore it. The password of a URL goes to the tools through
-``PGPASSWORD``, never on a command line. Moving between SQLite and PostgreSQL is
+block writers). PostgreSQL: ``pg_dump -Fc`` (PostgreSQL's custom archive format) and
+``pg_restore --single-transaction``. A plain SQL script is never restored: ``psql`` would run its
+``\\!`` lines as shell commands, so a doctored "backup" could run anything on the operator's
+machine. The archive's table of contents is read first and refused unless it holds only the
+workbook's own tables, sequences, keys and indexes (no functions, triggers or extensions). Backups
+are created owner-only (0600). The password of a URL goes to the tools through ``PGPASSWORD``,
+never on a command line. Moving between SQLite and PostgreSQL is
 ``workbook export`` / ``workbook import``, not a backup.
 """
 from __future__ import annotations
@@ -22,12 +26,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .auth import Identity
 from .errors import StoreUnavailable, WorkbookError
+from .files import narrow, private_dir, private_file
 from .store import Database
 from .store.access import require_role
 from .store.models import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-PG_MAGIC = b"-- PostgreSQL database dump"
+PG_MAGIC = b"PGDMP"  # pg_dump's custom archive format (-Fc)
+PG_SCRIPT_MAGIC = b"-- PostgreSQL database dump"
+# Entry types a workbook archive holds; anything else (FUNCTION, TRIGGER, EXTENSION, RULE…) is refused.
+PG_ENTRY_TYPES = ("TABLE DATA", "TABLE", "SEQUENCE SET", "SEQUENCE OWNED BY", "SEQUENCE", "DEFAULT", "FK CONSTRAINT", "CONSTRAINT", "INDEX")
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,9 @@ class BackupResult:
 
 
 def default_backup_path(db: Database, directory: Path, now: datetime | None = None) -> Path:
-    """``<directory>/workbook-YYYYmmdd-HHMMSS.db`` (``.sql`` for PostgreSQL)."""
+    """``<directory>/workbook-YYYYmmdd-HHMMSS.db`` (``.dump``, a pg_dump archive, for PostgreSQL)."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return Path(directory) / f"workbook-{stamp}.{'db' if db.is_sqlite else 'sql'}"
+    return Path(directory) / f"workbook-{stamp}.{'db' if db.is_sqlite else 'dump'}"
 
 
 def _sqlite_path(db: Database) -> Path:
@@ -51,7 +59,7 @@ def _sqlite_path(db: Database) -> Path:
 
 
 def _pg_tool(name: str) -> str:
-    """The newest ``pg_dump``/``psql`` on this machine (PATH first, then /usr/lib/postgresql/*/bin)."""
+    """The newest ``pg_dump``/``pg_restore`` on this machine (PATH first, then /usr/lib/postgresql/*/bin)."""
     found = shutil.which(name)
     if found:
         return found
@@ -84,9 +92,11 @@ def backup(db: Database, actor: Identity, target: Path) -> BackupResult:
     if target.exists():
         raise WorkbookError(f"{target} exists already; choose a new file name (a backup never overwrites)")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.exists():
+            private_dir(target.parent)
+        private_file(target)  # owner-only before a byte is written
     except OSError as exc:
-        raise WorkbookError(f"{target.parent}: cannot create the backup folder ({exc.strerror}); choose a writable place with -o") from None
+        raise WorkbookError(f"{target.parent}: cannot create the backup there ({exc.strerror}); choose a writable place with -o") from None
     if db.is_sqlite:
         source = _sqlite_path(db)
         if not source.exists():
@@ -103,13 +113,15 @@ def backup(db: Database, actor: Identity, target: Path) -> BackupResult:
         except sqlite3.Error as exc:
             target.unlink(missing_ok=True)
             raise WorkbookError(f"backup of {source} to {target} failed: {exc}; check free space and permissions, then run it again") from None
+        narrow(target)
         return BackupResult(target, "sqlite", target.stat().st_size)
     conninfo, env = _pg_conninfo(db)
-    cmd = [_pg_tool("pg_dump"), "--format=plain", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file", str(target), "--dbname", conninfo]
+    cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), "--dbname", conninfo]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         target.unlink(missing_ok=True)
         raise _tool_error("pg_dump", db, proc)
+    narrow(target)
     return BackupResult(target, "postgresql", target.stat().st_size)
 
 
@@ -122,8 +134,10 @@ def backup_kind(path: Path) -> str:
         raise WorkbookError(f"{path}: cannot read the backup ({exc.strerror}); give the file `workbook backup` wrote") from None
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
-    if PG_MAGIC in head:
+    if head.startswith(PG_MAGIC):
         return "postgresql"
+    if PG_SCRIPT_MAGIC in head:
+        raise WorkbookError(f"{path}: a plain SQL script, which the workbook never restores (a script can run shell commands); make a backup with `workbook backup` (a pg_dump -Fc archive)")
     raise WorkbookError(f"{path}: not a workbook backup (neither a SQLite database nor a pg_dump script); give the file `workbook backup` wrote")
 
 
@@ -141,6 +155,32 @@ def _check_sqlite_backup(path: Path) -> None:
         raise WorkbookError(f"{path}: the backup is damaged (integrity check: {ok}); restore an older backup")
     if version is None or version > SCHEMA_VERSION:
         raise WorkbookError(f"{path}: schema version {version} is not one this workbook reads (it reads up to {SCHEMA_VERSION}); upgrade the workbook first")
+
+
+def check_pg_archive(path: Path, listing: str) -> None:
+    """Refuse an archive whose table of contents (``pg_restore --list``) holds anything but the
+    workbook's own tables and what belongs to them; the message names the first offending entry."""
+    from .store.models import Base
+
+    tables = set(Base.metadata.tables)
+    entries = 0
+    for line in listing.splitlines():
+        line = line.strip()
+        if not line or line.startswith(";"):
+            continue
+        words = line.partition(";")[2].split()  # "215; 1259 16390 TABLE public answers wb"
+        rest = " ".join(words[2:])
+        kind = next((t for t in PG_ENTRY_TYPES if rest.startswith(t + " ")), None)
+        if kind is None:
+            raise WorkbookError(f"{path}: entry {line!r} is not part of a workbook database; restore only a backup `workbook backup` wrote")
+        after = rest[len(kind):].split()  # schema, name, …, owner
+        name = after[1] if len(after) > 1 else ""
+        owned_sequence = name.endswith("_seq") and any(name.startswith(t + "_") for t in tables)
+        if kind != "INDEX" and name not in tables and not owned_sequence:
+            raise WorkbookError(f"{path}: entry {line!r} names {name!r}, which is not a workbook table; restore only a backup `workbook backup` wrote")
+        entries += 1
+    if entries == 0:
+        raise WorkbookError(f"{path}: the archive holds no workbook tables; give the file `workbook backup` wrote")
 
 
 def _has_data(db: Database) -> bool:
@@ -183,10 +223,14 @@ def restore(db: Database, actor: Identity, source: Path, force: bool = False) ->
         except sqlite3.Error as exc:
             raise WorkbookError(f"restore of {source} into {target} failed: {exc}; the database was not changed, free space or stop the server and try again") from None
         return str(target)
+    listing = subprocess.run([_pg_tool("pg_restore"), "--list", str(source)], capture_output=True, text=True)
+    if listing.returncode != 0:
+        raise WorkbookError(f"{source}: pg_restore cannot read the archive ({(listing.stderr.strip().splitlines() or ['damaged'])[0]}); give the file `workbook backup` wrote")
+    check_pg_archive(source, listing.stdout)
     conninfo, env = _pg_conninfo(db)
     db.dispose()
-    cmd = [_pg_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction", "-v", "ON_ERROR_STOP=1", "--file", str(source), "--dbname", conninfo]
+    cmd = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--dbname", conninfo, str(source)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise _tool_error("psql", db, proc)
+        raise _tool_error("pg_restore", db, proc)
     return db.masked

@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("backup", help="copy the whole database to a file while it runs (SQLite backup API; pg_dump for PostgreSQL)")
-    p.add_argument("-o", "--output", help="file to write (default: <data dir>/backups/workbook-DATE-TIME.db or .sql)")
+    p.add_argument("-o", "--output", help="file to write (default: <data dir>/backups/workbook-DATE-TIME.db, or .dump for PostgreSQL)")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="put a backup made by `workbook backup` into the configured database")

@@ -24,6 +24,7 @@ import nbformat
 
 from .auth import Identity
 from .errors import WorkbookError
+from .files import narrow, private_dir, private_file, write_private_text
 from .settings import REPO_ROOT, Settings, get_settings
 
 FORMATS = ("html", "pdf")
@@ -244,11 +245,12 @@ def produce(worker: Worker, task: ReportTask, actor: Identity, output: Path, for
     try:
         nb = worker.execute(notebook, _parameters(task, actor, as_of, language, options or {}))
         html_path = output / f"{task.stem}.html"
-        html_path.write_text(worker.html(nb, title=task.label, language=language), encoding="utf-8")
+        write_private_text(html_path, worker.html(nb, title=task.label, language=language))  # 0600: personal data
         outcome.files.append(html_path)
         if "pdf" in formats:
-            pdf_path = output / f"{task.stem}.pdf"
+            pdf_path = private_file(output / f"{task.stem}.pdf")
             worker.pdf(html_path, pdf_path)
+            narrow(pdf_path)
             outcome.files.append(pdf_path)
         if "html" not in formats:
             html_path.unlink()
@@ -267,7 +269,8 @@ def run_reports(tasks: list[ReportTask], actor: Identity, output: Path | str, fo
     returns one outcome per task, in task order. ``on_done`` is called as each finishes (progress)."""
     settings = settings or get_settings()
     output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
+    if not output.exists():
+        private_dir(output)
     todo: queue.Queue = queue.Queue()
     for n, task in enumerate(tasks):
         todo.put((n, task))

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError,
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import StoreError, StoreUnavailable
+from ..files import narrow, private_dir, private_file
 from ..settings import Settings, get_settings
 from .models import SCHEMA_VERSION, Base, SchemaVersion
 
@@ -41,6 +42,18 @@ def _sqlite_pragmas(busy_ms: int):
     return on_connect
 
 
+def _private_sqlite(path: Path) -> None:
+    """The SQLite file created owner-only before SQLite opens it (its -wal and -shm files take the
+    database file's mode); an existing file and its companions are narrowed to 0600 too."""
+    if not path.parent.exists():
+        private_dir(path.parent)
+    try:
+        private_file(path)
+    except OSError:  # a read-only or missing folder: describe_failure names it on first use
+        return
+    narrow(Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"))
+
+
 class Database:
     """An engine plus a session factory; the only object that talks to SQLAlchemy directly."""
 
@@ -57,7 +70,7 @@ class Database:
         if self.is_sqlite:
             path = parsed.database
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite(Path(path))
             kwargs["connect_args"] = {"timeout": self.settings.sqlite_busy_ms / 1000, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
