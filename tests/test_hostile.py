@@ -21,11 +21,12 @@ from pg import pg_server
 from workbook.journey import new_map
 from workbook.auth import Identity
 from workbook.errors import AccessDenied, ContentError, ImportFormatError, InvalidAnswer, WorkbookError
+from workbook.settings import Settings as WorkbookSettings
 from workbook.store import AccessCodeAuthenticator, Database, create_cohort, current_answers, invite, save_answer
 from workbook.store.models import Answer, Base, Rater, SigninFailure
 
 ADMIN = Identity.admin()
-MB = 1_000_000
+LONGEST = WorkbookSettings().max_text_chars  # the longest free text the workbook takes
 
 PAYLOADS = {
     "script": '<script>document.title="PWNED";window.__pwned=1</script>',
@@ -37,7 +38,7 @@ PAYLOADS = {
     "nul-bytes": "before\x00after\x00\x00end",
     "right-to-left": "\u202egnp.exe\u202c \u200fשלום\u200f \u2067isolate\u2069 mixed العربية",
     "templates": "{{7*7}} ${7*7} %s %(x)s {0} <%= 7*7 %>",
-    "one-megabyte": ("ü<script>" * (MB // 10))[:MB],
+    "longest-allowed": ("ü<script>" * (LONGEST // 10 + 1))[:LONGEST],
 }
 
 
@@ -106,8 +107,8 @@ def _round_trip(db: Database) -> None:
     # over the limit: refused in one line naming the place and the limit; the last answer stays
     with pytest.raises(InvalidAnswer) as exc:
         save_answer(db, ann, ann.person_id, "m01", "reflection", "text", "x" * (db.settings.max_text_chars + 2000))
-    assert "\n" not in str(exc.value) and "reflection/text" in str(exc.value) and "the limit is 1,000,000" in str(exc.value)
-    assert current_answers(db, ann, ann.person_id, "reflection")["text"] == PAYLOADS["one-megabyte"]
+    assert "\n" not in str(exc.value) and "reflection/text" in str(exc.value) and f"the limit is {LONGEST:,}" in str(exc.value)
+    assert current_answers(db, ann, ann.person_id, "reflection")["text"] == PAYLOADS["longest-allowed"]
 
 
 def test_free_text_round_trips_exactly_through_sqlite(db):
@@ -163,7 +164,7 @@ def test_teaching_markdown_escapes_raw_html_and_defuses_links(name):
     assert_inert(markdown_html(PAYLOADS[name]), allowed_tags={"img"})  # teaching Markdown may show an image; never a handler or script URL
 
 
-@pytest.mark.parametrize("name", [n for n in PAYLOADS if n != "one-megabyte"])
+@pytest.mark.parametrize("name", [n for n in PAYLOADS if n != "longest-allowed"])
 def test_names_are_shown_inert_on_staff_home_and_sign_in(db, name):
     """Person names are free text typed by a coach: every page that shows one escapes it."""
     from workbook.pages.home import _body as home_body

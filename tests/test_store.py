@@ -166,21 +166,21 @@ def test_nonsense_database_url(settings_env):
 
 
 def _writer(args):
-    path, pid, n = args
+    path, pid, n, job = args
     from workbook.auth import Identity
     from workbook.store import Database, save_answer
 
     db = Database(f"sqlite:///{path}", create=False)
     me = Identity(role="admin")
     for k in range(n):
-        save_answer(db, me, pid, "m01", "reflection", f"w{pid}-{k}", f"text {k}")
+        save_answer(db, me, pid, "m01", "reflection", f"w{job}-{k}", f"text {k}")  # distinct items: identical saves would write nothing
     return n
 
 
 def test_twenty_processes_saving_at_once_lose_nothing(db, cohort, admin, settings_env):
     path = settings_env / "workbook.db"
     people = [p["id"] for p in cohort["people"].values()]
-    jobs = [(str(path), people[i % len(people)], 25) for i in range(20)]
+    jobs = [(str(path), people[i % len(people)], 25, i) for i in range(20)]
     ctx = mp.get_context("spawn")
     with ctx.Pool(20) as pool:
         done = sum(pool.map(_writer, jobs))

@@ -39,5 +39,9 @@ class InvalidAnswer(WorkbookError):
     """An answer outside what its item accepts (out of range, too long, wrong type)."""
 
 
+class QuotaExceeded(InvalidAnswer):
+    """A person or rater wrote more than the write budget allows; what is saved stays saved."""
+
+
 class ImportFormatError(WorkbookError):
     """A JSON or CSV document given to an import is malformed; nothing was imported."""

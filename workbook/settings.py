@@ -38,7 +38,10 @@ class Settings:
     cull_interval_seconds: int = 60
     sqlite_busy_ms: int = 30000
     results_refresh_seconds: float = 0.4  # "your results" redrawn this long after the last answer
-    max_text_chars: int = 1_000_000
+    max_text_chars: int = 20_000  # one free text (a reflection, a comment, a cell)
+    max_answer_chars: int = 300_000  # one whole answer once stored (e.g. a journey map)
+    write_budget_chars_per_day: int = 5_000_000  # per person (or rater), rolling 24 hours
+    write_budget_rows_per_hour: int = 3_000  # per person (or rater), rolling hour
     signin_max_failures: int = 5  # wrong codes per code / per page before slowing down
     signin_max_failures_per_address: int = 20  # per client address (a room behind one NAT shares it)
     signin_lockout_seconds: int = 30

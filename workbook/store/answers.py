@@ -9,17 +9,19 @@ from sqlalchemy import func, select
 from ..auth import Identity
 from ..content import catalogue
 from ..errors import AccessDenied, InvalidAnswer, NotFound
+from ..settings import Settings
 from .access import check_cohort, check_person
 from .db import Database
 from .models import Answer, Person, ProgressEvent
+from .quota import check_budget, check_size, encoded_size, repeated_row
 
 DONT_KNOW = "dont_know"
 ATTEMPT_MARK = "_attempt_started"
 PROGRESS = ("not_started", "in_progress", "done")
 
 
-def validate_value(exercise: str, item: str, value: object, max_chars: int) -> object:
-    """Check an answer against its item; raise InvalidAnswer naming exercise, item and the rule."""
+def validate_value(exercise: str, item: str, value: object, settings: Settings) -> object:
+    """Check an answer against its item and the size limits; raise InvalidAnswer naming exercise, item and the rule."""
     where = f"{exercise}/{item}"
     cat = catalogue()
     if exercise in cat.instruments and item != ATTEMPT_MARK:
@@ -35,11 +37,10 @@ def validate_value(exercise: str, item: str, value: object, max_chars: int) -> o
             raise InvalidAnswer(f"{where}: {value!r} is out of range; answers are whole numbers 1 to {inst.scale.points}")
         return value
     try:
-        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidAnswer(f"{where}: the answer cannot be stored ({exc})") from None
-    if len(encoded) > max_chars + 1000:
-        raise InvalidAnswer(f"{where}: the answer is {len(encoded):,} characters; the limit is {max_chars:,}")
+    check_size(where, value, settings)
     return value
 
 
@@ -62,13 +63,18 @@ def _current_attempt(s, person_id: int, exercise: str) -> int:
 def save_answer(
     db: Database, actor: Identity, person_id: int, module: str, exercise: str, item: str, value: object, attempt: int | None = None
 ) -> int:
-    """Append one answer (a new row, nothing overwritten) and mark the module in progress."""
+    """Append one answer (a new row, nothing overwritten) and mark the module in progress; a save
+    identical to the item's latest row writes nothing and returns that row's id (write quotas: quota.py)."""
     if actor.role not in ("trainee", "coach", "hr", "admin") or (actor.role != "admin" and actor.person_id != person_id):
         raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not answer for person {person_id}")
-    value = validate_value(exercise, item, value, db.settings.max_text_chars)
+    value = validate_value(exercise, item, value, db.settings)
     with db.session() as s:
         _person(s, actor, person_id, "write")
         attempt = attempt or _current_attempt(s, person_id, exercise)
+        same = repeated_row(s, person_id, None, exercise, item, attempt, value)
+        if same is not None:
+            return same  # nothing new: the latest row already says this
+        check_budget(s, db.settings, person_id, None, encoded_size(value))
         row = Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempt, value=value)
         s.add(row)
         if s.scalar(select(func.count()).select_from(ProgressEvent).where(ProgressEvent.person_id == person_id, ProgressEvent.module == module)) == 0:

@@ -21,7 +21,7 @@ def save_answers_bulk(db: Database, actor: Identity, rows: Iterable[tuple[int, s
         attempts: dict[tuple[int, str], int] = {}
         started: set[tuple[int, str]] = set()
         for person_id, module, exercise, item, value in rows:
-            value = validate_value(exercise, item, value, db.settings.max_text_chars)
+            value = validate_value(exercise, item, value, db.settings)
             if (person_id, exercise) not in attempts:
                 _person(s, actor, person_id, "write")
                 attempts[(person_id, exercise)] = _current_attempt(s, person_id, exercise)

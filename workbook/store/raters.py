@@ -19,6 +19,7 @@ from .answers import validate_value
 from .db import Database
 from .models import AccessCode, Answer, PageSession, Person, Rater, utcnow
 from .people import _issue_code
+from .quota import check_budget, encoded_size, repeated_row
 
 RATER_MODULE = "360"
 COMMENT_ITEM = "_comment"
@@ -129,8 +130,12 @@ def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -
         if value is not None and len(value) > MAX_COMMENT:
             raise InvalidAnswer(f"{instrument}/{COMMENT_ITEM}: the comment has {len(value):,} characters; the limit is {MAX_COMMENT:,}")
     else:
-        value = validate_value(instrument, item, value, db.settings.max_text_chars)
+        value = validate_value(instrument, item, value, db.settings)
     with db.session() as s:
+        same = repeated_row(s, subject, rater.id, instrument, item, 1, value)
+        if same is not None:
+            return same
+        check_budget(s, db.settings, subject, rater.id, encoded_size(value))
         row = Answer(person_id=subject, rater_id=rater.id, module=RATER_MODULE, exercise=instrument, item=item, attempt=1, value=value)
         s.add(row)
         s.flush()

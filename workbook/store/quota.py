@@ -1,0 +1,74 @@
+"""Write quotas: no one person (or rater) can fill the disk that everyone's answers live on.
+
+Answers are append-only, so every save is a new row. Three limits keep that safe: a text longer
+than ``max_text_chars`` (or an answer larger than ``max_answer_chars`` encoded) is refused; a save
+identical to the latest row of the same item is not written again; and each person or rater has a
+write budget (characters per day, rows per hour). Refusals are one line saying the limit and the fix.
+"""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import Text, cast, func, select
+
+from ..errors import InvalidAnswer, QuotaExceeded
+from ..settings import Settings
+from .models import Answer, utcnow
+
+
+def encoded_size(value: object) -> int:
+    """Characters the value takes once stored as JSON."""
+    return len(json.dumps(value, ensure_ascii=False, allow_nan=False))
+
+
+def check_size(where: str, value: object, settings: Settings) -> None:
+    """Refuse a text over ``max_text_chars`` anywhere in the value, or a value over ``max_answer_chars``."""
+    for text in _strings(value):
+        if len(text) > settings.max_text_chars:
+            raise InvalidAnswer(f"{where}: a text of {len(text):,} characters; the limit is {settings.max_text_chars:,}, shorten it")
+    size = encoded_size(value)
+    if size > settings.max_answer_chars:
+        raise InvalidAnswer(f"{where}: the answer is {size:,} characters once stored; the limit is {settings.max_answer_chars:,}, split it up")
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+def repeated_row(s, person_id: int, rater_id: int | None, exercise: str, item: str, attempt: int, value: object) -> int | None:
+    """The id of the latest row for this item when it already holds ``value`` (nothing to write)."""
+    q = select(Answer.id, Answer.value).where(
+        Answer.person_id == person_id, Answer.exercise == exercise, Answer.item == item, Answer.attempt == attempt,
+        Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id,
+    )
+    row = s.execute(q.order_by(Answer.id.desc()).limit(1)).first()
+    return row.id if row is not None and row.value == value else None
+
+
+def check_budget(s, settings: Settings, person_id: int, rater_id: int | None, size: int) -> None:
+    """Refuse the save when the writer has used up its characters for the day or rows for the hour."""
+    now = utcnow()
+    mine = Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id
+    who = "this rater" if rater_id is not None else f"person {person_id}"
+    rows = s.scalar(select(func.count()).select_from(Answer).where(Answer.person_id == person_id, mine, Answer.created_at >= now - timedelta(hours=1))) or 0
+    if rows >= settings.write_budget_rows_per_hour:
+        raise QuotaExceeded(f"{who} saved {rows:,} answers in the last hour (the limit is {settings.write_budget_rows_per_hour:,}); wait a while, nothing saved so far is lost")
+    used = s.scalar(
+        select(func.coalesce(func.sum(func.length(cast(Answer.value, Text))), 0)).where(
+            Answer.person_id == person_id, mine, Answer.created_at >= now - timedelta(days=1)
+        )
+    ) or 0
+    if used + size > settings.write_budget_chars_per_day:
+        raise QuotaExceeded(
+            f"{who} saved {used:,} characters in the last 24 hours (the limit is {settings.write_budget_chars_per_day:,}); "
+            "try again tomorrow or ask the operator to raise WORKBOOK_WRITE_BUDGET_CHARS_PER_DAY; nothing saved so far is lost"
+        )
