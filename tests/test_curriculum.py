@@ -1,6 +1,7 @@
 """Curriculum-wide checks: every concept taught, every module cites a seed, no text copied from a seed."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -8,11 +9,15 @@ import pytest
 import yaml
 
 from workbook.content import load_directory
-from workbook.copycheck import RUN, copied_runs, strings_of, tokens
+from workbook.copycheck import (
+    MAX_IDEAS_IN_SEED_ORDER, RUN, SEED_PROFILES, SeedProfile, copied_runs, example_markers, idea_order,
+    longest_run_in_seed_order, seed_key, strings_of, tokens,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 NOTEBOOKS = ROOT / "notebooks"
+DATASETS = ROOT / "datasets"
 SEEDS = Path(os.environ.get("WORKBOOK_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
 ALL_CONCEPTS = {f"C{n}" for n in range(1, 24)}
 
@@ -93,13 +98,30 @@ def test_copied_runs_catch_twelve_cjk_characters():
     assert copied_runs("与你合作的终极动力并不", [source]) == []  # 11
 
 
+def _notebook_markdown():
+    """The teaching text of every notebook: its markdown cells."""
+    for path in sorted(NOTEBOOKS.rglob("*.ipynb")):
+        for n, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] == "markdown":
+                yield f"notebooks/{path.relative_to(NOTEBOOKS)}", f"cell {n}", "".join(cell["source"])
+
+
 def _content_strings():
+    """Every string a trainee or trainer reads: exercises/*.yaml (citations aside), notebook
+    markdown, and the text of datasets/ (YAML, CSV, the case notes)."""
     for path in sorted(EXERCISES.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         if doc.get("kind") == "sources":
             continue  # citations quote titles on purpose
         for where, text in strings_of(doc):
             yield path.name, where, text
+    yield from _notebook_markdown()
+    for path in sorted(DATASETS.glob("*")):
+        if path.suffix in (".yaml", ".yml"):
+            for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
+                yield f"datasets/{path.name}", where, text
+        elif path.suffix in (".csv", ".md"):
+            yield f"datasets/{path.name}", "(file)", path.read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed texts not found at {SEEDS} (set WORKBOOK_SEEDS_DIR)")
@@ -115,3 +137,100 @@ def test_the_copy_check_would_catch_a_pasted_sentence():
     seed = (SEEDS / "003_c711edba75604ea3.txt").read_text(encoding="utf-8")
     pasted = seed.split("In B2B industries, ")[1].split(".")[0]  # one sentence of the review
     assert copied_runs(f"As the review says, {pasted}.", [seed])
+
+
+# ---- every section cites ----------------------------------------------------------------------
+
+def test_every_section_cites_a_source_or_is_marked_as_the_workbooks_own(cat):
+    for m in cat.ordered_modules():
+        for n, s in enumerate(m.sections):
+            assert s.source, f"module {m.id}: sections[{n}] ({s.heading!r}) has no source: cite one, or mark it source: workbook"
+            if s.source != "workbook" and cat.sources[s.source].seed_file:
+                assert s.where, f"module {m.id}: sections[{n}] ({s.heading!r}) cites seed {s.source} without saying where (where:)"
+
+
+# ---- retelling: a seed's own examples and its order of ideas ----------------------------------
+
+def _module_docs():
+    for path in sorted(EXERCISES.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if doc.get("kind") == "module":
+            yield path.name, doc
+
+
+def _teaching_strings():
+    """What the retelling checks read: every module's strings, notebook markdown, the case data."""
+    for name, doc in _module_docs():
+        for where, text in strings_of(doc):
+            yield name, where, text
+    yield from _notebook_markdown()
+    for path in sorted(DATASETS.glob("case_*.yaml")):
+        for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            yield f"datasets/{path.name}", where, text
+
+
+def test_every_seed_with_an_example_profile_exists():
+    if SEEDS.is_dir():
+        keys = {seed_key(p.name) for p in SEEDS.glob("0*.txt")}
+        assert set(SEED_PROFILES) <= keys, f"profiles for seeds that do not exist: {sorted(set(SEED_PROFILES) - keys)}"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed texts not found at {SEEDS} (set WORKBOOK_SEEDS_DIR)")
+def test_each_example_marker_finds_its_example_in_its_seed():
+    """A marker that matches nothing in its own seed would guard nothing."""
+    for key, profile in SEED_PROFILES.items():
+        (path,) = SEEDS.glob(f"{key}_*.txt")
+        seed = path.read_text(encoding="utf-8")
+        missing = [name for name in profile.examples if name not in example_markers(seed, profile)]
+        assert not missing, f"seed {key}: markers that match nothing in the seed: {missing}"
+
+
+def test_example_markers_find_a_seed_example_in_any_language():
+    p = SEED_PROFILES["004"]
+    assert example_markers("Like the shop that delivers your RICE to the door.", p) == ["the rice shop that delivers"]
+    assert example_markers("客户买你一个阀门", p) == ["the valve"]
+    assert example_markers("a consultant would not clean the client's house", p) == ["the consultant who does not clean the house"]
+    assert example_markers("Polarfix keeps spare parts on site for the night shift.", p) == []
+    assert example_markers("the price of the contract", p) == []  # 'rice' inside a word is not the rice shop
+    assert example_markers("un bureau d'études à 800 km", SEED_PROFILES["002"]) == ["the office 800 km away", "the design office / engineering consultancy"]
+    assert example_markers("They sell landings, not tyres.", SEED_PROFILES["003"]) == ["tyres sold as landings"]
+
+
+def test_idea_order_and_the_longest_run_in_the_seeds_order():
+    p = SeedProfile(examples={}, ideas=(("a", "alpha"), ("b", "beta"), ("c", "gamma"), ("d", "delta")))
+    assert idea_order(["Beta first, then alpha.", "gamma; alpha again", "delta"], p) == ["b", "a", "c", "d"]
+    assert longest_run_in_seed_order(["b", "a", "c", "d"], p) == ["c", "d"]
+    assert longest_run_in_seed_order(["a", "b", "c", "d"], p) == ["a", "b", "c", "d"]
+    assert longest_run_in_seed_order(["a", "c", "b", "d"], p) == ["a"]
+    assert longest_run_in_seed_order([], p) == []
+    # an idea sits where the module teaches it, not where it is named in passing
+    assert idea_order(["alpha, alpha", "beta; delta in passing", "gamma", "delta, delta"], p) == ["a", "b", "c", "d"]
+    # the POSSIBLE mix is named in capitals; the English word "possible" is not the idea
+    assert idea_order(["as far as possible"], SEED_PROFILES["002"]) == []
+    assert idea_order(["the POSSIBLE mix"], SEED_PROFILES["002"]) == ["the mastery approach and its POSSIBLE mix"]
+
+
+def test_no_module_uses_a_seeds_own_examples():
+    """Teach the concept with the workbook's own B2B examples; never retell the seed's (not even
+    as "the source illustrates this with…")."""
+    found = [
+        f"{name}: {where}: uses seed {key}'s own example: {marker}"
+        for name, where, text in _teaching_strings()
+        for key, profile in SEED_PROFILES.items()
+        for marker in example_markers(text, profile)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_no_module_follows_a_seeds_order_of_ideas(cat):
+    """A module may not present more than MAX_IDEAS_IN_SEED_ORDER of a seed's ideas in the seed's
+    own order (ideas ordered by where the module first names them)."""
+    by_source = {k: seed_key(s.seed_file) for k, s in cat.sources.items() if s.seed_file}
+    bad = []
+    for m in cat.ordered_modules():
+        texts = [f"{s.heading}\n{s.text}" for s in m.sections]
+        for key in sorted({by_source[s.source] for s in m.sections if s.source in by_source} & set(SEED_PROFILES)):
+            run = longest_run_in_seed_order(idea_order(texts, SEED_PROFILES[key]), SEED_PROFILES[key])
+            if len(run) > MAX_IDEAS_IN_SEED_ORDER:
+                bad.append(f"module {m.id} follows seed {key}'s order for {len(run)} ideas: {' → '.join(run)}")
+    assert not bad, "\n".join(bad)

@@ -1,4 +1,8 @@
-"""Find runs of words copied from the source texts (pure; the content test and `content check` use it).
+"""Find text copied or retold from the source texts (pure; tests/test_curriculum.py uses it).
+
+Three checks: runs of 12 tokens shared with a seed (``copied_runs``); a seed's own examples used
+in the workbook's text (``example_markers``); a module presenting a seed's ideas in the seed's own
+order (``idea_order``, ``longest_run_in_seed_order``).
 
 Text is normalised before comparing: Unicode NFKC, lower case, apostrophes dropped, every other
 punctuation mark a separator. A token is a word of letters, a number, or a single CJK character
@@ -9,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 RUN = 12
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -28,11 +34,16 @@ def shingles(toks: list[str], n: int = RUN) -> set[tuple[str, ...]]:
     return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
 
 
+@lru_cache(maxsize=32)
+def _source_shingles(source: str, n: int) -> frozenset[tuple[str, ...]]:
+    return frozenset(shingles(tokens(source), n))
+
+
 def copied_runs(text: str, sources: Iterable[str], n: int = RUN) -> list[str]:
     """The runs of ``n`` or more tokens of ``text`` that also appear in any source, merged, as text."""
     seen: set[tuple[str, ...]] = set()
     for src in sources:
-        seen |= shingles(tokens(src), n)
+        seen |= _source_shingles(src, n)
     toks = tokens(text)
     hits = [i for i in range(len(toks) - n + 1) if tuple(toks[i : i + n]) in seen]
     runs, start, end = [], None, None
@@ -60,3 +71,121 @@ def strings_of(node: object, where: str = "") -> list[tuple[str, str]]:
         for n, value in enumerate(node):
             out += strings_of(value, f"{where}[{n}]")
     return out
+
+
+# ---- retelling: a seed's own examples, and its order of ideas --------------------------------
+# A translation or a close paraphrase shares no 12-token run with its source, so two further
+# checks look for what a retelling keeps: the source's own examples, and the order in which the
+# source presents its ideas. Patterns are case-insensitive regular expressions, in the seed's
+# language and in English (the workbook's language).
+
+
+@dataclass(frozen=True)
+class SeedProfile:
+    """What marks a retelling of one seed: its own examples (name -> pattern) and its ideas in
+    the order the seed presents them (name -> pattern of a term that names the idea)."""
+
+    examples: dict[str, str]
+    ideas: tuple[tuple[str, str], ...]
+
+
+SEED_PROFILES: dict[str, SeedProfile] = {
+    # 002, « Marketing des Services et Servuction – Approche par la Maîtrise – 2/4 »
+    "002": SeedProfile(
+        examples={
+            "the office 800 km away": r"\b800\s*(km|kilomet)",
+            "the design office / engineering consultancy": r"design office|engineering (consultancy|office)|bureau d['’]?\s*[ée]tudes|(?-i:\bBE\b)|expertise d['’]ing[ée]nierie",
+            "the client as the 'poor relation'": r"poor relation|parent pauvre",
+            "the order signed without meeting": r"without (ever )?meeting|sans jamais rencontrer",
+        },
+        ideas=(
+            ("three entities and three links", r"three entities|trois entit[ée]s|\bentities\b"),
+            ("the postulate", r"postulat"),
+            ("the worked example", r"\b800\s*km|poor relation|parent pauvre|design office"),
+            ("the mastery approach and its POSSIBLE mix", r"(?-i:\bPOSSIBLE\b)|mastery approach|approche par la ma[iî]trise"),
+        ),
+    ),
+    # 003, "From services management to enterprise 2.0"
+    "003": SeedProfile(
+        examples={
+            "mobility instead of cars": r"\bmobility\b|\bmobilit[ée]\b|selling cars|\bcar (maker|manufacturer)s?\b",
+            "tyres sold as landings": r"\btyres?\b|\btires?\b|\bpneus?\b|\blandings?\b|take-?offs?",
+            "the 'polish' on the customer interface": r"\bpolish\b|\bvarnish\b|\bvernis\b",
+            "hotel, transportation, car parking": r"car parking",
+        },
+        ideas=(
+            ("a layer added or a model reinvented", r"\blayer\b|reinvent|\bpolish\b"),
+            ("the car and tyre examples", r"\bmobility\b|\btyres?\b|\btires?\b|\blandings?\b"),
+            ("the traits of a service culture", r"collective intelligence|co-?producers?|\btraits?\b"),
+            ("internal customers", r"internal customers?"),
+        ),
+    ),
+    # 004, 客户价值常识(3)——服务的本质
+    "004": SeedProfile(
+        examples={
+            "the rice shop that delivers": r"\brice\b|米店|买米",
+            "the courier": r"\bcouriers?\b|快递",
+            "taking the rubbish down": r"\brubbish\b|\bgarbage\b|\btrash\b|垃圾",
+            "the valve": r"\bvalves?\b|阀门",
+            "the consultant who does not clean the house": r"clean(s|ing)?\b[^.]{0,30}\bhouses?\b|house[- ]?clean|打扫",
+            "SaaS": r"\bSaaS\b",
+            "dinners and drinks": r"\bdinners?\b|\bdrinks\b|吃饭|喝酒",
+            "small presents": r"small (gift|present)s?|小礼物",
+            "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备",
+        },
+        ideas=(
+            ("the competitive ladder", r"人无我有|\bladder\b"),
+            ("feeling, principles and value", r"情怀|原则|with feeling|with principles"),
+            ("the three layers", r"emotional layer|needs layer|value layer|three layers"),
+            ("win-win, the client first", r"win-win|双赢"),
+        ),
+    ),
+}
+MAX_IDEAS_IN_SEED_ORDER = 2  # a module may follow a seed's order for at most this many ideas in a row
+
+
+def seed_key(file_name: str) -> str:
+    """The profile key of a seed file: its three-digit prefix (``004_c9c9….txt`` -> ``004``)."""
+    return file_name[:3]
+
+
+def example_markers(text: str, profile: SeedProfile) -> list[str]:
+    """The seed's own examples that ``text`` uses (their names), in the profile's order."""
+    text = unicodedata.normalize("NFKC", text)
+    return [name for name, pattern in profile.examples.items() if re.search(pattern, text, re.IGNORECASE)]
+
+
+def idea_order(texts: Iterable[str], profile: SeedProfile) -> list[str]:
+    """The seed's ideas in the order a module (``texts``: its sections, in order) teaches them.
+
+    An idea is placed at its home section, the one naming it most often (the first such on a tie),
+    so a passing mention elsewhere does not move it; ideas sharing a home keep their first position.
+    """
+    texts = [unicodedata.normalize("NFKC", t) for t in texts]
+    place: dict[str, tuple[int, int]] = {}
+    for name, pattern in profile.ideas:
+        hits = [list(re.finditer(pattern, t, re.IGNORECASE)) for t in texts]
+        counts = [len(h) for h in hits]
+        if not any(counts):
+            continue
+        home = counts.index(max(counts))
+        place[name] = (home, hits[home][0].start())
+    return sorted(place, key=place.get)
+
+
+def longest_run_in_seed_order(order: list[str], profile: SeedProfile) -> list[str]:
+    """The longest stretch of ``order`` that repeats consecutive ideas of the seed in the seed's order."""
+    seed = [name for name, _ in profile.ideas]
+    best: list[str] = order[:1]
+    for start in range(len(order)):
+        k = seed.index(order[start])
+        run = [order[start]]
+        for nxt in order[start + 1 :]:
+            k += 1
+            if k < len(seed) and nxt == seed[k]:
+                run.append(nxt)
+            else:
+                break
+        if len(run) > len(best):
+            best = run
+    return best
