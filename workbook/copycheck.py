@@ -128,7 +128,7 @@ SEED_PROFILES: dict[str, SeedProfile] = {
             "taking the rubbish down": r"\brubbish\b|\bgarbage\b|\btrash\b|垃圾",
             "the valve": r"\bvalves?\b|阀门",
             "the consultant who does not clean the house": r"clean(s|ing)?\b[^.]{0,30}\bhouses?\b|house[- ]?clean|打扫",
-            "SaaS": r"\bSaaS\b",
+            "SaaS": r"(?<![a-z])saas(?![a-z])",
             "dinners and drinks": r"\bdinners?\b|\bdrinks\b|吃饭|喝酒",
             "small presents": r"small (gift|present)s?|小礼物",
             "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备",
