@@ -2,8 +2,12 @@
 the "your results" block is computed from the person's own saved answers."""
 from __future__ import annotations
 
+from html import escape as html_escape
+from pathlib import Path
+
 import ipywidgets as w
 import pytest
+import yaml
 
 from widgettree import find, one
 from workbook.pages.module import module_page
@@ -174,3 +178,74 @@ def test_home_links_to_glossary_and_sources(db):
     page = home_page(db)
     html = "".join(x.value for x in page.children if isinstance(x, w.HTML))
     assert 'href="./glossary.ipynb"' in html and 'href="./sources.ipynb"' in html
+
+
+# ---- the Nordfrost case, the worked example of modules 6–8 -------------------------------------
+
+CASE_PATH = Path(__file__).resolve().parent.parent / "datasets" / "case_nordfrost_m06_m08.yaml"
+
+
+def raw_case() -> dict:
+    return yaml.safe_load(CASE_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("module_id", ["m08"])  # m06, m07: being rewritten (issue #12)
+def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(module_id):
+    from workbook.content import catalogue
+    from workbook.pages.module import teaching_html
+
+    m = catalogue().module(module_id)
+    case_sections = [s for s in m.sections if s.heading.startswith("The Nordfrost case")]
+    assert case_sections, f"{module_id} has no 'The Nordfrost case: …' section"
+    assert all(s.source == "workbook" for s in case_sections)
+    html = teaching_html(m)
+    for s in case_sections:  # rendered with the workbook's own mark, not a source's citation
+        block = html.split(f"<h2>{s.heading}</h2>".replace("'", "&#x27;"))[1].split("<h2>")[0]
+        assert '<div class="wb-own">' in block and "The workbook's own derivation" in block
+
+
+def test_m08_case_figure_lists_every_action_under_its_layer_in_the_case_section():
+    from workbook.content import catalogue
+    from workbook.pages.module import teaching_html
+
+    m = catalogue().module("m08")
+    html = teaching_html(m)
+    section = next(s for s in m.sections if s.figure == "case_layers")
+    assert section.source == "workbook"
+    block = html.split(f"<h2>{section.heading}</h2>".replace("'", "&#x27;"))[1].split("<h2>")[0]
+    labels = {"emotional": "Emotional layer", "needs": "Needs layer", "value": "Value layer"}
+    for a in raw_case()["m08"]["actions"]:
+        row = f"<tr><td>{labels[a['layer']]}</td><td>{html_escape(a['action'])}</td>"
+        assert row in block, row
+    assert "<svg" in block and "datasets/case_nordfrost_m06_m08.yaml" in block
+
+
+def test_m08_case_text_counts_the_case_data():
+    from workbook.pages.examples_service import case_essence_text
+
+    actions = raw_case()["m08"]["actions"]
+    text = case_essence_text()
+    assert text.splitlines()[0].endswith(f": {len(actions)}")
+    for layer, label in (("emotional", "Emotional layer"), ("needs", "Needs layer"), ("value", "Value layer")):
+        n = sum(1 for a in actions if a["layer"] == layer)
+        assert f"{label:<16} {n:2d}  ({n / len(actions) * 100:4.1f}%)" in text
+
+
+def test_bad_case_data_is_refused_in_one_line_naming_the_file_and_the_field(tmp_path, monkeypatch):
+    from workbook.errors import ContentError
+    from workbook.pages.examples_service import case_essence_text
+    from workbook.settings import reset_settings
+
+    bad = raw_case()
+    bad["m08"]["actions"][2]["layer"] = "loyalty"
+    (tmp_path / CASE_PATH.name).write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_DATASETS_DIR", str(tmp_path))
+    reset_settings()
+    try:
+        with pytest.raises(ContentError) as err:
+            case_essence_text()
+        msg = str(err.value)
+        assert "\n" not in msg and "case_nordfrost_m06_m08.yaml" in msg and "m08.actions.2.layer" in msg
+    finally:
+        monkeypatch.undo()
+        reset_settings()

@@ -1,85 +1,165 @@
-"""Worked examples for modules 6–8 and the reference pages, computed from ``datasets/`` and ``exercises/``.
+"""Worked examples for modules 6–8 (the Nordfrost case of ``datasets/case_nordfrost_m06_m08.yaml``,
+seen through each module's concept) and for the reference pages.
 
-Printed by the notebooks; nbval checks the output, so a change in the analysis or the demo data shows.
+The ``*_text`` functions are printed by the notebooks (nbval checks the output, so a change in the
+analysis or the case data shows); the ``*_html`` ones are figures inside the modules' case sections.
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..content import catalogue
-from ..demo import answers_by_trainee, read_demo
+from ..errors import ContentError
 from ..exercise_specs import spec_of
-from ..scoring import score
-from ..service_analysis import checklist_fit, count_by, dominant_link, left_aside, rows_from_answers
+from ..settings import get_settings
+from ..widgets.common import esc
+
+CASE_FILE = "case_nordfrost_m06_m08.yaml"
+CASE_CAPTION = "The Nordfrost case (fictional, written for the workbook): datasets/" + CASE_FILE + "."
 
 
-def demo_triangle_text() -> str:
-    """The demo cohort's servuction triangles: mean link scores and how many favour each link."""
-    cat = catalogue()
-    module, inst = cat.module("m06"), cat.instrument("triangle_links")
-    _cohort, answers = read_demo()
-    per_person = answers_by_trainee(answers, inst.id)
-    favoured: Counter[str] = Counter()
-    sums: dict[str, list[float]] = {d.id: [] for d in inst.dimensions}
-    for person in per_person.values():
-        scores = {s.dimension: s.score_100 for s in score(inst, person)}
-        for k, v in scores.items():
-            if v is not None:
-                sums[k].append(v)
-        favoured[dominant_link(scores) or "none"] += 1
-    labels = module.results.labels
-    lines = [f"Demo cohort, servuction triangle: {len(per_person)} trainees"]
-    for d in inst.dimensions:
-        vals = sums[d.id]
-        lines.append(f"  {labels.get(d.id, d.label):<13} mean {sum(vals) / len(vals):5.1f} / 100; favoured by {favoured[d.id]:2d}; leaves aside the {left_aside(d.id)}")
-    lines.append(f"  no clear lead: {favoured['none']}")
-    specs = {e.id: e for e in module.exercises}
-    for link, ex in module.results.mixes.items():
-        s = spec_of(specs[ex])
-        top = max(o.value for o in s.options)
-        fits = [checklist_fit(a, [i.id for i in s.items], top).percent for a in answers_by_trainee(answers, ex).values()]
-        fits = [f for f in fits if f is not None]
-        lines.append(f"  fit with the {link} mix: mean {sum(fits) / len(fits):5.1f}% (n = {len(fits)})")
+class _Case(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Answer(_Case):
+    item: str
+    answer: int
+    because: str
+
+
+class Rating(_Case):
+    item: str
+    rating: int
+    because: str
+
+
+class CaseM06(_Case):
+    offer: str
+    triangle_links: list[Answer]
+    mixes: dict[str, list[Rating]]
+
+
+class BillLine(_Case):
+    line: str
+    amount: int
+
+
+class Contract(_Case):
+    id: str
+    label: str
+    yearly_fee: int
+    per_breakdown: list[BillLine]
+
+
+class InternalCustomer(_Case):
+    team: str
+    service: str
+    satisfaction: int
+    need: str
+
+
+class CaseM07(_Case):
+    contracts: list[Contract]
+    cost_per_breakdown: int
+    breakdowns: list[int]
+    internal_customers: list[InternalCustomer]
+
+
+class Action(_Case):
+    action: str
+    layer: Literal["emotional", "needs", "value"]
+    control: str
+
+
+class CaseM08(_Case):
+    actions: list[Action]
+
+
+class Case(_Case):
+    case: str
+    m06: CaseM06
+    m07: CaseM07
+    m08: CaseM08
+
+
+def case() -> Case:
+    """The Nordfrost case as modules 6–8 use it, read from ``datasets/`` and validated."""
+    return _load_case(get_settings().datasets_dir / CASE_FILE)
+
+
+@lru_cache(maxsize=4)
+def _load_case(path: Path) -> Case:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContentError(f"datasets/{CASE_FILE}: cannot be read: {str(exc).splitlines()[0]}") from None
+    try:
+        return Case.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ContentError(f"datasets/{CASE_FILE}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+
+
+def _exercise(module_id: str, exercise_id: str):
+    return next(e for e in catalogue().module(module_id).exercises if e.id == exercise_id)
+
+
+def _known(what: str, ids: list[str], allowed: list[str]) -> None:
+    unknown = [i for i in ids if i not in allowed]
+    if unknown:
+        raise ContentError(f"datasets/{CASE_FILE}: {what}: {', '.join(unknown)} not among {', '.join(allowed)}")
+
+
+def _figure(body: str) -> str:
+    return f'<figure class="wb-figure">{body}<figcaption class="wb-cite">{esc(CASE_CAPTION)}</figcaption></figure>'
+
+
+# ---- Module 8: Polarfix's service actions by layer -------------------------------------------
+
+def case_layer_rows() -> list[tuple[str, list[Action]]]:
+    """Polarfix's actions for Nordfrost grouped by the layer options of the module's sort, low to high."""
+    layer_col = next(c for c in spec_of(_exercise("m08", "layer_sort")).columns if c.id == "layer")
+    actions = case().m08.actions
+    _known("m08.actions layer", [a.layer for a in actions], [str(o.value) for o in layer_col.options])
+    return [(o.label, [a for a in actions if a.layer == o.value]) for o in layer_col.options]
+
+
+def case_essence_text() -> str:
+    """Module 8 worked example: Polarfix's actions beyond the contract, counted and listed by layer."""
+    groups = case_layer_rows()
+    total = sum(len(g) for _label, g in groups)
+    lines = [f"Polarfix's service actions for Nordfrost beyond the contract: {total}"]
+    for label, group in groups:
+        lines.append(f"  {label:<16} {len(group):2d}  ({len(group) / total * 100:4.1f}%)")
+        lines += [f"    - {a.action} [{a.control}]" for a in group]
     return "\n".join(lines)
 
 
-def demo_culture_text() -> str:
-    """The demo cohort's weakest service-culture trait per trainee, and how they see their services."""
-    cat = catalogue()
-    inst = cat.instrument("service_culture")
-    _cohort, answers = read_demo()
-    weakest: Counter[str] = Counter()
-    for person in answers_by_trainee(answers, inst.id).values():
-        scored = [s for s in score(inst, person) if s.score_100 is not None]
-        if scored:
-            weakest[min(scored, key=lambda s: s.score_100).label] += 1
-    lines = ["Weakest trait, number of trainees:"] + [f"  {label:<30} {n}" for label, n in sorted(weakest.items(), key=lambda kv: (-kv[1], kv[0]))]
-    spec = next(e for e in cat.module("m07").exercises if e.id == "layer_or_reinvention")
-    choices = Counter(a.get("choice") for a in answers_by_trainee(answers, spec.id).values())
-    lines.append("Services around the main offer today:")
-    lines += [f"  {o.label:<30} {choices[o.value]}" for o in spec_of(spec).options]
-    return "\n".join(lines)
+def case_essence_html() -> str:
+    """The actions by layer as a table and a bar chart (the same chart as a trainee's own sort)."""
+    import pandas as pd
+
+    from ..charts import category_counts, to_svg_cached
+
+    groups = case_layer_rows()
+    sort = spec_of(_exercise("m08", "layer_sort"))
+    rows = "".join(
+        f"<tr><td>{esc(label)}</td><td>{esc(a.action)}</td><td>{esc(a.control)}</td></tr>" for label, group in groups for a in group
+    )
+    table = f'<table class="wb-table"><tr><th>Layer</th><th>Polarfix action</th><th>Who controls it</th></tr>{rows}</table>'
+    frame = pd.DataFrame([{"label": label, "count": len(group)} for label, group in groups])
+    return _figure(table + to_svg_cached(category_counts(frame, "Polarfix's actions for Nordfrost by layer", sort.chart_axis)))
 
 
-def demo_essence_text() -> str:
-    """The demo cohort's service actions by layer, and where they place their offers on the ladder."""
-    cat = catalogue()
-    specs = {e.id: e for e in cat.module("m08").exercises}
-    _cohort, answers = read_demo()
-    sort = spec_of(specs["layer_sort"])
-    layer_col = next(c for c in sort.columns if c.id == "layer")
-    totals: Counter[object] = Counter()
-    for person in answers_by_trainee(answers, "layer_sort").values():
-        for value, n in count_by(rows_from_answers(person, [c.id for c in sort.columns]), "layer", [o.value for o in layer_col.options]):
-            totals[value] += n
-    all_rows = sum(totals.values())
-    lines = [f"Service actions listed by the demo cohort: {all_rows}"]
-    lines += [f"  {o.label:<16} {totals[o.value]:3d}  ({totals[o.value] / all_rows * 100:4.1f}%)" for o in layer_col.options]
-    ladder = spec_of(specs["ladder"])
-    picks = Counter(a.get("choice") for a in answers_by_trainee(answers, "ladder").values())
-    lines.append("Offers on the competitive ladder:")
-    lines += [f"  {str(o.value):<12} {picks[o.value]:2d}  {o.label}" for o in ladder.options]
-    return "\n".join(lines)
+CASE_FIGURES: dict[str, Callable[[], str]] = {"case_layers": case_essence_html}
 
 
 def glossary_text() -> str:

@@ -53,6 +53,15 @@ def example_map() -> JourneyMap:
 FIGURES: dict[str, Callable[[], str]] = {"salesforce_2019": salesforce_html}
 
 
+def _case_figures() -> dict[str, Callable[[], str]]:
+    from .examples_service import CASE_FIGURES  # modules 6–8: the Nordfrost case
+
+    return CASE_FIGURES
+
+
+FIGURES.update(_case_figures())
+
+
 def figure_html(key: str) -> str:
     """The HTML of a named figure; ContentError when a section names an unknown one."""
     try:
