@@ -69,6 +69,16 @@ def cmd_cohort_create(args) -> int:
     return 0
 
 
+def cmd_reissue(args) -> int:
+    from .store import cohort_by_name, person_by_name, reissue_code
+
+    db = _db()
+    person = person_by_name(db, _admin(), cohort_by_name(db, args.cohort), args.name)
+    code = reissue_code(db, _admin(), person.id)
+    print(f"new access code for {person.name!r} ({person.role}), shown only now: {code}; the old code and its open pages no longer work")
+    return 0
+
+
 def cmd_invite(args) -> int:
     from .store import cohort_by_name, invite
 
@@ -239,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["trainee", "coach", "hr"], default="trainee")
     p.add_argument("--email", default="")
     p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser("reissue", help="a new access code for a person who lost theirs (operator: staff codes too)")
+    p.add_argument("cohort", help="cohort name")
+    p.add_argument("name", help="the person's name")
+    p.set_defaults(func=cmd_reissue)
 
     p = sub.add_parser("export", help="export a whole cohort as JSON")
     p.add_argument("cohort", help="cohort name")

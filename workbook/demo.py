@@ -12,8 +12,8 @@ import yaml
 
 from .auth import ALPHABET, Identity
 from .settings import get_settings
-from .store import Database, cohort_by_name, create_cohort, invite, list_people, save_answers_bulk, set_known_code
-from .errors import NotFound
+from .store import Database, cohort_by_name, create_cohort, invite, list_cohorts, list_people, save_answers_bulk, set_known_code
+from .errors import NotFound, WorkbookError
 
 ADMIN = Identity.admin()
 
@@ -113,8 +113,18 @@ def save_demo_maps(db: Database, trainee_ids: list[int], datasets: Path | None =
 
 
 def build_demo(db: Database, progress=None) -> dict[str, object]:
-    """Create the demo cohort (or refresh its codes if it exists); return names and codes."""
+    """Create the demo cohort (or refresh its codes if it exists); return names and codes.
+
+    Refused when the database holds any other cohort: the demo codes are public, and a coach or
+    HR demo code beside real people would open a door anyone can read in the README."""
     cohort, answers = read_demo()
+    real = [c["name"] for c in list_cohorts(db, ADMIN) if c["name"] != cohort.name]
+    if real:
+        shown = ", ".join(repr(n) for n in real[:3]) + (f" and {len(real) - 3} more" if len(real) > 3 else "")
+        raise WorkbookError(
+            f"database {db.masked} holds real cohorts ({shown}); the demo's codes are public, so it is never loaded beside them: "
+            "use another data directory for the demo (e.g. WORKBOOK_DATA_DIR=demo-data workbook demo)"
+        )
     codes = demo_codes(2 + len(cohort.trainees))
     try:
         cohort_id = cohort_by_name(db, cohort.name)

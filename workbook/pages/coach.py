@@ -270,14 +270,15 @@ class CohortAdmin(w.VBox):
         self.state = HTML()
         super().__init__([
             self.state, HTML("<h3>Invite a person</h3>"), self.name, self.email, self.role, invite_btn,
-            HTML("<h3>Lost access code</h3>"), w.HBox([self.who, reissue_btn]),
+            HTML("<h3>Lost access code</h3><p>For a trainee. A coach's or HR code is re-issued by the operator.</p>"), w.HBox([self.who, reissue_btn]),
             self.code, self.status, HTML("<h3>Close the cohort</h3>"), self.confirm, close_btn,
         ])
         self.refresh()
 
     def refresh(self) -> None:
         people = list_people(self.db, self.me, self.me.cohort_id)
-        set_options(self.who, [(f"{p.name} ({p.role})", p.id) for p in people])
+        # trainees only: staff codes are re-issued by the operator (store.reissue_code)
+        set_options(self.who, [(f"{p.name} ({p.role})", p.id) for p in people if p.role == "trainee"])
         [info] = [c for c in list_cohorts(self.db, self.me) if c["id"] == self.me.cohort_id]
         self.state.value = f"<p><b>{esc(info['name'])}</b>: {info['trainee']} trainees, {info['coach']} coaches, {info['hr']} HR · " + (
             '<span class="wb-badge overdue">closed</span>' if info["closed"] else '<span class="wb-badge done">open</span>') + "</p>"

@@ -25,6 +25,7 @@ from .people import (
     invite_many,
     list_cohorts,
     list_people,
+    person_by_name,
     reissue_code,
     set_known_code,
 )

@@ -153,14 +153,33 @@ def invite_many(db: Database, actor: Identity, cohort_id: int, people: list[tupl
 
 
 def reissue_code(db: Database, actor: Identity, person_id: int) -> str:
-    """A new code for a person who lost theirs; the old one stops working at once."""
+    """A new code for a person who lost theirs; the old one stops working at once.
+
+    A coach re-issues trainees' codes only: a staff code (coach, HR) is re-issued by the operator,
+    so a coach's leaked session cannot hand out a working staff code."""
     require_role(actor, "coach")
     with db.session() as s:
         person = s.get(Person, person_id)
         if person is None:
             raise NotFound(f"no person with id {person_id}")
         check_person(actor, person.id, person.cohort_id, "write")
+        if person.role != "trainee" and actor.role != "admin":
+            cohort = s.get(Cohort, person.cohort_id)
+            raise AccessDenied(
+                f"{person.name} is {person.role} staff: staff codes are re-issued by the operator only "
+                f"(`workbook reissue {cohort.name!r} {person.name!r}`)"
+            )
         return _issue_code(s, "person", person.id)
+
+
+def person_by_name(db: Database, actor: Identity, cohort_id: int, name: str) -> PersonInfo:
+    """The one person of a cohort with this name (NotFound naming the cohort's people otherwise)."""
+    people = list_people(db, actor, cohort_id)
+    found = [p for p in people if p.name == name.strip()]
+    if len(found) != 1:
+        names = ", ".join(sorted(p.name for p in people)[:10]) or "nobody yet"
+        raise NotFound(f"no single person named {name!r} in this cohort ({len(found)} found); its people: {names}")
+    return found[0]
 
 
 def set_known_code(db: Database, actor: Identity, person_id: int, code: str) -> None:
