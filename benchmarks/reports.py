@@ -52,12 +52,13 @@ def run(cmd: list[str], env: dict) -> None:
 def plain_loop(ids: dict[str, int], out: Path, pdf: bool, env: dict) -> float:
     """(a) what a user would script: papermill CLI then nbconvert CLI (then chromium) per report."""
     out.mkdir(parents=True)
-    jobs = [("individual.ipynb", f"person-{pid}", ["-p", "person_id", str(pid)]) for pid in ids.values()]
-    jobs.append(("cohort.ipynb", "cohort", ["-p", "cohort", COHORT]))
+    admin = ["-p", "reader_role", "admin"]  # the report notebooks have no default reader
+    jobs = [("individual.ipynb", f"person-{pid}", ["-p", "person_id", str(pid), *admin]) for pid in ids.values()]
+    jobs.append(("cohort.ipynb", "cohort", ["-p", "cohort", COHORT, *admin]))
     start = time.perf_counter()
     for nb, stem, params in jobs:
         executed = out / f"{stem}.ipynb"
-        run([str(BIN / "papermill"), str(ROOT / "notebooks" / "reports" / nb), str(executed), *params, "--no-progress-bar"], env)
+        run([str(BIN / "papermill"), str(ROOT / "workbook" / "report_notebooks" / nb), str(executed), *params, "--no-progress-bar"], env)
         run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env)
         if pdf:
             run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

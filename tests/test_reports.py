@@ -137,3 +137,29 @@ def test_hr_page_produces_a_downloadable_report_of_its_own_cohort(demo):
     assert person.name in html
     for s in score(inst, current_answers(db, ADMIN, person.id, "coproduction")):
         assert f"<td>{s.label}</td><td>{s.score_100:.0f}</td>" in html
+
+
+@pytest.mark.parametrize("notebook, given, missing", [
+    ("individual.ipynb", {}, "reader_role"),                               # nothing: no admin default
+    ("individual.ipynb", {"reader_role": "admin"}, "person_id"),           # no person 0 default either
+    ("individual.ipynb", {"person_id": 1, "reader_role": "coach"}, "reader_id"),
+    ("individual.ipynb", {"person_id": 1, "reader_role": "root"}, "reader_role"),
+    ("cohort.ipynb", {"cohort": "Demo cohort"}, "reader_role"),
+    ("cohort.ipynb", {"reader_role": "admin"}, "cohort"),
+])
+def test_report_notebooks_fail_closed_without_their_parameters(demo, notebook, given, missing):
+    """The report notebooks hold no reader by default: run without one (as a visitor's page or a
+    bare papermill call would), they stop in one line naming the parameter, and show nothing."""
+    from workbook.errors import WorkbookError
+    from workbook.reports import REPORT_NOTEBOOKS, Worker
+    from workbook.settings import get_settings
+
+    worker = Worker(get_settings())
+    try:
+        with pytest.raises(WorkbookError) as err:
+            worker.execute(REPORT_NOTEBOOKS / notebook, given)
+    finally:
+        worker.close()
+    message = str(err.value)
+    assert f"report parameter {missing}:" in message and "\n" not in message
+    assert REPORT_NOTEBOOKS.parent.name == "workbook" and not (get_settings().notebooks_dir / "reports").exists()

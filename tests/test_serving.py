@@ -56,3 +56,30 @@ def test_a_visitor_who_finds_the_pool_dry_does_not_wait_for_the_refill_delay(tmp
         second, took = open_page(srv, "bare.ipynb")
         assert second != pooled and took < 300
         assert {pooled, second} <= set(srv.kernel_ids())
+
+
+
+def http_status(srv, path: str) -> tuple[int, str]:
+    """(HTTP status, body) of a GET without following the page's own error handling."""
+    import urllib.error
+
+    try:
+        with urllib.request.urlopen(srv.url(path), timeout=300) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def test_report_notebooks_and_file_listings_are_not_served(tmp_path):
+    """The report notebooks live outside the served folder (404), and no URL lists notebook files
+    or returns a notebook's source (Voila's contents API answers 404 for every path)."""
+    env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "00_home.ipynb=0,01_servuction.ipynb=0"}  # the real notebooks, no pools
+    with voila_server(tmp_path / "data", env=env, demo=False, wait_pools=False) as srv:
+        for path in ("/voila/render/reports/individual.ipynb", "/voila/render/reports/cohort.ipynb",
+                     "/voila/render/individual.ipynb", "/voila/render/cohort.ipynb",
+                     "/voila/api/contents/", "/voila/api/contents", "/voila/api/contents/reports",
+                     "/voila/api/contents/00_home.ipynb?content=1"):
+            code, body = http_status(srv, path)
+            assert code == 404, (path, code, body[:300])
+            assert "ipynb" not in body and "parameters" not in body, path
+        assert srv.kernel_count() == 0, "a refused page started a kernel"

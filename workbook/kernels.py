@@ -26,6 +26,7 @@ from jupyter_server._tz import utcnow
 from traitlets import Float
 
 from .client_address import install as install_client_address
+from .serving_guard import install as install_serving_guard
 
 __all__ = ["WorkbookKernelManager", "refill_when_due"]
 
@@ -99,6 +100,7 @@ def _install_refill_policy() -> None:
 
 _install_refill_policy()
 install_client_address()  # Voila imports this module in its server process: see client_address.py
+install_serving_guard()  # no file listing, no theme/template from the URL, the kernel budget
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):

@@ -83,5 +83,5 @@ def refresh(path: Path, timeout: int = 300) -> None:
 
 
 def notebooks(root: Path) -> list[Path]:
-    """The notebooks Voila serves (report templates under reports/ are run by papermill instead)."""
+    """The notebooks Voila serves (the report notebooks live in workbook/report_notebooks/)."""
     return sorted(p for p in root.glob("*.ipynb"))

@@ -1,7 +1,7 @@
 """What the individual and cohort reports say: data gathered through the store (scoped to the
 reader's Identity) and rendered as escaped HTML sections with inline SVG charts.
 
-The report notebooks (``notebooks/reports/``) only call these functions. Every piece of text that
+The report notebooks (``workbook/report_notebooks/``, never served by Voila) only call these functions. Every piece of text that
 came from a person goes through ``esc()``; nothing here renders Markdown from user input.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .auth import Identity
 from .charts import category_counts, score_distribution, scores_with_cohort, to_svg
 from .cohort_results import KeyAgreement, choice_tally, cohort_means, key_agreement, spread_frame, spreads, tally_frame
 from .content import catalogue
-from .errors import InvalidAnswer
+from .errors import InvalidAnswer, WorkbookError
 from .results import InstrumentResult, person_results, scored_modules
 from .store import (
     Database,
@@ -54,11 +54,34 @@ def as_of_date(raw: str | date | None) -> date:
     return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
-def reader(role: str, person_id: int | None = None, cohort_id: int | None = None, name: str = "") -> Identity:
-    """The identity a report is produced for (the HR or coach who asked, or the operator)."""
+READER_ROLES = ("admin", "coach", "hr")
+
+
+def reader(role: str | None, person_id: int | None = None, cohort_id: int | None = None, name: str = "") -> Identity:
+    """The identity a report is produced for (the HR or coach who asked, or the operator); a missing
+    or unknown role is refused (the report notebooks have no default reader, so none fails open)."""
+    if role not in READER_ROLES:
+        raise WorkbookError(f"report parameter reader_role: {role!r} is not one of {', '.join(READER_ROLES)}; "
+                            "pass who asks for the report (papermill -p reader_role ROLE)")
     if role == "admin":
         return Identity.admin()
+    if not isinstance(person_id, int) or isinstance(person_id, bool):
+        raise WorkbookError(f"report parameter reader_id: {person_id!r} is not a person id; a {role} report needs the reader's id")
     return Identity(role=role, person_id=person_id, cohort_id=cohort_id, name=name)
+
+
+def required_int(name: str, value: object) -> int:
+    """A report notebook's required whole-number parameter, refused in one line when missing or not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise WorkbookError(f"report parameter {name}: {value!r} is not a whole number; pass it (papermill -p {name} N)")
+    return int(value)
+
+
+def required_text(name: str, value: object) -> str:
+    """A report notebook's required text parameter, refused in one line when missing or empty."""
+    if not isinstance(value, str) or not value.strip():
+        raise WorkbookError(f"report parameter {name}: {value!r} is missing or empty; pass it (papermill -p {name} TEXT)")
+    return value
 
 
 @dataclass

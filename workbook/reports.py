@@ -32,6 +32,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The report notebooks live in the package, outside the folder Voila serves: no visitor can open them.
+REPORT_NOTEBOOKS = Path(__file__).resolve().parent / "report_notebooks"
 CSS = Path(__file__).resolve().parent / "static" / "report.css"
 # forget every name the previous report defined (cheaper than %reset, which also collects garbage)
 RESET_CELL = "[get_ipython().user_ns.pop(_k) for _k in [_k for _k in get_ipython().user_ns if not _k.startswith('_') and _k not in get_ipython().user_ns_hidden]]"
@@ -151,7 +153,7 @@ class Worker:
 
             self.close_kernel()
             self.km = KernelManager(kernel_name="python3")
-            self.km.start_kernel(env=kernel_env(self.settings), cwd=str(self.settings.notebooks_dir / "reports"))
+            self.km.start_kernel(env=kernel_env(self.settings), cwd=str(REPORT_NOTEBOOKS))
             self.kc_holder = {}
         return self.km
 
@@ -240,7 +242,7 @@ def produce(worker: Worker, task: ReportTask, actor: Identity, output: Path, for
             as_of: str = "", language: str = "en", options: dict | None = None) -> Outcome:
     """One report: papermill run, HTML, and PDF if asked; failures become the outcome's reason."""
     settings = worker.settings
-    notebook = settings.notebooks_dir / "reports" / ("individual.ipynb" if task.kind == "person" else "cohort.ipynb")
+    notebook = REPORT_NOTEBOOKS / ("individual.ipynb" if task.kind == "person" else "cohort.ipynb")
     outcome = Outcome(task)
     try:
         nb = worker.execute(notebook, _parameters(task, actor, as_of, language, options or {}))

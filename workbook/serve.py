@@ -10,7 +10,6 @@ from pathlib import Path
 from .client_address import HEADER as CLIENT_HEADER
 from .settings import Settings, get_settings
 
-PREHEAT_SKIP = [r"(.*/)?reports/.*"]  # run by papermill, never served to visitors
 TEMPLATE = "workbook"
 # A Jupyter data directory holding the workbook's Voila template (voila/templates/workbook/).
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
@@ -39,7 +38,6 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         "--preheat_kernel=True",
         f"--pool_size={s.pool_size}",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-        f"--VoilaKernelManager.preheat_denylist={json.dumps(PREHEAT_SKIP)}",
         # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
         # (kernel start + a run of the page) right behind each arrival competes with the wave.
         f"--VoilaKernelManager.fill_delay={s.pool_refill_seconds}",
