@@ -75,3 +75,30 @@ def test_module_referring_to_unknown_instrument_is_refused(tmp_path):
 
 def test_catalogue_is_the_configured_directory():
     assert "m01" in catalogue().modules
+
+
+@pytest.mark.parametrize(
+    "rater_items, expected",
+    [
+        ("{customer: all}", "x.yaml: rater_items.customer: 'customer' is not a rater category (manager, peer, direct_report, client)"),
+        ("{client: [i1, i9]}", "x.yaml: rater_items.client: item 'i9' is not an item of instrument t"),
+        ("{client: [i1]}", "x.yaml: rater_items.client: dimension d1 has only item i1 for client raters; list none or at least 2 of its items"),
+        ("{client: some}", "x.yaml: rater_items.client"),
+    ],
+)
+def test_rater_item_sets_are_validated_with_one_line_naming_file_category_and_item(rater_items, expected):
+    text = GOOD_INSTRUMENT.replace(", scale: 9", "") + f"rater_items: {rater_items}\n"
+    with pytest.raises(ContentError) as exc:
+        parse_document(text, "x.yaml")
+    assert str(exc.value).startswith(expected) and "\n" not in str(exc.value), str(exc.value)
+
+
+def test_rater_item_sets_default_to_every_item_and_clients_of_the_manager_profile_skip_leadership():
+    inst = parse_document(GOOD_INSTRUMENT.replace(", scale: 9", "") + "rater_items: {client: [i1, i2]}\n")
+    assert [i.id for i in inst.items_for("client")] == ["i1", "i2"]
+    assert [i.id for i in inst.items_for("peer")] == ["i1", "i2", "i3", "i4"]  # not listed: every item
+    assert [i.id for i in inst.items_for(None)] == ["i1", "i2", "i3", "i4"]  # the person themselves
+    mp = catalogue().instrument("manager_profile")
+    assert [d.id for d in mp.unrated_dimensions("client")] == ["leadership"]
+    assert not any(i.dimension == "leadership" for i in mp.items_for("client"))
+    assert all(mp.unrated_dimensions(c) == [] for c in ("manager", "peer", "direct_report"))

@@ -27,6 +27,25 @@ def r(cat, x, y, comment=""):
     return RaterResponse(cat, {"x1": x, "x2": 6 - x, "x3": x, "y1": y, "y2": y, "y3": y}, comment)
 
 
+# the same instrument where clients judge only the x items
+INST_C = parse_document(
+    """
+kind: instrument
+id: t360c
+title: T
+scale: {points: 5, anchors: {1: a, 2: b, 3: c, 4: d, 5: e}}
+rater_items: {client: [x1, x2, x3]}
+dimensions: [{id: x, label: X}, {id: y, label: Y}]
+items:
+  - {id: x1, text: t, text_360: t, dimension: x}
+  - {id: x2, text: t, text_360: t, dimension: x, reverse: true}
+  - {id: x3, text: t, text_360: t, dimension: x}
+  - {id: y1, text: t, text_360: t, dimension: y}
+  - {id: y2, text: t, text_360: t, dimension: y}
+  - {id: y3, text: t, text_360: t, dimension: y}
+"""
+)
+
 SELF = {"x1": 5, "x2": 1, "x3": 5, "y1": 2, "y2": 2, "y3": "dont_know"}  # x = 5; y = 2 (2 of 3 answered)
 
 
@@ -120,3 +139,29 @@ def test_manager_profile_instrument_is_ready_for_360():
     assert all(i.text_360 and i.text_360 != i.text for i in inst.items)
     assert {d.id for d in inst.dimensions} == {"technical", "operational", "marketing", "leadership"}
     assert sum(i.reverse for i in inst.items) >= 4
+
+
+def test_a_category_has_no_cell_on_a_dimension_it_does_not_rate_and_its_answers_there_are_ignored():
+    # clients answered y as well (e.g. stored before the item sets): those answers must not count anywhere
+    clients = [r("client", 2, 1), r("client", 3, 1), r("client", 4, 1)]
+    peers = [r("peer", 4, 5), r("peer", 4, 5), r("peer", 4, 5)]
+    fb = compare(INST_C, SELF, clients + peers, threshold=3, blind_spot_gap=1.0)
+    d = by_dim(fb)
+    assert d["x"].cells["client"].mean == pytest.approx(3.0)  # (2+3+4)/3
+    assert "client" not in d["y"].cells  # absent, not hidden
+    assert fb.not_rated == {"client": ["y"]}
+    assert d["y"].cells["all"].mean == pytest.approx(5.0) and d["y"].cells["all"].raters == 3  # peers only
+    assert d["x"].cells["all"].mean == pytest.approx((2 + 3 + 4 + 4 * 3) / 6)
+    # a client who answered only items clients do not rate has not answered
+    only_y = compare(INST_C, SELF, [RaterResponse("client", {"y1": 5, "y2": 5, "y3": 5})] * 3, threshold=3, blind_spot_gap=1.0)
+    assert only_y.categories["client"]["answered"] == 0
+    # the views say why, instead of "not enough answers"
+    from workbook.results360 import feedback_html, feedback_text
+
+    html = feedback_html(fb)
+    assert "Clients are not asked about Y: they cannot observe it" in html
+    row_y = html.split("<tr><td>Y</td>")[1].split("</tr>")[0]
+    assert "wb-not-rated" in row_y and NOT_ENOUGH_RATERS not in row_y and "1.00" not in row_y
+    assert "* Clients are not asked about Y" in feedback_text(fb)
+    # with every category rating everything there is no note
+    assert compare(INST, SELF, clients + peers, threshold=3, blind_spot_gap=1.0).not_rated == {}

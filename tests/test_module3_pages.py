@@ -23,8 +23,8 @@ def _likert(page):
 
 
 def _answer_all(form, by_dimension):
-    """Answer every item so that each dimension's keyed value is ``by_dimension[dim]``."""
-    for item in form.instrument.items:
+    """Answer every item on the form so that each dimension's keyed value is ``by_dimension[dim]``."""
+    for item in (form.instrument.item(i) for i in form.radios):
         v = by_dimension[item.dimension]
         form.radios[item.id].value = 6 - v if item.reverse else v
 
@@ -120,6 +120,26 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
     assert "1 of 16 statements answered" in one(page, "wb-rater-status").value
     # the trainee's own answers are untouched
     assert current_answers(db, ann, ann.person_id, INST) == {"mp1": 5}
+
+
+def test_client_rater_page_has_only_the_client_items(db, cohort):
+    import html as _html_mod
+
+    from workbook.pages.rater import rater_page
+    from workbook.store import invite_rater
+
+    ann = cohort["ident"]["Ann"]
+    _rid, code = invite_rater(db, ann, ann.person_id, "client", INST, "Client A")
+    page = _signin(rater_page(db), code)
+    text = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
+    inst = catalogue().instrument(INST)
+    leadership = [i for i in inst.items if i.dimension == "leadership"]
+    assert leadership and not any(_html_mod.escape(i.text_360) in text for i in leadership)
+    shown = [i.id for i in inst.items_for("client")]
+    assert list(_likert(page).radios) == shown
+    assert all(_html_mod.escape(inst.item(i).text_360) in text for i in shown)
+    _likert(page).radios[shown[0]].value = 4
+    assert f"1 of {len(shown)} statements answered" in one(page, "wb-rater-status").value
 
 
 def test_trainee_code_cannot_open_rater_page(db, cohort):

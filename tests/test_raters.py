@@ -125,3 +125,20 @@ def test_rater_code_cannot_open_trainee_pages(db, cohort, raters):
         page.signin.code.value = raters["Pat"]["code"]
         assert "this page is for the trainee or coach or hr; you are signed in as rater" in page.status.value
         assert page.body.children == ()
+
+
+def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(db, cohort):
+    ann = cohort["ident"]["Ann"]
+    rid, code = invite_rater(db, ann, ann.person_id, "client", INST, "Client A")
+    client = AccessCodeAuthenticator(db).authenticate(code)
+    assert rater_task(db, client).category == "client"
+    with pytest.raises(InvalidAnswer) as exc:
+        save_rater_answer(db, client, "mp13", 4)
+    assert str(exc.value) == "manager_profile/mp13: client raters do not rate this item (leadership); it is not on their page"
+    save_rater_answer(db, client, "mp1", 4)
+    assert rater_answers(db, client) == {"mp1": 4}
+    # a peer rates the leadership items
+    pid, _ = invite_rater(db, ann, ann.person_id, "peer", INST, "Pat")
+    from workbook.auth import Identity
+
+    save_rater_answer(db, Identity(role="rater", rater_id=pid), "mp13", 4)

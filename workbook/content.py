@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .auth import RATER_CATEGORIES
 from .errors import ContentError, NotFound
 from .exercise_specs import parse_spec
 from .settings import get_settings
@@ -70,6 +71,9 @@ class Instrument(_Strict):
     dont_know: bool = True
     dimensions: list[Dimension]
     items: list[Item]
+    # 360: which items each rater category judges ("all", or a list of item ids); a category left
+    # out rates every item. A category sees, answers and is scored on its own items only.
+    rater_items: dict[str, Literal["all"] | list[str]] = {}
 
     @model_validator(mode="after")
     def _consistent(self) -> "Instrument":
@@ -83,13 +87,52 @@ class Instrument(_Strict):
             if item.scale is not None and item.scale != self.scale.points:
                 raise ValueError(f"items[{n}].scale: {item.scale} differs from the instrument's {self.scale.points}-point scale")
             seen.add(item.id)
+        self._check_rater_items(seen)
         return self
+
+    def _check_rater_items(self, ids: set[str]) -> None:
+        for category, chosen in self.rater_items.items():
+            where = f"rater_items.{category}"
+            if category not in RATER_CATEGORIES:
+                raise ValueError(f"{where}: {category!r} is not a rater category ({', '.join(RATER_CATEGORIES)})")
+            if chosen == "all":
+                continue
+            for item_id in chosen:
+                if item_id not in ids:
+                    raise ValueError(f"{where}: item {item_id!r} is not an item of instrument {self.id}")
+            if len(set(chosen)) != len(chosen):
+                raise ValueError(f"{where}: an item is listed twice")
+            for dim in self.dimensions:
+                mine = [i.id for i in self.items if i.dimension == dim.id and i.id in chosen]
+                if len(mine) == 1:
+                    raise ValueError(
+                        f"{where}: dimension {dim.id} has only item {mine[0]} for {category} raters; list none or at least 2 of its items"
+                    )
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
             if item.id == item_id:
                 return item
         raise NotFound(f"instrument {self.id}: no item {item_id!r}")
+
+    def rater_item_ids(self, category: str) -> frozenset[str]:
+        """The ids of the items raters of ``category`` judge (every item unless ``rater_items`` says otherwise)."""
+        if category not in RATER_CATEGORIES:
+            raise NotFound(f"instrument {self.id}: {category!r} is not a rater category ({', '.join(RATER_CATEGORIES)})")
+        chosen = self.rater_items.get(category, "all")
+        return frozenset(i.id for i in self.items) if chosen == "all" else frozenset(chosen)
+
+    def items_for(self, category: str | None = None) -> list[Item]:
+        """The items a respondent answers, in order: everything for the person themselves (``None``), else the category's."""
+        if category is None:
+            return list(self.items)
+        ids = self.rater_item_ids(category)
+        return [i for i in self.items if i.id in ids]
+
+    def unrated_dimensions(self, category: str) -> list[Dimension]:
+        """The dimensions a rater category has no item of (its raters cannot judge them)."""
+        ids = self.rater_item_ids(category)
+        return [d for d in self.dimensions if not any(i.dimension == d.id and i.id in ids for i in self.items)]
 
 
 class Section(_Strict):

@@ -8,6 +8,9 @@ Anonymity rules (``settings.anonymity_threshold``, ``manager_shown_alone``):
   out by subtracting the shown ones from the total;
 - comments come only from raters of shown categories, unattributed, in random order, and only
   when those raters number at least the threshold.
+- a category judges only its own items (``rater_items`` of the instrument): its answers to any
+  other item are ignored, and a dimension it has no item of gets no cell at all (not a hidden
+  one): ``Feedback.not_rated`` lists those dimensions per category, for the note saying why.
 Blind spot: self minus all raters ≥ ``blind_spot_gap`` (points of the item scale); hidden
 strength: all raters minus self ≥ the gap.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .auth import RATER_CATEGORIES as CATEGORIES
 from .content import Instrument
@@ -57,7 +60,7 @@ class DimensionResult:
     dimension: str
     label: str
     self_mean: float | None
-    cells: dict[str, Cell]  # category -> cell, plus "all"
+    cells: dict[str, Cell]  # category -> cell, plus "all"; no key for a category that does not rate the dimension
     gap: float | None  # self minus all raters
     flag: str  # "", BLIND_SPOT or HIDDEN_STRENGTH
 
@@ -70,6 +73,7 @@ class Feedback:
     categories: dict[str, dict]  # category -> {"answered": n, "shown": bool, "reason": str}
     comments: list[str]
     threshold: int
+    not_rated: dict[str, list[str]] = field(default_factory=dict)  # category -> dimension ids it has no item of
 
     def frame(self):
         """Long table for the dot plot: dimension, who, mean (shown cells and self only)."""
@@ -85,8 +89,8 @@ class Feedback:
         return pd.DataFrame(rows, columns=["dimension", "who", "mean"])
 
 
-def _answered(resp: RaterResponse) -> bool:
-    return any(v is not None for v in resp.answers.values())
+def _answered(resp: RaterResponse, asked: frozenset[str]) -> bool:
+    return any(v is not None for k, v in resp.answers.items() if k in asked)
 
 
 def category_visible(category: str, answered: int, threshold: int, manager_shown_alone: bool) -> tuple[bool, str]:
@@ -112,19 +116,22 @@ def compare(
     """Self against each rater category per dimension, under the anonymity rules above."""
     by_cat: dict[str, list[RaterResponse]] = {c: [] for c in CATEGORIES}
     for r in responses:
-        if _answered(r):
+        if _answered(r, instrument.rater_item_ids(r.category)):
             by_cat.setdefault(r.category, []).append(r)
+    not_rated = {cat: [d.id for d in instrument.unrated_dimensions(cat)] for cat in by_cat}
     categories: dict[str, dict] = {}
     for cat, rs in by_cat.items():
         shown, reason = category_visible(cat, len(rs), threshold, manager_shown_alone)
         categories[cat] = {"answered": len(rs), "shown": shown, "reason": reason}
     self_scores = {s.dimension: s.mean for s in score(instrument, self_answers)}
-    rater_scores = {cat: [{s.dimension: s.mean for s in score(instrument, r.answers)} for r in rs] for cat, rs in by_cat.items()}
+    rater_scores = {cat: [{s.dimension: s.mean for s in score(instrument, r.answers, cat)} for r in rs] for cat, rs in by_cat.items()}
     dims = []
     for dim in instrument.dimensions:
         cells: dict[str, Cell] = {}
         pooled: list[float] = []
         for cat in by_cat:
+            if dim.id in not_rated[cat]:
+                continue  # this category cannot judge the dimension: no cell, not a hidden one
             vals = [sc[dim.id] for sc in rater_scores[cat] if sc[dim.id] is not None]
             info = categories[cat]
             if not info["shown"]:
@@ -149,4 +156,5 @@ def compare(
     shown_raters = [r for cat, rs in by_cat.items() if categories[cat]["shown"] for r in rs]
     comments = [r.comment.strip() for r in shown_raters if r.comment and r.comment.strip()] if len(shown_raters) >= threshold else []
     random.Random(seed).shuffle(comments)
-    return Feedback(instrument.id, instrument.scale.points, dims, categories, comments, threshold)
+    return Feedback(instrument.id, instrument.scale.points, dims, categories, comments, threshold,
+                    {cat: ids for cat, ids in not_rated.items() if ids})

@@ -95,7 +95,10 @@ def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = N
     for d in fb.dimensions:
         cells = [f"<td>{d.self_mean:.2f}</td>" if d.self_mean is not None else '<td class="wb-muted">—</td>']
         for c in [*cats, "all"]:
-            cell = d.cells[c]
+            cell = d.cells.get(c)
+            if cell is None:  # the category does not judge this dimension: no cell (see the note under the table)
+                cells.append('<td class="wb-not-rated" title="not rated by this group">*</td>')
+                continue
             cells.append(f"<td>{cell.mean:.2f}</td>" if cell.shown else f'<td class="wb-muted" title="{_esc(cell.reason)}">{_esc(NOT_ENOUGH_RATERS if cell.reason.startswith(NOT_ENOUGH_RATERS) else "—")}</td>')
         cells.append(f"<td>{d.gap:+.2f}</td>" if d.gap is not None else "<td>—</td>")
         cells.append(f'<td><span class="wb-badge">{_esc(d.flag)}</span></td>' if d.flag else "<td></td>")
@@ -117,6 +120,9 @@ def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = N
         f'<p class="wb-muted">A group of raters is shown only when at least {fb.threshold} of them have answered, so that nobody\'s '
         "answers can be told apart; smaller groups are left out of every figure, including “All raters”. Raters' names are never shown.</p>"
     )
+    unrated = not_rated_lines(fb)
+    if unrated:
+        why += '<p class="wb-muted wb-not-rated-note">* ' + "<br>* ".join(_esc(line) for line in unrated) + "</p>"
     comments = "".join(f"<li>{_esc(c)}</li>" for c in fb.comments)
     comments_html = f"<h3>Comments (unattributed, in random order)</h3><ul>{comments}</ul>" if comments else ""
     frame = fb.frame()
@@ -159,17 +165,28 @@ def profile_text(instrument: Instrument, answers: Mapping[str, object], spec: Ma
     )
 
 
+def not_rated_lines(fb: Feedback) -> list[str]:
+    """One sentence per rater category that has dimensions it does not judge (and so no figure for)."""
+    labels = {d.dimension: d.label for d in fb.dimensions}
+    return [
+        f"{CATEGORY_LABELS.get(c, c)} are not asked about {', '.join(labels.get(d, d) for d in dims)}: "
+        "they cannot observe it, so those statements are not on their page and there is no figure from them."
+        for c, dims in fb.not_rated.items()
+    ]
+
+
 def feedback_text(fb: Feedback) -> str:
     """The 360 comparison as a plain-text table (notebooks, reports)."""
     cols = ["self", *fb.categories, "all"]
     lines = ["dimension".ljust(34) + "".join(CATEGORY_LABELS.get(c, c)[:14].rjust(15) for c in cols) + "  flag"]
     for d in fb.dimensions:
         vals = [f"{d.self_mean:.2f}" if d.self_mean is not None else "—"]
-        vals += [f"{d.cells[c].mean:.2f}" if d.cells[c].shown else "n/a" for c in cols[1:]]
+        vals += [("*" if c not in d.cells else f"{d.cells[c].mean:.2f}" if d.cells[c].shown else "n/a") for c in cols[1:]]
         lines.append(d.label.ljust(34) + "".join(v.rjust(15) for v in vals) + f"  {d.flag}")
     for c, info in fb.categories.items():
         if not info["shown"]:
             lines.append(f"{CATEGORY_LABELS.get(c, c)}: {info['reason']}")
+    lines += [f"* {line}" for line in not_rated_lines(fb)]
     return "\n".join(lines)
 
 

@@ -41,12 +41,14 @@ def keyed_value(instrument: Instrument, item_id: str, value: object) -> int | No
     return points + 1 - value if item.reverse else value
 
 
-def score(instrument: Instrument, answers: dict[str, object]) -> list[DimensionScore]:
-    """Score every dimension of ``instrument`` from ``{item id: answer}``."""
+def score(instrument: Instrument, answers: dict[str, object], category: str | None = None) -> list[DimensionScore]:
+    """Score every dimension of ``instrument`` from ``{item id: answer}``; for a 360 rater
+    ``category``, only the items that category judges count (answers to others are ignored)."""
     points = instrument.scale.points
+    asked = instrument.items_for(category)
     out = []
     for dim in instrument.dimensions:
-        items = [i for i in instrument.items if i.dimension == dim.id]
+        items = [i for i in asked if i.dimension == dim.id]
         values = [v for v in (keyed_value(instrument, i.id, answers.get(i.id)) for i in items) if v is not None]
         enough = items and Fraction(len(values), len(items)) >= MIN_ANSWERED
         mean = sum(values) / len(values) if enough else None

@@ -32,10 +32,11 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     inst = catalogue().instrument(task.instrument)
     status = StatusLine()
     status.add_class("wb-rater-status")
-    count = len(inst.items)
+    asked = {i.id for i in inst.items_for(task.category)}  # a category sees only the items it can judge
+    count = len(asked)
 
     def saved_line() -> None:
-        answered = sum(1 for k, v in rater_answers(db, identity).items() if k != COMMENT_ITEM and v is not None)
+        answered = sum(1 for k, v in rater_answers(db, identity).items() if k in asked and v is not None)
         status.ok(f"Saved · {answered} of {count} statements answered" + (" — thank you, you can close this page." if answered == count else ""))
 
     # Kept on the page and retried while the store is down, like a trainee's answers.
@@ -45,7 +46,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     def on_change(item: str, value: object) -> None:
         saver.save(inst.id, item, value)
 
-    form = LikertForm(inst, lambda item, value: safe(status)(on_change)(item, value), phrasing="rater")
+    form = LikertForm(inst, lambda item, value: safe(status)(on_change)(item, value), phrasing="rater", category=task.category)
     answers = rater_answers(db, identity)
     form.restore(answers)
     comment = w.Textarea(value=str(answers.get(COMMENT_ITEM, "")), placeholder="Optional; saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))

@@ -42,6 +42,7 @@ class RaterTask:
 
     subject_name: str
     instrument: str
+    category: str = "peer"
 
 
 def _owner(s, actor: Identity, subject_id: int, action: str) -> Person:
@@ -116,14 +117,14 @@ def rater_task(db: Database, actor: Identity) -> RaterTask:
     with db.session() as s:
         rater = _own_rater(s, actor)
         person = s.get(Person, rater.subject_id)
-        return RaterTask(person.name.split()[0] if person.name.split() else person.name, rater.instrument)
+        return RaterTask(person.name.split()[0] if person.name.split() else person.name, rater.instrument, rater.category)
 
 
 def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -> int:
     """A rater's answer to one item (or their comment, item ``_comment``), appended."""
     with db.session() as s:
         rater = _own_rater(s, actor)
-        subject, instrument = rater.subject_id, rater.instrument
+        subject, instrument, category = rater.subject_id, rater.instrument, rater.category
     if item == COMMENT_ITEM:
         if value is not None and not isinstance(value, str):
             raise InvalidAnswer(f"{instrument}/{COMMENT_ITEM}: a comment is text")
@@ -131,6 +132,7 @@ def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -
             raise InvalidAnswer(f"{instrument}/{COMMENT_ITEM}: the comment has {len(value):,} characters; the limit is {MAX_COMMENT:,}")
     else:
         value = validate_value(instrument, item, value, db.settings)
+        _check_rated_by(instrument, item, category)
     with db.session() as s:
         same = repeated_row(s, subject, rater.id, instrument, item, 1, value)
         if same is not None:
@@ -140,6 +142,14 @@ def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -
         s.add(row)
         s.flush()
         return row.id
+
+
+def _check_rated_by(instrument: str, item: str, category: str) -> None:
+    """Refuse an answer to an item the rater's category does not judge (``rater_items`` of the instrument)."""
+    inst = catalogue().instrument(instrument)
+    if item not in inst.rater_item_ids(category):
+        dim = inst.item(item).dimension
+        raise InvalidAnswer(f"{instrument}/{item}: {category} raters do not rate this item ({dim}); it is not on their page")
 
 
 def _rater_latest(s, rater_id: int) -> dict[str, object]:
@@ -175,10 +185,12 @@ def response_counts(db: Database, actor: Identity, subject_id: int, instrument: 
     with db.session() as s:
         _owner(s, actor, subject_id, "read")
         rows = s.execute(select(Rater.id, Rater.category).where(Rater.subject_id == subject_id, Rater.instrument == instrument)).all()
+        inst = catalogue().instrument(instrument)
+        asked = {c: inst.rater_item_ids(c) for c in CATEGORIES}
         invited = {c: 0 for c in CATEGORIES}
         answered = {c: 0 for c in CATEGORIES}
         for rid, cat in rows:
             invited[cat] = invited.get(cat, 0) + 1
-            if any(k != COMMENT_ITEM for k in _rater_latest(s, rid)):
+            if any(k in asked[cat] for k in _rater_latest(s, rid)):  # only answers to items the category judges count
                 answered[cat] = answered.get(cat, 0) + 1
         return {c: (invited[c], answered[c]) for c in invited}

@@ -15,7 +15,8 @@ DONT_KNOW_LABEL = "Don't know"
 class LikertForm(w.VBox):
     """One radio group per item; ``on_change(item_id, value)`` is called on every change by the person."""
 
-    def __init__(self, instrument: Instrument, on_change: Callable[[str, object], None], phrasing: str = "self"):
+    def __init__(self, instrument: Instrument, on_change: Callable[[str, object], None], phrasing: str = "self", category: str | None = None):
+        """``category``: a 360 rater category; only the items it judges are shown (all items for the person themselves)."""
         self.instrument = instrument
         self._on_change = on_change
         self._restoring = False
@@ -25,7 +26,7 @@ class LikertForm(w.VBox):
             options.append((DONT_KNOW_LABEL, DONT_KNOW))
         self.radios: dict[str, w.RadioButtons] = {}
         rows = []
-        for n, item in enumerate(instrument.items, 1):
+        for n, item in enumerate(instrument.items_for(category), 1):
             text = item.text_360 if phrasing == "rater" and item.text_360 else item.text
             label = HTML(f'<div class="wb-item">{n}. {esc(text)}</div>')
             radio = w.RadioButtons(options=options, value=None, layout=shared("auto_width"), style=shared("description_style"))
