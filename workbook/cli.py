@@ -79,6 +79,20 @@ def cmd_reissue(args) -> int:
     return 0
 
 
+def cmd_cohort_path(args) -> int:
+    from .content import catalogue
+    from .paths import get_path
+    from .store import cohort_by_name, cohort_path, set_cohort_path
+
+    db = _db()
+    cohort_id = cohort_by_name(db, args.name)
+    if args.path:
+        set_cohort_path(db, _admin(), cohort_id, args.path)
+    chosen = cohort_path(db, _admin(), cohort_id)
+    print(f"{args.name}\t{chosen}\t{get_path(catalogue().paths, chosen).title}")
+    return 0
+
+
 def cmd_invite(args) -> int:
     from .store import cohort_by_name, invite
 
@@ -241,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = cohort.add_parser("create", help="create a cohort")
     p.add_argument("name")
     p.set_defaults(func=cmd_cohort_create)
+    p = cohort.add_parser("path", help="show or set the cohort's path through the workbook (exercises/paths.yaml: workshop, full)")
+    p.add_argument("name", help="cohort name")
+    p.add_argument("path", nargs="?", help="a path id, e.g. workshop or full (omit to show the current one)")
+    p.set_defaults(func=cmd_cohort_path)
 
     p = sub.add_parser("invite", help="invite a person into a cohort and print their access code once")
     p.add_argument("cohort", help="cohort name")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .auth import RATER_CATEGORIES
 from .errors import ContentError, NotFound
 from .exercise_specs import parse_spec
+from .path_models import PathsDoc
 from .settings import get_settings
 
 ConceptId = Annotated[str, Field(pattern=r"^C([1-9]|1[0-9]|2[0-3])$")]
@@ -233,7 +234,10 @@ class Glossary(_Strict):
     entries: list[GlossaryEntry]
 
 
-Document = Annotated[Union[Instrument, Module, Sources, Glossary], Field(discriminator="kind")]
+Document = Annotated[Union[Instrument, Module, Sources, Glossary, PathsDoc], Field(discriminator="kind")]
+
+
+KINDS = ("instrument", "module", "sources", "glossary", "paths")
 
 
 class _Doc(BaseModel):
@@ -245,7 +249,7 @@ def _where(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("doc", "instrument", "module", "sources", "glossary") and not out:
+        elif part in ("doc", *KINDS) and not out:
             continue
         else:
             out += ("." if out else "") + str(part)
@@ -271,7 +275,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary:
+def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary | PathsDoc:
     """Parse and validate one YAML document; raise ContentError on the first problem."""
     where = _display(Path(path)) if not isinstance(path, str) or path != "<text>" else path
     try:
@@ -289,7 +293,7 @@ def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Modul
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if p not in ("doc",))
         # discriminated unions put the kind name first
-        if loc and loc[0] in ("instrument", "module", "sources", "glossary"):
+        if loc and loc[0] in KINDS:
             loc = loc[1:]
         inner = _where(loc)
         reason = _reason(err)
@@ -309,6 +313,8 @@ class Catalogue:
         self.sources: dict[str, Source] = {}
         self.glossary: list[GlossaryEntry] = []
         self.reference: dict[str, Sources | Glossary] = {}  # "sources"/"glossary" -> its page's title and intro
+        self.paths: PathsDoc | None = None  # exercises/paths.yaml: workshop and full paths (workbook/paths.py)
+        self._paths_file = ""
         for path, doc in docs.items():
             if isinstance(doc, (Sources, Glossary)) and (doc.title or doc.intro):
                 self.reference[doc.kind] = doc
@@ -320,6 +326,8 @@ class Catalogue:
                 self.sources.update({s.key: s for s in doc.sources})
             elif isinstance(doc, Glossary):
                 self.glossary.extend(doc.entries)
+            elif isinstance(doc, PathsDoc):
+                self.paths, self._paths_file = doc, _display(path)
         self._check_references()
 
     def _check_references(self) -> None:
@@ -342,6 +350,11 @@ class Catalogue:
                         f"module {module.id}: exercises[{n}].id: {ex.id!r} is already used by {owner[ex.id]}; exercise ids must be unique across the curriculum"
                     )
                 owner[ex.id] = f"module {module.id}"
+        if self.paths is not None:
+            try:
+                self.paths.check(self.modules, self.instruments, self._paths_file)
+            except ValueError as exc:
+                raise ContentError(str(exc)) from None
 
     def instrument(self, instrument_id: str) -> Instrument:
         try:

@@ -324,8 +324,10 @@ def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
     stats = HTML()
     show_stats = w.Button(description="Compute statistics")
     show_stats.on_click(lambda _b: safe(status)(lambda: setattr(stats, "value", statistics_html(db, identity)))())
-    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats])])
-    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics"]):
+    from .coach_path import PathControl
+
+    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats]), PathControl(db, identity)])
+    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path"]):
         tabs.set_title(n, title)
     return [tabs]
 

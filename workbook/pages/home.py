@@ -32,6 +32,9 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
         nb, label = STAFF_PAGES[identity.role]
         out.append(HTML(f'<p><a class="wb-next" href="{esc(page_link(nb))}">{label} →</a></p>'))
     out.append(HTML(modules_table(progress(db, identity, identity.person_id))))
+    from .path_view import path_summary_html  # the person's path and the time left on it
+
+    out.append(HTML(path_summary_html(db, identity)))
     return out
 
 

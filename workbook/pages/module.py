@@ -17,8 +17,9 @@ from ..widgets.saver import AnswerSaver
 from .shell import Page, page_link
 
 
-def teaching_html(module: Module) -> str:
-    """Objectives and sections as HTML, each section with its citation."""
+def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
+    """Objectives and sections as HTML, each section with its citation; ``marks`` (heading -> HTML)
+    puts the person's path badge under a section's heading (pages/path_view.py)."""
     cat = catalogue()
     parts = ["<h2>What you will be able to do</h2><ul>"]
     parts += [f"<li>{esc(o)}</li>" for o in module.objectives]
@@ -31,7 +32,10 @@ def teaching_html(module: Module) -> str:
             src = cat.sources[section.source]
             cite = f"Source: {src.author}, <i>{esc(src.title)}</i>, {esc(section.where or src.where)}."
             cls = ""
-        parts.append(f"<h2>{esc(section.heading)}</h2><div{cls}>{markdown_html(section.text)}</div>")
+        parts.append(f"<h2>{esc(section.heading)}</h2>")
+        if marks and section.heading in marks:
+            parts.append(f'<p class="wb-path-mark">{marks[section.heading]}</p>')
+        parts.append(f"<div{cls}>{markdown_html(section.text)}</div>")
         if section.figure:
             from .figures import figure_html
 
@@ -147,8 +151,13 @@ def warm_up(module: Module, prebuilt: dict | None = None) -> None:
     module_results_html(module, saved)
 
 
-def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict | None = None) -> list[w.Widget]:
+def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict | None = None, intro: w.HTML | None = None) -> list[w.Widget]:
+    from .path_view import module_marks
+
     status = StatusLine()
+    path_box, section_marks, marks = module_marks(db, identity, module)
+    if intro is not None and section_marks:
+        intro.value = teaching_html(module, section_marks)
     results = HTML()
     inst = catalogue().instrument(module.instrument) if module.instrument else None
     person = identity.person_id
@@ -165,15 +174,15 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     redraw = Coalesced(safe(status)(refresh), get_settings().results_refresh_seconds)
     saver = AnswerSaver(db, identity, module.id, status, on_saved=redraw.trigger)
     ctx = ExerciseContext(db, identity, module, saver, status)
-    out: list[w.Widget] = [HTML("<h2>Your turn</h2>")]
+    out: list[w.Widget] = [HTML("<h2>Your turn</h2>")] + ([HTML(path_box)] if path_box else [])
     if inst:
         form = (prebuilt or {}).pop("form", None) or _prebuild_form(module)
         form.restore(current_answers(db, identity, person, inst.id))
         form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
-        out += [HTML(f"<h3>{esc(inst.title)}</h3><p>{esc(inst.intro)}</p>"), form]
+        out += [HTML(f"<h3>{esc(inst.title)}</h3>{marks.get(inst.id, '')}<p>{esc(inst.intro)}</p>"), form]
     for spec in module.exercises:
-        out += build_exercise(ctx, spec)
+        out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + build_exercise(ctx, spec)
     done = w.Button(description="Mark this module as done")
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
     out += [status]
@@ -188,7 +197,7 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
 def module_page(module_id: str, db: Database | None = None) -> Page:
     """The whole page of one module, ready to display."""
     module = catalogue().module(module_id)
-    intro = [HTML(teaching_html(module))]
+    intro = [HTML(teaching_html(module))]  # re-rendered with the person's path marks at sign-in
     tail = [lambda: HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
     if module.next and module.next in catalogue().modules:
         nxt = catalogue().module(module.next)
@@ -196,7 +205,7 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
     tail.append(lambda: HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     page = Page(
-        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt) + [make() for make in tail],
+        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt, intro[0]) + [make() for make in tail],
         intro=intro, roles=("trainee", "coach", "hr"), db=db, warm=lambda: warm_up(module, prebuilt),
     )
     page.prebuilt = prebuilt

@@ -52,5 +52,6 @@ from .raters import (
     revoke_rater,
     save_rater_answer,
 )
+from .paths import answered_exercises, cohort_path, path_of, set_cohort_path
 
 __all__ = [name for name in dir() if not name.startswith("_")]

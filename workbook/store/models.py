@@ -128,3 +128,17 @@ class CoachNote(Base):
     body: Mapped[str] = mapped_column(Text)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CohortSetting(Base):
+    """A per-cohort choice made by its coach (e.g. ``path``: the workbook path). Append-only: the
+    latest row of a key wins and earlier choices stay. A table of its own, created by ``create_all``
+    on new and existing databases alike (no column added to an older table)."""
+
+    __tablename__ = "cohort_settings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    key: Mapped[str] = mapped_column(String(50))
+    value: Mapped[object] = mapped_column(JSON, nullable=True)
+    set_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # person id; None: admin (CLI)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,70 @@
+"""The workshop path in a real browser (issue #12): the coach sets it on the coach dashboard, and a
+trainee's home page shows that path and its minutes. Voila with the workbook's serving policy and
+Debian's Chromium; the expected minutes are read from exercises/paths.yaml by the test itself."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from servers import VoilaServer
+from test_browser import SLOW, assert_no_traceback_or_source, full_screenshot, open_page, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+playwright_api = pytest.importorskip("playwright.sync_api")
+PATHS_YAML = Path(__file__).resolve().parent.parent / "exercises" / "paths.yaml"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = VoilaServer.start(tmp_path_factory.mktemp("voila-paths"), env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": ""})
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    yield pg
+    context.close()
+
+
+def test_coach_sets_the_workshop_path_and_the_trainee_home_page_shows_it_with_its_minutes(server, page, browser, artifacts):
+    doc = yaml.safe_load(PATHS_YAML.read_text(encoding="utf-8"))
+    workshop = next(p for p in doc["paths"] if p["id"] == "workshop")
+    per_module = {m["module"]: sum(s["minutes"] for s in m["steps"]) for m in workshop["modules"]}
+    total = sum(per_module.values())
+
+    # before: the trainee's home page shows the default path, not the workshop
+    open_page(page, server, "00_home.ipynb")
+    sign_in(page, server.codes()[2])
+    page.wait_for_selector(".wb-path")
+    assert page.locator(".wb-path").get_attribute("data-path") == doc["default"] != "workshop"
+
+    coach = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    coach.set_default_timeout(SLOW)
+    open_page(coach, server, "coach.ipynb")
+    sign_in(coach, server.codes("coach")[0])
+    coach.locator(".lm-TabBar-tab", has_text="Path").click()
+    coach.locator(".widget-dropdown select").filter(has=coach.locator("option", has_text=workshop["title"])).select_option(label=workshop["title"])
+    coach.locator("button", has_text="Use this path for the cohort").click()
+    coach.wait_for_selector(".wb-path-current[data-path='workshop']")
+    assert_no_traceback_or_source(coach)
+    coach.context.close()
+
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=password]", state="visible")
+    sign_in(page, server.codes()[2])
+    page.wait_for_selector(".wb-path[data-path='workshop']")
+    box = page.locator(".wb-path")
+    assert f"Your path: {workshop['title']}" in box.inner_text()
+    for module_id, minutes in per_module.items():
+        assert box.locator(f"tr[data-module='{module_id}'] .wb-path-session").inner_text().strip() == f"{minutes} min"
+    last = box.locator("tr").last
+    assert last.locator(".wb-path-session").inner_text().strip() == f"{total} min"
+    assert "min left of" in page.inner_text(".wb-path-left")
+    assert_no_traceback_or_source(page)
+    full_screenshot(page, artifacts / "home_workshop_path.png")

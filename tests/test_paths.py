@@ -1,0 +1,192 @@
+"""Paths through the workbook (issue #12): the YAML checked against the modules, minutes and time
+left (pure), the coach's choice in the store (access policy, append-only), the CLI, and the pages
+(coach's control, home page, module page marks) driven through their widgets on a real SQLite store."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cli_run import run_cli
+from widget_tools import button, find, html_text
+from workbook.content import catalogue, load_directory
+from workbook.errors import AccessDenied, ContentError, NotFound
+from workbook.paths import plan, time_left
+from workbook.store import answered_exercises, cohort_path, path_of, progress, save_answer, set_cohort_path
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS_YAML = ROOT / "exercises" / "paths.yaml"
+
+
+def raw_workshop() -> dict:
+    """The workshop path as written in the YAML (read here, not through the code under test)."""
+    doc = yaml.safe_load(PATHS_YAML.read_text(encoding="utf-8"))
+    return next(p for p in doc["paths"] if p["id"] == "workshop")
+
+
+def test_workshop_fits_three_hours_and_its_minutes_are_the_yamls():
+    raw = raw_workshop()
+    by_module = {m["module"]: sum(s["minutes"] for s in m["steps"]) for m in raw["modules"]}
+    plans = {mp.module.id: mp for mp in plan(catalogue(), "workshop")}
+    assert {k: plans[k].session_minutes for k in by_module} == by_module
+    assert sum(by_module.values()) <= 180 == raw["total_minutes"]
+    assert set(plans) == set(catalogue().modules), "every module is on the workshop path"
+
+
+def test_what_the_workshop_leaves_out_is_marked_for_afterwards_not_dropped():
+    raw = {m["module"]: m["steps"] for m in raw_workshop()["modules"]}
+    for mp in plan(catalogue(), "workshop"):
+        m = mp.module
+        everything = {("read", s.heading) for s in m.sections} | {("do", i) for i in ([m.instrument] if m.instrument else []) + [e.id for e in m.exercises]}
+        listed = {("read", s["read"]) if "read" in s else ("do", s["do"]) for s in raw.get(m.id, []) if "group" not in s}
+        after = {(s.kind, s.ref) for s in mp.steps if not s.in_session}
+        assert after == everything - listed, m.id
+        assert all(s.minutes >= 1 for s in mp.steps)
+
+
+def test_the_full_path_holds_every_section_and_exercise_in_session():
+    for mp in plan(catalogue(), "full"):
+        m = mp.module
+        assert [s.ref for s in mp.steps if s.kind == "read"] == [s.heading for s in m.sections]
+        assert {s.ref for s in mp.steps if s.kind == "do"} == set(([m.instrument] if m.instrument else []) + [e.id for e in m.exercises])
+        assert mp.after_minutes == 0
+
+
+def test_reading_minutes_follow_the_words_per_minute():
+    wpm = yaml.safe_load(PATHS_YAML.read_text(encoding="utf-8"))["estimates"]["reading_words_per_minute"]
+    m = catalogue().module("m05")
+    mp = next(p for p in plan(catalogue(), "full") if p.module.id == "m05")
+    for section, step in zip(m.sections, [s for s in mp.steps if s.kind == "read"]):
+        words = len(section.text.split())
+        assert (step.minutes - 1) * wpm < words <= step.minutes * wpm or (words <= wpm and step.minutes == 1)
+
+
+def test_time_left_drops_what_is_answered_and_everything_of_a_done_module():
+    raw = {m["module"]: m["steps"] for m in raw_workshop()["modules"]}
+    plans = plan(catalogue(), "workshop")
+    start = time_left(plans, {}, {})
+    assert start.session_left == start.session_total == sum(s["minutes"] for steps in raw.values() for s in steps)
+    # one questionnaire answered in m01: its minutes and m01's reading are done
+    t = time_left(plans, {}, {"m01": {"coproduction"}})
+    done_now = sum(s["minutes"] for s in raw["m01"] if s.get("do") == "coproduction" or "read" in s)
+    assert start.session_left - t.session_left == done_now
+    assert t.after_left < start.after_left  # m01's other sections (for afterwards) count as read too
+    # m02 marked done: all of it, group steps included
+    t2 = time_left(plans, {"m02": "done"}, {})
+    assert start.session_left - t2.session_left == sum(s["minutes"] for s in raw["m02"])
+
+
+def _content_copy(tmp_path: Path, edit) -> Path:
+    target = tmp_path / "exercises"
+    shutil.copytree(ROOT / "exercises", target)
+    text = (target / "paths.yaml").read_text(encoding="utf-8")
+    (target / "paths.yaml").write_text(edit(text), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("edit, expect", [
+    (lambda t: t.replace("{do: servuction_map,", "{do: servuction_mapp,"), "has no exercise or questionnaire 'servuction_mapp'"),
+    (lambda t: t.replace('{read: "Moments of truth"', '{read: "Moments of truths"'), "has no section headed 'Moments of truths'"),
+    (lambda t: t.replace("- module: m07", "- module: m77"), "no module 'm77'"),
+    (lambda t: t.replace("{do: ladder, minutes: 3}", "{do: ladder, minutes: 30}"), "more than its total_minutes 180"),
+    (lambda t: t.replace("default: full", "default: half"), "default: 'half' is not one of workshop, full"),
+    (lambda t: t.replace("{do: ladder, minutes: 3}", "{do: ladder, read: x, minutes: 3}"), "exactly one of read, do, group"),
+])
+def test_a_wrong_reference_fails_the_content_check_in_one_line(tmp_path, edit, expect):
+    directory = _content_copy(tmp_path, edit)
+    with pytest.raises(ContentError) as exc:
+        load_directory(directory)
+    msg = str(exc.value)
+    assert expect in msg and "paths.yaml" in msg and "\n" not in msg
+
+
+def test_only_staff_of_the_cohort_set_the_path_and_a_trainee_reads_their_own(db, cohort, admin):
+    from workbook.store import create_cohort, invite, AccessCodeAuthenticator
+    from workbook.store.models import CohortSetting
+
+    ann, coach, hr = (cohort["ident"][n] for n in ("Ann", "Coach C", "HR H"))
+    assert path_of(db, ann, ann.person_id) == "full"  # the YAML's default until a coach chooses
+    with pytest.raises(AccessDenied):
+        set_cohort_path(db, ann, cohort["id"], "workshop")
+    other = create_cohort(db, admin, "Cohort B")
+    _pid, code = invite(db, admin, other, "Coach B", "coach")
+    coach_b = AccessCodeAuthenticator(db).authenticate(code)
+    with pytest.raises(AccessDenied):
+        set_cohort_path(db, coach_b, cohort["id"], "workshop")
+    with pytest.raises(AccessDenied):
+        path_of(db, coach_b, ann.person_id)
+    with pytest.raises(AccessDenied):
+        path_of(db, ann, cohort["ident"]["Ben"].person_id)
+    with pytest.raises(NotFound) as exc:
+        set_cohort_path(db, coach, cohort["id"], "weekend")
+    assert "workshop, full" in str(exc.value)
+    set_cohort_path(db, coach, cohort["id"], "workshop")
+    assert path_of(db, ann, ann.person_id) == "workshop" == cohort_path(db, coach, cohort["id"])
+    set_cohort_path(db, hr, cohort["id"], "full")
+    assert path_of(db, ann, ann.person_id) == "full"
+    assert cohort_path(db, coach_b, other) == "full"  # another cohort is untouched
+    with db.session() as s:  # append-only: both choices kept
+        assert [r.value for r in s.query(CohortSetting).order_by(CohortSetting.id)] == ["workshop", "full"]
+
+
+def test_answered_exercises_per_module(db, cohort):
+    ann = cohort["ident"]["Ann"]
+    save_answer(db, ann, ann.person_id, "m01", "coproduction", "cp1", 4)
+    save_answer(db, ann, ann.person_id, "m01", "reflection", "text", "We plan the visit with the client.")
+    assert answered_exercises(db, ann, ann.person_id) == {"m01": {"coproduction", "reflection"}}
+    with pytest.raises(AccessDenied):
+        answered_exercises(db, ann, cohort["ident"]["Ben"].person_id)
+
+
+def test_cli_sets_and_shows_the_cohort_path(settings_env, monkeypatch, capsys, admin):
+    from workbook.store import create_cohort, open_database
+
+    create_cohort(open_database(), admin, "Spring 2027")
+    assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027", "workshop") == 0
+    assert capsys.readouterr().out.strip() == "Spring 2027\tworkshop\t3-hour workshop"
+    assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027") == 0
+    assert "workshop" in capsys.readouterr().out
+    assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027", "weekend") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("workbook: error: no path 'weekend'") and "\n" not in err
+    assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027") == 0
+    assert "\tworkshop\t" in capsys.readouterr().out  # the refused call changed nothing
+
+
+def test_coach_sets_the_workshop_path_and_the_trainee_pages_show_it(db, cohort):
+    import ipywidgets as w
+
+    from workbook.pages.coach import coach_page
+    from workbook.pages.home import home_page
+    from workbook.pages.module import module_page
+
+    raw = {m["module"]: m["steps"] for m in raw_workshop()["modules"]}
+    coach = coach_page(db=db)
+    coach.signin.code.value = cohort["people"]["Coach C"]["code"]
+    [dropdown] = [d for d in find(coach, w.Dropdown) if d.description == "Path"]
+    dropdown.value = "workshop"
+    button(coach, "Use this path for the cohort").click()
+    assert 'data-path="workshop"' in html_text(coach)
+
+    home = home_page(db=db)
+    home.signin.code.value = cohort["people"]["Ann"]["code"]
+    text = html_text(home)
+    assert "Your path: 3-hour workshop" in text
+    total = sum(s["minutes"] for steps in raw.values() for s in steps)
+    assert f"<b>{total} min</b>" in text  # the session's total, from the YAML
+    assert f"{total} min left of {total} min" in text
+
+    page = module_page("m04", db=db)
+    page.signin.code.value = cohort["people"]["Ann"]["code"]
+    text = html_text(page)
+    box = text[text.index("wb-path-module"):]
+    for step in raw["m04"]:
+        assert f"in the workshop · {step['minutes']} min" in box
+    assert "for afterwards" in box and "A grid for the gaps" in box  # not in the workshop: marked, still there
+    teaching = page.children[4].value  # the intro, re-rendered with the marks
+    assert teaching.count("wb-path-mark") == len(catalogue().module("m04").sections)
+    assert 'data-step="gaps"' in text and "for afterwards" in text[text.index('data-step="gaps"'):][:300]
+    # the IPA exercise (for afterwards) is still on the page
+    assert "wb-path-later" in text
