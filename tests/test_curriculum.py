@@ -192,6 +192,7 @@ def test_example_markers_find_a_seed_example_in_any_language():
     assert example_markers("a consultant would not clean the client's house", p) == ["the consultant who does not clean the house"]
     assert example_markers("Polarfix keeps spare parts on site for the night shift.", p) == []
     assert example_markers("the price of the contract", p) == []  # 'rice' inside a word is not the rice shop
+    assert example_markers("- **P**rice: the top of the range", p) == []  # nor inside Markdown emphasis
     assert example_markers("un bureau d'études à 800 km", SEED_PROFILES["002"]) == ["the office 800 km away", "the design office / engineering consultancy"]
     assert example_markers("They sell landings, not tyres.", SEED_PROFILES["003"]) == ["tyres sold as landings"]
 
@@ -212,7 +213,7 @@ def test_idea_order_and_the_longest_run_in_the_seeds_order():
 
 # Modules still being rewritten (issue #12): listed here they are not checked for retelling, and
 # the tests fail as soon as a listed module passes, so the list is emptied as rewrites land.
-RETELLING_NOT_YET_FIXED: set[str] = {"m06", "m07"}
+RETELLING_NOT_YET_FIXED: set[str] = {"m07"}
 
 
 def test_no_module_uses_a_seeds_own_examples():

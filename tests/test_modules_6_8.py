@@ -43,7 +43,7 @@ def test_m06_triangle_checklists_and_reflection_save_and_reload(cohort, db):
                         "tl9": 1, "tl10": 2, "tl11": 2, "tl12": 5}.items():
         radios[item].value = value
     mastery = one(page, "wb-ex-possible_mastery")
-    for item in ("price", "offer", "servuction", "standard"):
+    for item in ("price_top", "offer", "servuction", "standard"):
         one(mastery, f"wb-item-{item}", w.RadioButtons).value = 2
     one(mastery, "wb-item-image", w.RadioButtons).value = 0
     one(one(page, "wb-ex-possible_relationship"), "wb-item-price", w.RadioButtons).value = 1
@@ -57,7 +57,7 @@ def test_m06_triangle_checklists_and_reflection_save_and_reload(cohort, db):
     # mastery mix: 2+2+2+2+0 over 5 rated levers of max 2 = 80%; relationship: 1/2 = 50%
     assert "<td>Mastery</td><td>80%</td>" in html and "<td>Relationship</td><td>50%</td>" in html
     assert "The mix your offer fits best is the Mastery mix" in html
-    assert "Mastery approach: the POSSIBLE mix: your offer fits 80% of it (5 of 8 levers scored)." in html
+    assert "Mastery approach: the POSSIBLE mix: your offer fits 80% of it (5 of 11 statements scored)." in html
     assert "<li>I — Image</li>" in html
 
     again = build(db, ann, "m06")
@@ -79,7 +79,7 @@ def test_m06_misaligned_mix_is_named(cohort, db):
 
     m = catalogue().module("m06")
     relationship_high = {"tl1": 2, "tl2": 2, "tl3": 2, "tl4": 4, "tl5": 5, "tl6": 5, "tl7": 1, "tl8": 5, "tl9": 2, "tl10": 2, "tl11": 2, "tl12": 4}
-    html = module_results_html(m, {"triangle_links": relationship_high, "possible_mastery": {"price": 2}, "possible_relationship": {"price": 0}})
+    html = module_results_html(m, {"triangle_links": relationship_high, "possible_mastery": {"price_top": 2}, "possible_relationship": {"price": 0}})
     assert "Your offer favours the Relationship link; the Service is the entity it tends to leave aside." in html
     assert "but its marketing mix fits the Mastery approach best" in html
 
@@ -189,7 +189,7 @@ def raw_case() -> dict:
     return yaml.safe_load(CASE_PATH.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("module_id", ["m08"])  # m06, m07: being rewritten (issue #12)
+@pytest.mark.parametrize("module_id", ["m06", "m08"])  # m07: being rewritten (issue #12)
 def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(module_id):
     from workbook.content import catalogue
     from workbook.pages.module import teaching_html
@@ -249,3 +249,44 @@ def test_bad_case_data_is_refused_in_one_line_naming_the_file_and_the_field(tmp_
     finally:
         monkeypatch.undo()
         reset_settings()
+
+
+def test_m06_case_triangle_is_drawn_from_the_case_answers():
+    from workbook.content import catalogue
+    from workbook.pages.module import teaching_html
+
+    inst = yaml.safe_load((CASE_PATH.parent.parent / "exercises" / "triangle_links.yaml").read_text(encoding="utf-8"))
+    reverse = {i["id"] for i in inst["items"] if i.get("reverse")}
+    dims = {i["id"]: i["dimension"] for i in inst["items"]}
+    per_link: dict[str, list[int]] = {}
+    for a in raw_case()["m06"]["triangle_links"]:
+        per_link.setdefault(dims[a["item"]], []).append(6 - a["answer"] if a["item"] in reverse else a["answer"])
+    expected = {link: (sum(v) / len(v) - 1) / 4 * 100 for link, v in per_link.items()}
+    m = catalogue().module("m06")
+    section = next(s for s in m.sections if s.figure == "case_triangle")
+    block = teaching_html(m).split(f"<h2>{section.heading}</h2>".replace("'", "&#x27;"))[1].split("<h2>")[0]
+    for link, value in expected.items():
+        assert f"{m.results.labels[link]}: {value:.0f}" in block
+    for a in raw_case()["m06"]["triangle_links"]:
+        assert html_escape(a["because"]) in block
+
+
+def test_m06_case_mix_fits_follow_the_case_scores():
+    from workbook.pages.examples_service import case_triangle_text
+
+    text = case_triangle_text()
+    mixes = raw_case()["m06"]["mixes"]
+    for link, ex in (("Mastery", "possible_mastery"), ("Relationship", "possible_relationship"), ("Involvement", "possible_involvement")):
+        ratings = [r["rating"] for r in mixes[ex]]
+        gaps = [r["item"] for r in mixes[ex] if r["rating"] == 0]
+        assert f"fit with the {link} mix: {sum(ratings) / (2 * len(ratings)) * 100:5.1f}% ({len(ratings)} of" in text
+        assert f"does not fit: {', '.join(gaps)}" in text
+
+
+def test_a_retired_checklist_item_id_cannot_come_back():
+    from workbook.content import Exercise
+
+    items = [{"id": "price_top", "label": "P", "text": "new"}, {"id": "price", "label": "P", "text": "reused"}]
+    with pytest.raises(ValueError, match="price is retired"):
+        Exercise(id="mix", type="rated_checklist", title="t", items=items, retired=["price"],
+                 options=[{"value": 0, "label": "no"}, {"value": 2, "label": "yes"}])

@@ -144,6 +144,11 @@ SEED_PROFILES: dict[str, SeedProfile] = {
 MAX_IDEAS_IN_SEED_ORDER = 2  # a module may follow a seed's order for at most this many ideas in a row
 
 
+def _plain(text: str) -> str:
+    """NFKC text without Markdown emphasis marks (``**P**rice`` reads as ``Price``)."""
+    return unicodedata.normalize("NFKC", text).replace("*", "")
+
+
 def seed_key(file_name: str) -> str:
     """The profile key of a seed file: its three-digit prefix (``004_c9c9….txt`` -> ``004``)."""
     return file_name[:3]
@@ -151,7 +156,7 @@ def seed_key(file_name: str) -> str:
 
 def example_markers(text: str, profile: SeedProfile) -> list[str]:
     """The seed's own examples that ``text`` uses (their names), in the profile's order."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _plain(text)
     return [name for name, pattern in profile.examples.items() if re.search(pattern, text, re.IGNORECASE)]
 
 
@@ -161,7 +166,7 @@ def idea_order(texts: Iterable[str], profile: SeedProfile) -> list[str]:
     An idea is placed at its home section, the one naming it most often (the first such on a tie),
     so a passing mention elsewhere does not move it; ideas sharing a home keep their first position.
     """
-    texts = [unicodedata.normalize("NFKC", t) for t in texts]
+    texts = [_plain(t) for t in texts]
     place: dict[str, tuple[int, int]] = {}
     for name, pattern in profile.ideas:
         hits = [list(re.finditer(pattern, t, re.IGNORECASE)) for t in texts]

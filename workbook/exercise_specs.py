@@ -48,6 +48,7 @@ class RatedChecklist(_Spec):
     where: str = ""
     own_label: str = "The workbook's own derivation (not a claim of the sources)."
     items: list[ChecklistItem] = Field(min_length=1)
+    retired: list[str] = []  # ids of items taken out: never reused, so stored answers keep their meaning
     options: list[Option] = Field(min_length=2)
     summary: str = "{title}: {percent}% fit ({rated} of {total} rated)."
     gaps_label: str = "Levers that do not fit yet:"
@@ -55,6 +56,9 @@ class RatedChecklist(_Spec):
     @model_validator(mode="after")
     def _check(self) -> "RatedChecklist":
         _unique([i.id for i in self.items], "items")
+        reused = [i.id for i in self.items if i.id in self.retired]
+        if reused:
+            raise ValueError(f"items: {', '.join(reused)} is retired (listed under retired:); give the new item a new id")
         values = [o.value for o in self.options]
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             raise ValueError("options: every value must be a whole number (0 = does not fit)")

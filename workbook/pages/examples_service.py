@@ -122,6 +122,104 @@ def _figure(body: str) -> str:
     return f'<figure class="wb-figure">{body}<figcaption class="wb-cite">{esc(CASE_CAPTION)}</figcaption></figure>'
 
 
+# ---- Module 6: the contract's servuction triangle and its mixes -------------------------------
+
+def case_triangle_answers() -> dict[str, int]:
+    """Sam's answers to the module's questionnaire for the Nordfrost contract (``{item: 1–5}``)."""
+    inst = catalogue().instrument(catalogue().module("m06").instrument)
+    answers = case().m06.triangle_links
+    _known("m06.triangle_links item", [a.item for a in answers], [i.id for i in inst.items])
+    missing = [i.id for i in inst.items if i.id not in {a.item for a in answers}]
+    if missing:
+        raise ContentError(f"datasets/{CASE_FILE}: m06.triangle_links: no answer for {', '.join(missing)}")
+    return {a.item: a.answer for a in answers}
+
+
+def case_triangle_scores() -> dict[str, float | None]:
+    """The contract's link scores (0–100), scored like any trainee's answers."""
+    from ..scoring import score
+
+    inst = catalogue().instrument(catalogue().module("m06").instrument)
+    return {s.dimension: s.score_100 for s in score(inst, case_triangle_answers())}
+
+
+def case_mix_fits() -> dict[str, object]:
+    """For each link, the fit of Sam's scores with that link's mix (``service_analysis.Fit``)."""
+    from ..service_analysis import checklist_fit
+
+    module = catalogue().module("m06")
+    out = {}
+    for link, ex_id in module.results.mixes.items():
+        spec = spec_of(_exercise("m06", ex_id))
+        ratings = case().m06.mixes.get(ex_id)
+        if ratings is None:
+            raise ContentError(f"datasets/{CASE_FILE}: m06.mixes: no scores for {ex_id}")
+        _known(f"m06.mixes.{ex_id} item", [r.item for r in ratings], [i.id for i in spec.items])
+        out[link] = checklist_fit({r.item: r.rating for r in ratings}, [i.id for i in spec.items], max(o.value for o in spec.options))
+    return out
+
+
+def case_triangle_text() -> str:
+    """Module 6 worked example: the Nordfrost contract's link scores, favoured link and mix fits."""
+    from ..service_analysis import dominant_link, left_aside, mix_alignment
+
+    module = catalogue().module("m06")
+    labels = module.results.labels
+    scores = case_triangle_scores()
+    favoured = dominant_link(scores)
+    lines = [f"{case().m06.offer}:"]
+    lines += [f"  {labels.get(link, link):<13} {value:5.1f} / 100" for link, value in scores.items()]
+    lines.append(f"  favoured link: {labels.get(favoured, favoured) if favoured else 'none'}" + (f"; leaves aside the {left_aside(favoured)}" if favoured else ""))
+    fits = case_mix_fits()
+    for link, fit in fits.items():
+        lines.append(f"  fit with the {labels.get(link, link)} mix: {fit.percent:5.1f}% ({fit.rated} of {fit.total} scored); does not fit: {', '.join(fit.gaps) or 'none'}")
+    best, aligned = mix_alignment(favoured, {k: f.percent for k, f in fits.items()})
+    lines.append(f"  best-fitting mix: {labels.get(best, best) if best else 'none'}; same as the favoured link: {aligned}")
+    return "\n".join(lines)
+
+
+def case_triangle_html() -> str:
+    """The contract's triangle (the chart a trainee gets) and Sam's answers with the fact behind each."""
+    import pandas as pd
+
+    from ..charts import servuction_triangle, to_svg_cached
+    from ..service_analysis import dominant_link
+
+    module = catalogue().module("m06")
+    inst = catalogue().instrument(module.instrument)
+    L = module.results.labels
+    scores = case_triangle_scores()
+    favoured = dominant_link(scores)
+    frame = pd.DataFrame([{"link": k, "label": L.get(k, k), "score_100": v, "favoured": k == favoured} for k, v in scores.items()])
+    chart = to_svg_cached(servuction_triangle(frame, {e: L.get(e, e) for e in ("client", "provider", "service")}, "The Nordfrost contract (link scores 0–100)"))
+    anchors = inst.scale.anchors
+    rows = "".join(
+        f"<tr><td>{esc(L.get(inst.item(a.item).dimension, inst.item(a.item).dimension))}</td><td>{esc(inst.item(a.item).text)}</td>"
+        f"<td>{a.answer} {esc(anchors.get(a.answer, ''))}</td><td>{esc(a.because)}</td></tr>"
+        for a in case().m06.triangle_links
+    )
+    table = f'<table class="wb-table"><tr><th>Link</th><th>Statement</th><th>Sam\'s answer</th><th>The fact behind it</th></tr>{rows}</table>'
+    return _figure(chart + table)
+
+
+def case_mixes_html() -> str:
+    """How the contract fits each link's mix, and the statements it does not fit, with Sam's reasons."""
+    L = catalogue().module("m06").results.labels
+    fits = case_mix_fits()
+    rows = "".join(f"<tr><td>{esc(L.get(k, k))}</td><td>{f.percent:.0f}%</td><td>{f.rated} of {f.total}</td></tr>" for k, f in fits.items())
+    out = f'<table class="wb-table"><tr><th>Mix</th><th>Fit</th><th>Statements scored</th></tr>{rows}</table>'
+    gaps = []
+    ranked = sorted(fits, key=lambda k: fits[k].percent or 0, reverse=True)[:2]  # the two best-fitting mixes
+    for link, ex_id in catalogue().module("m06").results.mixes.items():
+        if link not in ranked:
+            continue
+        spec = spec_of(_exercise("m06", ex_id))
+        texts = {i.id: i.text for i in spec.items}
+        gaps += [f"<li><b>{esc(L.get(link, link))}</b>: {esc(texts[r.item])} — {esc(r.because)}</li>" for r in case().m06.mixes[ex_id] if r.item in fits[link].gaps]
+    out += f"<p>Statements of the two best-fitting mixes that do not fit the contract at all:</p><ul>{''.join(gaps)}</ul>"
+    return _figure(out)
+
+
 # ---- Module 8: Polarfix's service actions by layer -------------------------------------------
 
 def case_layer_rows() -> list[tuple[str, list[Action]]]:
@@ -159,7 +257,11 @@ def case_essence_html() -> str:
     return _figure(table + to_svg_cached(category_counts(frame, "Polarfix's actions for Nordfrost by layer", sort.chart_axis)))
 
 
-CASE_FIGURES: dict[str, Callable[[], str]] = {"case_layers": case_essence_html}
+CASE_FIGURES: dict[str, Callable[[], str]] = {
+    "case_triangle": case_triangle_html,
+    "case_mixes": case_mixes_html,
+    "case_layers": case_essence_html,
+}
 
 
 def glossary_text() -> str:
