@@ -17,6 +17,7 @@ from .auth import RATER_CATEGORIES
 from .errors import ContentError, NotFound
 from .exercise_specs import parse_spec
 from .path_models import PathsDoc
+from .quiz_spec import Quiz, name_question
 from .settings import get_settings
 
 ConceptId = Annotated[str, Field(pattern=r"^C([1-9]|1[0-9]|2[0-3])$")]
@@ -234,10 +235,10 @@ class Glossary(_Strict):
     entries: list[GlossaryEntry]
 
 
-Document = Annotated[Union[Instrument, Module, Sources, Glossary, PathsDoc], Field(discriminator="kind")]
+Document = Annotated[Union[Instrument, Module, Sources, Glossary, PathsDoc, Quiz], Field(discriminator="kind")]
 
 
-KINDS = ("instrument", "module", "sources", "glossary", "paths")
+KINDS = ("instrument", "module", "sources", "glossary", "paths", "quiz")
 
 
 class _Doc(BaseModel):
@@ -296,6 +297,7 @@ def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Modul
         if loc and loc[0] in KINDS:
             loc = loc[1:]
         inner = _where(loc)
+        inner = name_question(raw, inner) if raw.get("kind") == "quiz" else inner
         reason = _reason(err)
         if reason.startswith("items[") and inner == "(top)":
             raise ContentError(f"{where}: {reason}") from None
@@ -312,6 +314,7 @@ class Catalogue:
         self.modules: dict[str, Module] = {}
         self.sources: dict[str, Source] = {}
         self.glossary: list[GlossaryEntry] = []
+        self.quiz: Quiz | None = None  # exercises/quiz.yaml (workbook/quiz.py scores it)
         self.reference: dict[str, Sources | Glossary] = {}  # "sources"/"glossary" -> its page's title and intro
         self.paths: PathsDoc | None = None  # exercises/paths.yaml: workshop and full paths (workbook/paths.py)
         self._paths_file = ""
@@ -324,6 +327,8 @@ class Catalogue:
                 self.modules[doc.id] = doc
             elif isinstance(doc, Sources):
                 self.sources.update({s.key: s for s in doc.sources})
+            elif isinstance(doc, Quiz):
+                self.quiz, self._quiz_file = doc, _display(Path(path))
             elif isinstance(doc, Glossary):
                 self.glossary.extend(doc.entries)
             elif isinstance(doc, PathsDoc):
@@ -355,6 +360,16 @@ class Catalogue:
                 self.paths.check(self.modules, self.instruments, self._paths_file)
             except ValueError as exc:
                 raise ContentError(str(exc)) from None
+        if self.quiz is not None:
+            self._check_quiz(self.quiz, owner)
+
+    def _check_quiz(self, quiz: Quiz, owner: dict[str, str]) -> None:
+        for n, q in enumerate(quiz.questions):
+            if q.source != "workbook" and q.source not in self.sources:
+                raise ContentError(f"{self._quiz_file}: questions[{n}] ({q.id}).source: {q.source!r} is not in sources.yaml")
+        for f in quiz.forms:
+            if quiz.exercise(f.id) in owner:
+                raise ContentError(f"{self._quiz_file}: form {f.id} is stored as {quiz.exercise(f.id)!r}, already used by {owner[quiz.exercise(f.id)]}")
 
     def instrument(self, instrument_id: str) -> Instrument:
         try:

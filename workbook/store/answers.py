@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..auth import Identity
+from .. import quiz
 from ..content import catalogue
 from ..errors import AccessDenied, InvalidAnswer, NotFound
 from ..settings import Settings
@@ -24,6 +25,8 @@ def validate_value(exercise: str, item: str, value: object, settings: Settings) 
     """Check an answer against its item and the size limits; raise InvalidAnswer naming exercise, item and the rule."""
     where = f"{exercise}/{item}"
     cat = catalogue()
+    if cat.quiz is not None and exercise in quiz.exercises(cat.quiz):  # the concept quiz (workbook/quiz.py)
+        return quiz.validate_answer(cat.quiz, exercise, item, value)
     if exercise in cat.instruments and item != ATTEMPT_MARK:
         inst = cat.instruments[exercise]
         inst.item(item)  # NotFound for an unknown item
