@@ -113,6 +113,15 @@ def test_the_quiz_is_covered_by_the_copy_check():
     assert any(name == "quiz.yaml" and where.endswith(".feedback") for name, where, _ in _content_strings())
 
 
+def test_the_quiz_uses_none_of_the_seeds_own_examples():
+    """Like the modules: the workbook's own B2B situations, never a seed's examples retold."""
+    from workbook.copycheck import SEED_PROFILES, example_markers, strings_of
+
+    doc = yaml.safe_load(QUIZ_YAML.read_text(encoding="utf-8"))
+    found = [f"{where}: seed {key}: {m}" for where, text in strings_of(doc) for key, p in SEED_PROFILES.items() for m in example_markers(text, p)]
+    assert not found, "\n".join(found)
+
+
 def test_parse_document_rejects_an_unknown_form_in_a_question():
     doc = yaml.safe_load(QUIZ_YAML.read_text(encoding="utf-8"))
     doc["questions"][0]["form"] = "c"
