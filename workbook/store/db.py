@@ -42,13 +42,14 @@ def _sqlite_pragmas(busy_ms: int):
     return on_connect
 
 
-def _private_sqlite(path: Path) -> None:
+def _private_sqlite(path: Path, create: bool) -> None:
     """The SQLite file created owner-only before SQLite opens it (its -wal and -shm files take the
     database file's mode); an existing file and its companions are narrowed to 0600 too."""
     if not path.parent.exists():
         private_dir(path.parent)
     try:
-        private_file(path)
+        if create or path.exists():
+            private_file(path)
     except OSError:  # a read-only or missing folder: describe_failure names it on first use
         return
     narrow(Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"))
@@ -70,7 +71,7 @@ class Database:
         if self.is_sqlite:
             path = parsed.database
             if path and path != ":memory:":
-                _private_sqlite(Path(path))
+                _private_sqlite(Path(path), create)
             kwargs["connect_args"] = {"timeout": self.settings.sqlite_busy_ms / 1000, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
