@@ -189,7 +189,7 @@ def raw_case() -> dict:
     return yaml.safe_load(CASE_PATH.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("module_id", ["m06", "m08"])  # m07: being rewritten (issue #12)
+@pytest.mark.parametrize("module_id", ["m06", "m07", "m08"])
 def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(module_id):
     from workbook.content import catalogue
     from workbook.pages.module import teaching_html
@@ -290,3 +290,23 @@ def test_a_retired_checklist_item_id_cannot_come_back():
     with pytest.raises(ValueError, match="price is retired"):
         Exercise(id="mix", type="rated_checklist", title="t", items=items, retired=["price"],
                  options=[{"value": 0, "label": "no"}, {"value": 2, "label": "yes"}])
+
+
+def test_m07_case_contracts_and_internal_customers_follow_the_case_data():
+    from workbook.content import catalogue
+    from workbook.pages.module import teaching_html
+
+    c = raw_case()["m07"]
+    m = catalogue().module("m07")
+    html = teaching_html(m)
+    block = html.split("<h2>The Nordfrost case: two contracts, one plant</h2>")[1].split("<h2>")[0]
+    for contract in c["contracts"]:
+        per = sum(line["amount"] for line in contract["per_breakdown"])
+        for n in c["breakdowns"]:
+            assert f"<td>{contract['yearly_fee'] + n * per:,} €</td>" in block
+        assert f"<td>{per - c['cost_per_breakdown']:+,} €</td></tr>" in block
+    block = html.split("<h2>The Nordfrost case: Sam&#x27;s internal customers</h2>")[1].split("<h2>")[0]
+    ratings = [r["satisfaction"] for r in c["internal_customers"]]
+    assert f"{sum(ratings) / len(ratings):.1f} out of 5 ({len(ratings)} rated)" in block
+    for r in c["internal_customers"]:
+        assert f"<td>{html_escape(r['team'])}</td>" in block

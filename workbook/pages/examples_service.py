@@ -220,6 +220,67 @@ def case_mixes_html() -> str:
     return _figure(out)
 
 
+# ---- Module 7: two contracts for one plant; Sam's internal customers -------------------------
+
+def case_contract_table() -> list[tuple[Contract, int, list[int], int]]:
+    """Each contract with what one breakdown adds to Polarfix's revenue, its yearly revenue for each
+    breakdown count of the case, and what one breakdown adds once Polarfix's own cost is taken off."""
+    c = case().m07
+    out = []
+    for contract in c.contracts:
+        per = sum(line.amount for line in contract.per_breakdown)
+        out.append((contract, per, [contract.yearly_fee + n * per for n in c.breakdowns], per - c.cost_per_breakdown))
+    return out
+
+
+def case_culture_text() -> str:
+    """Module 7 worked example: Polarfix's revenue by breakdowns under each contract, and Sam's
+    internal customers by satisfaction with their mean."""
+    from ..service_analysis import mean_rating
+
+    c = case().m07
+    lines = [f"Polarfix's yearly revenue from the Nordfrost plant, by breakdowns in the year ({', '.join(str(n) for n in c.breakdowns)}):"]
+    for contract, per, revenue, net in case_contract_table():
+        lines.append(f"  {contract.id:<8} {' / '.join(f'{r:,}' for r in revenue)}; one breakdown: revenue {per:+,}, after Polarfix's own cost {net:+,}")
+    rows = [r.model_dump() for r in c.internal_customers]
+    mean, n = mean_rating(rows, "satisfaction")
+    lines.append(f"Sam's internal customers ({n} rated, mean satisfaction {mean:.1f} of 5), least satisfied first:")
+    lines += [f"  {r['satisfaction']}  {r['team']}: {r['need']}" for r in sorted(rows, key=lambda r: (r["satisfaction"], r["team"]))]
+    return "\n".join(lines)
+
+
+def case_contracts_html() -> str:
+    """The two contracts side by side: revenue per breakdown count and the effect of one breakdown."""
+    c = case().m07
+    head = "".join(f"<th>{n} breakdowns</th>" for n in c.breakdowns)
+    rows = "".join(
+        f"<tr><td>{esc(contract.label)}<br><small>{esc('; '.join(line.line for line in contract.per_breakdown))}</small></td>"
+        + "".join(f"<td>{r:,} €</td>" for r in revenue)
+        + f"<td>{per:+,} €</td><td>{net:+,} €</td></tr>"
+        for contract, per, revenue, net in case_contract_table()
+    )
+    table = (
+        f'<table class="wb-table"><tr><th>Contract</th>{head}<th>One breakdown: revenue</th>'
+        f"<th>One breakdown, after Polarfix's own cost ({c.cost_per_breakdown:,} €)</th></tr>{rows}</table>"
+    )
+    return _figure(table)
+
+
+def case_internal_customers_html() -> str:
+    """Sam's map of internal customers, shown by the module's own exercise summary."""
+    from ..widgets.exercises import summarize
+
+    spec = _exercise("m07", "internal_customers")
+    cols = [c.id for c in spec_of(spec).columns]
+    rows = case().m07.internal_customers
+    _known("m07.internal_customers columns", list(InternalCustomer.model_fields), cols)
+    saved = {f"{n}.{col}": getattr(r, col) for n, r in enumerate(rows, start=1) for col in cols}
+    html = summarize(spec, saved) or ""
+    if html.startswith("<h3>"):  # the trainee's heading ("Your internal customers"): the section names Sam's
+        html = html.split("</h3>", 1)[1]
+    return _figure(html)
+
+
 # ---- Module 8: Polarfix's service actions by layer -------------------------------------------
 
 def case_layer_rows() -> list[tuple[str, list[Action]]]:
@@ -260,6 +321,8 @@ def case_essence_html() -> str:
 CASE_FIGURES: dict[str, Callable[[], str]] = {
     "case_triangle": case_triangle_html,
     "case_mixes": case_mixes_html,
+    "case_contracts": case_contracts_html,
+    "case_internal_customers": case_internal_customers_html,
     "case_layers": case_essence_html,
 }
 
