@@ -1,25 +1,14 @@
-"""Worked examples computed from the fixed demo data in ``datasets/`` (no database).
+"""Worked examples computed from fixed data in ``datasets/`` (no database): the Nordfrost case
+(``case_nordfrost.yaml``, the workbook's own) seen through modules 1, 2, 4 and 9, and the curriculum.
 
 Pages show them as teaching material; nbval checks their printed output.
 """
 from __future__ import annotations
 
 from ..content import catalogue
-from ..demo import answers_by_trainee, read_demo
+from ..demo import read_demo
+from ..errors import ContentError
 from ..scoring import score
-
-
-def demo_scores_text(instrument_id: str) -> str:
-    """The demo cohort's mean score per dimension of an instrument, as a small text table."""
-    inst = catalogue().instrument(instrument_id)
-    _cohort, answers = read_demo()
-    per_person = answers_by_trainee(answers, instrument_id)
-    lines = [f"Demo cohort, {inst.title!r}: {len(per_person)} trainees"]
-    for dim in inst.dimensions:
-        vals = [s.score_100 for a in per_person.values() for s in score(inst, a) if s.dimension == dim.id and s.score_100 is not None]
-        mean = sum(vals) / len(vals) if vals else float("nan")
-        lines.append(f"  {dim.label:<22} mean {mean:5.1f} / 100  (n = {len(vals)})")
-    return "\n".join(lines)
 
 
 def modules_text() -> str:
@@ -39,69 +28,131 @@ def _exercise_spec(module_id: str, exercise_id: str):
     return spec_of(next(e for e in catalogue().module(module_id).exercises if e.id == exercise_id))
 
 
-def demo_timeline_text() -> str:
-    """Module 2 worked example: how far the demo cohort's relationships stretch in time and space."""
-    from statistics import median
+def _case():
+    from ..case import load_case
 
-    from ..timeline import phases_from_answers, summarise
-
-    cfg = _exercise_spec("m02", "timeline")
-    _cohort, answers = read_demo()
-    people = answers_by_trainee(answers, "timeline")
-    sums = [summarise(phases_from_answers([(p.id, p.label) for p in cfg.phases], a), cfg.delivery_phase) for a in people.values()]
-    placed = sum(sum(s.places.values()) for s in sums)
-    at_client = sum(s.places.get(cfg.client_site, 0) for s in sums)
-    remote = sum(s.places.get(cfg.remote, 0) for s in sums)
-    return "\n".join([
-        f"Demo cohort: {len(sums)} client relationships drawn as timelines",
-        f"  median time before delivery: {median(s.before for s in sums):g} {cfg.unit}",
-        f"  median time after delivery:  {median(s.after for s in sums):g} {cfg.unit}",
-        f"  median share outside delivery: {median(s.share_outside for s in sums):.0%}",
-        f"  phases at the client's site: {at_client} of {placed} ({at_client / placed:.0%}); remote: {remote}",
-    ])
+    return load_case()
 
 
-def demo_classification_text(top: int = 3) -> str:
-    """Module 4 worked example: the demo cohort's outcome/process classification against the key."""
-    from ..classification import grade, key_counts, load_statements
-    from ..settings import get_settings
+def _num(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
 
-    cfg = _exercise_spec("m04", "statements")
-    data = load_statements(get_settings().datasets_dir / cfg.dataset)
-    _cohort, answers = read_demo()
-    grades = [grade(data.statements, a) for a in answers_by_trainee(answers, "statements").values()]
-    counts = key_counts(data.statements)
-    missed: dict[str, int] = {}
-    for g in grades:
-        for m in g.missed:
-            missed[m.statement.id] = missed.get(m.statement.id, 0) + 1
-    by_id = {s.id: s for s in data.statements}
-    mean = sum(g.correct for g in grades) / len(grades)
-    lines = [
-        f"Key: {counts['process']} process and {counts['outcome']} outcome statements of {len(data.statements)}",
-        f"Demo cohort: {len(grades)} trainees, mean {mean:.1f} of {len(data.statements)} like the key",
-        "Most often classified differently from the key:",
-    ]
-    for sid, n in sorted(missed.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
-        lines.append(f"  {sid} ({n} of {len(grades)}, key {by_id[sid].key}): {by_id[sid].text}")
+
+def case_servuction_answers() -> dict[str, object]:
+    """Module 1's servuction map filled in for the Nordfrost contract, as the exercise saves it."""
+    c = _case().m01
+    return {"service_name": c.service, **c.elements}
+
+
+def case_servuction_text() -> str:
+    """Module 1 worked example: the Nordfrost contract's servuction system element by element, and how much the client co-produces."""
+    cfg = _exercise_spec("m01", "servuction_map")
+    case = _case()
+    c = case.m01
+    unknown = set(c.elements) - {e.id for e in cfg.elements}
+    if unknown:
+        raise ContentError(f"case_nordfrost.yaml: m01.elements: {', '.join(sorted(unknown))} not elements of Module 1's servuction map")
+    lines = [f"{case.provider} for {case.client}: {c.service}"]
+    for e in cfg.elements:
+        lines.append(f"  {e.label}: {c.elements.get(e.id, '(not described)')}")
+    inst = catalogue().instrument("coproduction")
+    lines.append(f"{case.manager}'s answers to {inst.title!r}:")
+    for s in score(inst, c.coproduction):
+        lines.append(f"  {s.label:<22} " + (f"{s.score_100:5.1f} / 100" if s.score_100 is not None else "not enough answers"))
     return "\n".join(lines)
 
 
-def demo_gaps_text() -> str:
-    """Module 4 worked example: elements the demo trainees' companies never identified or clients ignore."""
+def case_servuction_html() -> str:
+    """Module 1 worked example drawn as the trainee's own results are (table of elements)."""
+    from ..widgets.exercises.servuction_map import map_results_html
+
+    return map_results_html(_exercise_spec("m01", "servuction_map"), case_servuction_answers())
+
+
+def case_timeline_answers() -> dict[str, object]:
+    """Module 2's timeline filled in for the Nordfrost relationship, as the exercise saves it."""
+    c = _case().m02
+    out: dict[str, object] = {"relationship": c.relationship}
+    for pid, ph in c.phases.items():
+        out |= {f"{pid}.duration": ph.duration, f"{pid}.who": ph.who, f"{pid}.where": ph.where}
+    return out
+
+
+def case_timeline_text() -> str:
+    """Module 2 worked example: the Nordfrost relationship from trade fair to renewal, in time and space."""
+    from ..timeline import phases_from_answers, summarise
+
+    cfg = _exercise_spec("m02", "timeline")
+    c = _case().m02
+    ids, places = [p.id for p in cfg.phases], {p.id: p.label for p in cfg.places}
+    bad = [pid for pid in c.phases if pid not in ids] + [ph.where for ph in c.phases.values() if ph.where not in places]
+    if bad:
+        raise ContentError(f"case_nordfrost.yaml: m02.phases: {', '.join(bad)} not a phase or place of Module 2's timeline")
+    phases = phases_from_answers([(p.id, p.label) for p in cfg.phases], case_timeline_answers())
+    summ = summarise(phases, cfg.delivery_phase)
+    lines = [f"{c.relationship}: {_num(summ.total)} {cfg.unit} from first contact to renewal"]
+    t = 0.0
+    for p in phases:
+        if p.duration is None:
+            continue
+        lines.append(f"  {_num(t):>3}-{_num(t + p.duration):<3} {p.label:<28} {places.get(p.where or '', '—')}")
+        t += p.duration
+    share = summ.share_outside
+    lines.append(f"  before delivery {_num(summ.before)} {cfg.unit}, delivery {_num(summ.during)}, after {_num(summ.after)}: {share:.0%} of the relationship lies outside delivery")
+    lines.append(f"  phases at the client's site: {summ.places.get(cfg.client_site, 0)} of {sum(summ.places.values())}; on Polarfix's site: {summ.places.get(cfg.own_site, 0)}; remote: {summ.places.get(cfg.remote, 0)}")
+    return "\n".join(lines)
+
+
+def case_timeline_html() -> str:
+    """Module 2 worked example drawn as the trainee's own timeline is (chart and the two findings)."""
+    from ..widgets.exercises.timeline import timeline_results_html
+
+    return timeline_results_html(_exercise_spec("m02", "timeline"), case_timeline_answers())
+
+
+def case_voices_text() -> str:
+    """Module 4 worked example: what Nordfrost's people said, sorted by the key's rule, and Polarfix's importance-investment grid."""
     from ..ipa import by_category, ipa_frame
 
+    case = _case()
+    v = case.m04
     cfg = _exercise_spec("m04", "gaps")
-    _cohort, answers = read_demo()
-    people = answers_by_trainee(answers, "gaps")
-    tally: dict[str, dict[str, int]] = {"never_identified": {}, "ignored": {}, "concentrate": {}}
-    for a in people.values():
-        groups = by_category(ipa_frame(a.get("invest") or [], a.get("cite") or [], cfg.high))
-        for cat, names in tally.items():
-            for name in groups[cat]:
-                names[name] = names.get(name, 0) + 1
-    lines = [f"Demo cohort: {len(people)} importance–investment grids"]
-    for cat, names in tally.items():
-        listed = ", ".join(f"{n} ({c})" for n, c in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
-        lines.append(f"  {cfg.categories[cat]}: {listed}")
+    lines = [f"What people at {case.client} said about {case.provider} (the case's statements, sorted with Module 4's rule):"]
+    for key in ("outcome", "process"):
+        said = [s for s in v.statements if s.key == key]
+        lines.append(f"  {key} ({len(said)}):")
+        lines += [f"    {s.who}: {s.text}" for s in said]
+    frame = ipa_frame([i.model_dump() for i in v.invest], [c.model_dump() for c in v.cite], cfg.high)
+    lines.append(f"Importance to {case.client} against the investment of {case.provider} (high from {cfg.high} of 5):")
+    for cat, names in by_category(frame).items():
+        lines.append(f"  {cfg.categories[cat]}: {', '.join(names) or 'none'}")
+    return "\n".join(lines)
+
+
+def case_coaching_text() -> str:
+    """Module 9 worked example: Sam Keller's GROW session, with his reality taken from the case's figures, and his SMART plan."""
+    from ..actionplan import SMART_VARIANT, smart_problems
+    from ..journey import action_list
+    from .examples_profiles import case_feedback
+    from .figures import example_map
+
+    case = _case()
+    c = case.m09
+    fb = case_feedback()
+    flags = [f"{d.label}: {d.flag}" for d in fb.dimensions if d.flag]
+    pains = [a for a in action_list(example_map()) if a.kind == "pain point"]
+    lines = [f"GROW session of {case.manager} ({case.provider}, {case.client} account)"]
+    lines.append(f"  Goal: {c.grow.goal}")
+    lines.append(f"  Reality: {c.grow.reality}")
+    lines.append(f"    360 (Module 3): {'; '.join(flags) or 'no flag'}")
+    lines.append(f"    journey map (Module 5): {len(pains)} pain points he or his team control, the worst: "
+                 + "; ".join(f"{a.touchpoint} ({a.emotion:+d})" for a in sorted(pains, key=lambda a: a.emotion)[:2]))
+    lines.append(f"  Options: {c.grow.options}")
+    lines.append(f"  Way forward: {c.grow.way_forward}")
+    lines.append(f"Draft action {c.draft.get('text')!r} is not SMART yet:")
+    lines += [f"  - {p}" for p in smart_problems(c.draft)]
+    lines.append(f"The plan, checked against {SMART_VARIANT}:")
+    for a in c.actions:
+        problems = smart_problems(a)
+        lines.append(f"  [{'SMART' if not problems else 'not SMART: ' + '; '.join(problems)}] {a['text']} (owner {a['owner']}; by {a['due']}; measure: {a['measure']})")
     return "\n".join(lines)

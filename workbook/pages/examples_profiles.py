@@ -1,10 +1,12 @@
-"""Worked examples of the manager-profile instrument and 360 feedback, from the fixed demo data in
-``datasets/`` (no database). Module 3's notebook prints them; nbval checks the output."""
+"""Module 3's worked example (Sam Keller's profile and 360 in the Nordfrost case, the workbook's own)
+and the instrument's reliability on the demo cohort, from ``datasets/`` (no database). Module 3's
+notebook prints them; nbval checks the output."""
 from __future__ import annotations
 
 from ..cohort_stats import instrument_stats, stats_text
 from ..content import catalogue
-from ..demo import answers_by_trainee, read_demo, read_demo_360
+from ..demo import answers_by_trainee, read_demo
+from ..errors import ContentError
 from ..feedback360 import RaterResponse, compare
 from ..results360 import feedback_text, profile_text
 from ..settings import get_settings
@@ -12,35 +14,44 @@ from ..settings import get_settings
 INSTRUMENT = "manager_profile"
 
 
-def demo_profiles_text() -> str:
-    """Each demo trainee's placement between the two profiles."""
-    inst = catalogue().instrument(INSTRUMENT)
+def _spec() -> dict:
     module = catalogue().module("m03")
-    spec = next(e.model_extra for e in module.exercises if e.type == "profile_result")
-    cohort, answers = read_demo()
-    per = answers_by_trainee(answers, INSTRUMENT)
-    return "\n".join(f"{cohort.trainees[n - 1]:<16} {profile_text(inst, a, spec)}" for n, a in sorted(per.items()))
+    return next(e.model_extra for e in module.exercises if e.type == "profile_result")
 
 
-def demo_360_text(trainee: int = 1, seed: int = 0) -> str:
-    """The demo 360 comparison of one trainee under the default anonymity rules."""
+def case_feedback(seed: int = 0):
+    """The 360 comparison of Sam Keller (the Nordfrost case) under the default anonymity rules."""
+    from ..case import load_case
+
     inst = catalogue().instrument(INSTRUMENT)
     st = get_settings()
-    cohort, answers = read_demo()
-    self_answers = answers_by_trainee(answers, INSTRUMENT).get(trainee, {})
-    raters: dict[int, RaterResponse] = {}
-    for row in read_demo_360():
-        if row["trainee"] != trainee:
-            continue
-        r = raters.setdefault(row["rater"], RaterResponse(row["category"], {}, ""))
-        if row["item"] == "_comment":
-            raters[row["rater"]] = RaterResponse(r.category, r.answers, str(row["value"]))
-        else:
-            r.answers[row["item"]] = row["value"]
-    fb = compare(inst, self_answers, list(raters.values()), st.anonymity_threshold, st.blind_spot_gap, st.manager_shown_alone, seed=seed)
-    head = f"360 feedback on {cohort.trainees[trainee - 1]} ({len(raters)} raters; groups under {st.anonymity_threshold} hidden)"
-    comments = "\n".join(f"  - {c}" for c in fb.comments)
-    return f"{head}\n{feedback_text(fb)}\nComments:\n{comments}"
+    c = load_case().m03
+    raters = [RaterResponse(r.category, dict(r.answers), r.comment) for r in c.raters]
+    return compare(inst, dict(c.self_answers), raters, st.anonymity_threshold, st.blind_spot_gap, st.manager_shown_alone, seed=seed)
+
+
+def case_profile_text(seed: int = 0) -> str:
+    """Module 3 worked example: Sam Keller's place between the profiles, how his raters see him, and the routes he chose."""
+    from ..case import load_case
+
+    inst = catalogue().instrument(INSTRUMENT)
+    st = get_settings()
+    case = load_case()
+    c = case.m03
+    fb = case_feedback(seed)
+    routes = {o["id"]: o["label"] for e in catalogue().module("m03").exercises if e.type == "choice" for o in (e.model_extra or {}).get("options", [])}
+    unknown = [r for r in c.routes if r not in routes]
+    if unknown:
+        raise ContentError(f"case_nordfrost.yaml: m03.routes: {', '.join(unknown)} not a development route of Module 3")
+    comments = "\n".join(f"  - {x}" for x in fb.comments)
+    return "\n".join([
+        f"{case.manager} ({case.provider}, {case.client} account), self-assessment: {profile_text(inst, dict(c.self_answers), _spec())}",
+        f"360 feedback ({len(c.raters)} raters; groups under {st.anonymity_threshold} hidden):",
+        feedback_text(fb),
+        "Comments (shown groups only, unattributed):",
+        comments,
+        f"Routes chosen: {', '.join(routes[r] for r in c.routes)}. {c.route_note}",
+    ])
 
 
 def demo_reliability_text() -> str:
