@@ -151,18 +151,15 @@ def test_every_section_cites_a_source_or_is_marked_as_the_workbooks_own(cat):
 
 # ---- retelling: a seed's own examples and its order of ideas ----------------------------------
 
-def _module_docs():
+def _teaching_strings():
+    """What the retelling checks read: every content file's strings (modules, glossary, instruments,
+    quiz…; citations aside), notebook markdown, the case data."""
     for path in sorted(EXERCISES.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if doc.get("kind") == "module":
-            yield path.name, doc
-
-
-def _teaching_strings():
-    """What the retelling checks read: every module's strings, notebook markdown, the case data."""
-    for name, doc in _module_docs():
+        if doc.get("kind") == "sources":
+            continue
         for where, text in strings_of(doc):
-            yield name, where, text
+            yield path.name, where, text
     yield from _notebook_markdown()
     for path in sorted(DATASETS.glob("case_*.yaml")):
         for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
@@ -211,9 +208,14 @@ def test_idea_order_and_the_longest_run_in_the_seeds_order():
     assert idea_order(["the POSSIBLE mix"], SEED_PROFILES["002"]) == ["the mastery approach and its POSSIBLE mix"]
 
 
-# Modules still being rewritten (issue #12): listed here they are not checked for retelling, and
-# the tests fail as soon as a listed module passes, so the list is emptied as rewrites land.
-RETELLING_NOT_YET_FIXED: set[str] = set()
+# Content still being rewritten (issue #12), by module id or file stem: listed here it is not
+# checked for retelling, and the tests fail as soon as it passes, so the list is emptied as
+# rewrites land. glossary: entries 17, 18, 23, 25 still use seed examples (helper content-15's file).
+RETELLING_NOT_YET_FIXED: set[str] = {"glossary"}
+
+
+def _pending(name: str) -> str | None:
+    return next((p for p in RETELLING_NOT_YET_FIXED if name.startswith(f"{p}_") or name == f"{p}.yaml"), None)
 
 
 def test_no_module_uses_a_seeds_own_examples():
@@ -225,10 +227,9 @@ def test_no_module_uses_a_seeds_own_examples():
         for key, profile in SEED_PROFILES.items()
         for marker in example_markers(text, profile)
     ]
-    pending = {f"{m}_" for m in RETELLING_NOT_YET_FIXED}
-    assert not [f for name, f in found if not any(name.startswith(p) for p in pending)], "\n".join(f for _n, f in found)
-    clean = [m for m in RETELLING_NOT_YET_FIXED if not any(name.startswith(f"{m}_") for name, _f in found)]
-    assert not clean, f"no seed example left in {clean}: remove them from RETELLING_NOT_YET_FIXED"
+    assert not [f for name, f in found if not _pending(name)], "\n".join(f for name, f in found if not _pending(name))
+    clean = RETELLING_NOT_YET_FIXED - {_pending(name) for name, _f in found}
+    assert not clean, f"no seed example left in {sorted(clean)}: remove them from RETELLING_NOT_YET_FIXED in tests/test_curriculum.py"
 
 
 def test_no_module_follows_a_seeds_order_of_ideas(cat):
