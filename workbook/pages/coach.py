@@ -329,6 +329,9 @@ def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
     tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats]), PathControl(db, identity)])
     for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path"]):
         tabs.set_title(n, title)
+    from .coach_quiz import add_quiz_tab  # the cohort's learning gain per concept (workbook/quiz.py)
+
+    add_quiz_tab(tabs, db, identity)
     return [tabs]
 
 

@@ -35,6 +35,9 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     from .path_view import path_summary_html  # the person's path and the time left on it
 
     out.append(HTML(path_summary_html(db, identity)))
+    from .quiz import quiz_links_html  # the concept quiz, before and after the modules
+
+    out.append(HTML(quiz_links_html()))
     return out
 
 
