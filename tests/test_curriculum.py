@@ -211,7 +211,7 @@ def test_idea_order_and_the_longest_run_in_the_seeds_order():
 # Content still being rewritten (issue #12), by module id or file stem: listed here it is not
 # checked for retelling, and the tests fail as soon as it passes, so the list is emptied as
 # rewrites land. glossary: entries 17, 18, 23, 25 still use seed examples (helper content-15's file).
-RETELLING_NOT_YET_FIXED: set[str] = {"glossary"}
+RETELLING_NOT_YET_FIXED: set[str] = set()
 
 
 def _pending(name: str) -> str | None:
