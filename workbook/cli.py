@@ -194,6 +194,23 @@ def cmd_report(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_facilitator(args) -> int:
+    from .reports import ReportTask, parse_formats, run_reports
+
+    formats = parse_formats(args.format)
+    if args.cohort:
+        from .store import cohort_by_name
+
+        cohort_by_name(_db(), args.cohort)  # an unknown cohort: one line before anything runs
+    tasks = [ReportTask("facilitator", args.cohort or "", "facilitator-guide", "facilitator guide")]
+    outcomes = run_reports(tasks, _admin(), Path(args.output), formats, workers=args.workers)
+    failed = [o for o in outcomes if o.error]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} documents written to {args.output}")
+    for o in failed:
+        print(f"FAILED {o.task.label}: {o.error}")
+    return 1 if failed else 0
+
+
 def cmd_backup(args) -> int:
     from .backup import backup, default_backup_path
     from .settings import get_settings
@@ -281,6 +298,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import a cohort exported as JSON (one transaction)")
     p.add_argument("file")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("facilitator", help="the facilitator guide (HTML, PDF) through the report pipeline")
+    p.add_argument("--cohort", default="", help="a cohort whose live results the guide shows (default: none)")
+    p.add_argument("--format", default="pdf", help="html, pdf or html,pdf (default pdf)")
+    p.add_argument("--pdf", action="store_const", const="pdf", dest="format", help="same as --format pdf")
+    p.add_argument("--output", "-o", default="facilitator-out", help="directory for the files (default ./facilitator-out)")
+    p.add_argument("--workers", type=int, default=2, help="documents produced in parallel (default 2)")
+    p.set_defaults(func=cmd_facilitator)
 
     p = sub.add_parser("backup", help="copy the whole database to a file while it runs (SQLite backup API; pg_dump for PostgreSQL)")
     p.add_argument("-o", "--output", help="file to write (default: <data dir>/backups/workbook-DATE-TIME.db, or .dump for PostgreSQL)")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .auth import RATER_CATEGORIES
 from .errors import ContentError, NotFound
 from .exercise_specs import parse_spec
+from .facilitator_models import FacilitatorDoc
 from .path_models import PathsDoc
 from .quiz_spec import Quiz, name_question
 from .settings import get_settings
@@ -235,10 +236,10 @@ class Glossary(_Strict):
     entries: list[GlossaryEntry]
 
 
-Document = Annotated[Union[Instrument, Module, Sources, Glossary, PathsDoc, Quiz], Field(discriminator="kind")]
+Document = Annotated[Union[Instrument, Module, Sources, Glossary, PathsDoc, Quiz, FacilitatorDoc], Field(discriminator="kind")]
 
 
-KINDS = ("instrument", "module", "sources", "glossary", "paths", "quiz")
+KINDS = ("instrument", "module", "sources", "glossary", "paths", "quiz", "facilitator")
 
 
 class _Doc(BaseModel):
@@ -276,7 +277,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary | PathsDoc:
+def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary | PathsDoc | FacilitatorDoc:
     """Parse and validate one YAML document; raise ContentError on the first problem."""
     where = _display(Path(path)) if not isinstance(path, str) or path != "<text>" else path
     try:
@@ -318,6 +319,8 @@ class Catalogue:
         self.reference: dict[str, Sources | Glossary] = {}  # "sources"/"glossary" -> its page's title and intro
         self.paths: PathsDoc | None = None  # exercises/paths.yaml: workshop and full paths (workbook/paths.py)
         self._paths_file = ""
+        self.facilitator: FacilitatorDoc | None = None  # exercises/facilitator.yaml: the coach's guide (workbook/facilitator.py)
+        self._facilitator_file = ""
         for path, doc in docs.items():
             if isinstance(doc, (Sources, Glossary)) and (doc.title or doc.intro):
                 self.reference[doc.kind] = doc
@@ -333,6 +336,8 @@ class Catalogue:
                 self.glossary.extend(doc.entries)
             elif isinstance(doc, PathsDoc):
                 self.paths, self._paths_file = doc, _display(path)
+            elif isinstance(doc, FacilitatorDoc):
+                self.facilitator, self._facilitator_file = doc, _display(path)
         self._check_references()
 
     def _check_references(self) -> None:
@@ -358,6 +363,15 @@ class Catalogue:
         if self.paths is not None:
             try:
                 self.paths.check(self.modules, self.instruments, self._paths_file)
+            except ValueError as exc:
+                raise ContentError(str(exc)) from None
+        if self.facilitator is not None:
+            from .classification import load_statements
+
+            dataset = get_settings().datasets_dir / self.facilitator.statements.dataset
+            keys = {st.id: st.key for st in load_statements(dataset).statements}
+            try:
+                self.facilitator.check(self.modules, self.instruments, self.sources, keys, self._facilitator_file)
             except ValueError as exc:
                 raise ContentError(str(exc)) from None
         if self.quiz is not None:

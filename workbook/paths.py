@@ -75,8 +75,12 @@ def _label(cat: Catalogue, module: Module, kind: str, ref: str) -> str:
     if kind == "do":
         spec = next(e for e in module.exercises if e.id == ref)
         extra = spec.model_extra or {}
-        title = extra.get("title") or spec.prompt.split("\n")[0]
-        return str(title or ref)[:120]
+        title = str(extra.get("title") or spec.prompt.strip().split("\n")[0] or ref)
+        for stop in ("? ", ". ", ": "):
+            if stop in title and len(title.split(stop)[0]) >= 24:
+                title = title.split(stop)[0] + stop.strip()
+                break
+        return title if len(title) <= 90 else title[:89].rstrip() + "…"
     return ref
 
 

@@ -232,17 +232,23 @@ def _chromium_print(html_path: Path, pdf_path: Path, timeout: int = 120) -> None
         raise WorkbookError(f"Chromium could not print {html_path.name} to PDF (exit {done.returncode})")
 
 
+# the report notebook of each kind of task, and the parameter its target goes into
+NOTEBOOKS = {"person": ("individual.ipynb", "person_id"), "cohort": ("cohort.ipynb", "cohort"),
+             "facilitator": ("facilitator.ipynb", "cohort"), "handout": ("handout.ipynb", "module")}
+
+
 def _parameters(task: ReportTask, actor: Identity, as_of: str, language: str, options: dict) -> dict:
     base = {"as_of": as_of or "", "language": language, "reader_role": actor.role, "reader_id": actor.person_id,
             "reader_cohort": actor.cohort_id, "options": options or {}}
-    return {**base, "person_id": int(task.target)} if task.kind == "person" else {**base, "cohort": str(task.target)}
+    name = NOTEBOOKS[task.kind][1]
+    return {**base, name: int(task.target) if name == "person_id" else str(task.target)}
 
 
 def produce(worker: Worker, task: ReportTask, actor: Identity, output: Path, formats: tuple[str, ...],
             as_of: str = "", language: str = "en", options: dict | None = None) -> Outcome:
     """One report: papermill run, HTML, and PDF if asked; failures become the outcome's reason."""
     settings = worker.settings
-    notebook = REPORT_NOTEBOOKS / ("individual.ipynb" if task.kind == "person" else "cohort.ipynb")
+    notebook = REPORT_NOTEBOOKS / NOTEBOOKS[task.kind][0]
     outcome = Outcome(task)
     try:
         nb = worker.execute(notebook, _parameters(task, actor, as_of, language, options or {}))

@@ -8,6 +8,7 @@ from ..content import catalogue
 from ..paths import get_path, plan
 from ..store import Database, cohort_path, set_cohort_path
 from ..widgets.common import HTML, StatusLine, esc, safe
+from .shell import page_link
 
 
 def path_plan_html(path_id: str) -> str:
@@ -47,7 +48,8 @@ class PathControl(w.VBox):
         self.plan = HTML()
         self.button.on_click(lambda _b: safe(self.status)(self.apply)())
         self.choice.observe(lambda _c: safe(self.status)(self.show)(), names="value")
-        super().__init__([self.current, w.HBox([self.choice, self.button]), self.status, self.plan])
+        guide = HTML(f'<p><a class="wb-next" href="{esc(page_link("facilitator.ipynb"))}">Facilitator guide (key messages, timings, debrief with live results) →</a></p>')
+        super().__init__([self.current, w.HBox([self.choice, self.button]), self.status, self.plan, guide])
         safe(self.status)(self.refresh)()
 
     def refresh(self) -> None:

@@ -1,5 +1,6 @@
-"""The workshop path in a real browser (issue #12): the coach sets it on the coach dashboard, and a
-trainee's home page shows that path and its minutes. Voila with the workbook's serving policy and
+"""The workshop in a real browser (issue #12): the coach sets the workshop path on the coach
+dashboard and a trainee's home page shows that path and its minutes; the facilitator guide refuses
+a trainee code and opens for the coach. Voila with the workbook's serving policy and
 Debian's Chromium; the expected minutes are read from exercises/paths.yaml by the test itself."""
 from __future__ import annotations
 
@@ -68,3 +69,26 @@ def test_coach_sets_the_workshop_path_and_the_trainee_home_page_shows_it_with_it
     assert "min left of" in page.inner_text(".wb-path-left")
     assert_no_traceback_or_source(page)
     full_screenshot(page, artifacts / "home_workshop_path.png")
+
+
+def test_facilitator_guide_refuses_a_trainee_code_and_shows_nothing_of_the_guide(server, page, artifacts):
+    open_page(page, server, "facilitator.ipynb")
+    sign_in(page, server.codes()[4])
+    page.wait_for_selector(".wb-error")
+    message = page.inner_text(".wb-error").strip()
+    assert "coach" in message.lower() and "\n" not in message
+    text = page.inner_text("body")
+    assert "Key messages" not in text and "Debrief questions" not in text
+    assert page.locator(".wb-live").count() == 0 and page.locator(".wb-guide").count() == 0
+    assert_no_traceback_or_source(page)
+    full_screenshot(page, artifacts / "facilitator_refuses_trainee.png")
+
+
+def test_facilitator_guide_opens_for_the_coach_with_live_results(server, page):
+    """The other half of the refusal test: the same page shows the guide to the cohort's coach."""
+    open_page(page, server, "facilitator.ipynb")
+    sign_in(page, server.codes("coach")[0])
+    page.wait_for_selector(".wb-guide")
+    assert page.locator(".wb-guide-module").count() == 9
+    assert "like the key on average" in page.inner_text(".wb-live[data-uses='statements']")
+    assert_no_traceback_or_source(page)
