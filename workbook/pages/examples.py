@@ -38,12 +38,6 @@ def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def case_servuction_answers() -> dict[str, object]:
-    """Module 1's servuction map filled in for the Nordfrost contract, as the exercise saves it."""
-    c = _case().m01
-    return {"service_name": c.service, **c.elements}
-
-
 def case_servuction_text() -> str:
     """Module 1 worked example: the Nordfrost contract's servuction system element by element, and how much the client co-produces."""
     cfg = _exercise_spec("m01", "servuction_map")
@@ -60,13 +54,6 @@ def case_servuction_text() -> str:
     for s in score(inst, c.coproduction):
         lines.append(f"  {s.label:<22} " + (f"{s.score_100:5.1f} / 100" if s.score_100 is not None else "not enough answers"))
     return "\n".join(lines)
-
-
-def case_servuction_html() -> str:
-    """Module 1 worked example drawn as the trainee's own results are (table of elements)."""
-    from ..widgets.exercises.servuction_map import map_results_html
-
-    return map_results_html(_exercise_spec("m01", "servuction_map"), case_servuction_answers())
 
 
 def case_timeline_answers() -> dict[str, object]:
@@ -104,10 +91,15 @@ def case_timeline_text() -> str:
 
 
 def case_timeline_html() -> str:
-    """Module 2 worked example drawn as the trainee's own timeline is (chart and the two findings)."""
-    from ..widgets.exercises.timeline import timeline_results_html
+    """Module 2 worked example drawn with the timeline chart the trainee's own results use (SVG)."""
+    from ..charts import timeline_chart, to_svg
+    from ..timeline import phases_from_answers, timeline_frame
 
-    return timeline_results_html(_exercise_spec("m02", "timeline"), case_timeline_answers())
+    cfg = _exercise_spec("m02", "timeline")
+    frame = timeline_frame(phases_from_answers([(p.id, p.label) for p in cfg.phases], case_timeline_answers()))
+    title = f"{_case().m02.relationship}, phase by phase"
+    chart = timeline_chart(frame, title, cfg.texts.axis.format(unit=cfg.unit), cfg.texts.place_legend, {p.id: p.label for p in cfg.places})
+    return f'<div class="wb-chart">{to_svg(chart)}</div>'
 
 
 def case_voices_text() -> str:
