@@ -43,6 +43,21 @@ def settings_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def smtp(settings_env, monkeypatch):
+    """A real SMTP server (aiosmtpd) the workbook's settings point at; request it before ``db``."""
+    from smtp_sink import smtp_sink
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    with smtp_sink() as sink:
+        for k, v in sink.env().items():
+            monkeypatch.setenv(k, v)
+        reset_settings()
+        reset_default()
+        yield sink
+
+
+@pytest.fixture
 def db(settings_env):
     from workbook.store import open_database
 

@@ -1,13 +1,20 @@
-"""In a real browser: a rater answers with their code on the rater page, and the trainee's Module 3
-page shows the peers' category only once the anonymity threshold (3) is reached."""
+"""In a real browser, with a real SMTP server: the trainee nominates raters on Module 3, the coach
+approves and the workbook e-mails each rater their code; a rater answers on the rater page with
+the code from their e-mail. The trainee's page and every widget message it exchanges hold no rater
+code; results appear only once the round is closed; comments stay hidden under their threshold."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from servers import launch_chromium, voila_server
+from smtp_sink import smtp_sink
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 INST = "manager_profile"
+ITEMS = ("mp1", "mp2", "mp4", "mp5", "mp6", "mp7", "mp9", "mp10", "mp12", "mp13", "mp14", "mp16")
+CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})\b")
 
 
 def _store(srv):
@@ -16,64 +23,116 @@ def _store(srv):
     return Database(srv.settings.database_url, srv.settings)
 
 
-def test_rater_answers_and_category_appears_at_threshold(tmp_path, artifacts):
+def _frames(page) -> list[str]:
+    """Every websocket frame the page sends or receives (widget comm messages included), as text."""
+    seen: list[str] = []
+
+    def on_ws(ws):
+        for event in ("framereceived", "framesent"):
+            ws.on(event, lambda payload: seen.append(payload if isinstance(payload, str) else payload.decode("utf-8", "replace")))
+
+    page.on("websocket", on_ws)
+    return seen
+
+
+def test_rater_flow_end_to_end(tmp_path, artifacts):
     from playwright.sync_api import sync_playwright
 
     from workbook.auth import Identity
-    from workbook.store import AccessCodeAuthenticator, invite_rater, save_rater_answer
+    from workbook.store import AccessCodeAuthenticator, approve_raters, close_round, list_people, save_rater_answer, send_rater_codes
 
-    with voila_server(tmp_path, env={"WORKBOOK_POOLS": "03_manager_profiles.ipynb=1,rater.ipynb=1"}) as srv:
-        code, name = srv.codes("trainee")[1], srv.names("trainee")[1]
-        db = _store(srv)
-        try:
-            trainee = AccessCodeAuthenticator(db).authenticate(code, source="browser-test")
-            peers = [invite_rater(db, trainee, trainee.person_id, "peer", INST, f"peer {n}") for n in range(3)]
-            for rid, _code in peers[:2]:  # two peers answered before: under the threshold
-                for item in ("mp1", "mp2", "mp4", "mp5", "mp6", "mp7", "mp9", "mp10", "mp12", "mp13", "mp14", "mp16"):
-                    save_rater_answer(db, Identity(role="rater", rater_id=rid), item, 3)
-        finally:
-            db.dispose()
+    with smtp_sink() as smtp, voila_server(tmp_path, env={**smtp.env(), "WORKBOOK_POOLS": "03_manager_profiles.ipynb=1,rater.ipynb=1"}) as srv:
+        code, name = srv.codes("trainee")[1], srv.names("trainee")[1]  # a demo trainee without demo 360 data
         with sync_playwright() as p:
             browser = launch_chromium(p)
             page = browser.new_page()
+            frames = _frames(page)
             page.goto(srv.page_url("03_manager_profiles.ipynb"), timeout=120_000)
             page.fill("input[type=password]", code)
             page.click("text=Sign in")
             page.wait_for_selector(f"text=Signed in as {name}", timeout=90_000)
-            results = page.locator(".wb-360-results")
-            results.wait_for(timeout=60_000)
-            assert "Peers: 2 of 3 invited answered — not enough raters (2 answered, 3 needed)" in results.inner_text()
-            assert "No group of raters can be shown yet." in results.inner_text()
+            page.locator(".wb-rater-list").wait_for(timeout=60_000)
 
-            # the third peer answers on the rater page, in the browser, with their code
+            # the trainee nominates three peers: name, e-mail, category
+            for n in range(3):
+                page.locator(".widget-dropdown:has-text('Rater is my') select").select_option(label="Peer")
+                page.fill("input[placeholder='first and last name']", f"Peer {n}")
+                page.fill("input[placeholder='name@company.com']", f"peer{n}@client.example")
+                page.get_by_role("button", name="Nominate", exact=True).click()
+                page.wait_for_selector(f".wb-rater-list >> text=peer{n}@client.example", timeout=60_000)
+            assert page.locator(".wb-rater-list").inner_text().count("waiting for the coach's approval") == 3
+
+            # the coach approves and sends: the codes go to the raters' mailboxes, nowhere else
+            db = _store(srv)
+            try:
+                coach = AccessCodeAuthenticator(db).authenticate(srv.codes("coach")[0], source="browser-test")
+                trainee_id = next(x.id for x in list_people(db, Identity.admin(), coach.cohort_id) if x.name == name)
+                assert approve_raters(db, coach, trainee_id) == 3
+                issued = send_rater_codes(db, coach, trainee_id)
+            finally:
+                db.dispose()
+            assert [i.delivered for i in issued] == ["email"] * 3 and all(i.code is None for i in issued)
+            codes = {f"peer{n}@client.example": CODE.search(smtp.bodies_to(f"peer{n}@client.example")[0]).group(1) for n in range(3)}
+            assert len(set(codes.values())) == 3
+
+            page.click("text=Refresh results")
+            page.wait_for_selector(".wb-rater-list >> text=code sent by e-mail", timeout=60_000)
+
+            # one rater answers in the browser with the code from their e-mail, two others through the store
             rater = browser.new_page()
             rater.goto(srv.page_url("rater.ipynb"), timeout=120_000)
-            rater.fill("input[type=password]", peers[2][1])
+            rater.fill("input[type=password]", codes["peer0@client.example"])
             rater.click("text=Sign in")
             rater.wait_for_selector(f"text=Your feedback on {name.split()[0]}", timeout=90_000)
-            body = rater.locator(".wb-page").inner_text()
-            assert "This person" in body and "/100" not in body and "peer 2" not in body
             groups = rater.locator(".wb-likert")
             assert groups.count() == 16
             for i in range(16):
                 groups.nth(i).locator("input[type=radio]").nth(3).check()  # "4"
             rater.wait_for_selector("text=16 of 16 statements answered", timeout=60_000)
+            rater.fill(".wb-rater-comment textarea", "Browser comment: listens well")
+            rater.locator(".wb-rater-comment textarea").blur()
             rater.screenshot(path=str(artifacts / "360-rater-page.png"), full_page=True)
+            rater.close()
+            db = _store(srv)
+            try:
+                auth = AccessCodeAuthenticator(db)
+                for n, addr in enumerate(["peer1@client.example", "peer2@client.example"]):
+                    who = auth.authenticate(codes[addr], source=f"browser-test-{n}")
+                    for item in ITEMS:
+                        save_rater_answer(db, who, item, 3)
+                    save_rater_answer(db, who, "_comment", f"Store comment {n}")
+            finally:
+                db.dispose()
 
-            # a rater code does not open the trainee's pages
-            other = browser.new_page()
-            other.goto(srv.page_url("03_manager_profiles.ipynb"), timeout=120_000)
-            other.fill("input[type=password]", peers[0][1])
-            other.click("text=Sign in")
-            other.wait_for_selector("text=you are signed in as rater", timeout=90_000)
-            assert other.locator("text=Your turn").count() == 0
+            # all three answered, the round is open: counts only, no result
+            page.click("text=Refresh results")
+            page.wait_for_selector(".wb-360-round >> text=3 of 3 invited raters answered", timeout=60_000)
+            results = page.locator(".wb-360-results")
+            assert "No closed feedback round yet" in results.inner_text()
+            assert page.locator(".wb-360-results svg").count() == 0 and page.locator(".wb-360-results table").count() == 0
 
+            # the coach closes the round: the results appear, the comments (3 raters < 5) do not
+            db = _store(srv)
+            try:
+                close_round(db, coach, trainee_id, INST)
+            finally:
+                db.dispose()
             page.click("text=Refresh results")
             page.wait_for_selector("text=Peers: 3 of 3 invited answered — shown", timeout=60_000)
-            table = page.locator(".wb-360-results table").inner_text()
-            assert "Peers" in table and "\t—\t" in table  # categories nobody answered in stay empty
+            text = results.inner_text()
+            assert "Comments are shown only once at least 5 raters" in text
+            assert "listens well" not in text and "Store comment" not in text
             assert page.locator(".wb-360-results svg").count() >= 1
             page.screenshot(path=str(artifacts / "360-trainee-results.png"), full_page=True)
+
+            # nothing the trainee's page ever showed or exchanged holds a rater code or a comment
+            html = page.content()
+            wire = "\n".join(frames)
+            assert len(frames) > 50 and "comm_msg" in wire  # the widget messages were captured
+            for c in codes.values():
+                for form in (c, c.replace("-", ""), c.split("-", 1)[1]):
+                    assert form not in html and form not in wire
+            assert "listens well" not in wire and "Store comment" not in wire
             browser.close()
 
 

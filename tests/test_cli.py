@@ -129,8 +129,10 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
     # Ann's 360 raters and what one of them answered travel with the cohort
     from workbook.store import AccessCodeAuthenticator, invite_rater, save_rater_answer
 
-    _rid, rcode = invite_rater(db, ann, ann.person_id, "peer", "manager_profile", "Peer from sales")
-    invite_rater(db, ann, ann.person_id, "client", "manager_profile", "")
+    from workbook.auth import Identity
+
+    _rid, rcode = invite_rater(db, Identity.admin(), ann.person_id, "peer", "manager_profile", "Peer from sales")
+    invite_rater(db, Identity.admin(), ann.person_id, "client", "manager_profile", "")
     rater = AccessCodeAuthenticator(db).authenticate(rcode)
     save_rater_answer(db, rater, "mp1", 4)
     src = tmp_path  # the db fixture's data directory

@@ -401,7 +401,9 @@ def test_rater_page_keeps_answers_while_the_store_is_down_and_saves_them_after(p
     db = Database(url)
     c = make_cohort(db)
     subject = c["ident"]["T0"]
-    _rid, code = invite_rater(db, subject, subject.person_id, "peer", "manager_profile", "Peer P")
+    from workbook.auth import Identity
+
+    _rid, code = invite_rater(db, Identity.admin(), subject.person_id, "peer", "manager_profile", "Peer P")
     page = rater_page(db)
     page.signin.code.value = code
     assert page.status.value == "", page.status.value

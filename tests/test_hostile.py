@@ -354,6 +354,7 @@ VALUES = {
     "map_id": "m_nordfrost", "m": new_map("Intruder's map"),  # journey maps (store/journeys.py)
     "category": "peer", "instrument": "manager_profile", "label": "x", "rater_id": 1,
     "path_id": "workshop",  # store/paths.py
+    "closes_on": __import__("datetime").date(2099, 1, 1), "items": ["mp1"],  # 360 rounds (store/raters.py)
 }
 FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
 # per-target values: the target person's own action and note, made in the ``lanes`` fixture

@@ -98,9 +98,11 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
     from workbook.pages.rater import rater_page
     from workbook.store import invite_rater, rater_answers
 
+    from workbook.auth import Identity
+
     ann = cohort["ident"]["Ann"]
     save_answer(db, ann, ann.person_id, "m03", INST, "mp1", 5)
-    _rid, code = invite_rater(db, ann, ann.person_id, "peer", INST, "Pat from ops")
+    _rid, code = invite_rater(db, Identity.admin(), ann.person_id, "peer", INST, "Pat from ops")
     page = _signin(rater_page(db), code)
     assert page.body.children, page.status.value
     text = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
@@ -150,35 +152,64 @@ def test_trainee_code_cannot_open_rater_page(db, cohort):
     assert "this page is for the rater" in page.status.value
 
 
-def test_360_results_appear_once_the_threshold_is_reached(db, cohort):
-    """Unit-level twin of the browser test: invite three peers on Module 3, they answer, the category appears."""
+def _button(root, description):
+    return next(x for x in walk(root) if isinstance(x, w.Button) and x.description == description)
+
+
+def _widget_state(root) -> str:
+    """Everything the page's widgets would send to the browser (their full synchronised state)."""
+    import json
+
+    return json.dumps([x.get_state() for x in walk(root)], default=str)
+
+
+def test_360_round_from_nomination_to_results_after_closing(db, cohort):
+    """Unit-level twin of the browser test: Ann nominates on Module 3, her coach approves and gets
+    the codes (no SMTP), raters answer, results appear only once the coach closes the round."""
+    import re
+
+    from workbook.pages.coach import coach_page
     from workbook.pages.module import module_page
     from workbook.pages.rater import rater_page
 
     page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
     _answer_all(_likert(page), {"technical": 5, "operational": 4, "marketing": 2, "leadership": 5})
-    invite = next(x for x in walk(page) if isinstance(x, w.Button) and x.description == "Create a rater code")
-    dropdown = next(x for x in walk(page) if isinstance(x, w.Dropdown))
-    dropdown.value = "peer"
-    for _ in range(3):
-        invite.click()
-    codes_html = _html(page, "wb-rater-codes")
-    import re
+    texts = {x.description: x for x in walk(page) if isinstance(x, w.Text)}
+    category = next(x for x in walk(page) if isinstance(x, w.Dropdown) and x.description == "Rater is my")
+    for n in range(5):
+        category.value = "peer"
+        texts["Name"].value, texts["E-mail"].value = f"Peer {n}", f"peer{n}@client.example"
+        _button(page, "Nominate").click()
+    assert "Peer 4" in _html(page, "wb-rater-list") and "waiting for the coach" in _html(page, "wb-rater-list")
 
-    codes = re.findall(r'<code class="wb-rater-code">([0-9A-Z-]+)</code>', codes_html)
-    assert len(codes) == 3
+    coach = _signin(coach_page(db), cohort["people"]["Coach C"]["code"])
+    _button(coach, "Approve nominations").click()
+    _button(coach, "Send codes").click()
+    codes = re.findall(r'<code class="wb-coach-rater-code">([0-9A-Z-]+)</code>', _html(coach, "wb-coach-rater-codes"))
+    assert len(codes) == 5  # the coach holds the codes (no SMTP server configured) ...
+    _button(page, "Refresh results").click()
+    state = _widget_state(page)
+    assert not any(c in state or c.replace("-", "") in state for c in codes)  # ... the trainee's page never does
+    assert "code given to the coach" in _html(page, "wb-rater-list")
+
     results = lambda: _html(page, "wb-360-results")
-    assert "Peers: 0 of 3 invited answered — no answers yet" in results()
     for n, code in enumerate(codes):
         rp = _signin(rater_page(db), code)
         _answer_all(_likert(rp), {"technical": 4, "operational": 4, "marketing": 4, "leadership": 3})
-        next(x for x in walk(page) if isinstance(x, w.Button) and x.description == "Refresh results").click()
-        if n < 2:
-            assert f"Peers: {n + 1} of 3 invited answered — not enough raters ({n + 1} answered, 3 needed)" in results()
-            assert "No group of raters can be shown yet." in results() and "<svg" not in results()
+        one(rp, "wb-rater-comment", w.Textarea).value = f"comment {n}"
+        _button(page, "Refresh results").click()
+        assert "No closed feedback round yet" in results() and "<svg" not in results()  # never live, answer by answer
+        assert f"{n + 1} of 5 invited raters answered" in _html(page, "wb-360-round")
+    coach_tab = next(x for x in walk(coach) if type(x).__name__ == "RaterAdmin")
+    _button(coach_tab, "Close round").click()
+    assert "Tick the box" in coach_tab.status.value
+    coach_tab.confirm.value = True
+    _button(coach_tab, "Close round").click()
+    _button(page, "Refresh results").click()
     html = results()
-    assert "Peers: 3 of 3 invited answered — shown" in html
+    assert "Peers: 5 of 5 invited answered — shown" in html
     assert "<tr><td>Technical expertise</td><td>5.00</td><td" in html
     assert "Blind spots</b> (you rate yourself at least 1 point above your raters): Technical expertise, Leadership" in html
     assert "Hidden strengths</b> (at least 1 point below your raters): Marketing and client orientation" in html
-    assert "<svg" in html
+    assert "<svg" in html and all(f"comment {n}" in html for n in range(5))  # 5 raters: comments shown
+    assert "Peers: 5 of 5 invited answered" in _html(coach_tab, "wb-coach-360-results")

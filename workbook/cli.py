@@ -245,6 +245,32 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_raters_remind(args) -> int:
+    from .mail import mail_configured
+    from .store import cohort_by_name, remind_cohort_raters
+
+    db = _db()
+    if not mail_configured(db.settings):
+        raise WorkbookError("no SMTP server is configured (WORKBOOK_SMTP_HOST); remind raters from the coach page's "
+                            "360 raters tab, where the fresh codes are shown to the coach only")
+    done = remind_cohort_raters(db, _admin(), cohort_by_name(db, args.cohort), due_only=not args.all)
+    failed = 0
+    for person_id, issued in done.items():
+        for i in issued:
+            failed += i.delivered == "failed"
+            print(f"person {person_id}\t{i.email}\t" + ("reminded by e-mail" if i.delivered == "email" else f"FAILED: {i.error}"))
+    print(f"{sum(len(v) for v in done.values()) - failed} reminder(s) sent, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_round_close(args) -> int:
+    from .store import close_round
+
+    rid = close_round(_db(), _admin(), args.person, args.instrument, kind=args.kind)
+    print(f"round {rid} of person {args.person} on {args.instrument} closed: its results are shown")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -333,6 +359,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", default="", help="report date YYYY-MM-DD (default today; overdue actions are counted at this date)")
     p.add_argument("--language", default="en", help="report language (default en)")
     p.set_defaults(func=cmd_report)
+
+    raters = sub.add_parser("raters", help="360 raters").add_subparsers(dest="action", required=True)
+    p = raters.add_parser("remind", help="e-mail a fresh code to the cohort's raters who have not answered (run it on a schedule)")
+    p.add_argument("cohort", help="cohort name")
+    p.add_argument("--all", action="store_true", help="every rater who has not answered, not only those not reminded for "
+                   "rater_reminder_days (default 7)")
+    p.set_defaults(func=cmd_raters_remind)
+    rounds = sub.add_parser("round", help="360 feedback rounds").add_subparsers(dest="action", required=True)
+    p = rounds.add_parser("close", help="close a person's open feedback round now (its results appear)")
+    p.add_argument("person", type=int, help="person id")
+    p.add_argument("--instrument", default="manager_profile")
+    p.add_argument("--kind", choices=["main", "pulse"], default="main")
+    p.set_defaults(func=cmd_round_close)
     return parser
 
 

@@ -64,18 +64,23 @@ def read_demo_360(datasets: Path | None = None) -> list[dict]:
 
 
 def _build_demo_raters(db: Database, trainee_ids: list[int]) -> None:
-    """Invite the demo raters and store their answers (one invitation per rater number)."""
+    """Invite the demo raters, store their answers (one invitation per rater number) and close
+    each demo round, so that its results show."""
     from .content import catalogue
-    from .store import invite_rater, save_rater_answer
+    from .store import close_round, invite_rater, save_rater_answer
 
     made: dict[tuple[int, int], Identity] = {}
+    rounds: set[tuple[int, str]] = set()
     for row in read_demo_360():
         key = (row["trainee"], row["rater"])
         if key not in made:
             inst = catalogue().instrument(row.get("instrument") or "manager_profile").id
             rid, _code = invite_rater(db, ADMIN, trainee_ids[row["trainee"] - 1], row["category"], inst, f"demo rater {row['rater']}")
             made[key] = Identity(role="rater", rater_id=rid)
+            rounds.add((trainee_ids[row["trainee"] - 1], inst))
         save_rater_answer(db, made[key], row["item"], row["value"])
+    for person_id, inst in sorted(rounds):
+        close_round(db, ADMIN, person_id, inst)
 
 
 def demo_codes(count: int, seed: int | None = None) -> list[str]:

@@ -45,3 +45,7 @@ class QuotaExceeded(InvalidAnswer):
 
 class ImportFormatError(WorkbookError):
     """A JSON or CSV document given to an import is malformed; nothing was imported."""
+
+
+class MailError(WorkbookError):
+    """An e-mail could not be handed to the SMTP server (the message names server and reason)."""

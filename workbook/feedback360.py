@@ -7,7 +7,8 @@ Anonymity rules (``settings.anonymity_threshold``, ``manager_shown_alone``):
 - "all raters" pools only the cells that are shown, so a hidden category can never be worked
   out by subtracting the shown ones from the total;
 - comments come only from raters of shown categories, unattributed, in random order, and only
-  when those raters number at least the threshold.
+  when those raters number at least ``comment_threshold`` (a higher bar than scores: a sentence
+  gives its writer away more easily than a number; never lower than the threshold).
 - a category judges only its own items (``rater_items`` of the instrument): its answers to any
   other item are ignored, and a dimension it has no item of gets no cell at all (not a hidden
   one): ``Feedback.not_rated`` lists those dimensions per category, for the note saying why.
@@ -74,6 +75,8 @@ class Feedback:
     comments: list[str]
     threshold: int
     not_rated: dict[str, list[str]] = field(default_factory=dict)  # category -> dimension ids it has no item of
+    comment_threshold: int = 0  # raters of shown groups needed before any comment is shown
+    comments_withheld: bool = False  # comments were written but too few raters to show them
 
     def frame(self):
         """Long table for the dot plot: dimension, who, mean (shown cells and self only)."""
@@ -112,6 +115,7 @@ def compare(
     blind_spot_gap: float,
     manager_shown_alone: bool = False,
     seed: int | None = None,
+    comment_threshold: int | None = None,
 ) -> Feedback:
     """Self against each rater category per dimension, under the anonymity rules above."""
     by_cat: dict[str, list[RaterResponse]] = {c: [] for c in CATEGORIES}
@@ -154,7 +158,48 @@ def compare(
             flag = HIDDEN_STRENGTH
         dims.append(DimensionResult(dim.id, dim.label, own, cells, gap, flag))
     shown_raters = [r for cat, rs in by_cat.items() if categories[cat]["shown"] for r in rs]
-    comments = [r.comment.strip() for r in shown_raters if r.comment and r.comment.strip()] if len(shown_raters) >= threshold else []
+    needed = max(threshold, comment_threshold or threshold)
+    comments = [r.comment.strip() for r in shown_raters if r.comment and r.comment.strip()] if len(shown_raters) >= needed else []
     random.Random(seed).shuffle(comments)
+    written = any(r.comment and r.comment.strip() for r in shown_raters)
     return Feedback(instrument.id, instrument.scale.points, dims, categories, comments, threshold,
-                    {cat: ids for cat, ids in not_rated.items() if ids})
+                    {cat: ids for cat, ids in not_rated.items() if ids}, needed, written and not comments)
+
+
+@dataclass(frozen=True)
+class PulseItem:
+    """One behaviour (item) before and after the action plan: keyed means of the raters, or hidden."""
+
+    item: str
+    text: str
+    before: float | None
+    after: float | None
+    n_before: int
+    n_after: int
+    reason: str = ""  # why a mean is hidden
+
+    @property
+    def change(self) -> float | None:
+        return self.after - self.before if self.before is not None and self.after is not None else None
+
+
+def pulse_compare(instrument: Instrument, items: Sequence[str], before: Sequence[RaterResponse], after: Sequence[RaterResponse], threshold: int) -> list[PulseItem]:
+    """Per targeted item: the raters' keyed mean in the main round and in the pulse round (higher is
+    better, reverse keys applied); a side with fewer than ``threshold`` answers is hidden."""
+    points = instrument.scale.points
+    out = []
+    for item_id in items:
+        item = instrument.item(item_id)
+
+        def keyed(rs: Sequence[RaterResponse]) -> list[int]:
+            vals = [r.answers.get(item_id) for r in rs]
+            nums = [v for v in vals if isinstance(v, int) and not isinstance(v, bool)]
+            return [points + 1 - v if item.reverse else v for v in nums]
+
+        b, a = keyed(before), keyed(after)
+        hidden = [f"{what} {len(v)} answer{'s' if len(v) != 1 else ''}" for what, v in (("before:", b), ("after:", a)) if len(v) < threshold]
+        reason = f"{NOT_ENOUGH_RATERS} ({'; '.join(hidden)}; {threshold} needed)" if hidden else ""
+        out.append(PulseItem(item_id, item.text_360 or item.text,
+                             sum(b) / len(b) if len(b) >= threshold else None, sum(a) / len(a) if len(a) >= threshold else None,
+                             len(b), len(a), reason))
+    return out

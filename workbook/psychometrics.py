@@ -141,3 +141,80 @@ def cronbach_alpha(rows: Sequence[Mapping[str, int | None]], items: Sequence[str
         status=status,
         items=tuple(stats),
     )
+
+
+# ---------------------------------------------------------------- Feldt's confidence interval
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the incomplete beta function (modified Lentz's method)."""
+    tiny, eps = 1e-300, 1e-15
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 10_000):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < eps:
+            break
+    return h
+
+
+def beta_inc(a: float, b: float, x: float) -> float:
+    """The regularized incomplete beta function I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def f_cdf(f: float, df1: float, df2: float) -> float:
+    """P(F ≤ f) for Snedecor's F distribution with (df1, df2) degrees of freedom."""
+    if f <= 0:
+        return 0.0
+    return beta_inc(df1 / 2.0, df2 / 2.0, df1 * f / (df1 * f + df2))
+
+
+def f_quantile(p: float, df1: float, df2: float) -> float:
+    """The p-quantile of the F distribution (bisection on ``f_cdf``, to 1e-12 relative)."""
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p={p} must lie strictly between 0 and 1")
+    lo, hi = 0.0, 1.0
+    while f_cdf(hi, df1, df2) < p:
+        lo, hi = hi, hi * 2.0
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if f_cdf(mid, df1, df2) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-12 * max(hi, 1e-12):
+            break
+    return (lo + hi) / 2.0
+
+
+def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float] | None:
+    """Feldt's confidence interval for Cronbach's alpha from ``n`` complete cases and ``k`` items
+    (Feldt, Woodruff & Salih 1987, formulas 6 and 7): lower = 1 − (1 − alpha)·F(1 − c/2; n−1, (n−1)(k−1)),
+    upper = 1 − (1 − alpha)·F(c/2; …), c = 1 − level. None when n < 2 or k < 2."""
+    if n < 2 or k < 2 or not 0.0 < level < 1.0:
+        return None
+    tail = (1.0 - level) / 2.0
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    return 1.0 - (1.0 - alpha) * f_quantile(1.0 - tail, df1, df2), 1.0 - (1.0 - alpha) * f_quantile(tail, df1, df2)

@@ -117,7 +117,8 @@ def _feedback(db: Database, actor: Identity, person_id: int, results: list[Instr
             from .store import current_answers
 
             own = current_answers(db, actor, person_id, r.instrument.id)
-            out.append((r, compare(r.instrument, own, responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=person_id)))
+            out.append((r, compare(r.instrument, own, responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=person_id,
+                                   comment_threshold=s.comment_threshold)))
     return True, out
 
 

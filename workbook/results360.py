@@ -83,6 +83,7 @@ def feedback_for(db, identity, person_id: int, instrument: Instrument, seed: int
         blind_spot_gap=st.blind_spot_gap,
         manager_shown_alone=st.manager_shown_alone,
         seed=seed,
+        comment_threshold=st.comment_threshold,
     )
     return fb, response_counts(db, identity, person_id, instrument.id)
 
@@ -125,9 +126,50 @@ def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = N
         why += '<p class="wb-muted wb-not-rated-note">* ' + "<br>* ".join(_esc(line) for line in unrated) + "</p>"
     comments = "".join(f"<li>{_esc(c)}</li>" for c in fb.comments)
     comments_html = f"<h3>Comments (unattributed, in random order)</h3><ul>{comments}</ul>" if comments else ""
+    if fb.comments_withheld:
+        comments_html = (f'<p class="wb-muted wb-comments-withheld">Comments are shown only once at least {fb.comment_threshold} raters of the '
+                         "groups shown have answered, so that nobody can be recognised by their words.</p>")
     frame = fb.frame()
     chart = to_svg(feedback_dots(frame, fb.points)) if len(frame) and (frame["who"] != "Self").any() else '<p class="wb-muted">No group of raters can be shown yet.</p>'
     return f"<ul>{''.join(status)}</ul>{why}{table}{notes}{chart}{comments_html}"
+
+
+def round_html(rounds, settings) -> str:
+    """Where the person's feedback rounds stand: dates and response counts only (never results, never who)."""
+    if not rounds:
+        return '<p class="wb-muted">No feedback round yet: nominate your raters above.</p>'
+    parts = []
+    for r in rounds[-3:]:
+        kind = "Follow-up (pulse) round" if r.kind == "pulse" else "Feedback round"
+        when = (f"closed on {r.closed_at:%Y-%m-%d}" if r.closed_at else f"closed on {r.closes_on.isoformat()}") if r.closed else (
+            f"open until {r.closes_on.isoformat()}" if r.closes_on else "open")
+        invited, answered = r.total
+        per = " · ".join(f"{_esc(CATEGORY_LABELS.get(c, c))} {r.answered.get(c, 0)} of {n}" for c, n in r.invited.items() if n)
+        tail = "" if r.closed else " Results appear once the round closes (on that date, or earlier when your coach closes it), never answer by answer."
+        parts.append(f"<li><b>{kind}</b> opened {r.opened_at:%Y-%m-%d}, {when}: {answered} of {invited} invited raters answered"
+                     f"{' (' + per + ')' if per else ''}.{tail}</li>")
+    return f"<ul>{''.join(parts)}</ul>"
+
+
+def pulse_html(db, identity, person_id: int, instrument: Instrument) -> str:
+    """Before/after per targeted behaviour from the latest closed pulse round ('' when there is none)."""
+    from .feedback360 import pulse_compare
+    from .store import pulse_responses
+
+    got = pulse_responses(db, identity, person_id, instrument.id)
+    if got is None:
+        return ""
+    items, before, after = got
+    rows = pulse_compare(instrument, items, [RaterResponse(**r) for r in before], [RaterResponse(**r) for r in after], db.settings.anonymity_threshold)
+    body = "".join(
+        f"<tr><td>{_esc(p.text)}</td><td>{p.before:.2f}</td><td>{p.after:.2f}</td><td>{p.change:+.2f}</td></tr>" if p.change is not None
+        else f'<tr><td>{_esc(p.text)}</td><td colspan="3" class="wb-muted">{_esc(p.reason)}</td></tr>'
+        for p in rows
+    )
+    return (f"<h3>Follow-up: the behaviours of your action plan, before and after</h3>"
+            f'<table class="wb-table wb-pulse"><tr><th>Behaviour</th><th>Before</th><th>After</th><th>Change</th></tr>{body}</table>'
+            f'<p class="wb-muted">Means of your raters (1–{instrument.scale.points}, higher is better; reverse-worded statements turned round); '
+            f"a side with fewer than {db.settings.anonymity_threshold} answers is not shown.</p>")
 
 
 def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:

@@ -28,6 +28,18 @@ class Settings:
     anonymity_threshold: int = 3
     manager_shown_alone: bool = False
     blind_spot_gap: float = 1.0  # points on the item scale (self minus others)
+    comment_threshold: int = 5  # 360 comments need this many raters of shown groups (never fewer than anonymity_threshold)
+    rater_approval: bool = True  # the coach approves a trainee's nominated raters before codes go out
+    feedback_round_days: int = 21  # a 360 round closes this many days after it opens (the coach may change it)
+    rater_reminder_days: int = 7  # `workbook raters remind --due`: remind raters not reminded for this long
+    smtp_host: str = ""  # empty: no e-mail; rater codes are shown to the coach only
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "workbook@localhost"
+    smtp_tls: str = "starttls"  # starttls | ssl | none
+    smtp_timeout_seconds: float = 20.0
+    public_url: str = ""  # the address raters open (e-mails link to it); empty: http://host:port
     port: int = 8866
     language: str = "en"
     pool_size: int = 1  # preheated kernels per page for Voila (every page)
@@ -129,6 +141,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     settings = replace(base, **values)  # type: ignore[arg-type]
     if settings.anonymity_threshold < 1:
         raise SettingsError("setting anonymity_threshold: must be at least 1")
+    if settings.smtp_tls not in ("starttls", "ssl", "none"):
+        raise SettingsError(f"setting smtp_tls: {settings.smtp_tls!r} is not one of starttls, ssl, none")
     return settings
 
 

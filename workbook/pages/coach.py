@@ -42,6 +42,7 @@ from ..store.models import Answer, Person
 from ..store.notes import GROW_LABELS
 from ..widgets.common import HTML, StatusLine, esc, safe, set_options
 from ..widgets.exercises.action_plan import action_label, plan_table_html
+from .coach_raters import RaterAdmin
 from .shell import Page
 from .statistics import statistics_html
 
@@ -326,8 +327,9 @@ def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
     show_stats.on_click(lambda _b: safe(status)(lambda: setattr(stats, "value", statistics_html(db, identity)))())
     from .coach_path import PathControl
 
-    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats]), PathControl(db, identity)])
-    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path"]):
+    raters = RaterAdmin(db, identity)
+    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats]), PathControl(db, identity), raters])
+    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path", "360 raters"]):
         tabs.set_title(n, title)
     from .coach_quiz import add_quiz_tab  # the cohort's learning gain per concept (workbook/quiz.py)
 

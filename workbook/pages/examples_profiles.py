@@ -27,7 +27,8 @@ def case_feedback(seed: int = 0):
     st = get_settings()
     c = load_case().m03
     raters = [RaterResponse(r.category, dict(r.answers), r.comment) for r in c.raters]
-    return compare(inst, dict(c.self_answers), raters, st.anonymity_threshold, st.blind_spot_gap, st.manager_shown_alone, seed=seed)
+    return compare(inst, dict(c.self_answers), raters, st.anonymity_threshold, st.blind_spot_gap, st.manager_shown_alone, seed=seed,
+                   comment_threshold=st.comment_threshold)
 
 
 def case_profile_text(seed: int = 0) -> str:

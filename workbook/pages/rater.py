@@ -30,6 +30,11 @@ def rater_intro_text() -> str:
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
     task = rater_task(db, identity)
     inst = catalogue().instrument(task.instrument)
+    if task.closed:
+        return [HTML(f"<h2>Your feedback on {esc(task.subject_name)}</h2><p class=\"wb-rater-closed\">This feedback round is closed: "
+                     "answers are no longer taken. Thank you.</p>")]
+    if task.items is not None:  # a pulse round: only the behaviours the action plan targets
+        inst = inst.model_copy(update={"items": [i for i in inst.items if i.id in task.items]})
     status = StatusLine()
     status.add_class("wb-rater-status")
     asked = {i.id for i in inst.items_for(task.category)}  # a category sees only the items it can judge

@@ -41,16 +41,28 @@ from .journeys import (
     undo as undo_map,
 )
 from .raters import (
+    IssuedCode,
     RaterInvitation,
     RaterTask,
+    RoundInfo,
+    approve_raters,
+    close_round,
     feedback_responses,
+    feedback_rounds,
     invite_rater,
     list_raters,
+    nominate_rater,
+    pulse_responses,
     rater_answers,
     rater_task,
+    remind_cohort_raters,
+    remind_raters,
     response_counts,
     revoke_rater,
     save_rater_answer,
+    send_rater_codes,
+    set_round_closing,
+    start_pulse_round,
 )
 from .paths import answered_exercises, cohort_path, path_of, set_cohort_path
 

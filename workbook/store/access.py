@@ -38,3 +38,20 @@ def check_cohort(actor: Identity, cohort_id: int) -> None:
     if actor.role == "admin" or (actor.role in ("coach", "hr") and actor.cohort_id == cohort_id):
         return
     raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not see cohort {cohort_id}")
+
+
+def check_nominate(actor: Identity, person_id: int) -> None:
+    """Raise AccessDenied unless ``actor`` is the person themselves (a trainee nominates their own
+    360 raters; nobody nominates for them), or the operator."""
+    if actor.role == "admin" or (actor.role == "trainee" and actor.person_id == person_id):
+        return
+    raise AccessDenied(f"only the person themselves nominates their raters, not {actor.role} {actor.name or actor.person_id}")
+
+
+def check_rater_admin(actor: Identity, person_cohort: int) -> None:
+    """Raise AccessDenied unless ``actor`` is a coach of the person's cohort (or the operator): only
+    they approve raters, send or see rater codes, remind raters and close a feedback round."""
+    if actor.role == "admin" or (actor.role == "coach" and actor.cohort_id == person_cohort):
+        return
+    raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not manage the raters of a person of cohort {person_cohort}; "
+                       "a coach of that cohort approves raters, sends their codes and closes the round")

@@ -1,11 +1,12 @@
 """SQLAlchemy tables. Answers are append-only: a save adds a row, the latest row wins."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -61,6 +62,49 @@ class Rater(Base):
     instrument: Mapped[str] = mapped_column(String(100))
     label: Mapped[str] = mapped_column(String(200), default="")  # known to the inviter only
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RaterContact(Base):
+    """How to reach a nominated rater and where the invitation stands (coach and trainee see it;
+    the rater's code never: only its hash, in ``access_codes``)."""
+
+    __tablename__ = "rater_contacts"
+    rater_id: Mapped[int] = mapped_column(ForeignKey("raters.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    nominated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    approved_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # code last issued
+    sent_by: Mapped[str] = mapped_column(String(10), default="")  # email | coach
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    follows: Mapped[int | None] = mapped_column(Integer, nullable=True)  # pulse: the same rater's earlier invitation
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FeedbackRound(Base):
+    """A 360 round of one person on one instrument; results are shown only once it is closed."""
+
+    __tablename__ = "feedback_rounds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10), default="main")  # main | pulse
+    items: Mapped[object] = mapped_column(JSON, nullable=True)  # pulse: the item ids rated
+    baseline_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # pulse: the round it follows
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # closed at the end of that day
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class RoundRater(Base):
+    """Which round a rater invitation belongs to (raters without one were imported: a closed round)."""
+
+    __tablename__ = "round_raters"
+    rater_id: Mapped[int] = mapped_column(ForeignKey("raters.id"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("feedback_rounds.id"), index=True)
 
 
 class AccessCode(Base):
