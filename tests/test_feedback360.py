@@ -165,3 +165,26 @@ def test_a_category_has_no_cell_on_a_dimension_it_does_not_rate_and_its_answers_
     assert "* Clients are not asked about Y" in feedback_text(fb)
     # with every category rating everything there is no note
     assert compare(INST, SELF, clients + peers, threshold=3, blind_spot_gap=1.0).not_rated == {}
+def test_comments_need_the_comment_threshold_not_only_the_score_threshold():
+    three = [r("peer", 3, 3, "alpha"), r("peer", 3, 3, "beta"), r("peer", 3, 3, "gamma")]
+    fb = compare(INST, SELF, three, threshold=3, blind_spot_gap=1.0, comment_threshold=5)
+    assert fb.categories["peer"]["shown"]  # the scores are shown ...
+    assert fb.comments == [] and fb.comments_withheld and fb.comment_threshold == 5  # ... the comments are not
+    five = three + [r("client", 3, 3, "delta"), r("client", 3, 3, ""), r("client", 3, 3, "")]
+    fb = compare(INST, SELF, five, threshold=3, blind_spot_gap=1.0, comment_threshold=5)
+    assert sorted(fb.comments) == ["alpha", "beta", "delta", "gamma"] and not fb.comments_withheld
+    # a comment threshold under the score threshold never lowers the bar
+    fb = compare(INST, SELF, [r("peer", 3, 3, "alpha")] * 2 + [r("client", 3, 3, "x")] * 3, threshold=3, blind_spot_gap=1.0, comment_threshold=1)
+    assert fb.comments == ["x"] * 3 and fb.comment_threshold == 3
+
+
+def test_pulse_compare_by_hand():
+    from workbook.feedback360 import pulse_compare
+
+    before = [RaterResponse("peer", {"x1": 2, "x2": 5}), RaterResponse("peer", {"x1": 3, "x2": 4}), RaterResponse("client", {"x1": 1, "x2": 4})]
+    after = [RaterResponse("peer", {"x1": 4, "x2": 2}), RaterResponse("peer", {"x1": 4}), RaterResponse("client", {"x1": 5, "x2": 1})]
+    x1, x2 = pulse_compare(INST, ["x1", "x2"], before, after, threshold=3)
+    assert (x1.before, x1.after, x1.change) == (pytest.approx(2.0), pytest.approx(13 / 3), pytest.approx(7 / 3))
+    # x2 is reverse-keyed: before 1, 2, 2 (mean 5/3); after only 2 answers (4, 5): hidden
+    assert x2.before is None and x2.after is None and x2.change is None
+    assert x2.reason == "not enough raters (after: 2 answers; 3 needed)" and (x2.n_before, x2.n_after) == (3, 2)

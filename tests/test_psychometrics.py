@@ -118,3 +118,23 @@ def test_no_nan_anywhere_on_degenerate_inputs():
         rel = cronbach_alpha(rows, ["a", "b"])
         for v in [rel.alpha] + [x for s in rel.items for x in (s.mean, s.item_total_r, s.alpha_if_deleted)]:
             assert v is None or not math.isnan(v)
+
+
+def test_feldt_interval_by_hand_from_f_table_values():
+    """alpha = 0.80 from n = 11 people and k = 3 items: df (10, 20). From printed F tables,
+    F(0.975; 10, 20) = 2.7737 and F(0.025; 10, 20) = 1 / F(0.975; 20, 10) = 1 / 3.4185 = 0.29253, so
+    lower = 1 - 0.2 * 2.7737 = 0.44526 and upper = 1 - 0.2 * 0.29253 = 0.94149 (Feldt, Woodruff & Salih 1987)."""
+    from workbook.psychometrics import feldt_ci
+
+    low, high = feldt_ci(0.80, 11, 3)
+    assert low == pytest.approx(0.44526, abs=2e-4) and high == pytest.approx(0.94149, abs=2e-4)
+    assert feldt_ci(0.8, 1, 3) is None and feldt_ci(0.8, 11, 1) is None
+
+
+def test_f_quantiles_match_printed_tables():
+    from workbook.psychometrics import f_cdf, f_quantile
+
+    # upper percentage points of F from standard printed tables
+    for p, d1, d2, table in [(0.95, 5, 10, 3.33), (0.99, 1, 1, 4052.0), (0.975, 10, 20, 2.77), (0.95, 1, 30, 4.17), (0.99, 12, 60, 2.50)]:
+        assert f_quantile(p, d1, d2) == pytest.approx(table, abs=0.01 if table < 100 else 1.0)
+    assert f_cdf(1.0, 7, 7) == pytest.approx(0.5)  # equal df: the median of F is 1

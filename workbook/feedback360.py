@@ -200,6 +200,6 @@ def pulse_compare(instrument: Instrument, items: Sequence[str], before: Sequence
         hidden = [f"{what} {len(v)} answer{'s' if len(v) != 1 else ''}" for what, v in (("before:", b), ("after:", a)) if len(v) < threshold]
         reason = f"{NOT_ENOUGH_RATERS} ({'; '.join(hidden)}; {threshold} needed)" if hidden else ""
         out.append(PulseItem(item_id, item.text_360 or item.text,
-                             sum(b) / len(b) if len(b) >= threshold else None, sum(a) / len(a) if len(a) >= threshold else None,
+                             sum(b) / len(b) if not hidden else None, sum(a) / len(a) if not hidden else None,
                              len(b), len(a), reason))
     return out
