@@ -52,7 +52,7 @@ class RaterAdmin(w.VBox):
     def __init__(self, db: Database, identity: Identity):
         self.db, self.me = db, identity
         self.status = StatusLine()
-        self.person = w.Dropdown(description="Person")
+        self.person = w.Dropdown(description="Trainee")
         insts = instruments_360()
         self.inst = w.Dropdown(options=[(i.title, i.id) for i in insts], description="Instrument")
         self.listing, self.rounds, self.codes, self.results, self.pulse_result = HTML(), HTML(), HTML(), HTML(), HTML()
@@ -64,7 +64,7 @@ class RaterAdmin(w.VBox):
         self.kind = w.Dropdown(options=[("Feedback round", "main"), ("Pulse round", "pulse")], description="Round")
         self.closes_on = w.DatePicker(description="Closes on")
         set_date = w.Button(description="Set closing date")
-        self.confirm = w.Checkbox(description="Yes, close this round now: answers stop and results appear", indent=False)
+        self.confirm = w.Checkbox(description="Confirm: close this round now (answers stop, results appear)", indent=False)
         close = w.Button(description="Close round", button_style="warning")
         self.items = w.SelectMultiple(description="Behaviours", layout=w.Layout(width="100%", height="120px"))
         pulse = w.Button(description="Start pulse round")
