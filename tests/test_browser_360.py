@@ -143,7 +143,7 @@ def test_client_raters_see_and_score_only_the_client_items(tmp_path, artifacts):
 
     from workbook.auth import Identity
     from workbook.content import catalogue
-    from workbook.store import AccessCodeAuthenticator, invite_rater, save_rater_answer
+    from workbook.store import AccessCodeAuthenticator, close_round, invite_rater, save_rater_answer
 
     inst = catalogue().instrument(INST)
     client_items = [i.id for i in inst.items_for("client")]
@@ -153,7 +153,7 @@ def test_client_raters_see_and_score_only_the_client_items(tmp_path, artifacts):
         db = _store(srv)
         try:
             trainee = AccessCodeAuthenticator(db).authenticate(code, source="browser-test")
-            clients = [invite_rater(db, trainee, trainee.person_id, "client", INST, f"client {n}") for n in range(3)]
+            clients = [invite_rater(db, Identity.admin(), trainee.person_id, "client", INST, f"client {n}") for n in range(3)]
             for rid, _code in clients[:2]:
                 for item in client_items:
                     save_rater_answer(db, Identity(role="rater", rater_id=rid), item, 2)
@@ -175,6 +175,11 @@ def test_client_raters_see_and_score_only_the_client_items(tmp_path, artifacts):
                 groups.nth(i).locator("input[type=radio]").nth(1).check()  # "2"
             rater.wait_for_selector(f"text={len(client_items)} of {len(client_items)} statements answered", timeout=60_000)
             rater.screenshot(path=str(artifacts / "360-client-rater-page.png"), full_page=True)
+            db = _store(srv)
+            try:  # results appear once the round is closed
+                close_round(db, Identity.admin(), trainee.person_id, INST)
+            finally:
+                db.dispose()
 
             page = browser.new_page()
             page.goto(srv.page_url("03_manager_profiles.ipynb"), timeout=120_000)

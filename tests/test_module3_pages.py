@@ -130,8 +130,10 @@ def test_client_rater_page_has_only_the_client_items(db, cohort):
     from workbook.pages.rater import rater_page
     from workbook.store import invite_rater
 
+    from workbook.auth import Identity
+
     ann = cohort["ident"]["Ann"]
-    _rid, code = invite_rater(db, ann, ann.person_id, "client", INST, "Client A")
+    _rid, code = invite_rater(db, Identity.admin(), ann.person_id, "client", INST, "Client A")
     page = _signin(rater_page(db), code)
     text = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
     inst = catalogue().instrument(INST)

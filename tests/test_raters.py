@@ -383,8 +383,10 @@ def test_rater_code_cannot_open_trainee_pages(db, cohort, raters):
 
 
 def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(db, cohort):
+    from workbook.auth import Identity
+
     ann = cohort["ident"]["Ann"]
-    rid, code = invite_rater(db, ann, ann.person_id, "client", INST, "Client A")
+    rid, code = invite_rater(db, Identity.admin(), ann.person_id, "client", INST, "Client A")
     client = AccessCodeAuthenticator(db).authenticate(code)
     assert rater_task(db, client).category == "client"
     with pytest.raises(InvalidAnswer) as exc:
@@ -393,7 +395,6 @@ def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(
     save_rater_answer(db, client, "mp1", 4)
     assert rater_answers(db, client) == {"mp1": 4}
     # a peer rates the leadership items
-    pid, _ = invite_rater(db, ann, ann.person_id, "peer", INST, "Pat")
-    from workbook.auth import Identity
+    pid, _ = invite_rater(db, Identity.admin(), ann.person_id, "peer", INST, "Pat")
 
     save_rater_answer(db, Identity(role="rater", rater_id=pid), "mp13", 4)
