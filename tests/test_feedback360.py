@@ -188,3 +188,11 @@ def test_pulse_compare_by_hand():
     # x2 is reverse-keyed: before 1, 2, 2 (mean 5/3); after only 2 answers (4, 5): hidden
     assert x2.before is None and x2.after is None and x2.change is None
     assert x2.reason == "not enough raters (after: 2 answers; 3 needed)" and (x2.n_before, x2.n_after) == (3, 2)
+
+
+def test_suppressed_cells_counted_by_hand():
+    # peers: 3 (shown, 2 dimensions); clients: 2 (hidden, 2 cells); managers: nobody (not counted); all: 2 shown
+    fb = compare(INST, SELF, [r("peer", 3, 3)] * 3 + [r("client", 4, 4)] * 2, threshold=3, blind_spot_gap=1.0)
+    assert fb.suppressed() == (2, 6)
+    fb = compare(INST, SELF, [r("peer", 3, 3)] * 2, threshold=3, blind_spot_gap=1.0)
+    assert fb.suppressed() == (4, 4)  # peers hidden on both dimensions, and so "all raters"

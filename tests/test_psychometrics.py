@@ -138,3 +138,14 @@ def test_f_quantiles_match_printed_tables():
     for p, d1, d2, table in [(0.95, 5, 10, 3.33), (0.99, 1, 1, 4052.0), (0.975, 10, 20, 2.77), (0.95, 1, 30, 4.17), (0.99, 12, 60, 2.50)]:
         assert f_quantile(p, d1, d2) == pytest.approx(table, abs=0.01 if table < 100 else 1.0)
     assert f_cdf(1.0, 7, 7) == pytest.approx(0.5)  # equal df: the median of F is 1
+
+
+def test_reliability_carries_feldts_interval_by_hand():
+    """HAND: alpha = 27/29 from n = 4, k = 3, so df (3, 6). Printed tables: F(0.975; 3, 6) = 6.5988 and
+    F(0.975; 6, 3) = 14.735, so F(0.025; 3, 6) = 0.067866; lower = 1 - (2/29)(6.5988) = 0.54491,
+    upper = 1 - (2/29)(0.067866) = 0.99532."""
+    rel = cronbach_alpha(HAND, ["a", "b", "c"])
+    low, high = rel.ci95
+    assert low == pytest.approx(0.54491, abs=2e-4) and high == pytest.approx(0.99532, abs=2e-4)
+    assert rel.ci_label == "0.54 to 1.00"
+    assert cronbach_alpha(HAND[:2], ["a", "b", "c"]).ci95 is None  # alpha not computable: no interval

@@ -86,7 +86,7 @@ def stats_text(stats: InstrumentStats, instrument: Instrument) -> str:
         return "\n".join(lines + [f"  {stats.reason}"])
     for rel, agg in zip(stats.reliability, stats.aggregates):
         mean = f"mean {agg.mean:5.1f}/100, sd {agg.sd:4.1f}" if agg.mean is not None and agg.sd is not None else agg.reason or "mean —"
-        lines.append(f"  {rel.scale:<34} alpha {rel.label:<18} n={rel.n:<3} missing answers {rel.missing_answers:<3} {mean}")
+        lines.append(f"  {rel.scale:<34} alpha {rel.label:<18} 95% CI {rel.ci_label:<13} n={rel.n:<3} missing answers {rel.missing_answers:<3} {mean}")
         for it in rel.items:
             r = f"{it.item_total_r:+.2f}" if it.item_total_r is not None else "  — "
             a = f"{it.alpha_if_deleted:.2f}" if it.alpha_if_deleted is not None else " — "
@@ -129,10 +129,10 @@ def stats_html(stats: InstrumentStats, instrument: Instrument) -> str:
         sd = f"{agg.sd:.1f}" if agg.sd is not None else "—"
         weak = ", ".join(i.item for i in rel.items if i.item_total_r is not None and i.item_total_r < 0.3)
         rows.append(
-            f"<tr><td>{e(rel.scale)}</td><td{flag}>{e(rel.label)}</td><td>{rel.n}</td><td>{rel.missing_answers}</td>"
+            f"<tr><td>{e(rel.scale)}</td><td{flag}>{e(rel.label)}</td><td>{e(rel.ci_label)}</td><td>{rel.n}</td><td>{rel.missing_answers}</td>"
             f"<td>{mean}</td><td>{sd}</td><td>{e(weak) or '—'}</td></tr>"
         )
     return head + (
-        "<table class='wb-table'><tr><th>Dimension</th><th>Cronbach's alpha</th><th>n (complete)</th><th>Missing answers</th>"
+        "<table class='wb-table'><tr><th>Dimension</th><th>Cronbach's alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th><th>Missing answers</th>"
         "<th>Mean 0–100</th><th>SD</th><th>Items with item–total r under 0.30</th></tr>" + "".join(rows) + "</table>"
     )

@@ -78,6 +78,18 @@ class Feedback:
     comment_threshold: int = 0  # raters of shown groups needed before any comment is shown
     comments_withheld: bool = False  # comments were written but too few raters to show them
 
+    def suppressed(self) -> tuple[int, int]:
+        """(cells hidden by the anonymity rules, cells with any answer): category × dimension cells of
+        categories someone answered in, plus "all raters"; categories nobody answered in do not count."""
+        hidden = total = 0
+        for d in self.dimensions:
+            for cat, cell in d.cells.items():
+                if cat != "all" and not self.categories.get(cat, {}).get("answered"):
+                    continue
+                total += 1
+                hidden += not cell.shown
+        return hidden, total
+
     def frame(self):
         """Long table for the dot plot: dimension, who, mean (shown cells and self only)."""
         import pandas as pd

@@ -53,6 +53,17 @@ class Reliability:
         return self.alpha is not None and self.alpha < ALPHA_MIN
 
     @property
+    def ci95(self) -> tuple[float, float] | None:
+        """Feldt's 95% confidence interval of alpha (None when alpha is not computable)."""
+        return feldt_ci(self.alpha, self.n, self.k) if self.alpha is not None else None
+
+    @property
+    def ci_label(self) -> str:
+        """The interval as text for a table: "0.45 to 0.94", or "—"."""
+        ci = self.ci95
+        return f"{ci[0]:.2f} to {ci[1]:.2f}" if ci else "—"
+
+    @property
     def label(self) -> str:
         """Alpha as text for a table: "0.82", "0.61 (under 0.7)" or the reason it is not computable."""
         if self.alpha is None:

@@ -98,18 +98,21 @@ class IndividualReport:
     notes: list[Note]
     feedback: list = field(default_factory=list)
     feedback_available: bool = False
+    feedback_reliability: dict = field(default_factory=dict)  # instrument -> [Reliability] of the shown raters' answers
     journey: list = field(default_factory=list)
     journey_available: bool = False
 
 
-def _feedback(db: Database, actor: Identity, person_id: int, results: list[InstrumentResult]) -> tuple[bool, list]:
-    """360-degree comparisons when the feedback module is installed (``workbook.feedback360``)."""
+def _feedback(db: Database, actor: Identity, person_id: int, results: list[InstrumentResult]) -> tuple[bool, list, dict]:
+    """360-degree comparisons when the feedback module is installed (``workbook.feedback360``), from
+    the latest closed round, and the reliability of the shown raters' answers per instrument."""
     if importlib.util.find_spec("workbook.feedback360") is None or importlib.util.find_spec("workbook.store.raters") is None:
-        return False, []
+        return False, [], {}
+    from .cohort_stats import reliability
     from .feedback360 import RaterResponse, compare
     from .store.raters import feedback_responses
 
-    out = []
+    out, rel = [], {}
     s = db.settings
     for r in results:
         responses = [RaterResponse(x["category"], x["answers"], x.get("comment", "")) for x in feedback_responses(db, actor, person_id, r.instrument.id)]
@@ -117,9 +120,12 @@ def _feedback(db: Database, actor: Identity, person_id: int, results: list[Instr
             from .store import current_answers
 
             own = current_answers(db, actor, person_id, r.instrument.id)
-            out.append((r, compare(r.instrument, own, responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=person_id,
-                                   comment_threshold=s.comment_threshold)))
-    return True, out
+            fb = compare(r.instrument, own, responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=person_id,
+                         comment_threshold=s.comment_threshold)
+            out.append((r, fb))
+            shown = [x for x in responses if fb.categories.get(x.category, {}).get("shown")]  # hidden groups stay out of every figure
+            rel[r.instrument.id] = reliability(r.instrument, {n: x.answers for n, x in enumerate(shown)})
+    return True, out, rel
 
 
 def individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None = None, language: str = "en") -> IndividualReport:
@@ -135,7 +141,7 @@ def individual_report(db: Database, actor: Identity, person_id: int, as_of: str 
             answers = cohort_answers(db, actor, person.cohort_id, r.instrument.id)
             cohort[r.instrument.id] = cohort_means(r.instrument, answers, threshold)
             sizes[r.instrument.id] = len(answers)
-    fb_ok, fb = _feedback(db, actor, person_id, results)
+    fb_ok, fb, fb_rel = _feedback(db, actor, person_id, results)
     journey = [line for m in list_maps(db, actor, person_id) for line in summary_text(m).splitlines()]
     return IndividualReport(
         person=person, as_of=as_of_date(as_of), threshold=threshold,
@@ -143,7 +149,7 @@ def individual_report(db: Database, actor: Identity, person_id: int, as_of: str 
         results=results, cohort=cohort, cohort_sizes=sizes,
         actions=action_plan(db, actor, person_id),
         notes=[n for n in notes_for(db, actor, person_id) if n.shared],
-        feedback=fb, feedback_available=fb_ok,
+        feedback=fb, feedback_available=fb_ok, feedback_reliability=fb_rel,
         journey=journey, journey_available=True,
     )
 
@@ -202,6 +208,15 @@ def scores_html(rep: IndividualReport) -> str:
     return section("Scores", "".join(parts))
 
 
+def reliability_html(rels, caption: str = "Internal consistency of the raters' answers (groups shown only; few raters give wide intervals)") -> str:
+    """Cronbach's alpha per dimension with Feldt's 95% confidence interval and n (complete cases)."""
+    if not rels:
+        return ""
+    rows = "".join(f"<tr><td>{esc(x.scale)}</td><td>{esc(x.label)}</td><td>{esc(x.ci_label)}</td><td>{x.n}</td></tr>" for x in rels)
+    return (f"<p>{esc(caption)}:</p>"
+            f'<table class="wb-table wb-reliability"><tr><th>Dimension</th><th>Cronbach\'s alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th></tr>{rows}</table>')
+
+
 def feedback_html(rep: IndividualReport) -> str:
     if not rep.feedback_available:
         return section("360-degree feedback", f'<p class="wb-muted">360-degree feedback: {NOT_YET} in this installation.</p>', "wb-keep")
@@ -218,10 +233,16 @@ def feedback_html(rep: IndividualReport) -> str:
                 f"<td>{'%+.2f' % d.gap if d.gap is not None else '—'}</td><td>{esc(d.flag or '—')}</td></tr>"
             )
         comments = "".join(f"<li>{esc(c)}</li>" for c in fb.comments)
+        hidden, total = fb.suppressed()
+        withheld = (f"<p class='wb-muted'>Comments withheld: fewer than {fb.comment_threshold} raters in the groups shown.</p>"
+                    if fb.comments_withheld else "")
         parts.append(
             f"<h3>{esc(r.instrument.title)}</h3>"
             f'<table class="wb-table"><tr><th>Dimension</th><th>Self</th><th>All raters</th><th>Gap</th><th>Reading</th></tr>{"".join(rows)}</table>'
-            + (f"<p><b>Comments</b> (unattributed, random order)</p><ul>{comments}</ul>" if comments else "")
+            f"<p class='wb-suppressed'><b>{hidden} of {total} cells suppressed</b> (a group × dimension with fewer than {fb.threshold} raters "
+            "is not shown, nor counted in “all raters”).</p>"
+            + reliability_html(rep.feedback_reliability.get(r.instrument.id, []))
+            + (f"<p><b>Comments</b> (unattributed, random order)</p><ul>{comments}</ul>" if comments else withheld)
         )
     return section("360-degree feedback: blind spots and hidden strengths", "".join(parts))
 
@@ -324,6 +345,7 @@ class CohortReport:
     closed: bool
     choices: list = field(default_factory=list)  # (module, ChoiceTally)
     unreadable: int = 0  # plans that could not be read (a malformed saved value): left out, counted
+    reliability: dict = field(default_factory=dict)  # instrument id -> cohort_stats.InstrumentStats (alpha, Feldt CI)
 
 
 def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str | date | None = None, language: str = "en") -> CohortReport:
@@ -337,10 +359,13 @@ def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str |
         raise AccessDenied(f"{actor.role} may not see cohort {cohort}")
     people = list_people(db, actor, cid, role="trainee")
     threshold = db.settings.anonymity_threshold
-    out_spreads = []
+    from .cohort_stats import instrument_stats
+
+    out_spreads, reliability = [], {}
     for module, inst in scored_modules():
         answers = cohort_answers(db, actor, cid, inst.id)
         out_spreads.append((module, inst, spreads(inst, answers, threshold), len(answers)))
+        reliability[inst.id] = instrument_stats(inst, answers, threshold)
     plans, unreadable = {}, 0
     for p in people:  # one person's broken record must not sink the cohort's report
         try:
@@ -351,7 +376,7 @@ def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str |
         name=info["name"], cohort_id=cid, as_of=as_of_date(as_of), threshold=threshold, people=people,
         status={p.id: progress(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
         spreads=out_spreads, plans=plans, closed=info["closed"], unreadable=unreadable,
-        choices=cohort_choices(db, actor, cid),
+        choices=cohort_choices(db, actor, cid), reliability=reliability,
     )
 
 
@@ -391,9 +416,12 @@ def cohort_scores_html(rep: CohortReport) -> str:
         )
         frame = spread_frame(items)
         chart = to_svg(score_distribution(frame, title="Each tick is one person; ◆ the cohort mean")) if len(frame) else ""
+        stats = rep.reliability.get(inst.id)
+        rel = (reliability_html(stats.reliability, "Cronbach's alpha of each dimension in this cohort") if stats and not stats.reason
+               else f"<p class='wb-muted'>Cronbach's alpha: {esc(stats.reason)}</p>" if stats else "")
         parts.append(f"<h3>Module {module.number} · {esc(inst.title)}</h3><p class='wb-muted'>{answered} people answered.</p>"
                      f'<table class="wb-table"><tr><th>Dimension</th><th>n</th><th>Mean</th><th>Median</th><th>Range</th></tr>{rows}</table>'
-                     f"<div class='wb-chart'>{chart}</div>")
+                     f"<div class='wb-chart'>{chart}</div>{rel}")
     return section("Scores across the cohort (0–100)", "".join(parts) or '<p class="wb-muted">No scored questionnaire yet.</p>')
 
 
