@@ -52,6 +52,7 @@ def test_worked_journey_map_tags_situations_like_the_key():
 
     element = {t.id: t.element for _s, t in example_map().touchpoints()}
     assert [element[t] for t in ("t04", "t06", "t14", "t16")] == ["process"] * 4
+    assert element["t12"] == "process"  # the monitoring call, keyed process in the case's own statements (Module 4)
     assert element["t10"] == "outcome"  # cooling restored after the breakdown: the benefit itself
 
 
