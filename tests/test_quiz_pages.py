@@ -155,3 +155,27 @@ def test_the_home_page_links_both_forms(db, cohort):
     page = _signin(home_page(db), cohort["people"]["Ann"]["code"])
     html = "".join(x.value for x in walk(page) if isinstance(x, w.HTML))
     assert './quiz_before.ipynb?s=' in html and './quiz_after.ipynb?s=' in html
+
+
+def test_questions_built_in_a_preheated_kernel_are_bound_to_the_person_at_sign_in(db, cohort, monkeypatch):
+    from workbook.pages import quiz as quiz_pages
+
+    quiz = catalogue().quiz
+    q = quiz.questions_of("b")[0]
+    ann = cohort["ident"]["Ann"]
+    save_answer(db, ann, ann.person_id, MODULE, "quiz_b", q.id, q.key)
+    built = []
+    real = quiz_pages.warm_up
+    monkeypatch.setattr(quiz_pages, "warm_up", lambda *a: (real(*a), built.append(a[2]["questions"])))
+    page = quiz_pages.quiz_page("after", db)
+    page._warm()  # what a preheated kernel runs before its visitor comes
+    assert built and not any(r.value is not None for r in built[0].radios.values())
+    form = _form(_signin(page, cohort["people"]["Ann"]["code"]))
+    assert form.questions is built[0]  # the prebuilt widgets, not new ones
+    assert form.radios[q.id].value == q.key  # restored from the store, not saved again
+    from workbook.store import answer_history
+
+    assert len(answer_history(db, ann, ann.person_id, "quiz_b")) == 1
+    q2 = quiz.questions_of("b")[1]
+    form.radios[q2.id].value = q2.key
+    assert current_answers(db, ann, ann.person_id, "quiz_b") == {q.id: q.key, q2.id: q2.key}

@@ -7,6 +7,7 @@ per concept, the feedback on every answer and, once both forms are submitted, wh
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import ipywidgets as w
@@ -32,10 +33,52 @@ def question_html(n: int, q: QuizQuestion, labels: dict[str, str]) -> str:
     return f'<div class="wb-quiz-q"><p><b>{n}. {esc(q.stem)}</b> <span class="wb-muted">{tag}</span></p><ul class="wb-quiz-options">{opts}</ul></div>'
 
 
-class QuizForm(w.VBox):
-    """One form: a radio group of letters per question, a submit button, then results and feedback."""
+class QuizQuestions(w.VBox):
+    """A form's questions, each with a radio group of letters; built before anyone signs in (a
+    preheated kernel), bound to the person's saver at sign-in."""
 
-    def __init__(self, db: Database, identity: Identity, quiz: Quiz, when: str):
+    def __init__(self, quiz: Quiz, form_id: str):
+        self.labels = quiz.labels
+        self._on_change: Callable[[str, object], None] = lambda _item, _value: None
+        self._restoring = False
+        self.radios: dict[str, w.RadioButtons] = {}
+        rows = []
+        for n, q in enumerate(quiz.questions_of(form_id), 1):
+            radio = w.RadioButtons(options=[(LETTERS[pos], i) for pos, i in enumerate(display_order(q))], value=None,
+                                   layout=shared("auto_width"), style=shared("description_style"))
+            radio.add_class("wb-likert")
+            radio.add_class(f"wb-quiz-{q.id}")
+            radio.observe(self._changed(q.id), names="value")
+            self.radios[q.id] = radio
+            rows.append(VBox([HTML(question_html(n, q, self.labels)), radio]))
+        super().__init__(rows)
+
+    def bind(self, on_change: Callable[[str, object], None]) -> None:
+        """Send the person's changes to ``on_change(item, value)`` from now on."""
+        self._on_change = on_change
+
+    def _changed(self, item: str):
+        def handler(change) -> None:
+            if not self._restoring:
+                self._on_change(item, change["new"])
+
+        return handler
+
+    def restore(self, answers: dict[str, object]) -> None:
+        """Show saved answers without saving them again."""
+        self._restoring = True
+        try:
+            for qid, radio in self.radios.items():
+                value = answers.get(qid)
+                radio.value = value if value in {v for _l, v in radio.options} else None
+        finally:
+            self._restoring = False
+
+
+class QuizForm(w.VBox):
+    """One form for the signed-in person: the questions, a submit button, then results and feedback."""
+
+    def __init__(self, db: Database, identity: Identity, quiz: Quiz, when: str, questions: QuizQuestions | None = None):
         self.db, self.identity, self.quiz = db, identity, quiz
         self.form = quiz.form(when)
         self.other = quiz.form("after" if when == "before" else "before")
@@ -51,41 +94,19 @@ class QuizForm(w.VBox):
         self.submit = w.Button(description=self.labels.get("submit", "Submit"), button_style="primary", layout=w.Layout(width="auto"))
         self.submit.on_click(lambda _b: safe(self.status)(self.press_submit)())
         self._confirming = False
-        self._restoring = False
-        self.radios: dict[str, w.RadioButtons] = {}
-        rows = []
-        for n, q in enumerate(quiz.questions_of(self.form.id), 1):
-            radio = w.RadioButtons(options=[(LETTERS[pos], i) for pos, i in enumerate(display_order(q))], value=None,
-                                   layout=shared("auto_width"), style=shared("description_style"))
-            radio.add_class("wb-likert")
-            radio.add_class(f"wb-quiz-{q.id}")
-            radio.observe(self._changed(q.id), names="value")
-            self.radios[q.id] = radio
-            rows.append(VBox([HTML(question_html(n, q, self.labels)), radio]))
-        self.questions = VBox(rows)
+        self.questions = questions or QuizQuestions(quiz, self.form.id)
+        self.radios = self.questions.radios
         saved = current_answers(db, identity, identity.person_id, self.exercise)
-        self._restore(saved)
+        self.questions.restore(saved)
+        self.questions.bind(self._save)
         super().__init__([self.note, HTML(f'<p>{esc(self.labels.get("how", ""))}</p>'), self.questions, self.submit, self.status,
                           self.results, self.learned])
         self.show(saved)
 
-    def _changed(self, item: str):
-        def handler(change) -> None:
-            if not self._restoring:
-                safe(self.status)(self.saver.save)(self.exercise, item, change["new"])
-                self._confirming = False
-                self.submit.description = self.labels.get("submit", "Submit")
-
-        return handler
-
-    def _restore(self, answers: dict[str, object]) -> None:
-        self._restoring = True
-        try:
-            for qid, radio in self.radios.items():
-                value = answers.get(qid)
-                radio.value = value if value in {v for _l, v in radio.options} else None
-        finally:
-            self._restoring = False
+    def _save(self, item: str, value: object) -> None:
+        safe(self.status)(self.saver.save)(self.exercise, item, value)
+        self._confirming = False
+        self.submit.description = self.labels.get("submit", "Submit")
 
     def answers(self) -> dict[str, object]:
         """The answers shown on the page (the saved ones once the saver has flushed)."""
@@ -141,5 +162,16 @@ def quiz_page(when: str, db: Database | None = None) -> Page:
     L = quiz.labels
     intro = HTML(f"<p>{esc(quiz.intro)}</p>")
     title = L.get(f"{form.when}_title", form.title)
-    return Page(L.get("kicker", quiz.title), title, lambda d, i: [QuizForm(d, i, quiz, form.when)], intro=[intro],
-                roles=("trainee", "coach", "hr"), db=db)
+    prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
+    build = lambda d, i: [QuizForm(d, i, quiz, form.when, prebuilt.pop("questions", None))]  # noqa: E731
+    return Page(L.get("kicker", quiz.title), title, build, intro=[intro], roles=("trainee", "coach", "hr"), db=db,
+                warm=lambda: warm_up(quiz, form.id, prebuilt))
+
+
+def warm_up(quiz: Quiz, form_id: str, prebuilt: dict) -> None:
+    """In a preheated kernel: build the form's questions and draw a results page once (the chart
+    renderer's first drawing is the slow one), so sign-in and submit cost less."""
+    prebuilt["questions"] = QuizQuestions(quiz, form_id)
+    keyed = {q.id: q.key for q in quiz.questions}
+    results_html(quiz, form_id, keyed)
+    learned_html(quiz, person_gain(quiz, keyed, keyed))
