@@ -92,3 +92,15 @@ def test_facilitator_guide_opens_for_the_coach_with_live_results(server, page):
     assert page.locator(".wb-guide-module").count() == 9
     assert "like the key on average" in page.inner_text(".wb-live[data-uses='statements']")
     assert_no_traceback_or_source(page)
+
+
+def test_handout_page_shows_the_modules_handout_and_offers_its_pdf(server, page):
+    """The handout page reads ?module= after Voila hands its preheated kernel the request."""
+    page.goto(server.page_url("handout.ipynb") + "?module=m08", wait_until="domcontentloaded")
+    page.wait_for_selector(".wb-handout[data-module='m08']")
+    assert "Value layer" in page.inner_text(".wb-handout")
+    page.locator("button", has_text="Prepare the PDF").click()
+    link = page.wait_for_selector("a.wb-handout-pdf")
+    assert link.get_attribute("href").startswith("data:application/pdf;base64,JVBER")  # %PDF
+    assert link.get_attribute("download") == "handout-m08.pdf"
+    assert_no_traceback_or_source(page)

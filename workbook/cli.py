@@ -203,6 +203,11 @@ def cmd_facilitator(args) -> int:
 
         cohort_by_name(_db(), args.cohort)  # an unknown cohort: one line before anything runs
     tasks = [ReportTask("facilitator", args.cohort or "", "facilitator-guide", "facilitator guide")]
+    if args.handouts:  # one page per module, linked from the guide by file name
+        from .content import catalogue
+        from .facilitator import handout_file
+
+        tasks += [ReportTask("handout", m.id, handout_file(m).removesuffix(".pdf"), f"handout, Module {m.number}") for m in catalogue().ordered_modules()]
     outcomes = run_reports(tasks, _admin(), Path(args.output), formats, workers=args.workers)
     failed = [o for o in outcomes if o.error]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} documents written to {args.output}")
@@ -325,11 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("facilitator", help="the facilitator guide (HTML, PDF) through the report pipeline")
+    p = sub.add_parser("facilitator", help="the facilitator guide and, with --handouts, one handout per module (HTML, PDF) through the report pipeline")
     p.add_argument("--cohort", default="", help="a cohort whose live results the guide shows (default: none)")
     p.add_argument("--format", default="pdf", help="html, pdf or html,pdf (default pdf)")
     p.add_argument("--pdf", action="store_const", const="pdf", dest="format", help="same as --format pdf")
     p.add_argument("--output", "-o", default="facilitator-out", help="directory for the files (default ./facilitator-out)")
+    p.add_argument("--handouts", action="store_true", help="also one handout per module (handout-mNN.pdf, one A4 page each)")
     p.add_argument("--workers", type=int, default=2, help="documents produced in parallel (default 2)")
     p.set_defaults(func=cmd_facilitator)
 

@@ -81,7 +81,8 @@ def live_result(cat: Catalogue, module: Module, ex_id: str, answers: dict[int, d
                 f"{ex_id}: {people} answered" + ("" if shown else ", hidden"))
 
 
-def _cite(cat: Catalogue, source: str, where: str) -> str:
+def cite_text(cat: Catalogue, source: str, where: str) -> str:
+    """A citation as the modules give it (HTML), or the workbook's own-reading note."""
     if source == "workbook":
         return esc(_doc(cat).labels.get("own", "The workbook's own reading."))
     src = cat.sources[source]
@@ -107,7 +108,7 @@ def module_guide_html(cat: Catalogue, gm: GuideModule, live: dict[str, Live] | N
     m = cat.module(gm.module)
     parts = [f'<section class="wb-report-section wb-guide-module" data-module="{esc(m.id)}"><h2>Module {m.number} · {esc(m.title)}</h2>']
     parts.append(f"<h3>{esc(L.get('key_messages', 'Key messages'))}</h3><ul>")
-    parts += [f'<li>{esc(k.text)} <span class="wb-cite">{_cite(cat, k.source, k.where)}</span></li>' for k in gm.key_messages]
+    parts += [f'<li>{esc(k.text)} <span class="wb-cite">{cite_text(cat, k.source, k.where)}</span></li>' for k in gm.key_messages]
     parts.append("</ul>")
     parts.append(_timing_html(cat, m))
     parts.append(f"<h3>{esc(L.get('debrief', 'Debrief questions'))}</h3><ol>")
@@ -121,7 +122,7 @@ def module_guide_html(cat: Catalogue, gm: GuideModule, live: dict[str, Live] | N
         parts.append("</li>")
     parts.append(f"</ol><h3>{esc(L.get('misconceptions', 'Misconceptions'))}</h3><dl class=\"wb-grow\">")
     for mc in gm.misconceptions:
-        parts.append(f"<dt>“{esc(mc.claim)}”</dt><dd>{esc(mc.answer)}" + (f' <span class="wb-cite">{_cite(cat, mc.source, mc.where)}</span>' if mc.source != "workbook" else "") + "</dd>")
+        parts.append(f"<dt>“{esc(mc.claim)}”</dt><dd>{esc(mc.answer)}" + (f' <span class="wb-cite">{cite_text(cat, mc.source, mc.where)}</span>' if mc.source != "workbook" else "") + "</dd>")
     parts.append("</dl>")
     if handout_link:
         parts.append(f'<p><a class="wb-handout-link" href="{esc(handout_link)}">{esc(L.get("handout", "Handout"))}: Module {m.number} →</a></p>')

@@ -8,7 +8,8 @@ from ..content import catalogue
 from ..facilitator import cohort_answers_for_guide, guide_html, live_results, statements_for
 from ..store import Database
 from ..widgets.common import HTML, StatusLine, safe
-from .shell import Page, page_link
+from .handout import handout_link
+from .shell import Page
 
 
 def guide_for(db: Database, identity: Identity) -> str:
@@ -17,11 +18,6 @@ def guide_for(db: Database, identity: Identity) -> str:
     statements = statements_for(cat, db.settings.datasets_dir)
     live = live_results(cat, cohort_answers_for_guide(db, identity, identity.cohort_id), db.settings.anonymity_threshold, statements)
     return guide_html(cat, statements, live, handout_link=handout_link)
-
-
-def handout_link(module) -> str:
-    """Where a module's handout is (the handout page of that module)."""
-    return page_link("handout.ipynb") + ("&" if "?" in page_link("handout.ipynb") else "?") + f"module={module.id}"
 
 
 def _body(db: Database, identity: Identity) -> list[w.Widget]:

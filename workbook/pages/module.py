@@ -202,6 +202,9 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
     if module.next and module.next in catalogue().modules:
         nxt = catalogue().module(module.next)
         tail.append(lambda: HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
+    from .handout import handout_link  # the module's one-page handout (key ideas and a canvas)
+
+    tail.append(lambda: HTML(f'<p><a class="wb-handout-link" href="{esc(handout_link(module))}">Handout: the key ideas and a canvas on one page (PDF) →</a></p>'))
     tail.append(lambda: HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     page = Page(
