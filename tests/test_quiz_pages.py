@@ -59,6 +59,9 @@ def test_a_trainee_answers_submits_and_sees_feedback_per_answer(db, cohort):
     form.submit.click()
     assert SUBMITTED in current_answers(db, ann, ann.person_id, "quiz_a")
     assert all(r.disabled for r in form.radios.values())
+    form.radios[q1.id].value = _wrong(q1)  # a crafted change to a disabled radio is not saved
+    assert current_answers(db, ann, ann.person_id, "quiz_a")[q1.id] == q1.key and "final" in form.status.value
+    assert form.radios[q1.id].value == q1.key  # the page shows the saved answer again
     res = form.results.value
     # per concept: C1 one of two right (50%), every other concept 0 of 2; all: 1 of 46 (2%)
     assert "<td>C1</td><td>Module 1</td><td>1 / 2</td><td>50%</td>" in res

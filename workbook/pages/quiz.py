@@ -94,6 +94,7 @@ class QuizForm(w.VBox):
         self.submit = w.Button(description=self.labels.get("submit", "Submit"), button_style="primary", layout=w.Layout(width="auto"))
         self.submit.on_click(lambda _b: safe(self.status)(self.press_submit)())
         self._confirming = False
+        self._final = False
         self.questions = questions or QuizQuestions(quiz, self.form.id)
         self.radios = self.questions.radios
         saved = current_answers(db, identity, identity.person_id, self.exercise)
@@ -104,6 +105,10 @@ class QuizForm(w.VBox):
         self.show(saved)
 
     def _save(self, item: str, value: object) -> None:
+        if self._final:  # a disabled radio can still be changed by a crafted widget message
+            self.status.warn(self.labels.get("final", "This form is submitted; its answers are final."))
+            self.questions.restore(current_answers(self.db, self.identity, self.identity.person_id, self.exercise))
+            return
         safe(self.status)(self.saver.save)(self.exercise, item, value)
         self._confirming = False
         self.submit.description = self.labels.get("submit", "Submit")
@@ -133,6 +138,7 @@ class QuizForm(w.VBox):
             self.note.value = f'<p class="wb-muted">{markdown_html(self.form.intro)}</p>'
         if not submitted(saved):
             return
+        self._final = True
         for radio in self.radios.values():
             radio.disabled = True
         self.submit.layout.display = "none"
