@@ -181,13 +181,17 @@ def test_comments_need_the_comment_threshold_not_only_the_score_threshold():
 def test_pulse_compare_by_hand():
     from workbook.feedback360 import pulse_compare
 
-    before = [RaterResponse("peer", {"x1": 2, "x2": 5}), RaterResponse("peer", {"x1": 3, "x2": 4}), RaterResponse("client", {"x1": 1, "x2": 4})]
-    after = [RaterResponse("peer", {"x1": 4, "x2": 2}), RaterResponse("peer", {"x1": 4}), RaterResponse("client", {"x1": 5, "x2": 1})]
+    peers = lambda *vals: [RaterResponse("peer", {"x1": v, "x2": 6 - v}) for v in vals]
+    before = peers(2, 3, 1) + [RaterResponse("client", {"x1": 5, "x2": 1})]  # one client: left out
+    after = peers(4, 4, 5) + [RaterResponse("client", {"x1": 1})]
     x1, x2 = pulse_compare(INST, ["x1", "x2"], before, after, threshold=3)
     assert (x1.before, x1.after, x1.change) == (pytest.approx(2.0), pytest.approx(13 / 3), pytest.approx(7 / 3))
-    # x2 is reverse-keyed: before 1, 2, 2 (mean 5/3); after only 2 answers (4, 5): hidden
-    assert x2.before is None and x2.after is None and x2.change is None
-    assert x2.reason == "not enough raters (after: 2 answers; 3 needed)" and (x2.n_before, x2.n_after) == (3, 2)
+    assert (x1.n_before, x1.n_after) == (3, 3)
+    # x2 is reverse-keyed: 6 - (6 - v) = v, so the same means
+    assert (x2.before, x2.after) == (pytest.approx(2.0), pytest.approx(13 / 3))
+    short = pulse_compare(INST, ["x1"], before, peers(4, 4) + [RaterResponse("client", {"x1": 1})] * 2, threshold=3)[0]
+    assert short.before is None and short.after is None and short.change is None
+    assert short.reason == "not enough raters (after: no group of at least 3 raters answered it)"
 
 
 def test_suppressed_cells_counted_by_hand():

@@ -215,3 +215,66 @@ def test_360_round_from_nomination_to_results_after_closing(db, cohort):
     assert "Hidden strengths</b> (at least 1 point below your raters): Marketing and client orientation" in html
     assert "<svg" in html and all(f"comment {n}" in html for n in range(5))  # 5 raters: comments shown
     assert "Peers: 5 of 5 invited answered" in _html(coach_tab, "wb-coach-360-results")
+
+
+def test_pulse_round_before_and_after_per_behaviour_on_module_3_and_the_coach_tab(db, cohort):
+    """After a closed round the coach starts a pulse on two behaviours; the same raters see only
+    those on their page; once it closes, the trainee and the coach see before/after per behaviour."""
+    import re
+
+    from workbook.pages.coach import coach_page
+    from workbook.pages.module import module_page
+    from workbook.pages.rater import rater_page
+    from workbook.store import approve_raters, close_round, nominate_rater, save_rater_answer, send_rater_codes
+
+    ann, coach_id = cohort["ident"]["Ann"], cohort["ident"]["Coach C"]
+    for n in range(3):
+        nominate_rater(db, ann, ann.person_id, f"Peer {n}", f"peer{n}@client.example", "peer", INST)
+    nominate_rater(db, ann, ann.person_id, "Client", "client@client.example", "client", INST)
+    approve_raters(db, coach_id, ann.person_id)
+    first = send_rater_codes(db, coach_id, ann.person_id)
+    for n, i in enumerate(first):  # mp1 before: peers 2, 2, 3; the lone client (5) stays out, as in every figure
+        rp = _signin(rater_page(db), i.code)
+        _likert(rp).radios["mp1"].value = 2 + (n == 2) if i.category == "peer" else 5
+        if i.category == "peer":
+            _likert(rp).radios["mp13"].value = 4
+    close_round(db, coach_id, ann.person_id, INST)
+
+    coach = _signin(coach_page(db), cohort["people"]["Coach C"]["code"])
+    tab = next(x for x in walk(coach) if type(x).__name__ == "RaterAdmin")
+    tab.items.value = ("mp1", "mp13")
+    _button(tab, "Start pulse round").click()
+    assert "Pulse round started" in tab.status.value, tab.status.value
+    _button(tab, "Send codes").click()
+    codes = re.findall(r'<code class="wb-coach-rater-code">([0-9A-Z-]+)</code>', _html(coach, "wb-coach-rater-codes"))
+    assert len(codes) == 4  # the same four raters (the client judges mp1)
+    for code in codes:
+        rp = _signin(rater_page(db), code)
+        form = _likert(rp)
+        if "mp13" in form.radios:  # a peer: both behaviours
+            assert list(form.radios) == ["mp1", "mp13"]
+            form.radios["mp1"].value, form.radios["mp13"].value = 4, 5
+        else:  # the client does not judge leadership (mp13)
+            assert list(form.radios) == ["mp1"]
+            form.radios["mp1"].value = 1
+    page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
+    assert _html(page, "wb-360-pulse") == ""  # pulse open: nothing yet
+    tab.kind.value = "pulse"
+    tab.confirm.value = True
+    _button(tab, "Close round").click()
+    _button(page, "Refresh results").click()
+    pulse = _html(page, "wb-360-pulse")
+    inst = catalogue().instrument(INST)
+    # mp1: before (2 + 2 + 3) / 3 = 2.33, after (4 + 4 + 4) / 3 = 4.00 (the lone client left out); mp13: before 4, after 5
+    mp1, mp13 = (_html_escape(inst.item(i).text_360) for i in ("mp1", "mp13"))
+    assert f"<tr><td>{mp1}</td><td>2.33</td><td>4.00</td><td>+1.67</td></tr>" in pulse
+    key13 = (lambda v: 6 - v) if inst.item("mp13").reverse else (lambda v: v)
+    assert f"<tr><td>{mp13}</td><td>{key13(4):.2f}</td><td>{key13(5):.2f}</td><td>{key13(5) - key13(4):+.2f}</td></tr>" in pulse
+    assert "before and after" in _html(tab, "wb-coach-360-results") or "before and after" in " ".join(
+        x.value for x in walk(tab) if isinstance(x, w.HTML))
+
+
+def _html_escape(text):
+    import html
+
+    return html.escape(text, quote=True)

@@ -197,20 +197,24 @@ class PulseItem:
 
 def pulse_compare(instrument: Instrument, items: Sequence[str], before: Sequence[RaterResponse], after: Sequence[RaterResponse], threshold: int) -> list[PulseItem]:
     """Per targeted item: the raters' keyed mean in the main round and in the pulse round (higher is
-    better, reverse keys applied); a side with fewer than ``threshold`` answers is hidden."""
+    better, reverse keys applied). As in ``compare``, a category counts on a side only when at least
+    ``threshold`` of its raters answered the item there; a side with no such category is hidden."""
     points = instrument.scale.points
     out = []
     for item_id in items:
         item = instrument.item(item_id)
 
         def keyed(rs: Sequence[RaterResponse]) -> list[int]:
-            vals = [r.answers.get(item_id) for r in rs]
-            nums = [v for v in vals if isinstance(v, int) and not isinstance(v, bool)]
-            return [points + 1 - v if item.reverse else v for v in nums]
+            by_cat: dict[str, list[int]] = {}
+            for r in rs:
+                v = r.answers.get(item_id)
+                if isinstance(v, int) and not isinstance(v, bool):
+                    by_cat.setdefault(r.category, []).append(points + 1 - v if item.reverse else v)
+            return [v for vals in by_cat.values() if len(vals) >= threshold for v in vals]
 
         b, a = keyed(before), keyed(after)
-        hidden = [f"{what} {len(v)} answer{'s' if len(v) != 1 else ''}" for what, v in (("before:", b), ("after:", a)) if len(v) < threshold]
-        reason = f"{NOT_ENOUGH_RATERS} ({'; '.join(hidden)}; {threshold} needed)" if hidden else ""
+        hidden = [what for what, v in (("before", b), ("after", a)) if not v]
+        reason = f"{NOT_ENOUGH_RATERS} ({' and '.join(hidden)}: no group of at least {threshold} raters answered it)" if hidden else ""
         out.append(PulseItem(item_id, item.text_360 or item.text,
                              sum(b) / len(b) if not hidden else None, sum(a) / len(a) if not hidden else None,
                              len(b), len(a), reason))

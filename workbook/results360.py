@@ -169,7 +169,7 @@ def pulse_html(db, identity, person_id: int, instrument: Instrument) -> str:
     return (f"<h3>Follow-up: the behaviours of your action plan, before and after</h3>"
             f'<table class="wb-table wb-pulse"><tr><th>Behaviour</th><th>Before</th><th>After</th><th>Change</th></tr>{body}</table>'
             f'<p class="wb-muted">Means of your raters (1–{instrument.scale.points}, higher is better; reverse-worded statements turned round); '
-            f"a side with fewer than {db.settings.anonymity_threshold} answers is not shown.</p>")
+            f"a group of raters counts only when at least {db.settings.anonymity_threshold} of them answered the statement.</p>")
 
 
 def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:

@@ -491,8 +491,8 @@ def start_pulse_round(db: Database, actor: Identity, subject_id: int, instrument
         s.flush()
         for old in s.scalars(select(Rater).join(RoundRater, RoundRater.rater_id == Rater.id).where(RoundRater.round_id == base.id)).all():
             c = s.get(RaterContact, old.id)
-            if c is None or c.withdrawn or c.sent_at is None:
-                continue
+            if c is None or c.withdrawn or c.sent_at is None or not set(items) & inst.rater_item_ids(old.category):
+                continue  # withdrawn, never sent, or a category that judges none of the targeted items
             new = Rater(subject_id=subject_id, category=old.category, instrument=instrument, label=old.label)
             s.add(new)
             s.flush()
