@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import VoilaServer, launch_chromium  # noqa: E402
+from servers import KernelClient, MemoryWatch, VoilaServer, launch_chromium  # noqa: E402
 
 PAGE = "01_servuction.ipynb"
 MODULE, INSTRUMENT = "m01", "coproduction"
@@ -66,69 +66,6 @@ class Trainee:
         time.sleep(rng.uniform(*THINK[step]))
 
 
-class KernelClient:
-    """The kernel websocket as Voila's page uses it (Jupyter's JSON message protocol)."""
-
-    def __init__(self, server: VoilaServer, kernel_id: str):
-        import websocket
-
-        self.session = uuid.uuid4().hex
-        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={self.session}"
-        self.ws = websocket.create_connection(url, timeout=TIMEOUT, enable_multithread=True)
-        self.opened: list[dict] = []  # widget models the kernel created (comm_open), in order
-        self._by_id: dict[str, dict] = {}  # the same, by id, kept up to date with state updates
-
-    def send(self, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> str:
-        msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "username": "trainee", "session": self.session, "msg_type": msg_type,
-                       "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-            "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel, "buffers": [],
-        }))
-        return msg_id
-
-    def messages(self):
-        while True:
-            raw = self.ws.recv()
-            if isinstance(raw, bytes):
-                continue
-            msg = json.loads(raw)
-            if msg.get("msg_type") == "comm_open" and msg["content"].get("target_name") == "jupyter.widget":
-                self.opened.append({"id": msg["content"]["comm_id"], **msg["content"]["data"]["state"]})
-                self._by_id[msg["content"]["comm_id"]] = self.opened[-1]
-            elif msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") in self._by_id:
-                data = msg["content"].get("data", {})
-                if data.get("method") == "update":
-                    self._by_id[msg["content"]["comm_id"]].update(data.get("state", {}))
-            yield msg
-
-    def until_idle(self, msg_id: str) -> None:
-        """Wait until the kernel has finished handling our message."""
-        for msg in self.messages():
-            if (msg.get("msg_type") == "status" and msg["parent_header"].get("msg_id") == msg_id
-                    and msg["content"].get("execution_state") == "idle"):
-                return
-
-    def widget_states(self) -> dict[str, dict]:
-        """All widget models of the page (ipywidgets 8 ``request_states`` on the control comm)."""
-        comm = uuid.uuid4().hex
-        self.send("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}, metadata={"version": "1.0.0"})
-        self.send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
-        for msg in self.messages():
-            if msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == comm:
-                data = msg["content"]["data"]
-                if data.get("method") == "update_states":
-                    return data["states"]
-
-    def update(self, model_id: str, state: dict) -> None:
-        """Change a widget's value as the browser does, and wait for the kernel to handle it."""
-        self.until_idle(self.send("comm_msg", {"comm_id": model_id, "data": {"method": "update", "state": state, "buffer_paths": []}},
-                                  metadata={"version": "2.1.0"}))
-
-    def close(self) -> None:
-        self.ws.close()
-
-
 def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -> None:
     """One trainee: page, websocket + widgets, sign in, five answers. Times go to ``t.times``."""
     barrier.wait()
@@ -142,7 +79,7 @@ def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -
         if m is None:
             raise RuntimeError(f"page without a kernel ({len(html)} bytes): {re.sub(r'<[^>]+>', ' ', html)[-200:].split()}")
         t.kernel_id = json.loads(m.group(1))["kernelId"]
-        client = KernelClient(server, t.kernel_id)
+        client = KernelClient(server, t.kernel_id, timeout=TIMEOUT)
         states = client.widget_states()
         connected = time.perf_counter()
         password = next(mid for mid, s in states.items() if s["model_name"] == "PasswordModel")
@@ -173,27 +110,6 @@ def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -
 
 
 # ---------------------------------------------------------------- the server side
-class MemoryWatch:
-    """Peak RSS of the server and its kernels, sampled every 0.25 s."""
-
-    def __init__(self, server: VoilaServer):
-        self.server, self.peak, self._stop = server, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.server.rss_bytes())
-            time.sleep(0.25)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
 def bench_trainees(server: VoilaServer, count: int, pace: str = "burst") -> list[Trainee]:
     """A workshop cohort of ``count`` fresh trainees in the benchmark's own database."""
     from workbook.auth import Identity

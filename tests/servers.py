@@ -12,14 +12,17 @@ Benchmarks import this file too (``sys.path`` gets ``tests/``).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,6 +292,92 @@ def voila_server(data_dir: Path, **kwargs) -> Iterator[VoilaServer]:
         yield server
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------- a page's kernel, without a browser
+class KernelClient:
+    """The kernel websocket as Voila's page uses it (Jupyter's JSON message protocol)."""
+
+    def __init__(self, server: VoilaServer, kernel_id: str, timeout: float = 300.0):
+        import websocket
+
+        self.session = uuid.uuid4().hex
+        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={self.session}"
+        self.ws = websocket.create_connection(url, timeout=timeout, enable_multithread=True)
+        self.opened: list[dict] = []  # widget models the kernel created (comm_open), in order
+        self._by_id: dict[str, dict] = {}  # the same, by id, kept up to date with state updates
+
+    def send(self, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> str:
+        msg_id = uuid.uuid4().hex
+        self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": "trainee", "session": self.session, "msg_type": msg_type,
+                       "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+            "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel, "buffers": [],
+        }))
+        return msg_id
+
+    def messages(self):
+        while True:
+            raw = self.ws.recv()
+            if isinstance(raw, bytes):
+                continue
+            msg = json.loads(raw)
+            if msg.get("msg_type") == "comm_open" and msg["content"].get("target_name") == "jupyter.widget":
+                self.opened.append({"id": msg["content"]["comm_id"], **msg["content"]["data"]["state"]})
+                self._by_id[msg["content"]["comm_id"]] = self.opened[-1]
+            elif msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") in self._by_id:
+                data = msg["content"].get("data", {})
+                if data.get("method") == "update":
+                    self._by_id[msg["content"]["comm_id"]].update(data.get("state", {}))
+            yield msg
+
+    def until_idle(self, msg_id: str) -> None:
+        """Wait until the kernel has finished handling our message."""
+        for msg in self.messages():
+            if (msg.get("msg_type") == "status" and msg["parent_header"].get("msg_id") == msg_id
+                    and msg["content"].get("execution_state") == "idle"):
+                return
+
+    def widget_states(self) -> dict[str, dict]:
+        """All widget models of the page (ipywidgets 8 ``request_states`` on the control comm)."""
+        comm = uuid.uuid4().hex
+        self.send("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}, metadata={"version": "1.0.0"})
+        self.send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
+        for msg in self.messages():
+            if msg.get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == comm:
+                data = msg["content"]["data"]
+                if data.get("method") == "update_states":
+                    return data["states"]
+
+    def update(self, model_id: str, state: dict) -> None:
+        """Change a widget's value as the browser does, and wait for the kernel to handle it."""
+        self.until_idle(self.send("comm_msg", {"comm_id": model_id, "data": {"method": "update", "state": state, "buffer_paths": []}},
+                                  metadata={"version": "2.1.0"}))
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+class MemoryWatch:
+    """Peak RSS of the server and its kernels, sampled every 0.25 s."""
+
+    def __init__(self, server: VoilaServer):
+        self.server, self.peak, self._stop = server, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.rss_bytes())
+            time.sleep(0.25)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
 
 
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|\b\w+Error: ")

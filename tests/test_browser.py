@@ -257,11 +257,16 @@ def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page)
     folder (report notebooks, their test files) through / or /voila/tree/."""
     import urllib.request
 
-    for path in ("/", "/voila/tree/", "/voila/tree/reports", "/?classic-tree=true"):
+    import urllib.error
+
+    for path in ("/", "/voila/tree/", "/?classic-tree=true"):
         with urllib.request.urlopen(server.url(path), timeout=60) as r:
             html = r.read().decode("utf-8")
         assert "voila/render/00_home.ipynb" in html, path
         assert not re.search(r"hr\.ipynb|individual\.ipynb|coach\.ipynb|conftest", html), f"{path} lists files"
+    with pytest.raises(urllib.error.HTTPError) as gone:  # the report notebooks are no longer in the served folder
+        urllib.request.urlopen(server.url("/voila/tree/reports"), timeout=60)
+    assert gone.value.code == 404
     page.goto(server.url("/"), wait_until="domcontentloaded")
     page.wait_for_url(re.compile(r"/voila/render/00_home\.ipynb$"))
     page.wait_for_selector("input[type=password]", state="visible")

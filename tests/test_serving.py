@@ -1,5 +1,7 @@
 """The serving policy of workbook/kernels.py on a real Voila server: pools are refilled after a
-wave of arrivals, not behind each arrival, and a visitor who finds the pool dry is not kept waiting."""
+wave of arrivals, not behind each arrival, and a visitor who finds the pool dry is not kept waiting;
+the kernel budget holds under a flood of anonymous page requests; report notebooks and file lists
+are not served."""
 from __future__ import annotations
 
 import contextlib
@@ -7,6 +9,8 @@ import json
 import re
 import time
 import urllib.request
+
+import pytest
 
 from servers import bare_notebooks, voila_server
 
@@ -83,3 +87,173 @@ def test_report_notebooks_and_file_listings_are_not_served(tmp_path):
             assert code == 404, (path, code, body[:300])
             assert "ipynb" not in body and "parameters" not in body, path
         assert srv.kernel_count() == 0, "a refused page started a kernel"
+
+
+# ---------------------------------------------------------------- the kernel budget
+BUDGET = {"max_kernels": 8, "max_kernels_per_client": 2, "unconnected_cull_seconds": 15}
+# Stated bound for the flood test: every kernel the cap allows at the home page's size, plus the
+# server. A home-page kernel measured ~150-200 MB here; 300 MB each leaves room for a busy machine.
+KERNEL_MB, SERVER_MB = 300, 400
+FLOOD_ADDRESSES = [f"127.0.0.{n}" for n in range(11, 16)]  # five visitors (Linux routes all of 127/8 to lo)
+
+
+def flood_source(n: int) -> str:
+    """Request ``n``'s address: 40 of the 50 from the first visitor, the rest from the other four."""
+    return FLOOD_ADDRESSES[0] if n < 40 else FLOOD_ADDRESSES[1 + n % 4]
+QUERIES = ["theme=x1", "theme=x2", "template=lab", "theme=dark&template=classic", "template=reveal&theme=x6",
+           "voila-template=x", "s=not-a-session", "theme=", "a=1&theme=x3&theme=x4", "template=../../etc"]
+
+
+def get_from(srv, path: str, source: str) -> tuple[int, str]:
+    """(status, body) of a GET sent from the local address ``source`` (the client address the server sees)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600, source_address=(source, 0))
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def page_kernel(html: str) -> str | None:
+    m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))["kernelId"] if m else None
+
+
+def test_fifty_anonymous_requests_at_once_stay_under_the_kernel_budget(tmp_path):
+    """50 page requests with assorted template/theme query strings from five addresses (40 from one), at once:
+    kernels never exceed max_kernels, no address holds more than max_kernels_per_client, memory
+    stays under the stated bound, the others get the busy page; then a trainee still gets a
+    preheated kernel (even with ?theme=), signs in, and cannot run code over the page's websocket;
+    the flood's kernels, never connected, are culled while the trainee's stays."""
+    import threading
+
+    from servers import KernelClient, MemoryWatch
+
+    env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "00_home.ipynb=1", "WORKBOOK_POOL_REFILL_SECONDS": "2",
+           "WORKBOOK_CULL_INTERVAL_SECONDS": "3", **{f"WORKBOOK_{k.upper()}": str(v) for k, v in BUDGET.items()}}
+    with voila_server(tmp_path / "data", env=env) as srv:
+        srv.wait_kernels(lambda n: n == 1, timeout=120)
+        counts: list[int] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                counts.append(srv.kernel_count())
+                time.sleep(0.2)
+
+        results: list[tuple[str, int, str]] = []
+        barrier = threading.Barrier(50)
+
+        def visit(n: int) -> None:
+            source = flood_source(n)
+            barrier.wait()
+            status, body = get_from(srv, f"/voila/render/00_home.ipynb?{QUERIES[n % len(QUERIES)]}&n={n}", source)
+            results.append((source, status, body))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        t0 = time.monotonic()
+        with MemoryWatch(srv) as memory:
+            threads = [threading.Thread(target=visit, args=(n,)) for n in range(50)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            flood_seconds = time.monotonic() - t0
+            srv.wait_quiet(timeout=240)  # the pool refilled and every page run finished
+        stop.set()
+        sampler.join()
+        served = {body_kernel: source for source, status, body in results if status == 200 and (body_kernel := page_kernel(body))}
+        busy = [body for _s, status, body in results if status == 503]
+        print(f"flood: {len(served)} pages with a kernel, {len(busy)} busy, {flood_seconds:.1f} s, "
+              f"peak {max(counts)} kernels, peak memory {memory.peak / 2**20:.0f} MB")
+        assert len(results) == 50 and len(served) + len(busy) == 50, sorted({s for _a, s, _b in results})
+        assert max(counts) <= BUDGET["max_kernels"], counts
+        assert busy and all("the workbook is busy, try again in a minute" in b.lower() for b in busy)
+        for source in FLOOD_ADDRESSES:
+            assert list(served.values()).count(source) <= BUDGET["max_kernels_per_client"], source
+        assert memory.peak < (BUDGET["max_kernels"] * KERNEL_MB + SERVER_MB) * 2**20, memory.peak
+
+        # A trainee from another address still gets the preheated kernel, template/theme ignored.
+        pooled = set(srv.kernel_ids()) - set(served)
+        assert len(pooled) == 1, "the pool did not refill after the flood"
+        status, html = get_from(srv, "/voila/render/00_home.ipynb?theme=dark&template=classic", "127.0.0.1")
+        kernel = page_kernel(html)
+        assert status == 200 and kernel in pooled, "the trainee's page did not come from the pool"
+        client = KernelClient(srv, kernel, timeout=120)
+        try:
+            states = client.widget_states()
+            password = next(mid for mid, s in states.items() if s["model_name"] == "PasswordModel")
+            client.update(password, {"value": srv.codes()[0]})
+            assert f"Signed in as <b>{srv.names()[0]}</b>" in json.dumps(client.widget_states(), ensure_ascii=False)
+            # The page's websocket carries widget messages only: code sent to the kernel never runs.
+            marker = tmp_path / "ran.txt"
+            run = client.send("execute_request", {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
+                                                  "store_history": False, "user_expressions": {}, "allow_stdin": False})
+            info = client.send("comm_info_request", {})
+            replies = []
+            for msg in client.messages():
+                replies.append((msg.get("msg_type"), msg.get("parent_header", {}).get("msg_id")))
+                if msg.get("msg_type") == "comm_info_reply" and msg["parent_header"].get("msg_id") == info:
+                    break
+            time.sleep(3)
+            assert not marker.exists(), "an execute_request sent over the page's websocket ran"
+            assert not [r for r in replies if r[1] == run], replies
+        finally:
+            client.close()
+
+        # The flood's kernels never connected: culled after unconnected_cull_seconds; the trainee's stays.
+        deadline = time.monotonic() + 120
+        while set(served) & set(srv.kernel_ids()) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert not set(served) & set(srv.kernel_ids()), "kernels of pages that never connected were kept"
+        assert kernel in srv.kernel_ids()
+
+
+def test_budget_rules_total_per_client_pool_room_and_unconnected():
+    """The bookkeeping behind the cap (no server): numbers chosen so each rule decides once."""
+    from workbook.kernel_budget import KernelBudget
+
+    now = [0.0]
+    b = KernelBudget(max_kernels=6, max_per_client=2, clock=lambda: now[0])
+    # a ready preheated kernel is handed out even with every kernel in use: it starts nothing
+    a1 = b.admit("a", "home", kernels=6, ready_pooled=1, pool_deficit=0)
+    assert a1 is not None and a1.pooled
+    assert b.admit("b", "home", kernels=6, ready_pooled=1, pool_deficit=0) is None  # that one is claimed
+    # a fresh kernel must fit with the pools' missing kernels: 3 running + 2 to refill + 1 <= 6
+    a2 = b.admit("a", "home", kernels=3, ready_pooled=0, pool_deficit=2)
+    assert a2 is not None and not a2.pooled
+    assert b.admit("a", "home", kernels=0, ready_pooled=5, pool_deficit=0) is None  # "a" holds 2
+    assert b.admit("b", "home", kernels=3, ready_pooled=0, pool_deficit=2) is None  # a2 not started yet: 3+1+2+1 > 6
+    assert not b.refill_room(5) and b.refill_room(4)  # admitted pages start before refills
+    b.started(a2)
+    b.bind(a2, "k2")
+    b.bind(a1, "k1")
+    assert b.refill_room(5)
+    b.connected("k1")
+    now[0] = 61.0
+    assert b.unconnected(60) == ["k2"]  # k1's page connected; k2's never did
+    b.kernel_gone("k2")
+    assert b.held_by("a") == 1 and b.admit("a", "home", kernels=4, ready_pooled=0, pool_deficit=0) is not None
+    stale = b.admit("c", "home", kernels=0, ready_pooled=0, pool_deficit=0)
+    b.release(stale)
+    assert b.held_by("c") == 0
+    b.admit("d", "home", kernels=0, ready_pooled=0, pool_deficit=0)
+    now[0] += 601  # an admitted request that never got a kernel is forgotten
+    b.forget_stale()
+    assert b.held_by("d") == 0
+
+
+def test_a_budget_the_pools_use_up_is_refused_in_one_line(tmp_path):
+    from workbook.errors import SettingsError
+    from workbook.serve import voila_command
+    from servers import server_settings
+
+    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb")),
+                                          "WORKBOOK_POOLS": "bare.ipynb=4", "WORKBOOK_MAX_KERNELS": "4"})
+    with pytest.raises(SettingsError) as err:
+        voila_command(settings)
+    assert "max_kernels: 4 leaves no kernel for a page beside the 4 preheated ones" in str(err.value) and "\n" not in str(err.value)

@@ -13,22 +13,39 @@ refill starts when no page has been handed out for ``fill_delay`` seconds
 (``WORKBOOK_POOL_REFILL_SECONDS``: the wave is over) and then on all cores but one, so the people
 already in keep a core; or at once when a visitor is waiting for that very kernel (the pool ran
 dry). The first fill at start-up (delay 0) runs as Voila does it.
+
+The kernel budget (``workbook/kernel_budget.py``): a page request is admitted by ``admit`` (called
+by ``serving_guard`` before Voila runs the request) or answered with the busy page; a refill
+starts only when there is room under ``max_kernels``; a kernel handed to a page that never
+connects its websocket is shut down after ``unconnected_cull_seconds``. Only the message types
+widgets need pass from a page's websocket to its kernel (``PAGE_MESSAGES``): no code runs.
 """
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import time
 import weakref
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server._tz import utcnow
-from traitlets import Float
+from traitlets import Float, Int
 
 from .client_address import install as install_client_address
+from .kernel_budget import KernelBudget, Ticket
 from .serving_guard import install as install_serving_guard
 
-__all__ = ["WorkbookKernelManager", "refill_when_due"]
+__all__ = ["PAGE_MESSAGES", "WorkbookKernelManager", "refill_when_due"]
+
+# What a page's websocket may send its kernel: what ipywidgets' frontend sends (comm_open /
+# comm_msg / comm_close, comm_info_request) and the connection's kernel_info_request. Everything
+# else (execute_request, complete_request, inspect_request, history_request, input_reply,
+# shutdown_request, ...) is dropped by jupyter_server's websocket (``allowed_message_types``).
+# The page frees its kernel through Voila's shutdown URL, not a shutdown_request.
+PAGE_MESSAGES = ("comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request")
+# The page request being served (set by serving_guard): which ticket a kernel start belongs to.
+CURRENT_TICKET: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("workbook_ticket", default=None)
 
 _MANAGERS: "weakref.WeakSet[WorkbookKernelManager]" = weakref.WeakSet()
 POLL_SECONDS = 0.2
@@ -66,7 +83,7 @@ async def refill_when_due(delay: float, aw):
     me, held = asyncio.current_task(), False
     try:
         while not _taken(me):
-            if loop.time() - state.last_handout >= delay and not state.slots.locked():
+            if loop.time() - state.last_handout >= delay and not state.slots.locked() and _refill_room():
                 await state.slots.acquire()
                 held = True
                 break
@@ -78,6 +95,11 @@ async def refill_when_due(delay: float, aw):
     finally:
         if held:
             state.slots.release()
+
+
+def _refill_room() -> bool:
+    """Whether every kernel manager's budget has room for one more pooled kernel."""
+    return all(m.refill_room() for m in list(_MANAGERS))
 
 
 async def _finished(pool_item: object) -> None:
@@ -104,14 +126,84 @@ install_serving_guard()  # no file listing, no theme/template from the URL, the 
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):
-    """AsyncMappingKernelManager whose culler needs to see a kernel idle twice before culling it."""
+    """AsyncMappingKernelManager with the kernel budget, widget-only page messages, and a culler
+    that needs to see a kernel idle twice before culling it."""
 
     cull_grace = Float(10.0, config=True, help="Seconds a kernel must stay a cull candidate before it is culled.")
+    max_kernels = Int(80, config=True, help="Kernels at most: preheated, handed to pages and starting.")
+    max_kernels_per_client = Int(10, config=True, help="Page kernels at most per client address.")
+    unconnected_cull_seconds = Float(60.0, config=True, help="A page kernel whose page never connects is shut down after this.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # whatever Voila passes: only widget traffic from a page (jupyter_server drops the rest)
+        self.allowed_message_types = list(PAGE_MESSAGES)
         self._idle_seen: dict[str, tuple[float, object]] = {}
+        self._starting = 0
+        self.budget = KernelBudget(self.max_kernels, self.max_kernels_per_client)
+        handout = getattr(self, "get_rendered_notebook", None)  # Voila's preheated hand-out
+        if handout is not None:
+            async def get_rendered_notebook(*args, **kwargs):
+                result = await handout(*args, **kwargs)
+                ticket = CURRENT_TICKET.get()
+                if ticket is not None:
+                    self.budget.bind(ticket, result[2])
+                return result
+
+            self.get_rendered_notebook = get_rendered_notebook
         _MANAGERS.add(self)
+
+    # -- the budget ------------------------------------------------------------------------
+    def kernels_committed(self) -> int:
+        """Kernels running or starting (pooled ones included)."""
+        return len(self._kernels) + self._starting
+
+    def _pool_counts(self, notebook: str) -> tuple[int, int]:
+        """(ready preheated kernels of ``notebook``, kernels all pools miss)."""
+        pools = getattr(self, "_pools", None) or {}
+        config = getattr(self, "kernel_pools_config", None) or {}
+        default = config.get("default", {}).get("pool_size", 0)
+        ready = sum(1 for task in pools.get(notebook, ()) if task.done() and not task.cancelled() and task.exception() is None)
+        deficit = 0
+        for name, pool in pools.items():
+            size = config.get(name, {}).get("pool_size", default)
+            deficit += max(0, size - sum(1 for task in pool if task.done()))
+        return ready, deficit
+
+    def admit(self, client: str, notebook: str) -> Ticket | None:
+        """A ticket for a page request of ``notebook`` by ``client``, or None (over the budget)."""
+        self.budget.keep_only(set(self._kernels))
+        ready, deficit = self._pool_counts(notebook)
+        return self.budget.admit(client, notebook, self.kernels_committed(), ready, deficit)
+
+    def refill_room(self) -> bool:
+        return self.budget.refill_room(self.kernels_committed())
+
+    async def start_kernel(self, *args, **kwargs):
+        """Start a kernel, counted as starting until it runs; a page's own start binds its ticket."""
+        ticket = CURRENT_TICKET.get()
+        preheat = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"
+        mine = ticket is not None and not preheat
+        if mine:
+            self.budget.started(ticket)
+        self._starting += 1
+        try:
+            kernel_id = await super().start_kernel(*args, **kwargs)
+        finally:
+            self._starting -= 1
+        if mine:
+            self.budget.bind(ticket, kernel_id)
+        return kernel_id
+
+    def notify_connect(self, kernel_id):
+        self.budget.connected(kernel_id)
+        return super().notify_connect(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        try:
+            return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        finally:
+            self.budget.kernel_gone(kernel_id)
 
     def _is_candidate(self, kernel_id: str, kernel) -> bool:
         """What Jupyter's culler checks: idle long enough, not busy, no client connected."""
@@ -124,11 +216,16 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         return idle and not busy and not connected
 
     async def cull_kernel_if_idle(self, kernel_id: str):
-        """Cull only after a second look, ``grace`` seconds on, finds the kernel still idle."""
+        """Cull only after a second look, ``grace`` seconds on, finds the kernel still idle; a
+        page kernel whose page never connected goes after ``unconnected_cull_seconds``."""
         kernel = self._kernels.get(kernel_id)
         if kernel is None:
             self._idle_seen.pop(kernel_id, None)
             return None
+        if kernel_id in self.budget.unconnected(self.unconnected_cull_seconds):
+            self.log.info("Culling kernel %s: its page never connected in %.0f s", kernel_id, self.unconnected_cull_seconds)
+            self._idle_seen.pop(kernel_id, None)
+            return await self.shutdown_kernel(kernel_id)
         if getattr(kernel, "execution_state", None) == "dead":
             self._idle_seen.pop(kernel_id, None)
             return await super().cull_kernel_if_idle(kernel_id)

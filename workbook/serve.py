@@ -22,6 +22,7 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
     kernel; idle kernels culled after ``cull_idle_seconds``; no source, no tracebacks.
     """
     s = settings or get_settings()
+    s.check_kernel_budget()
     pools: dict[str, dict] = {"default": {"pool_size": s.pool_size}}
     for page, size in s.pool_sizes().items():
         pools[page] = {"pool_size": size}
@@ -44,6 +45,10 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
+        # the kernel budget (settings: max_kernels, max_kernels_per_client, unconnected_cull_seconds)
+        f"--WorkbookKernelManager.max_kernels={s.max_kernels}",
+        f"--WorkbookKernelManager.max_kernels_per_client={s.max_kernels_per_client}",
+        f"--WorkbookKernelManager.unconnected_cull_seconds={s.unconnected_cull_seconds}",
         # Jupyter's manager with a second look before culling (a preheated kernel handed to a
         # visitor is not culled before the page's websocket connects): workbook/kernels.py
         "--VoilaConfiguration.multi_kernel_manager_class=workbook.kernels.WorkbookKernelManager",

@@ -37,6 +37,32 @@ def strip_ignored_arguments(request) -> None:
         request.body_arguments.pop(name, None)
 
 
+def admit_page(handler) -> None:
+    """Admit a page request under the kernel budget, or answer it with the busy page (503)."""
+    from .client_address import HEADER
+    from .kernels import CURRENT_TICKET
+
+    manager = handler.settings.get("kernel_manager")
+    notebook = (handler.path_args[0] if handler.path_args else "") or ""
+    if handler.request.method != "GET" or not notebook.endswith(".ipynb") or not hasattr(manager, "admit"):
+        return
+    client = handler.request.headers.get(HEADER) or handler.request.remote_ip or ""
+    ticket = manager.admit(client, notebook)
+    if ticket is None:
+        from . import logs
+
+        logs.logger("workbook.serving").warning("page %s refused to %s: kernel budget full (%d kernels, %d held by this address)",
+                    notebook, client, manager.kernels_committed(), manager.budget.held_by(client))
+        handler.set_status(503)
+        handler.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+        handler.set_header("Content-Type", "text/html; charset=UTF-8")
+        handler.set_header("Cache-Control", "no-store")
+        handler.finish(BUSY_PAGE)
+        return
+    handler._workbook_ticket = ticket
+    CURRENT_TICKET.set(ticket)
+
+
 def install() -> None:
     """Patch Voila's handlers in this (server) process; idempotent, a no-op outside Voila."""
     global _installed
@@ -55,13 +81,27 @@ def install() -> None:
     VoilaContentsHandler.get = no_listing
 
     original_prepare = VoilaHandler.prepare
+    original_on_finish = VoilaHandler.on_finish
 
     async def prepare(self, *args, **kwargs):
         strip_ignored_arguments(self.request)
-        result = original_prepare(self, *args, **kwargs)
+        result = original_prepare(self, *args, **kwargs)  # client_address stamps the visitor's address here
         if inspect.isawaitable(result):
             result = await result
+        if not self._finished:
+            admit_page(self)
         return result
 
+    def on_finish(self):
+        from .kernels import CURRENT_TICKET
+
+        ticket = getattr(self, "_workbook_ticket", None)
+        manager = self.settings.get("kernel_manager")
+        if ticket is not None and hasattr(manager, "budget"):
+            manager.budget.release(ticket)  # only if it never got a kernel
+            CURRENT_TICKET.set(None)
+        return original_on_finish(self)
+
     VoilaHandler.prepare = prepare
+    VoilaHandler.on_finish = on_finish
     _installed = True

@@ -47,7 +47,14 @@ class Settings:
     pool_refill_seconds: float = 10.0  # refill pools once no page was handed out for this long
     host: str = "127.0.0.1"
     cull_idle_seconds: int = 600
-    cull_interval_seconds: int = 60
+    cull_interval_seconds: int = 15  # how often the culler looks (unconnected page kernels go after ~60 s)
+    # The kernel budget (workbook/kernel_budget.py). A kernel costs up to ~255 MB (Module 1, chart
+    # renderer warmed), so 80 kernels stay under ~20.5 GB with the server: a 24 GB machine holds the
+    # default pools (18) plus 30 trainees with two pages open each. Over the budget a page request
+    # gets "the workbook is busy, try again in a minute" (HTTP 503), not a kernel.
+    max_kernels: int = 80  # every kernel: preheated, handed to pages, starting
+    max_kernels_per_client: int = 10  # page kernels per client address (raise it for a room behind one NAT address)
+    unconnected_cull_seconds: int = 60  # a page kernel whose page never connects is shut down after this
     sqlite_busy_ms: int = 30000
     results_refresh_seconds: float = 0.4  # "your results" redrawn this long after the last answer
     max_text_chars: int = 20_000  # one free text (a reflection, a comment, a cell)
@@ -76,6 +83,26 @@ class Settings:
                 raise SettingsError(f"pool {part!r}: no page {name!r} in {self.notebooks_dir}")
             sizes[name] = size
         return replace(self, pools=",".join(f"{k}={v}" for k, v in sizes.items()))
+
+    def pooled_kernels(self) -> int:
+        """Preheated kernels the pools hold when full: every served notebook gets ``pool_size``,
+        or its own size from ``pools``."""
+        sizes = self.pool_sizes()
+        names = [str(p.relative_to(self.notebooks_dir)) for p in self.notebooks_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p)]
+        return sum(sizes.get(name, self.pool_size) for name in names)
+
+    def check_kernel_budget(self) -> None:
+        """Refuse, in one line, a budget the full pools would already use up."""
+        pooled = self.pooled_kernels()
+        if self.max_kernels <= pooled or self.max_kernels_per_client < 1:
+            raise SettingsError(f"setting max_kernels: {self.max_kernels} leaves no kernel for a page beside the {pooled} preheated ones "
+                                f"(and max_kernels_per_client {self.max_kernels_per_client} must be at least 1); "
+                                "raise WORKBOOK_MAX_KERNELS or shrink WORKBOOK_POOLS / WORKBOOK_POOL_SIZE")
+
+    @property
+    def log_path(self) -> Path:
+        """The workbook's log file (workbook/logs.py): pages' failures with their reference, refused pages."""
+        return self.data_dir / "logs" / "workbook.log"
 
     @property
     def database_url(self) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import logging
-import sys
 import uuid
 from functools import wraps
 from pathlib import Path
@@ -13,6 +12,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 from traitlets import default
 
+from .. import logs
 from ..errors import WorkbookError
 
 log = logging.getLogger("workbook.pages")
@@ -100,8 +100,8 @@ def safe(status: StatusLine):
                 status.error(str(exc))
             except Exception:  # noqa: BLE001 - the page must never show a traceback
                 ref = uuid.uuid4().hex[:8]
-                log.exception("page callback failed (ref %s)", ref)
-                print(f"workbook: page callback failed, ref {ref}", file=sys.stderr)
+                # the log file and the server's stderr (workbook/logs.py), never the page's own output
+                logs.logger("workbook.pages").exception("page callback failed (ref %s)", ref)
                 status.error(f"Something went wrong (reference {ref}); your saved answers are safe. Reload the page.")
             return None
 
