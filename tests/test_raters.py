@@ -398,3 +398,28 @@ def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(
     pid, _ = invite_rater(db, Identity.admin(), ann.person_id, "peer", INST, "Pat")
 
     save_rater_answer(db, Identity(role="rater", rater_id=pid), "mp13", 4)
+
+
+def test_raters_outside_any_round_show_nothing_until_a_coach_closes_them_into_one(db, cohort):
+    """Raters an import brings (or made before rounds existed) belong to no round: never live."""
+    from workbook.auth import Identity
+    from workbook.store.models import Rater
+    from workbook.store.people import _issue_code
+
+    ann, coach = cohort["ident"]["Ann"], cohort["ident"]["Coach C"]
+    idents = []
+    for _ in range(3):
+        with db.session() as s:  # as `workbook import` leaves them: a rater row, no round
+            r = Rater(subject_id=ann.person_id, category="peer", instrument=INST, label="imported")
+            s.add(r)
+            s.flush()
+            _issue_code(s, "rater", r.id)
+            idents.append(Identity(role="rater", rater_id=r.id))
+    for who in idents:
+        answer_all(db, who, 4)
+    assert feedback_responses(db, ann, ann.person_id, INST) == []
+    rid = close_round(db, coach, ann.person_id, INST)
+    assert [r.id for r in feedback_rounds(db, ann, ann.person_id, INST)] == [rid]
+    assert [r["answers"]["mp1"] for r in feedback_responses(db, ann, ann.person_id, INST)] == [4, 4, 4]
+    with pytest.raises(AccessDenied, match="round is closed"):
+        save_rater_answer(db, idents[0], "mp1", 1)

@@ -450,10 +450,19 @@ def _current_round(s, subject_id: int, instrument: str, kind: str) -> FeedbackRo
 
 
 def close_round(db: Database, actor: Identity, subject_id: int, instrument: str, kind: str = MAIN) -> int:
-    """A coach closes the person's open round now: answers stop, results appear. Returns the round id."""
+    """A coach closes the person's open round now: answers stop, results appear. Raters outside any
+    round (imported, or older than rounds) are closed into it. Returns the round id."""
     with db.session() as s:
         _managed(s, actor, subject_id)
-        rnd = _current_round(s, subject_id, instrument, kind)
+        loose = _roundless(s, subject_id, instrument) if kind == MAIN else []
+        if loose and _open_round(s, subject_id, instrument, MAIN) is None:  # raters outside any round: closed into one now
+            rnd = FeedbackRound(subject_id=subject_id, instrument=instrument, kind=MAIN, opened_at=min(r.created_at for r in loose))
+            s.add(rnd)
+            s.flush()
+        else:
+            rnd = _current_round(s, subject_id, instrument, kind)
+        for r in loose:
+            s.add(RoundRater(rater_id=r.id, round_id=rnd.id))
         rnd.closed_at, rnd.closed_by = utcnow(), actor.person_id
         return rnd.id
 
@@ -578,19 +587,23 @@ def rater_answers(db: Database, actor: Identity) -> dict[str, object]:
 # ---------------------------------------------------------------- results (closed rounds only)
 
 def _result_raters(s, subject_id: int, instrument: str, kind: str = MAIN, round_id: int | None = None) -> list[Rater]:
-    """The raters whose answers make the results: the latest closed round's (``round_id``: that
-    one, if closed); without any round, the raters that have none (imported). Never an open round's."""
+    """The raters whose answers make the results: the latest closed round's (``round_id``: that one,
+    if closed). Never an open round's, and never raters outside any round (imported, or made before
+    rounds existed) until a coach closes them into one (``close_round``)."""
     if round_id is not None:
         rnd = s.get(FeedbackRound, round_id)
         rnd = rnd if rnd is not None and rnd.subject_id == subject_id and round_closed(rnd) else None
     else:
         rnd = _latest_closed(s, subject_id, instrument, kind)
-    if rnd is not None:
-        return list(s.scalars(select(Rater).join(RoundRater, RoundRater.rater_id == Rater.id).where(RoundRater.round_id == rnd.id).order_by(Rater.id)).all())
-    if kind != MAIN or round_id is not None:
+    if rnd is None:
         return []
-    in_rounds = select(RoundRater.rater_id)
-    return list(s.scalars(select(Rater).where(Rater.subject_id == subject_id, Rater.instrument == instrument, Rater.id.not_in(in_rounds)).order_by(Rater.id)).all())
+    return list(s.scalars(select(Rater).join(RoundRater, RoundRater.rater_id == Rater.id).where(RoundRater.round_id == rnd.id).order_by(Rater.id)).all())
+
+
+def _roundless(s, subject_id: int, instrument: str) -> list[Rater]:
+    """The person's raters on the instrument that belong to no round (imported, or older than rounds)."""
+    return list(s.scalars(select(Rater).where(Rater.subject_id == subject_id, Rater.instrument == instrument,
+                                              Rater.id.not_in(select(RoundRater.rater_id))).order_by(Rater.id)).all())
 
 
 def _responses(s, raters: Sequence[Rater]) -> list[dict]:
