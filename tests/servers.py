@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+ROOM_PER_CLIENT = 60  # page kernels per address on test servers (the default, 10, is for one visitor per address)
+
+
 def free_port() -> int:
     """A TCP port that was free on 127.0.0.1 a moment ago (bound to port 0 by the OS)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -118,6 +121,9 @@ class VoilaServer:
 
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
+        # Every test client and benchmark trainee comes from 127.0.0.1, like a room behind one NAT
+        # address: such a server needs a per-address kernel cap above its visitors' pages (README).
+        env = {"WORKBOOK_MAX_KERNELS_PER_CLIENT": str(ROOM_PER_CLIENT), **(env or {})}
         settings = server_settings(data_dir, env)
         result = build_demo_database(settings) if demo else None
         port = free_port()
