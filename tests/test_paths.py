@@ -92,6 +92,8 @@ def _content_copy(tmp_path: Path, edit) -> Path:
     (lambda t: t.replace("- module: m07", "- module: m77"), "no module 'm77'"),
     (lambda t: t.replace("{do: ladder, minutes: 3}", "{do: ladder, minutes: 30}"), "more than its total_minutes 180"),
     (lambda t: t.replace("default: full", "default: half"), "default: 'half' is not one of workshop, full"),
+    (lambda t: t.replace("page: quiz_before.ipynb", "page: quiz_first.ipynb"), "no page 'quiz_first.ipynb' in notebooks/"),
+    (lambda t: t.replace("done_when: quiz_a", "done_when: quiz_z"), "no exercise, questionnaire or quiz form stored as 'quiz_z'"),
     (lambda t: t.replace("{do: ladder, minutes: 3}", "{do: ladder, read: x, minutes: 3}"), "exactly one of read, do, group"),
 ])
 def test_a_wrong_reference_fails_the_content_check_in_one_line(tmp_path, edit, expect):
@@ -190,3 +192,28 @@ def test_coach_sets_the_workshop_path_and_the_trainee_pages_show_it(db, cohort):
     assert 'data-step="gaps"' in text and "for afterwards" in text[text.index('data-step="gaps"'):][:300]
     # the IPA exercise (for afterwards) is still on the page
     assert "wb-path-later" in text
+
+
+def test_the_quiz_steps_link_their_page_and_count_as_done_once_the_form_is_answered(db, cohort):
+    from workbook.pages.module import module_page
+    from workbook.quiz import MODULE
+
+    raw = {m["module"]: m["steps"] for m in raw_workshop()["modules"]}
+    quiz_steps = [(mid, s) for mid, steps in raw.items() for s in steps if s.get("page")]
+    assert {s["page"] for _m, s in quiz_steps} == {"quiz_before.ipynb", "quiz_after.ipynb"}
+    plans = plan(catalogue(), "workshop")
+    before = next(s for _m, s in quiz_steps if s["page"] == "quiz_before.ipynb")
+    start = time_left(plans, {}, {})
+    assert start.session_left - time_left(plans, {}, {MODULE: {before["done_when"]}}).session_left == before["minutes"]
+
+    ann = cohort["ident"]["Ann"]
+    set_cohort_path(db, cohort["ident"]["Coach C"], cohort["id"], "workshop")
+    quiz = catalogue().quiz
+    form = next(f.id for f in quiz.forms if quiz.exercise(f.id) == before["done_when"])
+    save_answer(db, ann, ann.person_id, MODULE, before["done_when"], quiz.questions_of(form)[0].id, 0)
+    page = module_page("m01", db=db)
+    page.signin.code.value = cohort["people"]["Ann"]["code"]
+    box = html_text(page)
+    box = box[box.index("wb-path-module"):]
+    row = box[box.index("quiz_before.ipynb"):].split("</tr>")[0]
+    assert "done" in row  # the form is answered: the step is ticked

@@ -362,7 +362,9 @@ class Catalogue:
                 owner[ex.id] = f"module {module.id}"
         if self.paths is not None:
             try:
-                self.paths.check(self.modules, self.instruments, self._paths_file)
+                pages = {p.name for p in get_settings().notebooks_dir.glob("*.ipynb")}
+                quiz_ids = {self.quiz.exercise(f.id) for f in self.quiz.forms} if getattr(self, "quiz", None) is not None else set()
+                self.paths.check(self.modules, self.instruments, self._paths_file, pages, quiz_ids)
             except ValueError as exc:
                 raise ContentError(str(exc)) from None
         if self.facilitator is not None:

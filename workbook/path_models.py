@@ -24,7 +24,8 @@ class PathStep(_Strict):
     read: str = ""
     do: str = ""
     group: str = ""
-    page: str = ""  # e.g. quiz_before.ipynb once the quiz pages exist (see the QUIZ HOOK in paths.yaml)
+    page: str = ""  # a page the group step happens on, e.g. quiz_before.ipynb (checked against notebooks/)
+    done_when: str = ""  # an exercise id (any module, or a quiz form's) whose answer marks the step done
     minutes: int = Field(ge=1, le=90)
 
     @model_validator(mode="after")
@@ -32,8 +33,8 @@ class PathStep(_Strict):
         given = [k for k in ("read", "do", "group") if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(f"a step needs exactly one of read, do, group (found {', '.join(given) or 'none'})")
-        if self.page and not self.group:
-            raise ValueError("page: only a group step links a page")
+        if (self.page or self.done_when) and not self.group:
+            raise ValueError("page, done_when: only a group step links a page")
         return self
 
     @property
@@ -86,8 +87,10 @@ class PathsDoc(_Strict):
             raise ValueError(f"default: {self.default!r} is not one of {', '.join(ids)}")
         return self
 
-    def check(self, modules: dict, instruments: dict, where: str = "paths.yaml") -> None:
-        """Raise ValueError (one line, naming the place) for a module, heading or exercise that does not exist."""
+    def check(self, modules: dict, instruments: dict, where: str = "paths.yaml", pages: set[str] | None = None, other_ids: set[str] = frozenset()) -> None:
+        """Raise ValueError (one line, naming the place) for a module, heading, exercise or page that does
+        not exist (``pages``: the served notebooks; ``other_ids``: answer ids outside modules, e.g. quiz forms)."""
+        every_id = set(instruments) | {e.id for m in modules.values() for e in m.exercises} | set(other_ids)
         for n, path in enumerate(self.paths):
             seen: set[str] = set()
             for k, pm in enumerate(path.modules or []):
@@ -105,6 +108,10 @@ class PathsDoc(_Strict):
                         raise ValueError(f"{place}.steps[{j}].read: module {pm.module} has no section headed {step.read!r}; its headings: {' | '.join(headings)}")
                     if step.do and step.do not in ids:
                         raise ValueError(f"{place}.steps[{j}].do: module {pm.module} has no exercise or questionnaire {step.do!r}; its ids: {', '.join(ids)}")
+                    if step.page and pages is not None and step.page not in pages:
+                        raise ValueError(f"{place}.steps[{j}].page: no page {step.page!r} in notebooks/")
+                    if step.done_when and step.done_when not in every_id:
+                        raise ValueError(f"{place}.steps[{j}].done_when: no exercise, questionnaire or quiz form stored as {step.done_when!r}")
             if path.total_minutes is not None and path.modules is not None:
                 used = sum(s.minutes for pm in path.modules for s in pm.steps)
                 if used > path.total_minutes:

@@ -27,6 +27,7 @@ class Step:
     minutes: int
     in_session: bool
     page: str = ""
+    done_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def module_plan(cat: Catalogue, path: LearningPath, module: Module, est: Estimat
     if path.modules is None:
         return ModulePlan(module, tuple(every))
     listed = next((pm for pm in path.modules if pm.module == module.id), None)
-    planned = [Step(module.id, s.kind, s.ref, _label(cat, module, s.kind, s.ref), s.minutes, True, s.page) for s in (listed.steps if listed else [])]
+    planned = [Step(module.id, s.kind, s.ref, _label(cat, module, s.kind, s.ref), s.minutes, True, s.page, s.done_when) for s in (listed.steps if listed else [])]
     taken = {(s.kind, s.ref) for s in planned}
     after = [Step(s.module, s.kind, s.ref, s.label, s.minutes, False) for s in every if (s.kind, s.ref) not in taken]
     return ModulePlan(module, tuple(planned + after))
@@ -120,13 +121,16 @@ def plan(cat: Catalogue, path_id: str) -> list[ModulePlan]:
     return [module_plan(cat, path, m, doc.estimates) for m in cat.ordered_modules()]
 
 
-def step_done(step: Step, status: str | None, answered: set[str]) -> bool:
+def step_done(step: Step, status: str | None, answered: set[str], anywhere: set[str] = frozenset()) -> bool:
     """Whether a person has done a step, from their module status and the ids of the module's
     exercises they answered: all steps once the module is marked done; an exercise once it has an
     answer; a section once the module is under way (the page puts the reading first); a group
-    step happens in the room and counts once the module is done."""
+    step happens in the room and counts once the module is done, or once its ``done_when`` answer
+    (e.g. a quiz form, stored outside the modules: ``anywhere``) exists."""
     if status == "done":
         return True
+    if step.kind == "group" and step.done_when:
+        return step.done_when in anywhere or step.done_when in answered
     if step.kind == "do":
         return step.ref in answered
     if step.kind == "read":
@@ -137,11 +141,12 @@ def step_done(step: Step, status: str | None, answered: set[str]) -> bool:
 def time_left(plans: list[ModulePlan], status: dict[str, str], answered_by_module: dict[str, set[str]]) -> TimeLeft:
     """Minutes of the path in the session and for afterwards, in total and still to do."""
     s_tot = s_left = a_tot = a_left = 0
+    anywhere = set().union(*answered_by_module.values()) if answered_by_module else set()
     for mp in plans:
         st = status.get(mp.module.id)
         answered = answered_by_module.get(mp.module.id, set())
         for step in mp.steps:
-            done = step_done(step, st, answered)
+            done = step_done(step, st, answered, anywhere)
             if step.in_session:
                 s_tot += step.minutes
                 s_left += 0 if done else step.minutes

@@ -71,7 +71,9 @@ def module_path(db: Database, identity: Identity, module: Module) -> tuple[Modul
     path = get_path(cat.paths, path_of(db, identity, identity.person_id))
     mp = module_plan(cat, path, module, cat.paths.estimates)
     status = progress(db, identity, identity.person_id).get(module.id)
-    answered = answered_exercises(db, identity, identity.person_id).get(module.id, set())
+    every = answered_exercises(db, identity, identity.person_id)
+    # the module's own answers, plus answers stored outside the modules (quiz forms) for group steps
+    answered = every.get(module.id, set()) | {x for k, ids in every.items() if k not in catalogue().modules for x in ids}
     return mp, status, answered, path.modules is not None
 
 
@@ -86,6 +88,13 @@ def exercise_mark(mp: ModulePlan, ex_id: str, status: str | None, answered: set[
     return f'<p class="wb-path-mark" data-step="{esc(ex_id)}">{_badge(step, step_done(step, status, answered), workshop)}</p>' if step else ""
 
 
+def _step_label(step: Step) -> str:
+    """A step's label, linked to its page when it has one (a quiz form)."""
+    from .shell import page_link
+
+    return f'<a href="{esc(page_link(step.page))}">{esc(step.label)}</a>' if step.page else esc(step.label)
+
+
 def module_box_html(db: Database, identity: Identity, module: Module) -> str:
     """The box at the top of a module's exercises: the path's steps here, in the session or for afterwards."""
     cat = catalogue()
@@ -96,7 +105,7 @@ def module_box_html(db: Database, identity: Identity, module: Module) -> str:
     title = get_path(cat.paths, path_of(db, identity, identity.person_id)).title
     kinds = {"read": L.get("read", "Read"), "do": L.get("do", "Do"), "group": L.get("group", "With the group")}
     rows = "".join(
-        f'<tr class="{"wb-path-in" if s.in_session else "wb-path-later"}"><td>{esc(kinds[s.kind])}</td><td>{esc(s.label)}</td><td>{_badge(s, step_done(s, status, answered), workshop)}</td></tr>'
+        f'<tr class="{"wb-path-in" if s.in_session else "wb-path-later"}"><td>{esc(kinds[s.kind])}</td><td>{_step_label(s)}</td><td>{_badge(s, step_done(s, status, answered), workshop)}</td></tr>'
         for s in mp.steps
     )
     summary = f"{esc(L.get('in_session', 'in the session') if workshop else L.get('on_path', 'on your path'))}: {_minutes(mp.session_minutes)}"
