@@ -13,7 +13,7 @@ from smtp_sink import smtp_sink
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 INST = "manager_profile"
-ITEMS = ("mp1", "mp2", "mp4", "mp5", "mp6", "mp7", "mp9", "mp10", "mp12", "mp13", "mp14", "mp16")
+ITEMS = ("mp1", "mp2", "mp4", "mp5a", "mp5b", "mp6a", "mp7", "mp9", "mp10", "mp12", "mp13a", "mp14", "mp16")
 CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})\b")
 
 
@@ -39,6 +39,7 @@ def test_rater_flow_end_to_end(tmp_path, artifacts):
     from playwright.sync_api import sync_playwright
 
     from workbook.auth import Identity
+    from workbook.content import catalogue
     from workbook.store import AccessCodeAuthenticator, approve_raters, close_round, list_people, save_rater_answer, send_rater_codes
 
     with smtp_sink() as smtp, voila_server(tmp_path, env={**smtp.env(), "WORKBOOK_POOLS": "03_manager_profiles.ipynb=1,rater.ipynb=1"}) as srv:
@@ -85,10 +86,11 @@ def test_rater_flow_end_to_end(tmp_path, artifacts):
             rater.click("text=Sign in")
             rater.wait_for_selector(f"text=Your feedback on {name.split()[0]}", timeout=90_000)
             groups = rater.locator(".wb-likert")
-            assert groups.count() == 16
-            for i in range(16):
+            n_items = len(catalogue().instrument(INST).items)
+            assert groups.count() == n_items == 19
+            for i in range(n_items):
                 groups.nth(i).locator("input[type=radio]").nth(3).check()  # "4"
-            rater.wait_for_selector("text=16 of 16 statements answered", timeout=60_000)
+            rater.wait_for_selector(f"text={n_items} of {n_items} statements answered", timeout=60_000)
             rater.fill(".wb-rater-comment textarea", "Browser comment: listens well")
             rater.locator(".wb-rater-comment textarea").blur()
             rater.screenshot(path=str(artifacts / "360-rater-page.png"), full_page=True)

@@ -13,9 +13,9 @@ from workbook.store import AccessCodeAuthenticator, action_plan, notes_for, save
 from widget_tools import button, find, html_text
 
 ANSWERS = {
-    "Ann": {"cp1": 5, "cp2": 5, "cp3": 1, "cp4": 5, "cp5": 4, "cp6": 4, "cp7": 2, "cp8": 4},
-    "Ben": {"cp1": 2, "cp2": 1, "cp3": 4, "cp4": 2, "cp5": 1, "cp6": 2, "cp7": 5, "cp8": 1},
-    "Cy": {"cp1": 3, "cp2": 3, "cp3": 3, "cp4": 4, "cp5": 3, "cp6": 3, "cp7": 3, "cp8": 3},
+    "Ann": {"cp1": 5, "cp2": 5, "cp3": 1, "cp4": 5, "cp5b": 4, "cp6": 4, "cp7": 2, "cp8": 4},
+    "Ben": {"cp1": 2, "cp2": 1, "cp3": 4, "cp4": 2, "cp5b": 1, "cp6": 2, "cp7": 5, "cp8": 1},
+    "Cy": {"cp1": 3, "cp2": 3, "cp3": 3, "cp4": 4, "cp5b": 3, "cp6": 3, "cp7": 3, "cp8": 3},
 }
 
 

@@ -119,7 +119,7 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
     comment = one(page, "wb-rater-comment", w.Textarea)
     comment.value = "<b>steady</b>"
     assert rater_answers(db, page.identity) == {"mp2": 4, "_comment": "<b>steady</b>"}
-    assert "1 of 16 statements answered" in one(page, "wb-rater-status").value
+    assert f"1 of {len(inst.items)} statements answered" in one(page, "wb-rater-status").value
     # the trainee's own answers are untouched
     assert current_answers(db, ann, ann.person_id, INST) == {"mp1": 5}
 

@@ -39,8 +39,8 @@ def test_m06_triangle_checklists_and_reflection_save_and_reload(cohort, db):
     page = build(db, ann, "m06")
     radios = likert(page, "m06")
     # mastery strongly, the others weakly (reverse-keyed items answered the other way)
-    for item, value in {"tl1": 5, "tl2": 5, "tl3": 5, "tl4": 1, "tl5": 2, "tl6": 2, "tl7": 4, "tl8": 2,
-                        "tl9": 1, "tl10": 2, "tl11": 2, "tl12": 5}.items():
+    for item, value in {"tl1": 5, "tl2a": 5, "tl2b": 5, "tl3": 5, "tl4": 1, "tl5": 2, "tl6a": 2, "tl6b": 2, "tl7": 4, "tl8b": 2,
+                        "tl9": 1, "tl10a": 2, "tl10b": 2, "tl11b": 2, "tl12": 5}.items():
         radios[item].value = value
     mastery = one(page, "wb-ex-possible_mastery")
     for item in ("price_top", "offer", "servuction", "standard"):

@@ -110,7 +110,7 @@ def test_module_9_page_saves_grow_and_a_smart_action(db, cohort):
     from workbook.store import save_answer
 
     ann = cohort["ident"]["Ann"]
-    for item, value in {"cp1": 5, "cp2": 4, "cp4": 5, "cp5": 2, "cp6": 1, "cp8": 2}.items():
+    for item, value in {"cp1": 5, "cp2": 4, "cp4": 5, "cp5b": 2, "cp6": 1, "cp8": 2}.items():
         save_answer(db, ann, ann.person_id, "m01", "coproduction", item, value)
     page = module_page("m09", db=db)
     page._signed_in(ann)

@@ -390,14 +390,14 @@ def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(
     client = AccessCodeAuthenticator(db).authenticate(code)
     assert rater_task(db, client).category == "client"
     with pytest.raises(InvalidAnswer) as exc:
-        save_rater_answer(db, client, "mp13", 4)
-    assert str(exc.value) == "manager_profile/mp13: client raters do not rate this item (leadership); it is not on their page"
+        save_rater_answer(db, client, "mp13a", 4)
+    assert str(exc.value) == "manager_profile/mp13a: client raters do not rate this item (leadership); it is not on their page"
     save_rater_answer(db, client, "mp1", 4)
     assert rater_answers(db, client) == {"mp1": 4}
     # a peer rates the leadership items
     pid, _ = invite_rater(db, Identity.admin(), ann.person_id, "peer", INST, "Pat")
 
-    save_rater_answer(db, Identity(role="rater", rater_id=pid), "mp13", 4)
+    save_rater_answer(db, Identity(role="rater", rater_id=pid), "mp13a", 4)
 
 
 def test_raters_outside_any_round_show_nothing_until_a_coach_closes_them_into_one(db, cohort):

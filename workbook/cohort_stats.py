@@ -38,17 +38,25 @@ class InstrumentStats:
     reliability: list[Reliability]  # one per dimension; empty when hidden
     aggregates: list[DimensionAggregate]
     reason: str = ""  # why everything is hidden
+    earlier_version: int = 0  # people who answered an earlier version of the items (scores counted, item statistics not)
 
 
 def keyed_rows(instrument: Instrument, answers: Mapping[object, Mapping[str, object]]) -> list[dict[str, int | None]]:
-    """Each person's answers with reverse keys applied; don't-know and blanks become None."""
-    return [{i.id: keyed_value(instrument, i.id, a.get(i.id)) for i in instrument.items} for a in answers.values()]
+    """Each person's answers to the current items with reverse keys applied; don't-know and blanks become None."""
+    return [{i.id: keyed_value(instrument, i.id, a.get(i.id)) for i in instrument.items_for()} for a in answers.values()]
+
+
+def on_current_version(instrument: Instrument, answers: Mapping[object, Mapping[str, object]]) -> dict:
+    """The answer sets given on the instrument's current version of its items."""
+    return {k: a for k, a in answers.items() if instrument.answered_version(a) == instrument.version}
 
 
 def reliability(instrument: Instrument, answers: Mapping[object, Mapping[str, object]]) -> list[Reliability]:
-    """Cronbach's alpha and item statistics of every dimension, on pooled keyed answers."""
-    rows = keyed_rows(instrument, answers)
-    return [cronbach_alpha(rows, [i.id for i in instrument.items if i.dimension == d.id], scale=d.label) for d in instrument.dimensions]
+    """Cronbach's alpha and item statistics of every dimension, on pooled keyed answers to the
+    current items, from people who answered the current version only: retired and current items
+    are never mixed in one scale."""
+    rows = keyed_rows(instrument, on_current_version(instrument, answers))
+    return [cronbach_alpha(rows, [i.id for i in instrument.items_for() if i.dimension == d.id], scale=d.label) for d in instrument.dimensions]
 
 
 def aggregates(instrument: Instrument, answers: Mapping[object, Mapping[str, object]], threshold: int) -> list[DimensionAggregate]:
@@ -76,7 +84,17 @@ def instrument_stats(instrument: Instrument, answers: Mapping[object, Mapping[st
     given = {k: a for k, a in answers.items() if any(keyed_value(instrument, i.id, a.get(i.id)) is not None for i in instrument.items)}
     if len(given) < threshold:
         return InstrumentStats(instrument.id, len(given), threshold, [], [], f"{NOT_ENOUGH_PEOPLE} ({len(given)} answered, {threshold} needed)")
-    return InstrumentStats(instrument.id, len(given), threshold, reliability(instrument, given), aggregates(instrument, given, threshold))
+    earlier = len(given) - len(on_current_version(instrument, given))
+    return InstrumentStats(instrument.id, len(given), threshold, reliability(instrument, given), aggregates(instrument, given, threshold), earlier_version=earlier)
+
+
+def earlier_version_note(stats: InstrumentStats) -> str:
+    """Why the item statistics count fewer people than the scores, when some answered retired items."""
+    if not stats.earlier_version:
+        return ""
+    n = stats.earlier_version
+    return (f"{n} {'person' if n == 1 else 'people'} answered an earlier version of the statements: their dimension scores "
+            "are included, the item statistics (alpha, item-total r) use the current statements only")
 
 
 def stats_text(stats: InstrumentStats, instrument: Instrument) -> str:
@@ -84,6 +102,8 @@ def stats_text(stats: InstrumentStats, instrument: Instrument) -> str:
     lines = [f"{instrument.title}", f"  people who answered: {stats.people} (groups under {stats.threshold} are not shown)"]
     if stats.reason:
         return "\n".join(lines + [f"  {stats.reason}"])
+    if stats.earlier_version:
+        lines.append(f"  {earlier_version_note(stats)}")
     for rel, agg in zip(stats.reliability, stats.aggregates):
         mean = f"mean {agg.mean:5.1f}/100, sd {agg.sd:4.1f}" if agg.mean is not None and agg.sd is not None else agg.reason or "mean —"
         lines.append(f"  {rel.scale:<34} alpha {rel.label:<18} 95% CI {rel.ci_label:<13} n={rel.n:<3} missing answers {rel.missing_answers:<3} {mean}")
@@ -132,6 +152,8 @@ def stats_html(stats: InstrumentStats, instrument: Instrument) -> str:
             f"<tr><td>{e(rel.scale)}</td><td{flag}>{e(rel.label)}</td><td>{e(rel.ci_label)}</td><td>{rel.n}</td><td>{rel.missing_answers}</td>"
             f"<td>{mean}</td><td>{sd}</td><td>{e(weak) or '—'}</td></tr>"
         )
+    note = earlier_version_note(stats)
+    head += f"<p class='wb-muted wb-earlier-version'>{e(note)}.</p>" if note else ""
     return head + (
         "<table class='wb-table'><tr><th>Dimension</th><th>Cronbach's alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th><th>Missing answers</th>"
         "<th>Mean 0–100</th><th>SD</th><th>Items with item–total r under 0.30</th></tr>" + "".join(rows) + "</table>"

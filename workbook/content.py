@@ -6,6 +6,7 @@ it and the reason, e.g. ``exercises/m1.yaml: items[3].scale: 9 is not one of 5, 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Union
@@ -60,6 +61,23 @@ class Item(_Strict):
     reverse: bool = False
     scale: Literal[5, 7] | None = None  # defaults to the instrument's
     text_360: str = ""  # the item phrased about the trainee, for raters
+    # Versioning: an item whose wording changes meaningfully gets a new id. The old item stays
+    # declared with ``retired_in`` (the instrument version from which it is no longer asked) and
+    # ``replaced_by``, so that answers given to it keep their meaning and old attempts score as before.
+    added_in: int = Field(default=1, ge=1)
+    retired_in: int | None = None
+    replaced_by: list[str] = []
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_in is not None
+
+    def in_version(self, version: int) -> bool:
+        """Whether the item was asked in ``version`` of its instrument."""
+        return self.added_in <= version and (self.retired_in is None or version < self.retired_in)
+
+
+VERSION_ITEM = "_version"  # stored beside an attempt's answers: the instrument version they were given on
 
 
 class Instrument(_Strict):
@@ -70,10 +88,12 @@ class Instrument(_Strict):
     title: str
     intro: str = ""
     concepts: list[ConceptId] = []
+    version: int = Field(default=1, ge=1)  # raised when items are retired or added (see Item)
     scale: Scale
     dont_know: bool = True
     dimensions: list[Dimension]
-    items: list[Item]
+    items: list[Item]  # the current items, in the order they are asked
+    retired_items: list[Item] = []  # items no longer asked (``retired_in``), kept for the answers given to them
     # 360: which items each rater category judges ("all", or a list of item ids); a category left
     # out rates every item. A category sees, answers and is scored on its own items only.
     rater_items: dict[str, Literal["all"] | list[str]] = {}
@@ -82,16 +102,47 @@ class Instrument(_Strict):
     def _consistent(self) -> "Instrument":
         dims = {d.id for d in self.dimensions}
         seen: set[str] = set()
-        for n, item in enumerate(self.items):
+        for where, item in self._located():
             if item.dimension not in dims:
-                raise ValueError(f"items[{n}].dimension: {item.dimension!r} is not one of {', '.join(sorted(dims))}")
+                raise ValueError(f"{where}.dimension: {item.dimension!r} is not one of {', '.join(sorted(dims))}")
             if item.id in seen:
-                raise ValueError(f"items[{n}].id: {item.id!r} is used twice")
+                raise ValueError(f"{where}.id: {item.id!r} is used twice")
             if item.scale is not None and item.scale != self.scale.points:
-                raise ValueError(f"items[{n}].scale: {item.scale} differs from the instrument's {self.scale.points}-point scale")
+                raise ValueError(f"{where}.scale: {item.scale} differs from the instrument's {self.scale.points}-point scale")
             seen.add(item.id)
+        self._check_versions(seen)
         self._check_rater_items(seen)
         return self
+
+    def _located(self) -> list[tuple[str, Item]]:
+        return [(f"items[{n}]", i) for n, i in enumerate(self.items)] + [(f"retired_items[{n}]", i) for n, i in enumerate(self.retired_items)]
+
+    @property
+    def all_items(self) -> list[Item]:
+        """Current and retired items: every id answers may carry."""
+        return [*self.items, *self.retired_items]
+
+    def _check_versions(self, ids: set[str]) -> None:
+        for where, item in self._located():
+            if (item.retired_in is None) != where.startswith("items["):
+                raise ValueError(f"{where}: {item.id} " + ("is retired (retired_in): move it to retired_items" if item.retired_in else "has no retired_in: a retired item says from which version"))
+            where = f"{where} ({item.id})"
+            if item.added_in > self.version:
+                raise ValueError(f"{where}.added_in: {item.added_in} is after the instrument's version {self.version}")
+            if item.retired_in is not None and not item.added_in < item.retired_in <= self.version:
+                raise ValueError(f"{where}.retired_in: {item.retired_in} must be after added_in {item.added_in} and at most the instrument's version {self.version}")
+            if item.replaced_by and item.retired_in is None:
+                raise ValueError(f"{where}.replaced_by: only a retired item (retired_in) has replacements")
+            for new in item.replaced_by:
+                if new not in ids:
+                    raise ValueError(f"{where}.replaced_by: {new!r} is not an item of instrument {self.id}")
+                if self.item(new).added_in != item.retired_in:
+                    raise ValueError(f"{where}.replaced_by: {new!r} must be added_in {item.retired_in}, the version that retires {item.id}")
+        for version in range(1, self.version + 1):
+            for dim in self.dimensions:
+                k = sum(1 for i in self.all_items if i.dimension == dim.id and i.in_version(version))
+                if k < 2:
+                    raise ValueError(f"dimension {dim.id} has {k} item{'s' if k != 1 else ''} in version {version}; a dimension needs at least 2")
 
     def _check_rater_items(self, ids: set[str]) -> None:
         for category, chosen in self.rater_items.items():
@@ -105,15 +156,17 @@ class Instrument(_Strict):
                     raise ValueError(f"{where}: item {item_id!r} is not an item of instrument {self.id}")
             if len(set(chosen)) != len(chosen):
                 raise ValueError(f"{where}: an item is listed twice")
-            for dim in self.dimensions:
-                mine = [i.id for i in self.items if i.dimension == dim.id and i.id in chosen]
-                if len(mine) == 1:
-                    raise ValueError(
-                        f"{where}: dimension {dim.id} has only item {mine[0]} for {category} raters; list none or at least 2 of its items"
-                    )
+            for version in range(1, self.version + 1):
+                for dim in self.dimensions:
+                    mine = [i.id for i in self.all_items if i.dimension == dim.id and i.id in chosen and i.in_version(version)]
+                    if len(mine) == 1:
+                        at = f" in version {version}" if self.version > 1 else ""
+                        raise ValueError(
+                            f"{where}: dimension {dim.id} has only item {mine[0]} for {category} raters{at}; list none or at least 2 of its items"
+                        )
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
+        for item in self.all_items:
             if item.id == item_id:
                 return item
         raise NotFound(f"instrument {self.id}: no item {item_id!r}")
@@ -123,19 +176,33 @@ class Instrument(_Strict):
         if category not in RATER_CATEGORIES:
             raise NotFound(f"instrument {self.id}: {category!r} is not a rater category ({', '.join(RATER_CATEGORIES)})")
         chosen = self.rater_items.get(category, "all")
-        return frozenset(i.id for i in self.items) if chosen == "all" else frozenset(chosen)
+        return frozenset(i.id for i in self.all_items) if chosen == "all" else frozenset(chosen)
 
-    def items_for(self, category: str | None = None) -> list[Item]:
-        """The items a respondent answers, in order: everything for the person themselves (``None``), else the category's."""
-        if category is None:
-            return list(self.items)
-        ids = self.rater_item_ids(category)
-        return [i for i in self.items if i.id in ids]
+    def items_for(self, category: str | None = None, version: int | None = None) -> list[Item]:
+        """The items a respondent answers in ``version`` (default: the current one), in order:
+        every item for the person themselves (``category`` None), else the rater category's."""
+        version = self.version if version is None else version
+        ids = self.rater_item_ids(category) if category is not None else None
+        return [i for i in self.all_items if i.in_version(version) and (ids is None or i.id in ids)]
 
     def unrated_dimensions(self, category: str) -> list[Dimension]:
         """The dimensions a rater category has no item of (its raters cannot judge them)."""
         ids = self.rater_item_ids(category)
-        return [d for d in self.dimensions if not any(i.dimension == d.id and i.id in ids for i in self.items)]
+        return [d for d in self.dimensions if not any(i.dimension == d.id and i.id in ids and not i.retired for i in self.all_items)]
+
+    def answered_version(self, answers: Mapping[str, object]) -> int:
+        """The version a set of answers was given on: the version stored with them (``.version`` of
+        the store's answers, or an ``_version`` key) or else the oldest version that has every item they answered (all answers stored before
+        versioning are version 1); the current version when nothing tells."""
+        stored = getattr(answers, "version", None) or answers.get(VERSION_ITEM)
+        if isinstance(stored, int) and not isinstance(stored, bool) and 1 <= stored <= self.version:
+            return stored
+        known = {i.id for i in self.all_items}
+        given = {k for k, v in answers.items() if v is not None and k in known}
+        for version in range(1, self.version + 1):
+            if all(self.item(k).in_version(version) for k in given):
+                return version if given else self.version
+        return self.version
 
 
 class Section(_Strict):

@@ -31,7 +31,7 @@ def placement_of(instrument: Instrument, answers: Mapping[str, object], spec: Ma
     """The person's placement between the two profiles from their answers."""
     spec = spec or {}
     kw = {k: float(spec[k]) for k in ("strength_at", "gap_below", "balanced_within") if k in spec}
-    return place(score(instrument, dict(answers)), _poles(spec), **kw)
+    return place(score(instrument, answers), _poles(spec), **kw)
 
 
 def _raters_placement(instrument: Instrument, fb: Feedback, spec: Mapping | None) -> Placement | None:
@@ -181,7 +181,7 @@ def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, ob
         return '<p class="wb-muted">No attempt yet.</p>'
     rows, table_rows = [], []
     head = "".join(f"<th>Attempt {n}</th>" for n in done)
-    scored = {n: score(instrument, dict(a)) for n, a in done.items()}
+    scored = {n: score(instrument, a) for n, a in done.items()}
     for k, dim in enumerate(instrument.dimensions):
         cells = []
         for n, sc in scored.items():
@@ -236,7 +236,7 @@ def compare_attempts_text(instrument: Instrument, attempts: Mapping[int, Mapping
     """Each attempt's dimension scores on one line each (notebooks)."""
     lines = []
     for n, a in attempts.items():
-        sc = score(instrument, dict(a))
+        sc = score(instrument, a)
         lines.append(f"attempt {n}: " + ", ".join(f"{s.label} {s.score_100:.0f}" if s.score_100 is not None else f"{s.label} —" for s in sc))
     return "\n".join(lines)
 

@@ -43,9 +43,11 @@ def keyed_value(instrument: Instrument, item_id: str, value: object) -> int | No
 
 def score(instrument: Instrument, answers: dict[str, object], category: str | None = None) -> list[DimensionScore]:
     """Score every dimension of ``instrument`` from ``{item id: answer}``; for a 360 rater
-    ``category``, only the items that category judges count (answers to others are ignored)."""
+    ``category``, only the items that category judges count (answers to others are ignored).
+    The items are those of the version the answers were given on (``Instrument.answered_version``),
+    so an attempt answered before items were retired scores exactly as it did then."""
     points = instrument.scale.points
-    asked = instrument.items_for(category)
+    asked = instrument.items_for(category, instrument.answered_version(answers))
     out = []
     for dim in instrument.dimensions:
         items = [i for i in asked if i.dimension == dim.id]

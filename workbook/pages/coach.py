@@ -18,7 +18,7 @@ from ..auth import Identity
 from ..charts import score_distribution, to_svg
 from ..cohort_results import spread_frame, spreads
 from ..report_content import choices_html, cohort_choices
-from ..content import catalogue
+from ..content import VERSION_ITEM, catalogue
 from ..results import scored_modules
 from ..store import (
     GROW_STEPS,
@@ -93,7 +93,7 @@ def cohort_fingerprint(db: Database, cohort_id: int) -> tuple:
     """Changes whenever anyone of the cohort saves an answer (cheap: one query)."""
     with db.session() as s:
         return tuple(s.execute(
-            select(func.count(Answer.id), func.max(Answer.id)).join(Person, Person.id == Answer.person_id).where(Person.cohort_id == cohort_id)
+            select(func.count(Answer.id), func.max(Answer.id)).join(Person, Person.id == Answer.person_id).where(Person.cohort_id == cohort_id, Answer.item != VERSION_ITEM)  # a version mark is not an answer
         ).one())
 
 

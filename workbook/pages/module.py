@@ -147,7 +147,7 @@ def warm_up(module: Module, prebuilt: dict | None = None) -> None:
     if module.instrument:
         inst = catalogue().instrument(module.instrument)
         middle = (inst.scale.points + 1) // 2
-        saved[inst.id] = {item.id: middle for item in inst.items}
+        saved[inst.id] = {item.id: middle for item in inst.items_for()}
     module_results_html(module, saved)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..auth import Identity
 from .. import quiz
-from ..content import catalogue
+from ..content import VERSION_ITEM, catalogue
 from ..errors import AccessDenied, InvalidAnswer, NotFound
 from ..settings import Settings
 from .access import check_cohort, check_person
@@ -21,6 +21,26 @@ ATTEMPT_MARK = "_attempt_started"
 PROGRESS = ("not_started", "in_progress", "done")
 
 
+class Answers(dict):
+    """One attempt's latest answers by item. ``version``: the instrument version they were given
+    on, as stored beside them (``None`` for answers stored before versioning: see ``Instrument.answered_version``)."""
+
+    version: int | None = None
+
+
+def mark_version(s, person_id: int, rater_id: int | None, module: str, exercise: str, attempt: int) -> None:
+    """Store, once per attempt (or rater), the instrument version the answers are given on."""
+    inst = catalogue().instruments.get(exercise)
+    if inst is None:
+        return
+    q = select(Answer.id).where(
+        Answer.person_id == person_id, Answer.exercise == exercise, Answer.item == VERSION_ITEM, Answer.attempt == attempt,
+        Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id,
+    )
+    if s.scalar(q.limit(1)) is None:
+        s.add(Answer(person_id=person_id, rater_id=rater_id, module=module, exercise=exercise, item=VERSION_ITEM, attempt=attempt, value=inst.version))
+
+
 def validate_value(exercise: str, item: str, value: object, settings: Settings) -> object:
     """Check an answer against its item and the size limits; raise InvalidAnswer naming exercise, item and the rule."""
     where = f"{exercise}/{item}"
@@ -29,7 +49,10 @@ def validate_value(exercise: str, item: str, value: object, settings: Settings) 
         return quiz.validate_answer(cat.quiz, exercise, item, value)
     if exercise in cat.instruments and item != ATTEMPT_MARK:
         inst = cat.instruments[exercise]
-        inst.item(item)  # NotFound for an unknown item
+        asked = inst.item(item)  # NotFound for an unknown item
+        if asked.retired:
+            instead = f" (replaced by {', '.join(asked.replaced_by)})" if asked.replaced_by else ""
+            raise InvalidAnswer(f"{where}: this statement was retired in version {asked.retired_in} of {exercise}{instead}; it takes no new answers")
         if value is None:
             return None
         if value == DONT_KNOW:
@@ -78,6 +101,8 @@ def save_answer(
         if same is not None:
             return same  # nothing new: the latest row already says this
         check_budget(s, db.settings, person_id, None, encoded_size(value))
+        if item != ATTEMPT_MARK:
+            mark_version(s, person_id, None, module, exercise, attempt)
         row = Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempt, value=value)
         s.add(row)
         if s.scalar(select(func.count()).select_from(ProgressEvent).where(ProgressEvent.person_id == person_id, ProgressEvent.module == module)) == 0:
@@ -91,13 +116,21 @@ def _latest(s, person_id: int, exercise: str, attempt: int | None, rater_id: int
     q = q.where(Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id)
     if attempt is not None:
         q = q.where(Answer.attempt == attempt)
+    return latest_rows(s.execute(q.order_by(Answer.id)).all())
+
+
+def latest_rows(rows) -> Answers:
+    """``(item, value)`` rows oldest first -> the latest non-blank value per item; the version mark goes to ``.version``."""
     out: dict[str, object] = {}
-    for item, value in s.execute(q.order_by(Answer.id)).all():
+    for item, value in rows:
         out[item] = value
-    return {k: v for k, v in out.items() if v is not None}
+    answers = Answers({k: v for k, v in out.items() if v is not None and k != VERSION_ITEM})
+    version = out.get(VERSION_ITEM)
+    answers.version = version if isinstance(version, int) and not isinstance(version, bool) else None
+    return answers
 
 
-def current_answers(db: Database, actor: Identity, person_id: int, exercise: str, attempt: int | None = None) -> dict[str, object]:
+def current_answers(db: Database, actor: Identity, person_id: int, exercise: str, attempt: int | None = None) -> Answers:
     """The person's latest answer per item for one exercise (current attempt unless given)."""
     with db.session() as s:
         _person(s, actor, person_id, "read")
@@ -131,7 +164,7 @@ def answer_history(db: Database, actor: Identity, person_id: int, exercise: str)
         _person(s, actor, person_id, "read")
         rows = s.execute(
             select(Answer.item, Answer.attempt, Answer.value, Answer.created_at)
-            .where(Answer.person_id == person_id, Answer.exercise == exercise, Answer.rater_id.is_(None))
+            .where(Answer.person_id == person_id, Answer.exercise == exercise, Answer.rater_id.is_(None), Answer.item != VERSION_ITEM)
             .order_by(Answer.id)
         ).all()
         return [tuple(r) for r in rows]

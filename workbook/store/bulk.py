@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..auth import Identity
 from ..errors import AccessDenied
-from .answers import _current_attempt, _person, validate_value
+from .answers import ATTEMPT_MARK, _current_attempt, _person, mark_version, validate_value
 from .db import Database
 from .models import Answer, ProgressEvent
 
@@ -25,6 +25,8 @@ def save_answers_bulk(db: Database, actor: Identity, rows: Iterable[tuple[int, s
             if (person_id, exercise) not in attempts:
                 _person(s, actor, person_id, "write")
                 attempts[(person_id, exercise)] = _current_attempt(s, person_id, exercise)
+                if item != ATTEMPT_MARK:
+                    mark_version(s, person_id, None, module, exercise, attempts[(person_id, exercise)])
             s.add(Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempts[(person_id, exercise)], value=value))
             if (person_id, module) not in started:
                 started.add((person_id, module))

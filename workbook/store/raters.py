@@ -22,7 +22,7 @@ from ..auth import RATER_CATEGORIES as CATEGORIES, Identity
 from ..content import catalogue
 from ..errors import AccessDenied, InvalidAnswer, MailError, NotFound, WorkbookError
 from .access import check_cohort, check_nominate, check_person, check_rater_admin
-from .answers import validate_value
+from .answers import latest_rows, mark_version, validate_value
 from .db import Database
 from .models import AccessCode, Answer, FeedbackRound, PageSession, Person, Rater, RaterContact, RoundRater, utcnow
 from .people import _issue_code
@@ -557,6 +557,7 @@ def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -
         if same is not None:
             return same
         check_budget(s, db.settings, subject, rater.id, encoded_size(value))
+        mark_version(s, subject, rater.id, RATER_MODULE, instrument, 1)
         row = Answer(person_id=subject, rater_id=rater.id, module=RATER_MODULE, exercise=instrument, item=item, attempt=1, value=value)
         s.add(row)
         s.flush()
@@ -572,10 +573,7 @@ def _check_rated_by(instrument: str, item: str, category: str) -> None:
 
 
 def _rater_latest(s, rater_id: int) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for item, value in s.execute(select(Answer.item, Answer.value).where(Answer.rater_id == rater_id).order_by(Answer.id)).all():
-        out[item] = value
-    return {k: v for k, v in out.items() if v is not None}
+    return latest_rows(s.execute(select(Answer.item, Answer.value).where(Answer.rater_id == rater_id).order_by(Answer.id)).all())
 
 
 def rater_answers(db: Database, actor: Identity) -> dict[str, object]:
