@@ -33,7 +33,7 @@ from workbook.store import (
 from workbook.store.models import AccessCode, FeedbackRound, RaterContact, utcnow
 
 INST = "manager_profile"
-ITEMS = ("mp1", "mp2", "mp4", "mp5", "mp6", "mp7", "mp9", "mp10", "mp12", "mp13", "mp14", "mp16")
+ITEMS = ("mp1", "mp2", "mp4", "mp5a", "mp5b", "mp6a", "mp7", "mp9", "mp10", "mp12", "mp13a", "mp14", "mp16")
 
 
 def nominate(db, cohort, people):

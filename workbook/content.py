@@ -171,24 +171,28 @@ class Instrument(_Strict):
                 return item
         raise NotFound(f"instrument {self.id}: no item {item_id!r}")
 
-    def rater_item_ids(self, category: str) -> frozenset[str]:
-        """The ids of the items raters of ``category`` judge (every item unless ``rater_items`` says otherwise)."""
+    def rated_ids(self, category: str) -> frozenset[str]:
+        """Every item id, current or retired, that raters of ``category`` judge (an answer to any other is not theirs to give)."""
         if category not in RATER_CATEGORIES:
             raise NotFound(f"instrument {self.id}: {category!r} is not a rater category ({', '.join(RATER_CATEGORIES)})")
         chosen = self.rater_items.get(category, "all")
         return frozenset(i.id for i in self.all_items) if chosen == "all" else frozenset(chosen)
 
+    def rater_item_ids(self, category: str, version: int | None = None) -> frozenset[str]:
+        """The ids of the items raters of ``category`` are asked in ``version`` (default: the current one)."""
+        return frozenset(i.id for i in self.items_for(category, version))
+
     def items_for(self, category: str | None = None, version: int | None = None) -> list[Item]:
         """The items a respondent answers in ``version`` (default: the current one), in order:
         every item for the person themselves (``category`` None), else the rater category's."""
         version = self.version if version is None else version
-        ids = self.rater_item_ids(category) if category is not None else None
+        ids = self.rated_ids(category) if category is not None else None
         return [i for i in self.all_items if i.in_version(version) and (ids is None or i.id in ids)]
 
     def unrated_dimensions(self, category: str) -> list[Dimension]:
-        """The dimensions a rater category has no item of (its raters cannot judge them)."""
+        """The dimensions a rater category has no current item of (its raters cannot judge them)."""
         ids = self.rater_item_ids(category)
-        return [d for d in self.dimensions if not any(i.dimension == d.id and i.id in ids and not i.retired for i in self.all_items)]
+        return [d for d in self.dimensions if not any(i.dimension == d.id and i.id in ids for i in self.items)]
 
     def answered_version(self, answers: Mapping[str, object]) -> int:
         """The version a set of answers was given on: the version stored with them (``.version`` of

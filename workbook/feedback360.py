@@ -132,7 +132,7 @@ def compare(
     """Self against each rater category per dimension, under the anonymity rules above."""
     by_cat: dict[str, list[RaterResponse]] = {c: [] for c in CATEGORIES}
     for r in responses:
-        if _answered(r, instrument.rater_item_ids(r.category)):
+        if _answered(r, instrument.rated_ids(r.category)):
             by_cat.setdefault(r.category, []).append(r)
     not_rated = {cat: [d.id for d in instrument.unrated_dimensions(cat)] for cat in by_cat}
     categories: dict[str, dict] = {}

@@ -385,7 +385,7 @@ def send_rater_codes(db: Database, actor: Identity, subject_id: int) -> list[Iss
 
 def _has_answered(s, rater: Rater) -> bool:
     """The rater answered at least one item their category judges (a comment alone does not count)."""
-    asked = catalogue().instrument(rater.instrument).rater_item_ids(rater.category)
+    asked = catalogue().instrument(rater.instrument).rated_ids(rater.category)  # current or retired items
     return any(k in asked for k in _rater_latest(s, rater.id))
 
 
