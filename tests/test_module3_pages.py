@@ -237,12 +237,12 @@ def test_pulse_round_before_and_after_per_behaviour_on_module_3_and_the_coach_ta
         rp = _signin(rater_page(db), i.code)
         _likert(rp).radios["mp1"].value = 2 + (n == 2) if i.category == "peer" else 5
         if i.category == "peer":
-            _likert(rp).radios["mp13"].value = 4
+            _likert(rp).radios["mp13a"].value = 4
     close_round(db, coach_id, ann.person_id, INST)
 
     coach = _signin(coach_page(db), cohort["people"]["Coach C"]["code"])
     tab = next(x for x in walk(coach) if type(x).__name__ == "RaterAdmin")
-    tab.items.value = ("mp1", "mp13")
+    tab.items.value = ("mp1", "mp13a")
     _button(tab, "Start pulse round").click()
     assert "Pulse round started" in tab.status.value, tab.status.value
     _button(tab, "Send codes").click()
@@ -251,10 +251,10 @@ def test_pulse_round_before_and_after_per_behaviour_on_module_3_and_the_coach_ta
     for code in codes:
         rp = _signin(rater_page(db), code)
         form = _likert(rp)
-        if "mp13" in form.radios:  # a peer: both behaviours
-            assert list(form.radios) == ["mp1", "mp13"]
-            form.radios["mp1"].value, form.radios["mp13"].value = 4, 5
-        else:  # the client does not judge leadership (mp13)
+        if "mp13a" in form.radios:  # a peer: both behaviours
+            assert list(form.radios) == ["mp1", "mp13a"]
+            form.radios["mp1"].value, form.radios["mp13a"].value = 4, 5
+        else:  # the client does not judge leadership (mp13a)
             assert list(form.radios) == ["mp1"]
             form.radios["mp1"].value = 1
     page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
@@ -266,9 +266,9 @@ def test_pulse_round_before_and_after_per_behaviour_on_module_3_and_the_coach_ta
     pulse = _html(page, "wb-360-pulse")
     inst = catalogue().instrument(INST)
     # mp1: before (2 + 2 + 3) / 3 = 2.33, after (4 + 4 + 4) / 3 = 4.00 (the lone client left out); mp13: before 4, after 5
-    mp1, mp13 = (_html_escape(inst.item(i).text_360) for i in ("mp1", "mp13"))
+    mp1, mp13 = (_html_escape(inst.item(i).text_360) for i in ("mp1", "mp13a"))
     assert f"<tr><td>{mp1}</td><td>2.33</td><td>4.00</td><td>+1.67</td></tr>" in pulse
-    key13 = (lambda v: 6 - v) if inst.item("mp13").reverse else (lambda v: v)
+    key13 = (lambda v: 6 - v) if inst.item("mp13a").reverse else (lambda v: v)
     assert f"<tr><td>{mp13}</td><td>{key13(4):.2f}</td><td>{key13(5):.2f}</td><td>{key13(5) - key13(4):+.2f}</td></tr>" in pulse
     assert "before and after" in _html(tab, "wb-coach-360-results") or "before and after" in " ".join(
         x.value for x in walk(tab) if isinstance(x, w.HTML))
