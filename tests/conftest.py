@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="workbook-tests-"))
 os.environ["WORKBOOK_DATA_DIR"] = str(_SESSION_DIR)
 os.environ.pop("WORKBOOK_DB_URL", None)
-os.environ.setdefault("WORKBOOK_SIGNIN_LOCKOUT_SECONDS", "30")
 # In-process page tests read "your results" right after an answer: redraw at once. Served pages
 # (tests/servers.py drops WORKBOOK_* variables) keep the product's deferred redraw.
 os.environ["WORKBOOK_RESULTS_REFRESH_SECONDS"] = "0"

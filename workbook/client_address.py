@@ -2,18 +2,23 @@
 
 Voila hands a kernel only the page's URL and the request headers it is told to pass
 (``VoilaConfiguration.http_header_envs``). In Voila's server process, this sets the header
-``X-Workbook-Client`` of every page request to the address the server itself saw, replacing
-whatever a client sent under that name, and ``voila_command`` passes that header on: the kernel
-reads it as ``HTTP_X_WORKBOOK_CLIENT``. Behind a reverse proxy every visitor has the proxy's
-address; the per-address limit is therefore higher than the per-page one (settings).
+``X-Workbook-Client`` of every page request to the visitor's address, replacing whatever a client
+sent under that name, and ``voila_command`` passes that header on: the kernel reads it as
+``HTTP_X_WORKBOOK_CLIENT``. The address is the peer the server saw, unless that peer is one of
+``settings.trusted_proxies``: then it is the right-most address of ``X-Forwarded-For`` that is
+not a trusted proxy (what the last proxy outside our own saw). Without trusted proxies,
+``X-Forwarded-For`` is ignored: anyone can send it.
 """
 from __future__ import annotations
 
 import inspect
+import ipaddress
 import os
+from collections.abc import Sequence
 
 HEADER = "X-Workbook-Client"
 ENV = "HTTP_X_WORKBOOK_CLIENT"
+_installed = False
 
 
 def client_address() -> str:
@@ -21,22 +26,60 @@ def client_address() -> str:
     return os.environ.get(ENV, "")
 
 
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _trusted(addr, networks: Sequence) -> bool:
+    return addr is not None and any(addr.version == n.version and addr in n for n in networks)
+
+
+def visitor_address(peer: str, forwarded_for: Sequence[str], trusted: Sequence) -> str:
+    """The visitor's address: ``peer`` (the direct connection), or, only when ``peer`` is a trusted
+    proxy, the right-most untrusted address of the ``X-Forwarded-For`` values (each may hold a
+    comma-separated list). A malformed entry stops the walk at the last trusted hop."""
+    current = peer or ""
+    if not _trusted(_ip(current), trusted):
+        return current
+    hops = [h.strip() for value in forwarded_for for h in value.split(",") if h.strip()]
+    for hop in reversed(hops):
+        addr = _ip(hop)
+        if addr is None:
+            return current
+        current = str(addr)
+        if not _trusted(addr, trusted):
+            return current
+    return current
+
+
+def request_address(request, trusted: Sequence) -> str:
+    """``visitor_address`` of a tornado request."""
+    return visitor_address(request.remote_ip or "", request.headers.get_list("X-Forwarded-For"), trusted)
+
+
 def install() -> None:
     """Stamp the client's address on every page request Voila serves (idempotent)."""
+    global _installed
     try:
         from voila.handler import VoilaHandler
     except ImportError:  # not inside Voila's server
         return
-    if getattr(VoilaHandler.prepare, "_workbook_client", False):
+    if _installed:
         return
+    from .settings import get_settings
+
+    trusted = get_settings().trusted_proxy_networks()
     original = VoilaHandler.prepare
 
     async def prepare(self, *args, **kwargs):
-        self.request.headers[HEADER] = self.request.remote_ip or ""
+        self.request.headers[HEADER] = request_address(self.request, trusted)
         result = original(self, *args, **kwargs)
         if inspect.isawaitable(result):
             result = await result
         return result
 
-    prepare._workbook_client = True
     VoilaHandler.prepare = prepare
+    _installed = True

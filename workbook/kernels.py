@@ -35,6 +35,7 @@ from traitlets import Float, Int
 from .client_address import install as install_client_address
 from .kernel_budget import KernelBudget, Ticket
 from .serving_guard import install as install_serving_guard
+from .web_session import install as install_web_session
 
 __all__ = ["PAGE_MESSAGES", "WorkbookKernelManager", "refill_when_due"]
 
@@ -123,6 +124,7 @@ def _install_refill_policy() -> None:
 _install_refill_policy()
 install_client_address()  # Voila imports this module in its server process: see client_address.py
 install_serving_guard()  # no file listing, no theme/template from the URL, the kernel budget
+install_web_session()  # the sign-in cookie's handlers and page header: see web_session.py
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):

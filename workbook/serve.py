@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .client_address import HEADER as CLIENT_HEADER
+from .web_session import HEADER as SESSION_HEADER
 from .settings import Settings, get_settings
 
 TEMPLATE = "workbook"
@@ -53,8 +54,9 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         # visitor is not culled before the page's websocket connects): workbook/kernels.py
         "--VoilaConfiguration.multi_kernel_manager_class=workbook.kernels.WorkbookKernelManager",
         "--VoilaConfiguration.file_allowlist=[]",
-        # the visitor's address, stamped by workbook/client_address.py, for the sign-in slow-down
-        f"--VoilaConfiguration.http_header_envs={json.dumps([CLIENT_HEADER])}",
+        # headers the server stamps on each page request for its kernel: the visitor's address
+        # (workbook/client_address.py) and the sign-in cookie's session (workbook/web_session.py)
+        f"--VoilaConfiguration.http_header_envs={json.dumps([CLIENT_HEADER, SESSION_HEADER])}",
     ]
 
 

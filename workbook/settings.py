@@ -6,6 +6,7 @@ else in the package reads the environment for configuration.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -63,8 +64,14 @@ class Settings:
     write_budget_rows_per_hour: int = 3_000  # per person (or rater), rolling hour
     signin_max_failures: int = 5  # wrong codes per code / per page before slowing down
     signin_max_failures_per_address: int = 20  # per client address (a room behind one NAT shares it)
-    signin_lockout_seconds: int = 30
-    session_hours: int = 12  # how long a sign-in carries from page to page
+    signin_delay_seconds: float = 2.0  # the first wait once slowed down; doubles with each wrong code
+    signin_delay_max_seconds: float = 60.0  # the longest wait per code / per page
+    signin_delay_max_seconds_per_address: float = 10.0  # per address: a room is slowed, never locked out
+    signin_failure_memory_seconds: int = 900  # wrong codes older than this are forgotten
+    trusted_proxies: str = ""  # "addr,addr/nn": reverse proxies whose X-Forwarded-For is believed
+    session_hours: int = 12  # a sign-in ends this long after it began, however active
+    session_idle_minutes: int = 120  # ... or after this long without any action (sliding expiry)
+    signin_ticket_seconds: int = 60  # a page's one-time ticket for its session cookie lives this long
     demo_seed: int = 2026
     extra: dict = field(default_factory=dict)
 
@@ -104,6 +111,17 @@ class Settings:
         """The workbook's log file (workbook/logs.py): pages' failures with their reference, refused pages."""
         return self.data_dir / "logs" / "workbook.log"
 
+    def trusted_proxy_networks(self) -> tuple:
+        """``trusted_proxies`` as ip networks (a bare address is a /32 or /128); a bad entry is
+        refused in one line."""
+        out = []
+        for part in filter(None, (p.strip() for p in self.trusted_proxies.split(","))):
+            try:
+                out.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise SettingsError(f"setting trusted_proxies: {part!r} is not an address or network (e.g. 10.0.0.5 or 10.0.0.0/8)") from None
+        return tuple(out)
+
     @property
     def database_url(self) -> str:
         """The SQLAlchemy URL in force (SQLite under the data directory by default)."""
@@ -137,6 +155,8 @@ def _coerce(name: str, raw: object, target: object) -> object:
             return Path(str(raw)).expanduser()
         if kind is dict:
             return dict(raw)  # type: ignore[arg-type]
+        if kind is str and isinstance(raw, list):  # a TOML list for a comma-separated setting
+            return ",".join(str(x) for x in raw)
         return str(raw)
     except (TypeError, ValueError):
         raise SettingsError(
@@ -170,6 +190,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError("setting anonymity_threshold: must be at least 1")
     if settings.smtp_tls not in ("starttls", "ssl", "none"):
         raise SettingsError(f"setting smtp_tls: {settings.smtp_tls!r} is not one of starttls, ssl, none")
+    settings.trusted_proxy_networks()  # a bad entry is refused when the settings are read
     return settings
 
 

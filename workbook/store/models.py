@@ -121,13 +121,25 @@ class AccessCode(Base):
 
 
 class PageSession(Base):
-    """A signed-in session carried from page to page in links (``?s=``); only its hash is stored."""
+    """A signed-in session: held by one page's kernel, or by the browser's HttpOnly cookie; only
+    its hash is stored. ``expires_at`` slides with use, never past ``created_at`` + session_hours."""
 
     __tablename__ = "page_sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     subject_kind: Mapped[str] = mapped_column(String(10))
     subject_id: Mapped[int] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SigninTicket(Base):
+    """A one-time ticket a page that signed in by code hands its browser, to be exchanged (once,
+    within seconds) for the session cookie; only its hash is stored."""
+
+    __tablename__ = "signin_tickets"
+    ticket_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -1,8 +1,7 @@
 """Cohorts, people and their access codes; sign-in with slow-down on wrong codes."""
 from __future__ import annotations
 
-import hashlib
-import secrets
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,9 +11,11 @@ from sqlalchemy import delete, func, select, update
 
 from ..auth import Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret, ROLES
 from ..errors import AccessDenied, NotFound, WorkbookError
+from ..signin_delay import seconds_left
 from .access import check_cohort, check_person, require_role
 from .db import Database
-from .models import AccessCode, Cohort, PageSession, Person, Rater, SigninFailure, utcnow
+from .models import AccessCode, Cohort, Person, SigninFailure, utcnow
+from .sessions import delete_subject_sessions, identity_of, resume_session, start_session
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _issue_code(s, kind: str, subject_id: int, fixed: str | None = None) -> str:
         .where(AccessCode.subject_kind == kind, AccessCode.subject_id == subject_id, AccessCode.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    s.execute(delete(PageSession).where(PageSession.subject_kind == kind, PageSession.subject_id == subject_id))
+    delete_subject_sessions(s, kind, subject_id)  # open pages of the old code end at their next action
     if fixed is not None:
         lookup, secret = normalise_code(fixed)
         display = fixed
@@ -209,25 +210,30 @@ def list_people(db: Database, actor: Identity, cohort_id: int, role: str | None 
         return [_info(p, c) for p, c in s.execute(q.order_by(Person.id)).all()]
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class AccessCodeAuthenticator:
-    """Sign in with a personal access code; wrong codes are slowed down per code and per source."""
+    """Sign in with a personal access code; wrong codes are slowed down per code and per source
+    by a wait that grows with each wrong code (``workbook/signin_delay.py``), never locked out."""
 
     def __init__(self, db: Database):
         self.db = db
         self.settings = db.settings
 
-    def _locked(self, s, keys: list[str]) -> bool:
-        since = utcnow() - timedelta(seconds=self.settings.signin_lockout_seconds)
-        for key in keys:
-            n = s.scalar(select(func.count()).select_from(SigninFailure).where(SigninFailure.key == key, SigninFailure.at >= since))
-            limit = self.settings.signin_max_failures_per_address if key.startswith("addr:") else self.settings.signin_max_failures
-            if n >= limit:
-                return True
-        return False
+    def _wait(self, s, keys: list[str]) -> float:
+        """Seconds before the next try from these sources (the longest wait of any of them)."""
+        st = self.settings
+        since = utcnow() - timedelta(seconds=st.signin_failure_memory_seconds)
+        rows = s.execute(
+            select(SigninFailure.key, func.count(), func.max(SigninFailure.at))
+            .where(SigninFailure.key.in_(keys), SigninFailure.at >= since)
+            .group_by(SigninFailure.key)
+        ).all()
+        now, wait = utcnow(), 0.0
+        for key, n, last in rows:
+            by_address = key.startswith("addr:")
+            free = st.signin_max_failures_per_address if by_address else st.signin_max_failures
+            cap = st.signin_delay_max_seconds_per_address if by_address else st.signin_delay_max_seconds
+            wait = max(wait, seconds_left(n, last, now, free, st.signin_delay_seconds, cap))
+        return wait
 
     @staticmethod
     def _source_keys(source: str | Sequence[str]) -> list[str]:
@@ -238,30 +244,33 @@ class AccessCodeAuthenticator:
         return keys or ["src:local"]
 
     def _fail(self, keys: list[str], message: str) -> AccessDenied:
-        """Record a wrong code against each key (and forget failures older than two windows)."""
+        """Record a wrong code against each key (and forget failures older than the memory)."""
         with self.db.session() as s:
-            old = utcnow() - timedelta(seconds=2 * self.settings.signin_lockout_seconds)
+            old = utcnow() - timedelta(seconds=self.settings.signin_failure_memory_seconds)
             s.execute(delete(SigninFailure).where(SigninFailure.at < old))
             for key in keys:
                 s.add(SigninFailure(key=key))
         return AccessDenied(message)
 
-    def _too_many(self) -> AccessDenied:
-        return AccessDenied(f"too many wrong codes from this page, this address or for this code; wait {self.settings.signin_lockout_seconds} seconds and try again")
+    @staticmethod
+    def _too_many(wait: float) -> AccessDenied:
+        return AccessDenied(f"too many wrong codes from this page, this address or for this code; wait {math.ceil(wait)} seconds and try again")
 
     def authenticate(self, credential: str, source: str | Sequence[str] = "") -> Identity:
         parts = normalise_code(credential or "")
         keys = self._source_keys(source)
         if parts is None:
             with self.db.session() as s:
-                if self._locked(s, keys):
-                    raise self._too_many()
+                wait = self._wait(s, keys)
+            if wait > 0:
+                raise self._too_many(wait)
             raise self._fail(keys, "that is not an access code: it has 15 letters and digits, like ABCDE-FGHJK-MNPQR")
         lookup, secret = parts
         keys.append(f"code:{lookup}")
         with self.db.session() as s:
-            if self._locked(s, keys):
-                raise self._too_many()
+            wait = self._wait(s, keys)
+            if wait > 0:
+                raise self._too_many(wait)
             row = s.get(AccessCode, lookup)
             if row is None or row.revoked_at is not None:
                 dummy_verify(secret)
@@ -269,7 +278,7 @@ class AccessCodeAuthenticator:
             else:
                 ok = verify_secret(secret, row.salt, row.digest)
             if ok:
-                identity = self._identity(s, row)
+                identity = identity_of(s, row.subject_kind, row.subject_id)
                 # only this code's count is cleared: signing in with one's own code between guesses
                 # must not reset the count of the page (source) the guesses come from
                 s.execute(delete(SigninFailure).where(SigninFailure.key == f"code:{lookup}"))
@@ -277,30 +286,13 @@ class AccessCodeAuthenticator:
         raise self._fail(keys, "this access code is not valid (mistyped, or replaced by a newer one); ask your coach")
 
     def start_session(self, identity: Identity) -> str:
-        """A page-to-page session token for this identity (shown only in this person's links)."""
-        token = secrets.token_urlsafe(24)
-        kind, subject = ("rater", identity.rater_id) if identity.role == "rater" else ("person", identity.person_id)
-        expires = utcnow() + timedelta(hours=self.settings.session_hours)
-        with self.db.session() as s:
-            s.add(PageSession(token_hash=_token_hash(token), subject_kind=kind, subject_id=subject, expires_at=expires))
-        return token
+        """A new session for this identity (``store/sessions.py``); returns its token."""
+        return start_session(self.db, identity)
 
     def resume(self, token: str) -> Identity:
-        """The identity of a live session token; AccessDenied when unknown, expired or revoked."""
-        with self.db.session() as s:
-            row = s.get(PageSession, _token_hash(token or ""))
-            if row is None or row.expires_at < utcnow():
-                raise AccessDenied("your sign-in has expired; type your access code again")
-            return self._identity(s, row)
-
-    @staticmethod
-    def _identity(s, row) -> Identity:
-        if row.subject_kind == "rater":
-            rater = s.get(Rater, row.subject_id)
-            subject = s.get(Person, rater.subject_id)
-            return Identity(role="rater", rater_id=rater.id, person_id=None, cohort_id=subject.cohort_id, name=f"{rater.category} rater")
-        person = s.get(Person, row.subject_id)
-        return Identity(role=person.role, person_id=person.id, cohort_id=person.cohort_id, name=person.name)
+        """The identity of a live session token (its expiry slid forward); AccessDenied when
+        unknown, expired or ended."""
+        return resume_session(self.db, token)
 
 
 def identity_for_login(db: Database, login: str) -> Identity:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from ..auth import RATER_CATEGORIES as CATEGORIES, Identity
 from ..content import catalogue
@@ -24,9 +24,10 @@ from ..errors import AccessDenied, InvalidAnswer, MailError, NotFound, WorkbookE
 from .access import check_cohort, check_nominate, check_person, check_rater_admin
 from .answers import latest_rows, mark_version, validate_value
 from .db import Database
-from .models import AccessCode, Answer, FeedbackRound, PageSession, Person, Rater, RaterContact, RoundRater, utcnow
+from .models import AccessCode, Answer, FeedbackRound, Person, Rater, RaterContact, RoundRater, utcnow
 from .people import _issue_code
 from .quota import check_budget, encoded_size, repeated_row
+from .sessions import delete_subject_sessions
 
 RATER_MODULE = "360"
 COMMENT_ITEM = "_comment"
@@ -200,7 +201,7 @@ def _revoke_codes(s, rater_id: int) -> None:
         .where(AccessCode.subject_kind == "rater", AccessCode.subject_id == rater_id, AccessCode.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    s.execute(delete(PageSession).where(PageSession.subject_kind == "rater", PageSession.subject_id == rater_id))
+    delete_subject_sessions(s, "rater", rater_id)  # its open page ends at its next action
 
 
 def _status(contact: RaterContact | None) -> str:

@@ -14,8 +14,9 @@ class SignIn(w.VBox):
     """Asks for the personal access code once; calls ``on_identity`` when it is right."""
 
     def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None],
-                 source: str | Callable[[], Sequence[str]] = ""):
-        """``source``: where attempts come from, or a function giving it when a code is typed."""
+                 source: str | Callable[[], Sequence[str]] = "", on_signout: Callable[[], None] | None = None):
+        """``source``: where attempts come from, or a function giving it when a code is typed;
+        ``on_signout``: called by the "Sign out" button shown once signed in."""
         self._auth = authenticator
         self._on_identity = on_identity
         self._source = source
@@ -23,9 +24,13 @@ class SignIn(w.VBox):
         self.button = w.Button(description="Sign in", button_style="primary")
         self.status = StatusLine()
         self.who = HTML()
+        self.signout = w.Button(description="Sign out", layout=w.Layout(display="none"))
+        self.signout.add_class("wb-signout")
         self.form = w.HBox([self.code, self.button])
         self.identity: Identity | None = None
-        super().__init__([self.form, self.status, self.who])
+        super().__init__([self.form, self.status, w.HBox([self.who, self.signout])])
+        if on_signout is not None:
+            self.signout.on_click(lambda _b: safe(self.status)(on_signout)())
         self.add_class("wb-box")
         handler = safe(self.status)(self._submit)
         self.button.on_click(lambda _b: handler())
@@ -47,7 +52,7 @@ class SignIn(w.VBox):
         self.accept(identity)
 
     def accept(self, identity: Identity) -> None:
-        """Show the person as signed in (by code, or by a session carried in the page link)."""
+        """Show the person as signed in (by code, or by the session of the browser's sign-in cookie)."""
         if self.identity is not None:
             return
         self.identity = identity
@@ -55,4 +60,5 @@ class SignIn(w.VBox):
         self.remove_class("wb-box")
         self.status.clear()
         self.who.value = f'<span class="wb-muted">Signed in as <b>{esc(identity.name)}</b> ({esc(identity.role)})</span>'
+        self.signout.layout.display = ""
         self._on_identity(identity)

@@ -1,0 +1,44 @@
+/* The sign-in cookie (workbook/web_session.py). A page that signed in by code shows a one-time
+   ticket in an element's data-wb-ticket; this posts it to the server, which answers with the
+   HttpOnly session cookie (no script can read it, no URL carries it). An element with
+   data-wb-signout asks the server to clear the cookie. Both posts carry the _xsrf token. */
+(function () {
+  function xsrf() {
+    var m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function base() {
+    try {
+      return JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "/";
+    } catch (e) {
+      return "/";
+    }
+  }
+  function post(path, body) {
+    return fetch(base().replace(/\/?$/, "/") + path, {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: {"Content-Type": "application/x-www-form-urlencoded", "X-XSRFToken": xsrf()},
+      body: body || ""
+    }).catch(function () {});
+  }
+  function scan() {
+    document.querySelectorAll("[data-wb-ticket]").forEach(function (el) {
+      var ticket = el.getAttribute("data-wb-ticket");
+      el.removeAttribute("data-wb-ticket");
+      if (ticket) { post("workbook/session", "ticket=" + encodeURIComponent(ticket)); }
+    });
+    document.querySelectorAll("[data-wb-signout]").forEach(function (el) {
+      el.removeAttribute("data-wb-signout");
+      post("workbook/signout");
+    });
+  }
+  var queued = false;
+  function later() {
+    if (!queued) { queued = true; setTimeout(function () { queued = false; scan(); }, 0); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    scan();
+    new MutationObserver(later).observe(document.body, {childList: true, subtree: true, attributes: true,
+      attributeFilter: ["data-wb-ticket", "data-wb-signout"]});
+  });
+})();
