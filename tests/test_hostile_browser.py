@@ -56,7 +56,13 @@ def test_hostile_text_and_names_stay_inert_in_the_browser(tmp_path, artifacts):
             assert staff.evaluate(NOT_RUN), "a payload in a person's name ran on the coach page"
             assert staff.locator("img[src=x]").count() == 0
             staff.screenshot(path=str(artifacts / "hostile-coach.png"), full_page=True)
-            tokens = [u.split("?s=", 1)[1] for u in (page.url, staff.url) if "?s=" in u]
+            # the sign-in cookies' session tokens (once the pages' scripts have exchanged their tickets)
+            for _ in range(100):
+                tokens = [c["value"] for pg in (page, staff) for c in pg.context.cookies() if c["name"] == "workbook_session"]
+                if len(tokens) == 2:
+                    break
+                staff.wait_for_timeout(100)
+            assert len(tokens) == 2, "a page signed in by code set no sign-in cookie"
             browser.close()
         assert dialogs == []
         log = srv.log_text()
