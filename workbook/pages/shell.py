@@ -14,7 +14,7 @@ from ..client_address import client_address
 from ..errors import AccessDenied, WorkbookError
 from ..store import AccessCodeAuthenticator, Database, open_database
 from ..store.access import require_role
-from ..store.sessions import ENDED, end_sessions, issue_ticket
+from ..store.sessions import ENDED, check_session, end_sessions, issue_ticket
 from ..web_session import page_session_token
 from ..widgets.common import HTML, StatusLine, esc, log, safe, style
 from ..widgets.signin import SignIn
@@ -187,7 +187,7 @@ class Page(w.VBox):
         if self.ended or self.session_token is None:
             return not self.ended
         try:
-            self.auth.resume(self.session_token)
+            check_session(self.db, self.session_token)
         except AccessDenied:
             self.end(ENDED[0].upper() + ENDED[1:] + ".")
             return False

@@ -68,19 +68,30 @@ def start_session(db: Database, identity: Identity) -> str:
     return token
 
 
+def _live_row(db: Database, s, token: str) -> PageSession:
+    """The session row of a live token, its expiry slid forward (used now); AccessDenied if none."""
+    row = s.get(PageSession, token_hash(token or ""))
+    if row is None or row.expires_at < utcnow():
+        raise AccessDenied(EXPIRED)
+    later = _expiry(db, row.created_at)
+    if (later - row.expires_at).total_seconds() >= SLIDE_STEP_SECONDS:
+        row.expires_at = later
+    return row
+
+
 def resume_session(db: Database, token: str) -> Identity:
     """The identity of a live session, its expiry slid forward (used now); AccessDenied when the
     token is unknown, expired, or ended (code re-issued, rater revoked, signed out)."""
-    now = utcnow()
     with db.session() as s:
-        row = s.get(PageSession, token_hash(token or ""))
-        if row is None or row.expires_at < now:
-            raise AccessDenied(EXPIRED)
-        identity = identity_of(s, row.subject_kind, row.subject_id)
-        later = _expiry(db, row.created_at)
-        if (later - row.expires_at).total_seconds() >= SLIDE_STEP_SECONDS:
-            row.expires_at = later
-        return identity
+        row = _live_row(db, s, token)
+        return identity_of(s, row.subject_kind, row.subject_id)
+
+
+def check_session(db: Database, token: str) -> None:
+    """Before each action on a page: AccessDenied unless the session is live (one primary-key
+    lookup; its expiry slid forward at most once a minute)."""
+    with db.session() as s:
+        _live_row(db, s, token)
 
 
 def end_sessions(db: Database, identity: Identity) -> None:
