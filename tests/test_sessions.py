@@ -160,12 +160,12 @@ def test_a_reissued_code_ends_the_open_page_at_its_next_action(db, cohort, admin
     assert current_answers(db, ann, ann.person_id, form.instrument.id) == saved
 
 
-def test_a_revoked_rater_page_ends_at_its_next_action(db, cohort):
+def test_a_revoked_rater_page_ends_at_its_next_action(db, cohort, admin):
     from workbook.pages.rater import rater_page
     from workbook.widgets.likert import LikertForm
 
     ann = cohort["ident"]["Ann"]
-    rid, code = invite_rater(db, ann, ann.person_id, "peer", "manager_profile", "Pat")
+    rid, code = invite_rater(db, admin, ann.person_id, "peer", "manager_profile", "Pat")
     page = rater_page(db)
     page.signin.code.value = code
     form = next(x for x in walk(page) if isinstance(x, LikertForm))
