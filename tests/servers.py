@@ -392,3 +392,19 @@ TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\"
 def launch_chromium(playwright):
     """Debian's Chromium through Playwright (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def sign_in_or_resume(page, url: str, code: str, name: str, timeout: float = 90_000) -> None:
+    """Open ``url`` and be signed in as ``name``: type ``code`` when the page asks for it, or find the
+    page already signed in by the browser's session cookie (a reload, a second page)."""
+    page.goto(url)
+    signed = page.locator(f"text=Signed in as {name}")
+    box = page.locator("input[type=password]")
+    page.wait_for_function(
+        "name => !!document.querySelector('input[type=password]') || document.body.innerText.includes('Signed in as ' + name)",
+        arg=name, timeout=timeout,
+    )
+    if signed.count() == 0 and box.count() > 0:
+        box.fill(code)
+        page.click("text=Sign in")
+    signed.first.wait_for(timeout=timeout)
