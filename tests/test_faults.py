@@ -542,7 +542,7 @@ def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, 
     assert "restored" in capsys.readouterr().out
     a = export_cohort(Database(f"sqlite:///{old / 'workbook.db'}"), ADMIN, "Cohort A")
     b = export_cohort(Database(f"sqlite:///{new / 'workbook.db'}"), ADMIN, "Cohort A")
-    assert a == b and len(a["answers"]) == 3
+    assert a == b and len([x for x in a["answers"] if x["item"] != "_version"]) == 3  # plus each attempt's version row
     # the codes still sign in on the restored copy (the hashes came along)
     restored = Database(f"sqlite:///{new / 'workbook.db'}")
     assert AccessCodeAuthenticator(restored).authenticate(c["people"]["T0"]["code"]).name == "T0"
