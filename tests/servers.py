@@ -281,6 +281,19 @@ class VoilaServer:
             return []
         return [code for r, _name, code in self.demo["codes"] if r == role]
 
+    def session_cookie(self, code: str) -> str:
+        """A ``Cookie`` header with a live session of the person with ``code`` (as a browser holds
+        after signing in), made in the server's own database."""
+        from workbook.store import AccessCodeAuthenticator, Database
+        from workbook.web_session import COOKIE
+
+        db = Database(self.settings.database_url, self.settings)
+        try:
+            auth = AccessCodeAuthenticator(db)
+            return f"{COOKIE}={auth.start_session(auth.authenticate(code))}"
+        finally:
+            db.dispose()
+
     def names(self, role: str = "trainee") -> list[str]:
         if not self.demo:
             return []
@@ -397,7 +410,8 @@ def launch_chromium(playwright):
 def sign_in_or_resume(page, url: str, code: str, name: str, timeout: float = 90_000) -> None:
     """Open ``url`` and be signed in as ``name``: type ``code`` when the page asks for it, or find the
     page already signed in by the browser's session cookie (a reload, a second page)."""
-    page.goto(url)
+    # a page resumed from the cookie arrives signed in: its HTML ends once the body is built
+    page.goto(url, wait_until="commit", timeout=timeout)
     signed = page.locator(f"text=Signed in as {name}")
     box = page.locator("input[type=password]")
     page.wait_for_function(

@@ -154,7 +154,8 @@ def test_a_reissued_code_ends_an_open_page_at_its_next_click(server, browser, db
         pg.wait_for_selector(".wb-ok:has-text('All answers saved')")
         before = current_answers(db, Identity.admin(), person.id, "coproduction")
         reissue_code(db, Identity.admin(), person.id)  # what the coach's "Re-issue code" does
-        radios.nth(1).locator("input").nth(4).check()
+        # click, not check(): the page may end (and the radio go) before Playwright sees it checked
+        radios.nth(1).locator("input").nth(4).click()
         pg.wait_for_selector("text=Your session ended — sign in again")
         assert pg.locator(".wb-likert").count() == 0
         pg.screenshot(path=str(artifacts / "session-ended.png"), full_page=True)

@@ -90,7 +90,7 @@ def test_report_notebooks_and_file_listings_are_not_served(tmp_path):
 
 
 # ---------------------------------------------------------------- the kernel budget
-BUDGET = {"max_kernels": 8, "max_kernels_per_client": 2, "unconnected_cull_seconds": 15}
+BUDGET = {"max_kernels": 8, "max_kernels_per_client": 2, "reserved_kernels": 3, "unconnected_cull_seconds": 30}
 # Stated bound for the flood test: every kernel the cap allows at the home page's size, plus the
 # server. A home-page kernel measured ~150-200 MB here; 300 MB each leaves room for a busy machine.
 KERNEL_MB, SERVER_MB = 300, 400
@@ -104,13 +104,14 @@ QUERIES = ["theme=x1", "theme=x2", "template=lab", "theme=dark&template=classic"
            "voila-template=x", "s=not-a-session", "theme=", "a=1&theme=x3&theme=x4", "template=../../etc"]
 
 
-def get_from(srv, path: str, source: str) -> tuple[int, str]:
-    """(status, body) of a GET sent from the local address ``source`` (the client address the server sees)."""
+def get_from(srv, path: str, source: str, cookie: str = "") -> tuple[int, str]:
+    """(status, body) of a GET sent from the local address ``source`` (the client address the server
+    sees), with a ``Cookie`` header when given."""
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600, source_address=(source, 0))
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         r = conn.getresponse()
         return r.status, r.read().decode("utf-8", "replace")
     finally:
@@ -124,10 +125,13 @@ def page_kernel(html: str) -> str | None:
 
 def test_fifty_anonymous_requests_at_once_stay_under_the_kernel_budget(tmp_path):
     """50 page requests with assorted template/theme query strings from five addresses (40 from one), at once:
-    kernels never exceed max_kernels, no address holds more than max_kernels_per_client, memory
-    stays under the stated bound, the others get the busy page; then a trainee still gets a
-    preheated kernel (even with ?theme=), signs in, and cannot run code over the page's websocket;
-    the flood's kernels, never connected, are culled while the trainee's stays."""
+    kernels never exceed max_kernels, no address holds more than max_kernels_per_client, anonymous
+    pages never take the kernels reserved for signed-in visitors, memory stays under the stated
+    bound, the others get the busy page. While the flood's kernels are held, one more anonymous
+    visitor gets the busy page but a trainee with a live sign-in cookie gets a kernel (the
+    reserve); a trainee then still gets a preheated kernel (even with ?theme=), signs in, and cannot
+    run code over the page's websocket; the flood's kernels, never connected, are culled while the
+    trainee's stays."""
     import threading
 
     from servers import KernelClient, MemoryWatch
@@ -176,11 +180,23 @@ def test_fifty_anonymous_requests_at_once_stay_under_the_kernel_budget(tmp_path)
         for source in FLOOD_ADDRESSES:
             assert list(served.values()).count(source) <= BUDGET["max_kernels_per_client"], source
         assert memory.peak < (BUDGET["max_kernels"] * KERNEL_MB + SERVER_MB) * 2**20, memory.peak
+        anonymous_room = BUDGET["max_kernels"] - BUDGET["reserved_kernels"]
+        assert len(served) == anonymous_room, (len(served), anonymous_room)  # the cap that binds here
+
+        # The flood's kernels are still held (culled only after unconnected_cull_seconds): one more
+        # anonymous visitor is refused, a signed-in trainee gets a kernel from the reserve.
+        assert set(served) <= set(srv.kernel_ids()), "a flood kernel went before the reserve was tried"
+        status, _body = get_from(srv, "/voila/render/01_servuction.ipynb", "127.0.0.21")
+        assert status == 503, "an anonymous visitor took a reserved kernel"
+        status, html = get_from(srv, "/voila/render/01_servuction.ipynb", "127.0.0.21", srv.session_cookie(srv.codes()[1]))
+        reserved = page_kernel(html)
+        assert status == 200 and reserved and reserved not in served, status
 
         # A trainee from another address still gets the preheated kernel, template/theme ignored.
-        pooled = set(srv.kernel_ids()) - set(served)
+        pooled = set(srv.kernel_ids()) - set(served) - {reserved}
         assert len(pooled) == 1, "the pool did not refill after the flood"
-        status, html = get_from(srv, "/voila/render/00_home.ipynb?theme=dark&template=classic", "127.0.0.1")
+        status, html = get_from(srv, "/voila/render/00_home.ipynb?theme=dark&template=classic", "127.0.0.1",
+                                srv.session_cookie(srv.codes()[0]))
         kernel = page_kernel(html)
         assert status == 200 and kernel in pooled, "the trainee's page did not come from the pool"
         client = KernelClient(srv, kernel, timeout=120)
@@ -245,6 +261,35 @@ def test_budget_rules_total_per_client_pool_room_and_unconnected():
     now[0] += 601  # an admitted request that never got a kernel is forgotten
     b.forget_stale()
     assert b.held_by("d") == 0
+
+
+def test_budget_keeps_a_reserve_for_signed_in_visitors_and_a_sign_in_moves_the_kernel():
+    """Anonymous pages hold at most max_kernels - reserve; a live session's subject is its own
+    visitor (not its address), and signing in moves the address's latest page kernel to it."""
+    from workbook.kernel_budget import KernelBudget
+
+    now = [0.0]
+    b = KernelBudget(max_kernels=6, max_per_client=2, reserve=2, clock=lambda: now[0])
+    anon = [b.admit(a, "home", kernels=0, ready_pooled=0, pool_deficit=0) for a in ("a", "b", "c", "d")]
+    assert all(anon) and b.anonymous() == 4
+    assert b.admit("e", "home", kernels=4, ready_pooled=0, pool_deficit=0) is None  # 6 - 2 reserved
+    assert b.admit("e", "home", kernels=4, ready_pooled=1, pool_deficit=0) is None  # not even a pooled one
+    ann = b.admit("person:1", "home", kernels=0, ready_pooled=0, pool_deficit=0, signed_in=True)
+    assert ann is not None and ann.signed_in and b.anonymous() == 4
+    # a room behind one address: the sign-in on a's page frees a's slot and the anonymous room
+    for t, k in zip(anon, ("k1", "k2", "k3", "k4")):
+        b.started(t)
+        now[0] += 1
+        b.bind(t, k)
+    second = b.admit("a", "home", kernels=5, ready_pooled=1, pool_deficit=0) is None
+    assert second  # anonymous room full
+    assert b.sign_in("a", "person:2") and b.held_by("a") == 0 and b.held_by("person:2") == 1
+    assert b.anonymous() == 3
+    assert not b.sign_in("a", "person:3")  # no anonymous page of a left to move
+    assert b.admit("a", "home", kernels=5, ready_pooled=1, pool_deficit=0) is not None
+    # the per-visitor cap now counts the person, wherever they are
+    b.admit("person:2", "x", kernels=0, ready_pooled=0, pool_deficit=0, signed_in=True)
+    assert b.admit("person:2", "y", kernels=0, ready_pooled=0, pool_deficit=0, signed_in=True) is None
 
 
 def test_a_budget_the_pools_use_up_is_refused_in_one_line(tmp_path):

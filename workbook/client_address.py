@@ -1,9 +1,9 @@
 """The visitor's address for the page's kernel, so wrong access codes are slowed per address too.
 
 Voila hands a kernel only the page's URL and the request headers it is told to pass
-(``VoilaConfiguration.http_header_envs``). In Voila's server process, this sets the header
-``X-Workbook-Client`` of every page request to the visitor's address, replacing whatever a client
-sent under that name, and ``voila_command`` passes that header on: the kernel reads it as
+(``VoilaConfiguration.http_header_envs``). In Voila's server process, ``serving_guard`` sets the
+header ``X-Workbook-Client`` of every page request to ``request_address``, replacing whatever a
+client sent under that name, and ``voila_command`` passes that header on: the kernel reads it as
 ``HTTP_X_WORKBOOK_CLIENT``. The address is the peer the server saw, unless that peer is one of
 ``settings.trusted_proxies``: then it is the right-most address of ``X-Forwarded-For`` that is
 not a trusted proxy (what the last proxy outside our own saw). Without trusted proxies,
@@ -11,7 +11,6 @@ not a trusted proxy (what the last proxy outside our own saw). Without trusted p
 """
 from __future__ import annotations
 
-import inspect
 import ipaddress
 import os
 from collections.abc import Sequence
@@ -58,28 +57,3 @@ def visitor_address(peer: str, forwarded_for: Sequence[str], trusted: Sequence) 
 def request_address(request, trusted: Sequence) -> str:
     """``visitor_address`` of a tornado request."""
     return visitor_address(request.remote_ip or "", request.headers.get_list("X-Forwarded-For"), trusted)
-
-
-def install() -> None:
-    """Stamp the client's address on every page request Voila serves (idempotent)."""
-    global _installed
-    try:
-        from voila.handler import VoilaHandler
-    except ImportError:  # not inside Voila's server
-        return
-    if _installed:
-        return
-    from .settings import get_settings
-
-    trusted = get_settings().trusted_proxy_networks()
-    original = VoilaHandler.prepare
-
-    async def prepare(self, *args, **kwargs):
-        self.request.headers[HEADER] = request_address(self.request, trusted)
-        result = original(self, *args, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
-
-    VoilaHandler.prepare = prepare
-    _installed = True

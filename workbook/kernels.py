@@ -32,7 +32,6 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from jupyter_server._tz import utcnow
 from traitlets import Float, Int
 
-from .client_address import install as install_client_address
 from .kernel_budget import KernelBudget, Ticket
 from .serving_guard import install as install_serving_guard
 from .web_session import install as install_web_session
@@ -103,14 +102,27 @@ def _refill_room() -> bool:
     return all(m.refill_room() for m in list(_MANAGERS))
 
 
+def _waiting_for_visitor(kernel_id: str | None) -> bool:
+    """Whether a preheated kernel's page has run up to ``wait_for_request`` (Voila's request-info
+    socket is open): all its work before the visitor is done."""
+    try:
+        from voila.request_info_handler import RequestInfoSocketHandler
+    except ImportError:
+        return False
+    return kernel_id is not None and kernel_id in RequestInfoSocketHandler._waiters
+
+
 async def _finished(pool_item: object) -> None:
-    """Wait for a pool item's notebook run (Voila's render task) to end, whatever its outcome."""
+    """Wait for a pool item's notebook run (Voila's render task) to end, whatever its outcome, or
+    to reach the point where the page waits for its visitor (``pages/shell.py``)."""
     task = pool_item.get("task") if isinstance(pool_item, dict) else None
-    if task is not None:
-        try:
-            await asyncio.shield(task)
-        except Exception:  # noqa: BLE001 - the page's visitor sees the outcome; here only the slot matters
-            pass
+    kernel_id = pool_item.get("kernel_id") if isinstance(pool_item, dict) else None
+    while task is not None and not task.done():
+        if _waiting_for_visitor(kernel_id):
+            return
+        await asyncio.sleep(POLL_SECONDS)
+    if task is not None and not task.cancelled():
+        task.exception()  # retrieved: the page's visitor sees the outcome; here only the slot matters
 
 
 def _install_refill_policy() -> None:
@@ -122,8 +134,8 @@ def _install_refill_policy() -> None:
 
 
 _install_refill_policy()
-install_client_address()  # Voila imports this module in its server process: see client_address.py
-install_serving_guard()  # no file listing, no theme/template from the URL, the kernel budget
+install_serving_guard()  # Voila imports this module in its server process: no file listing, no theme/template
+# from the URL, the visitor's address and cookie stamped on page requests, the kernel budget
 install_web_session()  # the sign-in cookie's handlers and page header: see web_session.py
 
 
@@ -133,7 +145,8 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
 
     cull_grace = Float(10.0, config=True, help="Seconds a kernel must stay a cull candidate before it is culled.")
     max_kernels = Int(80, config=True, help="Kernels at most: preheated, handed to pages and starting.")
-    max_kernels_per_client = Int(10, config=True, help="Page kernels at most per client address.")
+    max_kernels_per_client = Int(10, config=True, help="Page kernels at most per visitor (signed-in person, else client address).")
+    reserved_kernels = Int(20, config=True, help="Kernels anonymous pages may never take: kept for signed-in visitors.")
     unconnected_cull_seconds = Float(60.0, config=True, help="A page kernel whose page never connects is shut down after this.")
 
     def __init__(self, **kwargs):
@@ -142,7 +155,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         self.allowed_message_types = list(PAGE_MESSAGES)
         self._idle_seen: dict[str, tuple[float, object]] = {}
         self._starting = 0
-        self.budget = KernelBudget(self.max_kernels, self.max_kernels_per_client)
+        self.budget = KernelBudget(self.max_kernels, self.max_kernels_per_client, self.reserved_kernels)
         handout = getattr(self, "get_rendered_notebook", None)  # Voila's preheated hand-out
         if handout is not None:
             async def get_rendered_notebook(*args, **kwargs):
@@ -172,11 +185,12 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
             deficit += max(0, size - sum(1 for task in pool if task.done()))
         return ready, deficit
 
-    def admit(self, client: str, notebook: str) -> Ticket | None:
-        """A ticket for a page request of ``notebook`` by ``client``, or None (over the budget)."""
+    def admit(self, client: str, notebook: str, signed_in: bool = False) -> Ticket | None:
+        """A ticket for a page request of ``notebook`` by the visitor ``client`` (signed in: the
+        session's subject), or None (over the budget)."""
         self.budget.keep_only(set(self._kernels))
         ready, deficit = self._pool_counts(notebook)
-        return self.budget.admit(client, notebook, self.kernels_committed(), ready, deficit)
+        return self.budget.admit(client, notebook, self.kernels_committed(), ready, deficit, signed_in=signed_in)
 
     def refill_room(self) -> bool:
         return self.budget.refill_room(self.kernels_committed())

@@ -46,9 +46,10 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
-        # the kernel budget (settings: max_kernels, max_kernels_per_client, unconnected_cull_seconds)
+        # the kernel budget (settings: max_kernels, max_kernels_per_client, reserved_kernels, unconnected_cull_seconds)
         f"--WorkbookKernelManager.max_kernels={s.max_kernels}",
         f"--WorkbookKernelManager.max_kernels_per_client={s.max_kernels_per_client}",
+        f"--WorkbookKernelManager.reserved_kernels={s.reserved_kernels}",
         f"--WorkbookKernelManager.unconnected_cull_seconds={s.unconnected_cull_seconds}",
         # Jupyter's manager with a second look before culling (a preheated kernel handed to a
         # visitor is not culled before the page's websocket connects): workbook/kernels.py

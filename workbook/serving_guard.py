@@ -1,7 +1,12 @@
 """Server-side guards in Voila's server process: no file listing, no theme/template choice from the
-URL, and a kernel budget checked before a page gets a kernel.
+URL, the visitor's address and sign-in cookie stamped on the page request, and a kernel budget
+checked before a page gets a kernel. One wrapper of ``VoilaHandler.prepare`` does all of it.
 
-Installed (like ``client_address``) when Voila imports ``workbook.kernels`` in its server process.
+Installed when Voila imports ``workbook.kernels`` in its server process.
+
+- The page request's headers ``X-Workbook-Client`` (``client_address``) and
+  ``X-Workbook-Session`` (``web_session``) are set here, replacing whatever the client sent
+  under those names; Voila passes them to the page's kernel.
 
 - ``/voila/api/contents/...`` (Voila's file-tree API: it lists every notebook and returns a
   notebook's source with ``?content=1``) answers 404 for every path.
@@ -9,11 +14,14 @@ Installed (like ``client_address``) when Voila imports ``workbook.kernels`` in i
   reads them: Voila (``VoilaHandler.get_generator``) reads both whatever
   ``allow_template_override`` / ``allow_theme_override`` say, and a value that differs from the
   pool's skips the preheated pool and starts a new kernel per request.
-- Budget: see ``WorkbookKernelManager.admit`` (workbook/kernels.py); a page request over it gets
-  ``BUSY_PAGE`` (HTTP 503, ``Retry-After``), not a kernel.
+- Budget: see ``WorkbookKernelManager.admit`` (workbook/kernels.py) and ``kernel_budget``; the
+  visitor is the session's subject when the cookie holds a live session (one read of the
+  sessions table), else the address. A page request over the budget gets ``BUSY_PAGE``
+  (HTTP 503, ``Retry-After``), not a kernel.
 """
 from __future__ import annotations
 
+import asyncio
 import inspect
 
 IGNORED_ARGUMENTS = ("template", "theme")
@@ -37,7 +45,27 @@ def strip_ignored_arguments(request) -> None:
         request.body_arguments.pop(name, None)
 
 
-def admit_page(handler) -> None:
+async def visitor_of_request(handler) -> str:
+    """The live session's subject of the request's sign-in cookie ('' when none or unreadable)."""
+    from .web_session import COOKIE
+
+    token = handler.get_cookie(COOKIE) or ""
+    if not token:
+        return ""
+
+    def lookup() -> str:
+        from .store import open_database
+        from .store.sessions import visitor_of
+
+        return visitor_of(open_database(), token)
+
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, lookup)
+    except Exception:  # noqa: BLE001 - a store that is down: the visitor is treated as anonymous
+        return ""
+
+
+async def admit_page(handler) -> None:
     """Admit a page request under the kernel budget, or answer it with the busy page (503)."""
     from .client_address import HEADER
     from .kernels import CURRENT_TICKET
@@ -46,13 +74,16 @@ def admit_page(handler) -> None:
     notebook = (handler.path_args[0] if handler.path_args else "") or ""
     if handler.request.method != "GET" or not notebook.endswith(".ipynb") or not hasattr(manager, "admit"):
         return
-    client = handler.request.headers.get(HEADER) or handler.request.remote_ip or ""
-    ticket = manager.admit(client, notebook)
+    address = handler.request.headers.get(HEADER) or handler.request.remote_ip or ""
+    subject = await visitor_of_request(handler)
+    ticket = manager.admit(subject or address, notebook, signed_in=bool(subject))
     if ticket is None:
         from . import logs
 
-        logs.logger("workbook.serving").warning("page %s refused to %s: kernel budget full (%d kernels, %d held by this address)",
-                    notebook, client, manager.kernels_committed(), manager.budget.held_by(client))
+        logs.logger("workbook.serving").warning(
+            "page %s refused to %s%s: kernel budget full (%d kernels, %d held by this visitor, %d anonymous)",
+            notebook, address, f" ({subject})" if subject else "", manager.kernels_committed(),
+            manager.budget.held_by(subject or address), manager.budget.anonymous())
         handler.set_status(503)
         handler.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         handler.set_header("Content-Type", "text/html; charset=UTF-8")
@@ -74,6 +105,10 @@ def install() -> None:
         return
     if _installed:
         return
+    from . import client_address, web_session
+    from .settings import get_settings
+
+    trusted = get_settings().trusted_proxy_networks()
 
     async def no_listing(self, path=""):
         raise web.HTTPError(404)
@@ -85,11 +120,13 @@ def install() -> None:
 
     async def prepare(self, *args, **kwargs):
         strip_ignored_arguments(self.request)
-        result = original_prepare(self, *args, **kwargs)  # client_address stamps the visitor's address here
+        self.request.headers[client_address.HEADER] = client_address.request_address(self.request, trusted)
+        self.request.headers[web_session.HEADER] = self.get_cookie(web_session.COOKIE) or ""
+        result = original_prepare(self, *args, **kwargs)
         if inspect.isawaitable(result):
             result = await result
         if not self._finished:
-            admit_page(self)
+            await admit_page(self)
         return result
 
     def on_finish(self):

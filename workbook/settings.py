@@ -54,7 +54,8 @@ class Settings:
     # default pools (18) plus 30 trainees with two pages open each. Over the budget a page request
     # gets "the workbook is busy, try again in a minute" (HTTP 503), not a kernel.
     max_kernels: int = 80  # every kernel: preheated, handed to pages, starting
-    max_kernels_per_client: int = 10  # page kernels per client address (raise it for a room behind one NAT address)
+    max_kernels_per_client: int = 10  # page kernels per visitor: the signed-in person, else the client address
+    reserved_kernels: int = 20  # kernels kept for signed-in visitors: anonymous pages never take them
     unconnected_cull_seconds: int = 60  # a page kernel whose page never connects is shut down after this
     sqlite_busy_ms: int = 30000
     results_refresh_seconds: float = 0.4  # "your results" redrawn this long after the last answer
@@ -105,6 +106,10 @@ class Settings:
             raise SettingsError(f"setting max_kernels: {self.max_kernels} leaves no kernel for a page beside the {pooled} preheated ones "
                                 f"(and max_kernels_per_client {self.max_kernels_per_client} must be at least 1); "
                                 "raise WORKBOOK_MAX_KERNELS or shrink WORKBOOK_POOLS / WORKBOOK_POOL_SIZE")
+        if not 0 <= self.reserved_kernels < self.max_kernels - pooled:
+            raise SettingsError(f"setting reserved_kernels: {self.reserved_kernels} must be at least 0 and leave anonymous pages a kernel "
+                                f"beside the {pooled} preheated ones under max_kernels {self.max_kernels}; "
+                                "lower WORKBOOK_RESERVED_KERNELS or raise WORKBOOK_MAX_KERNELS")
 
     @property
     def log_path(self) -> Path:

@@ -14,7 +14,6 @@ A preheated kernel receives the header when Voila hands it to the visitor
 from __future__ import annotations
 
 import asyncio
-import inspect
 import os
 
 COOKIE = "workbook_session"
@@ -70,18 +69,23 @@ def _handlers(base_url: str, trusted) -> list:
         """Exchange a page's one-time ticket for the session cookie."""
 
         async def post(self) -> None:
-            from .store.sessions import redeem_ticket
+            from .client_address import request_address
+            from .store.sessions import redeem_ticket, visitor_of
 
             self.check_xsrf_cookie()
             ticket = self.get_body_argument("ticket", "")
             try:
                 token = await self._db_call(redeem_ticket, ticket, self.get_cookie(COOKIE) or "")
+                subject = await self._db_call(visitor_of, token)
             except WorkbookError as exc:
                 self.set_status(403)
                 self.set_header("Content-Type", "text/plain; charset=utf-8")
                 self.finish(str(exc))
                 return
             self._set(token)
+            manager = self.settings.get("kernel_manager")
+            if subject and hasattr(manager, "budget"):  # the page's kernel now counts for the person
+                manager.budget.sign_in(request_address(self.request, trusted), subject)
             self.set_status(204)
 
     class SignoutHandler(_Base):
@@ -106,12 +110,11 @@ def _handlers(base_url: str, trusted) -> list:
 
 
 def install() -> None:
-    """In Voila's server process: add the two handlers, and stamp every page request with the
-    cookie's session token (idempotent; nothing outside Voila)."""
+    """In Voila's server process: add the two handlers (idempotent; nothing outside Voila). The
+    page request is stamped with the cookie's token by ``serving_guard``."""
     global _installed
     try:
         from voila.app import Voila
-        from voila.handler import VoilaHandler
     except ImportError:
         return
     if _installed:
@@ -124,15 +127,5 @@ def install() -> None:
     def init_handlers(self):
         return list(original_handlers(self)) + _handlers(self.server_url or self.base_url or "/", trusted)
 
-    original_prepare = VoilaHandler.prepare
-
-    async def prepare(self, *args, **kwargs):
-        self.request.headers[HEADER] = self.get_cookie(COOKIE) or ""
-        result = original_prepare(self, *args, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
-
     Voila.init_handlers = init_handlers
-    VoilaHandler.prepare = prepare
     _installed = True

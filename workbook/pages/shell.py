@@ -123,7 +123,6 @@ class Page(w.VBox):
             self.db = db or open_database()
             self.auth = AccessCodeAuthenticator(self.db)
             self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_sources, on_signout=self.sign_out)
-            threading.Thread(target=self._resume, daemon=True, name="workbook-resume").start()
         except WorkbookError as exc:
             self.db = None
             self.signin = HTML()
@@ -131,9 +130,16 @@ class Page(w.VBox):
         children = [*self._head, self.signin, self.status, *(intro or []), self.body, self._ticket]
         super().__init__(children)
         self.add_class("wb-page")
+        if self.db is not None:
+            self._resume()
 
     def _resume(self) -> None:
-        """Sign in from the browser's sign-in cookie, if it holds a live session for this page."""
+        """Sign in from the browser's sign-in cookie, if it holds a live session for this page.
+
+        Runs in the page's cell, before its output goes to the browser: a preheated kernel warms
+        up, then waits here for its visitor's request (and cookie), so the page the browser
+        receives is already the signed-in one. (Resumed from a thread after the cell, the body
+        was built while the browser was still connecting and some of it never reached the page.)"""
         if self._warm is not None and preheating():
             try:
                 self._warm()

@@ -87,6 +87,18 @@ def resume_session(db: Database, token: str) -> Identity:
         return identity_of(s, row.subject_kind, row.subject_id)
 
 
+def visitor_of(db: Database, token: str) -> str:
+    """The kernel budget's name for a live session's subject ("person:12", "rater:3"), or '' when
+    the token is not a live session. Read only: a page request does not slide the expiry."""
+    if not token:
+        return ""
+    with db.session() as s:
+        row = s.get(PageSession, token_hash(token))
+        if row is None or row.expires_at < utcnow():
+            return ""
+        return f"{row.subject_kind}:{row.subject_id}"
+
+
 def check_session(db: Database, token: str) -> None:
     """Before each action on a page: AccessDenied unless the session is live (one primary-key
     lookup; its expiry slid forward at most once a minute)."""
