@@ -8,6 +8,7 @@ import inspect
 import json
 import logging
 import unicodedata
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import ipywidgets as widgets
@@ -23,7 +24,7 @@ from workbook.auth import Identity
 from workbook.errors import AccessDenied, ContentError, ImportFormatError, InvalidAnswer, WorkbookError
 from workbook.settings import Settings as WorkbookSettings
 from workbook.store import AccessCodeAuthenticator, Database, create_cohort, current_answers, invite, save_answer
-from workbook.store.models import Answer, Base, Rater, SigninFailure
+from workbook.store.models import Answer, Base, Rater, SigninFailure, utcnow
 
 ADMIN = Identity.admin()
 LONGEST = WorkbookSettings().max_text_chars  # the longest free text the workbook takes
@@ -399,6 +400,18 @@ def lanes(lanes_db):
     assert rater_ident.role == "rater"
     save_answer(db, a["ident"]["Ann"], a["people"]["Ann"]["id"], "m01", "coproduction", "cp1", 4)
     save_answer(db, a["ident"]["Ben"], a["people"]["Ben"]["id"], "m01", "coproduction", "cp1", 2)
+    # what version 2 of an export carries: Ann's closed round (one rater withdrawn), an open pulse
+    # round after it, an open main round of Ben with a closing date, and the cohort's path
+    ann, ben, coach = a["ident"]["Ann"], a["ident"]["Ben"], a["ident"]["Coach of A"]
+    nominated = [store.nominate_rater(db, ann, ann.person_id, n, f"{n.lower()}@client.example", "peer", "manager_profile") for n in ("Ida", "Jo", "Kim")]
+    store.approve_raters(db, coach, ann.person_id)
+    store.send_rater_codes(db, coach, ann.person_id)
+    store.revoke_rater(db, coach, ann.person_id, nominated[-1])
+    store.close_round(db, coach, ann.person_id, "manager_profile")
+    store.start_pulse_round(db, coach, ann.person_id, "manager_profile", ["mp1"])
+    store.nominate_rater(db, ben, ben.person_id, "Lou", "lou@client.example", "manager", "manager_profile")
+    store.set_round_closing(db, coach, ben.person_id, "manager_profile", (utcnow() + timedelta(days=5)).date())
+    store.set_cohort_path(db, coach, a["id"], "workshop")
     targets = {}
     for who in ("Ann", "Ben"):
         me = a["ident"][who]
@@ -546,6 +559,18 @@ def test_json_document_with_one_wrong_field_is_refused_whole(lanes_db, lanes, da
     _check_refused(db, json.dumps(broken), snapshot(db))
 
 
+def _rater(doc: dict, label: str) -> dict:
+    return next(r for r in doc["raters"] if r["label"] == label)
+
+
+def _contact(doc: dict, label: str) -> dict:
+    return _rater(doc, label)["contact"]
+
+
+def _pulse(doc: dict) -> dict:
+    return next(r for r in doc["rounds"] if r["kind"] == "pulse")
+
+
 @pytest.mark.parametrize(
     "change,expect",
     [
@@ -563,6 +588,39 @@ def test_json_document_with_one_wrong_field_is_refused_whole(lanes_db, lanes, da
         # an answer said to come from Ann's rater but about Ben
         (lambda d: d["answers"].append({**d["answers"][0], "person": next(p["key"] for p in d["people"] if p["name"] == "Ben"),
                                         "rater": d["raters"][0]["key"]}), "is not a rater of"),
+        # version 2: rounds, raters' rounds and contacts, settings
+        (lambda d: d["rounds"][0].update(closes_on="soon"), "rounds[0].closes_on: Input should be a valid date"),
+        (lambda d: d["rounds"][0].update(kind="weekly"), "rounds[0].kind"),
+        (lambda d: d["rounds"][0].update(subject="p99"), "rounds[0].subject: 'p99' is not one of the document's people"),
+        (lambda d: d["rounds"][0].update(closed_by="p99"), "rounds[0].closed_by: 'p99' is not one of the document's people"),
+        (lambda d: d["rounds"][0].update(instrument="nope"), "rounds[0].instrument: 'nope' is not an instrument of this workbook"),
+        (lambda d: d["rounds"][0].update(closed_at="2020-01-01T00:00:00"), "rounds[0].closed_at: 2020-01-01T00:00:00 is before the round opened"),
+        (lambda d: d["rounds"][0].update(items=["mp1"]), "rounds[0].items: a main round asks every item"),
+        (lambda d: _pulse(d).update(items=["zz9"]), "].items[0]: 'zz9' is not an item of manager_profile"),
+        (lambda d: _pulse(d).update(items=[]), "].items: a pulse round names the item ids it asks"),
+        (lambda d: _pulse(d).update(baseline="f99"), "].baseline: 'f99' is not an earlier main round"),
+        (lambda d: d["rounds"].append({**d["rounds"][-1], "key": "f9"}), "has another open main round on manager_profile"),
+        (lambda d: d["rounds"].append(dict(d["rounds"][0])), "].key: 'f1' is used twice"),
+        (lambda d: _rater(d, "Ida").update(round="f99"), "].round: 'f99' is not one of the document's rounds"),
+        (lambda d: _rater(d, "Ida").update(round=d["rounds"][-1]["key"]), "not of the rater's"),  # Ben's round, Ann's rater
+        (lambda d: _contact(d, "Ida").update(email="ida at client"), "].contact.email: the rater's e-mail 'ida at client' is not an e-mail address"),
+        (lambda d: _contact(d, "Ida").update(email="ida@client.example\r\nBcc: x@y.example"), "].contact.email: the rater's e-mail"),
+        (lambda d: _contact(d, "Jo").update(email="ida@client.example"), "'ida@client.example' is nominated already in round"),
+        (lambda d: _contact(d, "Ida").update(sent_at="when it suits"), "].contact.sent_at: Input should be a valid datetime"),
+        (lambda d: _contact(d, "Ida").update(sent_by="fax"), "].contact.sent_by"),
+        (lambda d: _contact(d, "Ida").update(reminders=-1), "].contact.reminders"),
+        (lambda d: _contact(d, "Ida").update(nominated_by="p99"), "].contact.nominated_by: 'p99' is not one of the document's people"),
+        (lambda d: _contact(d, "Ida").update(follows="r99"), "].contact.follows: 'r99' is not an earlier rater"),
+        (lambda d: _contact(d, "Ida").update(name=""), "].contact.name"),
+        (lambda d: d["settings"][0].update(value="nope"), "settings[0].value: 'nope' is not a path of this workbook"),
+        (lambda d: d["settings"][0].update(key="colour"), "settings[0].key: 'colour' is not a cohort setting"),
+        (lambda d: d["settings"][0].update(by="p99"), "settings[0].by: 'p99' is not one of the document's people"),
+        (lambda d: d["settings"][0].update(at="now"), "settings[0].at"),
+        # versions: a later one is refused before its fields are read; version 1 carries none of version 2's
+        (lambda d: d.update(version=3, tables={"new": []}), "version: 3 is newer than this workbook reads (1 to 2)"),
+        (lambda d: d.update(version=1), "rounds: a version 1 document has no rounds; set version to 2"),
+        (lambda d: [d.update(version=1)] + [d.pop(k) for k in ("rounds", "settings")], "].round: a version 1 document has no rater rounds"),
+        (lambda d: d.update(version="2"), "version: Input should be 1 or 2"),
     ],
 )
 def test_json_import_refusals_name_the_place(lanes_db, lanes, change, expect):
