@@ -133,3 +133,56 @@ def test_module_9_page_saves_grow_and_a_smart_action(db, cohort):
     [a] = action_plan(db, ann, ann.person_id)
     assert (a.text, a.owner, a.due) == (GOOD["text"], "Ann", date(2030, 3, 1))
     assert "Run a kick-off workshop with the client&#x27;s site team" in html_text(page)
+
+
+def test_an_action_names_the_360_behaviours_it_works_on(db, cohort):
+    """The behaviours are item ids of a 360 instrument: kept with the action, unknown or malformed
+    ones refused in one line naming the field, and the pulse round's items derived from them."""
+    from workbook.actionplan import pulse_items
+
+    ann = cohort["ident"]["Ann"]
+    first = save_action(db, ann, ann.person_id, {**GOOD, "behaviours": ["mp5a", "mp13b"]})
+    second = save_action(db, ann, ann.person_id, {**GOOD, "text": "Visit two client sites with the service lead", "behaviours": ["mp13b", "mp9"]})
+    dropped = save_action(db, ann, ann.person_id, {**GOOD, "text": "Rewrite the whole onboarding handbook alone", "behaviours": ["mp2"]})
+    save_action(db, ann, ann.person_id, {"status": "dropped"}, action_id=dropped)
+    plan = {a.id: a for a in action_plan(db, ann, ann.person_id)}
+    assert plan[first].behaviours == ("mp5a", "mp13b") and plan[second].behaviours == ("mp13b", "mp9")
+    save_action(db, ann, ann.person_id, {"status": "in_progress"}, action_id=first)  # a later change keeps them
+    plan = action_plan(db, ann, ann.person_id)
+    assert [a.behaviours for a in plan if a.id == first] == [("mp5a", "mp13b")]
+    # dropped actions and items of another instrument aside, in the instrument's order, once each
+    assert pulse_items(plan, ["mp2", "mp5a", "mp9", "mp13b"]) == ["mp5a", "mp9", "mp13b"]
+    assert pulse_items(plan, ["mp9"]) == ["mp9"]
+    before = rows(db, Answer)
+    with pytest.raises(InvalidAnswer, match=r"\.behaviours: nope is not an item of a 360 instrument"):
+        save_action(db, ann, ann.person_id, {**GOOD, "behaviours": ["mp5a", "nope"]})
+    with pytest.raises(InvalidAnswer, match=r"\.behaviours: expected a list of 360 item ids"):
+        save_action(db, ann, ann.person_id, {**GOOD, "behaviours": "mp5a"})
+    with pytest.raises(InvalidAnswer, match=r"\.behaviours: 11 behaviours; an action targets at most 10"):
+        save_action(db, ann, ann.person_id, {**GOOD, "behaviours": [f"mp{n}" for n in range(1, 12)]})
+    assert rows(db, Answer) == before
+
+
+def test_module_9_action_picks_behaviours_and_the_coach_pulse_round_starts_from_them(db, cohort):
+    from workbook.pages.coach_raters import RaterAdmin
+    from workbook.pages.module import module_page
+
+    ann, coach = cohort["ident"]["Ann"], cohort["ident"]["Coach C"]
+    page = module_page("m09", db=db)
+    page._signed_in(ann)
+    [what] = [a for a in find(page, w.Textarea) if a.placeholder.startswith("Specific")]
+    what.value = GOOD["text"]
+    [m] = [t for t in find(page, w.Text) if t.description == "Measure"]
+    m.value = GOOD["measure"]
+    find(page, w.DatePicker)[0].value = date(2030, 3, 1)
+    find(page, w.Checkbox)[0].value = True
+    [pick] = [s for s in find(page, w.SelectMultiple) if s.description == "360 behaviours"]
+    pick.value = ("mp13b", "mp5a")
+    button(page, "Add action").click()
+    [a] = action_plan(db, ann, ann.person_id)
+    assert set(a.behaviours) == {"mp5a", "mp13b"} and pick.value == ()
+    assert "<ul class=\"wb-plan-behaviours\"" in html_text(page)
+    admin = RaterAdmin(db, coach)
+    admin.person.value = ann.person_id
+    admin.refresh()
+    assert admin.items.value == ("mp5a", "mp13b")  # the instrument's order

@@ -18,7 +18,8 @@ STATUS_LABELS = {"planned": "planned", "in_progress": "in progress", "done": "do
 CLOSED = ("done", "dropped")
 MIN_WORDS = 4
 MAX_FIELD = 2000
-FIELDS = ("text", "owner", "measure", "due", "realistic", "status", "comment", "follow_up")
+FIELDS = ("text", "owner", "measure", "due", "realistic", "status", "comment", "follow_up", "behaviours")
+MAX_BEHAVIOURS = 10  # 360 items one action may target (a pulse round asks raters about these)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Action:
     status: str = "planned"
     comment: str = ""  # the person's own note on progress
     follow_up: str = ""  # the coach's follow-up note
+    behaviours: tuple[str, ...] = ()  # ids of the 360 items (behaviours) the action works on
     by: str = ""  # role of whoever made the latest change
     changed_at: datetime | None = None
     history: list[dict] = field(default_factory=list, compare=False)
@@ -72,6 +74,8 @@ def normalise(fields: dict, where: str = "action") -> dict:
             out[key] = due.isoformat() if due else ""
         elif key == "realistic":
             out[key] = bool(raw)
+        elif key == "behaviours":
+            out[key] = _behaviours(raw, f"{where}.behaviours")
         elif key == "status":
             if raw not in STATUSES:
                 raise InvalidAnswer(f"{where}.status: {raw!r} is not one of {', '.join(STATUSES)}")
@@ -82,6 +86,31 @@ def normalise(fields: dict, where: str = "action") -> dict:
                 raise InvalidAnswer(f"{where}.{key}: {len(text)} characters; the limit is {MAX_FIELD}")
             out[key] = text
     return out
+
+
+def _behaviours(raw: object, where: str) -> list[str]:
+    """A list of distinct item ids (their existence is checked by the store against the content)."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(x, str) and 0 < len(x) <= 40 for x in raw):
+        raise InvalidAnswer(f"{where}: expected a list of 360 item ids, got {str(raw)[:60]!r}")
+    ids = list(dict.fromkeys(x.strip() for x in raw))
+    if len(ids) > MAX_BEHAVIOURS:
+        raise InvalidAnswer(f"{where}: {len(ids)} behaviours; an action targets at most {MAX_BEHAVIOURS}")
+    return ids
+
+
+def targetable_items(instruments) -> dict[str, str]:
+    """The behaviours an action may target: every current item of a 360 instrument (one whose
+    items all have a rater phrasing), id -> the rater's phrasing."""
+    return {it.id: it.text_360 for inst in instruments if inst.items and all(i.text_360 for i in inst.items) for it in inst.items}
+
+
+def pulse_items(actions: list[Action], item_ids) -> list[str]:
+    """The items a pulse round asks about: those the plan's actions (dropped ones aside) target,
+    among ``item_ids`` (one instrument's items, in its order: the order raters see)."""
+    targeted = {b for a in actions if a.status != "dropped" for b in a.behaviours}
+    return [i for i in item_ids if i in targeted]
 
 
 def smart_problems(fields: dict) -> list[str]:
@@ -127,6 +156,7 @@ def from_rows(action_id: str, rows: list[tuple[dict, str, datetime]], where: str
         status=str(state.get("status", "planned")),
         comment=str(state.get("comment", "")),
         follow_up=str(state.get("follow_up", "")),
+        behaviours=tuple(x for x in state.get("behaviours", ()) or () if isinstance(x, str)),
         by=last_by,
         changed_at=last_at,
         history=history,

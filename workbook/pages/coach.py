@@ -13,7 +13,7 @@ from datetime import date, datetime
 import ipywidgets as w
 from sqlalchemy import func, select
 
-from ..actionplan import STATUS_LABELS, STATUSES, summary
+from ..actionplan import STATUS_LABELS, STATUSES, summary, targetable_items
 from ..auth import Identity
 from ..charts import score_distribution, to_svg
 from ..cohort_results import spread_frame, spreads
@@ -215,7 +215,7 @@ class Coaching(w.VBox):
             self.plan.value = self.notes.value = '<p class="wb-muted">No trainees in this cohort yet.</p>'
             return
         actions = action_plan(self.db, self.me, pid)
-        self.plan.value = plan_table_html(actions, today, coach_view=True)
+        self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue().instruments.values()))
         set_options(self.action_pick, [(action_label(a), a.id) for a in actions])
         notes = notes_for(self.db, self.me, pid)
         self.notes.value = notes_html(notes)

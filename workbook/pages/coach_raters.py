@@ -7,6 +7,7 @@ from datetime import date
 
 import ipywidgets as w
 
+from ..actionplan import pulse_items
 from ..auth import Identity
 from ..content import catalogue
 from ..mail import mail_configured
@@ -23,6 +24,7 @@ from ..store import (
     set_round_closing,
     start_pulse_round,
 )
+from ..store.plans import action_plan
 from ..widgets.common import HTML, StatusLine, esc, safe, set_options
 from ..widgets.exercises.feedback360 import SINGULAR
 
@@ -66,6 +68,7 @@ class RaterAdmin(w.VBox):
         set_date = w.Button(description="Set closing date")
         self.confirm = w.Checkbox(description="Confirm: close this round now (answers stop, results appear)", indent=False)
         close = w.Button(description="Close round", button_style="warning")
+        self._items_for: tuple | None = None
         self.items = w.SelectMultiple(description="Behaviours", layout=w.Layout(width="100%", height="120px"))
         pulse = w.Button(description="Start pulse round")
         approve.on_click(lambda _b: safe(self.status)(self.approve)())
@@ -82,7 +85,8 @@ class RaterAdmin(w.VBox):
             HTML(f"<h3>Raters</h3><p class='wb-muted'>{esc(mail)}</p>"), self.listing, w.HBox([approve, send, remind]), self.codes,
             HTML("<h3>Feedback round</h3>"), self.rounds, self.kind, w.HBox([self.closes_on, set_date]), self.confirm, close,
             HTML("<h3>Results (closed rounds only)</h3>"), self.results, self.pulse_result,
-            HTML("<h3>Pulse round</h3><p>Weeks after the action plan, ask the same raters about the behaviours it targets only.</p>"),
+            HTML("<h3>Pulse round</h3><p>Weeks after the action plan, ask the same raters about the behaviours it targets only. "
+                 "Preselected: the behaviours the trainee's actions work on (dropped actions aside).</p>"),
             self.items, pulse,
         ])
         self.reload_people()
@@ -111,9 +115,12 @@ class RaterAdmin(w.VBox):
             '<p class="wb-muted">No closed round yet.</p>')
         self.pulse_result.value = pulse_html(self.db, self.me, pid, inst)
         options = [(f"{i.id} · {i.text_360}", i.id) for i in inst.items]
-        if list(self.items.options) != options:
+        if (pid, inst_id) != self._items_for or list(self.items.options) != options:
+            # preselected: the behaviours the trainee's action plan works on (the coach may change them)
             self.items.value = ()
             self.items.options = options
+            self.items.value = tuple(pulse_items(action_plan(self.db, self.me, pid), [i.id for i in inst.items]))
+            self._items_for = (pid, inst_id)
 
     def approve(self) -> None:
         n = approve_raters(self.db, self.me, self.person.value)

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..actionplan import Action, from_rows, normalise
+from ..actionplan import Action, from_rows, normalise, targetable_items
 from ..auth import Identity
 from ..errors import AccessDenied, InvalidAnswer, NotFound
 from .access import check_cohort
@@ -54,7 +54,15 @@ def save_action(db: Database, actor: Identity, person_id: int, fields: dict, act
         extra = set(fields) - COACH_FIELDS
         if extra or action_id is None:
             raise AccessDenied(f"a coach may only update the status and follow-up of an existing action, not {', '.join(sorted(extra)) or 'add one'}")
-    clean = normalise(fields, where=f"action plan of person {person_id}")
+    where = f"action plan of person {person_id}"
+    clean = normalise(fields, where=where)
+    if clean.get("behaviours"):
+        from ..content import catalogue
+
+        known = targetable_items(catalogue().instruments.values())
+        unknown = [b for b in clean["behaviours"] if b not in known]
+        if unknown:
+            raise InvalidAnswer(f"{where}.behaviours: {', '.join(unknown)} is not an item of a 360 instrument")
     with db.session() as s:
         _person(s, actor, person_id, "write")
         rows = _rows(s, person_id)

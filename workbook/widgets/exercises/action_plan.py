@@ -5,23 +5,30 @@ from datetime import date
 
 import ipywidgets as w
 
-from ...actionplan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems
-from ...content import Exercise
+from ...actionplan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems, targetable_items
+from ...content import Exercise, catalogue
 from ...store.plans import action_plan, save_action
 from ..common import HTML, esc, safe, set_options
 from . import ExerciseContext, register
 
 
-def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False) -> str:
-    """The plan as an escaped table: action, owner, measure, due (overdue flagged), status, notes."""
+def short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 3] + "…"
+
+
+def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False, behaviours: dict[str, str] | None = None) -> str:
+    """The plan as an escaped table: action (with the 360 behaviours it targets), owner, measure,
+    due (overdue flagged), status, notes."""
     if not actions:
         return '<p class="wb-muted">No actions yet.</p>'
     rows = []
     for a in actions:
         late = f' <span class="wb-badge overdue">overdue {a.days_late(as_of)} d</span>' if a.overdue(as_of) else ""
         notes = " · ".join(x for x in (esc(a.comment), f"<i>coach: {esc(a.follow_up)}</i>" if a.follow_up else "") if x)
+        targets = "".join(f"<li>{esc(short((behaviours or {}).get(b, b)))}</li>" for b in a.behaviours)
+        targets = f'<ul class="wb-plan-behaviours" aria-label="360 behaviours">{targets}</ul>' if targets else ""
         rows.append(
-            f"<tr><td>{esc(a.text)}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td>"
+            f"<tr><td>{esc(a.text)}{targets}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td>"
             f"<td>{a.due.isoformat() if a.due else '—'}{late}</td>"
             f'<td><span class="wb-badge {esc(a.status)}">{esc(STATUS_LABELS.get(a.status, a.status))}</span></td><td>{notes}</td></tr>'
         )
@@ -46,6 +53,10 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     measure = w.Text(description="Measure", placeholder="how you will know it is done", layout=w.Layout(width="100%"))
     due = w.DatePicker(description="Due")
     realistic = w.Checkbox(description="Realistic with the time and means I have", indent=False)
+    known = targetable_items(catalogue().instruments.values())
+    behaviours = w.SelectMultiple(options=[(f"{short(t, 80)} ({i})", i) for i, t in known.items()], rows=6,
+                                  description="360 behaviours", layout=w.Layout(width="100%"))
+    behaviours.add_class("wb-plan-behaviours-pick")
     add = w.Button(description="Add action", button_style="primary")
     pick = w.Dropdown(description="Action", layout=w.Layout(width="100%"))
     status = w.Dropdown(options=[(STATUS_LABELS[s], s) for s in STATUSES], description="Status")
@@ -54,19 +65,20 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
 
     def refresh() -> None:
         actions = action_plan(db, me, me.person_id)
-        table.value = plan_table_html(actions, date.today())
+        table.value = plan_table_html(actions, date.today(), behaviours=known)
         set_options(pick, [(action_label(a), a.id) for a in actions])
 
     @safe(ctx.status)
     def on_add(_b=None) -> None:
-        fields = {"text": what.value, "owner": owner.value, "measure": measure.value, "due": due.value or "", "realistic": realistic.value}
+        fields = {"text": what.value, "owner": owner.value, "measure": measure.value, "due": due.value or "", "realistic": realistic.value,
+                  "behaviours": list(behaviours.value)}
         problems = smart_problems(fields)
         if problems:
             smart.value = '<div class="wb-warn">Not SMART yet:<ul>' + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul></div>"
             return
         save_action(db, me, me.person_id, fields)
         smart.value = ""
-        what.value, measure.value, realistic.value = "", "", False
+        what.value, measure.value, realistic.value, behaviours.value = "", "", False, ()
         refresh()
         ctx.status.ok("Action added to your plan.")
 
@@ -89,6 +101,8 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     return [
         HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</p>"),
         table,
-        HTML("<h3>Add an action</h3>"), what, owner, measure, due, realistic, add, smart,
+        HTML("<h3>Add an action</h3>"), what, owner, measure, due, realistic,
+        HTML('<p class="wb-muted">Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). '
+             "Your coach can later ask your raters about these only, in a short pulse round.</p>"), behaviours, add, smart,
         HTML("<h3>Update an action</h3>"), pick, status, comment, update,
     ]
