@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup serve demo test browser bench clean
+.PHONY: setup serve demo test check browser bench clean
 
 $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
@@ -34,6 +34,11 @@ browser:
 
 test: setup browser
 	$(PY) -m pytest
+
+# the static checks: ruff (rules in pyproject.toml) and the import contract (import-linter: imports point down)
+check: setup
+	$(VENV)/bin/ruff check workbook tests benchmarks
+	$(VENV)/bin/lint-imports
 
 bench: setup browser
 	$(PY) benchmarks/voila_render.py

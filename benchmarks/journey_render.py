@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbook import journey as J
-from workbook.charts import dimension_scores, emotion_curve, service_blueprint, to_png, to_svg
+from workbook.domain import journey as J
+from workbook.render.charts import dimension_scores, emotion_curve, service_blueprint, to_png, to_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 5

@@ -25,9 +25,9 @@ COHORT = "Bench cohort"
 
 def build(people: int) -> dict[str, int]:
     """A cohort of ``people`` trainees whose answers repeat the demo cohort's; returns name -> id."""
-    from workbook.auth import Identity
-    from workbook.demo import read_demo
+    from workbook.auth.identity import Identity
     from workbook.store import create_cohort, invite, open_database, save_answer
+    from workbook.store.demo import read_demo
 
     db, admin = open_database(), Identity.admin()
     cid = create_cohort(db, admin, COHORT)

@@ -1,5 +1,5 @@
 """Navigation -> first interactive widget in headless Chromium: the workbook's pages against a bare
-one-slider notebook, both served by ``workbook.serve.voila_command`` (same policy), in one run.
+one-slider notebook, both served by ``workbook.serving.serve.voila_command`` (same policy), in one run.
 
     .venv/bin/python benchmarks/voila_render.py [--runs 5]
 

@@ -11,7 +11,7 @@ errors, peak memory of the server and its kernels, and the answers found in the 
 against those sent. Then memory after the last wave's pages are gone (idle kernels culled),
 and 3 real Chromium pages opened at once against one alone.
 
-Serving policy under test: ``workbook.serve.voila_command`` with ``WORKBOOK_POOLS`` giving
+Serving policy under test: ``workbook.serving.serve.voila_command`` with ``WORKBOOK_POOLS`` giving
 Module 1 a preheated pool as large as the biggest wave (see README, "Serving a workshop").
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import KernelClient, MemoryWatch, VoilaServer, launch_chromium  # noqa: E402
+from servers import KernelClient, MemoryWatch, VoilaServer  # noqa: E402
 
 PAGE = "01_servuction.ipynb"
 MODULE, INSTRUMENT = "m01", "coproduction"
@@ -112,7 +112,7 @@ def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -
 # ---------------------------------------------------------------- the server side
 def bench_trainees(server: VoilaServer, count: int, pace: str = "burst") -> list[Trainee]:
     """A workshop cohort of ``count`` fresh trainees in the benchmark's own database."""
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
     from workbook.store import Database, create_cohort, invite
 
     db = Database(server.settings.database_url, server.settings)
@@ -128,8 +128,8 @@ def bench_trainees(server: VoilaServer, count: int, pace: str = "burst") -> list
 
 def answers_found(server: VoilaServer, trainees: list[Trainee]) -> tuple[int, int]:
     """(answers in the database equal to what was sent, answers sent)."""
-    from workbook.auth import Identity
-    from workbook.content import catalogue
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
     from workbook.store import Database, current_answers
 
     items = [it.id for it in catalogue().instrument(INSTRUMENT).items][:5]

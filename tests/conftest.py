@@ -20,8 +20,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def pytest_sessionstart(session):
     """Build the demo cohort in the session database, which nbval's kernels read."""
-    from workbook.demo import build_demo
     from workbook.store import open_database
+    from workbook.store.demo import build_demo
 
     build_demo(open_database())
 
@@ -45,6 +45,7 @@ def settings_env(tmp_path, monkeypatch):
 def smtp(settings_env, monkeypatch):
     """A real SMTP server (aiosmtpd) the workbook's settings point at; request it before ``db``."""
     from smtp_sink import smtp_sink
+
     from workbook.settings import reset_settings
     from workbook.store import reset_default
 
@@ -65,7 +66,7 @@ def db(settings_env):
 
 @pytest.fixture
 def admin():
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
 
     return Identity.admin()
 

@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), Path("/usr/local/bin"), Path("/usr/lib/postgresql/16/bin"), Path("/usr/bin")]
@@ -72,7 +71,7 @@ class PgServer:
             kwargs["extra_groups"] = []
         return subprocess.run(args, **kwargs)
 
-    def start(self) -> "PgServer":
+    def start(self) -> PgServer:
         """initdb (the first time) and start the server; raise PgUnavailable with the reason."""
         if not self._initialised:
             r = self._run([self.initdb, "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])

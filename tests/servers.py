@@ -1,7 +1,7 @@
 """A real Voila server for tests and benchmarks, started with the workbook's own serving policy.
 
 ``VoilaServer.start(data_dir)`` builds a fresh SQLite database with the demo cohort in
-``data_dir``, starts ``workbook.serve.voila_command`` on a free port of 127.0.0.1 and waits until
+``data_dir``, starts ``workbook.serving.serve.voila_command`` on a free port of 127.0.0.1 and waits until
 it answers. Settings are passed as ``WORKBOOK_*`` overrides (``env={"WORKBOOK_POOLS": ...}``).
 The server runs in its own process group and is stopped with it; kernels are counted and
 measured through the process tree (psutil), because Voila does not expose ``/api/kernels``.
@@ -59,8 +59,8 @@ def server_settings(data_dir: Path, env: dict[str, str] | None = None):
 
 def build_demo_database(settings) -> dict[str, object]:
     """Create the demo cohort in the database of ``settings``; returns ``build_demo``'s result."""
-    from workbook.demo import build_demo
     from workbook.store import Database
+    from workbook.store.demo import build_demo
 
     db = Database(settings.database_url, settings)
     try:
@@ -110,14 +110,14 @@ class VoilaServer:
         extra_args: list[str] | None = None,
         timeout: float = 120.0,
         wait_pools: bool = True,
-    ) -> "VoilaServer":
+    ) -> VoilaServer:
         """Start Voila on a free port against ``data_dir`` and wait until it serves pages.
 
         ``env``: ``WORKBOOK_*`` overrides (pools, culling, notebooks dir...). ``demo``: build the
         demo cohort first. ``wait_pools``: also wait until the preheated kernels have run their
         notebooks (the server's process tree goes quiet), so timings start from a warm server.
         """
-        from workbook.serve import kernel_env, voila_command
+        from workbook.serving.serve import kernel_env, voila_command
 
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -284,8 +284,8 @@ class VoilaServer:
     def session_cookie(self, code: str) -> str:
         """A ``Cookie`` header with a live session of the person with ``code`` (as a browser holds
         after signing in), made in the server's own database."""
+        from workbook.serving.web_session import COOKIE
         from workbook.store import AccessCodeAuthenticator, Database
-        from workbook.web_session import COOKIE
 
         db = Database(self.settings.database_url, self.settings)
         try:

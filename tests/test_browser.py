@@ -11,7 +11,6 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-
 from servers import TRACEBACK, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -103,8 +102,8 @@ def identity_of(db, code: str):
 
 
 def test_answer_changed_in_the_page_is_saved_and_restored_after_reload(server, page, db, artifacts):
-    from workbook.auth import Identity
-    from workbook.content import catalogue
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
     from workbook.store import current_answers, save_answer
 
     inst = catalogue().instrument(INSTRUMENT)
@@ -252,9 +251,8 @@ def test_idle_kernels_are_culled_and_preheated_ones_kept(tmp_path_factory, brows
 def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page):
     """A trainee typing only the address lands on the home page; no one sees the notebooks
     folder (report notebooks, their test files) through / or /voila/tree/."""
-    import urllib.request
-
     import urllib.error
+    import urllib.request
 
     for path in ("/", "/voila/tree/", "/?classic-tree=true"):
         with urllib.request.urlopen(server.url(path), timeout=60) as r:
@@ -270,10 +268,11 @@ def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page)
 
 
 def test_wrong_codes_are_counted_against_the_address_the_server_saw(server, browser, db):
-    """The kernel learns the visitor's address from the server (workbook/client_address.py), not
+    """The kernel learns the visitor's address from the server (workbook/serving/client_address.py), not
     from the client: a forged X-Workbook-Client header is overwritten."""
-    from workbook.store.models import SigninFailure
     from sqlalchemy import select
+
+    from workbook.store.models import SigninFailure
 
     context = browser.new_context(extra_http_headers={"X-Workbook-Client": "203.0.113.9"})
     pg = context.new_page()
@@ -297,7 +296,7 @@ def test_server_killed_mid_module_the_reloaded_page_restores_every_answer_from_t
     import signal
     import sqlite3
 
-    from workbook.content import catalogue
+    from workbook.content.catalogue import catalogue
 
     inst = catalogue().instrument(INSTRUMENT)
     env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "01_servuction.ipynb=1"}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from servers import launch_chromium, voila_server
 from smtp_sink import smtp_sink
 
@@ -38,8 +37,8 @@ def _frames(page) -> list[str]:
 def test_rater_flow_end_to_end(tmp_path, artifacts):
     from playwright.sync_api import sync_playwright
 
-    from workbook.auth import Identity
-    from workbook.content import catalogue
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
     from workbook.store import AccessCodeAuthenticator, approve_raters, close_round, list_people, save_rater_answer, send_rater_codes
 
     with smtp_sink() as smtp, voila_server(tmp_path, env={**smtp.env(), "WORKBOOK_POOLS": "03_manager_profiles.ipynb=1,rater.ipynb=1"}) as srv:
@@ -143,8 +142,8 @@ def test_client_raters_see_and_score_only_the_client_items(tmp_path, artifacts):
     client cell on leadership (a note says why) while clients' other dimensions are shown."""
     from playwright.sync_api import sync_playwright
 
-    from workbook.auth import Identity
-    from workbook.content import catalogue
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
     from workbook.store import AccessCodeAuthenticator, close_round, invite_rater, save_rater_answer
 
     inst = catalogue().instrument(INST)

@@ -3,8 +3,7 @@ draw their results, and are there again after a reload."""
 from __future__ import annotations
 
 import pytest
-
-from servers import sign_in_or_resume, launch_chromium, voila_server
+from servers import launch_chromium, sign_in_or_resume, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -3,7 +3,6 @@ answers typed and chosen in the page reach the database and are back after a rel
 from __future__ import annotations
 
 import pytest
-
 from servers import TRACEBACK, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -62,10 +61,10 @@ def no_traceback(page) -> None:
 
 
 def test_m06_draws_the_triangle_from_the_saved_answers(server, page, db, artifacts):
-    from workbook.auth import Identity
-    from workbook.content import catalogue
-    from workbook.scoring import score
-    from workbook.service_analysis import dominant_link
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.domain.scoring import score
+    from workbook.domain.service_analysis import dominant_link
     from workbook.store import AccessCodeAuthenticator, current_answers
 
     code = server.codes()[0]
@@ -86,9 +85,9 @@ def test_m06_draws_the_triangle_from_the_saved_answers(server, page, db, artifac
 
 
 def test_m08_row_and_choice_saved_in_the_page_come_back_after_reload(server, page, db, artifacts):
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
+    from workbook.domain.service_analysis import rows_from_answers
     from workbook.store import AccessCodeAuthenticator, current_answers
-    from workbook.service_analysis import rows_from_answers
 
     code = server.codes()[4]
     who = AccessCodeAuthenticator(db).authenticate(code, source="test")

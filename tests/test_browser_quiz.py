@@ -3,7 +3,6 @@ a trainee answers an item, submits, and sees the feedback that teaches; the answ
 from __future__ import annotations
 
 import pytest
-
 from servers import TRACEBACK, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -13,9 +12,9 @@ SLOW = 90_000  # ms: pages on a shared 2-core machine
 
 
 def test_a_trainee_answers_a_quiz_item_and_sees_its_feedback(tmp_path, browser, artifacts):
-    from workbook.auth import Identity
-    from workbook.content import catalogue
-    from workbook.quiz_report import letter
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.render.quiz_html import letter
     from workbook.store import AccessCodeAuthenticator, Database, current_answers
 
     quiz = catalogue().quiz

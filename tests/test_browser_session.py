@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from servers import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -138,7 +137,7 @@ def test_sign_out_ends_the_session_everywhere(server, browser):
 
 
 def test_a_reissued_code_ends_an_open_page_at_its_next_click(server, browser, db, artifacts):
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
     from workbook.store import cohort_by_name, current_answers, list_people, reissue_code
 
     code, name = server.codes("trainee")[3], server.names("trainee")[3]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from servers import VoilaServer
 from test_browser import SLOW, assert_no_traceback_or_source, full_screenshot, open_page, sign_in
 

@@ -7,12 +7,12 @@ import nbformat
 import pytest
 import yaml
 
-from workbook.case import load_case, read_case
-from workbook.content import catalogue
+from workbook.content.case import load_case, read_case
+from workbook.content.catalogue import catalogue
 from workbook.errors import ContentError
 from workbook.nbtools import is_checked
-from workbook.pages import examples, examples_profiles
 from workbook.settings import get_settings
+from workbook.ui.pages import examples, examples_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 and the references the modules name are on the sources page with their year."""
 import pytest
 
-from workbook.content import catalogue
+from workbook.content.catalogue import catalogue
 
 
 def module_text(module_id: str) -> str:

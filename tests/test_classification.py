@@ -1,7 +1,8 @@
 """Client statements and grading against the key (Module 4)."""
 import pytest
 
-from workbook.classification import Statement, grade, key_counts, load_statements, read_statements
+from workbook.content.statements import Statement, load_statements, read_statements
+from workbook.domain.classification import grade, key_counts
 from workbook.errors import ContentError
 from workbook.settings import get_settings
 
@@ -48,7 +49,7 @@ def test_no_statement_is_about_the_price_level():
 
 def test_worked_journey_map_tags_situations_like_the_key():
     """Needs workshop, negotiation, business review and renewal proposal are process, as the key reads meetings and buying."""
-    from workbook.pages.figures import example_map
+    from workbook.ui.pages.figures import example_map
 
     element = {t.id: t.element for _s, t in example_map().touchpoints()}
     assert [element[t] for t in ("t04", "t06", "t14", "t16")] == ["process"] * 4

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_run import run_cli
-from workbook.auth import Identity
+
+from workbook.auth.identity import Identity
 from workbook.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,9 +127,8 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
     save_answer(db, ben, ben.person_id, "m01", "coproduction", "cp2", "dont_know")
     set_progress(db, ann, ann.person_id, "m01", "done")
     # Ann's 360 raters and what one of them answered travel with the cohort
+    from workbook.auth.identity import Identity
     from workbook.store import AccessCodeAuthenticator, invite_rater, save_rater_answer
-
-    from workbook.auth import Identity
 
     _rid, rcode = invite_rater(db, Identity.admin(), ann.person_id, "peer", "manager_profile", "Peer from sales")
     invite_rater(db, Identity.admin(), ann.person_id, "client", "manager_profile", "")
@@ -178,7 +177,7 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
 
 
 def test_content_check_good_content(tmp_path, monkeypatch, capsys):
-    from workbook.content import load_directory
+    from workbook.content.catalogue import load_directory
     from workbook.settings import get_settings
 
     assert run(monkeypatch, tmp_path, "content", "check") == 0
@@ -243,7 +242,7 @@ def test_invite_a_whole_roster_from_csv(tmp_path, monkeypatch, capsys):
 def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch, capsys):
     """`workbook serve --pool 01_servuction.ipynb=30`: the Voila command gets that pool, the other
     pools keep their settings; a page that is not served or a bad size is one line, nothing started."""
-    import workbook.serve as serve_module
+    import workbook.serving.serve as serve_module
 
     started = []
     monkeypatch.setattr(serve_module.subprocess, "call", lambda cmd, env: started.append(cmd) or 0)
@@ -258,3 +257,16 @@ def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch,
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and expect in err
     assert len(started) == 1
+
+
+def test_version_is_the_packages_one_version():
+    """``workbook --version`` prints the version pyproject.toml declares (read here independently), exit 0."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    got = subprocess.run([sys.executable, "-m", "workbook", "--version"], capture_output=True, text=True, timeout=60)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == f"workbook {declared}"
+    import workbook
+
+    assert workbook.__version__ == declared

@@ -1,6 +1,6 @@
 """Cohort aggregates (pure): choice exercises counted across people, hidden under the threshold."""
-from workbook.cohort_results import choice_tally
-from workbook.content import Exercise
+from workbook.analysis.cohort_scores import choice_tally
+from workbook.content.catalogue import Exercise
 
 PICK = Exercise(id="ladder", type="pick_one", prompt="Where on the ladder?",
                 options=[{"value": "have", "label": "Have"}, {"value": "better", "label": "Better"}, {"value": "cheaper", "label": "Cheaper"}])
@@ -33,8 +33,8 @@ def test_row_list_counts_rows_per_category_across_people():
 
 
 def test_classification_agreement_with_the_key_from_the_threshold():
-    from workbook.classification import Statement
-    from workbook.cohort_results import key_agreement
+    from workbook.analysis.cohort_scores import key_agreement
+    from workbook.content.statements import Statement
 
     sts = [Statement(id="s1", text="They delivered on time", key="process", theme="t", explanation="e"),
            Statement(id="s2", text="The plant runs", key="outcome", theme="t", explanation="e")]

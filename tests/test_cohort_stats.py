@@ -1,8 +1,8 @@
 """Cohort statistics for coaches and HR: reliability on keyed answers, the anonymity threshold."""
 import pytest
 
-from workbook.cohort_stats import NOT_ENOUGH_PEOPLE, aggregates, cohort_instrument_stats, instrument_stats, keyed_rows
-from workbook.content import catalogue, parse_document
+from workbook.analysis.cohort_statistics import NOT_ENOUGH_PEOPLE, aggregates, cohort_instrument_stats, instrument_stats, keyed_rows
+from workbook.content.catalogue import catalogue, parse_document
 from workbook.errors import AccessDenied
 from workbook.store import save_answer
 
@@ -45,7 +45,7 @@ def test_cohort_stats_through_the_store_respect_threshold_and_roles(db, cohort, 
     inst = catalogue().instrument("manager_profile")
     coach, hr = cohort["ident"]["Coach C"], cohort["ident"]["HR H"]
     values = {"Ann": 1, "Ben": 3, "Cy": 5}
-    for n, name in enumerate(["Ann", "Ben"]):
+    for name in ["Ann", "Ben"]:
         ident = cohort["ident"][name]
         for item in inst.items:
             save_answer(db, ident, ident.person_id, "m03", inst.id, item.id, values[name])
@@ -80,7 +80,7 @@ def test_cli_stats_prints_alpha_per_dimension(db, cohort, capsys):
 
 
 def test_stats_html_flags_low_alpha_and_hides_small_groups():
-    from workbook.cohort_stats import stats_html
+    from workbook.analysis.cohort_statistics import stats_html
 
     low = {1: {"a1": 1, "a2": 5, "a3": 3}, 2: {"a1": 5, "a2": 1, "a3": 3}, 3: {"a1": 3, "a2": 3, "a3": 1}, 4: {"a1": 2, "a2": 4, "a3": 5}}
     html = stats_html(instrument_stats(INST, low, threshold=3), INST)

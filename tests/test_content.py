@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.content import catalogue, load_directory, parse_document
+from workbook.content.catalogue import catalogue, load_directory, parse_document
 from workbook.errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,10 +8,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook.content import load_directory
-from workbook.copycheck import (
-    MAX_IDEAS_IN_SEED_ORDER, RUN, SEED_PROFILES, SeedProfile, copied_runs, example_markers, idea_order,
-    longest_run_in_seed_order, seed_key, strings_of, tokens,
+from workbook.content.catalogue import load_directory
+from workbook.content.copycheck import (
+    MAX_IDEAS_IN_SEED_ORDER,
+    RUN,
+    SEED_PROFILES,
+    SeedProfile,
+    copied_runs,
+    example_markers,
+    idea_order,
+    longest_run_in_seed_order,
+    seed_key,
+    strings_of,
+    tokens,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,7 +31,7 @@ def text_of(page) -> str:
 
 
 def open_page(db, identity, module_id):
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.module import module_page
 
     page = module_page(module_id, db=db)
     page._signed_in(identity)
@@ -89,7 +89,7 @@ def test_timeline_saves_reloads_and_summarises(db, cohort):
 
 
 def test_classification_saves_reloads_and_grades_against_the_key(db, cohort):
-    from workbook.classification import load_statements
+    from workbook.content.statements import load_statements
     from workbook.settings import get_settings
 
     data = load_statements(get_settings().datasets_dir / "client_statements.yaml")
@@ -146,7 +146,7 @@ def test_new_modules_have_the_page_shape(db, cohort, module_id):
 
 
 def test_home_lists_new_modules_with_this_persons_progress(db, cohort):
-    from workbook.pages.home import modules_table
+    from workbook.ui.pages.home import modules_table
 
     ann = cohort["ident"]["Ann"]
     find(open_page(db, ann, "m02"), "wb-ex-timeline-delivery-duration").value = 12

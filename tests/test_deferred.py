@@ -5,9 +5,9 @@ import threading
 import time
 
 import ipywidgets as w
-
 from widgettree import find, one
-from workbook.widgets.deferred import Coalesced
+
+from workbook.ui.widgets.deferred import Coalesced
 
 
 def test_a_burst_of_triggers_runs_once_after_the_last():
@@ -60,9 +60,9 @@ def test_runs_never_overlap_and_the_newest_data_is_drawn_last():
 def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypatch):
     """Served pages defer the redraw: five quick answers are all saved at once and the results
     are drawn once, showing all five."""
-    from workbook.pages.module import module_page
     from workbook.settings import reset_settings
     from workbook.store import current_answers
+    from workbook.ui.pages.module import module_page
 
     monkeypatch.setenv("WORKBOOK_RESULTS_REFRESH_SECONDS", "5")
     reset_settings()
@@ -81,8 +81,8 @@ def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypa
     assert results.value == before and results.redraw.pending
     results.redraw.settle()
     assert results.redraw.runs == runs + 1
-    from workbook.content import catalogue
-    from workbook.scoring import overall, score
+    from workbook.content.catalogue import catalogue
+    from workbook.domain.scoring import overall, score
 
     expected = overall(score(catalogue().instrument("coproduction"), saved))
     assert f"Overall co-production score: {expected:.0f} / 100" in results.value and "<svg" in results.value
@@ -92,10 +92,10 @@ def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypa
 def test_instrument_form_built_before_sign_in_serves_the_person_who_signs_in(cohort, db):
     """A preheated kernel builds Module 1's radio groups before its visitor comes; the visitor's
     page uses those very widgets, shows their saved answers and saves their new ones."""
-    from workbook.content import catalogue
-    from workbook.pages.module import module_page, warm_up
+    from workbook.content.catalogue import catalogue
     from workbook.store import current_answers, save_answer
-    from workbook.widgets.likert import LikertForm
+    from workbook.ui.pages.module import module_page, warm_up
+    from workbook.ui.widgets.likert import LikertForm
 
     ann = cohort["ident"]["Ann"]
     save_answer(db, ann, ann.person_id, "m01", "coproduction", "cp2", 5)

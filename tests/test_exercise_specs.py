@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.content import load_directory
+from workbook.content.catalogue import load_directory
 from workbook.errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +41,8 @@ def test_bad_exercise_settings_are_named(tmp_path, name, old, new, expected):
 
 
 def test_every_classify_exercise_has_its_statements():
-    from workbook.exercise_specs import spec_of
-    from workbook.classification import load_statements
+    from workbook.content.exercise_specs import spec_of
+    from workbook.content.statements import load_statements
     from workbook.settings import get_settings
 
     cat = load_directory(ROOT / "exercises")

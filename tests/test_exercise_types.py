@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import ipywidgets as w
 import pytest
-
 from widgettree import find, one
-from workbook.content import Exercise, parse_document
-from workbook.errors import ContentError
-from workbook.exercise_specs import parse_spec
-from workbook.service_analysis import (
+
+from workbook.content.catalogue import Exercise, parse_document
+from workbook.content.exercise_specs import parse_spec
+from workbook.domain.service_analysis import (
     checklist_fit,
     count_by,
     dominant_link,
@@ -18,7 +17,7 @@ from workbook.service_analysis import (
     mix_alignment,
     rows_from_answers,
 )
-
+from workbook.errors import ContentError
 
 # ---- pure analysis, hand-worked examples -------------------------------------------------
 
@@ -112,7 +111,7 @@ def test_unknown_source_of_a_checklist_is_refused(tmp_path):
     import shutil
     from pathlib import Path
 
-    from workbook.content import load_directory
+    from workbook.content.catalogue import load_directory
 
     root = Path(__file__).resolve().parent.parent / "exercises"
     shutil.copy(root / "sources.yaml", tmp_path / "sources.yaml")
@@ -129,10 +128,10 @@ def test_types_without_settings_are_not_parsed():
 # ---- each type saves as the person works and comes back on reload --------------------------
 
 def _ctx(db, identity):
-    from workbook.content import catalogue
-    from workbook.widgets.common import StatusLine
-    from workbook.widgets.exercises import ExerciseContext
-    from workbook.widgets.saver import AnswerSaver
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.widgets.common import StatusLine
+    from workbook.ui.widgets.exercises import ExerciseContext
+    from workbook.ui.widgets.saver import AnswerSaver
 
     status = StatusLine()
     saver = AnswerSaver(db, identity, "m01", status)
@@ -144,7 +143,7 @@ def _spec(kind: str, **extra) -> Exercise:
 
 
 def _build(db, identity, spec):
-    from workbook.widgets.exercises import build
+    from workbook.ui.widgets.exercises import build
 
     return w.VBox(build(_ctx(db, identity), spec))
 
@@ -165,7 +164,7 @@ def test_rated_checklist_saves_and_reloads(cohort, db):
     assert one(again, "wb-item-b", w.RadioButtons).value == 0
     # another trainee sees nothing of Ann's
     assert one(_build(db, cohort["ident"]["Ben"], spec), "wb-item-a", w.RadioButtons).value is None
-    from workbook.widgets.exercises import summarize
+    from workbook.ui.widgets.exercises import summarize
 
     html = summarize(spec, {"a": 2, "b": 0})
     assert "T: 50% fit (2 of 2 rated)." in html and "<li>B</li>" in html
@@ -179,7 +178,7 @@ def test_text_fields_save_and_reload_escaped_in_summary(cohort, db):
     again = _build(db, ann, spec)
     assert one(again, "wb-field-b", w.Textarea).value == "<script>x</script> landings"
     assert one(again, "wb-field-a", w.Textarea).value == ""
-    from workbook.widgets.exercises import summarize
+    from workbook.ui.widgets.exercises import summarize
 
     html = summarize(spec, {"b": "<script>x</script> landings"})
     assert "&lt;script&gt;x&lt;/script&gt; landings" in html and "<script>" not in html
@@ -198,7 +197,7 @@ def test_pick_one_saves_choice_and_reason_and_shows_feedback(cohort, db):
     again = _build(db, ann, spec)
     assert find(again, "wb-pick", w.RadioButtons)[0].value == "b"
     assert one(again, "wb-field-why", w.Textarea).value == "because"
-    from workbook.widgets.exercises import summarize
+    from workbook.ui.widgets.exercises import summarize
 
     assert "You chose Rung B." in summarize(spec, {"choice": "b", "why": "because"})
 
@@ -236,7 +235,7 @@ def test_row_list_saves_cells_adds_and_removes_rows(cohort, db):
 
 
 def test_row_list_summary_counts_and_escapes():
-    from workbook.widgets.exercises import summarize
+    from workbook.ui.widgets.exercises import summarize
 
     spec = _spec("row_list", **ROWS)
     html = summarize(spec, {"1.action": "<b>dinner</b>", "1.layer": "emotional", "2.action": "x", "2.layer": "emotional"})

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cli_run import run_cli
 from widget_tools import html_text
-from workbook.content import catalogue, load_directory
+
+from workbook.content.catalogue import catalogue, load_directory
 from workbook.errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ STATEMENTS = {s["id"]: s for s in yaml.safe_load((ROOT / "datasets" / "client_st
 
 
 def _guide(live=None):
-    from workbook.facilitator import guide_html, statements_for
+    from workbook.reporting.facilitator import guide_html, statements_for
     from workbook.settings import get_settings
 
     cat = catalogue()
@@ -92,8 +92,8 @@ def _answer_coproduction(db, who, value):
 
 
 def test_live_results_hidden_below_the_threshold_then_the_cohorts_mean(db, cohort):
-    from workbook.pages.facilitator import guide_for
-    from workbook.scoring import score
+    from workbook.domain.scoring import score
+    from workbook.ui.pages.facilitator import guide_for
 
     coach = cohort["ident"]["Coach C"]
     for name, value in (("Ann", 5), ("Ben", 2)):
@@ -116,7 +116,7 @@ def test_live_results_hidden_below_the_threshold_then_the_cohorts_mean(db, cohor
 
 
 def test_the_page_refuses_a_trainee_and_opens_for_coach_and_hr(db, cohort):
-    from workbook.pages.facilitator import facilitator_page
+    from workbook.ui.pages.facilitator import facilitator_page
 
     page = facilitator_page(db=db)
     page.signin.code.value = cohort["people"]["Ann"]["code"]
@@ -130,8 +130,8 @@ def test_the_page_refuses_a_trainee_and_opens_for_coach_and_hr(db, cohort):
 
 @pytest.mark.slow
 def test_the_pdf_comes_from_the_report_pipeline_with_every_module(settings_env, monkeypatch, admin, tmp_path):
-    from workbook.demo import build_demo
     from workbook.store import open_database
+    from workbook.store.demo import build_demo
 
     build_demo(open_database())
     out = tmp_path / "out"

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
-from sqlalchemy import event, select
-
 from cli_run import run_cli
 from pg import pg_server
-from workbook.auth import Identity
+from sqlalchemy import event, select
+
+from workbook.auth.identity import Identity
 from workbook.errors import StoreError, StoreUnavailable, WorkbookError
 from workbook.store import (
     AccessCodeAuthenticator,
@@ -31,10 +31,10 @@ from workbook.store import (
     save_answer,
 )
 from workbook.store.models import Answer
-from workbook.widgets import saver as saver_module
-from workbook.widgets.common import StatusLine
-from workbook.widgets.likert import LikertForm
-from workbook.widgets.saver import AnswerSaver
+from workbook.ui.widgets import saver as saver_module
+from workbook.ui.widgets.common import StatusLine
+from workbook.ui.widgets.likert import LikertForm
+from workbook.ui.widgets.saver import AnswerSaver
 
 HERE = Path(__file__).resolve().parent
 ADMIN = Identity.admin()
@@ -67,7 +67,7 @@ def walk(w):
 
 def signed_in_module_page(db: Database, code: str):
     """Module 1's page as a trainee sees it after typing their code (no browser needed)."""
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.module import module_page
 
     page = module_page("m01", db=db)
     page.signin.code.value = code
@@ -79,8 +79,8 @@ def signed_in_module_page(db: Database, code: str):
 
 def reflection_area(page):
     """The text box of Module 1's ``reflection`` exercise: the Textarea right after its prompt."""
-    from workbook.content import catalogue
-    from workbook.widgets.common import esc
+    from workbook.content.catalogue import catalogue
+    from workbook.render.html import esc
 
     prompt = esc(next(e for e in catalogue().module("m01").exercises if e.id == "reflection").prompt)
     for box in walk(page.body):
@@ -183,7 +183,7 @@ def one_line_saying(msg: str, *needles: str) -> None:
 
 @pytest.mark.slow
 def test_sigkill_twenty_sqlite_writers_loses_no_acknowledged_answer(tmp_path, settings_env):
-    from workbook.backup import backup
+    from workbook.store.backup import backup
 
     url = f"sqlite:///{tmp_path / 'live.db'}"
     db = Database(url)
@@ -394,14 +394,14 @@ def test_saver_keeps_answers_through_repeated_failed_retries(pg, settings_env, f
 
 def test_rater_page_keeps_answers_while_the_store_is_down_and_saves_them_after(pg, settings_env, fast_retry):
     """A 360 rater's answers get the same care as a trainee's: one line, kept, saved when back."""
-    from workbook.pages.rater import rater_page
     from workbook.store import invite_rater, rater_answers
+    from workbook.ui.pages.rater import rater_page
 
     url = pg.create_database("rater_outage")
     db = Database(url)
     c = make_cohort(db)
     subject = c["ident"]["T0"]
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
 
     _rid, code = invite_rater(db, Identity.admin(), subject.person_id, "peer", "manager_profile", "Peer P")
     page = rater_page(db)
@@ -529,7 +529,7 @@ def _fill(db: Database) -> dict:
 
 def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, monkeypatch, capsys, settings_env):
     from workbook.settings import reset_settings
-    from workbook.transfer import export_cohort
+    from workbook.store.transfer import export_cohort
 
     old, new = tmp_path / "old", tmp_path / "new"
     monkeypatch.setenv("WORKBOOK_DATA_DIR", str(old))
@@ -570,8 +570,8 @@ def test_restore_refuses_what_is_not_a_backup_in_one_line(tmp_path, monkeypatch,
 
 @pytest.mark.slow
 def test_postgres_backup_restore_into_a_new_database_gives_the_same_export(pg, tmp_path, settings_env):
-    from workbook.backup import backup, restore
-    from workbook.transfer import export_cohort
+    from workbook.store.backup import backup, restore
+    from workbook.store.transfer import export_cohort
 
     src = Database(pg.create_database("bsrc"))
     c = _fill(src)
@@ -598,7 +598,7 @@ def test_postgres_backup_restore_into_a_new_database_gives_the_same_export(pg, t
 
 
 def test_backup_of_a_stopped_postgres_is_one_line(pg, tmp_path, settings_env):
-    from workbook.backup import backup
+    from workbook.store.backup import backup
 
     db = Database(pg.create_database("bstop"))
     pg.stop("fast")
@@ -617,8 +617,8 @@ def test_postgres_restore_refuses_a_script_and_an_archive_with_foreign_entries(p
     before anything runs; the database keeps its data."""
     import subprocess
 
-    from workbook.backup import _pg_conninfo, _pg_tool, restore
-    from workbook.transfer import export_cohort
+    from workbook.store.backup import _pg_conninfo, _pg_tool, restore
+    from workbook.store.transfer import export_cohort
 
     src = Database(pg.create_database("rsrc"))
     _fill(src)

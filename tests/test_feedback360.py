@@ -1,8 +1,8 @@
 """360-degree comparison: hand-worked means, blind spots and hidden strengths, anonymity rules."""
 import pytest
 
-from workbook.content import catalogue, parse_document
-from workbook.feedback360 import BLIND_SPOT, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, RaterResponse, compare
+from workbook.content.catalogue import catalogue, parse_document
+from workbook.domain.feedback360 import BLIND_SPOT, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, RaterResponse, compare
 
 INST = parse_document(
     """
@@ -156,7 +156,8 @@ def test_a_category_has_no_cell_on_a_dimension_it_does_not_rate_and_its_answers_
     only_y = compare(INST_C, SELF, [RaterResponse("client", {"y1": 5, "y2": 5, "y3": 5})] * 3, threshold=3, blind_spot_gap=1.0)
     assert only_y.categories["client"]["answered"] == 0
     # the views say why, instead of "not enough answers"
-    from workbook.results360 import feedback_html, feedback_text
+    from workbook.analysis.person_360 import feedback_text
+    from workbook.render.person_360_html import feedback_html
 
     html = feedback_html(fb)
     assert "Clients are not asked about Y: they cannot observe it" in html
@@ -179,7 +180,7 @@ def test_comments_need_the_comment_threshold_not_only_the_score_threshold():
 
 
 def test_pulse_compare_by_hand():
-    from workbook.feedback360 import pulse_compare
+    from workbook.domain.feedback360 import pulse_compare
 
     peers = lambda *vals: [RaterResponse("peer", {"x1": v, "x2": 6 - v}) for v in vals]
     before = peers(2, 3, 1) + [RaterResponse("client", {"x1": 5, "x2": 1})]  # one client: left out

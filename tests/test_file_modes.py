@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from workbook.auth import Identity
+from workbook.auth.identity import Identity
 
 ADMIN = Identity.admin()
 
@@ -23,8 +23,8 @@ def open_umask():
 
 
 def test_database_wal_and_backup_are_owner_only(tmp_path, open_umask, settings_env):
-    from workbook.backup import backup
     from workbook.store import Database, create_cohort, invite, save_answer
+    from workbook.store.backup import backup
 
     data = tmp_path / "fresh" / "data"
     db = Database(f"sqlite:///{data / 'workbook.db'}")
@@ -50,7 +50,7 @@ def test_an_existing_world_readable_database_is_narrowed_when_opened(tmp_path, o
 
 @pytest.mark.slow
 def test_reports_are_written_owner_only(tmp_path, open_umask, settings_env):
-    from workbook.reports import person_task, run_reports
+    from workbook.reporting.reports import person_task, run_reports
     from workbook.store import create_cohort, invite, open_database
 
     db = open_database()

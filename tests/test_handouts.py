@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cli_run import run_cli
 from widget_tools import html_text
-from workbook.content import catalogue
+
+from workbook.content.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = {m["module"]: m for m in yaml.safe_load((ROOT / "exercises" / "facilitator.yaml").read_text(encoding="utf-8"))["modules"]}
@@ -99,7 +99,7 @@ def test_the_guide_links_every_handout_file_written_next_to_it(handouts):
 
 
 def test_the_handout_page_shows_the_handout_and_builds_its_pdf_as_a_download(settings_env, tmp_path):
-    from workbook.pages.handout import handout_page
+    from workbook.ui.pages.handout import handout_page
 
     page = handout_page("m08")
     text = html_text(page)
@@ -115,15 +115,15 @@ def test_the_handout_page_shows_the_handout_and_builds_its_pdf_as_a_download(set
 
 
 def test_an_unknown_module_is_one_line_and_no_button(settings_env):
-    from workbook.pages.handout import handout_page
+    from workbook.ui.pages.handout import handout_page
 
     page = handout_page("m99")
     assert "no module 'm99'" in html_lib.unescape(page.status.value) and page.button.disabled and "wb-handout" not in page.body.value
 
 
 def test_module_pages_and_the_guide_link_their_handout(db, cohort):
-    from workbook.pages.facilitator import guide_for
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.facilitator import guide_for
+    from workbook.ui.pages.module import module_page
 
     page = module_page("m04", db=db)
     page.signin.code.value = cohort["people"]["Ann"]["code"]

@@ -15,16 +15,16 @@ import ipywidgets as widgets
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pg import pg_server
 from sqlalchemy import func, select
 
 import workbook.store as store
-from pg import pg_server
-from workbook.journey import new_map
-from workbook.auth import Identity
+from workbook.auth.identity import Identity
+from workbook.domain.journey import new_map
 from workbook.errors import AccessDenied, ContentError, ImportFormatError, InvalidAnswer, WorkbookError
 from workbook.settings import Settings as WorkbookSettings
 from workbook.store import AccessCodeAuthenticator, Database, create_cohort, current_answers, invite, save_answer
-from workbook.store.models import Answer, Base, Rater, SigninFailure, utcnow
+from workbook.store.models import Base, Rater, SigninFailure, utcnow
 
 ADMIN = Identity.admin()
 LONGEST = WorkbookSettings().max_text_chars  # the longest free text the workbook takes
@@ -122,7 +122,7 @@ def test_free_text_round_trips_exactly_through_postgres(pg, settings_env):
 
 
 def test_free_text_round_trips_through_export_and_import(db, settings_env, tmp_path):
-    from workbook.transfer import export_cohort, import_cohort
+    from workbook.store.transfer import export_cohort, import_cohort
 
     c = make_cohort(db, "Hostile")
     ann = c["ident"]["Ann"]
@@ -140,7 +140,8 @@ def test_free_text_round_trips_through_export_and_import(db, settings_env, tmp_p
 
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_status_line_and_safe_show_text_inert(name):
-    from workbook.widgets.common import StatusLine, esc, safe
+    from workbook.render.html import esc
+    from workbook.ui.widgets.common import StatusLine, safe
 
     text = PAYLOADS[name]
     line = StatusLine()
@@ -160,7 +161,7 @@ def test_status_line_and_safe_show_text_inert(name):
 
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_teaching_markdown_escapes_raw_html_and_defuses_links(name):
-    from workbook.widgets.common import markdown_html
+    from workbook.render.html import markdown_html
 
     assert_inert(markdown_html(PAYLOADS[name]), allowed_tags={"img"})  # teaching Markdown may show an image; never a handler or script URL
 
@@ -168,9 +169,9 @@ def test_teaching_markdown_escapes_raw_html_and_defuses_links(name):
 @pytest.mark.parametrize("name", [n for n in PAYLOADS if n != "longest-allowed"])
 def test_names_are_shown_inert_on_staff_home_and_sign_in(db, name):
     """Person names are free text typed by a coach: every page that shows one escapes it."""
-    from workbook.pages.home import _body as home_body
-    from workbook.pages.staff import _hr_body, progress_matrix_html
-    from workbook.widgets.signin import SignIn
+    from workbook.ui.pages.home import _body as home_body
+    from workbook.ui.pages.staff import _hr_body, progress_matrix_html
+    from workbook.ui.widgets.signin import SignIn
 
     # a name may not hold control characters (NUL, newline: refused at invite); the rest stays
     hostile = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in PAYLOADS[name])[:200].strip()
@@ -194,7 +195,7 @@ def test_names_are_shown_inert_on_staff_home_and_sign_in(db, name):
 
 def test_module_page_shows_saved_hostile_text_only_as_a_widget_value(db):
     """The reflection comes back into a Textarea's value (text, never HTML); no HTML part holds it."""
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.module import module_page
 
     c = make_cohort(db, "Page")
     ann = c["ident"]["Ann"]
@@ -286,7 +287,7 @@ def test_old_failures_are_forgotten(db):
 def test_every_path_costs_one_scrypt_and_compares_in_constant_time(db, monkeypatch):
     """Unknown code, revoked code, wrong secret and right code do the same work: one scrypt each,
     and the real comparison goes through hmac.compare_digest."""
-    import workbook.auth as auth_module
+    import workbook.auth.identity as auth_module
     from workbook.store import reissue_code
 
     c = make_cohort(db, "Timing")
@@ -482,7 +483,7 @@ def test_the_refusal_table_covers_the_store(lanes):
 # ---------------------------------------------------------------- malformed imports
 
 def _valid_document(db: Database) -> dict:
-    from workbook.transfer import export_cohort
+    from workbook.store.transfer import export_cohort
 
     return export_cohort(db, ADMIN, "A")
 
@@ -522,7 +523,7 @@ def _wrong_kind(old):
 
 
 def _check_refused(db, text: str, before: dict) -> None:
-    from workbook.transfer import import_cohort
+    from workbook.store.transfer import import_cohort
 
     with pytest.raises(WorkbookError) as exc:
         import_cohort(db, ADMIN, text, where="cohort.json")
@@ -625,7 +626,7 @@ def _pulse(doc: dict) -> dict:
 )
 def test_json_import_refusals_name_the_place(lanes_db, lanes, change, expect):
     db = lanes_db
-    from workbook.transfer import import_cohort
+    from workbook.store.transfer import import_cohort
 
     doc = _valid_document(db)
     if expect != "exists already; nothing was imported":
@@ -652,7 +653,7 @@ def test_malformed_yaml_content_is_one_line(db, data):
     """Random YAML text, or a real content file cut or with one wrong field: ContentError, one line."""
     import yaml
 
-    from workbook.content import parse_document
+    from workbook.content.catalogue import parse_document
 
     texts = _content_texts()
     if data is None:  # a "billion laughs" document: aliases must not blow up
@@ -712,7 +713,7 @@ BAD_CELLS = {
 @example(text="name\n\"unterminated")
 @example(text="\ufeffname,role\nAnn,trainee\nBen")
 def test_random_csv_text_is_a_roster_or_one_line(text):
-    from workbook.roster import parse_roster
+    from workbook.store.roster import parse_roster
 
     try:
         rows = parse_roster(text, "people.csv")
@@ -725,7 +726,7 @@ def test_random_csv_text_is_a_roster_or_one_line(text):
 @HYP
 @given(names=st.lists(NAMES, min_size=1, max_size=8), data=st.data())
 def test_roster_with_one_bad_cell_or_line_is_refused_whole(lanes_db, lanes, names, data):
-    from workbook.roster import import_roster
+    from workbook.store.roster import import_roster
 
     db = lanes_db
     lines = [["name", "role", "email"]] + [[n, "trainee", ""] for n in names]
@@ -753,8 +754,8 @@ def test_roster_with_one_bad_cell_or_line_is_refused_whole(lanes_db, lanes, name
 
 def test_roster_is_all_or_nobody_even_when_the_database_refuses(lanes_db, lanes):
     """A failure in the middle of the transaction (closed cohort found after checking) invites nobody."""
-    from workbook.roster import import_roster
     from workbook.store import close_cohort, create_cohort
+    from workbook.store.roster import import_roster
 
     db = lanes_db
     cid = create_cohort(db, ADMIN, "Closed one")

@@ -3,7 +3,6 @@ coach are shown as text; nothing in them runs (a payload that ran would set a ma
 from __future__ import annotations
 
 import pytest
-
 from servers import launch_chromium, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -20,7 +19,7 @@ NOT_RUN = "() => window.__pwned === undefined && document.title !== 'PWNED'"
 def test_hostile_text_and_names_stay_inert_in_the_browser(tmp_path, artifacts):
     from playwright.sync_api import sync_playwright
 
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
     from workbook.store import AccessCodeAuthenticator, Database, cohort_by_name, invite, save_answer
 
     with voila_server(tmp_path, env={"WORKBOOK_POOLS": "01_servuction.ipynb=1,coach.ipynb=1"}) as srv:
@@ -76,11 +75,10 @@ def test_report_sections_with_hostile_text_set_no_marker_in_chromium(db, admin):
     """Every individual and cohort report section, built from hostile names, plans and notes,
     opened in Chromium: no marker set, no dialog, the payload visible as text."""
     from playwright.sync_api import sync_playwright
-
     from test_hostile import assert_inert
-    from workbook.report_content import COHORT_SECTIONS, INDIVIDUAL_SECTIONS, cohort_report, individual_report, show
-    from workbook.store import create_cohort, invite, save_action, save_note
-    from workbook.store import AccessCodeAuthenticator
+
+    from workbook.reporting.report_content import COHORT_SECTIONS, INDIVIDUAL_SECTIONS, cohort_report, individual_report, show
+    from workbook.store import AccessCodeAuthenticator, create_cohort, invite, save_action, save_note
 
     cid = create_cohort(db, admin, "Hostile reports")
     people = {}

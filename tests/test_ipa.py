@@ -1,7 +1,7 @@
 """Importance–investment grid (Module 4), on hand-worked examples."""
 import pytest
 
-from workbook.ipa import by_category, category, ipa_frame, normalise
+from workbook.domain.ipa import by_category, category, ipa_frame, normalise
 
 
 def test_names_match_whatever_the_case_spacing_and_end_punctuation():
@@ -46,8 +46,8 @@ def test_rows_that_are_not_mappings_are_skipped():
 
 
 def test_grid_chart_names_every_element_and_escapes_them():
-    from workbook.charts import ipa_chart, to_svg
-    from workbook.ipa import CATEGORIES
+    from workbook.domain.ipa import CATEGORIES
+    from workbook.render.charts import ipa_chart, to_svg
 
     invest = [{"element": "<script>alert(1)</script>", "level": 4}, {"element": "Reporting software", "level": 4}]
     cite = [{"element": "Same team every visit", "importance": 5}]

@@ -2,9 +2,9 @@
 as retired so that answers given to it keep their meaning. Expected scores are worked by hand."""
 import pytest
 
-from workbook.content import catalogue, parse_document
+from workbook.content.catalogue import catalogue, parse_document
+from workbook.domain.scoring import NOT_ENOUGH, score
 from workbook.errors import ContentError, InvalidAnswer
-from workbook.scoring import NOT_ENOUGH, score
 from workbook.store import attempts, current_answers, save_answer
 
 INST = "manager_profile"
@@ -40,7 +40,7 @@ def test_an_attempt_stored_on_the_old_items_scores_exactly_as_before(db, cohort)
     assert d["technical"].status == NOT_ENOUGH and d["technical"].items == 4  # 1 of 4
     # on the current items this attempt would have 2 of 6 operational and 2 of 5 leadership answers: not enough
     # the same through the attempts table the page and the reports show
-    from workbook.results360 import attempts_html
+    from workbook.render.person_360_html import attempts_html
 
     html = attempts_html(catalogue().instrument(INST), attempts(db, ann, ann.person_id, INST))
     assert "<tr><td>Operational excellence</td><td>69</td></tr>" in html and "<tr><td>Leadership</td><td>58</td></tr>" in html
@@ -78,7 +78,7 @@ def test_retired_items_take_no_new_answer_and_are_not_shown(db, cohort):
         save_answer(db, ann, ann.person_id, "m03", INST, "mp5", 4)
     assert str(exc.value) == "manager_profile/mp5: this statement was retired in version 2 of manager_profile (replaced by mp5a, mp5b); it takes no new answers"
     assert current_answers(db, ann, ann.person_id, INST) == {}
-    from workbook.widgets.likert import LikertForm
+    from workbook.ui.widgets.likert import LikertForm
 
     for name, inst in catalogue().instruments.items():
         form = LikertForm(inst, lambda *_: None)
@@ -98,7 +98,7 @@ def test_every_retired_item_names_current_replacements_and_every_version_keeps_t
 
 
 def test_demo_answers_use_only_current_items():
-    from workbook.demo import read_demo, read_demo_360
+    from workbook.store.demo import read_demo, read_demo_360
 
     cat = catalogue()
     _cohort, answers = read_demo()
@@ -155,7 +155,7 @@ def test_answered_version_from_the_mark_or_the_oldest_version_that_fits():
 
 
 def test_cohort_statistics_never_mix_retired_and_current_items():
-    from workbook.cohort_stats import instrument_stats, stats_text
+    from workbook.analysis.cohort_statistics import instrument_stats, stats_text
 
     inst = parse_document(BASE)
     answers = {

@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from workbook import journey as J
+from workbook.domain import journey as J
 from workbook.errors import AccessDenied, ImportFormatError, InvalidAnswer, NotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,7 +192,7 @@ def test_header_and_encoding_problems_are_named():
     good = J.export_csv(example())
     assert "missing column(s) emotion" in _bad(good.replace(",emotion,", ",feeling,", 1), 1, "header")
     with pytest.raises(ImportFormatError, match="not UTF-8"):
-        J.import_csv("map_title\n".encode("utf-8") + b"\xff\xfe bad")
+        J.import_csv(b"map_title\n" + b"\xff\xfe bad")
     with pytest.raises(ImportFormatError, match="empty"):
         J.import_csv("")
     short = good.splitlines()
@@ -312,9 +313,9 @@ def test_maps_are_private_to_their_owner_and_their_cohort_staff(db, cohort):
 
 
 def test_demo_cohort_starts_with_the_worked_example(db):
-    from workbook.auth import Identity
-    from workbook.demo import DEMO_MAP_TRAINEES, build_demo
+    from workbook.auth.identity import Identity
     from workbook.store import cohort_by_name, list_maps, list_people
+    from workbook.store.demo import DEMO_MAP_TRAINEES, build_demo
 
     result = build_demo(db)
     admin = Identity.admin()
@@ -327,7 +328,7 @@ def test_demo_cohort_starts_with_the_worked_example(db):
 # ------------------------------------------------------------------------------ views
 
 def test_charts_show_every_touchpoint_escaped():
-    from workbook.charts import emotion_curve, service_blueprint, to_png, to_svg
+    from workbook.render.charts import emotion_curve, service_blueprint, to_png, to_svg
 
     m = J.add_touchpoint(example(), "s_contact", **full_touchpoint(name="<script>alert(1)</script>", client_action=HOSTILE, frontstage=HOSTILE))
     frame = J.touchpoints_frame(m)
@@ -348,18 +349,18 @@ def test_charts_show_every_touchpoint_escaped():
 
 
 def test_summary_and_compare_html_escape_person_text():
-    from workbook.widgets.journey import compare_html, summary_html
+    from workbook.ui.widgets.journey_editor import compare_html, summary_html
 
     m = J.add_touchpoint(example(), "s_contact", **full_touchpoint(name=HOSTILE))
     m = J.edit_map(m, title=HOSTILE)
     after = J.edit_touchpoint(m, m.stage("s_contact").touchpoints[-1].id, pain_point=HOSTILE + "!")
-    for html in (summary_html(m), compare_html(m, after)):
-        assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
+    for out in (summary_html(m), compare_html(m, after)):
+        assert "<script" not in out and "<img" not in out and "&lt;script&gt;" in out
 
 
 def test_salesforce_figures_are_exact_and_cited():
-    from workbook.content import catalogue
-    from workbook.pages.figures import salesforce_frame, salesforce_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.figures import salesforce_frame, salesforce_html
 
     frame = salesforce_frame()
     pairs = [tuple(g.set_index("population")["percent"][["B2B", "B2C"]]) for _s, g in frame.groupby("statement", sort=False)]
@@ -374,7 +375,7 @@ def test_salesforce_figures_are_exact_and_cited():
 
 
 def test_module5_covers_c7_to_c11_cites_the_seed_and_copies_no_run_of_12_words():
-    from workbook.content import catalogue
+    from workbook.content.catalogue import catalogue
 
     m5 = catalogue().module("m05")
     assert m5.concepts == ["C7", "C8", "C9", "C10", "C11"]
@@ -393,8 +394,8 @@ def test_module5_covers_c7_to_c11_cites_the_seed_and_copies_no_run_of_12_words()
 
 
 def test_teaching_figure_svg_is_cached_by_spec(settings_env):
-    from workbook.charts import experience_survey, to_svg, to_svg_cached
-    from workbook.pages.figures import salesforce_frame
+    from workbook.render.charts import experience_survey, to_svg, to_svg_cached
+    from workbook.ui.pages.figures import salesforce_frame
 
     frame = salesforce_frame()
     fresh = to_svg(experience_survey(frame))

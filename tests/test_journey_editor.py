@@ -1,15 +1,14 @@
 """The journey editor's widgets on a real database: every change saved as it happens, restored on reload."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import ipywidgets as w
-import pytest
 
-from workbook import journey as J
-from workbook.widgets.common import StatusLine
-from workbook.widgets.journey import JourneyEditor, MapBackend
+from workbook.domain import journey as J
+from workbook.ui.widgets.common import StatusLine
+from workbook.ui.widgets.journey_editor import JourneyEditor, MapBackend
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -118,23 +117,23 @@ def test_bad_csv_import_changes_nothing(db, cohort):
     ed.example_btn.click()
     rows_before = len(answer_history(db, ann, pid, "journey"))
     text = J.export_csv(ed.current).replace(",client_site,", ",on_mars,", 1)
-    ed.upload.value = ({"name": "bad.csv", "type": "text/csv", "size": len(text), "content": memoryview(text.encode()), "last_modified": datetime.now(timezone.utc)},)
+    ed.upload.value = ({"name": "bad.csv", "type": "text/csv", "size": len(text), "content": memoryview(text.encode()), "last_modified": datetime.now(UTC)},)
     assert "nothing imported" in ed.status.value and "column location" in ed.status.value
     assert len(answer_history(db, ann, pid, "journey")) == rows_before and len(ed.maps) == 1
     good = J.export_csv(ed.current)
-    ed.upload.value = ({"name": "ok.csv", "type": "text/csv", "size": len(good), "content": memoryview(good.encode()), "last_modified": datetime.now(timezone.utc)},)
+    ed.upload.value = ({"name": "ok.csv", "type": "text/csv", "size": len(good), "content": memoryview(good.encode()), "last_modified": datetime.now(UTC)},)
     assert len(_editor(db, ann).maps) == 2  # imported as a new map, the original untouched
 
 
 def test_a_change_made_while_the_store_is_down_is_kept_and_saved_later(db, cohort, monkeypatch):
     from workbook.errors import StoreUnavailable
     from workbook.store import list_maps
-    from workbook.widgets.saver import AnswerSaver
+    from workbook.ui.widgets.saver import AnswerSaver
 
     ann, pid = cohort["ident"]["Ann"], cohort["people"]["Ann"]["id"]
     status = StatusLine()
     saver = AnswerSaver(db, ann, "m05", status)
-    monkeypatch.setattr("workbook.widgets.saver.RETRY_SECONDS", 3600)
+    monkeypatch.setattr("workbook.ui.widgets.saver.RETRY_SECONDS", 3600)
     ed = JourneyEditor(MapBackend(db, ann, save_value=saver.save), status=status)
     ed.new_map_btn.click()
     real = db.session
@@ -151,9 +150,9 @@ def test_a_change_made_while_the_store_is_down_is_kept_and_saved_later(db, cohor
 
 
 def test_your_results_summary_lists_each_maps_action_list_escaped(db, cohort):
-    from workbook.content import catalogue
+    from workbook.content.catalogue import catalogue
     from workbook.store import current_answers, delete_map, save_map
-    from workbook.widgets.exercises import SUMMARIES, _load_structured
+    from workbook.ui.widgets.exercises import SUMMARIES, _load_structured
 
     _load_structured()
     ann, pid = cohort["ident"]["Ann"], cohort["people"]["Ann"]["id"]

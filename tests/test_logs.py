@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILING_CALLBACK = """
-from workbook.widgets.common import StatusLine, safe
+from workbook.ui.widgets.common import StatusLine, safe
 status = StatusLine()
 
 @safe(status)
@@ -41,6 +41,6 @@ def test_a_failing_page_callback_is_logged_to_the_file_with_the_reference_the_pa
     assert "detail only for the log" not in out["stdout"] + out["stderr"] and "Traceback" not in out["stderr"], out
     log = (tmp_path / "logs" / "workbook.log").read_text(encoding="utf-8")
     entry = log[log.index(f"ref {ref}"):]
-    assert "workbook.pages" in log and "Traceback (most recent call last)" in entry
+    assert "workbook.ui.pages" in log and "Traceback (most recent call last)" in entry
     assert "RuntimeError: detail only for the log: person 7's row" in entry
     assert (tmp_path / "logs" / "workbook.log").stat().st_mode & 0o077 == 0  # owner-only, like the database

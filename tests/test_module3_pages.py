@@ -1,11 +1,10 @@
 """Module 3 and the rater page, driven through their widgets against a real SQLite store."""
 import ipywidgets as w
-import pytest
 from widgettree import find, one, walk
 
-from workbook.content import catalogue
-from workbook.profiles import BALANCED, GENERALIST, TECHNICAL, place
-from workbook.scoring import DimensionScore, score
+from workbook.content.catalogue import catalogue
+from workbook.domain.profiles import BALANCED, GENERALIST, TECHNICAL, place
+from workbook.domain.scoring import DimensionScore, score
 from workbook.store import attempts, current_answers, save_answer
 
 INST = "manager_profile"
@@ -17,7 +16,7 @@ def _signin(page, code):
 
 
 def _likert(page):
-    from workbook.widgets.likert import LikertForm
+    from workbook.ui.widgets.likert import LikertForm
 
     return next(x for x in walk(page) if isinstance(x, LikertForm))
 
@@ -52,7 +51,7 @@ def test_placement_by_hand():
 
 
 def test_module3_self_assessment_places_person_and_routes_save(db, cohort):
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.module import module_page
 
     page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
     assert page.body.children, page.status.value
@@ -75,7 +74,7 @@ def test_module3_self_assessment_places_person_and_routes_save(db, cohort):
 
 
 def test_retake_keeps_attempts_and_compares_them(db, cohort):
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.module import module_page
 
     ann = cohort["ident"]["Ann"]
     page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
@@ -95,10 +94,9 @@ def test_retake_keeps_attempts_and_compares_them(db, cohort):
 
 
 def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
-    from workbook.pages.rater import rater_page
+    from workbook.auth.identity import Identity
     from workbook.store import invite_rater, rater_answers
-
-    from workbook.auth import Identity
+    from workbook.ui.pages.rater import rater_page
 
     ann = cohort["ident"]["Ann"]
     save_answer(db, ann, ann.person_id, "m03", INST, "mp1", 5)
@@ -127,10 +125,9 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
 def test_client_rater_page_has_only_the_client_items(db, cohort):
     import html as _html_mod
 
-    from workbook.pages.rater import rater_page
+    from workbook.auth.identity import Identity
     from workbook.store import invite_rater
-
-    from workbook.auth import Identity
+    from workbook.ui.pages.rater import rater_page
 
     ann = cohort["ident"]["Ann"]
     _rid, code = invite_rater(db, Identity.admin(), ann.person_id, "client", INST, "Client A")
@@ -147,7 +144,7 @@ def test_client_rater_page_has_only_the_client_items(db, cohort):
 
 
 def test_trainee_code_cannot_open_rater_page(db, cohort):
-    from workbook.pages.rater import rater_page
+    from workbook.ui.pages.rater import rater_page
 
     page = _signin(rater_page(db), cohort["people"]["Ann"]["code"])
     assert page.body.children == ()
@@ -170,9 +167,9 @@ def test_360_round_from_nomination_to_results_after_closing(db, cohort):
     the codes (no SMTP), raters answer, results appear only once the coach closes the round."""
     import re
 
-    from workbook.pages.coach import coach_page
-    from workbook.pages.module import module_page
-    from workbook.pages.rater import rater_page
+    from workbook.ui.pages.coach import coach_page
+    from workbook.ui.pages.module import module_page
+    from workbook.ui.pages.rater import rater_page
 
     page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
     _answer_all(_likert(page), {"technical": 5, "operational": 4, "marketing": 2, "leadership": 5})
@@ -222,10 +219,10 @@ def test_pulse_round_before_and_after_per_behaviour_on_module_3_and_the_coach_ta
     those on their page; once it closes, the trainee and the coach see before/after per behaviour."""
     import re
 
-    from workbook.pages.coach import coach_page
-    from workbook.pages.module import module_page
-    from workbook.pages.rater import rater_page
-    from workbook.store import approve_raters, close_round, nominate_rater, save_rater_answer, send_rater_codes
+    from workbook.store import approve_raters, close_round, nominate_rater, send_rater_codes
+    from workbook.ui.pages.coach import coach_page
+    from workbook.ui.pages.module import module_page
+    from workbook.ui.pages.rater import rater_page
 
     ann, coach_id = cohort["ident"]["Ann"], cohort["ident"]["Coach C"]
     for n in range(3):

@@ -8,9 +8,9 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 import yaml
-
 from widgettree import find, one
-from workbook.pages.module import module_page
+
+from workbook.ui.pages.module import module_page
 
 
 def build(db, identity, module_id):
@@ -26,7 +26,7 @@ def results(page) -> str:
 
 def likert(page, module_id):
     """The instrument's radio groups in item order."""
-    from workbook.content import catalogue
+    from workbook.content.catalogue import catalogue
 
     inst = catalogue().instrument(catalogue().module(module_id).instrument)
     radios = [x for x in find(page, "wb-likert", w.RadioButtons) if not any(c.startswith("wb-item-") for c in x._dom_classes)]
@@ -74,8 +74,8 @@ def test_m06_triangle_checklists_and_reflection_save_and_reload(cohort, db):
 
 
 def test_m06_misaligned_mix_is_named(cohort, db):
-    from workbook.content import catalogue
-    from workbook.pages.module import module_results_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.module import module_results_html
 
     m = catalogue().module("m06")
     relationship_high = {"tl1": 2, "tl2": 2, "tl3": 2, "tl4": 4, "tl5": 5, "tl6": 5, "tl7": 1, "tl8": 5, "tl9": 2, "tl10": 2, "tl11": 2, "tl12": 4}
@@ -152,8 +152,8 @@ def test_pages_link_to_the_next_module(cohort, db, module_id, nxt):
 
 
 def test_reference_pages_list_every_term_and_every_seed():
-    from workbook.content import catalogue
-    from workbook.pages.reference import glossary_html, sources_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.reference import glossary_html, sources_html
 
     g = glossary_html()
     assert all(f"<b>{e.term}</b>" in g.replace("&#x27;", "'") for e in catalogue().glossary)
@@ -166,14 +166,14 @@ def test_reference_pages_list_every_term_and_every_seed():
 
 
 def test_glossary_covers_every_concept():
-    from workbook.content import catalogue
+    from workbook.content.catalogue import catalogue
 
     covered = {c for e in catalogue().glossary for c in e.concepts}
     assert covered == {f"C{n}" for n in range(1, 24)}
 
 
 def test_home_links_to_glossary_and_sources(db):
-    from workbook.pages.home import home_page
+    from workbook.ui.pages.home import home_page
 
     page = home_page(db)
     html = "".join(x.value for x in page.children if isinstance(x, w.HTML))
@@ -191,8 +191,8 @@ def raw_case() -> dict:
 
 @pytest.mark.parametrize("module_id", ["m06", "m07", "m08"])
 def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(module_id):
-    from workbook.content import catalogue
-    from workbook.pages.module import teaching_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.module import teaching_html
 
     m = catalogue().module(module_id)
     case_sections = [s for s in m.sections if s.heading.startswith("The Nordfrost case")]
@@ -205,8 +205,8 @@ def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(mo
 
 
 def test_m08_case_figure_lists_every_action_under_its_layer_in_the_case_section():
-    from workbook.content import catalogue
-    from workbook.pages.module import teaching_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.module import teaching_html
 
     m = catalogue().module("m08")
     html = teaching_html(m)
@@ -221,7 +221,7 @@ def test_m08_case_figure_lists_every_action_under_its_layer_in_the_case_section(
 
 
 def test_m08_case_text_counts_the_case_data():
-    from workbook.pages.examples_service import case_essence_text
+    from workbook.ui.pages.examples_service import case_essence_text
 
     actions = raw_case()["m08"]["actions"]
     text = case_essence_text()
@@ -233,8 +233,8 @@ def test_m08_case_text_counts_the_case_data():
 
 def test_bad_case_data_is_refused_in_one_line_naming_the_file_and_the_field(tmp_path, monkeypatch):
     from workbook.errors import ContentError
-    from workbook.pages.examples_service import case_essence_text
     from workbook.settings import reset_settings
+    from workbook.ui.pages.examples_service import case_essence_text
 
     bad = raw_case()
     bad["m08"]["actions"][2]["layer"] = "loyalty"
@@ -252,8 +252,8 @@ def test_bad_case_data_is_refused_in_one_line_naming_the_file_and_the_field(tmp_
 
 
 def test_m06_case_triangle_is_drawn_from_the_case_answers():
-    from workbook.content import catalogue
-    from workbook.pages.module import teaching_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.module import teaching_html
 
     inst = yaml.safe_load((CASE_PATH.parent.parent / "exercises" / "triangle_links.yaml").read_text(encoding="utf-8"))
     reverse = {i["id"] for i in inst["items"] if i.get("reverse")}
@@ -272,7 +272,7 @@ def test_m06_case_triangle_is_drawn_from_the_case_answers():
 
 
 def test_m06_case_mix_fits_follow_the_case_scores():
-    from workbook.pages.examples_service import case_triangle_text
+    from workbook.ui.pages.examples_service import case_triangle_text
 
     text = case_triangle_text()
     mixes = raw_case()["m06"]["mixes"]
@@ -284,7 +284,7 @@ def test_m06_case_mix_fits_follow_the_case_scores():
 
 
 def test_a_retired_checklist_item_id_cannot_come_back():
-    from workbook.content import Exercise
+    from workbook.content.catalogue import Exercise
 
     items = [{"id": "price_top", "label": "P", "text": "new"}, {"id": "price", "label": "P", "text": "reused"}]
     with pytest.raises(ValueError, match="price is retired"):
@@ -293,8 +293,8 @@ def test_a_retired_checklist_item_id_cannot_come_back():
 
 
 def test_m07_case_contracts_and_internal_customers_follow_the_case_data():
-    from workbook.content import catalogue
-    from workbook.pages.module import teaching_html
+    from workbook.content.catalogue import catalogue
+    from workbook.ui.pages.module import teaching_html
 
     c = raw_case()["m07"]
     m = catalogue().module("m07")

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from cli_run import run_cli
+
 from workbook.errors import AccessDenied
 from workbook.store import AccessCodeAuthenticator, reissue_code
 
@@ -25,7 +25,7 @@ def test_a_coach_cannot_reissue_a_fellow_coachs_or_hrs_code(db, cohort):
 
 
 def test_the_coach_page_offers_trainees_only_for_a_new_code(db, cohort):
-    from workbook.pages.coach import CohortAdmin
+    from workbook.ui.pages.coach import CohortAdmin
 
     admin_tab = CohortAdmin(db, cohort["ident"]["Coach C"])
     assert sorted(label for label, _ in admin_tab.who.options) == ["Ann (trainee)", "Ben (trainee)", "Cy (trainee)"]

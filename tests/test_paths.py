@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cli_run import run_cli
 from widget_tools import button, find, html_text
-from workbook.content import catalogue, load_directory
+
+from workbook.content.catalogue import catalogue, load_directory
+from workbook.domain.paths import plan, time_left
 from workbook.errors import AccessDenied, ContentError, NotFound
-from workbook.paths import plan, time_left
-from workbook.store import answered_exercises, cohort_path, path_of, progress, save_answer, set_cohort_path
+from workbook.store import answered_exercises, cohort_path, path_of, save_answer, set_cohort_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS_YAML = ROOT / "exercises" / "paths.yaml"
@@ -105,7 +105,7 @@ def test_a_wrong_reference_fails_the_content_check_in_one_line(tmp_path, edit, e
 
 
 def test_only_staff_of_the_cohort_set_the_path_and_a_trainee_reads_their_own(db, cohort, admin):
-    from workbook.store import create_cohort, invite, AccessCodeAuthenticator
+    from workbook.store import AccessCodeAuthenticator, create_cohort, invite
     from workbook.store.models import CohortSetting
 
     ann, coach, hr = (cohort["ident"][n] for n in ("Ann", "Coach C", "HR H"))
@@ -160,9 +160,9 @@ def test_cli_sets_and_shows_the_cohort_path(settings_env, monkeypatch, capsys, a
 def test_coach_sets_the_workshop_path_and_the_trainee_pages_show_it(db, cohort):
     import ipywidgets as w
 
-    from workbook.pages.coach import coach_page
-    from workbook.pages.home import home_page
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.coach import coach_page
+    from workbook.ui.pages.home import home_page
+    from workbook.ui.pages.module import module_page
 
     raw = {m["module"]: m["steps"] for m in raw_workshop()["modules"]}
     coach = coach_page(db=db)
@@ -195,8 +195,8 @@ def test_coach_sets_the_workshop_path_and_the_trainee_pages_show_it(db, cohort):
 
 
 def test_the_quiz_steps_link_their_page_and_count_as_done_once_the_form_is_answered(db, cohort):
-    from workbook.pages.module import module_page
-    from workbook.quiz import MODULE
+    from workbook.domain.quiz_scoring import MODULE
+    from workbook.ui.pages.module import module_page
 
     raw = {m["module"]: m["steps"] for m in raw_workshop()["modules"]}
     quiz_steps = [(mid, s) for mid, steps in raw.items() for s in steps if s.get("page")]

@@ -3,13 +3,12 @@ from datetime import date, timedelta
 
 import ipywidgets as w
 import pytest
+from widget_tools import button, find, html_text
 
-from workbook.actionplan import SMART_VARIANT, from_rows, smart_problems
+from workbook.domain.action_plan import SMART_VARIANT, from_rows, smart_problems
 from workbook.errors import AccessDenied, InvalidAnswer, NotFound
 from workbook.store import action_plan, cohort_action_plans, current_answers, notes_for, progress, save_action, save_note, set_shared
 from workbook.store.models import Answer, CoachNote
-
-from widget_tools import button, find, html_text
 
 GOOD = {"text": "Run a kick-off workshop with the client's site team", "owner": "Ann", "measure": "workshop held, minutes sent",
         "due": "2030-03-01", "realistic": True}
@@ -106,8 +105,8 @@ def test_coach_notes_are_private_until_shared(db, cohort):
 
 
 def test_module_9_page_saves_grow_and_a_smart_action(db, cohort):
-    from workbook.pages.module import module_page
     from workbook.store import save_answer
+    from workbook.ui.pages.module import module_page
 
     ann = cohort["ident"]["Ann"]
     for item, value in {"cp1": 5, "cp2": 4, "cp4": 5, "cp5b": 2, "cp6": 1, "cp8": 2}.items():
@@ -138,7 +137,7 @@ def test_module_9_page_saves_grow_and_a_smart_action(db, cohort):
 def test_an_action_names_the_360_behaviours_it_works_on(db, cohort):
     """The behaviours are item ids of a 360 instrument: kept with the action, unknown or malformed
     ones refused in one line naming the field, and the pulse round's items derived from them."""
-    from workbook.actionplan import pulse_items
+    from workbook.domain.action_plan import pulse_items
 
     ann = cohort["ident"]["Ann"]
     first = save_action(db, ann, ann.person_id, {**GOOD, "behaviours": ["mp5a", "mp13b"]})
@@ -164,8 +163,8 @@ def test_an_action_names_the_360_behaviours_it_works_on(db, cohort):
 
 
 def test_module_9_action_picks_behaviours_and_the_coach_pulse_round_starts_from_them(db, cohort):
-    from workbook.pages.coach_raters import RaterAdmin
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.coach_raters import RaterAdmin
+    from workbook.ui.pages.module import module_page
 
     ann, coach = cohort["ident"]["Ann"], cohort["ident"]["Coach C"]
     page = module_page("m09", db=db)

@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from workbook.psychometrics import NOT_COMPUTABLE, cronbach_alpha
+from workbook.domain.psychometrics import NOT_COMPUTABLE, cronbach_alpha
 
 # Hand-worked: items a, b, c; four respondents.
 #   var(a)=5/3, var(b)=4/3, var(c)=2/3 (n-1); totals 5,7,10,12 -> var 29/3
@@ -124,7 +124,7 @@ def test_feldt_interval_by_hand_from_f_table_values():
     """alpha = 0.80 from n = 11 people and k = 3 items: df (10, 20). From printed F tables,
     F(0.975; 10, 20) = 2.7737 and F(0.025; 10, 20) = 1 / F(0.975; 20, 10) = 1 / 3.4185 = 0.29253, so
     lower = 1 - 0.2 * 2.7737 = 0.44526 and upper = 1 - 0.2 * 0.29253 = 0.94149 (Feldt, Woodruff & Salih 1987)."""
-    from workbook.psychometrics import feldt_ci
+    from workbook.domain.psychometrics import feldt_ci
 
     low, high = feldt_ci(0.80, 11, 3)
     assert low == pytest.approx(0.44526, abs=2e-4) and high == pytest.approx(0.94149, abs=2e-4)
@@ -132,7 +132,7 @@ def test_feldt_interval_by_hand_from_f_table_values():
 
 
 def test_f_quantiles_match_printed_tables():
-    from workbook.psychometrics import f_cdf, f_quantile
+    from workbook.domain.psychometrics import f_cdf, f_quantile
 
     # upper percentage points of F from standard printed tables
     for p, d1, d2, table in [(0.95, 5, 10, 3.33), (0.99, 1, 1, 4052.0), (0.975, 10, 20, 2.77), (0.95, 1, 30, 4.17), (0.99, 12, 60, 2.50)]:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook.content import catalogue, load_directory, parse_document
+from workbook.content.catalogue import catalogue, load_directory, parse_document
+from workbook.content.quiz_spec import CONCEPTS, SUBMITTED
+from workbook.domain.quiz_scoring import MODULE, cohort_gain, concept_scores, display_order, person_gain, total_score
 from workbook.errors import ContentError, InvalidAnswer
-from workbook.quiz import MODULE, cohort_gain, concept_scores, display_order, person_gain, total_score
-from workbook.quiz_spec import CONCEPTS, SUBMITTED
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIZ_YAML = ROOT / "exercises" / "quiz.yaml"
@@ -115,7 +115,7 @@ def test_the_quiz_is_covered_by_the_copy_check():
 
 def test_the_quiz_uses_none_of_the_seeds_own_examples():
     """Like the modules: the workbook's own B2B situations, never a seed's examples retold."""
-    from workbook.copycheck import SEED_PROFILES, example_markers, strings_of
+    from workbook.content.copycheck import SEED_PROFILES, example_markers, strings_of
 
     doc = yaml.safe_load(QUIZ_YAML.read_text(encoding="utf-8"))
     found = [f"{where}: seed {key}: {m}" for where, text in strings_of(doc) for key, p in SEED_PROFILES.items() for m in example_markers(text, p)]

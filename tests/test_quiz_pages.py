@@ -6,10 +6,10 @@ import ipywidgets as w
 import pytest
 from widget_tools import walk
 
-from workbook.content import catalogue
-from workbook.quiz import MODULE, display_order
-from workbook.quiz_report import LETTERS
-from workbook.quiz_spec import SUBMITTED
+from workbook.content.catalogue import catalogue
+from workbook.content.quiz_spec import SUBMITTED
+from workbook.domain.quiz_scoring import MODULE, display_order
+from workbook.render.quiz_html import LETTERS
 from workbook.store import current_answers, save_answer
 
 
@@ -20,7 +20,7 @@ def _signin(page, code):
 
 
 def _form(page):
-    from workbook.pages.quiz import QuizForm
+    from workbook.ui.pages.quiz import QuizForm
 
     return next(x for x in walk(page) if isinstance(x, QuizForm))
 
@@ -38,7 +38,7 @@ def _take(db, who, form: str, right_c1: int) -> None:
 
 
 def test_a_trainee_answers_submits_and_sees_feedback_per_answer(db, cohort):
-    from workbook.pages.quiz import quiz_page
+    from workbook.ui.pages.quiz import quiz_page
 
     quiz = catalogue().quiz
     q1, q2 = quiz.questions_of("a")[:2]  # both on C1
@@ -68,7 +68,7 @@ def test_a_trainee_answers_submits_and_sees_feedback_per_answer(db, cohort):
     assert "<td>C2</td><td>Module 1</td><td>0 / 2</td><td>0%</td>" in res
     assert "<th>1 / 46</th><th>2%</th>" in res
     # feedback: the chosen option's for both, the keyed option's for the wrong one, escaped text
-    from workbook.widgets.common import esc
+    from workbook.render.html import esc
 
     assert esc(q1.options[q1.key].feedback) in res
     assert esc(q2.options[_wrong(q2)].feedback) in res and esc(q2.options[q2.key].feedback) in res
@@ -83,7 +83,7 @@ def test_a_trainee_answers_submits_and_sees_feedback_per_answer(db, cohort):
 
 
 def test_after_both_forms_the_page_shows_what_the_person_learned(db, cohort):
-    from workbook.pages.quiz import quiz_page
+    from workbook.ui.pages.quiz import quiz_page
 
     quiz = catalogue().quiz
     ann = cohort["ident"]["Ann"]
@@ -105,8 +105,8 @@ def test_after_both_forms_the_page_shows_what_the_person_learned(db, cohort):
 
 
 def test_the_coach_tab_hides_the_cohort_gain_under_the_threshold_then_shows_it(db, cohort):
-    from workbook.pages.coach import coach_page
-    from workbook.pages.coach_quiz import QuizGain
+    from workbook.ui.pages.coach import coach_page
+    from workbook.ui.pages.coach_quiz import QuizGain
 
     ann, ben, cy = (cohort["ident"][n] for n in ("Ann", "Ben", "Cy"))
     _take(db, ann, "a", 0), _take(db, ann, "b", 2)
@@ -133,14 +133,14 @@ def test_the_coach_tab_hides_the_cohort_gain_under_the_threshold_then_shows_it(d
 
 def test_a_trainee_cannot_read_the_cohort_gain(db, cohort):
     from workbook.errors import AccessDenied
-    from workbook.quiz_report import cohort_quiz_gain
+    from workbook.render.quiz_html import cohort_quiz_gain
 
     with pytest.raises(AccessDenied):
         cohort_quiz_gain(db, cohort["ident"]["Ann"], cohort["id"])
 
 
 def test_the_cohort_report_section_shows_the_same_table(db, cohort):
-    from workbook.quiz_report import cohort_report_section
+    from workbook.render.quiz_html import cohort_report_section
 
     coach = cohort["ident"]["Coach C"]
     for name, c1 in (("Ann", 2), ("Ben", 1), ("Cy", 0)):
@@ -153,7 +153,7 @@ def test_the_cohort_report_section_shows_the_same_table(db, cohort):
 
 
 def test_the_home_page_links_both_forms(db, cohort):
-    from workbook.pages.home import home_page
+    from workbook.ui.pages.home import home_page
 
     page = _signin(home_page(db), cohort["people"]["Ann"]["code"])
     html = "".join(x.value for x in walk(page) if isinstance(x, w.HTML))
@@ -161,7 +161,7 @@ def test_the_home_page_links_both_forms(db, cohort):
 
 
 def test_questions_built_in_a_preheated_kernel_are_bound_to_the_person_at_sign_in(db, cohort, monkeypatch):
-    from workbook.pages import quiz as quiz_pages
+    from workbook.ui.pages import quiz as quiz_pages
 
     quiz = catalogue().quiz
     q = quiz.questions_of("b")[0]

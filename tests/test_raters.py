@@ -157,6 +157,7 @@ def test_with_approval_off_the_code_goes_out_at_nomination(smtp, db, cohort, mon
 
 def test_a_failed_email_voids_its_code(db, cohort, monkeypatch):
     from servers import free_port
+
     from workbook.settings import load_settings
 
     env = {**__import__("os").environ, "WORKBOOK_SMTP_HOST": "127.0.0.1", "WORKBOOK_SMTP_PORT": str(free_port()), "WORKBOOK_SMTP_TLS": "none"}
@@ -373,8 +374,8 @@ def test_withdrawn_rater_code_and_session_no_longer_sign_in(db, cohort, raters):
 
 
 def test_rater_code_cannot_open_trainee_pages(db, cohort, raters):
-    from workbook.pages.home import home_page
-    from workbook.pages.module import module_page
+    from workbook.ui.pages.home import home_page
+    from workbook.ui.pages.module import module_page
 
     for page in (home_page(db), module_page("m01", db)):
         page.signin.code.value = raters["Pat"]["code"]
@@ -383,7 +384,7 @@ def test_rater_code_cannot_open_trainee_pages(db, cohort, raters):
 
 
 def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(db, cohort):
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
 
     ann = cohort["ident"]["Ann"]
     rid, code = invite_rater(db, Identity.admin(), ann.person_id, "client", INST, "Client A")
@@ -402,7 +403,7 @@ def test_a_rater_answer_outside_the_category_item_set_is_refused_and_not_stored(
 
 def test_raters_outside_any_round_show_nothing_until_a_coach_closes_them_into_one(db, cohort):
     """Raters an import brings (or made before rounds existed) belong to no round: never live."""
-    from workbook.auth import Identity
+    from workbook.auth.identity import Identity
     from workbook.store.models import Rater
     from workbook.store.people import _issue_code
 

@@ -1,7 +1,7 @@
 """The reports' 360 section and reliability: suppressed cells counted, comments under their
 threshold withheld, Cronbach's alpha with Feldt's 95% interval (content built in-process)."""
-from workbook.auth import Identity
-from workbook.content import catalogue
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
 from workbook.store import close_round, invite_rater, save_answer, save_rater_answer
 
 INST = "manager_profile"
@@ -18,7 +18,7 @@ def _rater(db, person_id, category, values, comment):
 
 
 def test_individual_report_states_suppressed_cells_withheld_comments_and_alpha_with_its_interval(db, cohort):
-    from workbook.report_content import feedback_html, individual_report
+    from workbook.reporting.report_content import feedback_html, individual_report
 
     ann = cohort["ident"]["Ann"]
     inst = catalogue().instrument(INST)
@@ -42,7 +42,7 @@ def test_individual_report_states_suppressed_cells_withheld_comments_and_alpha_w
 
 
 def test_cohort_report_gives_alpha_with_its_interval(db, cohort):
-    from workbook.report_content import cohort_report, cohort_scores_html
+    from workbook.reporting.report_content import cohort_report, cohort_scores_html
 
     inst = catalogue().instrument("coproduction")
     for k, who in enumerate(["Ann", "Ben", "Cy"]):

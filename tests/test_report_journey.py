@@ -1,6 +1,6 @@
 """The individual report carries the person's own experience-map summary, and nobody else's."""
-from workbook.journey import add_touchpoint, new_map
-from workbook.report_content import individual_report, journey_html
+from workbook.domain.journey import add_touchpoint, new_map
+from workbook.reporting.report_content import individual_report, journey_html
 from workbook.store.journeys import save_map
 
 
@@ -22,11 +22,11 @@ def test_report_shows_own_map_summary_escaped_and_not_others(db, cohort):
 
 def test_report_shows_360_gaps_from_the_feedback_functions(db, admin):
     """Demo trainee 1 has 360 answers: the report's table is feedback360.compare's, under the threshold rules."""
-    from workbook.content import catalogue
-    from workbook.demo import build_demo
-    from workbook.feedback360 import RaterResponse, compare
-    from workbook.report_content import feedback_html
+    from workbook.content.catalogue import catalogue
+    from workbook.domain.feedback360 import RaterResponse, compare
+    from workbook.reporting.report_content import feedback_html
     from workbook.store import current_answers, list_people
+    from workbook.store.demo import build_demo
     from workbook.store.raters import feedback_responses
 
     build_demo(db)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workbook.auth import Identity
-from workbook.content import catalogue
-from workbook.demo import build_demo
-from workbook.reports import cohort_tasks, run_reports
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
+from workbook.reporting.reports import cohort_tasks, run_reports
+from workbook.store.demo import build_demo
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

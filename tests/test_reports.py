@@ -1,17 +1,16 @@
 """Reports through real papermill kernels, nbconvert and Debian's Chromium (pdftotext checks the PDF)."""
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from workbook.auth import Identity
-from workbook.content import catalogue
-from workbook.demo import build_demo
-from workbook.reports import cohort_tasks, person_task, run_reports
-from workbook.scoring import score
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
+from workbook.domain.scoring import score
+from workbook.reporting.reports import cohort_tasks, person_task, run_reports
 from workbook.store import cohort_by_name, current_answers, list_people, save_action, save_note
+from workbook.store.demo import build_demo
 
 pytestmark = pytest.mark.slow
 ADMIN = Identity.admin()
@@ -79,7 +78,7 @@ def test_html_is_self_contained_and_opens_without_network(demo, tmp_path):
     assert "def " not in html and "import " not in html and "open_database" not in html  # no code cells
     from playwright.sync_api import sync_playwright
 
-    from workbook.reports import CHROMIUM, CHROMIUM_ARGS
+    from workbook.reporting.reports import CHROMIUM, CHROMIUM_ARGS
 
     seen = []
     with sync_playwright() as pw:
@@ -117,9 +116,9 @@ def test_cohort_run_goes_past_a_broken_person_and_lists_the_failure(demo, tmp_pa
 def test_hr_page_produces_a_downloadable_report_of_its_own_cohort(demo):
     import base64
 
-    from workbook.pages.staff import ReportPanel, hr_page
-
     from widget_tools import find
+
+    from workbook.ui.pages.staff import ReportPanel, hr_page
 
     db, cid, person = demo["db"], demo["cid"], demo["people"][1]
     hr = next(p for p in list_people(db, ADMIN, cid) if p.role == "hr")
@@ -151,7 +150,7 @@ def test_report_notebooks_fail_closed_without_their_parameters(demo, notebook, g
     """The report notebooks hold no reader by default: run without one (as a visitor's page or a
     bare papermill call would), they stop in one line naming the parameter, and show nothing."""
     from workbook.errors import WorkbookError
-    from workbook.reports import REPORT_NOTEBOOKS, Worker
+    from workbook.reporting.reports import REPORT_NOTEBOOKS, Worker
     from workbook.settings import get_settings
 
     worker = Worker(get_settings())

@@ -1,7 +1,7 @@
 import pytest
 
-from workbook.content import catalogue, parse_document
-from workbook.scoring import NOT_ENOUGH, overall, score
+from workbook.content.catalogue import catalogue, parse_document
+from workbook.domain.scoring import NOT_ENOUGH, overall, score
 
 INST = parse_document(
     """

@@ -1,4 +1,4 @@
-"""The serving policy of workbook/kernels.py on a real Voila server: pools are refilled after a
+"""The serving policy of workbook/serving/kernels.py on a real Voila server: pools are refilled after a
 wave of arrivals, not behind each arrival, and a visitor who finds the pool dry is not kept waiting;
 the kernel budget holds under a flood of anonymous page requests; report notebooks and file lists
 are not served."""
@@ -11,9 +11,7 @@ import time
 import urllib.request
 
 import pytest
-
 from servers import bare_notebooks, voila_server
-
 
 
 def open_page(srv, notebook: str) -> tuple[str, float]:
@@ -231,7 +229,7 @@ def test_fifty_anonymous_requests_at_once_stay_under_the_kernel_budget(tmp_path)
 
 def test_budget_rules_total_per_client_pool_room_and_unconnected():
     """The bookkeeping behind the cap (no server): numbers chosen so each rule decides once."""
-    from workbook.kernel_budget import KernelBudget
+    from workbook.serving.kernel_budget import KernelBudget
 
     now = [0.0]
     b = KernelBudget(max_kernels=6, max_per_client=2, clock=lambda: now[0])
@@ -266,7 +264,7 @@ def test_budget_rules_total_per_client_pool_room_and_unconnected():
 def test_budget_keeps_a_reserve_for_signed_in_visitors_and_a_sign_in_moves_the_kernel():
     """Anonymous pages hold at most max_kernels - reserve; a live session's subject is its own
     visitor (not its address), and signing in moves the address's latest page kernel to it."""
-    from workbook.kernel_budget import KernelBudget
+    from workbook.serving.kernel_budget import KernelBudget
 
     now = [0.0]
     b = KernelBudget(max_kernels=6, max_per_client=2, reserve=2, clock=lambda: now[0])
@@ -293,9 +291,10 @@ def test_budget_keeps_a_reserve_for_signed_in_visitors_and_a_sign_in_moves_the_k
 
 
 def test_a_budget_the_pools_use_up_is_refused_in_one_line(tmp_path):
-    from workbook.errors import SettingsError
-    from workbook.serve import voila_command
     from servers import server_settings
+
+    from workbook.errors import SettingsError
+    from workbook.serving.serve import voila_command
 
     settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb")),
                                           "WORKBOOK_POOLS": "bare.ipynb=4", "WORKBOOK_MAX_KERNELS": "4"})

@@ -123,8 +123,8 @@ def _frontend_click(radio, index: int) -> None:
 
 
 def _signed_in_module_page(db, code):
-    from workbook.pages.module import module_page
-    from workbook.widgets.likert import LikertForm
+    from workbook.ui.pages.module import module_page
+    from workbook.ui.widgets.likert import LikertForm
 
     page = module_page("m01", db=db)
     page.signin.code.value = code
@@ -133,7 +133,7 @@ def _signed_in_module_page(db, code):
 
 
 def test_page_links_are_plain_and_the_page_holds_no_token_in_any_html(db, cohort):
-    from workbook.pages.home import home_page
+    from workbook.ui.pages.home import home_page
 
     page = home_page(db)
     page.signin.code.value = cohort["people"]["Ann"]["code"]
@@ -161,8 +161,8 @@ def test_a_reissued_code_ends_the_open_page_at_its_next_action(db, cohort, admin
 
 
 def test_a_revoked_rater_page_ends_at_its_next_action(db, cohort, admin):
-    from workbook.pages.rater import rater_page
-    from workbook.widgets.likert import LikertForm
+    from workbook.ui.pages.rater import rater_page
+    from workbook.ui.widgets.likert import LikertForm
 
     ann = cohort["ident"]["Ann"]
     rid, code = invite_rater(db, admin, ann.person_id, "peer", "manager_profile", "Pat")

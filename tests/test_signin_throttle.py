@@ -1,18 +1,16 @@
 """Wrong access codes: a wait that grows with each wrong code (never a lockout), and the visitor's
 address behind trusted proxies only. Pure functions first, then the authenticator on a real store."""
-from datetime import datetime, timedelta
 import ipaddress
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
-from workbook.client_address import visitor_address
+from workbook.auth.signin_delay import seconds_left, signin_delay
 from workbook.errors import AccessDenied, SettingsError
+from workbook.serving.client_address import visitor_address
 from workbook.settings import load_settings
-from workbook.signin_delay import seconds_left, signin_delay
 from workbook.store import AccessCodeAuthenticator, create_cohort, invite
 from workbook.store.models import SigninFailure, utcnow
-
 
 # ---------------------------------------------------------------- the delay (pure)
 
@@ -100,7 +98,7 @@ def test_a_room_behind_one_address_is_slowed_but_never_locked_out(db, admin):
     auth = AccessCodeAuthenticator(db)
     addr = "addr:192.0.2.50"
     for i, code in enumerate(codes):  # two typos each, on their own pages
-        for typo in range(2):
+        for _typo in range(2):
             _age_failures(db, st.signin_delay_max_seconds_per_address)  # they retype at a human pace
             with pytest.raises(AccessDenied, match="not valid"):
                 auth.authenticate(code[:-1] + ("0" if code[-1] != "0" else "1"), source=[f"page-{i}", addr])

@@ -1,12 +1,12 @@
 """Coach and HR pages show each instrument's reliability for their own cohort; trainees cannot."""
 import pytest
 
-from workbook.cohort_stats import cohort_instrument_stats, stats_html
-from workbook.content import catalogue
-from workbook.demo import build_demo, demo_codes
+from workbook.analysis.cohort_statistics import cohort_instrument_stats, stats_html
+from workbook.content.catalogue import catalogue
 from workbook.errors import AccessDenied
-from workbook.pages.statistics import statistics_html
 from workbook.store import AccessCodeAuthenticator
+from workbook.store.demo import build_demo, demo_codes
+from workbook.ui.pages.statistics import statistics_html
 
 
 def test_statistics_block_is_the_cohort_stats_of_every_instrument(db):

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from workbook.auth import Identity
+from workbook.auth.identity import Identity
 from workbook.errors import AccessDenied, InvalidAnswer, NotFound, StoreError, StoreUnavailable
 from workbook.store import (
     AccessCodeAuthenticator,
@@ -167,7 +167,6 @@ def test_nonsense_database_url(settings_env):
 
 def _writer(args):
     path, pid, n, job = args
-    from workbook.auth import Identity
     from workbook.store import Database, save_answer
 
     db = Database(f"sqlite:///{path}", create=False)

@@ -1,13 +1,14 @@
 """Module 2's timeline analysis, on hand-worked examples."""
 import pytest
 
-from workbook.timeline import Phase, phases_from_answers, summarise, timeline_frame
+from workbook.domain.timeline import Phase, phases_from_answers, summarise, timeline_frame
 
 PHASES = [("first_contact", "First contact"), ("purchasing", "Purchasing"), ("contract", "Contract"), ("delivery", "Delivery"), ("maintenance", "Maintenance"), ("next", "Next")]
 
 
 def test_answers_become_phases_and_bad_durations_count_as_missing():
-    answers = {"first_contact.duration": 1.5, "first_contact.who": "Sales", "first_contact.where": "remote", "purchasing.duration": -2, "contract.duration": True, "delivery.duration": 24, "delivery.where": ""}
+    answers = {"first_contact.duration": 1.5, "first_contact.who": "Sales", "first_contact.where": "remote", "purchasing.duration": -2,
+               "contract.duration": True, "delivery.duration": 24, "delivery.where": ""}
     ph = phases_from_answers(PHASES, answers)
     assert ph[0] == Phase("first_contact", "First contact", 1.5, "Sales", "remote")
     assert ph[1].duration is None and ph[2].duration is None  # negative, boolean
@@ -45,7 +46,7 @@ def test_summary_of_nothing_timed_has_no_share():
 
 
 def test_timeline_chart_shows_each_timed_phase_and_who_is_involved():
-    from workbook.charts import timeline_chart, to_svg
+    from workbook.render.charts import timeline_chart, to_svg
 
     ph = [Phase("a", "First contact", 1, "Sales & buyer", "remote"), Phase("b", "Contract", None), Phase("c", "Delivery", 24, "Site team", "client_site")]
     svg = to_svg(timeline_chart(timeline_frame(ph), "My timeline", "time (months)", "Where", {"client_site": "Client's site", "remote": "Remote"}))

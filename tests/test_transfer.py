@@ -11,12 +11,13 @@ import re
 from datetime import timedelta
 
 import pytest
-
 from pg import pg_server
 from test_raters import INST, ITEMS, answer_all
-from workbook.auth import Identity
-from workbook.content import catalogue
-from workbook.results360 import feedback_for, feedback_html
+
+from workbook.analysis.person_360 import feedback_for
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
+from workbook.render.person_360_html import feedback_html
 from workbook.store import (
     AccessCodeAuthenticator,
     Database,
@@ -42,7 +43,7 @@ from workbook.store import (
     start_pulse_round,
 )
 from workbook.store.models import utcnow
-from workbook.transfer import export_cohort, import_cohort
+from workbook.store.transfer import export_cohort, import_cohort
 
 ADMIN = Identity.admin()
 CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})\b")

@@ -6,4 +6,11 @@ import sys as _sys
 # never validates IRI formats, so the import is blocked (jsonschema then skips that format).
 _sys.modules.setdefault("rfc3987_syntax", None)
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """``workbook.__version__``: the one version, from the installed package's metadata (pyproject.toml)."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("servuction-workbook")
+    raise AttributeError(f"module 'workbook' has no attribute {name!r}")

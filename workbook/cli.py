@@ -10,20 +10,19 @@ from .errors import WorkbookError
 
 
 def _db():
-    from .store import open_database
+    from workbook.store import open_database
 
     return open_database()
 
 
 def _admin():
-    from .auth import Identity
+    from workbook.auth.identity import Identity
 
     return Identity.admin()
 
 
 def cmd_serve(args) -> int:
-    from .demo import build_demo
-    from .serve import serve
+    from workbook.serving.serve import serve
 
     from .settings import get_settings
 
@@ -36,7 +35,7 @@ def cmd_serve(args) -> int:
 def cmd_demo(args) -> int:
     from tqdm import tqdm
 
-    from .demo import build_demo
+    from workbook.store.demo import build_demo
 
     def bar(rows):
         return tqdm(rows, desc="demo answers", unit="answer", file=sys.stderr)
@@ -53,7 +52,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_cohort_list(args) -> int:
-    from .store import list_cohorts
+    from workbook.store import list_cohorts
 
     for c in list_cohorts(_db(), _admin()):
         state = "closed" if c["closed"] else "open"
@@ -62,7 +61,7 @@ def cmd_cohort_list(args) -> int:
 
 
 def cmd_cohort_create(args) -> int:
-    from .store import create_cohort
+    from workbook.store import create_cohort
 
     cid = create_cohort(_db(), _admin(), args.name)
     print(f"created cohort {args.name!r} (id {cid})")
@@ -70,7 +69,7 @@ def cmd_cohort_create(args) -> int:
 
 
 def cmd_reissue(args) -> int:
-    from .store import cohort_by_name, person_by_name, reissue_code
+    from workbook.store import cohort_by_name, person_by_name, reissue_code
 
     db = _db()
     person = person_by_name(db, _admin(), cohort_by_name(db, args.cohort), args.name)
@@ -80,9 +79,9 @@ def cmd_reissue(args) -> int:
 
 
 def cmd_cohort_path(args) -> int:
-    from .content import catalogue
-    from .paths import get_path
-    from .store import cohort_by_name, cohort_path, set_cohort_path
+    from workbook.content.catalogue import catalogue
+    from workbook.domain.paths import get_path
+    from workbook.store import cohort_by_name, cohort_path, set_cohort_path
 
     db = _db()
     cohort_id = cohort_by_name(db, args.name)
@@ -94,14 +93,14 @@ def cmd_cohort_path(args) -> int:
 
 
 def cmd_invite(args) -> int:
-    from .store import cohort_by_name, invite
+    from workbook.store import cohort_by_name, invite
 
     if (args.name is None) == (args.csv is None):
         raise WorkbookError("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both")
     db = _db()
     cohort_id = cohort_by_name(db, args.cohort)
     if args.csv:
-        from .roster import import_roster
+        from workbook.store.roster import import_roster
 
         path = Path(args.csv)
         try:
@@ -119,7 +118,7 @@ def cmd_invite(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .transfer import export_cohort
+    from workbook.store.transfer import export_cohort
 
     doc = json.dumps(export_cohort(_db(), _admin(), args.cohort), ensure_ascii=False, indent=1, sort_keys=True)
     if args.output in (None, "-"):
@@ -131,7 +130,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .transfer import import_cohort
+    from workbook.store.transfer import import_cohort
 
     path = Path(args.file)
     try:
@@ -144,7 +143,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_content_check(args) -> int:
-    from .content import load_directory
+    from workbook.content.catalogue import load_directory
+
     from .settings import get_settings
 
     directory = Path(args.dir) if args.dir else get_settings().content_dir
@@ -171,7 +171,7 @@ def cmd_notebooks_refresh(args) -> int:
 def cmd_report(args) -> int:
     from tqdm import tqdm
 
-    from .reports import cohort_tasks, parse_formats, person_task, run_reports
+    from workbook.reporting.reports import cohort_tasks, parse_formats, person_task, run_reports
 
     db, actor = _db(), _admin()
     formats = parse_formats(args.format)
@@ -195,17 +195,17 @@ def cmd_report(args) -> int:
 
 
 def cmd_facilitator(args) -> int:
-    from .reports import ReportTask, parse_formats, run_reports
+    from workbook.reporting.reports import ReportTask, parse_formats, run_reports
 
     formats = parse_formats(args.format)
     if args.cohort:
-        from .store import cohort_by_name
+        from workbook.store import cohort_by_name
 
         cohort_by_name(_db(), args.cohort)  # an unknown cohort: one line before anything runs
     tasks = [ReportTask("facilitator", args.cohort or "", "facilitator-guide", "facilitator guide")]
     if args.handouts:  # one page per module, linked from the guide by file name
-        from .content import catalogue
-        from .facilitator import handout_file
+        from workbook.content.catalogue import catalogue
+        from workbook.reporting.facilitator import handout_file
 
         tasks += [ReportTask("handout", m.id, handout_file(m).removesuffix(".pdf"), f"handout, Module {m.number}") for m in catalogue().ordered_modules()]
     outcomes = run_reports(tasks, _admin(), Path(args.output), formats, workers=args.workers)
@@ -217,7 +217,8 @@ def cmd_facilitator(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from .backup import backup, default_backup_path
+    from workbook.store.backup import backup, default_backup_path
+
     from .settings import get_settings
 
     db = _db()
@@ -228,7 +229,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from .backup import restore
+    from workbook.store.backup import restore
 
     db = _db()
     where = restore(db, _admin(), Path(args.file), force=args.force)
@@ -237,9 +238,9 @@ def cmd_restore(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from .cohort_stats import cohort_instrument_stats, stats_text
-    from .content import catalogue
-    from .store import cohort_by_name
+    from workbook.analysis.cohort_statistics import cohort_instrument_stats, stats_text
+    from workbook.content.catalogue import catalogue
+    from workbook.store import cohort_by_name
 
     db = _db()
     cohort_id = cohort_by_name(db, args.cohort) if args.cohort else None
@@ -251,8 +252,9 @@ def cmd_stats(args) -> int:
 
 
 def cmd_raters_remind(args) -> int:
+    from workbook.store import cohort_by_name, remind_cohort_raters
+
     from .mail import mail_configured
-    from .store import cohort_by_name, remind_cohort_raters
 
     db = _db()
     if not mail_configured(db.settings):
@@ -269,15 +271,26 @@ def cmd_raters_remind(args) -> int:
 
 
 def cmd_round_close(args) -> int:
-    from .store import close_round
+    from workbook.store import close_round
 
     rid = close_round(_db(), _admin(), args.person, args.instrument, kind=args.kind)
     print(f"round {rid} of person {args.person} on {args.instrument} closed: its results are shown")
     return 0
 
 
+def package_version() -> str:
+    """The installed package's version (pyproject.toml, through the package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("servuction-workbook")
+    except PackageNotFoundError:
+        return "unknown (not installed: pip install -e .)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description="Servuction Workbook: serve, manage cohorts, check content.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}", help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="serve the workbook with Voila")

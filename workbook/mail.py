@@ -3,7 +3,6 @@ e-mail at all; callers then show what would have been sent to the coach only."""
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -60,6 +59,6 @@ def send_mail(to: str, subject: str, body: str, to_name: str = "", settings: Set
         raise MailError(f"{where} refused the address {to!r}; correct the rater's e-mail; nothing was sent") from None
     except smtplib.SMTPNotSupportedError as exc:
         raise MailError(f"{where}: {_one_line(exc)} (set WORKBOOK_SMTP_TLS to match the server: starttls, ssl or none); nothing was sent") from None
-    except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         reason = _one_line(exc) or type(exc).__name__
         raise MailError(f"{where}: {reason} (check WORKBOOK_SMTP_HOST, WORKBOOK_SMTP_PORT and WORKBOOK_SMTP_TLS); nothing was sent") from None

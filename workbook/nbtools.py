@@ -49,9 +49,10 @@ def refresh(path: Path, timeout: int = 300) -> None:
     """Execute the notebook against a fresh demo database; keep outputs of checked cells only."""
     from nbclient import NotebookClient
 
-    from .demo import build_demo
+    from workbook.store import open_database, reset_default
+    from workbook.store.demo import build_demo
+
     from .settings import reset_settings
-    from .store import open_database, reset_default
 
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="wb-refresh-") as tmp:

@@ -49,7 +49,7 @@ class Settings:
     host: str = "127.0.0.1"
     cull_idle_seconds: int = 600
     cull_interval_seconds: int = 15  # how often the culler looks (unconnected page kernels go after ~60 s)
-    # The kernel budget (workbook/kernel_budget.py). A kernel costs up to ~255 MB (Module 1, chart
+    # The kernel budget (workbook/serving/kernel_budget.py). A kernel costs up to ~255 MB (Module 1, chart
     # renderer warmed), so 80 kernels stay under ~20.5 GB with the server: a 24 GB machine holds the
     # default pools (18) plus 30 trainees with two pages open each. Over the budget a page request
     # gets "the workbook is busy, try again in a minute" (HTTP 503), not a kernel.
@@ -81,7 +81,7 @@ class Settings:
         parts = filter(None, (p.strip() for p in self.pools.split(",")))
         return dict(_pool_entry(part, "setting pools") for part in parts)
 
-    def with_pools(self, overrides: list[str]) -> "Settings":
+    def with_pools(self, overrides: list[str]) -> Settings:
         """These settings with some pages' pool sizes replaced ("page=N" each, e.g. a workshop's
         ``01_servuction.ipynb=30``); a page that is not served is refused in one line."""
         sizes = self.pool_sizes()

@@ -1,5 +1,10 @@
-"""The store: SQLAlchemy models and the only SQL in the workbook; every call scoped to an Identity."""
-from .db import Database, mask_url, open_database, reset_default
+"""The store: SQLAlchemy models and the only SQL in the workbook; every call scoped to an Identity
+(answers, people, notes, plans, journeys, raters, paths, sessions, backup, transfer, roster, demo).
+
+Rule: may import domain, auth, content and the ground modules; never analysis, render, reporting, serving or ui.
+This package re-exports its public API: callers import from ``workbook.store``.
+"""
+from .action_plans import action_plan, cohort_action_plans, delete_action, save_action
 from .answers import (
     DONT_KNOW,
     answer_history,
@@ -13,6 +18,20 @@ from .answers import (
     start_new_attempt,
 )
 from .bulk import save_answers_bulk
+from .db import Database, mask_url, open_database, reset_default
+from .journeys import (
+    can_undo,
+    delete_map,
+    get_map,
+    list_maps,
+    person_actions,
+    save_map,
+)
+from .journeys import (
+    undo as undo_map,
+)
+from .notes import GROW_STEPS, Note, delete_note, notes_for, save_note, set_shared
+from .paths import answered_exercises, cohort_path, path_of, set_cohort_path
 from .people import (
     AccessCodeAuthenticator,
     PersonInfo,
@@ -28,17 +47,6 @@ from .people import (
     person_by_name,
     reissue_code,
     set_known_code,
-)
-from .plans import action_plan, cohort_action_plans, delete_action, save_action
-from .notes import GROW_STEPS, Note, delete_note, notes_for, save_note, set_shared
-from .journeys import (
-    can_undo,
-    delete_map,
-    get_map,
-    list_maps,
-    person_actions,
-    save_map,
-    undo as undo_map,
 )
 from .raters import (
     IssuedCode,
@@ -64,6 +72,5 @@ from .raters import (
     set_round_closing,
     start_pulse_round,
 )
-from .paths import answered_exercises, cohort_path, path_of, set_cohort_path
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,8 +1,8 @@
 """Who may read or write whose data: one pure policy, called by every store function."""
 from __future__ import annotations
 
-from ..auth import Identity
-from ..errors import AccessDenied
+from workbook.auth.identity import Identity
+from workbook.errors import AccessDenied
 
 
 def check_person(actor: Identity, person_id: int, person_cohort: int, action: str = "read") -> None:

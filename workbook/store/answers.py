@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ..auth import Identity
-from .. import quiz
-from ..content import VERSION_ITEM, catalogue
-from ..errors import AccessDenied, InvalidAnswer, NotFound
-from ..settings import Settings
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import VERSION_ITEM, catalogue
+from workbook.domain import quiz_scoring as quiz
+from workbook.errors import AccessDenied, InvalidAnswer, NotFound
+from workbook.settings import Settings
+
 from .access import check_cohort, check_person
 from .db import Database
 from .models import Answer, Person, ProgressEvent
@@ -45,7 +46,7 @@ def validate_value(exercise: str, item: str, value: object, settings: Settings) 
     """Check an answer against its item and the size limits; raise InvalidAnswer naming exercise, item and the rule."""
     where = f"{exercise}/{item}"
     cat = catalogue()
-    if cat.quiz is not None and exercise in quiz.exercises(cat.quiz):  # the concept quiz (workbook/quiz.py)
+    if cat.quiz is not None and exercise in quiz.exercises(cat.quiz):  # the concept quiz (workbook/domain/quiz_scoring.py)
         return quiz.validate_answer(cat.quiz, exercise, item, value)
     if exercise in cat.instruments and item != ATTEMPT_MARK:
         inst = cat.instruments[exercise]

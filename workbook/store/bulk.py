@@ -5,8 +5,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from ..auth import Identity
-from ..errors import AccessDenied
+from workbook.auth.identity import Identity
+from workbook.errors import AccessDenied
+
 from .answers import ATTEMPT_MARK, _current_attempt, _person, mark_version, validate_value
 from .db import Database
 from .models import Answer, ProgressEvent

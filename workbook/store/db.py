@@ -12,9 +12,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import StoreError, StoreUnavailable
-from ..files import narrow, private_dir, private_file
-from ..settings import Settings, get_settings
+from workbook.errors import StoreError, StoreUnavailable
+from workbook.files import narrow, private_dir, private_file
+from workbook.settings import Settings, get_settings
+
 from .models import SCHEMA_VERSION, Base, SchemaVersion
 
 MIGRATIONS: dict[int, list[str]] = {

@@ -9,9 +9,10 @@ cohort's).
 """
 from __future__ import annotations
 
-from ..auth import Identity
-from ..errors import InvalidAnswer, NotFound
-from ..journey import ActionItem, JourneyMap, action_list, dump_map, load_map
+from workbook.auth.identity import Identity
+from workbook.domain.journey import ActionItem, JourneyMap, action_list, dump_map, load_map
+from workbook.errors import InvalidAnswer, NotFound
+
 from .answers import answer_history, current_answers, save_answer
 from .db import Database
 

@@ -15,8 +15,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..auth import Identity
-from ..errors import AccessDenied, InvalidAnswer, NotFound
+from workbook.auth.identity import Identity
+from workbook.errors import AccessDenied, InvalidAnswer, NotFound
+
 from .access import check_person
 from .db import Database
 from .models import CoachNote, Person

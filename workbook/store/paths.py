@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..auth import Identity
-from ..content import catalogue
-from ..errors import NotFound
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
+from workbook.errors import NotFound
+
 from .access import check_cohort, require_role
 from .answers import _person
 from .db import Database

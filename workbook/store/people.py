@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from ..auth import Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret, ROLES
-from ..errors import AccessDenied, NotFound, WorkbookError
-from ..signin_delay import seconds_left
+from workbook.auth.identity import ROLES, Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret
+from workbook.auth.signin_delay import seconds_left
+from workbook.errors import AccessDenied, NotFound, WorkbookError
+
 from .access import check_cohort, check_person, require_role
 from .db import Database
 from .models import AccessCode, Cohort, Person, SigninFailure, utcnow
@@ -212,7 +213,7 @@ def list_people(db: Database, actor: Identity, cohort_id: int, role: str | None 
 
 class AccessCodeAuthenticator:
     """Sign in with a personal access code; wrong codes are slowed down per code and per source
-    by a wait that grows with each wrong code (``workbook/signin_delay.py``), never locked out."""
+    by a wait that grows with each wrong code (``workbook/auth/signin_delay.py``), never locked out."""
 
     def __init__(self, db: Database):
         self.db = db

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy import Text, cast, func, select
 
-from ..errors import InvalidAnswer, QuotaExceeded
-from ..settings import Settings
+from workbook.errors import InvalidAnswer, QuotaExceeded
+from workbook.settings import Settings
+
 from .models import Answer, utcnow
 
 

@@ -18,9 +18,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from ..auth import RATER_CATEGORIES as CATEGORIES, Identity
-from ..content import catalogue
-from ..errors import AccessDenied, InvalidAnswer, MailError, NotFound, WorkbookError
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import RATER_CATEGORIES as CATEGORIES
+from workbook.content.catalogue import catalogue
+from workbook.errors import AccessDenied, InvalidAnswer, MailError, NotFound, WorkbookError
+
 from .access import check_cohort, check_nominate, check_person, check_rater_admin
 from .answers import latest_rows, mark_version, validate_value
 from .db import Database
@@ -242,7 +244,7 @@ def nominate_rater(db: Database, actor: Identity, subject_id: int, name: str, em
         s.add(RoundRater(rater_id=rater.id, round_id=rnd.id))
         rid = rater.id
     if not db.settings.rater_approval:
-        from ..mail import mail_configured
+        from workbook.mail import mail_configured
 
         if mail_configured(db.settings):
             _send(db, [rid], reminder=False)  # the code goes to the rater, never back to the trainee
@@ -334,7 +336,7 @@ def _mail_text(subject_name: str, code: str, closes_on: date | None, url: str, r
 def _send(db: Database, rater_ids: Sequence[int], reminder: bool) -> list[IssuedCode]:
     """Issue a fresh code for each rater; e-mail it when SMTP is configured (else hand it back for the
     coach). A failed e-mail voids its code again. Callers have checked the actor's rights."""
-    from ..mail import mail_configured, rater_page_url, send_mail
+    from workbook.mail import mail_configured, rater_page_url, send_mail
 
     st = db.settings
     by_mail = mail_configured(st)

@@ -2,7 +2,7 @@
 
 A page that signed in by code holds its own session token in its kernel and hands its browser a
 one-time ticket; Voila's server exchanges the ticket for a new session whose token goes into an
-HttpOnly cookie (``workbook/web_session.py``). Pages opened later resume from that cookie. Every
+HttpOnly cookie (``workbook/serving/web_session.py``). Pages opened later resume from that cookie. Every
 action on a page checks its session (one primary-key lookup): a re-issued code, a revoked rater
 or a sign-out deletes the subject's sessions and so ends every open page at its next action.
 """
@@ -14,8 +14,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from ..auth import Identity
-from ..errors import AccessDenied
+from workbook.auth.identity import Identity
+from workbook.errors import AccessDenied
+
 from .db import Database
 from .models import PageSession, Person, Rater, SigninTicket, utcnow
 

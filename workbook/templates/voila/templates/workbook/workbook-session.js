@@ -1,4 +1,4 @@
-/* The sign-in cookie (workbook/web_session.py). A page that signed in by code shows a one-time
+/* The sign-in cookie (workbook/serving/web_session.py). A page that signed in by code shows a one-time
    ticket in an element's data-wb-ticket; this posts it to the server, which answers with the
    HttpOnly session cookie (no script can read it, no URL carries it). An element with
    data-wb-signout asks the server to clear the cookie. Both posts carry the _xsrf token. */

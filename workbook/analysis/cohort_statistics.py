@@ -1,0 +1,160 @@
+"""Instrument statistics for coaches and HR: reliability per dimension and cohort aggregates,
+never for a group smaller than ``settings.anonymity_threshold``.
+
+Pure functions take ``{person: {item: answer}}``; :func:`cohort_instrument_stats` fetches that
+from the store for the signed-in coach or HR person (their cohort) or the operator (all cohorts).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from workbook.content.catalogue import Instrument
+from workbook.domain.psychometrics import Reliability, cronbach_alpha
+from workbook.domain.scoring import keyed_value, score
+
+NOT_ENOUGH_PEOPLE = "not enough people"
+
+
+@dataclass(frozen=True)
+class DimensionAggregate:
+    """One dimension across a group: hidden (``mean`` None, ``reason`` set) under the threshold."""
+
+    dimension: str
+    label: str
+    n: int  # people with a score on this dimension
+    mean: float | None  # 0–100
+    sd: float | None
+    distribution: dict[int, int]  # rounded mean on the item scale -> people
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class InstrumentStats:
+    instrument: str
+    people: int  # people who answered at least one item
+    threshold: int
+    reliability: list[Reliability]  # one per dimension; empty when hidden
+    aggregates: list[DimensionAggregate]
+    reason: str = ""  # why everything is hidden
+    earlier_version: int = 0  # people who answered an earlier version of the items (scores counted, item statistics not)
+
+
+def keyed_rows(instrument: Instrument, answers: Mapping[object, Mapping[str, object]]) -> list[dict[str, int | None]]:
+    """Each person's answers to the current items with reverse keys applied; don't-know and blanks become None."""
+    return [{i.id: keyed_value(instrument, i.id, a.get(i.id)) for i in instrument.items_for()} for a in answers.values()]
+
+
+def on_current_version(instrument: Instrument, answers: Mapping[object, Mapping[str, object]]) -> dict:
+    """The answer sets given on the instrument's current version of its items."""
+    return {k: a for k, a in answers.items() if instrument.answered_version(a) == instrument.version}
+
+
+def reliability(instrument: Instrument, answers: Mapping[object, Mapping[str, object]]) -> list[Reliability]:
+    """Cronbach's alpha and item statistics of every dimension, on pooled keyed answers to the
+    current items, from people who answered the current version only: retired and current items
+    are never mixed in one scale."""
+    rows = keyed_rows(instrument, on_current_version(instrument, answers))
+    return [cronbach_alpha(rows, [i.id for i in instrument.items_for() if i.dimension == d.id], scale=d.label) for d in instrument.dimensions]
+
+
+def aggregates(instrument: Instrument, answers: Mapping[object, Mapping[str, object]], threshold: int) -> list[DimensionAggregate]:
+    """Mean, spread and distribution per dimension; a dimension scored by fewer than ``threshold`` people is hidden."""
+    points = instrument.scale.points
+    per_person = [score(instrument, a) for a in answers.values()]
+    out = []
+    for n_dim, dim in enumerate(instrument.dimensions):
+        s100 = [p[n_dim].score_100 for p in per_person if p[n_dim].score_100 is not None]
+        means = [p[n_dim].mean for p in per_person if p[n_dim].mean is not None]
+        if len(s100) < threshold:
+            out.append(DimensionAggregate(dim.id, dim.label, len(s100), None, None, {}, f"{NOT_ENOUGH_PEOPLE} ({len(s100)} scored, {threshold} needed)"))
+            continue
+        mean = sum(s100) / len(s100)
+        sd = math.sqrt(sum((x - mean) ** 2 for x in s100) / (len(s100) - 1)) if len(s100) > 1 else None
+        dist = {p: 0 for p in range(1, points + 1)}
+        for m in means:
+            dist[min(points, max(1, int(m + 0.5)))] += 1
+        out.append(DimensionAggregate(dim.id, dim.label, len(s100), mean, sd, dist))
+    return out
+
+
+def instrument_stats(instrument: Instrument, answers: Mapping[object, Mapping[str, object]], threshold: int) -> InstrumentStats:
+    """Reliability and aggregates of a group, or nothing but a reason when the group is too small."""
+    given = {k: a for k, a in answers.items() if any(keyed_value(instrument, i.id, a.get(i.id)) is not None for i in instrument.items)}
+    if len(given) < threshold:
+        return InstrumentStats(instrument.id, len(given), threshold, [], [], f"{NOT_ENOUGH_PEOPLE} ({len(given)} answered, {threshold} needed)")
+    earlier = len(given) - len(on_current_version(instrument, given))
+    return InstrumentStats(instrument.id, len(given), threshold, reliability(instrument, given), aggregates(instrument, given, threshold), earlier_version=earlier)
+
+
+def earlier_version_note(stats: InstrumentStats) -> str:
+    """Why the item statistics count fewer people than the scores, when some answered retired items."""
+    if not stats.earlier_version:
+        return ""
+    n = stats.earlier_version
+    return (f"{n} {'person' if n == 1 else 'people'} answered an earlier version of the statements: their dimension scores "
+            "are included, the item statistics (alpha, item-total r) use the current statements only")
+
+
+def stats_text(stats: InstrumentStats, instrument: Instrument) -> str:
+    """A plain-text report of the statistics (CLI, notebooks)."""
+    lines = [f"{instrument.title}", f"  people who answered: {stats.people} (groups under {stats.threshold} are not shown)"]
+    if stats.reason:
+        return "\n".join(lines + [f"  {stats.reason}"])
+    if stats.earlier_version:
+        lines.append(f"  {earlier_version_note(stats)}")
+    for rel, agg in zip(stats.reliability, stats.aggregates):
+        mean = f"mean {agg.mean:5.1f}/100, sd {agg.sd:4.1f}" if agg.mean is not None and agg.sd is not None else agg.reason or "mean —"
+        lines.append(f"  {rel.scale:<34} alpha {rel.label:<18} 95% CI {rel.ci_label:<13} n={rel.n:<3} missing answers {rel.missing_answers:<3} {mean}")
+        for it in rel.items:
+            r = f"{it.item_total_r:+.2f}" if it.item_total_r is not None else "  — "
+            a = f"{it.alpha_if_deleted:.2f}" if it.alpha_if_deleted is not None else " — "
+            lines.append(f"      {it.item:<6} item-total r {r}  alpha if deleted {a}  answered {it.n}, missing {it.missing}")
+    return "\n".join(lines)
+
+
+def cohort_instrument_stats(db, actor, instrument_id: str, cohort_id: int | None = None) -> InstrumentStats:
+    """Statistics of one instrument for a cohort (coach/HR of it), or for all cohorts (operator, ``cohort_id`` None)."""
+    from workbook.content.catalogue import catalogue
+    from workbook.errors import AccessDenied
+    from workbook.store import cohort_answers, list_cohorts
+
+    inst = catalogue().instrument(instrument_id)
+    if cohort_id is None:
+        if actor.role != "admin":
+            raise AccessDenied("statistics across all cohorts are for the operator; pick your cohort")
+        ids = [c["id"] for c in list_cohorts(db, actor)]
+    else:
+        ids = [cohort_id]
+    answers: dict[tuple[int, int], dict] = {}
+    for cid in ids:
+        for pid, a in cohort_answers(db, actor, cid, instrument_id).items():
+            answers[(cid, pid)] = a
+    return instrument_stats(inst, answers, db.settings.anonymity_threshold)
+
+
+def stats_html(stats: InstrumentStats, instrument: Instrument) -> str:
+    """The statistics as an HTML table for the coach and HR pages (hidden groups say why)."""
+    import html
+
+    e = lambda t: html.escape(str(t), quote=True)  # noqa: E731
+    head = f"<h3>{e(instrument.title)}</h3><p class='wb-muted'>{stats.people} people answered; groups under {stats.threshold} are not shown.</p>"
+    if stats.reason:
+        return head + f"<p class='wb-muted'>{e(stats.reason)}</p>"
+    rows = []
+    for rel, agg in zip(stats.reliability, stats.aggregates):
+        flag = " class='wb-warn'" if rel.low else ""
+        mean = f"{agg.mean:.0f}" if agg.mean is not None else e(agg.reason)
+        sd = f"{agg.sd:.1f}" if agg.sd is not None else "—"
+        weak = ", ".join(i.item for i in rel.items if i.item_total_r is not None and i.item_total_r < 0.3)
+        rows.append(
+            f"<tr><td>{e(rel.scale)}</td><td{flag}>{e(rel.label)}</td><td>{e(rel.ci_label)}</td><td>{rel.n}</td><td>{rel.missing_answers}</td>"
+            f"<td>{mean}</td><td>{sd}</td><td>{e(weak) or '—'}</td></tr>"
+        )
+    note = earlier_version_note(stats)
+    head += f"<p class='wb-muted wb-earlier-version'>{e(note)}.</p>" if note else ""
+    return head + (
+        "<table class='wb-table'><tr><th>Dimension</th><th>Cronbach's alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th><th>Missing answers</th>"
+        "<th>Mean 0–100</th><th>SD</th><th>Items with item–total r under 0.30</th></tr>" + "".join(rows) + "</table>"
+    )

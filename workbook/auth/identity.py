@@ -1,0 +1,101 @@
+"""Identity: who is signed in, and the seam through which they sign in.
+
+Two implementations of one :class:`Authenticator` interface (as nbgrader's ``auth/``):
+personal access codes today (:class:`AccessCodeAuthenticator`, in ``store.people``) and
+JupyterHub's login at scale (:class:`JupyterHubAuthenticator`). Pages and the store only
+ever see an :class:`Identity`.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+ROLES = ("trainee", "coach", "hr")
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+LOOKUP_LEN = 5
+SECRET_LEN = 10
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The signed-in actor. ``role`` is trainee, coach, hr, rater or admin (the local operator)."""
+
+    role: str
+    person_id: int | None = None
+    cohort_id: int | None = None
+    name: str = ""
+    rater_id: int | None = None
+
+    @classmethod
+    def admin(cls) -> Identity:
+        """The operator at the server's own shell (the CLI): full access."""
+        return cls(role="admin", name="operator")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("coach", "hr", "admin")
+
+
+class Authenticator(Protocol):
+    """Turns credentials into an Identity, or raises AccessDenied with a plain message."""
+
+    def authenticate(self, credential: str, source: str | Sequence[str] = "") -> Identity:
+        """``source``: where the attempt comes from (a page, ``addr:<client address>``), so that
+        wrong codes can be slowed down per source as well as per code."""
+        ...
+
+
+def new_code() -> tuple[str, str, str]:
+    """A fresh access code as (display code, lookup part, secret part)."""
+    lookup = "".join(secrets.choice(ALPHABET) for _ in range(LOOKUP_LEN))
+    secret = "".join(secrets.choice(ALPHABET) for _ in range(SECRET_LEN))
+    display = f"{lookup}-{secret[:5]}-{secret[5:]}"
+    return display, lookup, secret
+
+
+def normalise_code(code: str) -> tuple[str, str] | None:
+    """Split a typed code into (lookup, secret); tolerant of case, spaces, dashes, O/0 and I/L/1."""
+    cleaned = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != LOOKUP_LEN + SECRET_LEN or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return cleaned[:LOOKUP_LEN], cleaned[LOOKUP_LEN:]
+
+
+def hash_secret(secret: str, salt: bytes | None = None) -> tuple[str, str]:
+    """Salted scrypt of the secret part, as (salt hex, digest hex). The code itself is never stored."""
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    return salt.hex(), digest.hex()
+
+
+def verify_secret(secret: str, salt_hex: str, digest_hex: str) -> bool:
+    """Constant-time comparison of the secret's hash with the stored digest."""
+    _, digest = hash_secret(secret, bytes.fromhex(salt_hex))
+    return hmac.compare_digest(digest, digest_hex)
+
+
+def dummy_verify(secret: str) -> None:
+    """Spend the same time as a real verification, so unknown lookups are not faster."""
+    hash_secret(secret, b"\0" * 16)
+
+
+class JupyterHubAuthenticator:
+    """Identity from JupyterHub's login: the hub user name maps to a person's ``external_login``."""
+
+    def __init__(self, find_by_login):
+        self._find = find_by_login
+
+    def authenticate(self, credential: str = "", source: str | Sequence[str] = "") -> Identity:
+        login = credential or os.environ.get("JUPYTERHUB_USER", "")
+        from workbook.errors import AccessDenied
+
+        if not login:
+            raise AccessDenied("no JupyterHub user on this server; sign in with your access code instead")
+        return self._find(login)

@@ -1,1 +1,0 @@
-"""Voila pages: each notebook calls one function here and displays what it returns."""

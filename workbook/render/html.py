@@ -1,0 +1,26 @@
+"""HTML fragments' building blocks: escaping, our own Markdown, our own text templates (pure strings)."""
+from __future__ import annotations
+
+import html
+
+
+def esc(text: object) -> str:
+    """HTML-escape any text that came from a person (or anywhere not our own content)."""
+    return html.escape(str(text), quote=True)
+
+
+def markdown_html(text: str) -> str:
+    """Our own teaching Markdown to HTML (raw HTML in it is escaped, not rendered)."""
+    import mistune
+
+    return mistune.create_markdown(escape=True)(text)
+
+
+def fmt(template: str, **values: object) -> str:
+    """Our own text template (from YAML) filled with values, all of it HTML-escaped."""
+    return esc(template).format(**{k: esc(v) for k, v in values.items()})
+
+
+def section(title: str, body: str, css: str = "") -> str:
+    """One report section (a page break comes before each in print)."""
+    return f'<section class="wb-report-section {css}"><h2>{esc(title)}</h2>{body}</section>'

@@ -1,0 +1,457 @@
+"""What the individual and cohort reports say: data gathered through the store (scoped to the
+reader's Identity) and rendered as escaped HTML sections with inline SVG charts.
+
+The report notebooks (``workbook/report_notebooks/``, never served by Voila) only call these functions. Every piece of text that
+came from a person goes through ``esc()``; nothing here renders Markdown from user input.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from workbook.analysis.cohort_scores import KeyAgreement, choice_tally, cohort_means, key_agreement, spread_frame, spreads, tally_frame
+from workbook.analysis.person_results import InstrumentResult, person_results, scored_modules
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
+from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, Action, summary
+from workbook.domain.journey import summary_text
+from workbook.errors import InvalidAnswer, WorkbookError
+from workbook.render.charts import category_counts, score_distribution, scores_with_cohort, to_svg
+from workbook.render.html import esc, section
+from workbook.store import (
+    Database,
+    PersonInfo,
+    action_plan,
+    cohort_answers,
+    cohort_by_name,
+    get_person,
+    last_activity,
+    list_cohorts,
+    list_people,
+    notes_for,
+    progress,
+)
+from workbook.store.journeys import list_maps
+from workbook.store.notes import GROW_LABELS, Note
+
+LANGUAGES = ("en",)
+NOT_YET = "not available yet"
+STATUS_TEXT = {"done": "done", "in_progress": "in progress", None: "not started"}
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        from workbook.errors import NotFound
+
+        raise NotFound(f"report language {language!r} is not available; available: {', '.join(LANGUAGES)}")
+
+
+def as_of_date(raw: str | date | None) -> date:
+    """The report's as-of date (today when empty)."""
+    if not raw:
+        return date.today()
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+
+
+READER_ROLES = ("admin", "coach", "hr")
+
+
+def reader(role: str | None, person_id: int | None = None, cohort_id: int | None = None, name: str = "") -> Identity:
+    """The identity a report is produced for (the HR or coach who asked, or the operator); a missing
+    or unknown role is refused (the report notebooks have no default reader, so none fails open)."""
+    if role not in READER_ROLES:
+        raise WorkbookError(f"report parameter reader_role: {role!r} is not one of {', '.join(READER_ROLES)}; "
+                            "pass who asks for the report (papermill -p reader_role ROLE)")
+    if role == "admin":
+        return Identity.admin()
+    if not isinstance(person_id, int) or isinstance(person_id, bool):
+        raise WorkbookError(f"report parameter reader_id: {person_id!r} is not a person id; a {role} report needs the reader's id")
+    return Identity(role=role, person_id=person_id, cohort_id=cohort_id, name=name)
+
+
+def required_int(name: str, value: object) -> int:
+    """A report notebook's required whole-number parameter, refused in one line when missing or not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise WorkbookError(f"report parameter {name}: {value!r} is not a whole number; pass it (papermill -p {name} N)")
+    return int(value)
+
+
+def required_text(name: str, value: object) -> str:
+    """A report notebook's required text parameter, refused in one line when missing or empty."""
+    if not isinstance(value, str) or not value.strip():
+        raise WorkbookError(f"report parameter {name}: {value!r} is missing or empty; pass it (papermill -p {name} TEXT)")
+    return value
+
+
+@dataclass
+class IndividualReport:
+    person: PersonInfo
+    as_of: date
+    threshold: int
+    status: dict[str, str]
+    last_active: datetime | None
+    results: list[InstrumentResult]
+    cohort: dict[str, dict[str, float]]  # instrument -> dimension -> cohort mean (shown groups only)
+    cohort_sizes: dict[str, int]
+    actions: list[Action]
+    notes: list[Note]
+    feedback: list = field(default_factory=list)
+    feedback_available: bool = False
+    feedback_reliability: dict = field(default_factory=dict)  # instrument -> [Reliability] of the shown raters' answers
+    journey: list = field(default_factory=list)
+    journey_available: bool = False
+
+
+def _feedback(db: Database, actor: Identity, person_id: int, results: list[InstrumentResult]) -> tuple[bool, list, dict]:
+    """360-degree comparisons when the feedback module is installed (``workbook.domain.feedback360``), from
+    the latest closed round, and the reliability of the shown raters' answers per instrument."""
+    if importlib.util.find_spec("workbook.domain.feedback360") is None or importlib.util.find_spec("workbook.store.raters") is None:
+        return False, [], {}
+    from workbook.analysis.cohort_statistics import reliability
+    from workbook.domain.feedback360 import RaterResponse, compare
+    from workbook.store.raters import feedback_responses
+
+    out, rel = [], {}
+    s = db.settings
+    for r in results:
+        responses = [RaterResponse(x["category"], x["answers"], x.get("comment", "")) for x in feedback_responses(db, actor, person_id, r.instrument.id)]
+        if responses:
+            from workbook.store import current_answers
+
+            own = current_answers(db, actor, person_id, r.instrument.id)
+            fb = compare(r.instrument, own, responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=person_id,
+                         comment_threshold=s.comment_threshold)
+            out.append((r, fb))
+            shown = [x for x in responses if fb.categories.get(x.category, {}).get("shown")]  # hidden groups stay out of every figure
+            rel[r.instrument.id] = reliability(r.instrument, {n: x.answers for n, x in enumerate(shown)})
+    return True, out, rel
+
+
+def individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None = None, language: str = "en") -> IndividualReport:
+    """Everything the individual report shows about one person, read with the reader's rights."""
+    _check_language(language)
+    person = get_person(db, actor, person_id)
+    threshold = db.settings.anonymity_threshold
+    results = person_results(db, actor, person_id)
+    cohort: dict[str, dict[str, float]] = {}
+    sizes: dict[str, int] = {}
+    if actor.role != "trainee":
+        for r in results:
+            answers = cohort_answers(db, actor, person.cohort_id, r.instrument.id)
+            cohort[r.instrument.id] = cohort_means(r.instrument, answers, threshold)
+            sizes[r.instrument.id] = len(answers)
+    fb_ok, fb, fb_rel = _feedback(db, actor, person_id, results)
+    journey = [line for m in list_maps(db, actor, person_id) for line in summary_text(m).splitlines()]
+    return IndividualReport(
+        person=person, as_of=as_of_date(as_of), threshold=threshold,
+        status=progress(db, actor, person_id), last_active=last_activity(db, actor, person_id),
+        results=results, cohort=cohort, cohort_sizes=sizes,
+        actions=action_plan(db, actor, person_id),
+        notes=[n for n in notes_for(db, actor, person_id) if n.shared],
+        feedback=fb, feedback_available=fb_ok, feedback_reliability=fb_rel,
+        journey=journey, journey_available=True,
+    )
+
+
+
+
+def profile_html(rep: IndividualReport) -> str:
+    p = rep.person
+    done = sum(1 for v in rep.status.values() if v == "done")
+    last = f"{rep.last_active:%Y-%m-%d}" if rep.last_active else "no activity yet"
+    return (
+        f'<header class="wb-report-head"><div class="wb-kicker">Servuction Workbook · individual report</div>'
+        f"<h1>{esc(p.name)}</h1><p>Cohort <b>{esc(p.cohort)}</b> · report as of {rep.as_of.isoformat()} · "
+        f"{done} of {len(catalogue().modules)} modules done · last activity {last}</p></header>"
+    )
+
+
+def completion_html(rep: IndividualReport) -> str:
+    rows = "".join(
+        f'<tr><td>{m.number}</td><td>{esc(m.title)}</td><td><span class="wb-badge {esc(rep.status.get(m.id, ""))}">'
+        f"{STATUS_TEXT.get(rep.status.get(m.id), esc(rep.status.get(m.id)))}</span></td></tr>"
+        for m in catalogue().ordered_modules()
+    )
+    return section("Module completion", f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Status</th></tr>{rows}</table>', "wb-keep")
+
+
+def scores_html(rep: IndividualReport) -> str:
+    import pandas as pd
+
+    if not rep.results:
+        return section("Scores", '<p class="wb-muted">No questionnaire answered yet.</p>')
+    parts = []
+    for r in rep.results:
+        means = rep.cohort.get(r.instrument.id, {})
+        rows, data = [], []
+        for s in r.scores:
+            cm = means.get(s.dimension)
+            mine = f"{s.score_100:.0f}" if s.score_100 is not None else esc(s.status)
+            rows.append(f"<tr><td>{esc(s.label)}</td><td>{mine}</td><td>{format(s.mean, '.2f') if s.mean is not None else '—'}</td>"
+                        f"<td>{s.answered}/{s.items}</td><td>{format(cm, '.0f') if cm is not None else '—'}</td></tr>")
+            data.append({"dimension": s.label, "score_100": s.score_100, "cohort_mean": cm})
+        n = rep.cohort_sizes.get(r.instrument.id, 0)
+        note = (f"Cohort mean over {n} people." if means else
+                f"No cohort comparison: fewer than {rep.threshold} people of the cohort have a score (anonymity threshold).")
+        frame = pd.DataFrame(data)
+        chart = to_svg(scores_with_cohort(frame, title="Bars: this person · orange tick: cohort mean")) if frame["score_100"].notna().any() else ""
+        total = f"Overall {r.overall:.0f} / 100. " if r.overall is not None else ""
+        parts.append(
+            f"<h3>Module {r.module.number} · {esc(r.instrument.title)}</h3><p>{total}<span class='wb-muted'>{esc(note)}</span></p>"
+            f'<table class="wb-table wb-scores"><tr><th>Dimension</th><th>Score 0–100</th><th>Mean (1–{r.instrument.scale.points})</th>'
+            f"<th>Answered</th><th>Cohort mean</th></tr>{''.join(rows)}</table><div class='wb-chart'>{chart}</div>"
+        )
+    return section("Scores", "".join(parts))
+
+
+def reliability_html(rels, caption: str = "Internal consistency of the raters' answers (groups shown only; few raters give wide intervals)") -> str:
+    """Cronbach's alpha per dimension with Feldt's 95% confidence interval and n (complete cases)."""
+    if not rels:
+        return ""
+    rows = "".join(f"<tr><td>{esc(x.scale)}</td><td>{esc(x.label)}</td><td>{esc(x.ci_label)}</td><td>{x.n}</td></tr>" for x in rels)
+    return (f"<p>{esc(caption)}:</p>"
+            f'<table class="wb-table wb-reliability"><tr><th>Dimension</th><th>Cronbach\'s alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th></tr>{rows}</table>')
+
+
+def feedback_html(rep: IndividualReport) -> str:
+    if not rep.feedback_available:
+        return section("360-degree feedback", f'<p class="wb-muted">360-degree feedback: {NOT_YET} in this installation.</p>', "wb-keep")
+    if not rep.feedback:
+        return section("360-degree feedback", '<p class="wb-muted">No rater has answered yet.</p>', "wb-keep")
+    parts = []
+    for r, fb in rep.feedback:
+        rows = []
+        for d in fb.dimensions:
+            others = d.cells.get("all")
+            rows.append(
+                f"<tr><td>{esc(d.label)}</td><td>{format(d.self_mean, '.2f') if d.self_mean is not None else '—'}</td>"
+                f"<td>{format(others.mean, '.2f') if others is not None and others.shown else esc(others.reason if others else '—')}</td>"
+                f"<td>{format(d.gap, '+.2f') if d.gap is not None else '—'}</td><td>{esc(d.flag or '—')}</td></tr>"
+            )
+        comments = "".join(f"<li>{esc(c)}</li>" for c in fb.comments)
+        hidden, total = fb.suppressed()
+        withheld = (f"<p class='wb-muted'>Comments withheld: fewer than {fb.comment_threshold} raters in the groups shown.</p>"
+                    if fb.comments_withheld else "")
+        parts.append(
+            f"<h3>{esc(r.instrument.title)}</h3>"
+            f'<table class="wb-table"><tr><th>Dimension</th><th>Self</th><th>All raters</th><th>Gap</th><th>Reading</th></tr>{"".join(rows)}</table>'
+            f"<p class='wb-suppressed'><b>{hidden} of {total} cells suppressed</b> (a group × dimension with fewer than {fb.threshold} raters "
+            "is not shown, nor counted in “all raters”).</p>"
+            + reliability_html(rep.feedback_reliability.get(r.instrument.id, []))
+            + (f"<p><b>Comments</b> (unattributed, random order)</p><ul>{comments}</ul>" if comments else withheld)
+        )
+    return section("360-degree feedback: blind spots and hidden strengths", "".join(parts))
+
+
+def journey_html(rep: IndividualReport) -> str:
+    if not rep.journey_available:
+        return section("Experience map", f'<p class="wb-muted">Experience-map summary: {NOT_YET} in this installation.</p>', "wb-keep")
+    if not rep.journey:
+        return section("Experience map", '<p class="wb-muted">No experience map yet.</p>', "wb-keep")
+    return section("Experience map", "".join(f"<p>{esc(line)}</p>" for line in rep.journey))
+
+
+def plan_html(rep: IndividualReport) -> str:
+    if not rep.actions:
+        return section("Action plan", '<p class="wb-muted">No action plan yet (Module 9).</p>')
+    c = summary(rep.actions, rep.as_of)
+    rows = []
+    for a in rep.actions:
+        late = f' <span class="wb-badge overdue">overdue {a.days_late(rep.as_of)} d</span>' if a.overdue(rep.as_of) else ""
+        rows.append(
+            f"<tr><td>{esc(a.text)}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td><td>{a.due.isoformat() if a.due else '—'}{late}</td>"
+            f'<td><span class="wb-badge {esc(a.status)}">{esc(STATUS_LABELS.get(a.status, a.status))}</span></td>'
+            f"<td>{esc(a.comment)}{'<br><i>Coach: ' + esc(a.follow_up) + '</i>' if a.follow_up else ''}</td></tr>"
+        )
+    head = (f"<p>{c['total']} actions: {c['done']} done, {c['in_progress']} in progress, {c['planned']} planned, {c['dropped']} dropped; "
+            f"<b>{c['overdue']} overdue</b> as of {rep.as_of.isoformat()}. <span class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</span></p>")
+    table = ('<table class="wb-table wb-plan"><tr><th>Action</th><th>Owner</th><th>Measure</th><th>Due</th><th>Status</th><th>Notes</th></tr>'
+             + "".join(rows) + "</table>")
+    return section("Action plan", head + table)
+
+
+def notes_html(rep: IndividualReport) -> str:
+    if not rep.notes:
+        return section("Coaching notes", '<p class="wb-muted">No coaching note has been shared.</p>', "wb-keep")
+    out = []
+    for n in rep.notes:
+        when = n.session.isoformat() if n.session else f"{n.created_at:%Y-%m-%d}"
+        fields = "".join(f"<dt>{esc(GROW_LABELS.get(k, 'Note'))}</dt><dd>{esc(v)}</dd>" for k, v in n.fields.items())
+        out.append(f'<div class="wb-box"><b>Session {when}</b><dl class="wb-grow">{fields}</dl></div>')
+    return section("Coaching notes (shared with the person)", "".join(out))
+
+
+def cohort_choices(db: Database, identity: Identity, cohort_id: int) -> list[tuple]:
+    """(module, ChoiceTally) for every choice exercise of the curriculum (pick one, sorted row lists)."""
+    out = []
+    for module in catalogue().ordered_modules():
+        for ex in module.exercises:
+            if ex.type == "classify":
+                out.append((module, _key_agreement(db, identity, cohort_id, ex)))
+            elif ex.type in ("pick_one", "row_list"):
+                tally = choice_tally(ex, cohort_answers(db, identity, cohort_id, ex.id), db.settings.anonymity_threshold)
+                if tally is not None:
+                    out.append((module, tally))
+    return out
+
+
+def _key_agreement(db: Database, identity: Identity, cohort_id: int, ex):
+    from workbook.content.exercise_specs import spec_of
+    from workbook.content.statements import load_statements
+
+    statements = load_statements(db.settings.datasets_dir / spec_of(ex).dataset).statements
+    return key_agreement(ex, statements, cohort_answers(db, identity, cohort_id, ex.id), db.settings.anonymity_threshold)
+
+
+def key_agreement_html(module, agree: KeyAgreement, threshold: int) -> str:
+    """The cohort's classification against the expert key, or why it is hidden."""
+    head = f"<h3>Module {module.number} · {esc(agree.title)}</h3>"
+    if not agree.shown:
+        return head + f'<p class="wb-muted">{agree.people} answered: not enough responses (fewer than {threshold}).</p>'
+    rows = "".join(f"<tr><td>{esc(text)}</td><td>{esc(key)}</td><td>{matched} of {answered}</td></tr>" for text, key, matched, answered in agree.hardest)
+    return head + (f"<p>{agree.people} people classified statements; on average {agree.mean_share:.0f}% of their answers match the expert key.</p>"
+                   f'<p class="wb-muted">Statements most often classified differently from the key:</p>'
+                   f'<table class="wb-table"><tr><th>Statement</th><th>Key</th><th>Like the key</th></tr>{rows}</table>')
+
+
+def choices_html(module, tally, threshold: int) -> str:
+    """One choice exercise across the cohort: counts per option and a bar chart, or why hidden."""
+    if isinstance(tally, KeyAgreement):
+        return key_agreement_html(module, tally, threshold)
+    head = f"<h3>Module {module.number} · {esc(tally.title)}</h3>"
+    if not tally.shown:
+        return head + f'<p class="wb-muted">{tally.people} answered: not enough responses (fewer than {threshold}).</p>'
+    unit = "people" if tally.unit == "people" else f"rows from {tally.people} people"
+    return head + f'<p class="wb-muted">Counted over {unit}.</p>' + to_svg(category_counts(tally_frame(tally), axis=tally.unit))
+
+
+# ---- cohort report ----------------------------------------------------------------------------
+
+@dataclass
+class CohortReport:
+    name: str
+    cohort_id: int
+    as_of: date
+    threshold: int
+    people: list[PersonInfo]
+    status: dict[int, dict[str, str]]
+    last_active: dict[int, datetime | None]
+    spreads: list[tuple]  # (module, instrument, [DimensionSpread], answered)
+    plans: dict[int, list[Action]]
+    closed: bool
+    choices: list = field(default_factory=list)  # (module, ChoiceTally)
+    unreadable: int = 0  # plans that could not be read (a malformed saved value): left out, counted
+    reliability: dict = field(default_factory=dict)  # instrument id -> cohort_stats.InstrumentStats (alpha, Feldt CI)
+
+
+def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str | date | None = None, language: str = "en") -> CohortReport:
+    """Everything the cohort report shows, with every aggregate under the anonymity threshold hidden."""
+    _check_language(language)
+    cid = cohort if isinstance(cohort, int) else cohort_by_name(db, cohort)
+    [info] = [c for c in list_cohorts(db, actor) if c["id"] == cid] or [None]
+    if info is None:
+        from workbook.errors import AccessDenied
+
+        raise AccessDenied(f"{actor.role} may not see cohort {cohort}")
+    people = list_people(db, actor, cid, role="trainee")
+    threshold = db.settings.anonymity_threshold
+    from workbook.analysis.cohort_statistics import instrument_stats
+
+    out_spreads, reliability = [], {}
+    for module, inst in scored_modules():
+        answers = cohort_answers(db, actor, cid, inst.id)
+        out_spreads.append((module, inst, spreads(inst, answers, threshold), len(answers)))
+        reliability[inst.id] = instrument_stats(inst, answers, threshold)
+    plans, unreadable = {}, 0
+    for p in people:  # one person's broken record must not sink the cohort's report
+        try:
+            plans[p.id] = action_plan(db, actor, p.id)
+        except InvalidAnswer:
+            unreadable += 1
+    return CohortReport(
+        name=info["name"], cohort_id=cid, as_of=as_of_date(as_of), threshold=threshold, people=people,
+        status={p.id: progress(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
+        spreads=out_spreads, plans=plans, closed=info["closed"], unreadable=unreadable,
+        choices=cohort_choices(db, actor, cid), reliability=reliability,
+    )
+
+
+def cohort_head_html(rep: CohortReport) -> str:
+    state = "closed" if rep.closed else "open"
+    return (f'<header class="wb-report-head"><div class="wb-kicker">Servuction Workbook · cohort report</div><h1>{esc(rep.name)}</h1>'
+            f"<p>{len(rep.people)} trainees · cohort {state} · report as of {rep.as_of.isoformat()} · groups smaller than "
+            f"{rep.threshold} are not shown</p></header>")
+
+
+def cohort_completion_html(rep: CohortReport) -> str:
+    modules = catalogue().ordered_modules()
+    n = len(rep.people)
+    rows = []
+    for m in modules:
+        done = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "done")
+        going = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "in_progress")
+        rows.append(f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{done}</td><td>{going}</td><td>{n - done - going}</td></tr>")
+    table = f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Done</th><th>In progress</th><th>Not started</th></tr>{"".join(rows)}</table>'
+    people = "".join(
+        f"<tr><td>{esc(p.name)}</td><td>{sum(1 for v in rep.status[p.id].values() if v == 'done')}</td>"
+        f"<td>{rep.last_active[p.id]:%Y-%m-%d}</td></tr>" if rep.last_active[p.id] else
+        f"<tr><td>{esc(p.name)}</td><td>{sum(1 for v in rep.status[p.id].values() if v == 'done')}</td><td>—</td></tr>"
+        for p in rep.people
+    )
+    return section("Module completion", table + f'<h3>Participation</h3><table class="wb-table"><tr><th>Person</th><th>Modules done</th><th>Last activity</th></tr>{people}</table>', "wb-keep")
+
+
+def cohort_scores_html(rep: CohortReport) -> str:
+    parts = []
+    for module, inst, items, answered in rep.spreads:
+        rows = "".join(
+            f"<tr><td>{esc(s.label)}</td><td>{s.n}</td>"
+            + (f"<td>{s.mean:.0f}</td><td>{s.median:.0f}</td><td>{s.low:.0f}–{s.high:.0f}</td></tr>" if s.shown
+               else f'<td colspan="3" class="wb-muted">not enough responses (fewer than {rep.threshold})</td></tr>')
+            for s in items
+        )
+        frame = spread_frame(items)
+        chart = to_svg(score_distribution(frame, title="Each tick is one person; ◆ the cohort mean")) if len(frame) else ""
+        stats = rep.reliability.get(inst.id)
+        rel = (reliability_html(stats.reliability, "Cronbach's alpha of each dimension in this cohort") if stats and not stats.reason
+               else f"<p class='wb-muted'>Cronbach's alpha: {esc(stats.reason)}</p>" if stats else "")
+        parts.append(f"<h3>Module {module.number} · {esc(inst.title)}</h3><p class='wb-muted'>{answered} people answered.</p>"
+                     f'<table class="wb-table"><tr><th>Dimension</th><th>n</th><th>Mean</th><th>Median</th><th>Range</th></tr>{rows}</table>'
+                     f"<div class='wb-chart'>{chart}</div>{rel}")
+    return section("Scores across the cohort (0–100)", "".join(parts) or '<p class="wb-muted">No scored questionnaire yet.</p>')
+
+
+def cohort_choices_html(rep: CohortReport) -> str:
+    if not rep.choices:
+        return ""
+    return section("Choices across the cohort", "".join(choices_html(m, t, rep.threshold) for m, t in rep.choices))
+
+
+def cohort_plans_html(rep: CohortReport) -> str:
+    with_plan = [acts for acts in rep.plans.values() if acts]
+    bad = (f'<p class="wb-warn">{rep.unreadable} action plan(s) could not be read (a malformed saved value) and are left out; '
+           "their individual reports name the problem.</p>") if rep.unreadable else ""
+    if len(with_plan) < rep.threshold:
+        return section("Action plans", bad + f'<p class="wb-muted">{len(with_plan)} people have an action plan; figures are shown from {rep.threshold} people.</p>', "wb-keep")
+    total = summary([a for acts in with_plan for a in acts], rep.as_of)
+    return section("Action plans", bad + (
+        f"<p>{len(with_plan)} of {len(rep.people)} people have an action plan: {total['total']} actions, {total['done']} done, "
+        f"{total['in_progress']} in progress, {total['planned']} planned, {total['dropped']} dropped, <b>{total['overdue']} overdue</b> "
+        f"as of {rep.as_of.isoformat()}.</p>"))
+
+
+INDIVIDUAL_SECTIONS = {
+    "completion": completion_html, "scores": scores_html, "feedback360": feedback_html,
+    "journey": journey_html, "plan": plan_html, "notes": notes_html,
+}
+COHORT_SECTIONS = {"completion": cohort_completion_html, "scores": cohort_scores_html, "choices": cohort_choices_html, "plans": cohort_plans_html}
+
+
+def show(report: IndividualReport | CohortReport, name: str, options: dict | None = None) -> str:
+    """One section's HTML, or "" when ``options["sections"]`` leaves it out."""
+    wanted = (options or {}).get("sections")
+    if wanted is not None and name not in wanted:
+        return ""
+    table = INDIVIDUAL_SECTIONS if isinstance(report, IndividualReport) else COHORT_SECTIONS
+    return table[name](report)

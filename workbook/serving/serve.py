@@ -1,0 +1,86 @@
+"""Start Voila on the notebooks with the workbook's serving policy (pools, culling, no tracebacks)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from workbook.settings import Settings, get_settings
+
+from .client_address import HEADER as CLIENT_HEADER
+from .web_session import HEADER as SESSION_HEADER
+
+TEMPLATE = "workbook"
+# A Jupyter data directory holding the workbook's Voila template (voila/templates/workbook/).
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates"
+
+
+def voila_command(settings: Settings | None = None, port: int | None = None) -> list[str]:
+    """The Voila command line for the workbook.
+
+    Preheated kernel pools (sized per page by settings) so a page opens without waiting for a
+    kernel; idle kernels culled after ``cull_idle_seconds``; no source, no tracebacks.
+    """
+    s = settings or get_settings()
+    s.check_kernel_budget()
+    pools: dict[str, dict] = {"default": {"pool_size": s.pool_size}}
+    for page, size in s.pool_sizes().items():
+        pools[page] = {"pool_size": size}
+    return [
+        sys.executable, "-m", "voila", str(s.notebooks_dir),
+        f"--port={port or s.port}",
+        f"--Voila.ip={s.host}",
+        "--no-browser",
+        f"--template={TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        "--preheat_kernel=True",
+        f"--pool_size={s.pool_size}",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
+        # (kernel start + a run of the page) right behind each arrival competes with the wave.
+        f"--VoilaKernelManager.fill_delay={s.pool_refill_seconds}",
+        f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
+        "--MappingKernelManager.cull_connected=False",
+        # the kernel budget (settings: max_kernels, max_kernels_per_client, reserved_kernels, unconnected_cull_seconds)
+        f"--WorkbookKernelManager.max_kernels={s.max_kernels}",
+        f"--WorkbookKernelManager.max_kernels_per_client={s.max_kernels_per_client}",
+        f"--WorkbookKernelManager.reserved_kernels={s.reserved_kernels}",
+        f"--WorkbookKernelManager.unconnected_cull_seconds={s.unconnected_cull_seconds}",
+        # Jupyter's manager with a second look before culling (a preheated kernel handed to a
+        # visitor is not culled before the page's websocket connects): workbook/serving/kernels.py
+        "--VoilaConfiguration.multi_kernel_manager_class=workbook.serving.kernels.WorkbookKernelManager",
+        "--VoilaConfiguration.file_allowlist=[]",
+        # headers the server stamps on each page request for its kernel: the visitor's address
+        # (workbook/serving/client_address.py) and the sign-in cookie's session (workbook/serving/web_session.py)
+        f"--VoilaConfiguration.http_header_envs={json.dumps([CLIENT_HEADER, SESSION_HEADER])}",
+    ]
+
+
+def kernel_env(settings: Settings | None = None) -> dict[str, str]:
+    """The environment the server (and so every kernel) runs with."""
+    s = settings or get_settings()
+    env = dict(os.environ)
+    env["WORKBOOK_DB_URL"] = s.database_url
+    env["WORKBOOK_DATA_DIR"] = str(s.data_dir)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # Voila finds the workbook's page template through the Jupyter data path.
+    paths = [str(TEMPLATE_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != str(TEMPLATE_ROOT)]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    return env
+
+
+def serve(settings: Settings | None = None, port: int | None = None) -> int:
+    """Run Voila in the foreground until interrupted; returns its exit code."""
+    s = settings or get_settings()
+    url = f"http://localhost:{port or s.port}/voila/render/00_home.ipynb"
+    print(f"Servuction Workbook: open {url}", flush=True)
+    try:
+        return subprocess.call(voila_command(s, port), env=kernel_env(s))
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,84 @@
+"""A cohort's people from a CSV file (``name,role,email``): checked whole, then invited in one transaction.
+
+A coach with 30 trainees writes one file instead of 30 ``workbook invite`` commands. Any bad row
+refuses the whole file with one line naming the row and column; nobody is invited then.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+
+from workbook.auth.identity import ROLES, Identity
+from workbook.errors import ImportFormatError
+
+from . import Database, invite_many
+
+COLUMNS = ("name", "role", "email")
+MAX_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    name: str
+    role: str = "trainee"
+    email: str = ""
+
+
+def _refuse(where: str, place: str, reason: str) -> ImportFormatError:
+    return ImportFormatError(f"{where}: {place}: {reason}; nothing was imported, correct the file and run it again")
+
+
+def _check_text(where: str, place: str, value: str, limit: int, required: bool) -> str:
+    value = value.strip()
+    bad = sorted({f"U+{ord(ch):04X}" for ch in value if unicodedata.category(ch) == "Cc"})
+    if bad:
+        raise _refuse(where, place, f"holds control characters ({', '.join(bad)})")
+    if required and not value:
+        raise _refuse(where, place, "is empty")
+    if len(value) > limit:
+        raise _refuse(where, place, f"{len(value)} characters; the limit is {limit}")
+    return value
+
+
+def parse_roster(text: str, where: str = "<roster>") -> list[RosterRow]:
+    """Check a roster CSV whole; raise ImportFormatError naming the first bad row and column."""
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise _refuse(where, f"line {line}", "holds a NUL byte (not a text CSV file)")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise _refuse(where, "CSV", str(exc)) from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise _refuse(where, "(top)", f"no rows; the first line names the columns ({', '.join(COLUMNS)})")
+    header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise _refuse(where, "line 1", f"unknown column {unknown[0][:40]!r}; the columns are {', '.join(COLUMNS)}")
+    if "name" not in header or len(set(header)) != len(header):
+        raise _refuse(where, "line 1", f"the header must name each of its columns once and include 'name' (got {', '.join(header)})")
+    if len(rows) - 1 > MAX_ROWS:
+        raise _refuse(where, "(top)", f"{len(rows) - 1} people; at most {MAX_ROWS} per file")
+    out: list[RosterRow] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise _refuse(where, f"row {n}", f"{len(row)} cells where the header has {len(header)}")
+        cells = dict(zip(header, row))
+        name = _check_text(where, f"row {n}, column name", cells["name"], 200, True)
+        role = _check_text(where, f"row {n}, column role", cells.get("role", ""), 20, False).lower() or "trainee"
+        if role not in ROLES:
+            raise _refuse(where, f"row {n}, column role", f"{role!r} is not one of {', '.join(ROLES)}")
+        email = _check_text(where, f"row {n}, column email", cells.get("email", ""), 320, False)
+        if email and ("@" not in email or any(ch.isspace() for ch in email)):
+            raise _refuse(where, f"row {n}, column email", f"{email[:60]!r} is not an e-mail address")
+        out.append(RosterRow(name, role, email))
+    return out
+
+
+def import_roster(db: Database, actor: Identity, cohort_id: int, text: str, where: str = "<roster>") -> list[tuple[int, str, str, str]]:
+    """Invite everyone of a roster CSV into a cohort at once: [(person id, name, role, code)]; codes shown once."""
+    rows = parse_roster(text, where)
+    return invite_many(db, actor, cohort_id, [(r.name, r.role, r.email) for r in rows])

@@ -1,0 +1,97 @@
+"""Charts shown inside teaching sections (a section's ``figure:`` key), drawn from fixed data in ``datasets/``.
+
+Each figure is a function returning HTML (an inline SVG with its caption); nbval checks the
+numbers behind them through the ``*_text`` functions.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from workbook.domain.journey import JourneyMap, import_csv
+from workbook.errors import ContentError
+from workbook.render.html import esc
+from workbook.settings import get_settings
+
+SALESFORCE_FILE = "salesforce_2019.csv"
+SALESFORCE_CAPTION = (
+    "Salesforce Research (2019), survey of B2B and B2C customers, as reported by V. Mathieu, "
+    "A Customer-oriented Manager for B2B Services, §2.2.2.2. The figures are quoted as the book gives them."
+)
+EXAMPLE_MAP_FILE = "journey_example.csv"
+
+
+def salesforce_frame() -> pd.DataFrame:
+    """The three Salesforce 2019 statements with their B2B and B2C percentages."""
+    frame = pd.read_csv(get_settings().datasets_dir / SALESFORCE_FILE)
+    return frame[["statement", "population", "percent"]]
+
+
+def salesforce_text() -> str:
+    """The Salesforce 2019 figures as text lines (statement: B2B % / B2C %)."""
+    frame = salesforce_frame()
+    lines = []
+    for statement, group in frame.groupby("statement", sort=False):
+        pct = dict(zip(group["population"], group["percent"]))
+        lines.append(f"{statement}: B2B {pct['B2B']}% / B2C {pct['B2C']}% (gap {pct['B2B'] - pct['B2C']:+d} points)")
+    return "\n".join(lines)
+
+
+def salesforce_html() -> str:
+    """The Salesforce 2019 chart as inline SVG with its citation."""
+    from workbook.render.charts import experience_survey, to_svg_cached
+
+    return f'<figure class="wb-figure">{to_svg_cached(experience_survey(salesforce_frame()))}<figcaption class="wb-cite">{esc(SALESFORCE_CAPTION)}</figcaption></figure>'
+
+
+def example_map() -> JourneyMap:
+    """The worked example: a multi-year maintenance contract (fictional), from ``datasets/``."""
+    return import_csv((get_settings().datasets_dir / EXAMPLE_MAP_FILE).read_text(encoding="utf-8"))
+
+
+FIGURES: dict[str, Callable[[], str]] = {"salesforce_2019": salesforce_html}
+
+
+def _case_figures() -> dict[str, Callable[[], str]]:
+    from .examples_service import CASE_FIGURES  # modules 6–8: the Nordfrost case
+
+    return CASE_FIGURES
+
+
+FIGURES.update(_case_figures())
+
+
+def figure_html(key: str) -> str:
+    """The HTML of a named figure; ContentError when a section names an unknown one."""
+    try:
+        return FIGURES[key]()
+    except KeyError:
+        raise ContentError(f"figure {key!r} is not one of {', '.join(sorted(FIGURES))}; fix the section's figure: key") from None
+
+
+def example_to_be() -> JourneyMap:
+    """The worked example as it should be: the two worst touchpoints the team controls, fixed."""
+    from workbook.domain.journey import duplicate_map, edit_touchpoint
+
+    m = duplicate_map(example_map(), title="Maintenance contract, Nordfrost plant (to be)", variant="to_be")
+    m = edit_touchpoint(m, "t10", emotion=0, pain_point="", frontstage="Hotline recognises the site from the caller's number; technician on site in 3 h")
+    m = edit_touchpoint(m, "t15", emotion=1, pain_point="", backstage="Two-week overlap between technicians and a site logbook")
+    return m
+
+
+def stage_table_text(m: JourneyMap) -> str:
+    """Mean emotion and touchpoint count per stage, as a text table."""
+    from workbook.domain.journey import stage_emotions
+
+    lines = [f"{'stage':<32}{'touchpoints':>12}{'mean emotion':>14}"]
+    for r in stage_emotions(m).itertuples():
+        lines.append(f"{r.stage:<32}{r.touchpoints:>12}{r.emotion:>14.2f}")
+    return "\n".join(lines)
+
+
+def compare_text(before: JourneyMap, after: JourneyMap) -> str:
+    """The changes from one map to another, one line each."""
+    from workbook.domain.journey import compare
+
+    return "\n".join(f"{c.kind:<8} {c.stage} / {c.touchpoint}: {c.detail}" for c in compare(before, after)) or "(no change)"

@@ -1,0 +1,219 @@
+"""A curriculum module page: objectives, teaching text citing the seeds, exercises, results."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import Module, catalogue
+from workbook.domain.scoring import overall, score, scores_frame
+from workbook.render.charts import dimension_scores, to_svg
+from workbook.render.html import esc, markdown_html
+from workbook.settings import get_settings
+from workbook.store import Database, current_answers, set_progress
+
+from ..widgets.common import HTML, StatusLine, safe
+from ..widgets.deferred import Coalesced
+from ..widgets.exercises import ExerciseContext
+from ..widgets.exercises import build as build_exercise
+from ..widgets.likert import LikertForm
+from ..widgets.saver import AnswerSaver
+from .shell import Page, page_link
+
+
+def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
+    """Objectives and sections as HTML, each section with its citation; ``marks`` (heading -> HTML)
+    puts the person's path badge under a section's heading (pages/path_view.py)."""
+    cat = catalogue()
+    parts = ["<h2>What you will be able to do</h2><ul>"]
+    parts += [f"<li>{esc(o)}</li>" for o in module.objectives]
+    parts.append("</ul>")
+    for section in module.sections:
+        if section.source == "workbook":
+            cite = "The workbook's own derivation (not a claim of the sources)."
+            cls = ' class="wb-own"'
+        else:
+            src = cat.sources[section.source]
+            cite = f"Source: {src.author}, <i>{esc(src.title)}</i>, {esc(section.where or src.where)}."
+            cls = ""
+        parts.append(f"<h2>{esc(section.heading)}</h2>")
+        if marks and section.heading in marks:
+            parts.append(f'<p class="wb-path-mark">{marks[section.heading]}</p>')
+        parts.append(f"<div{cls}>{markdown_html(section.text)}</div>")
+        if section.figure:
+            from .figures import figure_html
+
+            parts.append(figure_html(section.figure))
+        parts.append(f'<p class="wb-cite">{cite}</p>')
+    return "".join(parts)
+
+
+def results_html(module: Module, answers: dict[str, object], saved: dict[str, dict[str, object]] | None = None) -> str:
+    """The person's scores as a table and an SVG chart (computed from their saved answers);
+    ``saved`` (every exercise's answers) feeds charts that combine exercises, like the triangle's mixes."""
+    inst = catalogue().instrument(module.instrument)
+    scores = score(inst, answers)
+    rows = "".join(
+        f"<tr><td>{esc(s.label)}</td><td>{format(s.mean, '.2f') if s.mean is not None else '—'}</td>"
+        f"<td>{format(s.score_100, '.0f') if s.score_100 is not None else esc(s.status)}</td><td>{s.answered}/{s.items}</td></tr>"
+        for s in scores
+    )
+    table = f'<table class="wb-table"><tr><th>Dimension</th><th>Mean (1–{inst.scale.points})</th><th>Score 0–100</th><th>Answered</th></tr>{rows}</table>'
+    total = overall(scores)
+    if module.results.chart == "triangle":
+        return table + triangle_results_html(module, scores, saved or {})
+    chart = to_svg(dimension_scores(scores_frame(scores))) if total is not None else '<p class="wb-muted">Answer at least two thirds of the items of a dimension to see its score.</p>'
+    label = module.results.overall_label
+    if label is None:
+        head = f"<p><b>Overall co-production score: {total:.0f} / 100</b></p>" if total is not None else ""
+    else:
+        head = f"<p><b>{esc(label)}: {total:.0f} / 100</b></p>" if total is not None and label else ""
+    return head + table + chart
+
+
+def triangle_results_html(module: Module, scores, saved: dict[str, dict[str, object]]) -> str:
+    """The servuction triangle of the person's link scores, the favoured link, and the fit of each mix."""
+    import pandas as pd
+
+    from workbook.domain.service_analysis import dominant_link, left_aside, mix_alignment
+    from workbook.render.charts import servuction_triangle
+
+    from ..widgets.exercises.checklist import fit_of
+
+    L = module.results.labels
+    by_link = {s.dimension: s.score_100 for s in scores}
+    favoured = dominant_link(by_link)
+    frame = pd.DataFrame([{"link": s.dimension, "label": L.get(s.dimension, s.label), "score_100": s.score_100, "favoured": s.dimension == favoured} for s in scores])
+    entities = {e: L.get(e, e) for e in ("client", "provider", "service")}
+    out = to_svg(servuction_triangle(frame, entities, L.get("title", "")))
+    if any(v is None for v in by_link.values()):
+        out += f'<p class="wb-muted">{esc(L.get("incomplete", ""))}</p>'
+    elif favoured:
+        out += f'<p><b>{esc(L.get("favoured", "{link}").format(link=L.get(favoured, favoured), entity=entities[left_aside(favoured)]))}</b></p>'
+    else:
+        out += f"<p><b>{esc(L.get('balanced', ''))}</b></p>"
+    if module.results.mixes:
+        specs = {e.id: e for e in module.exercises}
+        fits = {link: fit_of(specs[ex], saved.get(ex, {})).percent for link, ex in module.results.mixes.items() if ex in specs}
+        rows = "".join(
+            f"<tr><td>{esc(L.get(link, link))}</td><td>{'—' if v is None else f'{v:.0f}%'}</td></tr>" for link, v in fits.items()
+        )
+        out += f"<h3>{esc(L.get('mix_heading', ''))}</h3><table class='wb-table'>{rows}</table>"
+        best, aligned = mix_alignment(favoured, fits)
+        if aligned is True:
+            out += f"<p>{esc(L.get('aligned', '').format(link=L.get(best, best)))}</p>"
+        elif aligned is False:
+            out += f"<p>{esc(L.get('misaligned', '').format(link=L.get(favoured, favoured), best=L.get(best, best)))}</p>"
+        else:
+            out += f'<p class="wb-muted">{esc(L.get("mix_undecided", ""))}</p>'
+    return out
+
+
+def module_results_html(module: Module, saved: dict[str, dict[str, object]]) -> str:
+    """The whole "your results" block: the instrument's scores and every exercise's summary."""
+    from ..widgets.exercises import summarize
+
+    parts = []
+    if module.instrument:
+        parts.append(results_html(module, saved.get(module.instrument, {}), saved))
+    for spec in module.exercises:
+        part = summarize(spec, saved.get(spec.id, {}))
+        if part:
+            parts.append(f'<div class="wb-summary wb-summary-{esc(spec.id)}">{part}</div>')
+    return "".join(parts)
+
+
+def has_results(module: Module) -> bool:
+    """Whether the module shows a "your results" section (an instrument or a summarised exercise)."""
+    from ..widgets.exercises import SUMMARIES, _load_structured
+
+    _load_structured()
+    return bool(module.instrument) or any(spec.type in SUMMARIES for spec in module.exercises)
+
+
+def _prebuild_form(module: Module) -> LikertForm | None:
+    """The module's instrument form, built before anyone signs in (bound to them at sign-in)."""
+    if not module.instrument:
+        return None
+    return LikertForm(catalogue().instrument(module.instrument), lambda _item, _value: None)
+
+
+def warm_up(module: Module, prebuilt: dict | None = None) -> None:
+    """Do once, in a preheated kernel, what the visitor's sign-in and first save would start:
+    import the exercise widgets, draw the results (vl-convert's first chart takes ~0.3 s), and
+    build the instrument's radio groups (their widget models then travel with the page's state
+    instead of one message each at sign-in)."""
+    if prebuilt is not None:
+        form = _prebuild_form(module)
+        if form is not None:
+            prebuilt["form"] = form
+    has_results(module)
+    saved: dict[str, dict[str, object]] = {}
+    if module.instrument:
+        inst = catalogue().instrument(module.instrument)
+        middle = (inst.scale.points + 1) // 2
+        saved[inst.id] = {item.id: middle for item in inst.items_for()}
+    module_results_html(module, saved)
+
+
+def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict | None = None, intro: w.HTML | None = None) -> list[w.Widget]:
+    from .path_view import module_marks
+
+    status = StatusLine()
+    path_box, section_marks, marks = module_marks(db, identity, module)
+    if intro is not None and section_marks:
+        intro.value = teaching_html(module, section_marks)
+    results = HTML()
+    inst = catalogue().instrument(module.instrument) if module.instrument else None
+    person = identity.person_id
+    show_results = has_results(module)
+    results.add_class("wb-results")
+
+    def refresh() -> None:
+        if show_results:
+            ids = ([inst.id] if inst else []) + [e.id for e in module.exercises]
+            results.value = module_results_html(module, {x: current_answers(db, identity, person, x) for x in ids})
+        for hook in ctx.on_change:
+            hook()
+
+    redraw = Coalesced(safe(status)(refresh), get_settings().results_refresh_seconds)
+    saver = AnswerSaver(db, identity, module.id, status, on_saved=redraw.trigger)
+    ctx = ExerciseContext(db, identity, module, saver, status)
+    out: list[w.Widget] = [HTML("<h2>Your turn</h2>")] + ([HTML(path_box)] if path_box else [])
+    if inst:
+        form = (prebuilt or {}).pop("form", None) or _prebuild_form(module)
+        form.restore(current_answers(db, identity, person, inst.id))
+        form.bind(lambda item, value: ctx.save(inst.id, item, value))
+        ctx.instrument_form = form
+        out += [HTML(f"<h3>{esc(inst.title)}</h3>{marks.get(inst.id, '')}<p>{esc(inst.intro)}</p>"), form]
+    for spec in module.exercises:
+        out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + build_exercise(ctx, spec)
+    done = w.Button(description="Mark this module as done")
+    done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
+    out += [status]
+    if show_results:
+        out += [HTML("<h2>Your results</h2>"), results]
+    out += [done]
+    safe(status)(refresh)()
+    results.redraw = redraw  # tests and pages that must read current results call .settle()
+    return out
+
+
+def module_page(module_id: str, db: Database | None = None) -> Page:
+    """The whole page of one module, ready to display."""
+    module = catalogue().module(module_id)
+    intro = [HTML(teaching_html(module))]  # re-rendered with the person's path marks at sign-in
+    tail = [lambda: HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
+    if module.next and module.next in catalogue().modules:
+        nxt = catalogue().module(module.next)
+        tail.append(lambda: HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
+    from .handout import handout_link  # the module's one-page handout (key ideas and a canvas)
+
+    tail.append(lambda: HTML(f'<p><a class="wb-handout-link" href="{esc(handout_link(module))}">Handout: the key ideas and a canvas on one page (PDF) →</a></p>'))
+    tail.append(lambda: HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
+    prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
+    page = Page(
+        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt, intro[0]) + [make() for make in tail],
+        intro=intro, roles=("trainee", "coach", "hr"), db=db, warm=lambda: warm_up(module, prebuilt),
+    )
+    page.prebuilt = prebuilt
+    return page

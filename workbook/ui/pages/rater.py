@@ -1,0 +1,80 @@
+"""The rater page: a 360-degree rater signs in with their rater code and answers the items
+phrased about the person they rate. They see nothing else: no scores, no other raters."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbook.auth.identity import Identity
+from workbook.content.catalogue import catalogue
+from workbook.render.html import esc
+from workbook.settings import get_settings
+from workbook.store import Database, rater_answers, rater_task, save_rater_answer
+from workbook.store.raters import COMMENT_ITEM
+
+from ..widgets.common import HTML, StatusLine, safe
+from ..widgets.likert import LikertForm
+from ..widgets.saver import AnswerSaver
+from .shell import Page
+
+
+def rater_intro_text() -> str:
+    """What the rater page is, and how raters' answers are protected (from the settings in force)."""
+    st = get_settings()
+    manager = "a manager's answers may be shown on their own" if st.manager_shown_alone else "a manager is never shown alone"
+    return (
+        "This page is for raters invited to give 360-degree feedback. Sign in with the rater code you were sent.\n"
+        f"Your answers are shown only pooled with your group (peers, direct reports or clients), once at least "
+        f"{st.anonymity_threshold} people of that group have answered; {manager}. Your name is never shown, "
+        "and comments appear without attribution, in random order."
+    )
+
+
+def _body(db: Database, identity: Identity) -> list[w.Widget]:
+    task = rater_task(db, identity)
+    inst = catalogue().instrument(task.instrument)
+    if task.closed:
+        return [HTML(f"<h2>Your feedback on {esc(task.subject_name)}</h2><p class=\"wb-rater-closed\">This feedback round is closed: "
+                     "answers are no longer taken. Thank you.</p>")]
+    if task.items is not None:  # a pulse round: only the behaviours the action plan targets
+        inst = inst.model_copy(update={"items": [i for i in inst.items if i.id in task.items]})
+    status = StatusLine()
+    status.add_class("wb-rater-status")
+    asked = {i.id for i in inst.items_for(task.category)}  # a category sees only the items it can judge
+    count = len(asked)
+
+    def saved_line() -> None:
+        answered = sum(1 for k, v in rater_answers(db, identity).items() if k in asked and v is not None)
+        status.ok(f"Saved · {answered} of {count} statements answered" + (" — thank you, you can close this page." if answered == count else ""))
+
+    # Kept on the page and retried while the store is down, like a trainee's answers.
+    saver = AnswerSaver(db, identity, "rater", status, on_saved=safe(status)(saved_line),
+                        write=lambda _exercise, item, value: save_rater_answer(db, identity, item, value))
+
+    def on_change(item: str, value: object) -> None:
+        saver.save(inst.id, item, value)
+
+    form = LikertForm(inst, lambda item, value: safe(status)(on_change)(item, value), phrasing="rater", category=task.category)
+    answers = rater_answers(db, identity)
+    form.restore(answers)
+    comment = w.Textarea(value=str(answers.get(COMMENT_ITEM, "")), placeholder="Optional; saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
+    comment.continuous_update = False
+    comment.add_class("wb-rater-comment")
+    comment.observe(lambda ch: safe(status)(on_change)(COMMENT_ITEM, ch["new"]), names="value")
+    return [
+        HTML(
+            f"<h2>Your feedback on {esc(task.subject_name)}</h2>"
+            f"<p>{esc(task.subject_name)} asked you for feedback. Rate each statement for how {esc(task.subject_name)} "
+            "actually works today. Your answers are saved as you go. They are shown to "
+            f"{esc(task.subject_name)} only pooled with other raters of your group, never with your name, and only once "
+            "enough people in your group have answered.</p>"
+        ),
+        form,
+        HTML('<p class="wb-item">Anything you would like to add? (shown without your name, mixed with other comments)</p>'),
+        comment,
+        status,
+    ]
+
+
+def rater_page(db: Database | None = None) -> Page:
+    """The page a rater opens with their code."""
+    return Page("360-degree feedback", "Rater page", _body, roles=("rater",), db=db)

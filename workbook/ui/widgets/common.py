@@ -1,0 +1,117 @@
+"""Small shared pieces: the page style, shared layouts, the status line, safe callbacks."""
+from __future__ import annotations
+
+import logging
+import uuid
+from functools import wraps
+from pathlib import Path
+
+import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
+from traitlets import default
+
+from workbook import logs
+from workbook.errors import WorkbookError
+from workbook.render.html import esc
+
+log = logging.getLogger("workbook.ui.pages")
+_CSS = (Path(__file__).resolve().parents[2] / "static" / "workbook.css").read_text(encoding="utf-8")
+
+
+_SHARED: dict[str, w.Widget] = {}
+
+
+def shared(kind: str) -> w.Widget:
+    """One Layout or style model per kernel for every widget that never changes its own.
+
+    Each widget model is a message from the kernel through the server to the page. A page of
+    texts and radio groups, built at sign-in, opened three models per text (widget, layout,
+    style); sharing the last two halves what a whole cohort signing in together costs."""
+    if kind not in _SHARED:
+        _SHARED[kind] = {
+            "layout": w.Layout, "html_style": HTMLStyle, "description_style": DescriptionStyle,
+            "auto_width": lambda: w.Layout(width="auto"),
+        }[kind]()
+    return _SHARED[kind]
+
+
+class HTML(w.HTML):
+    """``ipywidgets.HTML`` with the shared layout and style: give it ``layout=w.Layout()`` when
+    its own layout will change (shown, hidden)."""
+
+    @default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared("layout")
+
+    @default("style")
+    def _shared_style(self) -> HTMLStyle:
+        return shared("html_style")
+
+
+class VBox(w.VBox):
+    """``ipywidgets.VBox`` with the shared layout (give it its own when it is shown or hidden)."""
+
+    @default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared("layout")
+
+
+def style() -> w.HTML:
+    """The workbook's stylesheet as a widget (put it first on every page)."""
+    return w.HTML(f"<style>{_CSS}</style>", layout=w.Layout(display="none"))
+
+
+
+
+class StatusLine(HTML):
+    """One line telling the person what just happened: saved, not saved (and why), errors."""
+
+    def __init__(self, **kwargs):
+        super().__init__(value="", **kwargs)
+        self.add_class("wb-status")
+
+    def ok(self, text: str) -> None:
+        self.value = f'<span class="wb-ok">{esc(text)}</span>'
+
+    def warn(self, text: str) -> None:
+        self.value = f'<span class="wb-warn">{esc(text)}</span>'
+
+    def error(self, text: str) -> None:
+        self.value = f'<span class="wb-error">{esc(text)}</span>'
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+def safe(status: StatusLine):
+    """Wrap a widget callback: a WorkbookError becomes its one-line message, anything else a
+    plain apology with a reference (the traceback goes to the server log, never the page)."""
+
+    def deco(fn):
+        @wraps(fn)
+        def inner(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except WorkbookError as exc:
+                status.error(str(exc))
+            except Exception:  # noqa: BLE001 - the page must never show a traceback
+                ref = uuid.uuid4().hex[:8]
+                # the log file and the server's stderr (workbook/logs.py), never the page's own output
+                logs.logger("workbook.ui.pages").exception("page callback failed (ref %s)", ref)
+                status.error(f"Something went wrong (reference {ref}); your saved answers are safe. Reload the page.")
+            return None
+
+        return inner
+
+    return deco
+
+
+
+
+def set_options(dropdown, options: list[tuple[str, object]]) -> None:
+    """Replace a dropdown's options, keeping the selection when it is still there, else the first."""
+    keep = dropdown.value
+    dropdown.options = options
+    values = [v for _label, v in options]
+    dropdown.value = keep if keep in values else (values[0] if values else None)

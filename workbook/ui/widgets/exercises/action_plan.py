@@ -1,0 +1,110 @@
+"""SMART action plan (Module 9): add actions (checked against Doran's criteria), update their status."""
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as w
+
+from workbook.content.catalogue import Exercise, catalogue
+from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems, targetable_items
+from workbook.render.html import esc
+from workbook.store.action_plans import action_plan, save_action
+
+from ..common import HTML, safe, set_options
+from . import ExerciseContext, register
+
+
+def short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 3] + "…"
+
+
+def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False, behaviours: dict[str, str] | None = None) -> str:
+    """The plan as an escaped table: action (with the 360 behaviours it targets), owner, measure,
+    due (overdue flagged), status, notes."""
+    if not actions:
+        return '<p class="wb-muted">No actions yet.</p>'
+    rows = []
+    for a in actions:
+        late = f' <span class="wb-badge overdue">overdue {a.days_late(as_of)} d</span>' if a.overdue(as_of) else ""
+        notes = " · ".join(x for x in (esc(a.comment), f"<i>coach: {esc(a.follow_up)}</i>" if a.follow_up else "") if x)
+        targets = "".join(f"<li>{esc(short((behaviours or {}).get(b, b)))}</li>" for b in a.behaviours)
+        targets = f'<ul class="wb-plan-behaviours" aria-label="360 behaviours">{targets}</ul>' if targets else ""
+        rows.append(
+            f"<tr><td>{esc(a.text)}{targets}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td>"
+            f"<td>{a.due.isoformat() if a.due else '—'}{late}</td>"
+            f'<td><span class="wb-badge {esc(a.status)}">{esc(STATUS_LABELS.get(a.status, a.status))}</span></td><td>{notes}</td></tr>'
+        )
+    return (
+        '<table class="wb-table wb-plan"><tr><th>Action</th><th>Owner</th><th>Measure</th><th>Due</th><th>Status</th><th>Notes</th></tr>'
+        + "".join(rows) + "</table>"
+    )
+
+
+def action_label(a: Action) -> str:
+    text = a.text if len(a.text) <= 60 else a.text[:57] + "…"
+    return f"{text} (due {a.due.isoformat() if a.due else '—'})"
+
+
+@register("action_plan")
+def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+    db, me = ctx.db, ctx.identity
+    table = HTML()
+    smart = HTML()
+    what = w.Textarea(placeholder="Specific: what exactly will be done, with whom", layout=w.Layout(width="100%", height="60px"))
+    owner = w.Text(value=me.name, description="Owner", placeholder="who owns it")
+    measure = w.Text(description="Measure", placeholder="how you will know it is done", layout=w.Layout(width="100%"))
+    due = w.DatePicker(description="Due")
+    realistic = w.Checkbox(description="Realistic with the time and means I have", indent=False)
+    known = targetable_items(catalogue().instruments.values())
+    behaviours = w.SelectMultiple(options=[(f"{short(t, 80)} ({i})", i) for i, t in known.items()], rows=6,
+                                  description="360 behaviours", layout=w.Layout(width="100%"))
+    behaviours.add_class("wb-plan-behaviours-pick")
+    add = w.Button(description="Add action", button_style="primary")
+    pick = w.Dropdown(description="Action", layout=w.Layout(width="100%"))
+    status = w.Dropdown(options=[(STATUS_LABELS[s], s) for s in STATUSES], description="Status")
+    comment = w.Text(description="Note", placeholder="what happened (optional)", layout=w.Layout(width="100%"))
+    update = w.Button(description="Update status")
+
+    def refresh() -> None:
+        actions = action_plan(db, me, me.person_id)
+        table.value = plan_table_html(actions, date.today(), behaviours=known)
+        set_options(pick, [(action_label(a), a.id) for a in actions])
+
+    @safe(ctx.status)
+    def on_add(_b=None) -> None:
+        fields = {"text": what.value, "owner": owner.value, "measure": measure.value, "due": due.value or "", "realistic": realistic.value,
+                  "behaviours": list(behaviours.value)}
+        problems = smart_problems(fields)
+        if problems:
+            smart.value = '<div class="wb-warn">Not SMART yet:<ul>' + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul></div>"
+            return
+        save_action(db, me, me.person_id, fields)
+        smart.value = ""
+        what.value, measure.value, realistic.value, behaviours.value = "", "", False, ()
+        refresh()
+        ctx.status.ok("Action added to your plan.")
+
+    @safe(ctx.status)
+    def on_update(_b=None) -> None:
+        if not pick.value:
+            ctx.status.warn("Add an action first.")
+            return
+        fields = {"status": status.value}
+        if comment.value.strip():
+            fields["comment"] = comment.value
+        save_action(db, me, me.person_id, fields, action_id=pick.value)
+        comment.value = ""
+        refresh()
+        ctx.status.ok("Status saved; your coach sees it.")
+
+    add.on_click(on_add)
+    update.on_click(on_update)
+    safe(ctx.status)(refresh)()
+    return [
+        HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</p>"),
+        table,
+        HTML("<h3>Add an action</h3>"), what, owner, measure, due, realistic,
+        HTML('<p class="wb-muted">Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). '
+             "Your coach can later ask your raters about these only, in a short pulse round.</p>"), behaviours, add, smart,
+        HTML("<h3>Update an action</h3>"), pick, status, comment, update,
+    ]

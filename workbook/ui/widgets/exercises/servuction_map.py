@@ -1,0 +1,53 @@
+"""Map one of your services onto the servuction system: a short description per element."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbook.content.catalogue import Exercise
+from workbook.content.exercise_specs import ServuctionMapSpec, spec_of
+from workbook.render.html import esc, fmt
+
+from ..common import HTML
+from . import ExerciseContext, redrawn_on_change, register, summary
+
+
+def map_results_html(cfg: ServuctionMapSpec, answers: dict[str, object]) -> str:
+    """The person's servuction system as a table, naming the elements still to describe."""
+    t = cfg.texts
+    filled = {e.id: str(answers.get(e.id, "")).strip() for e in cfg.elements}
+    if not any(filled.values()):
+        return f'<h3>{esc(t.summary_heading)}</h3><p class="wb-muted">{esc(t.empty)}</p>'
+    service = str(answers.get("service_name", "")).strip()
+    rows = "".join(
+        f"<tr><td><b>{esc(e.label)}</b></td><td>{esc(filled[e.id]) if filled[e.id] else '<span class=wb-muted>—</span>'}</td></tr>" for e in cfg.elements
+    )
+    missing = [e.label for e in cfg.elements if not filled[e.id]]
+    note = fmt(t.missing, elements=", ".join(missing)) if missing else esc(t.complete)
+    head = f"<h3>{esc(t.summary_heading)}{': ' + esc(service) if service else ''}</h3>"
+    return f'{head}<table class="wb-table"><tr><th>{esc(t.element_column)}</th><th>{esc(t.description_column)}</th></tr>{rows}</table><p>{note}</p>'
+
+
+@register("servuction_map")
+def servuction_map(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+    cfg: ServuctionMapSpec = spec_of(spec)
+    saved = ctx.saved(spec.id)
+
+    def saving(item: str):
+        return lambda ch: ctx.save(spec.id, item, ch["new"])
+
+    service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=w.Layout(width="100%"))
+    service.add_class(f"wb-ex-{spec.id}-service_name")
+    service.observe(saving("service_name"), names="value")
+    out: list[w.Widget] = [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.service_label)}</div>'), service]
+    for el in cfg.elements:
+        area = w.Textarea(value=str(saved.get(el.id, "")), placeholder=cfg.texts.placeholder, continuous_update=False, layout=w.Layout(width="100%", height="60px"))
+        area.add_class(f"wb-ex-{spec.id}-{el.id}")
+        area.observe(saving(el.id), names="value")
+        out.append(w.VBox([HTML(f'<div class="wb-item">{esc(el.label)}</div><div class="wb-muted">{esc(el.hint)}</div>'), area]))
+    return out
+
+
+@summary("servuction_map")
+@redrawn_on_change
+def _summary(spec: Exercise, saved: dict[str, object]) -> str:
+    return map_results_html(spec_of(spec), saved)

@@ -1,0 +1,66 @@
+"""The sign-in box: an access code in, an Identity out (through the Authenticator seam)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as w
+
+from workbook.auth.identity import Authenticator, Identity
+from workbook.errors import AccessDenied
+from workbook.render.html import esc
+
+from .common import HTML, StatusLine, safe
+
+
+class SignIn(w.VBox):
+    """Asks for the personal access code once; calls ``on_identity`` when it is right."""
+
+    def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None],
+                 source: str | Callable[[], Sequence[str]] = "", on_signout: Callable[[], None] | None = None):
+        """``source``: where attempts come from, or a function giving it when a code is typed;
+        ``on_signout``: called by the "Sign out" button shown once signed in."""
+        self._auth = authenticator
+        self._on_identity = on_identity
+        self._source = source
+        self.code = w.Password(placeholder="ABCDE-FGHJK-MNPQR", description="Access code", layout=w.Layout(width="340px"))
+        self.button = w.Button(description="Sign in", button_style="primary")
+        self.status = StatusLine()
+        self.who = HTML()
+        self.signout = w.Button(description="Sign out", layout=w.Layout(display="none"))
+        self.signout.add_class("wb-signout")
+        self.form = w.HBox([self.code, self.button])
+        self.identity: Identity | None = None
+        super().__init__([self.form, self.status, w.HBox([self.who, self.signout])])
+        if on_signout is not None:
+            self.signout.on_click(lambda _b: safe(self.status)(on_signout)())
+        self.add_class("wb-box")
+        handler = safe(self.status)(self._submit)
+        self.button.on_click(lambda _b: handler())
+        self.code.continuous_update = False
+        self.code.observe(lambda ch: handler() if ch["new"] else None, names="value")
+
+    def _submit(self) -> None:
+        typed = self.code.value
+        if not typed or self.identity is not None:
+            return
+        self.code.value = ""  # never keep the code in the widget state
+        self.status.warn("Checking…")
+        try:
+            source = self._source() if callable(self._source) else self._source
+            identity = self._auth.authenticate(typed, source=source)
+        except AccessDenied as exc:
+            self.status.error(str(exc))
+            return
+        self.accept(identity)
+
+    def accept(self, identity: Identity) -> None:
+        """Show the person as signed in (by code, or by the session of the browser's sign-in cookie)."""
+        if self.identity is not None:
+            return
+        self.identity = identity
+        self.form.layout.display = "none"
+        self.remove_class("wb-box")
+        self.status.clear()
+        self.who.value = f'<span class="wb-muted">Signed in as <b>{esc(identity.name)}</b> ({esc(identity.role)})</span>'
+        self.signout.layout.display = ""
+        self._on_identity(identity)

@@ -1,1 +1,0 @@
-"""ipywidgets builders: sign-in, Likert items, save status, page shell."""
