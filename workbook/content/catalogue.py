@@ -249,7 +249,7 @@ class ModuleResults(_Strict):
 
     chart: Literal["bars", "triangle"] = "bars"
     overall_label: str | None = None  # None: the default co-production wording; "": no overall line
-    labels: dict[str, str] = {}  # chart- and diagnosis-specific strings (see pages/module.py)
+    labels: dict[str, str] = {}  # chart- and diagnosis-specific strings (see ui/pages/module.py)
     mixes: dict[str, str] = {}  # triangle: link (dimension id) -> rated_checklist exercise id
 
 

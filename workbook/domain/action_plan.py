@@ -3,7 +3,7 @@
 SMART here is Doran's original reading (Management Review, 1981): an action is **S**pecific,
 **M**easurable, **A**ssignable (someone owns it), **R**ealistic and **T**ime-related (it has a
 due date). Each action is stored as a JSON value; every change is a new row (see
-``store/plans.py``), so the latest value of an action id is its current state.
+``workbook/store/action_plans.py``), so the latest value of an action id is its current state.
 """
 from __future__ import annotations
 

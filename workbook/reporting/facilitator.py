@@ -3,7 +3,7 @@ functions that fetch answers: ``cohort_answers_for_guide`` from the store, ``dem
 from the demo data).
 
 Per module: key messages with their citations, the workshop path's minutes (``paths.py``), debrief
-questions each followed by the cohort's live result (through ``cohort_results``; a result with fewer
+questions each followed by the cohort's live result (through ``analysis.cohort_scores``; a result with fewer
 people than the anonymity threshold says so and shows nothing), misconceptions with answers, and a
 link to the module's handout; then the reasoning behind the debatable statement keys.
 """

@@ -342,7 +342,7 @@ class CohortReport:
     closed: bool
     choices: list = field(default_factory=list)  # (module, ChoiceTally)
     unreadable: int = 0  # plans that could not be read (a malformed saved value): left out, counted
-    reliability: dict = field(default_factory=dict)  # instrument id -> cohort_stats.InstrumentStats (alpha, Feldt CI)
+    reliability: dict = field(default_factory=dict)  # instrument id -> cohort_statistics.InstrumentStats (alpha, Feldt CI)
 
 
 def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str | date | None = None, language: str = "en") -> CohortReport:

@@ -1,7 +1,7 @@
 """The visitor's address for the page's kernel, so wrong access codes are slowed per address too.
 
 Voila hands a kernel only the page's URL and the request headers it is told to pass
-(``VoilaConfiguration.http_header_envs``). In Voila's server process, ``serving_guard`` sets the
+(``VoilaConfiguration.http_header_envs``). In Voila's server process, ``serving.guard`` sets the
 header ``X-Workbook-Client`` of every page request to ``request_address``, replacing whatever a
 client sent under that name, and ``voila_command`` passes that header on: the kernel reads it as
 ``HTTP_X_WORKBOOK_CLIENT``. The address is the peer the server saw, unless that peer is one of

@@ -15,7 +15,7 @@ already in keep a core; or at once when a visitor is waiting for that very kerne
 dry). The first fill at start-up (delay 0) runs as Voila does it.
 
 The kernel budget (``workbook/serving/kernel_budget.py``): a page request is admitted by ``admit`` (called
-by ``serving_guard`` before Voila runs the request) or answered with the busy page; a refill
+by ``serving.guard`` before Voila runs the request) or answered with the busy page; a refill
 starts only when there is room under ``max_kernels``; a kernel handed to a page that never
 connects its websocket is shut down after ``unconnected_cull_seconds``. Only the message types
 widgets need pass from a page's websocket to its kernel (``PAGE_MESSAGES``): no code runs.
@@ -44,7 +44,7 @@ __all__ = ["PAGE_MESSAGES", "WorkbookKernelManager", "refill_when_due"]
 # shutdown_request, ...) is dropped by jupyter_server's websocket (``allowed_message_types``).
 # The page frees its kernel through Voila's shutdown URL, not a shutdown_request.
 PAGE_MESSAGES = ("comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request")
-# The page request being served (set by serving_guard): which ticket a kernel start belongs to.
+# The page request being served (set by serving.guard): which ticket a kernel start belongs to.
 CURRENT_TICKET: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("workbook_ticket", default=None)
 
 _MANAGERS: weakref.WeakSet[WorkbookKernelManager] = weakref.WeakSet()

@@ -112,7 +112,7 @@ def _handlers(base_url: str, trusted) -> list:
 
 def install() -> None:
     """In Voila's server process: add the two handlers (idempotent; nothing outside Voila). The
-    page request is stamped with the cookie's token by ``serving_guard``."""
+    page request is stamped with the cookie's token by ``serving.guard``."""
     global _installed
     try:
         from voila.app import Voila
