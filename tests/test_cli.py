@@ -186,6 +186,21 @@ def test_content_check_good_content(tmp_path, monkeypatch, capsys):
     assert f"ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources" in out
 
 
+@pytest.mark.parametrize("layout", ["empty", "instrument only", "missing"])
+def test_content_check_refuses_an_empty_catalogue_in_one_line(tmp_path, monkeypatch, capsys, layout):
+    from workbook.settings import get_settings
+
+    content = tmp_path / "content"
+    if layout != "missing":
+        content.mkdir()
+    if layout == "instrument only":  # valid YAML, but no module: still nothing to teach
+        shutil.copy(get_settings().content_dir / "coproduction.yaml", content)
+    assert run(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 2
+    captured = capsys.readouterr()
+    assert "ok" not in captured.out and captured.err.count("\n") == 1, captured
+    assert captured.err.startswith(f"workbook: error: {content}: ") and "WORKBOOK_CONTENT_DIR" in captured.err
+
+
 @pytest.mark.parametrize(
     "file,old,new,expect",
     [

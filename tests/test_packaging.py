@@ -1,12 +1,18 @@
-"""pyproject.toml (pip users) and environment.yml (conda users) list the same dependencies."""
+"""Packaging: pyproject.toml (pip users) and environment.yml (conda users) list the same dependencies,
+every third-party module the package imports is declared, and the extras are what they say."""
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ALIASES = {"psycopg[binary]": "psycopg", "sqlalchemy": "sqlalchemy", "pyyaml": "pyyaml"}
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+SELF = PROJECT["name"]
 
 
 def _norm(spec: str) -> tuple[str, str]:
@@ -15,14 +21,63 @@ def _norm(spec: str) -> tuple[str, str]:
     return name, rest.replace(" ", "")
 
 
+def _external(specs: list[str]) -> list[str]:
+    """The specs that name another distribution (an extra may include the project's own extras)."""
+    return [s for s in specs if not s.startswith(SELF)]
+
+
 def test_pyproject_and_environment_agree():
-    py = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip_side = dict(_norm(s) for s in py["dependencies"] + py["optional-dependencies"]["test"])
+    extras = PROJECT["optional-dependencies"]
+    pip_side = dict(_norm(s) for s in PROJECT["dependencies"] + _external(extras["postgres"] + extras["pdf"] + extras["test"]))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_side = dict(_norm(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python", "pip")))
     assert pip_side == conda_side
 
 
 def test_security_floors_are_declared():
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    deps = PROJECT["dependencies"]
     assert "voila>=0.5.6,<0.6" in deps and "jupyter_server>=2.20" in deps
+
+
+def _imported_top_modules(folder: Path) -> set[str]:
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"workbook", "__future__"}
+
+
+def _dist_name(spec: str) -> str:
+    return re.match(r"[A-Za-z0-9_.\-]+", spec).group(0).lower().replace("_", "-")
+
+
+def test_every_third_party_import_of_the_package_is_declared():
+    """A module the package imports comes from a runtime dependency, or from the extra that says so
+    (psycopg through SQLAlchemy's URL, playwright for PDFs); jupyterlab is not a runtime dependency."""
+    runtime = {_dist_name(s) for s in PROJECT["dependencies"]}
+    extras = {name: {_dist_name(s) for s in _external(specs)} for name, specs in PROJECT["optional-dependencies"].items()}
+    dists = packages_distributions()
+    undeclared = {}
+    for module in sorted(_imported_top_modules(ROOT / "workbook")):
+        names = {d.lower().replace("_", "-") for d in dists.get(module, [module])}
+        if not names & (runtime | extras["pdf"] | extras["postgres"]):
+            undeclared[module] = names
+    assert not undeclared, f"imported by workbook/ but not declared in pyproject.toml: {undeclared}"
+    assert {"mistune", "nbformat", "jupyter-client", "traitlets"} <= runtime
+    assert "jupyterlab" not in runtime
+    assert extras["postgres"] == {"psycopg"} and extras["pdf"] == {"playwright"}
+    assert not {"psycopg", "playwright"} & runtime
+
+
+def test_the_extras_build_on_each_other():
+    """`.[test]` brings both optional features (the tests exercise them); `.[dev]` the tests and the lock tool."""
+    extras = PROJECT["optional-dependencies"]
+    assert f"{SELF}[postgres,pdf]" in extras["test"] and f"{SELF}[test]" in extras["dev"]
+
+
+def test_license_is_mit_with_the_authors():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "Copyright (c) 2026 Servuction Workbook authors" in text

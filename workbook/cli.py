@@ -143,12 +143,12 @@ def cmd_import(args) -> int:
 
 
 def cmd_content_check(args) -> int:
-    from workbook.content.catalogue import load_directory
+    from workbook.content.catalogue import check_directory
 
     from .settings import get_settings
 
     directory = Path(args.dir) if args.dir else get_settings().content_dir
-    cat = load_directory(directory)
+    cat = check_directory(directory)
     print(f"{directory}: ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources, {len(cat.glossary)} glossary entries")
     return 0
 

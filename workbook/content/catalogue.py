@@ -489,6 +489,19 @@ def load_directory(directory: Path) -> Catalogue:
     return Catalogue(docs)
 
 
+def check_directory(directory: Path) -> Catalogue:
+    """``workbook content check``: load and validate a content directory, refusing in one line a
+    folder that is missing or holds no module (an empty catalogue is never "ok")."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ContentError(f"{directory}: no such content directory; give --dir or set WORKBOOK_CONTENT_DIR to the exercises/ folder")
+    cat = load_directory(directory)
+    if not cat.modules:
+        raise ContentError(f"{directory}: no module in the catalogue (no *.yaml file with kind: module); "
+                           "give --dir or set WORKBOOK_CONTENT_DIR to the exercises/ folder")
+    return cat
+
+
 @lru_cache(maxsize=4)
 def _cached(directory: str) -> Catalogue:
     return load_directory(Path(directory))

@@ -185,7 +185,7 @@ class Worker:
         """Print the HTML to PDF with Debian's Chromium (Playwright; every network request refused)."""
         if not Path(CHROMIUM).exists():
             raise WorkbookError(f"PDF needs Debian's Chromium at {CHROMIUM}: `sudo apt-get install chromium` (or make browser)")
-        if importlib.util.find_spec("playwright") is None:  # installed without the test extras: one Chromium per PDF
+        if importlib.util.find_spec("playwright") is None:  # installed without the pdf extra: one Chromium per PDF
             _chromium_print(html_path, pdf_path)
             return
         if self._page is None:
