@@ -121,8 +121,10 @@ def test_unknown_source_of_a_checklist_is_refused(tmp_path):
         load_directory(tmp_path)
 
 
-def test_types_without_settings_are_not_parsed():
-    assert parse_spec("text", {"anything": 1}) is None
+def test_types_without_settings_refuse_unknown_fields():
+    assert parse_spec("text", {}).model_dump() == {}
+    with pytest.raises(ValueError, match="^anything: is not a field of a text exercise$"):
+        parse_spec("text", {"anything": 1})
 
 
 # ---- each type saves as the person works and comes back on reload --------------------------

@@ -245,7 +245,7 @@ def test_bad_case_data_is_refused_in_one_line_naming_the_file_and_the_field(tmp_
         with pytest.raises(ContentError) as err:
             case_essence_text()
         msg = str(err.value)
-        assert "\n" not in msg and "case_nordfrost_m06_m08.yaml" in msg and "m08.actions.2.layer" in msg
+        assert "\n" not in msg and "case_nordfrost_m06_m08.yaml" in msg and "m08.actions[2].layer: 'loyalty' is not one of" in msg
     finally:
         monkeypatch.undo()
         reset_settings()

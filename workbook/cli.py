@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from .auth.identity import ROLES
 from .errors import WorkbookError
 
 
@@ -325,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cohort", help="cohort name")
     p.add_argument("name", nargs="?", help="the person's name (or --csv)")
     p.add_argument("--csv", metavar="FILE", help="invite everyone of a CSV roster (columns name,role,email) at once; all or nobody")
-    p.add_argument("--role", choices=["trainee", "coach", "hr"], default="trainee")
+    p.add_argument("--role", choices=ROLES, default="trainee")
     p.add_argument("--email", default="")
     p.set_defaults(func=cmd_invite)
 

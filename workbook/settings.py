@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .errors import SettingsError
@@ -42,7 +42,6 @@ class Settings:
     smtp_timeout_seconds: float = 20.0
     public_url: str = ""  # the address raters open (e-mails link to it); empty: http://host:port
     port: int = 8866
-    language: str = "en"
     pool_size: int = 1  # preheated kernels per page for Voila (every page)
     pools: str = "00_home.ipynb=2,01_servuction.ipynb=3"  # per-page overrides: "page=N,page=N"
     pool_refill_seconds: float = 10.0  # refill pools once no page was handed out for this long
@@ -74,7 +73,6 @@ class Settings:
     session_idle_minutes: int = 120  # ... or after this long without any action (sliding expiry)
     signin_ticket_seconds: int = 60  # a page's one-time ticket for its session cookie lives this long
     demo_seed: int = 2026
-    extra: dict = field(default_factory=dict)
 
     def pool_sizes(self) -> dict[str, int]:
         """Per-page pool sizes from ``pools`` ("page=N,page=N")."""
@@ -174,7 +172,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     base = Settings()
     values: dict[str, object] = {}
-    names = {f.name for f in fields(Settings)} - {"extra"}
+    names = {f.name for f in fields(Settings)}
     data_dir = Path(env.get("WORKBOOK_DATA_DIR", base.data_dir)).expanduser()
     config = Path(env.get("WORKBOOK_CONFIG", data_dir / "workbook.toml"))
     if config.is_file():

@@ -90,13 +90,3 @@ def feedback_text(fb: Feedback) -> str:
             lines.append(f"{CATEGORY_LABELS.get(c, c)}: {info['reason']}")
     lines += [f"* {line}" for line in not_rated_lines(fb)]
     return "\n".join(lines)
-
-
-def compare_attempts_text(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:
-    """Each attempt's dimension scores on one line each (notebooks)."""
-    lines = []
-    for n, a in attempts.items():
-        sc = score(instrument, a)
-        lines.append(f"attempt {n}: " + ", ".join(f"{s.label} {s.score_100:.0f}" if s.score_100 is not None else f"{s.label} —" for s in sc))
-    return "\n".join(lines)
-

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-ROLES = ("trainee", "coach", "hr")
+ROLES = ("trainee", "coach", "hr")  # the roles of a cohort's people: every list of roles derives from these
+STAFF_ROLES = ("coach", "hr")  # the roles that see a cohort (raters and the CLI's "admin" are not people of a cohort)
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 LOOKUP_LEN = 5
 SECRET_LEN = 10
@@ -39,7 +40,7 @@ class Identity:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in ("coach", "hr", "admin")
+        return self.role in (*STAFF_ROLES, "admin")
 
 
 class Authenticator(Protocol):

@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from workbook.errors import ContentError
+from workbook.errors import ContentError, one_line
 from workbook.settings import get_settings
 
 CASE_FILE = "case_nordfrost.yaml"
@@ -112,9 +112,7 @@ def read_case(path: Path) -> Case:
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(top)"
-        raise ContentError(f"{path}: {where}: {err['msg']}") from None
+        raise ContentError(one_line(exc, str(path))) from exc
 
 
 @lru_cache(maxsize=4)

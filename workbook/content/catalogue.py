@@ -14,10 +14,10 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbook.errors import ContentError, NotFound
+from workbook.errors import ContentError, NotFound, place, reason
 from workbook.settings import get_settings
 
-from .exercise_specs import parse_spec
+from .exercise_specs import TYPES, parse_spec
 from .facilitator_models import FacilitatorDoc
 from .path_models import PathsDoc
 from .quiz_spec import Quiz, name_question
@@ -219,17 +219,12 @@ class Section(_Strict):
     figure: str = ""  # a chart drawn after the text: a key of ``pages.figures.FIGURES``
 
 
-EXERCISE_TYPES = ("text",)
-EXERCISE_TYPES += ("rated_checklist", "text_fields", "row_list", "pick_one")  # exercise_specs.py
-EXERCISE_TYPES += ("grow", "action_plan")  # widgets/exercises/grow.py, action_plan.py (Module 9)
-EXERCISE_TYPES += ("servuction_map", "timeline", "classify", "ipa")  # Modules 1, 2, 4 (exercise_specs.py)
-EXERCISE_TYPES += ("journey_map",)  # widgets/exercises/journey_map.py (Module 5)
-EXERCISE_TYPES += ("profile_result", "attempts", "choice", "feedback360")  # widgets/exercises/profile.py, choice.py, feedback360.py
+EXERCISE_TYPES = tuple(TYPES)  # the registry of exercise_specs.py
 
 
 class Exercise(BaseModel):
-    """One exercise of a module. ``type`` picks its widget (``widgets/exercises/<type>.py``);
-    fields beyond these are the type's own settings (options, stages, …)."""
+    """One exercise of a module. ``type`` is a name of ``exercise_specs.TYPES``, which validates the
+    fields beyond these (the type's own settings: options, stages, …); the ui draws it by that name."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -319,31 +314,6 @@ class _Doc(BaseModel):
     doc: Document
 
 
-def _where(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("doc", *KINDS) and not out:
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top)"
-
-
-def _reason(err: dict) -> str:
-    if err["type"] == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"{err['input']!r} is not one of {expected.replace(' or ', ', ')}".replace("'", "") if isinstance(err["input"], int) \
-            else f"{err['input']!r} is not one of {expected.replace(' or ', ', ')}"
-    if err["type"] == "missing":
-        return "is missing"
-    if err["type"] == "extra_forbidden":
-        return "is not a known field"
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
-
-
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -367,18 +337,15 @@ def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Modul
         return _Doc(doc=raw).doc
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if p not in ("doc",))
-        # discriminated unions put the kind name first
-        if loc and loc[0] in KINDS:
+        loc = tuple(p for p in err["loc"] if p != "doc")
+        if loc and loc[0] in KINDS:  # discriminated unions put the kind name first
             loc = loc[1:]
-        inner = _where(loc)
+        inner = place(loc)
         inner = name_question(raw, inner) if raw.get("kind") == "quiz" else inner
-        reason = _reason(err)
-        if reason.startswith("items[") and inner == "(top)":
-            raise ContentError(f"{where}: {reason}") from None
-        if err["type"] == "value_error" and inner == "(top)":
-            raise ContentError(f"{where}: {reason}") from None
-        raise ContentError(f"{where}: {inner}: {reason}") from None
+        why = reason(err)
+        if inner == "(top)" and (why.startswith("items[") or err["type"] == "value_error"):
+            raise ContentError(f"{where}: {why}") from exc
+        raise ContentError(f"{where}: {inner}: {why}") from exc
 
 
 class Catalogue:

@@ -1,4 +1,8 @@
-"""Settings of the structured exercise types (checklists, field sets, row lists, one choice).
+"""The exercise types: each type's name and the model of its settings, declared once in ``TYPES``.
+
+``content.Exercise`` accepts exactly the names of ``TYPES``; the ui registers one widget builder per
+name (``ui/widgets/exercises``), and ``tests/test_exercise_registry.py`` checks that both agree
+with each other and with every ``type:`` in ``exercises/*.yaml``.
 
 An exercise in a module's YAML carries its type's own fields next to ``id``, ``type`` and
 ``prompt``; the models here validate them when the content is loaded, so a typo in a module
@@ -10,6 +14,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workbook.errors import one_line
 
 Slug = Field(pattern=r"^[a-z0-9_]+$")
 
@@ -174,23 +180,13 @@ class Grow(_Spec):
         return self
 
 
-class ActionPlanSpec(_Spec):
-    """An action plan exercise takes no settings beyond id, type and prompt."""
-
-
-SPECS: dict[str, type[_Spec]] = {
-    "grow": Grow,
-    "action_plan": ActionPlanSpec,
-    "rated_checklist": RatedChecklist,
-    "text_fields": TextFields,
-    "row_list": RowList,
-    "pick_one": PickOne,
-}
+class NoSettings(_Spec):
+    """A type whose exercises take nothing beyond id, type and prompt (free text, action plan, journey map)."""
 
 
 # ---- Modules 1, 2 and 4: servuction map, relationship timeline, statement sorting, importance grid ----
 
-class Choice(_Spec):
+class Labelled(_Spec):
     """One labelled element, phase, place or option (Modules 1, 2, 4)."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -198,7 +194,7 @@ class Choice(_Spec):
     hint: str = ""
 
 
-def _unique_ids(choices: list[Choice], what: str) -> None:
+def _unique_ids(choices: list[Labelled], what: str) -> None:
     seen: set[str] = set()
     for n, c in enumerate(choices):
         if c.id in seen:
@@ -220,7 +216,7 @@ class ServuctionMapSpec(_Spec):
     """Describe one of your services element by element of the servuction system."""
 
     service_label: str
-    elements: list[Choice] = Field(min_length=2)
+    elements: list[Labelled] = Field(min_length=2)
     texts: ServuctionMapTexts
 
     @model_validator(mode="after")
@@ -250,9 +246,9 @@ class TimelineSpec(_Spec):
     relationship_label: str
     unit: str
     max_duration: float = Field(default=600, gt=0)
-    phases: list[Choice] = Field(min_length=2)
+    phases: list[Labelled] = Field(min_length=2)
     delivery_phase: str
-    places: list[Choice] = Field(min_length=2)
+    places: list[Labelled] = Field(min_length=2)
     client_site: str
     own_site: str
     remote: str
@@ -288,7 +284,7 @@ class ClassifySpec(_Spec):
     """Sort client statements into outcome or process; graded against the expert key."""
 
     dataset: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.yaml$")
-    options: list[Choice] = Field(min_length=2)
+    options: list[Labelled] = Field(min_length=2)
     texts: ClassifyTexts
 
     @model_validator(mode="after")
@@ -340,40 +336,6 @@ class IpaSpec(_Spec):
         return self
 
 
-SPECS.update({
-    "servuction_map": ServuctionMapSpec,
-    "timeline": TimelineSpec,
-    "classify": ClassifySpec,
-    "ipa": IpaSpec,
-})
-
-
-def parse_spec(kind: str, extra: dict) -> _Spec | None:
-    """Validate an exercise's own fields; raise ValueError naming the first bad field."""
-    model = SPECS.get(kind)
-    if model is None:
-        return None
-    try:
-        return model.model_validate(extra)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or kind
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "is missing"
-        elif err["type"] == "extra_forbidden":
-            msg = f"is not a field of a {kind} exercise"
-        raise ValueError(f"{where}: {msg}") from None
-
-
-def spec_of(exercise) -> _Spec:
-    """The validated settings of a structured exercise (a ``content.Exercise``)."""
-    spec = parse_spec(exercise.type, dict(exercise.model_extra or {}))
-    if spec is None:
-        raise ValueError(f"exercise {exercise.id}: type {exercise.type!r} has no structured settings")
-    return spec
-
-
 # Manager-profile (Module 3) and 360 exercise types: widgets/exercises/profile.py, choice.py, feedback360.py
 class ProfileResult(_Spec):
     """Where the person stands between two poles of dimensions (C5: the two manager profiles)."""
@@ -397,14 +359,14 @@ class ChoiceOption(_Spec):
     description: str = ""
 
 
-class Choice(_Spec):  # noqa: F811 - two classes named Choice: the exercise-type registry (issue #14) merges them
+class ChoiceSpec(_Spec):
     """Tick any of a few options (e.g. development routes), with an optional note."""
 
     options: list[ChoiceOption] = Field(min_length=1)
     note_prompt: str = ""
 
     @model_validator(mode="after")
-    def _check(self) -> Choice:
+    def _check(self) -> ChoiceSpec:
         _unique([o.id for o in self.options], "options")
         return self
 
@@ -416,4 +378,36 @@ class Feedback360(_Spec):
     intro: str = ""
 
 
-SPECS.update({"profile_result": ProfileResult, "attempts": Attempts, "choice": Choice, "feedback360": Feedback360})
+# ---- the registry: every exercise type, once ------------------------------------------------------
+
+TYPES: dict[str, type[_Spec]] = {
+    "text": NoSettings,  # free text (widgets/exercises/text.py)
+    "rated_checklist": RatedChecklist,
+    "text_fields": TextFields,
+    "row_list": RowList,
+    "pick_one": PickOne,
+    "grow": Grow,  # Module 9
+    "action_plan": NoSettings,  # Module 9
+    "servuction_map": ServuctionMapSpec,  # Module 1
+    "timeline": TimelineSpec,  # Module 2
+    "classify": ClassifySpec,  # Module 4
+    "ipa": IpaSpec,  # Module 4
+    "journey_map": NoSettings,  # Module 5 (the map itself: domain/journey.py)
+    "profile_result": ProfileResult,  # Module 3
+    "attempts": Attempts,  # Module 3
+    "choice": ChoiceSpec,
+    "feedback360": Feedback360,
+}
+
+
+def parse_spec(kind: str, extra: dict) -> _Spec:
+    """Validate an exercise's own fields; ValueError names the first bad field (KeyError: no such type)."""
+    try:
+        return TYPES[kind].model_validate(extra)
+    except ValidationError as exc:
+        raise ValueError(one_line(exc, kind=kind)) from exc
+
+
+def spec_of(exercise) -> _Spec:
+    """The validated settings of an exercise (a ``content.Exercise``, whose type the catalogue checked)."""
+    return parse_spec(exercise.type, dict(exercise.model_extra or {}))

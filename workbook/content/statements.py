@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbook.errors import ContentError
+from workbook.errors import ContentError, one_line
 
 KEYS = ("outcome", "process")
 
@@ -57,9 +57,7 @@ def read_statements(path: Path) -> StatementSet:
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(top)"
-        raise ContentError(f"{path}: {where}: {str(err['msg']).removeprefix('Value error, ')}") from None
+        raise ContentError(one_line(exc, str(path))) from exc
 
 
 @lru_cache(maxsize=8)

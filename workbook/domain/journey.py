@@ -18,7 +18,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from workbook.errors import ImportFormatError, InvalidAnswer, NotFound
+from workbook.errors import ImportFormatError, InvalidAnswer, NotFound, one_line, reason
 
 DEFAULT_STAGES = (
     "First contact",
@@ -168,18 +168,11 @@ class JourneyMap(_Frozen):
 
 # ---------------------------------------------------------------- validation helpers
 
-def _problem(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "map"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"{where}: {msg}"
-
-
 def _validated(model: type[BaseModel], data: dict) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidAnswer(f"{model.__name__.lower()} {_problem(exc)}") from None
+        raise InvalidAnswer(f"{model.__name__.lower()} {one_line(exc)}") from exc
 
 
 def load_map(data: dict) -> JourneyMap:
@@ -543,7 +536,7 @@ def _touchpoint_from_row(row: dict) -> dict:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "touchpoint"
         col = {"name": "touchpoint", "id": "touchpoint_id"}.get(field, field)
-        raise _RowError(col, str(err["msg"]).removeprefix("Value error, ")) from None
+        raise _RowError(col, reason(err)) from exc
 
 
 def import_csv(data: str | bytes, max_problems: int = 20) -> JourneyMap:
@@ -643,7 +636,7 @@ def import_csv(data: str | bytes, max_problems: int = 20) -> JourneyMap:
     except ValidationError as exc:
         err = exc.errors()[0]
         col = {"title": "map_title", "client": "map_client", "id": "map_id"}.get(str(err["loc"][0]), str(err["loc"][0]))
-        raise _refuse([(map_fields.get(col, ("", 2))[1] if col in map_fields else 2, col, str(err["msg"]).removeprefix("Value error, "))]) from None
+        raise _refuse([(map_fields.get(col, ("", 2))[1] if col in map_fields else 2, col, reason(err))]) from exc
 
 
 def _refuse(problems: list[tuple[int, str, str]]) -> ImportFormatError:

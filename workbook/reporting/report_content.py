@@ -6,13 +6,12 @@ came from a person goes through ``esc()``; nothing here renders Markdown from us
 """
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workbook.analysis.cohort_scores import KeyAgreement, choice_tally, cohort_means, key_agreement, spread_frame, spreads, tally_frame
 from workbook.analysis.person_results import InstrumentResult, person_results, scored_modules
-from workbook.auth.identity import Identity
+from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, Action, summary
 from workbook.domain.journey import summary_text
@@ -54,7 +53,7 @@ def as_of_date(raw: str | date | None) -> date:
     return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
-READER_ROLES = ("admin", "coach", "hr")
+READER_ROLES = ("admin", *STAFF_ROLES)
 
 
 def reader(role: str | None, person_id: int | None = None, cohort_id: int | None = None, name: str = "") -> Identity:
@@ -104,10 +103,7 @@ class IndividualReport:
 
 
 def _feedback(db: Database, actor: Identity, person_id: int, results: list[InstrumentResult]) -> tuple[bool, list, dict]:
-    """360-degree comparisons when the feedback module is installed (``workbook.domain.feedback360``), from
-    the latest closed round, and the reliability of the shown raters' answers per instrument."""
-    if importlib.util.find_spec("workbook.domain.feedback360") is None or importlib.util.find_spec("workbook.store.raters") is None:
-        return False, [], {}
+    """360-degree comparisons from the latest closed round, and the reliability of the shown raters' answers per instrument."""
     from workbook.analysis.cohort_statistics import reliability
     from workbook.domain.feedback360 import RaterResponse, compare
     from workbook.store.raters import feedback_responses

@@ -23,6 +23,7 @@ from pathlib import Path
 from workbook.auth.identity import Identity
 from workbook.errors import WorkbookError
 from workbook.files import narrow, private_dir, private_file, write_private_text
+from workbook.logs import logger
 from workbook.settings import REPO_ROOT, Settings, get_settings
 
 FORMATS = ("html", "pdf")
@@ -201,26 +202,25 @@ class Worker:
     def close_kernel(self) -> None:
         kc = self.kc_holder.get("kc")
         if kc is not None:
-            try:
-                kc.stop_channels()
-            except Exception:  # noqa: BLE001 - closing down
-                pass
+            _closing("the report kernel's channels", kc.stop_channels)
         if self.km is not None:
-            try:
-                self.km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001
-                pass
+            _closing("the report kernel", lambda: self.km.shutdown_kernel(now=True))
         self.km, self.kc_holder = None, {}
 
     def close(self) -> None:
         self.close_kernel()
         for obj, method in ((self._browser, "close"), (self._pw, "stop")):
             if obj is not None:
-                try:
-                    getattr(obj, method)()
-                except Exception:  # noqa: BLE001
-                    pass
+                _closing(f"the PDF browser ({method})", getattr(obj, method))
         self._pw = self._browser = self._page = None
+
+
+def _closing(what: str, stop: Callable[[], object]) -> None:
+    """Stop one resource while closing down: a failure is logged (debug) and the rest still closes."""
+    try:
+        stop()
+    except Exception as exc:  # noqa: BLE001 - a kernel or browser already gone may fail in any way; the reports are written
+        logger("reports").debug("closing %s failed: %s", what, exc)
 
 
 def _chromium_print(html_path: Path, pdf_path: Path, timeout: int = 120) -> None:

@@ -1,7 +1,7 @@
 """Who may read or write whose data: one pure policy, called by every store function."""
 from __future__ import annotations
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.errors import AccessDenied
 
 
@@ -16,7 +16,7 @@ def check_person(actor: Identity, person_id: int, person_cohort: int, action: st
         return
     if role == "trainee" and actor.person_id == person_id:
         return
-    if role in ("coach", "hr") and actor.person_id == person_id:
+    if role in STAFF_ROLES and actor.person_id == person_id:
         return
     if role == "coach" and actor.cohort_id == person_cohort:
         return
@@ -35,7 +35,7 @@ def require_role(actor: Identity, *roles: str) -> None:
 
 def check_cohort(actor: Identity, cohort_id: int) -> None:
     """Raise AccessDenied unless actor is staff of that cohort."""
-    if actor.role == "admin" or (actor.role in ("coach", "hr") and actor.cohort_id == cohort_id):
+    if actor.role == "admin" or (actor.role in STAFF_ROLES and actor.cohort_id == cohort_id):
         return
     raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not see cohort {cohort_id}")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain import quiz_scoring as quiz
 from workbook.errors import AccessDenied, InvalidAnswer, NotFound
@@ -92,7 +92,7 @@ def save_answer(
 ) -> int:
     """Append one answer (a new row, nothing overwritten) and mark the module in progress; a save
     identical to the item's latest row writes nothing and returns that row's id (write quotas: quota.py)."""
-    if actor.role not in ("trainee", "coach", "hr", "admin") or (actor.role != "admin" and actor.person_id != person_id):
+    if actor.role not in (*ROLES, "admin") or (actor.role != "admin" and actor.person_id != person_id):
         raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not answer for person {person_id}")
     value = validate_value(exercise, item, value, db.settings)
     with db.session() as s:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
 from workbook.errors import NotFound
 
@@ -30,7 +30,7 @@ def _path_id(s, cohort_id: int) -> str:
 
 def set_cohort_path(db: Database, actor: Identity, cohort_id: int, path_id: str) -> None:
     """Choose the cohort's path (a path id of exercises/paths.yaml); coach or HR of the cohort, or admin."""
-    require_role(actor, "coach", "hr")
+    require_role(actor, *STAFF_ROLES)
     check_cohort(actor, cohort_id)
     doc = catalogue().paths
     known = [p.id for p in doc.paths] if doc else []

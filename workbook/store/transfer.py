@@ -28,9 +28,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import RATER_CATEGORIES, catalogue
-from workbook.errors import ImportFormatError, WorkbookError
+from workbook.errors import ImportFormatError, WorkbookError, one_line
 
 from . import Database
 from .access import require_role
@@ -90,7 +90,7 @@ class _M(BaseModel):
 class PersonDoc(_M):
     key: Key
     name: Name
-    role: Literal["trainee", "coach", "hr"]
+    role: Literal[ROLES]  # type: ignore[valid-type] - the tuple of auth.identity.ROLES
     email: Annotated[str, Field(max_length=320), AfterValidator(_no_control)] = ""
 
 
@@ -368,10 +368,7 @@ def parse_cohort_document(text: str, where: str = "<input>") -> CohortDoc:
     try:
         doc = CohortDoc.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(top)"
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ImportFormatError(f"{where}: {loc}: {msg}; nothing was imported, correct it and import again") from None
+        raise ImportFormatError(f"{one_line(exc, where)}; nothing was imported, correct it and import again") from exc
     keys = [p.key for p in doc.people]
     if len(set(keys)) != len(keys):
         raise ImportFormatError(f"{where}: people: a key is used twice; give each person its own key (nothing was imported)")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from workbook.analysis.cohort_scores import spread_frame, spreads
 from workbook.analysis.person_results import scored_modules
-from workbook.auth.identity import Identity
+from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain.action_plan import STATUS_LABELS, STATUSES, summary, targetable_items
 from workbook.render.charts import score_distribution, to_svg
@@ -262,7 +262,7 @@ class CohortAdmin(w.VBox):
         self.code = HTML()
         self.name = w.Text(description="Name", placeholder="first and last name")
         self.email = w.Text(description="E-mail", placeholder="optional")
-        self.role = w.Dropdown(options=[("trainee", "trainee"), ("coach", "coach"), ("HR", "hr")], description="Role")
+        self.role = w.Dropdown(options=[(r.upper() if r == "hr" else r, r) for r in ROLES], description="Role")
         invite_btn = w.Button(description="Invite", button_style="primary")
         self.who = w.Dropdown(description="Person")
         reissue_btn = w.Button(description="Re-issue code")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workbook.content.catalogue import catalogue
 from workbook.content.exercise_specs import spec_of
-from workbook.errors import ContentError
+from workbook.errors import ContentError, one_line
 from workbook.render.html import esc
 from workbook.settings import get_settings
 
@@ -104,8 +104,7 @@ def _load_case(path: Path) -> Case:
     try:
         return Case.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ContentError(f"datasets/{CASE_FILE}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+        raise ContentError(one_line(exc, f"datasets/{CASE_FILE}")) from exc
 
 
 def _exercise(module_id: str, exercise_id: str):

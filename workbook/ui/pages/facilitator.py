@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
 from workbook.reporting.facilitator import cohort_answers_for_guide, guide_html, live_results, statements_for
 from workbook.store import Database
@@ -32,4 +32,4 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
 def facilitator_page(db: Database | None = None) -> Page:
     """The facilitator guide for coaches and HR (a trainee code is refused)."""
     doc = catalogue().facilitator
-    return Page("Coach", doc.title if doc else "Facilitator guide", _body, roles=("coach", "hr"), db=db)
+    return Page("Coach", doc.title if doc else "Facilitator guide", _body, roles=STAFF_ROLES, db=db)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.scoring import overall, score, scores_frame
 from workbook.render.charts import dimension_scores, to_svg
@@ -213,7 +213,7 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     page = Page(
         f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt, intro[0]) + [make() for make in tail],
-        intro=intro, roles=("trainee", "coach", "hr"), db=db, warm=lambda: warm_up(module, prebuilt),
+        intro=intro, roles=ROLES, db=db, warm=lambda: warm_up(module, prebuilt),
     )
     page.prebuilt = prebuilt
     return page

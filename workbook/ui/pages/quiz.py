@@ -12,7 +12,7 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import catalogue
 from workbook.content.quiz_spec import SUBMITTED, Quiz, QuizQuestion
 from workbook.domain.quiz_scoring import MODULE, display_order, person_gain, submitted
@@ -171,7 +171,7 @@ def quiz_page(when: str, db: Database | None = None) -> Page:
     title = L.get(f"{form.when}_title", form.title)
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     build = lambda d, i: [QuizForm(d, i, quiz, form.when, prebuilt.pop("questions", None))]  # noqa: E731
-    return Page(L.get("kicker", quiz.title), title, build, intro=[intro], roles=("trainee", "coach", "hr"), db=db,
+    return Page(L.get("kicker", quiz.title), title, build, intro=[intro], roles=ROLES, db=db,
                 warm=lambda: warm_up(quiz, form.id, prebuilt))
 
 

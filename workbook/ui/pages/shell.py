@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import ipywidgets as w
 
-from workbook.auth.identity import Identity
+from workbook.auth.identity import ROLES, Identity
 from workbook.errors import AccessDenied, WorkbookError
 from workbook.render.html import esc
 from workbook.serving.client_address import client_address
@@ -106,7 +106,7 @@ class Page(w.VBox):
         title: str,
         build: Callable[[Database, Identity], list[w.Widget]],
         intro: list[w.Widget] | None = None,
-        roles: tuple[str, ...] = ("trainee", "coach", "hr"),
+        roles: tuple[str, ...] = ROLES,
         db: Database | None = None,
         warm: Callable[[], object] | None = None,
     ):

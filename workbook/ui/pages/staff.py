@@ -13,7 +13,6 @@ from workbook.render.html import esc
 from workbook.store import Database, list_cohorts, list_people
 
 from ..widgets.common import HTML, StatusLine, safe
-from .coach import coach_page, progress_matrix_html  # noqa: F401  (moved; kept importable)
 from .shell import Page
 from .statistics import statistics_html
 

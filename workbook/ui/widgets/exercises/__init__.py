@@ -1,4 +1,9 @@
-"""Exercise widgets by type. A module's YAML lists exercises; each ``type`` maps to a builder here.
+"""Exercise widgets by type: one builder registered per name of ``content.exercise_specs.TYPES``.
+
+The content layer owns the type names and their settings models; this package registers the
+widget builder (and, optionally, the results summary) of each name. ``register`` refuses a name
+the content does not declare, and ``tests/test_exercise_registry.py`` checks every declared name
+has a builder.
 
 A builder takes the :class:`ExerciseContext` and the exercise spec (validated by
 ``content.Exercise``) and returns the widgets to show. It saves through ``ctx.save`` and reads
@@ -14,6 +19,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import Exercise, Module
+from workbook.content.exercise_specs import TYPES
 from workbook.store import Database, current_answers
 
 from ..common import StatusLine, safe
@@ -40,20 +46,37 @@ class ExerciseContext:
 
 
 Builder = Callable[[ExerciseContext, Exercise], list[w.Widget]]
-REGISTRY: dict[str, Builder] = {}
+BUILDERS: dict[str, Builder] = {}
+
+
+def _declared(kind: str, table: dict) -> None:
+    if kind not in TYPES:
+        raise ValueError(f"exercise type {kind!r} is not declared in content/exercise_specs.py TYPES; declare it there first")
+    if kind in table:
+        raise ValueError(f"exercise type {kind!r} is registered twice")
 
 
 def register(kind: str):
+    """Register the widget builder of a declared exercise type."""
+
     def deco(fn: Builder) -> Builder:
-        REGISTRY[kind] = fn
+        _declared(kind, BUILDERS)
+        BUILDERS[kind] = fn
         return fn
 
     return deco
 
 
-def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+def builders() -> dict[str, Builder]:
+    """Every registered builder by type name (all of this package's modules loaded)."""
     _load_structured()
-    return REGISTRY[spec.type](ctx, spec)
+    return dict(BUILDERS)
+
+
+def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+    """The widgets of one exercise, drawn by its type's builder."""
+    _load_structured()
+    return BUILDERS[spec.type](ctx, spec)
 
 
 # "Your results" per exercise: a type may register a summary ``(spec, saved answers) -> HTML``.
@@ -65,6 +88,7 @@ def summary(kind: str):
     """Register the results summary of an exercise type (pure: spec and saved answers in, HTML out)."""
 
     def deco(fn: Summary) -> Summary:
+        _declared(kind, SUMMARIES)
         SUMMARIES[kind] = fn
         return fn
 
