@@ -3,15 +3,14 @@ one block per module, read and validated here. Pure reading; the worked examples
 ``pages/examples*.py`` compute their figures from it with the modules' own analysis functions."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from workbook.errors import ContentError, one_line
 from workbook.settings import get_settings
+
+from .datafile import load_model, read_model
 
 CASE_FILE = "case_nordfrost.yaml"
 
@@ -105,22 +104,10 @@ class Case(_Strict):
 
 def read_case(path: Path) -> Case:
     """Read and validate a case file; ContentError names the file, the place and the reason."""
-    try:
-        return Case.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise ContentError(f"{path}: no such case file (datasets/ must hold it)") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    except ValidationError as exc:
-        raise ContentError(one_line(exc, str(path))) from exc
-
-
-@lru_cache(maxsize=4)
-def _cached(path: str, mtime: float) -> Case:
-    return read_case(Path(path))
+    return read_model(path, Case, "case")
 
 
 def load_case(path: Path | None = None) -> Case:
     """The Nordfrost case from the datasets directory, read once per version of the file."""
     path = Path(path or get_settings().datasets_dir / CASE_FILE)
-    return _cached(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return load_model(path, Case, "case")

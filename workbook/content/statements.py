@@ -3,14 +3,12 @@ read and validated; a malformed file is one ContentError naming the file and the
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workbook.errors import ContentError, one_line
+from .datafile import load_model, read_model
 
 KEYS = ("outcome", "process")
 
@@ -49,23 +47,9 @@ class StatementSet(_Strict):
 
 def read_statements(path: Path) -> StatementSet:
     """Read and validate a statements file; ContentError names the file, the place and the reason."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return StatementSet.model_validate(raw)
-    except FileNotFoundError:
-        raise ContentError(f"{path}: no such statements file (datasets/ must hold it)") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    except ValidationError as exc:
-        raise ContentError(one_line(exc, str(path))) from exc
-
-
-@lru_cache(maxsize=8)
-def _cached(path: str, mtime: float) -> StatementSet:
-    return read_statements(Path(path))
+    return read_model(path, StatementSet, "statements")
 
 
 def load_statements(path: Path) -> StatementSet:
     """The statements file, read once per version of the file."""
-    path = Path(path)
-    return _cached(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return load_model(path, StatementSet, "statements")

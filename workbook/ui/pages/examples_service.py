@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from workbook.content.catalogue import catalogue
+from workbook.content.datafile import load_model
 from workbook.content.exercise_specs import spec_of
-from workbook.errors import ContentError, one_line
+from workbook.errors import ContentError
 from workbook.render.html import esc
 from workbook.settings import get_settings
 
@@ -92,19 +90,7 @@ class Case(_Case):
 
 def case() -> Case:
     """The Nordfrost case as modules 6–8 use it, read from ``datasets/`` and validated."""
-    return _load_case(get_settings().datasets_dir / CASE_FILE)
-
-
-@lru_cache(maxsize=4)
-def _load_case(path: Path) -> Case:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"datasets/{CASE_FILE}: cannot be read: {str(exc).splitlines()[0]}") from None
-    try:
-        return Case.model_validate(raw)
-    except ValidationError as exc:
-        raise ContentError(one_line(exc, f"datasets/{CASE_FILE}")) from exc
+    return load_model(get_settings().datasets_dir / CASE_FILE, Case, "case")
 
 
 def _exercise(module_id: str, exercise_id: str):

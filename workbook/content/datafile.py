@@ -1,0 +1,44 @@
+"""Read one YAML data file of ``datasets/`` into a pydantic model, once per version of the file.
+
+The case files and the client statements are read this one way: a missing file, bad YAML or a
+field the model refuses raises :class:`ContentError` in one line naming the file, place and reason.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from workbook.errors import ContentError, one_line
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(path: Path, model: type[M], what: str) -> M:
+    """Read and validate ``path`` as ``model``; ``what`` names the file's kind in the message (e.g. "case")."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path}: no such {what} file (datasets/ must hold it)") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentError(one_line(exc, str(path))) from exc
+
+
+@lru_cache(maxsize=16)
+def _cached(path: str, mtime: float, model: type[BaseModel], what: str) -> BaseModel:
+    return read_model(Path(path), model, what)
+
+
+def load_model(path: Path, model: type[M], what: str) -> M:
+    """:func:`read_model`, read again only when the file changed (its modification time)."""
+    path = Path(path)
+    return _cached(str(path), path.stat().st_mtime if path.exists() else 0.0, model, what)  # type: ignore[return-value]
