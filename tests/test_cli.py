@@ -62,7 +62,7 @@ def test_console_entry_point_lists_every_command():
 
 def test_cohort_list_one_line_per_cohort_name_first(tmp_path, monkeypatch, capsys):
     assert run(monkeypatch, tmp_path, "cohort", "create", "Spring 2027") == 0
-    assert run(monkeypatch, tmp_path, "cohort", "create", "Autumn\tGroup") == 2  # a tab would break "name first"
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Autumn\tGroup") == 1  # a tab would break "name first"
     assert "holds control characters (U+0009)" in capsys.readouterr().err
     assert run(monkeypatch, tmp_path, "invite", "Spring 2027", "Ann Smith") == 0
     assert run(monkeypatch, tmp_path, "invite", "Spring 2027", "Bo", "--role", "coach") == 0
@@ -87,7 +87,7 @@ def test_cohort_list_one_line_per_cohort_name_first(tmp_path, monkeypatch, capsy
 def test_cohort_create_twice_is_one_line(tmp_path, monkeypatch, capsys):
     assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 0
     assert "created cohort 'Spring'" in capsys.readouterr().out
-    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 2
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'Spring' exists already; choose another name" in err
 
@@ -112,7 +112,7 @@ def test_invite_prints_a_working_code_once(tmp_path, monkeypatch, capsys):
         assert run(monkeypatch, tmp_path, *argv) == 0
         both = "".join(capsys.readouterr())
         assert codes[0] not in both and codes[0].replace("-", "")[5:] not in both
-    assert run(monkeypatch, tmp_path, "invite", "Nowhere", "Ben") == 2
+    assert run(monkeypatch, tmp_path, "invite", "Nowhere", "Ben") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no cohort named 'Nowhere'; `workbook cohort list` shows them" in err
 
@@ -171,7 +171,7 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
     capsys.readouterr()
     assert run(monkeypatch, empty, "export", "Cohort A") == 0
     assert json.loads(capsys.readouterr().out) == doc
-    assert run(monkeypatch, empty, "import", str(first)) == 2
+    assert run(monkeypatch, empty, "import", str(first)) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "exists already; nothing was imported" in err
 
@@ -218,7 +218,7 @@ def test_content_check_malformed_content_is_one_line(tmp_path, monkeypatch, caps
     text = (content / file).read_text(encoding="utf-8")
     assert old in text
     (content / file).write_text(text.replace(old, new, 1), encoding="utf-8")
-    assert run(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 2
+    assert run(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("workbook: error: ")
     assert re.search(expect, err), err
@@ -246,11 +246,13 @@ def test_invite_a_whole_roster_from_csv(tmp_path, monkeypatch, capsys):
     assert [AccessCodeAuthenticator(db).authenticate(c, source="cli").name for c in codes] == ["Ann Smith", "Lee, Bo", "Cy"]
     # a bad row refuses the whole file
     roster.write_text("name,role\nDee,trainee\nEd,captain\n", encoding="utf-8")
-    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster)) == 2
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster)) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "people.csv: row 3, column role: 'captain' is not one of trainee, coach, hr" in err
     assert len(list_people(open_database(), Identity.admin(), 1)) == 3
-    assert run(monkeypatch, tmp_path, "invite", "Spring") == 2
+    with pytest.raises(SystemExit) as exc:  # neither a name nor --csv: a usage error
+        run(monkeypatch, tmp_path, "invite", "Spring")
+    assert exc.value.code == 2
     assert "give either a person's name or --csv FILE" in capsys.readouterr().err
 
 
@@ -268,7 +270,7 @@ def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch,
     assert pools["00_home.ipynb"] == {"pool_size": 2}
     for bad, expect in [("nowhere.ipynb=3", "no page 'nowhere.ipynb'"), ("01_servuction.ipynb=many", "is not page=N")]:
         capsys.readouterr()
-        assert run(monkeypatch, tmp_path, "serve", "--pool", bad) == 2
+        assert run(monkeypatch, tmp_path, "serve", "--pool", bad) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and expect in err
     assert len(started) == 1
@@ -285,3 +287,129 @@ def test_version_is_the_packages_one_version():
     import workbook
 
     assert workbook.__version__ == declared
+
+
+def test_cohort_list_json_one_object_per_cohort(tmp_path, monkeypatch, capsys):
+    """`cohort list --json`: a JSON list with each cohort's name, state and head counts by role."""
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring 2027") == 0
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Autumn \"A\"") == 0
+    for argv in (("Ann Smith",), ("Bo", "--role", "coach"), ("Cy", "--role", "hr"), ("Di",)):
+        assert run(monkeypatch, tmp_path, "invite", "Spring 2027", *argv) == 0
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "cohort", "list", "--json") == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["closed"], c["trainee"], c["coach"], c["hr"]) for c in got] == [
+        ('Autumn "A"', False, 0, 0, 0), ("Spring 2027", False, 2, 1, 1)]
+
+
+def test_stats_json_hides_small_groups_and_carries_the_figures(db, cohort, monkeypatch, capsys):
+    """`stats --json`: one object per instrument; a group under the threshold has no figures, only
+    the reason; from three people on, every dimension's alpha, n and mean are there."""
+    from workbook.analysis.cohort_statistics import cohort_instrument_stats
+    from workbook.content.catalogue import catalogue
+    from workbook.store import save_answer
+
+    inst = catalogue().instrument("manager_profile")
+    answered = []
+    for name, base in (("Ann", 1), ("Ben", 3), ("Cy", 5)):
+        ident = cohort["ident"][name]
+        for k, item in enumerate(inst.items):
+            save_answer(db, ident, ident.person_id, "m03", inst.id, item.id, max(1, min(5, base + (k % 2))))
+        answered.append(name)
+        if len(answered) == 2:
+            assert run(monkeypatch, db.settings.data_dir, "stats", "Cohort A", "--instrument", inst.id, "--json") == 0
+            (two,) = json.loads(capsys.readouterr().out)
+            assert two["instrument"] == inst.id and two["people"] == 2 and two["threshold"] == 3
+            assert two["reliability"] == [] and two["aggregates"] == [] and "2 answered, 3 needed" in two["reason"]
+    assert run(monkeypatch, db.settings.data_dir, "stats", "Cohort A", "--json") == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [g["instrument"] for g in got] == sorted(catalogue().instruments)
+    mp = next(g for g in got if g["instrument"] == inst.id)
+    assert mp["people"] == 3 and mp["reason"] == ""
+    assert [r["scale"] for r in mp["reliability"]] == [d.label for d in inst.dimensions]
+    assert all(r["n"] == 3 and len(r["items"]) == len([i for i in inst.items if i.dimension == d.id])
+               for r, d in zip(mp["reliability"], inst.dimensions))
+    same = cohort_instrument_stats(db, Identity.admin(), inst.id, cohort["id"])
+    assert [r["alpha"] for r in mp["reliability"]] == pytest.approx([r.alpha for r in same.reliability])
+    assert [a["mean"] for a in mp["aggregates"]] == pytest.approx([a.mean for a in same.aggregates])
+
+
+def test_invite_csv_codes_out_writes_an_owner_only_mail_merge_file(tmp_path, monkeypatch, capsys):
+    """`invite COHORT --csv people.csv --codes-out codes.csv`: the codes go to a new 0600 CSV
+    (name,role,email,code, in the roster's order) and nowhere else: not stdout, not the log."""
+    import csv
+    import stat
+
+    from workbook import logs
+    from workbook.store import AccessCodeAuthenticator, open_database
+
+    logs.reset()
+    run(monkeypatch, tmp_path, "cohort", "create", "Spring")
+    logs.logger("test").info("the log file of this data directory")
+    roster, codes = tmp_path / "people.csv", tmp_path / "out" / "codes.csv"
+    codes.parent.mkdir()
+    roster.write_text("name,role,email\nAnn Smith,trainee,ann@example.com\n\"Lee, Bo\",coach,\nCy,,cy@example.com\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster), "--codes-out", str(codes)) == 0
+    out, err = capsys.readouterr()
+    assert stat.S_IMODE(codes.stat().st_mode) == 0o600
+    rows = list(csv.reader(codes.read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == ["name", "role", "email", "code"]
+    assert [r[:3] for r in rows[1:]] == [["Ann Smith", "trainee", "ann@example.com"], ["Lee, Bo", "coach", ""], ["Cy", "trainee", "cy@example.com"]]
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    reset_settings(), reset_default()
+    auth = AccessCodeAuthenticator(open_database())
+    assert [auth.authenticate(r[3], source="cli").name for r in rows[1:]] == ["Ann Smith", "Lee, Bo", "Cy"]
+    logs.reset()
+    log = (tmp_path / "logs" / "workbook.log").read_text(encoding="utf-8")
+    assert "the log file of this data directory" in log
+    for r in rows[1:]:
+        assert r[3] not in out + err + log and r[3].replace("-", "")[5:] not in out + err + log
+    assert "invited 3 people into 'Spring'" in out and str(codes) in out
+    # an existing codes file is never overwritten: one line, nobody invited
+    roster.write_text("name\nDee\n", encoding="utf-8")
+    before = codes.read_bytes()
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster), "--codes-out", str(codes)) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exists already" in err and codes.read_bytes() == before
+    reset_settings(), reset_default()
+    assert "Dee" not in [p.name for p in __import__("workbook.store", fromlist=["list_people"]).list_people(open_database(), Identity.admin(), 1)]
+    # --json without --codes-out: the invited people with their codes, on stdout only
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "--csv", str(roster), "--json") == 0
+    (dee,) = json.loads(capsys.readouterr().out)
+    assert (dee["name"], dee["role"], dee["email"]) == ("Dee", "trainee", "") and CODE.fullmatch(dee["code"])
+    reset_settings(), reset_default()
+    assert AccessCodeAuthenticator(open_database()).authenticate(dee["code"], source="cli").person_id == dee["person_id"]
+
+
+def test_exit_codes_usage_2_runtime_1_each_one_line(tmp_path, monkeypatch, capsys):
+    """Usage errors exit 2 (argparse); a WorkbookError exits 1; an unforeseen failure (here the
+    export's target folder is missing) exits 1 too, one line on stderr, its traceback in the log file."""
+    from workbook import logs
+
+    logs.reset()  # the log file of this test's data directory
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    for argv in (("cohort", "list", "--nonsense"), ("invite",), ("stats", "--json", "--instrument")):
+        with pytest.raises(SystemExit) as exc:
+            run(monkeypatch, tmp_path, *argv)
+        assert exc.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1].startswith("workbook")
+    assert run(monkeypatch, tmp_path, "export", "Nobody") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("workbook: error: ") and "no cohort named 'Nobody'" in err
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 0
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "export", "Spring", "-o", str(tmp_path / "missing" / "x.json")) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("workbook: error: unexpected FileNotFoundError: ")
+    log = (tmp_path / "logs" / "workbook.log").read_text(encoding="utf-8")
+    assert "workbook export: unexpected failure" in log and "Traceback (most recent call last)" in log
+    # through the console script too: the process's exit status
+    env = {**__import__("os").environ, "WORKBOOK_DATA_DIR": str(tmp_path)}
+    for argv, status in ((("cohort", "list", "--json"), 0), (("export", "Nobody"), 1), (("cohort", "lst"), 2)):
+        got = subprocess.run([sys.executable, "-m", "workbook", *argv], capture_output=True, text=True, env=env, timeout=120)
+        assert got.returncode == status, (argv, got.stderr)
+    logs.reset()

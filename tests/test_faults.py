@@ -548,14 +548,14 @@ def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, 
     assert AccessCodeAuthenticator(restored).authenticate(c["people"]["T0"]["code"]).name == "T0"
 
     # a second restore into a database holding cohorts is refused, unless --force
-    assert run_cli(monkeypatch, new, "restore", str(tmp_path / "b.db")) == 2
+    assert run_cli(monkeypatch, new, "restore", str(tmp_path / "b.db")) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already holds cohorts" in err and "--force" in err
     # a default backup name under the data directory, never overwriting
     assert run_cli(monkeypatch, old, "backup") == 0
     made = list((old / "backups").glob("workbook-*.db"))
     assert len(made) == 1
-    assert run_cli(monkeypatch, old, "backup", "-o", str(made[0])) == 2
+    assert run_cli(monkeypatch, old, "backup", "-o", str(made[0])) == 1
     assert "exists already" in capsys.readouterr().err
 
 
@@ -563,7 +563,7 @@ def test_backup_and_restore_into_a_new_directory_give_the_same_export(tmp_path, 
 def test_restore_refuses_what_is_not_a_backup_in_one_line(tmp_path, monkeypatch, capsys, settings_env, content):
     bad = tmp_path / "bad.db"
     bad.write_bytes(content)
-    assert run_cli(monkeypatch, tmp_path / "d", "restore", str(bad)) == 2
+    assert run_cli(monkeypatch, tmp_path / "d", "restore", str(bad)) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(bad) in err and "workbook backup" in err
 

@@ -38,7 +38,7 @@ def test_the_operator_reissues_a_staff_code_from_the_cli(tmp_path, monkeypatch, 
     assert run_cli(monkeypatch, tmp_path, "reissue", "Spring", "Claire Coach") == 0
     out = capsys.readouterr().out
     assert "new access code for 'Claire Coach' (coach)" in out and old not in out
-    assert run_cli(monkeypatch, tmp_path, "reissue", "Spring", "Nobody") == 2
+    assert run_cli(monkeypatch, tmp_path, "reissue", "Spring", "Nobody") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Nobody" in err and "Claire Coach" in err
 
@@ -48,6 +48,6 @@ def test_the_demo_is_refused_beside_real_cohorts_in_one_line(tmp_path, monkeypat
     assert run_cli(monkeypatch, tmp_path, "demo") == 0  # and refreshes its own codes
     capsys.readouterr()
     assert run_cli(monkeypatch, tmp_path, "cohort", "create", "Spring 2027") == 0
-    assert run_cli(monkeypatch, tmp_path, "demo") == 2
+    assert run_cli(monkeypatch, tmp_path, "demo") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'Spring 2027'" in err and "codes are public" in err and "WORKBOOK_DATA_DIR" in err

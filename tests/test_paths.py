@@ -150,7 +150,7 @@ def test_cli_sets_and_shows_the_cohort_path(settings_env, monkeypatch, capsys, a
     assert capsys.readouterr().out.strip() == "Spring 2027\tworkshop\t3-hour workshop"
     assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027") == 0
     assert "workshop" in capsys.readouterr().out
-    assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027", "weekend") == 2
+    assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027", "weekend") == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("workbook: error: no path 'weekend'") and "\n" not in err
     assert run_cli(monkeypatch, settings_env, "cohort", "path", "Spring 2027") == 0

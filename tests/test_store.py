@@ -191,9 +191,9 @@ def test_twenty_processes_saving_at_once_lose_nothing(db, cohort, admin, setting
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_schema_version_is_recorded(db):
-    from workbook.store.models import SCHEMA_VERSION
+def test_a_new_database_is_stamped_at_the_head_revision(db):
+    from workbook.store.models import SCHEMA_REVISION
 
-    assert db.schema_version() == SCHEMA_VERSION
+    assert db.schema_state().revision == SCHEMA_REVISION
     Database(db.url)  # reopening an existing database keeps it
-    assert db.schema_version() == SCHEMA_VERSION
+    assert db.schema_state().revision == SCHEMA_REVISION

@@ -16,6 +16,11 @@ def _db():
     return open_database()
 
 
+def _print_json(doc) -> None:
+    """``doc`` as JSON on standard output (``--json``)."""
+    print(json.dumps(doc, ensure_ascii=False, indent=1))
+
+
 def _admin():
     from workbook.auth.identity import Identity
 
@@ -55,7 +60,11 @@ def cmd_demo(args) -> int:
 def cmd_cohort_list(args) -> int:
     from workbook.store import list_cohorts
 
-    for c in list_cohorts(_db(), _admin()):
+    cohorts = list_cohorts(_db(), _admin())
+    if args.json:
+        _print_json(cohorts)
+        return 0
+    for c in cohorts:
         state = "closed" if c["closed"] else "open"
         print(f"{c['name']}\t{c['trainee']} trainees, {c['coach']} coaches, {c['hr']} HR\t{state}")
     return 0
@@ -93,27 +102,55 @@ def cmd_cohort_path(args) -> int:
     return 0
 
 
+def _codes_file(name: str) -> Path:
+    """The owner-only file the access codes go to, created empty before anyone is invited."""
+    from .files import private_file
+
+    path = Path(name)
+    if path.exists() and path.stat().st_size:
+        raise WorkbookError(f"{path} exists already; give --codes-out a new file name (its codes would be overwritten)")
+    try:
+        return private_file(path)
+    except OSError as exc:
+        raise WorkbookError(f"{path}: cannot create it ({exc.strerror}); give --codes-out a file in a writable folder") from None
+
+
 def cmd_invite(args) -> int:
     from workbook.store import cohort_by_name, invite
 
     if (args.name is None) == (args.csv is None):
-        raise WorkbookError("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both")
+        args.parser.error("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both")
+    if args.codes_out and not args.csv:
+        args.parser.error("--codes-out goes with --csv FILE")
     db = _db()
     cohort_id = cohort_by_name(db, args.cohort)
     if args.csv:
-        from workbook.store.roster import import_roster
+        from workbook.files import write_private_text
+        from workbook.store.roster import codes_csv, import_roster
 
         path = Path(args.csv)
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise WorkbookError(f"{path}: cannot read it as UTF-8 text ({exc}); save the roster as a UTF-8 CSV file") from None
+        codes_out = _codes_file(args.codes_out) if args.codes_out else None
         invited = import_roster(db, _admin(), cohort_id, text, where=str(path))
-        print(f"invited {len(invited)} people into {args.cohort!r}; access codes, shown only now:")
-        for _pid, name, role, code in invited:
-            print(f"  {role:8} {code}   {name}")
+        if codes_out is not None:
+            write_private_text(codes_out, codes_csv(invited))
+        if args.json:
+            _print_json([{**i._asdict(), "code": None if codes_out else i.code} for i in invited])
+        elif codes_out is not None:
+            print(f"invited {len(invited)} people into {args.cohort!r}; their access codes are in {codes_out} (owner-only; "
+                  "columns name,role,email,code for a mail merge), shown nowhere else")
+        else:
+            print(f"invited {len(invited)} people into {args.cohort!r}; access codes, shown only now:")
+            for i in invited:
+                print(f"  {i.role:8} {i.code}   {i.name}")
         return 0
     pid, code = invite(db, _admin(), cohort_id, args.name, args.role, args.email)
+    if args.json:
+        _print_json({"person_id": pid, "name": args.name, "role": args.role, "email": args.email, "code": code})
+        return 0
     print(f"invited {args.name!r} as {args.role} (person {pid}); access code, shown only now: {code}")
     return 0
 
@@ -222,7 +259,7 @@ def cmd_backup(args) -> int:
 
     from .settings import get_settings
 
-    db = _db()
+    db = _unchecked_db()  # a database at an older revision is backed up before `workbook db upgrade`
     target = Path(args.output) if args.output else default_backup_path(db, get_settings().data_dir / "backups")
     result = backup(db, _admin(), target)
     print(f"backed up {db.masked} to {result.path} ({result.bytes:,} bytes, {result.kind})")
@@ -246,6 +283,11 @@ def cmd_stats(args) -> int:
     db = _db()
     cohort_id = cohort_by_name(db, args.cohort) if args.cohort else None
     names = args.instrument or sorted(catalogue().instruments)
+    if args.json:
+        from dataclasses import asdict
+
+        _print_json([asdict(cohort_instrument_stats(db, _admin(), name, cohort_id)) for name in names])
+        return 0
     for n, name in enumerate(names):
         stats = cohort_instrument_stats(db, _admin(), name, cohort_id)
         print(("\n" if n else "") + stats_text(stats, catalogue().instrument(name)))
@@ -269,6 +311,40 @@ def cmd_raters_remind(args) -> int:
             print(f"person {person_id}\t{i.email}\t" + ("reminded by e-mail" if i.delivered == "email" else f"FAILED: {i.error}"))
     print(f"{sum(len(v) for v in done.values()) - failed} reminder(s) sent, {failed} failed")
     return 1 if failed else 0
+
+
+def _unchecked_db():
+    """The settings' database opened without the schema check (it may be at an older revision)."""
+    from workbook.store import Database
+
+    from .settings import get_settings
+
+    return Database(get_settings().database_url, create=False)
+
+
+def cmd_db_upgrade(args) -> int:
+    db = _unchecked_db()
+    try:
+        before, after = db.upgrade_schema()
+    finally:
+        db.dispose()
+    print(f"database {db.masked}: schema {before} -> {after}" if before != after else f"database {db.masked}: schema {after}, already current")
+    return 0
+
+
+def cmd_db_current(args) -> int:
+    from workbook.store.models import SCHEMA_REVISION
+
+    db = _unchecked_db()
+    try:
+        state = db.schema_state()
+    finally:
+        db.dispose()
+    if state.revision == SCHEMA_REVISION:
+        print(f"database {db.masked}: schema {state.label} (current)")
+    else:
+        print(f"database {db.masked}: schema {state.label}; this workbook needs {SCHEMA_REVISION}: run `workbook db upgrade`")
+    return 0
 
 
 def cmd_round_close(args) -> int:
@@ -305,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="reliability (Cronbach's alpha) and aggregates of the instruments, per cohort or all")
     p.add_argument("cohort", nargs="?", help="cohort name (default: every cohort together)")
     p.add_argument("--instrument", action="append", help="an instrument id (repeatable; default: all)")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per instrument (hidden groups: nulls and a reason)")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("demo", help="create or refresh the demo cohort (synthetic answers from datasets/)")
@@ -313,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cohort = sub.add_parser("cohort", help="list or create cohorts").add_subparsers(dest="action", required=True)
     p = cohort.add_parser("list", help="one line per cohort, its name first")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per cohort (id, name, closed, head counts by role)")
     p.set_defaults(func=cmd_cohort_list)
     p = cohort.add_parser("create", help="create a cohort")
     p.add_argument("name")
@@ -328,7 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="invite everyone of a CSV roster (columns name,role,email) at once; all or nobody")
     p.add_argument("--role", choices=ROLES, default="trainee")
     p.add_argument("--email", default="")
-    p.set_defaults(func=cmd_invite)
+    p.add_argument("--codes-out", metavar="FILE", help="with --csv: write the codes as CSV (name,role,email,code, for a mail merge) "
+                   "to this new owner-only file instead of printing them")
+    p.add_argument("--json", action="store_true", help="print the invited people (and their codes, unless --codes-out) as JSON")
+    p.set_defaults(func=cmd_invite, parser=p)
 
     p = sub.add_parser("reissue", help="a new access code for a person who lost theirs (operator: staff codes too)")
     p.add_argument("cohort", help="cohort name")
@@ -386,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every rater who has not answered, not only those not reminded for "
                    "rater_reminder_days (default 7)")
     p.set_defaults(func=cmd_raters_remind)
+    dbs = sub.add_parser("db", help="the database's schema revision (Alembic)").add_subparsers(dest="action", required=True)
+    p = dbs.add_parser("upgrade", help="bring the database's schema to this workbook's revision, keeping every row (back it up first)")
+    p.set_defaults(func=cmd_db_upgrade)
+    p = dbs.add_parser("current", help="print the database's schema revision and whether it is this workbook's")
+    p.set_defaults(func=cmd_db_current)
     rounds = sub.add_parser("round", help="360 feedback rounds").add_subparsers(dest="action", required=True)
     p = rounds.add_parser("close", help="close a person's open feedback round now (its results appear)")
     p.add_argument("person", type=int, help="person id")
@@ -395,16 +481,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_RUNTIME, EXIT_USAGE = 1, 2  # usage errors: argparse exits 2 itself
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``workbook`` console script; errors are one line on stderr, exit 2."""
+    """Entry point of the ``workbook`` console script: a usage error exits 2 (argparse), a runtime
+    error 1, each as one line on stderr."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
     except WorkbookError as exc:
         print(f"workbook: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_RUNTIME
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug or an unforeseen failure: one line here, the traceback in the log file
+        from .logs import log_to_file
+
+        first = (str(exc).strip().splitlines() or [""])[0]
+        where = log_to_file("cli", f"workbook {args.command}: unexpected failure", exc)
+        print(f"workbook: error: unexpected {type(exc).__name__}: {first} (details in {where})", file=sys.stderr)
+        return EXIT_RUNTIME
 
 
 if __name__ == "__main__":

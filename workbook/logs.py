@@ -70,3 +70,14 @@ def reset() -> None:
             root.removeHandler(handler)
             handler.close()
         _configured = False
+
+
+def log_to_file(name: str, message: str, exc: BaseException) -> str:
+    """Record ``message`` with ``exc``'s traceback in the log file only (the CLI's stderr keeps its
+    one line); returns where the details are."""
+    log = logger(name)
+    record = log.makeRecord(log.name, logging.ERROR, __file__, 0, message, (), (type(exc), exc, exc.__traceback__))
+    files = [h for h in logging.getLogger(ROOT).handlers if isinstance(h, _FileHandler)]
+    for handler in files:
+        handler.handle(record)
+    return files[0].baseFilename if files else "no log file: it could not be written"

@@ -28,9 +28,8 @@ from workbook.auth.identity import Identity
 from workbook.errors import StoreUnavailable, WorkbookError
 from workbook.files import narrow, private_dir, private_file
 
-from . import Database
+from . import Database, schema
 from .access import require_role
-from .models import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"  # pg_dump's custom archive format (-Fc)
@@ -147,15 +146,19 @@ def _check_sqlite_backup(path: Path) -> None:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             ok = con.execute("PRAGMA integrity_check").fetchone()[0]
-            version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if schema.VERSION_TABLE.name in tables:
+                revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            else:  # workbook 0.1: its hand-made marker holds 1
+                revision = schema.BASELINE if con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1 else None
         finally:
             con.close()
     except sqlite3.Error as exc:
         raise WorkbookError(f"{path}: not a workbook backup ({exc}); give the file `workbook backup` wrote") from None
     if ok != "ok":
         raise WorkbookError(f"{path}: the backup is damaged (integrity check: {ok}); restore an older backup")
-    if version is None or version > SCHEMA_VERSION:
-        raise WorkbookError(f"{path}: schema version {version} is not one this workbook reads (it reads up to {SCHEMA_VERSION}); upgrade the workbook first")
+    if revision not in schema.known_revisions():
+        raise WorkbookError(f"{path}: schema revision {revision} is not one this workbook reads (it knows {', '.join(schema.known_revisions())}); upgrade the workbook first")
 
 
 def check_pg_archive(path: Path, listing: str) -> None:
@@ -163,7 +166,7 @@ def check_pg_archive(path: Path, listing: str) -> None:
     workbook's own tables and what belongs to them; the message names the first offending entry."""
     from .models import Base
 
-    tables = set(Base.metadata.tables)
+    tables = set(Base.metadata.tables) | {schema.VERSION_TABLE.name, schema.LEGACY_TABLE}
     entries = 0
     for line in listing.splitlines():
         line = line.strip()

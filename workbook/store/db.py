@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,11 +16,7 @@ from workbook.errors import StoreError, StoreUnavailable
 from workbook.files import narrow, private_dir, private_file
 from workbook.settings import Settings, get_settings
 
-from .models import SCHEMA_VERSION, Base, SchemaVersion
-
-MIGRATIONS: dict[int, list[str]] = {
-    # version -> SQL statements bringing the previous version to it; keeps every answer.
-}
+from . import schema
 
 
 def mask_url(url: str) -> str:
@@ -158,25 +154,29 @@ class Database:
             raise StoreError(f"database {self.masked}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
 
     def ensure_schema(self) -> None:
-        """Create the tables on a new database and bring an older schema up to date."""
+        """Create the tables of a new database (stamped at the head revision); refuse, in one line
+        naming `workbook db upgrade`, a database at an older schema revision (store/schema.py)."""
         try:
             with self.engine.begin() as conn:
-                has_version = inspect(conn).has_table("schema_version")
-                Base.metadata.create_all(conn)
-                if not has_version:
-                    conn.execute(SchemaVersion.__table__.insert().values(version=SCHEMA_VERSION))
-                    return
-                current = conn.execute(select(SchemaVersion.version).order_by(SchemaVersion.version.desc())).scalar() or 0
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    for statement in MIGRATIONS.get(version, []):
-                        conn.exec_driver_sql(statement)
-                    conn.execute(SchemaVersion.__table__.insert().values(version=version))
+                schema.ensure_current(conn, self.masked)
         except (OperationalError, DBAPIError, OSError) as exc:
             raise self.describe_failure(exc) from None
 
-    def schema_version(self) -> int:
-        with self.session() as s:
-            return s.execute(select(SchemaVersion.version).order_by(SchemaVersion.version.desc())).scalar() or 0
+    def schema_state(self) -> schema.SchemaState:
+        """The database's schema revision (None for one made before revisions)."""
+        try:
+            with self.engine.connect() as conn:
+                return schema.schema_state(conn)
+        except (OperationalError, DBAPIError, OSError) as exc:
+            raise self.describe_failure(exc) from None
+
+    def upgrade_schema(self, target: str = "head") -> tuple[str, str]:
+        """Run the Alembic revisions up to ``target`` in one transaction; (before, after) revisions."""
+        try:
+            with self.engine.begin() as conn:
+                return schema.upgrade(conn, target)
+        except (OperationalError, DBAPIError, OSError) as exc:
+            raise self.describe_failure(exc) from None
 
     def dispose(self) -> None:
         self.engine.dispose()

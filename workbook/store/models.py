@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 1
+SCHEMA_REVISION = "0002_answers_budget"  # the head of migrations/versions: a model change comes with a revision
 
 
 def utcnow() -> datetime:
@@ -25,12 +25,6 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     pass
-
-
-class SchemaVersion(Base):
-    __tablename__ = "schema_version"
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Cohort(Base):
@@ -164,7 +158,10 @@ class Answer(Base):
     value: Mapped[object] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_answers_lookup", "person_id", "exercise", "item", "attempt"),)
+    __table_args__ = (
+        Index("ix_answers_lookup", "person_id", "exercise", "item", "attempt"),
+        Index("ix_answers_budget", "person_id", "created_at"),  # the write budget's last hour / day of a writer (quota.py)
+    )
 
 
 class ProgressEvent(Base):
@@ -188,8 +185,7 @@ class CoachNote(Base):
 
 class CohortSetting(Base):
     """A per-cohort choice made by its coach (e.g. ``path``: the workbook path). Append-only: the
-    latest row of a key wins and earlier choices stay. A table of its own, created by ``create_all``
-    on new and existing databases alike (no column added to an older table)."""
+    latest row of a key wins and earlier choices stay."""
 
     __tablename__ = "cohort_settings"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

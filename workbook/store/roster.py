@@ -9,6 +9,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from workbook.auth.identity import ROLES, Identity
 from workbook.errors import ImportFormatError
@@ -78,7 +79,30 @@ def parse_roster(text: str, where: str = "<roster>") -> list[RosterRow]:
     return out
 
 
-def import_roster(db: Database, actor: Identity, cohort_id: int, text: str, where: str = "<roster>") -> list[tuple[int, str, str, str]]:
-    """Invite everyone of a roster CSV into a cohort at once: [(person id, name, role, code)]; codes shown once."""
+class Invited(NamedTuple):
+    """One person a roster invited, with the access code shown only now."""
+
+    person_id: int
+    name: str
+    role: str
+    email: str
+    code: str
+
+
+CODES_COLUMNS = ("name", "role", "email", "code")
+
+
+def import_roster(db: Database, actor: Identity, cohort_id: int, text: str, where: str = "<roster>") -> list[Invited]:
+    """Invite everyone of a roster CSV into a cohort at once, in the file's order; codes shown once."""
     rows = parse_roster(text, where)
-    return invite_many(db, actor, cohort_id, [(r.name, r.role, r.email) for r in rows])
+    invited = invite_many(db, actor, cohort_id, [(r.name, r.role, r.email) for r in rows])
+    return [Invited(pid, name, role, row.email, code) for row, (pid, name, role, code) in zip(rows, invited)]
+
+
+def codes_csv(invited: list[Invited]) -> str:
+    """The invited people's codes as CSV (``name,role,email,code``) for a coach's mail merge."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CODES_COLUMNS)
+    writer.writerows([(i.name, i.role, i.email, i.code) for i in invited])
+    return out.getvalue()

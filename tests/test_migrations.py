@@ -1,0 +1,159 @@
+"""Schema revisions (Alembic, workbook/store/migrations): `workbook db upgrade` keeps every row of a
+database made by workbook 0.1 (or stamped at the baseline), older databases are refused in one line
+until upgraded, and the models agree with the revisions (a model change without a revision fails)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from cli_run import run_cli
+from pg import pg_server
+
+import pytest
+
+from workbook.store import Database, schema
+from workbook.store.models import SCHEMA_REVISION, Base
+
+SKIPPED_TABLES = {"alembic_version", schema.LEGACY_TABLE}  # bookkeeping, not data
+
+
+@pytest.fixture(scope="module")
+def pg():
+    server = pg_server()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, monkeypatch):
+    """An empty database of each kind, named by WORKBOOK_DB_URL for the CLI."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'workbook.db'}"
+    else:
+        url = request.getfixturevalue("pg").create_database(f"mig_{abs(hash(request.node.name)) % 10**8}")
+    monkeypatch.setenv("WORKBOOK_DB_URL", url)
+    return url
+
+
+def snapshot(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table (bookkeeping tables aside), in primary-key order."""
+    engine = sa.create_engine(url)
+    try:
+        meta = sa.MetaData()
+        with engine.connect() as conn:
+            meta.reflect(conn)
+            return {name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)).all()]
+                    for name, t in meta.tables.items() if name not in SKIPPED_TABLES}
+    finally:
+        engine.dispose()
+
+
+def release_database(url: str, stamped: bool) -> None:
+    """A database as workbook 0.1 leaves it, holding the demo cohort's answers: built at head,
+    taken back to the baseline by the revisions' own downgrade; without Alembic's stamp (``stamped``
+    False) it is what 0.1 wrote, its ``schema_version`` marker holding 1."""
+    from workbook.store.demo import build_demo
+
+    db = Database(url)
+    build_demo(db)
+    with db.engine.begin() as conn:
+        schema.downgrade(conn, schema.BASELINE)
+        if not stamped:
+            conn.execute(sa.text("DROP TABLE alembic_version"))
+    db.dispose()
+
+
+def table_names(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(sa.inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("stamped", [False, True], ids=["workbook-0.1", "stamped-baseline"])
+def test_db_upgrade_keeps_every_row_of_an_older_database(database_url, tmp_path, monkeypatch, capsys, stamped):
+    release_database(database_url, stamped)
+    tables = table_names(database_url)
+    assert (schema.LEGACY_TABLE in tables) and (("alembic_version" in tables) == stamped)
+    before = snapshot(database_url)
+    assert len(before["answers"]) > 1000 and before["people"] and before["access_codes"]  # the demo cohort is there
+    # an older database is refused in one line that names the command, nothing changed
+    assert run_cli(monkeypatch, tmp_path, "cohort", "list") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "run `workbook db upgrade`" in err and schema.BASELINE in err
+    assert run_cli(monkeypatch, tmp_path, "db", "current") == 0
+    assert "run `workbook db upgrade`" in capsys.readouterr().out
+    assert snapshot(database_url) == before
+    # the upgrade: every row of every table kept, the head revision current, the marker retired
+    assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
+    assert f"-> {SCHEMA_REVISION}" in capsys.readouterr().out
+    after = snapshot(database_url)
+    assert set(after) == set(before) and all(after[name] == rows for name, rows in before.items())
+    assert schema.LEGACY_TABLE not in table_names(database_url)
+    db = Database(database_url)
+    assert db.schema_state().revision == SCHEMA_REVISION
+    db.dispose()
+    assert run_cli(monkeypatch, tmp_path, "cohort", "list") == 0
+    assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
+    assert "already current" in capsys.readouterr().out
+
+
+def test_models_and_revisions_agree(database_url, tmp_path, monkeypatch):
+    """An empty database brought to head by the revisions alone has exactly the models' schema:
+    autogenerate's diff is empty (a model changed without a revision fails here)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            stamped = conn.execute(sa.select(schema.VERSION_TABLE.c.version_num)).scalar()
+    finally:
+        engine.dispose()
+    assert diff == []
+    assert stamped == SCHEMA_REVISION == schema.known_revisions()[-1]
+
+
+def test_a_new_database_is_created_at_head(database_url):
+    """Opening an empty database creates the models' tables at once, stamped with the head revision."""
+    db = Database(database_url)
+    assert db.schema_state().revision == SCHEMA_REVISION
+    db.dispose()
+    assert table_names(database_url) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_a_revision_this_workbook_does_not_know_is_refused(database_url, tmp_path, monkeypatch, capsys):
+    Database(database_url).dispose()
+    engine = sa.create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.update(schema.VERSION_TABLE).values(version_num="0099_from_the_future"))
+    engine.dispose()
+    before = snapshot(database_url)
+    for argv in (("cohort", "list"), ("db", "upgrade")):
+        assert run_cli(monkeypatch, tmp_path, *argv) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "0099_from_the_future" in err and "newer workbook" in err
+    assert snapshot(database_url) == before
+
+
+def test_the_budget_query_uses_the_new_index(tmp_path, monkeypatch):
+    """Revision 0002's reason: SQLite plans the write budget's window (store/quota.py) on
+    ix_answers_budget once upgraded, where the baseline scans the person's every row."""
+    url = f"sqlite:///{tmp_path / 'workbook.db'}"
+    monkeypatch.setenv("WORKBOOK_DB_URL", url)
+    release_database(url, stamped=True)
+    sql = "EXPLAIN QUERY PLAN SELECT count(*) FROM answers WHERE person_id = 3 AND rater_id IS NULL AND created_at >= '2026-01-01'"
+
+    def plan() -> str:
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                return " ".join(str(row[-1]) for row in conn.exec_driver_sql(sql))
+        finally:
+            engine.dispose()
+
+    assert "ix_answers_budget" not in plan()
+    assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
+    assert "USING INDEX ix_answers_budget (person_id=? AND created_at>?)" in plan()
