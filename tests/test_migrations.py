@@ -3,11 +3,10 @@ database made by workbook 0.1 (or stamped at the baseline), older databases are 
 until upgraded, and the models agree with the revisions (a model change without a revision fails)."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from cli_run import run_cli
 from pg import pg_server
-
-import pytest
 
 from workbook.store import Database, schema
 from workbook.store.models import SCHEMA_REVISION, Base
