@@ -195,7 +195,7 @@ def test_content_check_refuses_an_empty_catalogue_in_one_line(tmp_path, monkeypa
         content.mkdir()
     if layout == "instrument only":  # valid YAML, but no module: still nothing to teach
         shutil.copy(get_settings().content_dir / "coproduction.yaml", content)
-    assert run(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 2
+    assert run(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 1
     captured = capsys.readouterr()
     assert "ok" not in captured.out and captured.err.count("\n") == 1, captured
     assert captured.err.startswith(f"workbook: error: {content}: ") and "WORKBOOK_CONTENT_DIR" in captured.err
