@@ -21,8 +21,10 @@ setup: $(STAMP)
 demo: setup
 	$(VENV)/bin/workbook demo
 
+# The database's schema is brought to this version's revision first (workbook db upgrade keeps every row).
 # The demo is refused (one line saying why) beside real cohorts; the workbook is served either way.
 serve: setup
+	$(VENV)/bin/workbook db upgrade
 	-$(VENV)/bin/workbook demo
 	$(VENV)/bin/workbook serve
 

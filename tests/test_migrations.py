@@ -156,3 +156,24 @@ def test_the_budget_query_uses_the_new_index(tmp_path, monkeypatch):
     assert "ix_answers_budget" not in plan()
     assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
     assert "USING INDEX ix_answers_budget (person_id=? AND created_at>?)" in plan()
+
+
+def test_a_backup_of_a_0_1_database_restores_and_upgrades(database_url, tmp_path, monkeypatch, capsys, request):
+    """`workbook backup` works on a database waiting for its upgrade; its backup restored into a new
+    database (created at head first) reads as 0.1 again, and `db upgrade` keeps every row."""
+    release_database(database_url, stamped=False)
+    before = snapshot(database_url)
+    dump = tmp_path / "before-upgrade.backup"
+    assert run_cli(monkeypatch, tmp_path, "backup", "-o", str(dump)) == 0
+    if database_url.startswith("sqlite"):
+        target = f"sqlite:///{tmp_path / 'restored.db'}"
+    else:
+        target = request.getfixturevalue("pg").create_database(f"restored_{abs(hash(request.node.name)) % 10**8}")
+    monkeypatch.setenv("WORKBOOK_DB_URL", target)
+    assert run_cli(monkeypatch, tmp_path, "restore", str(dump)) == 0
+    capsys.readouterr()
+    assert run_cli(monkeypatch, tmp_path, "cohort", "list") == 1
+    assert "run `workbook db upgrade`" in capsys.readouterr().err
+    assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
+    assert snapshot(target) == before
+    assert "ix_answers_budget" in {ix["name"] for ix in sa.inspect(sa.create_engine(target)).get_indexes("answers")}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -237,4 +238,15 @@ def restore(db: Database, actor: Identity, source: Path, force: bool = False) ->
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise _tool_error("pg_restore", db, proc)
+    if not re.search(rf"\bTABLE (DATA )?\S+ {schema.VERSION_TABLE.name}\b", listing.stdout):
+        _drop_stamp(db)  # a workbook 0.1 archive: the stamp left from this database's creation would claim head
     return db.masked
+
+
+def _drop_stamp(db: Database) -> None:
+    """Remove the Alembic stamp, so the restored database reads as workbook 0.1 (``workbook db upgrade``)."""
+    try:
+        with db.engine.begin() as conn:
+            schema.VERSION_TABLE.drop(conn, checkfirst=True)
+    except (SQLAlchemyError, OSError) as exc:
+        raise db.describe_failure(exc) from None
