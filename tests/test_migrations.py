@@ -104,6 +104,8 @@ def test_models_and_revisions_agree(database_url, tmp_path, monkeypatch):
     from alembic.migration import MigrationContext
 
     assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
+    if database_url.startswith("sqlite"):  # created by the upgrade: owner-only like every database file
+        assert (tmp_path / "workbook.db").stat().st_mode & 0o777 == 0o600
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as conn:

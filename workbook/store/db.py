@@ -172,6 +172,9 @@ class Database:
 
     def upgrade_schema(self, target: str = "head") -> tuple[str, str]:
         """Run the Alembic revisions up to ``target`` in one transaction; (before, after) revisions."""
+        path = self.sqlite_file()
+        if path is not None and not path.exists():  # a new database: owner-only from the first byte
+            _private_sqlite(path, create=True)
         try:
             with self.engine.begin() as conn:
                 return schema.upgrade(conn, target)
