@@ -413,3 +413,24 @@ def test_exit_codes_usage_2_runtime_1_each_one_line(tmp_path, monkeypatch, capsy
         got = subprocess.run([sys.executable, "-m", "workbook", *argv], capture_output=True, text=True, env=env, timeout=120)
         assert got.returncode == status, (argv, got.stderr)
     logs.reset()
+
+
+def test_invite_one_person_json_and_db_current(tmp_path, monkeypatch, capsys):
+    """`invite COHORT NAME --json`: the person and their working code as one JSON object; `db current`
+    on a new database names the head revision as current."""
+    from workbook.store import AccessCodeAuthenticator, open_database
+    from workbook.store.models import SCHEMA_REVISION
+
+    assert run(monkeypatch, tmp_path, "cohort", "create", "Spring") == 0
+    capsys.readouterr()
+    assert run(monkeypatch, tmp_path, "invite", "Spring", "Ann Smith", "--role", "coach", "--email", "ann@example.com", "--json") == 0
+    got = json.loads(capsys.readouterr().out)
+    assert {k: got[k] for k in ("name", "role", "email")} == {"name": "Ann Smith", "role": "coach", "email": "ann@example.com"}
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    from workbook.settings import reset_settings
+    from workbook.store import reset_default
+
+    reset_settings(), reset_default()
+    assert AccessCodeAuthenticator(open_database()).authenticate(got["code"], source="cli").person_id == got["person_id"]
+    assert run(monkeypatch, tmp_path, "db", "current") == 0
+    assert f"schema {SCHEMA_REVISION} (current)" in capsys.readouterr().out
