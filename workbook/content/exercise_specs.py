@@ -32,11 +32,12 @@ class Option(_Spec):
     text: str = ""
 
 
-def _unique(values: list, what: str) -> None:
+def _unique(values: list, what: str, field: str = "") -> None:
+    """Refuse a value listed twice, naming the second place (``options[2]``, or ``phases[1].id`` with ``field``)."""
     seen = set()
     for n, v in enumerate(values):
         if v in seen:
-            raise ValueError(f"{what}[{n}]: {v!r} is used twice")
+            raise ValueError(f"{what}[{n}]{field}: {v!r} is used twice")
         seen.add(v)
 
 
@@ -195,11 +196,7 @@ class Labelled(_Spec):
 
 
 def _unique_ids(choices: list[Labelled], what: str) -> None:
-    seen: set[str] = set()
-    for n, c in enumerate(choices):
-        if c.id in seen:
-            raise ValueError(f"{what}[{n}].id: {c.id!r} is used twice")
-        seen.add(c.id)
+    _unique([c.id for c in choices], what, ".id")
 
 
 class ServuctionMapTexts(_Spec):
