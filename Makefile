@@ -6,17 +6,28 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: setup serve demo test check browser bench clean
+.PHONY: setup relock serve demo test check browser bench clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package of `.[test]` at the versions the tests passed with (uv pip compile);
+# it is a constraints file, so the editable install of the workbook itself needs no pin.
+$(STAMP): pyproject.toml requirements.lock
 	@rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]' 2>&1 | { grep -v 'is ignored: it is neither' || true; }
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# The scheduled-style job: re-resolve every dependency to its newest allowed release, reinstall, run the
+# fast tests (no server, no browser). Commit requirements.lock when they pass.
+relock: setup
+	$(PY) -m pip install --quiet --disable-pip-version-check 'uv>=0.4'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --upgrade --quiet \
+	  --no-emit-package servuction-workbook --custom-compile-command 'make relock' -o requirements.lock
+	$(MAKE) setup
+	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q
 
 demo: setup
 	$(VENV)/bin/workbook demo

@@ -35,7 +35,8 @@ def cmd_serve(args) -> int:
     settings = get_settings().with_pools(args.pool or [])
     if args.demo:
         cmd_demo(args)
-    return serve(settings, port=args.port)
+    voila_args = args.voila_args[1:] if args.voila_args[:1] == ["--"] else args.voila_args
+    return serve(settings, port=args.port, extra_args=voila_args)
 
 
 def cmd_demo(args) -> int:
@@ -376,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pool", action="append", metavar="PAGE=N",
                    help="preheat N kernels of PAGE for this run, e.g. 01_servuction.ipynb=30 when a cohort of 30 "
                         "opens Module 1 together (repeatable; default: the pools setting)")
+    p.add_argument("voila_args", nargs=argparse.REMAINDER, metavar="-- VOILA_ARGS",
+                   help="after --: more Voila options, which win over the workbook's, e.g. -- --Voila.base_url=/workbook/")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("stats", help="reliability (Cronbach's alpha) and aggregates of the instruments, per cohort or all")

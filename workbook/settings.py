@@ -15,17 +15,37 @@ from pathlib import Path
 from .errors import SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# An installed wheel carries the repository's notebooks/, exercises/ and datasets/ here (pyproject.toml:
+# force-include); a checkout has no such folder and uses its own top-level folders.
+PACKAGED_CONTENT = Path(__file__).resolve().parent / "_content"
+APP_NAME = "servuction-workbook"
+
+
+def content_root() -> Path:
+    """Where notebooks/, exercises/ and datasets/ are: the installed package's copies, else the checkout."""
+    return PACKAGED_CONTENT if PACKAGED_CONTENT.is_dir() else REPO_ROOT
+
+
+def default_data_dir() -> Path:
+    """Where answers, logs and backups go by default: the checkout's data/ when run from a checkout,
+    else the platform's per-user data directory (e.g. ~/.local/share/servuction-workbook); never
+    inside site-packages."""
+    if not PACKAGED_CONTENT.is_dir():
+        return REPO_ROOT / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
 
 
 @dataclass(frozen=True)
 class Settings:
     """Every tunable of the workbook, with its default."""
 
-    data_dir: Path = REPO_ROOT / "data"
+    data_dir: Path = field(default_factory=default_data_dir)
     db_url: str = ""  # empty: SQLite file <data_dir>/workbook.db
-    content_dir: Path = REPO_ROOT / "exercises"
-    datasets_dir: Path = REPO_ROOT / "datasets"
-    notebooks_dir: Path = REPO_ROOT / "notebooks"
+    content_dir: Path = field(default_factory=lambda: content_root() / "exercises")
+    datasets_dir: Path = field(default_factory=lambda: content_root() / "datasets")
+    notebooks_dir: Path = field(default_factory=lambda: content_root() / "notebooks")
     anonymity_threshold: int = 3
     manager_shown_alone: bool = False
     blind_spot_gap: float = 1.0  # points on the item scale (self minus others)

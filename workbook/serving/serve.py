@@ -17,11 +17,23 @@ TEMPLATE = "workbook"
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates"
 
 
-def voila_command(settings: Settings | None = None, port: int | None = None) -> list[str]:
+def config_paths(settings: Settings) -> list[str]:
+    """Where Voila looks for an operator's ``voila.json`` / ``voila.py``, first found wins: the data
+    directory (beside workbook.toml), the working directory, then the Jupyter config path
+    (``~/.jupyter``, ``/etc/jupyter``…). Such a file adds settings the workbook leaves to Voila, e.g.
+    ``{"Voila": {"base_url": "/workbook/"}}`` behind a proxy path."""
+    from jupyter_core.paths import jupyter_config_path
+
+    paths = [str(settings.data_dir), os.getcwd(), *jupyter_config_path()]
+    return list(dict.fromkeys(paths))
+
+
+def voila_command(settings: Settings | None = None, port: int | None = None, extra_args: list[str] | tuple = ()) -> list[str]:
     """The Voila command line for the workbook.
 
     Preheated kernel pools (sized per page by settings) so a page opens without waiting for a
     kernel; idle kernels culled after ``cull_idle_seconds``; no source, no tracebacks.
+    ``extra_args`` (``workbook serve -- ARGS``) come last, so they win over the workbook's own.
     """
     s = settings or get_settings()
     s.check_kernel_budget()
@@ -30,6 +42,7 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         pools[page] = {"pool_size": size}
     return [
         sys.executable, "-m", "voila", str(s.notebooks_dir),
+        f"--Voila.config_file_paths={json.dumps(config_paths(s))}",
         f"--port={port or s.port}",
         f"--Voila.ip={s.host}",
         "--no-browser",
@@ -59,6 +72,7 @@ def voila_command(settings: Settings | None = None, port: int | None = None) -> 
         # headers the server stamps on each page request for its kernel: the visitor's address
         # (workbook/serving/client_address.py) and the sign-in cookie's session (workbook/serving/web_session.py)
         f"--VoilaConfiguration.http_header_envs={json.dumps([CLIENT_HEADER, SESSION_HEADER])}",
+        *extra_args,
     ]
 
 
@@ -75,12 +89,12 @@ def kernel_env(settings: Settings | None = None) -> dict[str, str]:
     return env
 
 
-def serve(settings: Settings | None = None, port: int | None = None) -> int:
+def serve(settings: Settings | None = None, port: int | None = None, extra_args: list[str] | tuple = ()) -> int:
     """Run Voila in the foreground until interrupted; returns its exit code."""
     s = settings or get_settings()
     url = f"http://localhost:{port or s.port}/voila/render/00_home.ipynb"
-    print(f"Servuction Workbook: open {url}", flush=True)
+    print(f"Servuction Workbook: open {url} (behind a proxy path: under its base_url)", flush=True)
     try:
-        return subprocess.call(voila_command(s, port), env=kernel_env(s))
+        return subprocess.call(voila_command(s, port, extra_args), env=kernel_env(s))
     except KeyboardInterrupt:
         return 0
