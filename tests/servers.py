@@ -415,7 +415,7 @@ def sign_in_or_resume(page, url: str, code: str, name: str, timeout: float = 90_
     signed = page.locator(f"text=Signed in as {name}")
     box = page.locator("input[type=password]")
     page.wait_for_function(
-        "name => !!document.querySelector('input[type=password]') || document.body.innerText.includes('Signed in as ' + name)",
+        "name => !!document.querySelector('input[type=password]') || (!!document.body && document.body.innerText.includes('Signed in as ' + name))",
         arg=name, timeout=timeout,
     )
     if signed.count() == 0 and box.count() > 0:
