@@ -80,10 +80,10 @@ def test_cli_stats_prints_alpha_per_dimension(db, cohort, capsys):
 
 
 def test_stats_html_flags_low_alpha_and_hides_small_groups():
-    from workbook.analysis.cohort_statistics import stats_html
+    from workbook.render.cohort_html import stats_html
 
     low = {1: {"a1": 1, "a2": 5, "a3": 3}, 2: {"a1": 5, "a2": 1, "a3": 3}, 3: {"a1": 3, "a2": 3, "a3": 1}, 4: {"a1": 2, "a2": 4, "a3": 5}}
     html = stats_html(instrument_stats(INST, low, threshold=3), INST)
-    assert "(under 0.7)" in html and "class='wb-warn'" in html
+    assert "(under 0.7)" in html and 'class="wb-warn"' in html
     small = stats_html(instrument_stats(INST, {1: PEOPLE[1]}, threshold=3), INST)
     assert "not enough people (1 answered, 3 needed)" in small and "<table" not in small

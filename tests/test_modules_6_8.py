@@ -131,7 +131,7 @@ def test_m08_sort_boundaries_ladder_and_win_win_save_and_reload(cohort, db):
 
     html = results(page)
     assert "Your offer on the competitive ladder: Price is all we have." in html
-    assert "clean the client&#x27;s house" in html
+    assert "clean the client&#39;s house" in html
     assert "Your service actions by layer" in html and "<svg" in html
     assert "check chillers before summer" in html
 
@@ -156,7 +156,7 @@ def test_reference_pages_list_every_term_and_every_seed():
     from workbook.ui.pages.reference import glossary_html, sources_html
 
     g = glossary_html()
-    assert all(f"<b>{e.term}</b>" in g.replace("&#x27;", "'") for e in catalogue().glossary)
+    assert all(f"<b>{e.term}</b>" in g.replace("&#39;", "'").replace("&#x27;", "'") for e in catalogue().glossary)
     assert '<a href="./06_triangle.ipynb">6</a>' in g  # a term of C12 links to Module 6
     s = sources_html()
     for src in catalogue().sources.values():
@@ -200,7 +200,7 @@ def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(mo
     assert all(s.source == "workbook" for s in case_sections)
     html = teaching_html(m)
     for s in case_sections:  # rendered with the workbook's own mark, not a source's citation
-        block = html.split(f"<h2>{s.heading}</h2>".replace("'", "&#x27;"))[1].split("<h2>")[0]
+        block = html.split(f"<h2>{s.heading}</h2>".replace("'", "&#39;"))[1].split("<h2>")[0]
         assert '<div class="wb-own">' in block and "The workbook's own derivation" in block
 
 
@@ -212,7 +212,7 @@ def test_m08_case_figure_lists_every_action_under_its_layer_in_the_case_section(
     html = teaching_html(m)
     section = next(s for s in m.sections if s.figure == "case_layers")
     assert section.source == "workbook"
-    block = html.split(f"<h2>{section.heading}</h2>".replace("'", "&#x27;"))[1].split("<h2>")[0]
+    block = html.split(f"<h2>{section.heading}</h2>".replace("'", "&#39;"))[1].split("<h2>")[0]
     labels = {"emotional": "Emotional layer", "needs": "Needs layer", "value": "Value layer"}
     for a in raw_case()["m08"]["actions"]:
         row = f"<tr><td>{labels[a['layer']]}</td><td>{html_escape(a['action'])}</td>"
@@ -264,7 +264,7 @@ def test_m06_case_triangle_is_drawn_from_the_case_answers():
     expected = {link: (sum(v) / len(v) - 1) / 4 * 100 for link, v in per_link.items()}
     m = catalogue().module("m06")
     section = next(s for s in m.sections if s.figure == "case_triangle")
-    block = teaching_html(m).split(f"<h2>{section.heading}</h2>".replace("'", "&#x27;"))[1].split("<h2>")[0]
+    block = teaching_html(m).split(f"<h2>{section.heading}</h2>".replace("'", "&#39;"))[1].split("<h2>")[0]
     for link, value in expected.items():
         assert f"{m.results.labels[link]}: {value:.0f}" in block
     for a in raw_case()["m06"]["triangle_links"]:
@@ -305,7 +305,7 @@ def test_m07_case_contracts_and_internal_customers_follow_the_case_data():
         for n in c["breakdowns"]:
             assert f"<td>{contract['yearly_fee'] + n * per:,} €</td>" in block
         assert f"<td>{per - c['cost_per_breakdown']:+,} €</td></tr>" in block
-    block = html.split("<h2>The Nordfrost case: Sam&#x27;s internal customers</h2>")[1].split("<h2>")[0]
+    block = html.split("<h2>The Nordfrost case: Sam&#39;s internal customers</h2>")[1].split("<h2>")[0]
     ratings = [r["satisfaction"] for r in c["internal_customers"]]
     assert f"{sum(ratings) / len(ratings):.1f} out of 5 ({len(ratings)} rated)" in block
     for r in c["internal_customers"]:

@@ -131,7 +131,7 @@ def test_module_9_page_saves_grow_and_a_smart_action(db, cohort):
     button(page, "Add action").click()
     [a] = action_plan(db, ann, ann.person_id)
     assert (a.text, a.owner, a.due) == (GOOD["text"], "Ann", date(2030, 3, 1))
-    assert "Run a kick-off workshop with the client&#x27;s site team" in html_text(page)
+    assert "Run a kick-off workshop with the client&#39;s site team" in html_text(page)
 
 
 def test_an_action_names_the_360_behaviours_it_works_on(db, cohort):

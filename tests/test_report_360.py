@@ -51,4 +51,4 @@ def test_cohort_report_gives_alpha_with_its_interval(db, cohort):
             save_answer(db, me, me.person_id, "m01", inst.id, item.id, 1 + (n * (k + 1)) % inst.scale.points)
     html = cohort_scores_html(cohort_report(db, cohort["ident"]["Coach C"], cohort["id"]))
     block = html.split(inst.title)[1].split("<h3>")[0]
-    assert "Cronbach&#x27;s alpha of each dimension in this cohort" in block and "95% CI (Feldt)" in block
+    assert "Cronbach&#39;s alpha of each dimension in this cohort" in block and "95% CI (Feldt)" in block

@@ -1,9 +1,10 @@
 """Coach and HR pages show each instrument's reliability for their own cohort; trainees cannot."""
 import pytest
 
-from workbook.analysis.cohort_statistics import cohort_instrument_stats, stats_html
+from workbook.analysis.cohort_statistics import cohort_instrument_stats
 from workbook.content.catalogue import catalogue
 from workbook.errors import AccessDenied
+from workbook.render.cohort_html import stats_html
 from workbook.store import AccessCodeAuthenticator
 from workbook.store.demo import build_demo, demo_codes
 from workbook.ui.pages.statistics import statistics_html

@@ -132,29 +132,3 @@ def cohort_instrument_stats(db, actor, instrument_id: str, cohort_id: int | None
         for pid, a in cohort_answers(db, actor, cid, instrument_id).items():
             answers[(cid, pid)] = a
     return instrument_stats(inst, answers, db.settings.anonymity_threshold)
-
-
-def stats_html(stats: InstrumentStats, instrument: Instrument) -> str:
-    """The statistics as an HTML table for the coach and HR pages (hidden groups say why)."""
-    import html
-
-    e = lambda t: html.escape(str(t), quote=True)  # noqa: E731
-    head = f"<h3>{e(instrument.title)}</h3><p class='wb-muted'>{stats.people} people answered; groups under {stats.threshold} are not shown.</p>"
-    if stats.reason:
-        return head + f"<p class='wb-muted'>{e(stats.reason)}</p>"
-    rows = []
-    for rel, agg in zip(stats.reliability, stats.aggregates):
-        flag = " class='wb-warn'" if rel.low else ""
-        mean = f"{agg.mean:.0f}" if agg.mean is not None else e(agg.reason)
-        sd = f"{agg.sd:.1f}" if agg.sd is not None else "—"
-        weak = ", ".join(i.item for i in rel.items if i.item_total_r is not None and i.item_total_r < 0.3)
-        rows.append(
-            f"<tr><td>{e(rel.scale)}</td><td{flag}>{e(rel.label)}</td><td>{e(rel.ci_label)}</td><td>{rel.n}</td><td>{rel.missing_answers}</td>"
-            f"<td>{mean}</td><td>{sd}</td><td>{e(weak) or '—'}</td></tr>"
-        )
-    note = earlier_version_note(stats)
-    head += f"<p class='wb-muted wb-earlier-version'>{e(note)}.</p>" if note else ""
-    return head + (
-        "<table class='wb-table'><tr><th>Dimension</th><th>Cronbach's alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th><th>Missing answers</th>"
-        "<th>Mean 0–100</th><th>SD</th><th>Items with item–total r under 0.30</th></tr>" + "".join(rows) + "</table>"
-    )

@@ -1,12 +1,16 @@
-"""HTML fragments' building blocks: escaping, our own Markdown, our own text templates (pure strings)."""
+"""HTML fragments' building blocks: escaping, our own Markdown, our own text templates (pure strings).
+
+Larger or repeated markup lives in templates (``workbook.render.fragments``); ``esc`` is the one escaping
+function for the few inline pieces left in Python.
+"""
 from __future__ import annotations
 
-import html
+import markupsafe
 
 
 def esc(text: object) -> str:
     """HTML-escape any text that came from a person (or anywhere not our own content)."""
-    return html.escape(str(text), quote=True)
+    return str(markupsafe.escape(str(text)))
 
 
 def markdown_html(text: str) -> str:
@@ -24,3 +28,8 @@ def fmt(template: str, **values: object) -> str:
 def section(title: str, body: str, css: str = "") -> str:
     """One report section (a page break comes before each in print)."""
     return f'<section class="wb-report-section {css}"><h2>{esc(title)}</h2>{body}</section>'
+
+
+def short(text: str, n: int = 60) -> str:
+    """``text`` cut to ``n`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= n else text[: n - 3] + "…"

@@ -9,15 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from workbook.analysis.cohort_scores import KeyAgreement, choice_tally, cohort_means, key_agreement, spread_frame, spreads, tally_frame
+from workbook.analysis.cohort_scores import choice_tally, cohort_means, key_agreement, spreads
 from workbook.analysis.person_results import InstrumentResult, person_results, scored_modules
 from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
-from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, Action, summary
+from workbook.domain.action_plan import SMART_VARIANT, Action, summary
 from workbook.domain.journey import summary_text
 from workbook.errors import InvalidAnswer, WorkbookError
-from workbook.render.charts import category_counts, score_distribution, scores_with_cohort, to_svg
+from workbook.render.charts import scores_with_cohort, to_svg
+from workbook.render.cohort_html import choices_html, notes_html, reliability_html, spread_table_html
+from workbook.render.fragments import status_badge
 from workbook.render.html import esc, section
+from workbook.render.plan_html import plan_table_html
 from workbook.store import (
     Database,
     PersonInfo,
@@ -32,11 +35,10 @@ from workbook.store import (
     progress,
 )
 from workbook.store.journeys import list_maps
-from workbook.store.notes import GROW_LABELS, Note
+from workbook.store.notes import Note
 
 LANGUAGES = ("en",)
 NOT_YET = "not available yet"
-STATUS_TEXT = {"done": "done", "in_progress": "in progress", None: "not started"}
 
 
 def _check_language(language: str) -> None:
@@ -165,8 +167,7 @@ def profile_html(rep: IndividualReport) -> str:
 
 def completion_html(rep: IndividualReport) -> str:
     rows = "".join(
-        f'<tr><td>{m.number}</td><td>{esc(m.title)}</td><td><span class="wb-badge {esc(rep.status.get(m.id, ""))}">'
-        f"{STATUS_TEXT.get(rep.status.get(m.id), esc(rep.status.get(m.id)))}</span></td></tr>"
+        f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{status_badge(rep.status.get(m.id))}</td></tr>"
         for m in catalogue().ordered_modules()
     )
     return section("Module completion", f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Status</th></tr>{rows}</table>', "wb-keep")
@@ -199,15 +200,6 @@ def scores_html(rep: IndividualReport) -> str:
             f"<th>Answered</th><th>Cohort mean</th></tr>{''.join(rows)}</table><div class='wb-chart'>{chart}</div>"
         )
     return section("Scores", "".join(parts))
-
-
-def reliability_html(rels, caption: str = "Internal consistency of the raters' answers (groups shown only; few raters give wide intervals)") -> str:
-    """Cronbach's alpha per dimension with Feldt's 95% confidence interval and n (complete cases)."""
-    if not rels:
-        return ""
-    rows = "".join(f"<tr><td>{esc(x.scale)}</td><td>{esc(x.label)}</td><td>{esc(x.ci_label)}</td><td>{x.n}</td></tr>" for x in rels)
-    return (f"<p>{esc(caption)}:</p>"
-            f'<table class="wb-table wb-reliability"><tr><th>Dimension</th><th>Cronbach\'s alpha</th><th>95% CI (Feldt)</th><th>n (complete)</th></tr>{rows}</table>')
 
 
 def feedback_html(rep: IndividualReport) -> str:
@@ -252,30 +244,16 @@ def plan_html(rep: IndividualReport) -> str:
     if not rep.actions:
         return section("Action plan", '<p class="wb-muted">No action plan yet (Module 9).</p>')
     c = summary(rep.actions, rep.as_of)
-    rows = []
-    for a in rep.actions:
-        late = f' <span class="wb-badge overdue">overdue {a.days_late(rep.as_of)} d</span>' if a.overdue(rep.as_of) else ""
-        rows.append(
-            f"<tr><td>{esc(a.text)}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td><td>{a.due.isoformat() if a.due else '—'}{late}</td>"
-            f'<td><span class="wb-badge {esc(a.status)}">{esc(STATUS_LABELS.get(a.status, a.status))}</span></td>'
-            f"<td>{esc(a.comment)}{'<br><i>Coach: ' + esc(a.follow_up) + '</i>' if a.follow_up else ''}</td></tr>"
-        )
     head = (f"<p>{c['total']} actions: {c['done']} done, {c['in_progress']} in progress, {c['planned']} planned, {c['dropped']} dropped; "
             f"<b>{c['overdue']} overdue</b> as of {rep.as_of.isoformat()}. <span class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</span></p>")
-    table = ('<table class="wb-table wb-plan"><tr><th>Action</th><th>Owner</th><th>Measure</th><th>Due</th><th>Status</th><th>Notes</th></tr>'
-             + "".join(rows) + "</table>")
-    return section("Action plan", head + table)
+    return section("Action plan", head + plan_table_html(rep.actions, rep.as_of, report=True))
 
 
-def notes_html(rep: IndividualReport) -> str:
+def notes_section(rep: IndividualReport) -> str:
+    """The coaching notes the coach has shared with the person."""
     if not rep.notes:
         return section("Coaching notes", '<p class="wb-muted">No coaching note has been shared.</p>', "wb-keep")
-    out = []
-    for n in rep.notes:
-        when = n.session.isoformat() if n.session else f"{n.created_at:%Y-%m-%d}"
-        fields = "".join(f"<dt>{esc(GROW_LABELS.get(k, 'Note'))}</dt><dd>{esc(v)}</dd>" for k, v in n.fields.items())
-        out.append(f'<div class="wb-box"><b>Session {when}</b><dl class="wb-grow">{fields}</dl></div>')
-    return section("Coaching notes (shared with the person)", "".join(out))
+    return section("Coaching notes (shared with the person)", notes_html(rep.notes, sharing=False, empty=""))
 
 
 def cohort_choices(db: Database, identity: Identity, cohort_id: int) -> list[tuple]:
@@ -298,28 +276,6 @@ def _key_agreement(db: Database, identity: Identity, cohort_id: int, ex):
 
     statements = load_statements(db.settings.datasets_dir / spec_of(ex).dataset).statements
     return key_agreement(ex, statements, cohort_answers(db, identity, cohort_id, ex.id), db.settings.anonymity_threshold)
-
-
-def key_agreement_html(module, agree: KeyAgreement, threshold: int) -> str:
-    """The cohort's classification against the expert key, or why it is hidden."""
-    head = f"<h3>Module {module.number} · {esc(agree.title)}</h3>"
-    if not agree.shown:
-        return head + f'<p class="wb-muted">{agree.people} answered: not enough responses (fewer than {threshold}).</p>'
-    rows = "".join(f"<tr><td>{esc(text)}</td><td>{esc(key)}</td><td>{matched} of {answered}</td></tr>" for text, key, matched, answered in agree.hardest)
-    return head + (f"<p>{agree.people} people classified statements; on average {agree.mean_share:.0f}% of their answers match the expert key.</p>"
-                   f'<p class="wb-muted">Statements most often classified differently from the key:</p>'
-                   f'<table class="wb-table"><tr><th>Statement</th><th>Key</th><th>Like the key</th></tr>{rows}</table>')
-
-
-def choices_html(module, tally, threshold: int) -> str:
-    """One choice exercise across the cohort: counts per option and a bar chart, or why hidden."""
-    if isinstance(tally, KeyAgreement):
-        return key_agreement_html(module, tally, threshold)
-    head = f"<h3>Module {module.number} · {esc(tally.title)}</h3>"
-    if not tally.shown:
-        return head + f'<p class="wb-muted">{tally.people} answered: not enough responses (fewer than {threshold}).</p>'
-    unit = "people" if tally.unit == "people" else f"rows from {tally.people} people"
-    return head + f'<p class="wb-muted">Counted over {unit}.</p>' + to_svg(category_counts(tally_frame(tally), axis=tally.unit))
 
 
 # ---- cohort report ----------------------------------------------------------------------------
@@ -401,20 +357,10 @@ def cohort_completion_html(rep: CohortReport) -> str:
 def cohort_scores_html(rep: CohortReport) -> str:
     parts = []
     for module, inst, items, answered in rep.spreads:
-        rows = "".join(
-            f"<tr><td>{esc(s.label)}</td><td>{s.n}</td>"
-            + (f"<td>{s.mean:.0f}</td><td>{s.median:.0f}</td><td>{s.low:.0f}–{s.high:.0f}</td></tr>" if s.shown
-               else f'<td colspan="3" class="wb-muted">not enough responses (fewer than {rep.threshold})</td></tr>')
-            for s in items
-        )
-        frame = spread_frame(items)
-        chart = to_svg(score_distribution(frame, title="Each tick is one person; ◆ the cohort mean")) if len(frame) else ""
         stats = rep.reliability.get(inst.id)
         rel = (reliability_html(stats.reliability, "Cronbach's alpha of each dimension in this cohort") if stats and not stats.reason
                else f"<p class='wb-muted'>Cronbach's alpha: {esc(stats.reason)}</p>" if stats else "")
-        parts.append(f"<h3>Module {module.number} · {esc(inst.title)}</h3><p class='wb-muted'>{answered} people answered.</p>"
-                     f'<table class="wb-table"><tr><th>Dimension</th><th>n</th><th>Mean</th><th>Median</th><th>Range</th></tr>{rows}</table>'
-                     f"<div class='wb-chart'>{chart}</div>{rel}")
+        parts.append(spread_table_html(module, inst, items, rep.threshold, answered=answered, after=rel))
     return section("Scores across the cohort (0–100)", "".join(parts) or '<p class="wb-muted">No scored questionnaire yet.</p>')
 
 
@@ -439,7 +385,7 @@ def cohort_plans_html(rep: CohortReport) -> str:
 
 INDIVIDUAL_SECTIONS = {
     "completion": completion_html, "scores": scores_html, "feedback360": feedback_html,
-    "journey": journey_html, "plan": plan_html, "notes": notes_html,
+    "journey": journey_html, "plan": plan_html, "notes": notes_section,
 }
 COHORT_SECTIONS = {"completion": cohort_completion_html, "scores": cohort_scores_html, "choices": cohort_choices_html, "plans": cohort_plans_html}
 

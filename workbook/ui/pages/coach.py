@@ -13,14 +13,15 @@ from datetime import date, datetime
 import ipywidgets as w
 from sqlalchemy import func, select
 
-from workbook.analysis.cohort_scores import spread_frame, spreads
+from workbook.analysis.cohort_scores import spreads
 from workbook.analysis.person_results import scored_modules
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain.action_plan import STATUS_LABELS, STATUSES, summary, targetable_items
-from workbook.render.charts import score_distribution, to_svg
+from workbook.render.cohort_html import choices_html, notes_html, spread_table_html
+from workbook.render.fragments import badge, render_fragment
 from workbook.render.html import esc
-from workbook.reporting.report_content import choices_html, cohort_choices
+from workbook.reporting.report_content import cohort_choices
 from workbook.store import (
     GROW_STEPS,
     Database,
@@ -50,43 +51,20 @@ from .statistics import statistics_html
 
 REFRESH_SECONDS = 5.0
 AUTO_REFRESH_HOURS = 4  # auto refresh switches itself off after a workshop-length session
-STATUS_TEXT = {"done": "done", "in_progress": "in progress"}
 
 
 def progress_matrix_html(db: Database, identity: Identity) -> str:
     """People × modules (not started / in progress / done) with each person's last activity."""
-    modules = catalogue().ordered_modules()
-    head = "".join(f'<th title="{esc(m.title)}">M{m.number}</th>' for m in modules)
-    rows = []
-    for p in list_people(db, identity, identity.cohort_id, role="trainee"):
-        st = progress(db, identity, p.id)
-        cells = "".join(
-            f'<td><span class="wb-badge {esc(st.get(m.id, ""))}">{esc(STATUS_TEXT.get(st.get(m.id), "not started"))}</span></td>' for m in modules
-        )
-        last = last_activity(db, identity, p.id)
-        when = f"{last:%Y-%m-%d %H:%M}" if last else "—"
-        rows.append(f"<tr><td>{esc(p.name)}</td>{cells}<td class='wb-muted'>{when}</td></tr>")
-    return f'<table class="wb-table wb-matrix"><tr><th>Person</th>{head}<th>Last activity</th></tr>{"".join(rows)}</table>'
+    rows = [{"name": p.name, "status": progress(db, identity, p.id), "last": last_activity(db, identity, p.id)}
+            for p in list_people(db, identity, identity.cohort_id, role="trainee")]
+    return str(render_fragment("progress_matrix", modules=catalogue().ordered_modules(), rows=rows))
 
 
 def live_results_html(db: Database, identity: Identity) -> str:
     """Every scored instrument: the cohort's distribution per dimension, or why it is hidden."""
     threshold = db.settings.anonymity_threshold
-    parts = []
-    for module, inst in scored_modules():
-        answers = cohort_answers(db, identity, identity.cohort_id, inst.id)
-        items = spreads(inst, answers, threshold)
-        parts.append(f"<h3>Module {module.number} · {esc(inst.title)}</h3>")
-        rows = "".join(
-            f"<tr><td>{esc(s.label)}</td><td>{s.n}</td>"
-            + (f"<td>{s.mean:.0f}</td><td>{s.median:.0f}</td><td>{s.low:.0f}–{s.high:.0f}</td></tr>" if s.shown
-               else f'<td colspan="3" class="wb-muted">not enough responses (fewer than {threshold})</td></tr>')
-            for s in items
-        )
-        parts.append(f'<table class="wb-table"><tr><th>Dimension</th><th>n</th><th>Mean</th><th>Median</th><th>Range</th></tr>{rows}</table>')
-        frame = spread_frame(items)
-        if len(frame):
-            parts.append(to_svg(score_distribution(frame, title="Each tick is one person; ◆ the cohort mean")))
+    parts = [spread_table_html(module, inst, spreads(inst, cohort_answers(db, identity, identity.cohort_id, inst.id), threshold), threshold)
+             for module, inst in scored_modules()]
     parts += [choices_html(module, tally, threshold) for module, tally in cohort_choices(db, identity, identity.cohort_id)]
     return "".join(parts) or '<p class="wb-muted">No scored questionnaires in the curriculum yet.</p>'
 
@@ -103,25 +81,8 @@ def cohort_fingerprint(db: Database, cohort_id: int) -> tuple:
 def overdue_html(db: Database, identity: Identity, as_of: date) -> str:
     """Every trainee's plan in one table: counts by status and overdue actions."""
     names = {p.id: p.name for p in list_people(db, identity, identity.cohort_id, role="trainee")}
-    rows = []
-    for pid, actions in cohort_action_plans(db, identity, identity.cohort_id).items():
-        c = summary(actions, as_of)
-        late = f'<span class="wb-badge overdue">{c["overdue"]} overdue</span>' if c["overdue"] else "—"
-        rows.append(f"<tr><td>{esc(names.get(pid, pid))}</td><td>{c['total']}</td><td>{c['done']}</td><td>{c['in_progress']}</td><td>{late}</td></tr>")
-    return '<table class="wb-table"><tr><th>Person</th><th>Actions</th><th>Done</th><th>In progress</th><th>Overdue</th></tr>' + "".join(rows) + "</table>"
-
-
-def notes_html(notes) -> str:
-    """A person's coaching notes, newest first, every field escaped."""
-    if not notes:
-        return '<p class="wb-muted">No notes yet.</p>'
-    out = []
-    for n in notes:
-        when = n.session.isoformat() if n.session else f"{n.created_at:%Y-%m-%d}"
-        flag = '<span class="wb-badge done">shared with the person</span>' if n.shared else '<span class="wb-badge">private</span>'
-        fields = "".join(f"<dt>{esc(GROW_LABELS.get(k, 'Note'))}</dt><dd>{esc(v)}</dd>" for k, v in n.fields.items())
-        out.append(f'<div class="wb-box"><b>Session {when}</b> {flag}<dl class="wb-grow">{fields}</dl></div>')
-    return "".join(out)
+    rows = [(names.get(pid, pid), summary(actions, as_of)) for pid, actions in cohort_action_plans(db, identity, identity.cohort_id).items()]
+    return str(render_fragment("plans_overview", rows=rows))
 
 
 class LiveResults(w.VBox):
@@ -221,7 +182,7 @@ class Coaching(w.VBox):
         self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue().instruments.values()))
         set_options(self.action_pick, [(action_label(a), a.id) for a in actions])
         notes = notes_for(self.db, self.me, pid)
-        self.notes.value = notes_html(notes)
+        self.notes.value = notes_html(notes, sharing=True, empty="No notes yet.")
         set_options(self.note_pick, [(f"{n.session or n.created_at:%Y-%m-%d} · {next(iter(n.fields.values()), '')[:50]}", n.thread) for n in notes])
 
     def save_note(self) -> None:
@@ -284,8 +245,8 @@ class CohortAdmin(w.VBox):
         # trainees only: staff codes are re-issued by the operator (store.reissue_code)
         set_options(self.who, [(f"{p.name} ({p.role})", p.id) for p in people if p.role == "trainee"])
         [info] = [c for c in list_cohorts(self.db, self.me) if c["id"] == self.me.cohort_id]
-        self.state.value = f"<p><b>{esc(info['name'])}</b>: {info['trainee']} trainees, {info['coach']} coaches, {info['hr']} HR · " + (
-            '<span class="wb-badge overdue">closed</span>' if info["closed"] else '<span class="wb-badge done">open</span>') + "</p>"
+        state = badge("closed", "overdue") if info["closed"] else badge("open", "done")
+        self.state.value = f"<p><b>{esc(info['name'])}</b>: {info['trainee']} trainees, {info['coach']} coaches, {info['hr']} HR · {state}</p>"
 
     def _show_code(self, name: str, code: str) -> None:
         self.code.value = f'<div class="wb-box">Access code for <b>{esc(name)}</b>, shown only now: <code class="wb-code">{esc(code)}</code></div>'

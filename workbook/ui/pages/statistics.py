@@ -1,9 +1,10 @@
 """Reliability and cohort aggregates of every instrument, for the coach and HR pages."""
 from __future__ import annotations
 
-from workbook.analysis.cohort_statistics import cohort_instrument_stats, stats_html
+from workbook.analysis.cohort_statistics import cohort_instrument_stats
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
+from workbook.render.cohort_html import stats_html
 from workbook.render.html import esc
 from workbook.store import Database
 

@@ -7,15 +7,12 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise, catalogue
 from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems, targetable_items
-from workbook.render.html import esc
+from workbook.render import plan_html
+from workbook.render.html import esc, short
 from workbook.store.action_plans import action_plan, save_action
 
 from ..common import HTML, safe, set_options
 from . import ExerciseContext, register
-
-
-def short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 3] + "…"
 
 
 def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False, behaviours: dict[str, str] | None = None) -> str:
@@ -23,21 +20,7 @@ def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False
     due (overdue flagged), status, notes."""
     if not actions:
         return '<p class="wb-muted">No actions yet.</p>'
-    rows = []
-    for a in actions:
-        late = f' <span class="wb-badge overdue">overdue {a.days_late(as_of)} d</span>' if a.overdue(as_of) else ""
-        notes = " · ".join(x for x in (esc(a.comment), f"<i>coach: {esc(a.follow_up)}</i>" if a.follow_up else "") if x)
-        targets = "".join(f"<li>{esc(short((behaviours or {}).get(b, b)))}</li>" for b in a.behaviours)
-        targets = f'<ul class="wb-plan-behaviours" aria-label="360 behaviours">{targets}</ul>' if targets else ""
-        rows.append(
-            f"<tr><td>{esc(a.text)}{targets}</td><td>{esc(a.owner)}</td><td>{esc(a.measure)}</td>"
-            f"<td>{a.due.isoformat() if a.due else '—'}{late}</td>"
-            f'<td><span class="wb-badge {esc(a.status)}">{esc(STATUS_LABELS.get(a.status, a.status))}</span></td><td>{notes}</td></tr>'
-        )
-    return (
-        '<table class="wb-table wb-plan"><tr><th>Action</th><th>Owner</th><th>Measure</th><th>Due</th><th>Status</th><th>Notes</th></tr>'
-        + "".join(rows) + "</table>"
-    )
+    return str(plan_html.plan_table_html(actions, as_of, behaviours))
 
 
 def action_label(a: Action) -> str:

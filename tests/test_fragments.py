@@ -1,0 +1,96 @@
+"""The HTML layer (workbook.render.fragments): every template escapes every text it is given, and a
+variable a template names but nobody passed is an error, not an empty string."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from html.parser import HTMLParser
+from types import SimpleNamespace as NS
+
+import jinja2
+import pytest
+from markupsafe import Markup
+
+from workbook.analysis.cohort_scores import ChoiceTally, DimensionSpread, KeyAgreement
+from workbook.render.fragments import environment, fragment_names, render_fragment
+
+HOSTILE = '<script>alert(1)</script> "onmouseover=alert(1) x=\' {{7*7}} {% if 1 %}'
+
+
+def _rel(low: bool):
+    item = NS(item=HOSTILE, item_total_r=0.1)
+    return NS(scale=HOSTILE, label=HOSTILE, ci_label=HOSTILE, n=3, missing_answers=1, low=low, items=(item,))
+
+
+def _contexts() -> dict[str, dict]:
+    """A realistic context per template, a hostile string in every text field."""
+    module = NS(id="m01", number=1, title=HOSTILE)
+    shown = DimensionSpread("d1", HOSTILE, 5, True, (10.0, 90.0), 50.0, 50.0, 10.0, 90.0)
+    hidden = DimensionSpread("d2", HOSTILE, 2, False, (), None, None, None, None)
+    note = NS(session=date(2026, 1, 2), created_at=datetime(2026, 1, 1), shared=True, fields={"goal": HOSTILE, HOSTILE: HOSTILE})
+    private = NS(session=None, created_at=datetime(2026, 1, 1), shared=False, fields={"reality": HOSTILE})
+    stats = NS(people=5, threshold=3, reason="", earlier_version=1)
+    return {
+        "badge": {"text": HOSTILE, "kind": HOSTILE},
+        "spread_table": {"module": module, "instrument": NS(title=HOSTILE), "spreads": [shown, hidden], "threshold": 3,
+                         "answered": 5, "chart": HOSTILE, "after": HOSTILE},
+        "notes": {"notes": [note, private], "sharing": True, "empty": HOSTILE, "labels": {"goal": HOSTILE}},
+        "progress_matrix": {"modules": [module], "rows": [{"name": HOSTILE, "status": {"m01": HOSTILE}, "last": None}]},
+        "reliability_table": {"rows": [_rel(False)], "caption": HOSTILE},
+        "stats_table": {"title": HOSTILE, "stats": stats, "earlier": HOSTILE,
+                        "rows": [(_rel(True), NS(mean=None, reason=HOSTILE, sd=None), HOSTILE)]},
+        "key_agreement": {"module": module, "threshold": 3,
+                          "agree": KeyAgreement("ex", HOSTILE, 5, True, 60.0, ((HOSTILE, HOSTILE, 1, 5),))},
+        "choice_tally": {"module": module, "threshold": 3, "chart": HOSTILE,
+                         "tally": ChoiceTally("ex", HOSTILE, "people", 5, True, ((HOSTILE, 5),))},
+        "plans_overview": {"rows": [(HOSTILE, {"total": 3, "done": 1, "in_progress": 1, "overdue": 1})]},
+    }
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attrs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [name for name, _ in attrs]
+
+
+def test_every_template_has_a_hostile_context():
+    assert sorted(_contexts()) == fragment_names()
+
+
+@pytest.mark.parametrize("name", fragment_names())
+def test_every_template_escapes_every_text(name):
+    html = render_fragment(name, **_contexts()[name])
+    assert isinstance(html, Markup)
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 1  # the text is there, shown as text
+    assert "<script" not in html and '"onmouseover' not in html and "x='" not in html
+    assert "{{7*7}}" in html and "{% if 1 %}" in html and "49" not in html  # shown, never evaluated
+    parsed = _Tags()
+    parsed.feed(html)
+    assert "script" not in parsed.tags and not any(a.startswith("on") for a in parsed.attrs)
+
+
+def test_a_fragment_inside_a_fragment_is_not_escaped_twice():
+    inner = render_fragment("badge", text="<b>", kind="done")
+    outer = render_fragment("badge", text=inner, kind="")
+    assert outer == '<span class="wb-badge"><span class="wb-badge done">&lt;b&gt;</span></span>'
+
+
+def test_a_missing_variable_raises():
+    with pytest.raises(jinja2.UndefinedError, match="kind"):
+        render_fragment("badge", text="x")  # kind not passed
+    typo = environment().from_string("<p>{{ nmae }}</p>")
+    with pytest.raises(jinja2.UndefinedError, match="nmae"):
+        typo.render(name="Ann")
+
+
+def test_templates_are_one_line_without_stray_whitespace():
+    html = render_fragment("plans_overview", rows=[("Ann", {"total": 2, "done": 1, "in_progress": 0, "overdue": 0})])
+    assert "\n" not in html and "<tr><td>Ann</td><td>2</td><td>1</td><td>0</td><td>—</td></tr>" in html
+
+
+def test_free_text_keeps_its_line_breaks():
+    note = NS(session=None, created_at=datetime(2026, 1, 1), shared=False, fields={"goal": "first\n  second"})
+    assert "<dd>first\n  second</dd>" in render_fragment("notes", notes=[note], sharing=False, empty="", labels={})
