@@ -11,7 +11,12 @@ import pytest
 from markupsafe import Markup
 
 from workbook.analysis.cohort_scores import ChoiceTally, DimensionSpread, KeyAgreement
+from workbook.domain.action_plan import Action
+from workbook.domain.feedback360 import Cell, DimensionResult, Feedback
+from workbook.domain.scoring import DimensionScore
 from workbook.render.fragments import environment, fragment_names, render_fragment
+from workbook.render.html import short
+from workbook.store.raters import IssuedCode
 
 HOSTILE = '<script>alert(1)</script> "onmouseover=alert(1) x=\' {{7*7}} {% if 1 %}'
 
@@ -28,6 +33,13 @@ def _contexts() -> dict[str, dict]:
     hidden = DimensionSpread("d2", HOSTILE, 2, False, (), None, None, None, None)
     note = NS(session=date(2026, 1, 2), created_at=datetime(2026, 1, 1), shared=True, fields={"goal": HOSTILE, HOSTILE: HOSTILE})
     private = NS(session=None, created_at=datetime(2026, 1, 1), shared=False, fields={"reality": HOSTILE})
+    action = Action(id="a1", text=HOSTILE, owner=HOSTILE, measure=HOSTILE, due=date(2026, 1, 1), status=HOSTILE, comment=HOSTILE,
+                    follow_up=HOSTILE, behaviours=["b1", HOSTILE])
+    fb = Feedback(instrument="i", points=5, threshold=3, comments=[HOSTILE],
+                  categories={"peer": {"answered": 3, "shown": True, "reason": ""}, HOSTILE: {"answered": 1, "shown": False, "reason": HOSTILE}},
+                  dimensions=[DimensionResult("d1", HOSTILE, 4.0, {"all": Cell("all", "d1", None, 1, HOSTILE), "peer": Cell("peer", "d1", 3.0, 3)},
+                                              1.0, HOSTILE),
+                              DimensionResult("d2", HOSTILE, None, {"all": Cell("all", "d2", 3.0, 3)}, None, "")])
     stats = NS(people=5, threshold=3, reason="", earlier_version=1)
     return {
         "badge": {"text": HOSTILE, "kind": HOSTILE},
@@ -43,6 +55,20 @@ def _contexts() -> dict[str, dict]:
         "choice_tally": {"module": module, "threshold": 3, "chart": HOSTILE,
                          "tally": ChoiceTally("ex", HOSTILE, "people", 5, True, ((HOSTILE, 5),))},
         "plans_overview": {"rows": [(HOSTILE, {"total": 3, "done": 1, "in_progress": 1, "overdue": 1})]},
+        "plan_table": {"actions": [action, Action(id="a2", text=HOSTILE, owner=HOSTILE, measure=HOSTILE, due=None, status="planned",
+                                                  comment="", follow_up=HOSTILE)],
+                       "as_of": date(2026, 3, 1), "targets": {"b1": HOSTILE}, "report": False, "labels": {"done": HOSTILE}, "short": short},
+        "report_head": {"kind": HOSTILE, "title": HOSTILE, "facts": [HOSTILE, HOSTILE]},
+        "module_completion": {"modules": [module], "status": {"m01": HOSTILE}},
+        "cohort_completion": {"modules": [(module, 1, 1, 1)], "people": [(HOSTILE, 1, None), (HOSTILE, 0, datetime(2026, 1, 1))]},
+        "person_scores": {"result": NS(module=module, instrument=NS(title=HOSTILE, scale=NS(points=5)), overall=50.0,
+                                       scores=[DimensionScore("d1", HOSTILE, 3.0, 50.0, 3, 3), DimensionScore("d2", HOSTILE, None, None, 0, 3)]),
+                          "means": {"d1": 40.0}, "note": HOSTILE, "chart": HOSTILE},
+        "feedback_summary": {"title": HOSTILE, "hidden": 1, "total": 2, "reliability": HOSTILE, "fb": fb},
+        "feedback_360": {"fb": fb, "cats": ["peer", HOSTILE], "counts": {"peer": (4, 3)}, "gap": 1.0, "labels": {"peer": HOSTILE},
+                         "not_enough": HOSTILE, "unrated": [HOSTILE, HOSTILE], "chart": HOSTILE, "blind": [HOSTILE], "hidden": [HOSTILE]},
+        "rater_table": {"issued": True, "categories": {"peer": HOSTILE}, "rows": [
+            IssuedCode(1, HOSTILE, HOSTILE, "peer", "coach", code=HOSTILE), IssuedCode(2, HOSTILE, HOSTILE, HOSTILE, "failed", error=HOSTILE)]},
     }
 
 
@@ -94,3 +120,10 @@ def test_templates_are_one_line_without_stray_whitespace():
 def test_free_text_keeps_its_line_breaks():
     note = NS(session=None, created_at=datetime(2026, 1, 1), shared=False, fields={"goal": "first\n  second"})
     assert "<dd>first\n  second</dd>" in render_fragment("notes", notes=[note], sharing=False, empty="", labels={})
+
+
+def test_the_rater_listing_escapes_every_field():
+    from workbook.store.raters import RaterInvitation
+
+    html = render_fragment("rater_table", issued=False, categories={}, rows=[RaterInvitation(1, HOSTILE, "i", HOSTILE, HOSTILE, HOSTILE)])
+    assert "<script" not in html and html.count("&lt;script&gt;") == 4

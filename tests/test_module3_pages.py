@@ -272,6 +272,6 @@ def test_pulse_round_before_and_after_per_behaviour_on_module_3_and_the_coach_ta
 
 
 def _html_escape(text):
-    import html
+    from markupsafe import escape  # the escaping the workbook uses (workbook.render.html.esc)
 
-    return html.escape(text, quote=True)
+    return str(escape(text))

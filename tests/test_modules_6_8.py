@@ -2,12 +2,12 @@
 the "your results" block is computed from the person's own saved answers."""
 from __future__ import annotations
 
-from html import escape as html_escape
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
 import yaml
+from markupsafe import escape as html_escape  # the escaping the workbook uses (workbook.render.html.esc)
 from widgettree import find, one
 
 from workbook.ui.pages.module import module_page

@@ -12,6 +12,7 @@ from workbook.domain.feedback360 import BLIND_SPOT, CATEGORY_LABELS, HIDDEN_STRE
 from workbook.domain.profiles import NOT_ENOUGH
 from workbook.domain.scoring import score
 from workbook.render.charts import attempts_lines, feedback_dots, profile_position, to_svg
+from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc as _esc
 
 
@@ -41,49 +42,13 @@ def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: 
 
 def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = None, gap: float = 1.0) -> str:
     """Self vs each category per dimension, blind spots and hidden strengths, comments, dot plot."""
-    cats = [c for c in fb.categories]
-    head = "".join(f"<th>{_esc(CATEGORY_LABELS.get(c, c))}</th>" for c in ["self", *cats, "all"]) + "<th>Self − raters</th><th></th>"
-    rows = []
-    for d in fb.dimensions:
-        cells = [f"<td>{d.self_mean:.2f}</td>" if d.self_mean is not None else '<td class="wb-muted">—</td>']
-        for c in [*cats, "all"]:
-            cell = d.cells.get(c)
-            if cell is None:  # the category does not judge this dimension: no cell (see the note under the table)
-                cells.append('<td class="wb-not-rated" title="not rated by this group">*</td>')
-                continue
-            cells.append(f"<td>{cell.mean:.2f}</td>" if cell.shown else
-                         f'<td class="wb-muted" title="{_esc(cell.reason)}">{_esc(NOT_ENOUGH_RATERS if cell.reason.startswith(NOT_ENOUGH_RATERS) else "—")}</td>')
-        cells.append(f"<td>{d.gap:+.2f}</td>" if d.gap is not None else "<td>—</td>")
-        cells.append(f'<td><span class="wb-badge">{_esc(d.flag)}</span></td>' if d.flag else "<td></td>")
-        rows.append(f"<tr><td>{_esc(d.label)}</td>{''.join(cells)}</tr>")
-    table = f'<table class="wb-table wb-360"><tr><th>Dimension</th>{head}</tr>{"".join(rows)}</table>'
-    status = []
-    for c in cats:
-        info = fb.categories[c]
-        inv = f"{counts[c][1]} of {counts[c][0]} invited answered" if counts and c in counts else f"{info['answered']} answered"
-        state = "shown" if info["shown"] else _esc(info["reason"])
-        status.append(f"<li>{_esc(CATEGORY_LABELS.get(c, c))}: {inv} — {state}</li>")
-    blind = [d.label for d in fb.dimensions if d.flag == BLIND_SPOT]
-    hidden = [d.label for d in fb.dimensions if d.flag == HIDDEN_STRENGTH]
-    notes = (
-        f"<p><b>Blind spots</b> (you rate yourself at least {gap:g} point above your raters): {_esc(', '.join(blind)) or 'none'}<br>"
-        f"<b>Hidden strengths</b> (at least {gap:g} point below your raters): {_esc(', '.join(hidden)) or 'none'}</p>"
-    )
-    why = (
-        f'<p class="wb-muted">A group of raters is shown only when at least {fb.threshold} of them have answered, so that nobody\'s '
-        "answers can be told apart; smaller groups are left out of every figure, including “All raters”. Raters' names are never shown.</p>"
-    )
-    unrated = not_rated_lines(fb)
-    if unrated:
-        why += '<p class="wb-muted wb-not-rated-note">* ' + "<br>* ".join(_esc(line) for line in unrated) + "</p>"
-    comments = "".join(f"<li>{_esc(c)}</li>" for c in fb.comments)
-    comments_html = f"<h3>Comments (unattributed, in random order)</h3><ul>{comments}</ul>" if comments else ""
-    if fb.comments_withheld:
-        comments_html = (f'<p class="wb-muted wb-comments-withheld">Comments are shown only once at least {fb.comment_threshold} raters of the '
-                         "groups shown have answered, so that nobody can be recognised by their words.</p>")
     frame = fb.frame()
-    chart = to_svg(feedback_dots(frame, fb.points)) if len(frame) and (frame["who"] != "Self").any() else '<p class="wb-muted">No group of raters can be shown yet.</p>'
-    return f"<ul>{''.join(status)}</ul>{why}{table}{notes}{chart}{comments_html}"
+    chart = trusted(to_svg(feedback_dots(frame, fb.points))) if len(frame) and (frame["who"] != "Self").any() else ""
+    return str(render_fragment(
+        "feedback_360", fb=fb, cats=list(fb.categories), counts=counts or {}, gap=gap, labels=CATEGORY_LABELS, not_enough=NOT_ENOUGH_RATERS,
+        unrated=not_rated_lines(fb), chart=chart,
+        blind=[d.label for d in fb.dimensions if d.flag == BLIND_SPOT], hidden=[d.label for d in fb.dimensions if d.flag == HIDDEN_STRENGTH],
+    ))
 
 
 def round_html(rounds, settings) -> str:

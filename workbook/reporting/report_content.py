@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from markupsafe import Markup
+
 from workbook.analysis.cohort_scores import choice_tally, cohort_means, key_agreement, spreads
 from workbook.analysis.person_results import InstrumentResult, person_results, scored_modules
 from workbook.auth.identity import STAFF_ROLES, Identity
@@ -18,7 +20,7 @@ from workbook.domain.journey import summary_text
 from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.render.charts import scores_with_cohort, to_svg
 from workbook.render.cohort_html import choices_html, notes_html, reliability_html, spread_table_html
-from workbook.render.fragments import status_badge
+from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc, section
 from workbook.render.plan_html import plan_table_html
 from workbook.store import (
@@ -158,19 +160,14 @@ def profile_html(rep: IndividualReport) -> str:
     p = rep.person
     done = sum(1 for v in rep.status.values() if v == "done")
     last = f"{rep.last_active:%Y-%m-%d}" if rep.last_active else "no activity yet"
-    return (
-        f'<header class="wb-report-head"><div class="wb-kicker">Servuction Workbook · individual report</div>'
-        f"<h1>{esc(p.name)}</h1><p>Cohort <b>{esc(p.cohort)}</b> · report as of {rep.as_of.isoformat()} · "
-        f"{done} of {len(catalogue().modules)} modules done · last activity {last}</p></header>"
-    )
+    facts = [Markup("Cohort <b>{}</b>").format(p.cohort), f"report as of {rep.as_of.isoformat()}",
+             f"{done} of {len(catalogue().modules)} modules done", f"last activity {last}"]
+    return str(render_fragment("report_head", kind="individual report", title=p.name, facts=facts))
 
 
 def completion_html(rep: IndividualReport) -> str:
-    rows = "".join(
-        f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{status_badge(rep.status.get(m.id))}</td></tr>"
-        for m in catalogue().ordered_modules()
-    )
-    return section("Module completion", f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Status</th></tr>{rows}</table>', "wb-keep")
+    table = render_fragment("module_completion", modules=catalogue().ordered_modules(), status=rep.status)
+    return section("Module completion", table, "wb-keep")
 
 
 def scores_html(rep: IndividualReport) -> str:
@@ -181,24 +178,13 @@ def scores_html(rep: IndividualReport) -> str:
     parts = []
     for r in rep.results:
         means = rep.cohort.get(r.instrument.id, {})
-        rows, data = [], []
-        for s in r.scores:
-            cm = means.get(s.dimension)
-            mine = f"{s.score_100:.0f}" if s.score_100 is not None else esc(s.status)
-            rows.append(f"<tr><td>{esc(s.label)}</td><td>{mine}</td><td>{format(s.mean, '.2f') if s.mean is not None else '—'}</td>"
-                        f"<td>{s.answered}/{s.items}</td><td>{format(cm, '.0f') if cm is not None else '—'}</td></tr>")
-            data.append({"dimension": s.label, "score_100": s.score_100, "cohort_mean": cm})
+        data = [{"dimension": s.label, "score_100": s.score_100, "cohort_mean": means.get(s.dimension)} for s in r.scores]
         n = rep.cohort_sizes.get(r.instrument.id, 0)
         note = (f"Cohort mean over {n} people." if means else
                 f"No cohort comparison: fewer than {rep.threshold} people of the cohort have a score (anonymity threshold).")
         frame = pd.DataFrame(data)
         chart = to_svg(scores_with_cohort(frame, title="Bars: this person · orange tick: cohort mean")) if frame["score_100"].notna().any() else ""
-        total = f"Overall {r.overall:.0f} / 100. " if r.overall is not None else ""
-        parts.append(
-            f"<h3>Module {r.module.number} · {esc(r.instrument.title)}</h3><p>{total}<span class='wb-muted'>{esc(note)}</span></p>"
-            f'<table class="wb-table wb-scores"><tr><th>Dimension</th><th>Score 0–100</th><th>Mean (1–{r.instrument.scale.points})</th>'
-            f"<th>Answered</th><th>Cohort mean</th></tr>{''.join(rows)}</table><div class='wb-chart'>{chart}</div>"
-        )
+        parts.append(render_fragment("person_scores", result=r, means=means, note=note, chart=trusted(chart)))
     return section("Scores", "".join(parts))
 
 
@@ -209,26 +195,9 @@ def feedback_html(rep: IndividualReport) -> str:
         return section("360-degree feedback", '<p class="wb-muted">No rater has answered yet.</p>', "wb-keep")
     parts = []
     for r, fb in rep.feedback:
-        rows = []
-        for d in fb.dimensions:
-            others = d.cells.get("all")
-            rows.append(
-                f"<tr><td>{esc(d.label)}</td><td>{format(d.self_mean, '.2f') if d.self_mean is not None else '—'}</td>"
-                f"<td>{format(others.mean, '.2f') if others is not None and others.shown else esc(others.reason if others else '—')}</td>"
-                f"<td>{format(d.gap, '+.2f') if d.gap is not None else '—'}</td><td>{esc(d.flag or '—')}</td></tr>"
-            )
-        comments = "".join(f"<li>{esc(c)}</li>" for c in fb.comments)
         hidden, total = fb.suppressed()
-        withheld = (f"<p class='wb-muted'>Comments withheld: fewer than {fb.comment_threshold} raters in the groups shown.</p>"
-                    if fb.comments_withheld else "")
-        parts.append(
-            f"<h3>{esc(r.instrument.title)}</h3>"
-            f'<table class="wb-table"><tr><th>Dimension</th><th>Self</th><th>All raters</th><th>Gap</th><th>Reading</th></tr>{"".join(rows)}</table>'
-            f"<p class='wb-suppressed'><b>{hidden} of {total} cells suppressed</b> (a group × dimension with fewer than {fb.threshold} raters "
-            "is not shown, nor counted in “all raters”).</p>"
-            + reliability_html(rep.feedback_reliability.get(r.instrument.id, []))
-            + (f"<p><b>Comments</b> (unattributed, random order)</p><ul>{comments}</ul>" if comments else withheld)
-        )
+        rel = reliability_html(rep.feedback_reliability.get(r.instrument.id, []))
+        parts.append(render_fragment("feedback_summary", title=r.instrument.title, fb=fb, hidden=hidden, total=total, reliability=trusted(rel)))
     return section("360-degree feedback: blind spots and hidden strengths", "".join(parts))
 
 
@@ -330,28 +299,20 @@ def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str |
 
 
 def cohort_head_html(rep: CohortReport) -> str:
-    state = "closed" if rep.closed else "open"
-    return (f'<header class="wb-report-head"><div class="wb-kicker">Servuction Workbook · cohort report</div><h1>{esc(rep.name)}</h1>'
-            f"<p>{len(rep.people)} trainees · cohort {state} · report as of {rep.as_of.isoformat()} · groups smaller than "
-            f"{rep.threshold} are not shown</p></header>")
+    facts = [f"{len(rep.people)} trainees", f"cohort {'closed' if rep.closed else 'open'}", f"report as of {rep.as_of.isoformat()}",
+             f"groups smaller than {rep.threshold} are not shown"]
+    return str(render_fragment("report_head", kind="cohort report", title=rep.name, facts=facts))
 
 
 def cohort_completion_html(rep: CohortReport) -> str:
-    modules = catalogue().ordered_modules()
     n = len(rep.people)
-    rows = []
-    for m in modules:
+    modules = []
+    for m in catalogue().ordered_modules():
         done = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "done")
         going = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "in_progress")
-        rows.append(f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{done}</td><td>{going}</td><td>{n - done - going}</td></tr>")
-    table = f'<table class="wb-table"><tr><th>#</th><th>Module</th><th>Done</th><th>In progress</th><th>Not started</th></tr>{"".join(rows)}</table>'
-    people = "".join(
-        f"<tr><td>{esc(p.name)}</td><td>{sum(1 for v in rep.status[p.id].values() if v == 'done')}</td>"
-        f"<td>{rep.last_active[p.id]:%Y-%m-%d}</td></tr>" if rep.last_active[p.id] else
-        f"<tr><td>{esc(p.name)}</td><td>{sum(1 for v in rep.status[p.id].values() if v == 'done')}</td><td>—</td></tr>"
-        for p in rep.people
-    )
-    return section("Module completion", table + f'<h3>Participation</h3><table class="wb-table"><tr><th>Person</th><th>Modules done</th><th>Last activity</th></tr>{people}</table>', "wb-keep")
+        modules.append((m, done, going, n - done - going))
+    people = [(p.name, sum(1 for v in rep.status[p.id].values() if v == "done"), rep.last_active[p.id]) for p in rep.people]
+    return section("Module completion", render_fragment("cohort_completion", modules=modules, people=people), "wb-keep")
 
 
 def cohort_scores_html(rep: CohortReport) -> str:

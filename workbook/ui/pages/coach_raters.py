@@ -12,6 +12,7 @@ from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.action_plan import pulse_items
 from workbook.mail import mail_configured
+from workbook.render.fragments import render_fragment
 from workbook.render.html import esc
 from workbook.render.person_360_html import feedback_html, pulse_html, round_html
 from workbook.store import (
@@ -41,14 +42,9 @@ def issued_html(issued, by_mail: bool) -> str:
     """What sending or reminding did: e-mailed addresses, failures, or (no SMTP) the codes, shown only now."""
     if not issued:
         return '<p class="wb-muted">Nothing to send: no approved rater is waiting for a code.</p>'
-    rows = []
-    for i in issued:
-        what = {"email": "sent by e-mail", "failed": f"not sent: {esc(i.error)}"}.get(i.delivered, "")
-        code = f'<code class="wb-coach-rater-code">{esc(i.code)}</code>' if i.code else ""
-        rows.append(f"<tr><td>{esc(i.name)}</td><td>{esc(i.email)}</td><td>{esc(SINGULAR.get(i.category, i.category))}</td><td>{code}{what}</td></tr>")
     note = "" if by_mail else ("<p><b>No e-mail server is configured:</b> pass each code to its rater yourself, with the link to the rater "
                                "page. The codes are shown only now, and only to you; the trainee never sees them.</p>")
-    return f'{note}<table class="wb-table"><tr><th>Rater</th><th>E-mail</th><th>Category</th><th>Code</th></tr>{"".join(rows)}</table>'
+    return note + str(render_fragment("rater_table", rows=issued, issued=True, categories=SINGULAR))
 
 
 class RaterAdmin(w.VBox):
@@ -106,11 +102,7 @@ class RaterAdmin(w.VBox):
             return
         inst = catalogue().instrument(inst_id)
         raters = list_raters(self.db, self.me, pid, inst_id)
-        rows = "".join(
-            f"<tr><td>{esc(r.label)}</td><td>{esc(r.email)}</td><td>{esc(SINGULAR.get(r.category, r.category))}</td>"
-            f"<td>{esc(r.status_text)}</td><td>{r.reminders}</td></tr>" for r in raters
-        )
-        self.listing.value = (f'<table class="wb-table"><tr><th>Rater</th><th>E-mail</th><th>Category</th><th>Invitation</th><th>Reminders</th></tr>{rows}</table>'
+        self.listing.value = (str(render_fragment("rater_table", rows=raters, issued=False, categories=SINGULAR))
                               if raters else '<p class="wb-muted">This person has nominated no rater yet.</p>')
         self.rounds.value = round_html(feedback_rounds(self.db, self.me, pid, inst_id), self.db.settings)
         fb, counts = feedback_for(self.db, self.me, pid, inst)
