@@ -67,6 +67,14 @@ def _contexts() -> dict[str, dict]:
         "feedback_summary": {"title": HOSTILE, "hidden": 1, "total": 2, "reliability": HOSTILE, "fb": fb},
         "feedback_360": {"fb": fb, "cats": ["peer", HOSTILE], "counts": {"peer": (4, 3)}, "gap": 1.0, "labels": {"peer": HOSTILE},
                          "not_enough": HOSTILE, "unrated": [HOSTILE, HOSTILE], "chart": HOSTILE, "blind": [HOSTILE], "hidden": [HOSTILE]},
+        "rounds": {"labels": {"peer": HOSTILE}, "rounds": [
+            NS(kind=HOSTILE, opened_at=datetime(2026, 1, 1), closed=False, closed_at=None, closes_on=None, total=(4, 3),
+               invited={"peer": 3, HOSTILE: 1}, answered={"peer": 2}),
+            NS(kind="pulse", opened_at=datetime(2026, 1, 1), closed=True, closed_at=datetime(2026, 2, 1), closes_on=None, total=(1, 1),
+               invited={HOSTILE: 1}, answered={HOSTILE: 1})]},
+        "pulse": {"points": 5, "threshold": 3, "rows": [NS(text=HOSTILE, before=2.0, after=3.5, change=1.5, reason=""),
+                                                         NS(text=HOSTILE, before=None, after=None, change=None, reason=HOSTILE)]},
+        "attempts": {"attempts": [1, 2], "rows": [(HOSTILE, [40.0, None])]},
         "rater_table": {"issued": True, "categories": {"peer": HOSTILE}, "rows": [
             IssuedCode(1, HOSTILE, HOSTILE, "peer", "coach", code=HOSTILE), IssuedCode(2, HOSTILE, HOSTILE, HOSTILE, "failed", error=HOSTILE)]},
     }

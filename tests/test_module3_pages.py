@@ -105,10 +105,9 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
     assert page.body.children, page.status.value
     text = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
     inst = catalogue().instrument(INST)
-    import html as _html_mod
 
-    assert all(_html_mod.escape(i.text_360) in text for i in inst.items)
-    assert not any(_html_mod.escape(i.text) in text for i in inst.items)  # self phrasing never shown
+    assert all(_html_escape(i.text_360) in text for i in inst.items)
+    assert not any(_html_escape(i.text) in text for i in inst.items)  # self phrasing never shown
     assert "Your feedback on Ann" in text
     labels = [label for label, _v in _likert(page).radios["mp1"].options]
     assert labels[0] == "1 Not at all like this person" and "Don't know" in labels
@@ -123,7 +122,6 @@ def test_rater_page_shows_only_items_about_the_trainee_and_saves(db, cohort):
 
 
 def test_client_rater_page_has_only_the_client_items(db, cohort):
-    import html as _html_mod
 
     from workbook.auth.identity import Identity
     from workbook.store import invite_rater
@@ -135,10 +133,10 @@ def test_client_rater_page_has_only_the_client_items(db, cohort):
     text = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
     inst = catalogue().instrument(INST)
     leadership = [i for i in inst.items if i.dimension == "leadership"]
-    assert leadership and not any(_html_mod.escape(i.text_360) in text for i in leadership)
+    assert leadership and not any(_html_escape(i.text_360) in text for i in leadership)
     shown = [i.id for i in inst.items_for("client")]
     assert list(_likert(page).radios) == shown
-    assert all(_html_mod.escape(inst.item(i).text_360) in text for i in shown)
+    assert all(_html_escape(inst.item(i).text_360) in text for i in shown)
     _likert(page).radios[shown[0]].value = 4
     assert f"1 of {len(shown)} statements answered" in one(page, "wb-rater-status").value
 

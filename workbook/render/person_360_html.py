@@ -55,17 +55,7 @@ def round_html(rounds, settings) -> str:
     """Where the person's feedback rounds stand: dates and response counts only (never results, never who)."""
     if not rounds:
         return '<p class="wb-muted">No feedback round yet: nominate your raters above.</p>'
-    parts = []
-    for r in rounds[-3:]:
-        kind = "Follow-up (pulse) round" if r.kind == "pulse" else "Feedback round"
-        when = (f"closed on {r.closed_at:%Y-%m-%d}" if r.closed_at else f"closed on {r.closes_on.isoformat()}") if r.closed else (
-            f"open until {r.closes_on.isoformat()}" if r.closes_on else "open")
-        invited, answered = r.total
-        per = " · ".join(f"{_esc(CATEGORY_LABELS.get(c, c))} {r.answered.get(c, 0)} of {n}" for c, n in r.invited.items() if n)
-        tail = "" if r.closed else " Results appear once the round closes (on that date, or earlier when your coach closes it), never answer by answer."
-        parts.append(f"<li><b>{kind}</b> opened {r.opened_at:%Y-%m-%d}, {when}: {answered} of {invited} invited raters answered"
-                     f"{' (' + per + ')' if per else ''}.{tail}</li>")
-    return f"<ul>{''.join(parts)}</ul>"
+    return str(render_fragment("rounds", rounds=rounds[-3:], labels=CATEGORY_LABELS))
 
 
 def pulse_html(db, identity, person_id: int, instrument: Instrument) -> str:
@@ -78,15 +68,7 @@ def pulse_html(db, identity, person_id: int, instrument: Instrument) -> str:
         return ""
     items, before, after = got
     rows = pulse_compare(instrument, items, [RaterResponse(**r) for r in before], [RaterResponse(**r) for r in after], db.settings.anonymity_threshold)
-    body = "".join(
-        f"<tr><td>{_esc(p.text)}</td><td>{p.before:.2f}</td><td>{p.after:.2f}</td><td>{p.change:+.2f}</td></tr>" if p.change is not None
-        else f'<tr><td>{_esc(p.text)}</td><td colspan="3" class="wb-muted">{_esc(p.reason)}</td></tr>'
-        for p in rows
-    )
-    return (f"<h3>Follow-up: the behaviours of your action plan, before and after</h3>"
-            f'<table class="wb-table wb-pulse"><tr><th>Behaviour</th><th>Before</th><th>After</th><th>Change</th></tr>{body}</table>'
-            f'<p class="wb-muted">Means of your raters (1–{instrument.scale.points}, higher is better; reverse-worded statements turned round); '
-            f"a group of raters counts only when at least {db.settings.anonymity_threshold} of them answered the statement.</p>")
+    return str(render_fragment("pulse", rows=rows, points=instrument.scale.points, threshold=db.settings.anonymity_threshold))
 
 
 def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:
@@ -97,16 +79,12 @@ def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, ob
     if not done:
         return '<p class="wb-muted">No attempt yet.</p>'
     rows, table_rows = [], []
-    head = "".join(f"<th>Attempt {n}</th>" for n in done)
     scored = {n: score(instrument, a) for n, a in done.items()}
     for k, dim in enumerate(instrument.dimensions):
-        cells = []
-        for n, sc in scored.items():
-            v = sc[k].score_100
-            rows.append({"attempt": n, "dimension": dim.label, "score_100": v})
-            cells.append(f"<td>{v:.0f}</td>" if v is not None else '<td class="wb-muted">not enough answers</td>')
-        table_rows.append(f"<tr><td>{_esc(dim.label)}</td>{''.join(cells)}</tr>")
-    out = f'<table class="wb-table"><tr><th>Dimension (0–100)</th>{head}</tr>{"".join(table_rows)}</table>'
+        values = [sc[k].score_100 for sc in scored.values()]
+        rows += [{"attempt": n, "dimension": dim.label, "score_100": v} for n, v in zip(scored, values)]
+        table_rows.append((dim.label, values))
+    out = str(render_fragment("attempts", attempts=list(done), rows=table_rows))
     frame = pd.DataFrame(rows)
     if len(done) >= 2 and frame["score_100"].notna().any():
         out += to_svg(attempts_lines(frame))
