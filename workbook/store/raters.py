@@ -35,7 +35,7 @@ RATER_MODULE = "360"
 COMMENT_ITEM = "_comment"
 MAX_COMMENT = 2000
 MAIN, PULSE = "main", "pulse"
-STATUS_TEXT = {
+INVITATION_TEXT = {  # a rater invitation's state in words (a module's progress is render.fragments.STATUS_TEXT)
     "nominated": "waiting for the coach's approval",
     "approved": "approved; the code is not sent yet",
     "email": "code sent by e-mail",
@@ -54,13 +54,13 @@ class RaterInvitation:
     instrument: str
     label: str
     email: str = ""
-    status: str = ""  # a key of STATUS_TEXT
+    status: str = ""  # a key of INVITATION_TEXT
     round_id: int | None = None
     reminders: int = 0
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT.get(self.status, self.status)
+        return INVITATION_TEXT.get(self.status, self.status)
 
 
 @dataclass(frozen=True)
