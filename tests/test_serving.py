@@ -301,3 +301,17 @@ def test_a_budget_the_pools_use_up_is_refused_in_one_line(tmp_path):
     with pytest.raises(SettingsError) as err:
         voila_command(settings)
     assert "max_kernels: 4 leaves no kernel for a page beside the 4 preheated ones" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_last(tmp_path):
+    """An operator's voila.json in the data directory is searched first (before the working directory and
+    ~/.jupyter), and `workbook serve -- ARGS` lands after every option of the workbook's, so it wins."""
+    from servers import server_settings
+
+    from workbook.serving.serve import voila_command
+
+    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb"))})
+    cmd = voila_command(settings, 9999, ["--Voila.base_url=/wb/", "--port=1234"])
+    assert cmd[-2:] == ["--Voila.base_url=/wb/", "--port=1234"] and "--port=9999" in cmd[:-2]
+    paths = json.loads(next(a for a in cmd if a.startswith("--Voila.config_file_paths=")).partition("=")[2])
+    assert paths[0] == str(tmp_path) and len(paths) > 2
