@@ -57,6 +57,9 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
         # (kernel start + a run of the page) right behind each arrival competes with the wave.
         f"--VoilaKernelManager.fill_delay={s.pool_refill_seconds}",
+        # kernels over IPC (Unix sockets in the runtime dir): no TCP ports, so kernels starting
+        # together cannot collide on a port ("Address already in use" left a page waiting)
+        "--KernelManager.transport=ipc",
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
