@@ -62,6 +62,9 @@ async def visitor_of_request(handler) -> str:
     try:
         return await asyncio.get_running_loop().run_in_executor(None, lookup)
     except Exception:  # noqa: BLE001 - a store that is down: the visitor is treated as anonymous
+        from workbook import logs
+
+        logs.logger("workbook.serving").warning("sign-in cookie not checked (store unreachable): the page is admitted as anonymous", exc_info=True)
         return ""
 
 
