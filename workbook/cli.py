@@ -182,13 +182,17 @@ def cmd_import(args) -> int:
 
 
 def cmd_content_check(args) -> int:
-    from workbook.content.catalogue import check_directory
+    from workbook.content.catalogue import check_directory, missing_translations
+    from workbook.content.languages import languages
 
     from .settings import get_settings
 
     directory = Path(args.dir) if args.dir else get_settings().content_dir
     cat = check_directory(directory)
-    print(f"{directory}: ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources, {len(cat.glossary)} glossary entries")
+    print(f"{directory}: ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources, "
+          f"{len(cat.glossary)} glossary entries; languages: {', '.join(languages(directory))}")
+    for line in missing_translations(directory):
+        print(line)
     return 0
 
 

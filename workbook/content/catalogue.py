@@ -351,7 +351,9 @@ def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Modul
 class Catalogue:
     """Every validated document of a content directory, by kind and id."""
 
-    def __init__(self, docs: dict[Path, object]):
+    def __init__(self, docs: dict[Path, object], language: str = "en", headings_from: dict[str, Module] | None = None):
+        self.language = language  # the language of the text ("en", or a folder of exercises/)
+        self._headings_from = headings_from  # a path file in English checks its headings against English modules
         self.instruments: dict[str, Instrument] = {}
         self.modules: dict[str, Module] = {}
         self.sources: dict[str, Source] = {}
@@ -405,7 +407,7 @@ class Catalogue:
             try:
                 pages = {p.name for p in get_settings().notebooks_dir.glob("*.ipynb")}
                 quiz_ids = {self.quiz.exercise(f.id) for f in self.quiz.forms} if getattr(self, "quiz", None) is not None else set()
-                self.paths.check(self.modules, self.instruments, self._paths_file, pages, quiz_ids)
+                self.paths.check(self._headings_from or self.modules, self.instruments, self._paths_file, pages, quiz_ids)
             except ValueError as exc:
                 raise ContentError(str(exc)) from None
         if self.facilitator is not None:
@@ -444,16 +446,43 @@ class Catalogue:
         return sorted(self.modules.values(), key=lambda m: m.number)
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{_display(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
 def load_directory(directory: Path) -> Catalogue:
     """Load and validate every ``*.yaml`` file of a directory (not recursive)."""
     docs: dict[Path, object] = {}
     for path in sorted(Path(directory).glob("*.yaml")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ContentError(f"{_display(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        docs[path] = parse_document(text, path)
+        docs[path] = parse_document(_read(path), path)
     return Catalogue(docs)
+
+
+def load_language(directory: Path, language: str) -> Catalogue:
+    """The catalogue in ``language``: each English file of ``directory`` replaced by
+    ``<directory>/<language>/<file>`` after checking that it has the English structure (same ids and
+    non-text fields), or kept in English where ``<language>/MISSING.yaml`` lists it."""
+    from .languages import ENGLISH, check_structure, resolve
+
+    directory = Path(directory)
+    if language == ENGLISH:
+        return load_directory(directory)
+    english = sorted(directory.glob("*.yaml"))
+    plan = resolve(directory, language, [p.name for p in english])
+    docs: dict[Path, object] = {}
+    for path in english:
+        local, text = plan[path.name], _read(path)
+        if local is not None:
+            mine = _read(local)
+            check_structure(text, mine, f"{directory.name}/{language}/{path.name}")
+            path, text = local, mine
+        docs[path] = parse_document(text, path)
+    fallback_paths = plan.get("paths.yaml", "") is None
+    headings = load_directory(directory).modules if fallback_paths else None
+    return Catalogue(docs, language, headings_from=headings)
 
 
 def check_directory(directory: Path) -> Catalogue:
@@ -466,14 +495,33 @@ def check_directory(directory: Path) -> Catalogue:
     if not cat.modules:
         raise ContentError(f"{directory}: no module in the catalogue (no *.yaml file with kind: module); "
                            "give --dir or set WORKBOOK_CONTENT_DIR to the exercises/ folder")
+    from .languages import ENGLISH, languages
+
+    for language in languages(directory):
+        if language != ENGLISH:
+            load_language(directory, language)
     return cat
 
 
-@lru_cache(maxsize=4)
-def _cached(directory: str) -> Catalogue:
-    return load_directory(Path(directory))
+def missing_translations(directory: Path) -> list[str]:
+    """One line per file a language still lacks (listed in its MISSING.yaml; English is shown instead)."""
+    from .languages import ENGLISH, language_files, languages
+
+    directory = Path(directory)
+    out = []
+    for language in languages(directory):
+        if language != ENGLISH:
+            lf = language_files(directory, language)
+            out += [f"{lf.shown(directory)}/{name}: not yet written in {language}; English is shown" for name in lf.missing]
+    return out
 
 
-def catalogue() -> Catalogue:
-    """The content of the configured ``exercises/`` directory, loaded once per process."""
-    return _cached(str(get_settings().content_dir))
+@lru_cache(maxsize=8)
+def _cached(directory: str, language: str) -> Catalogue:
+    return load_language(Path(directory), language)
+
+
+def catalogue(language: str = "en") -> Catalogue:
+    """The content of the configured ``exercises/`` directory in ``language`` (English, or a
+    language folder with English where its MISSING.yaml says so), loaded once per process."""
+    return _cached(str(get_settings().content_dir), language)

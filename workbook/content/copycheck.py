@@ -77,7 +77,7 @@ def strings_of(node: object, where: str = "") -> list[tuple[str, str]]:
 # A translation or a close paraphrase shares no 12-token run with its source, so two further
 # checks look for what a retelling keeps: the source's own examples, and the order in which the
 # source presents its ideas. Patterns are case-insensitive regular expressions, in the seed's
-# language and in English (the workbook's language).
+# language and in every language the workbook is written in (English, French: exercises/fr/).
 
 
 @dataclass(frozen=True)
@@ -111,33 +111,33 @@ SEED_PROFILES: dict[str, SeedProfile] = {
             "mobility instead of cars": r"\bmobility\b|\bmobilit[ée]\b|selling cars|\bcar (maker|manufacturer)s?\b",
             "tyres sold as landings": r"\btyres?\b|\btires?\b|\bpneus?\b|\blandings?\b|take-?offs?",
             "the 'polish' on the customer interface": r"\bpolish\b|\bvarnish\b|\bvernis\b",
-            "hotel, transportation, car parking": r"car parking",
+            "hotel, transportation, car parking": r"car parking|\bparkings?\b",
         },
         ideas=(
-            ("a layer added or a model reinvented", r"\blayer\b|reinvent|\bpolish\b"),
-            ("the car and tyre examples", r"\bmobility\b|\btyres?\b|\btires?\b|\blandings?\b"),
-            ("the traits of a service culture", r"collective intelligence|co-?producers?|\btraits?\b"),
-            ("internal customers", r"internal customers?"),
+            ("a layer added or a model reinvented", r"\blayer\b|reinvent|\bpolish\b|\bcouche\b|r[ée]invent|\bvernis\b"),
+            ("the car and tyre examples", r"\bmobility\b|\btyres?\b|\btires?\b|\blandings?\b|\bmobilit[ée]\b|\bpneus?\b|atterrissages?"),
+            ("the traits of a service culture", r"collective intelligence|co-?producers?|\btraits?\b|intelligence collective|co-?producteurs?"),
+            ("internal customers", r"internal customers?|clients? internes?"),
         ),
     ),
     # 004, 客户价值常识(3)——服务的本质
     "004": SeedProfile(
         examples={
-            "the rice shop that delivers": r"\brice\b|米店|买米",
-            "the courier": r"\bcouriers?\b|快递",
-            "taking the rubbish down": r"\brubbish\b|\bgarbage\b|\btrash\b|垃圾",
-            "the valve": r"\bvalves?\b|阀门",
-            "the consultant who does not clean the house": r"clean(s|ing)?\b[^.]{0,30}\bhouses?\b|house[- ]?clean|打扫",
+            "the rice shop that delivers": r"\brice\b|米店|买米|\briz\b",
+            "the courier": r"\bcouriers?\b|快递|\bcoursiers?\b|livreurs? de colis",
+            "taking the rubbish down": r"\brubbish\b|\bgarbage\b|\btrash\b|垃圾|\bpoubelles?\b|\bordures\b",
+            "the valve": r"\bvalves?\b|阀门|\bvannes?\b",
+            "the consultant who does not clean the house": r"clean(s|ing)?\b[^.]{0,30}\bhouses?\b|house[- ]?clean|打扫|(le|du) m[ée]nage\b|nettoie\w* (la|sa|leur) maison",
             "SaaS": r"(?<![a-z])saas(?![a-z])",
-            "dinners and drinks": r"\bdinners?\b|\bdrinks\b|吃饭|喝酒",
-            "small presents": r"small (gift|present)s?|小礼物",
-            "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备",
+            "dinners and drinks": r"\bdinners?\b|\bdrinks\b|吃饭|喝酒|\bd[îi]ners?\b|boire un verre",
+            "small presents": r"small (gift|present)s?|小礼物|petits? cadeaux?",
+            "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备|formation apr[èe]s (la )?vente",
         },
         ideas=(
-            ("the competitive ladder", r"人无我有|\bladder\b"),
-            ("feeling, principles and value", r"情怀|原则|with feeling|with principles"),
-            ("the three layers", r"emotional layer|needs layer|value layer|three layers"),
-            ("win-win, the client first", r"win-win|双赢"),
+            ("the competitive ladder", r"人无我有|\bladder\b|[ée]chelle"),
+            ("feeling, principles and value", r"情怀|原则|with feeling|with principles|avec (du )?sentiment|avec des principes"),
+            ("the three layers", r"emotional layer|needs layer|value layer|three layers|trois (niveaux|couches|[ée]tages)|niveau [ée]motionnel"),
+            ("win-win, the client first", r"win-win|双赢|gagnant[- ]gagnant"),
         ),
     ),
 }

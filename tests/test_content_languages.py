@@ -1,0 +1,214 @@
+"""Content in other languages (issue #15): ``exercises/<lang>/`` files have the English structure (same ids
+and non-text fields), English is shown only where ``MISSING.yaml`` lists a file, and every mistake is
+one line naming the file and the field."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from cli_run import run_cli
+
+from workbook.content.catalogue import load_directory, load_language
+from workbook.content.languages import compare, languages, placeholders, read_missing
+from workbook.errors import ContentError, NotFound
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+OTHER = [lang for lang in languages(EXERCISES) if lang != "en"]
+
+
+def test_french_is_a_content_language():
+    assert "fr" in OTHER
+
+
+@pytest.fixture(scope="module")
+def english():
+    return load_directory(EXERCISES)
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_every_instrument_keeps_the_english_items_scales_and_keys(english, language):
+    """Answers pool by item id: each language's instrument asks the same items on the same scale,
+    with the same dimensions, reverse keys, versions and rater sets (read from the models, not the checker)."""
+    cat = load_language(EXERCISES, language)
+    assert cat.language == language
+    assert set(cat.instruments) == set(english.instruments)
+    for name, en in english.instruments.items():
+        mine = cat.instruments[name]
+        assert mine.scale.points == en.scale.points and mine.version == en.version and mine.rater_items == en.rater_items
+        assert [d.id for d in mine.dimensions] == [d.id for d in en.dimensions]
+        shape = [(i.id, i.dimension, i.reverse, i.added_in, i.retired_in, tuple(i.replaced_by)) for i in en.all_items]
+        assert [(i.id, i.dimension, i.reverse, i.added_in, i.retired_in, tuple(i.replaced_by)) for i in mine.all_items] == shape
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_every_module_keeps_the_english_exercises(english, language):
+    cat = load_language(EXERCISES, language)
+    assert set(cat.modules) == set(english.modules)
+    for mid, en in english.modules.items():
+        mine = cat.modules[mid]
+        assert (mine.number, mine.notebook, mine.concepts, mine.instrument, mine.next) == (en.number, en.notebook, en.concepts, en.instrument, en.next)
+        assert [(e.id, e.type) for e in mine.exercises] == [(e.id, e.type) for e in en.exercises]
+
+
+def _written(language: str) -> list[Path]:
+    return sorted(p for p in (EXERCISES / language).glob("*.yaml") if p.name != "MISSING.yaml")
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_a_written_file_is_in_that_language_not_a_copy_of_english(language):
+    """A written file changes every text of its English file that is longer than a few words (a
+    forgotten English string would otherwise pass the structure check)."""
+    from workbook.content.copycheck import strings_of
+    from workbook.content.languages import is_text
+
+    for path in _written(language):
+        en = dict(strings_of(yaml.safe_load((EXERCISES / path.name).read_text(encoding="utf-8"))))
+        same = [
+            where for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8")))
+            if en.get(where) == text and len(text.split()) > 3
+            and is_text(tuple(p for p in where.replace("]", "").replace("[", ".").split(".") if not p.isdigit()))
+        ]
+        assert not same, f"{language}/{path.name}: still English at {same[:5]}"
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_the_missing_list_names_only_english_files_not_written(language):
+    missing = read_missing(EXERCISES / language, f"exercises/{language}")
+    english_files = {p.name for p in EXERCISES.glob("*.yaml")}
+    written = {p.name for p in _written(language)}
+    assert set(missing) <= english_files and not set(missing) & written
+    assert set(missing) | written == english_files
+
+
+def test_fallback_only_where_listed(english):
+    fr = load_language(EXERCISES, "fr")
+    missing = read_missing(EXERCISES / "fr", "exercises/fr")
+    for mid, module in fr.modules.items():
+        en_title = english.modules[mid].title
+        name = next(p.name for p in EXERCISES.glob("*.yaml") if yaml.safe_load(p.read_text(encoding="utf-8")).get("id") == mid)
+        assert (module.title == en_title) == (name in missing), f"module {mid}: {module.title!r}"
+
+
+def test_unknown_language_is_refused_in_one_line():
+    with pytest.raises(NotFound) as exc:
+        load_language(EXERCISES, "de")
+    assert str(exc.value) == f"no content in language 'de'; available: {', '.join(languages(EXERCISES))}"
+
+
+# ---- mistakes in a language file: one line naming the file and the field -----------------------
+
+@pytest.fixture
+def content(tmp_path):
+    shutil.copytree(EXERCISES, tmp_path / "exercises")
+    return tmp_path / "exercises"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _error(content: Path) -> str:
+    with pytest.raises(ContentError) as exc:
+        load_language(content, "fr")
+    msg = str(exc.value)
+    assert "\n" not in msg
+    return msg
+
+
+@pytest.mark.parametrize("file, old, new, expect", [
+    ("m01_servuction.yaml", "      - id: other_clients\n        label: Les autres clients\n", "",
+     "exercises/fr/m01_servuction.yaml: exercises[0].elements: 5 elements, English has 6"),
+    ("coproduction.yaml", "    text: \"Que le client agisse ou non, nous livrerions exactement le même service.\"\n    reverse: true\n",
+     "    text: \"Que le client agisse ou non, nous livrerions exactement le même service.\"\n",
+     "exercises/fr/coproduction.yaml: items[2].reverse: missing, English has it"),
+    ("coproduction.yaml", "id: cp6", "id: cp6x", "exercises/fr/coproduction.yaml: items[5].id: 'cp6x', English has 'cp6'"),
+    ("coproduction.yaml", "  points: 5", "  points: 7", "exercises/fr/coproduction.yaml: scale.points: 7, English has 5"),
+    ("coproduction.yaml", "concepts: [C1, C2]", "concepts: [C1]", "exercises/fr/coproduction.yaml: concepts: 1 concepts, English has 2"),
+    ("m01_servuction.yaml", "type: text", "type: choice", "exercises/fr/m01_servuction.yaml: exercises[1].type: 'choice', English has 'text'"),
+    ("m01_servuction.yaml", "      summary_heading: Votre système de servuction\n", "",
+     "exercises/fr/m01_servuction.yaml: exercises[0].texts.summary_heading: missing, English has it"),
+    ("m01_servuction.yaml", "        label: Le client\n", "        label: \"\"\n",
+     "exercises/fr/m01_servuction.yaml: exercises[0].elements[0].label: empty text, English has text"),
+    ("m01_servuction.yaml", "Reste à décrire : {elements}.", "Reste à décrire : {éléments}.",
+     "exercises/fr/m01_servuction.yaml: exercises[0].texts.missing: placeholders differ from English (lacks {elements})"),
+    ("m01_servuction.yaml", "Reste à décrire : {elements}.", "Reste à décrire : {elements} sur {total}.",
+     "exercises/fr/m01_servuction.yaml: exercises[0].texts.missing: placeholders differ from English (has {total}, English has not)"),
+    ("m01_servuction.yaml", "next: m02", "next: m03", "exercises/fr/m01_servuction.yaml: next: 'm03', English has 'm02'"),
+    ("m01_servuction.yaml", "id: m01\n", "id: m01\ncolour: blue\n", "exercises/fr/m01_servuction.yaml: colour: not in the English file"),
+])
+def test_a_structure_difference_is_one_line_naming_file_and_field(content, file, old, new, expect):
+    _edit(content / "fr" / file, old, new)
+    assert _error(content) == expect
+
+
+def test_a_module_may_teach_with_other_sections_but_not_none(content):
+    """Teaching is written afresh per language: any number of sections, never none."""
+    path = content / "fr" / "m01_servuction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["sections"] = doc["sections"][:2]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert len(load_language(content, "fr").module("m01").sections) == 2
+    doc["sections"] = []
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    english_sections = len(yaml.safe_load((content / "m01_servuction.yaml").read_text(encoding="utf-8"))["sections"])
+    assert _error(content) == f"exercises/fr/m01_servuction.yaml: sections: empty, English has {english_sections}"
+
+
+def test_a_file_neither_written_nor_listed_is_an_error(content):
+    (content / "fr" / "m01_servuction.yaml").unlink()
+    assert _error(content) == ("exercises/fr/m01_servuction.yaml: missing; write it or list it in exercises/fr/MISSING.yaml "
+                               "(English is then shown)")
+
+
+def test_a_listed_file_falls_back_to_english(content, english):
+    (content / "fr" / "m01_servuction.yaml").unlink()
+    _edit(content / "fr" / "MISSING.yaml", "missing:\n", "missing:\n  - m01_servuction.yaml\n")
+    cat = load_language(content, "fr")
+    assert cat.module("m01").title == english.module("m01").title
+    assert cat.instrument("coproduction").title != english.instrument("coproduction").title
+
+
+def test_a_listed_file_that_is_written_is_an_error(content):
+    _edit(content / "fr" / "MISSING.yaml", "missing:\n", "missing:\n  - m01_servuction.yaml\n")
+    assert _error(content) == "exercises/fr/MISSING.yaml: m01_servuction.yaml is written now: remove it from the list"
+
+
+def test_a_language_file_without_an_english_file_is_an_error(content):
+    shutil.copy(content / "fr" / "m01_servuction.yaml", content / "fr" / "m10_extra.yaml")
+    assert _error(content) == "exercises/fr/m10_extra.yaml: no English file of that name in exercises/"
+
+
+def test_a_language_file_still_meets_its_own_model(content):
+    """The structure check compares with English; the models still validate the language file itself."""
+    _edit(content / "fr" / "m01_servuction.yaml", "    source: eiglier-langeard\n", "    source: nobody\n")
+    assert _error(content) == "module m01: sections[1].source: 'nobody' is not in sources.yaml"
+
+
+def test_compare_and_placeholders_are_pure():
+    assert placeholders("{n} of {total}, not {provider + client}") == {"n", "total"}
+    assert compare({"title": "A", "items": [{"id": "x", "text": "t"}]}, {"title": "B", "items": [{"id": "x", "text": "u"}]}) is None
+    assert compare({"labels": {"a": "{n} left"}}, {"labels": {"a": "plus que"}}) == "labels.a: placeholders differ from English (lacks {n})"
+    assert compare({"sources": [{"title": "Servuction"}]}, {"sources": [{"title": "La servuction"}]}) == "sources[0].title: 'La servuction', English has 'Servuction'"
+    assert compare({"scale": {"points": 5}}, {"scale": {"points": "5"}}) == "scale.points: '5', English has 5"
+
+
+def test_content_check_names_each_missing_translation_in_one_line(tmp_path, monkeypatch, capsys):
+    assert run_cli(monkeypatch, tmp_path, "content", "check") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "languages: en, " in out[0] and "fr" in out[0]
+    for language in OTHER:
+        listed = read_missing(EXERCISES / language, f"exercises/{language}")
+        lines = [line for line in out[1:] if line.startswith(f"exercises/{language}/")]
+        assert lines == [f"exercises/{language}/{name}: not yet written in {language}; English is shown" for name in listed]
+
+
+def test_content_check_refuses_a_bad_language_file(tmp_path, monkeypatch, capsys, content):
+    _edit(content / "fr" / "coproduction.yaml", "  points: 5", "  points: 7")
+    assert run_cli(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 1
+    err = capsys.readouterr().err
+    assert err == "workbook: error: exercises/fr/coproduction.yaml: scale.points: 7, English has 5\n"
