@@ -11,7 +11,7 @@ import yaml
 from cli_run import run_cli
 
 from workbook.content.catalogue import load_directory, load_language
-from workbook.content.languages import compare, languages, placeholders, read_missing
+from workbook.content.languages import TEXT_DATASETS, compare, languages, placeholders, read_missing
 from workbook.errors import ContentError, NotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,6 +205,9 @@ def test_content_check_names_each_missing_translation_in_one_line(tmp_path, monk
         listed = read_missing(EXERCISES / language, f"exercises/{language}")
         lines = [line for line in out[1:] if line.startswith(f"exercises/{language}/")]
         assert lines == [f"exercises/{language}/{name}: not yet written in {language}; English is shown" for name in listed]
+        data = [line for line in out[1:] if line.startswith(f"datasets/{language}/")]
+        unwritten = sorted(n for n in TEXT_DATASETS if not (ROOT / "datasets" / language / n).is_file())
+        assert sorted(line.split("/")[2].split(":")[0] for line in data) == unwritten
 
 
 def test_content_check_refuses_a_bad_language_file(tmp_path, monkeypatch, capsys, content):
@@ -212,3 +215,75 @@ def test_content_check_refuses_a_bad_language_file(tmp_path, monkeypatch, capsys
     assert run_cli(monkeypatch, tmp_path, "content", "check", "--dir", str(content)) == 1
     err = capsys.readouterr().err
     assert err == "workbook: error: exercises/fr/coproduction.yaml: scale.points: 7, English has 5\n"
+
+
+def test_glossary_entries_carry_ids_used_once(content):
+    _edit(content / "glossary.yaml", "  - id: co_production\n", "  - id: servuction\n")
+    with pytest.raises(ContentError, match=r"glossary\.yaml: entries\[1\]\.id: 'servuction' is used twice"):
+        load_directory(content)
+
+
+# ---- text data in datasets/<lang>/: same ids and figures as the English file ---------------------
+
+@pytest.fixture
+def datasets(tmp_path):
+    shutil.copytree(ROOT / "datasets", tmp_path / "datasets")
+    return tmp_path / "datasets"
+
+
+def _french_statements(datasets: Path) -> Path:
+    """A French statements file made from the English one: every text changed, ids and keys kept."""
+    doc = yaml.safe_load((datasets / "client_statements.yaml").read_text(encoding="utf-8"))
+    doc["source"] = "Écrit pour le cahier"
+    doc["themes"] = {k: f"thème {k}" for k in doc["themes"]}
+    for s in doc["statements"]:
+        s["text"], s["explanation"] = f"phrase {s['id']}", f"explication {s['id']}"
+    path = datasets / "fr" / "client_statements.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _edit(datasets / "fr" / "MISSING.yaml", "  - client_statements.yaml\n", "")
+    return path
+
+
+def test_a_written_data_file_gives_its_text_and_the_english_figures(datasets):
+    from workbook.content.statements import load_statements
+
+    _french_statements(datasets)
+    en = load_statements(datasets / "client_statements.yaml")
+    fr = load_statements(datasets / "client_statements.yaml", "fr")
+    assert [(s.id, s.key, s.theme) for s in fr.statements] == [(s.id, s.key, s.theme) for s in en.statements]
+    assert fr.statements[0].text == f"phrase {en.statements[0].id}" != en.statements[0].text
+
+
+def test_a_data_file_with_another_key_is_refused_in_one_line(datasets):
+    from workbook.content.statements import load_statements
+
+    path = _french_statements(datasets)
+    en_key = yaml.safe_load((datasets / "client_statements.yaml").read_text(encoding="utf-8"))["statements"][0]["key"]
+    other = "process" if en_key == "outcome" else "outcome"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["statements"][0]["key"] = other
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_statements(datasets / "client_statements.yaml", "fr")
+    assert str(exc.value) == f"datasets/fr/client_statements.yaml: statements[0].key: {other!r}, English has {en_key!r}"
+
+
+def test_a_data_file_neither_written_nor_listed_is_an_error_and_a_listed_one_falls_back(datasets):
+    from workbook.content.case import load_case
+
+    assert load_case(datasets / "case_nordfrost.yaml", "fr").m01.service == load_case(datasets / "case_nordfrost.yaml").m01.service
+    _edit(datasets / "fr" / "MISSING.yaml", "  - case_nordfrost.yaml\n", "")
+    with pytest.raises(ContentError, match=r"^datasets/fr/case_nordfrost\.yaml: missing; write it or list it in datasets/fr/MISSING\.yaml"):
+        load_case(datasets / "case_nordfrost.yaml", "fr")
+
+
+def test_a_case_file_keeps_its_figures(datasets):
+    """The case's texts are written per language; its answers, durations and levels stay the English ones."""
+    from workbook.content.languages import check_datasets
+
+    doc = yaml.safe_load((datasets / "case_nordfrost.yaml").read_text(encoding="utf-8"))
+    doc["m02"]["phases"]["delivery"]["duration"] += 1
+    (datasets / "fr" / "case_nordfrost.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _edit(datasets / "fr" / "MISSING.yaml", "  - case_nordfrost.yaml\n", "")
+    with pytest.raises(ContentError, match=r"^datasets/fr/case_nordfrost\.yaml: m02\.phases\.delivery\.duration: \d+, English has \d+$"):
+        check_datasets(datasets, "fr")

@@ -183,7 +183,7 @@ def cmd_import(args) -> int:
 
 def cmd_content_check(args) -> int:
     from workbook.content.catalogue import check_directory, missing_translations
-    from workbook.content.languages import languages
+    from workbook.content.languages import check_datasets, languages
 
     from .settings import get_settings
 
@@ -193,6 +193,9 @@ def cmd_content_check(args) -> int:
           f"{len(cat.glossary)} glossary entries; languages: {', '.join(languages(directory))}")
     for line in missing_translations(directory):
         print(line)
+    for language in languages(directory)[1:]:
+        for line in check_datasets(get_settings().datasets_dir, language):
+            print(line)
     return 0
 
 

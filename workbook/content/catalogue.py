@@ -291,6 +291,7 @@ class Sources(_Strict):
 
 
 class GlossaryEntry(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")  # the same entry in every language (exercises/<lang>/glossary.yaml)
     term: str
     definition: str
     concepts: list[ConceptId] = []
@@ -302,6 +303,14 @@ class Glossary(_Strict):
     intro: str = ""
     labels: dict[str, str] = {}  # the glossary page's own words (pages/reference.py)
     entries: list[GlossaryEntry]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Glossary:
+        ids = [e.id for e in self.entries]
+        for n, i in enumerate(ids):
+            if i in ids[:n]:
+                raise ValueError(f"entries[{n}].id: {i!r} is used twice")
+        return self
 
 
 Document = Annotated[Instrument | Module | Sources | Glossary | PathsDoc | Quiz | FacilitatorDoc, Field(discriminator="kind")]

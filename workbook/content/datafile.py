@@ -38,7 +38,14 @@ def _cached(path: str, mtime: float, model: type[BaseModel], what: str) -> BaseM
     return read_model(Path(path), model, what)
 
 
-def load_model(path: Path, model: type[M], what: str) -> M:
-    """:func:`read_model`, read again only when the file changed (its modification time)."""
+def load_model(path: Path, model: type[M], what: str, language: str = "en") -> M:
+    """:func:`read_model`, read again only when the file changed (its modification time); in another
+    ``language``, the file of ``datasets/<language>/`` of the same name, checked against the English
+    one (same ids and figures, see ``languages.check_structure``), or the English file where
+    ``datasets/<language>/MISSING.yaml`` lists it."""
     path = Path(path)
+    if language != "en":
+        from .languages import localized_dataset
+
+        path = localized_dataset(path, language)
     return _cached(str(path), path.stat().st_mtime if path.exists() else 0.0, model, what)  # type: ignore[return-value]

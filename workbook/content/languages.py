@@ -37,7 +37,8 @@ TEXT_KEYS = frozenset({
     "service_label", "why_label", "chart_axis", "chart_title", "unit", "where", "note", "read", "group",
     "overall_label",
     # datasets: client statements and the case's texts
-    "explanation", "service", "moment", "relationship", "who",
+    "explanation", "service", "moment", "relationship", "who", "element", "comment", "route_note", "goal", "reality",
+    "options", "way_forward", "owner", "measure", "offer", "because", "line", "team", "need", "action", "case",
 })
 # Mappings whose every value is text (their keys are ids).
 TEXT_MAPS = frozenset({"anchors", "anchors_360", "labels", "texts", "categories", "levels", "themes", "elements"})
@@ -55,6 +56,8 @@ def is_text(path: tuple[str, ...]) -> bool:
     parent = path[-2] if len(path) > 1 else ""
     if (parent, key) in NOT_TEXT or (len(path) > 2 and (path[-3], key) in NOT_TEXT_UNDER):
         return False
+    if path == ("source",):  # a data file's own citation line (client_statements.yaml)
+        return True
     return key in TEXT_KEYS or parent in TEXT_MAPS
 
 
@@ -208,11 +211,44 @@ def check_structure(english_text: str, other_text: str, shown: str) -> object:
     return other
 
 
-def dataset_path(datasets_dir: Path, name: str, language: str = ENGLISH) -> Path:
-    """A text data file of ``datasets/`` in ``language``: ``datasets/<lang>/<name>`` when written, else
-    the English file (figures always come from the English one; see :func:`check_structure`)."""
-    if language != ENGLISH:
-        local = Path(datasets_dir) / language / name
-        if local.is_file():
-            return local
-    return Path(datasets_dir) / name
+# The text data files of datasets/ that pages show: each language writes them in datasets/<lang>/ or
+# lists them in datasets/<lang>/MISSING.yaml (journey_example.csv and salesforce_2019.csv are not covered yet).
+TEXT_DATASETS = ("case_nordfrost.yaml", "case_nordfrost_m06_m08.yaml", "client_statements.yaml")
+
+
+def localized_dataset(english: Path, language: str) -> Path:
+    """``datasets/<lang>/<name>`` for the English data file ``datasets/<name>``, after checking that it
+    has the English ids and figures; the English file where ``datasets/<lang>/MISSING.yaml`` lists it.
+    A text data file neither written nor listed is a ContentError (so is an unknown language)."""
+    english = Path(english)
+    if language == ENGLISH:
+        return english
+    datasets = english.parent
+    resolved = resolve_datasets(datasets, language)
+    if english.name not in resolved:
+        return english  # not a text file (figures only)
+    local = resolved[english.name]
+    if local is None:
+        return english
+    check_structure(english.read_text(encoding="utf-8"), local.read_text(encoding="utf-8"), f"{datasets.name}/{language}/{english.name}")
+    return local
+
+
+def resolve_datasets(datasets: Path, language: str) -> dict[str, Path | None]:
+    """:func:`resolve` for the text data files of ``datasets/`` (no folder: every file listed as missing)."""
+    names = [n for n in TEXT_DATASETS if (Path(datasets) / n).is_file()]
+    if not (Path(datasets) / language).is_dir():
+        return dict.fromkeys(names)  # reported by missing_datasets
+    return resolve(datasets, language, names)
+
+
+def check_datasets(datasets: Path, language: str) -> list[str]:
+    """Check every text data file of ``language`` against English (ContentError on the first
+    difference) and return one line per file still shown in English."""
+    out = []
+    for name, local in resolve_datasets(datasets, language).items():
+        if local is None:
+            out.append(f"{Path(datasets).name}/{language}/{name}: not yet written in {language}; English is shown")
+        else:
+            localized_dataset(Path(datasets) / name, language)
+    return out
