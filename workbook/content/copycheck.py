@@ -77,7 +77,7 @@ def strings_of(node: object, where: str = "") -> list[tuple[str, str]]:
 # A translation or a close paraphrase shares no 12-token run with its source, so two further
 # checks look for what a retelling keeps: the source's own examples, and the order in which the
 # source presents its ideas. Patterns are case-insensitive regular expressions, in the seed's
-# language and in every language the workbook is written in (English, French: exercises/fr/).
+# language and in every language the workbook is written in (English, French: exercises/fr/, Chinese: exercises/zh/).
 
 
 @dataclass(frozen=True)
@@ -93,51 +93,51 @@ SEED_PROFILES: dict[str, SeedProfile] = {
     # 002, « Marketing des Services et Servuction – Approche par la Maîtrise – 2/4 »
     "002": SeedProfile(
         examples={
-            "the office 800 km away": r"\b800\s*(km|kilomet)",
-            "the design office / engineering consultancy": r"design office|engineering (consultancy|office)|bureau d['’]?\s*[ée]tudes|(?-i:\bBE\b)|expertise d['’]ing[ée]nierie",
-            "the client as the 'poor relation'": r"poor relation|parent pauvre",
-            "the order signed without meeting": r"without (ever )?meeting|sans jamais rencontrer",
+            "the office 800 km away": r"\b800\s*(km|kilomet|公里|千米)",
+            "the design office / engineering consultancy": r"design office|engineering (consultancy|office)|bureau d['’]?\s*[ée]tudes|(?-i:\bBE\b)|expertise d['’]ing[ée]nierie|设计院|工程咨询|工程设计(公司|院|所)|设计事务所",
+            "the client as the 'poor relation'": r"poor relation|parent pauvre|穷亲戚",
+            "the order signed without meeting": r"without (ever )?meeting|sans jamais rencontrer|从未见面|从没见过面|未曾谋面|素未谋面",
         },
         ideas=(
-            ("three entities and three links", r"three entities|trois entit[ée]s|\bentities\b"),
-            ("the postulate", r"postulat"),
-            ("the worked example", r"\b800\s*km|poor relation|parent pauvre|design office"),
-            ("the mastery approach and its POSSIBLE mix", r"(?-i:\bPOSSIBLE\b)|mastery approach|approche par la ma[iî]trise"),
+            ("three entities and three links", r"three entities|trois entit[ée]s|\bentities\b|三个主体|三个实体"),
+            ("the postulate", r"postulat|公设"),
+            ("the worked example", r"\b800\s*km|poor relation|parent pauvre|design office|800\s*公里|穷亲戚|设计院"),
+            ("the mastery approach and its POSSIBLE mix", r"(?-i:\bPOSSIBLE\b)|mastery approach|approche par la ma[iî]trise|专业掌控策略"),
         ),
     ),
     # 003, "From services management to enterprise 2.0"
     "003": SeedProfile(
         examples={
-            "mobility instead of cars": r"\bmobility\b|\bmobilit[ée]\b|selling cars|\bcar (maker|manufacturer)s?\b",
-            "tyres sold as landings": r"\btyres?\b|\btires?\b|\bpneus?\b|\blandings?\b|take-?offs?",
-            "the 'polish' on the customer interface": r"\bpolish\b|\bvarnish\b|\bvernis\b",
-            "hotel, transportation, car parking": r"car parking|\bparkings?\b",
+            "mobility instead of cars": r"\bmobility\b|\bmobilit[ée]\b|selling cars|\bcar (maker|manufacturer)s?\b|出行服务|卖车|卖汽车|汽车(制造商|厂商)|车企",
+            "tyres sold as landings": r"\btyres?\b|\btires?\b|\bpneus?\b|\blandings?\b|take-?offs?|轮胎|起降|起落",
+            "the 'polish' on the customer interface": r"\bpolish\b|\bvarnish\b|\bvernis\b|抛光|上光|清漆",
+            "hotel, transportation, car parking": r"car parking|\bparkings?\b|停车场",
         },
         ideas=(
-            ("a layer added or a model reinvented", r"\blayer\b|reinvent|\bpolish\b|\bcouche\b|r[ée]invent|\bvernis\b"),
-            ("the car and tyre examples", r"\bmobility\b|\btyres?\b|\btires?\b|\blandings?\b|\bmobilit[ée]\b|\bpneus?\b|atterrissages?"),
-            ("the traits of a service culture", r"collective intelligence|co-?producers?|\btraits?\b|intelligence collective|co-?producteurs?"),
-            ("internal customers", r"internal customers?|clients? internes?"),
+            ("a layer added or a model reinvented", r"\blayer\b|reinvent|\bpolish\b|\bcouche\b|r[ée]invent|\bvernis\b|一层服务|服务层|重塑"),
+            ("the car and tyre examples", r"\bmobility\b|\btyres?\b|\btires?\b|\blandings?\b|\bmobilit[ée]\b|\bpneus?\b|atterrissages?|出行服务|卖车|轮胎|起降"),
+            ("the traits of a service culture", r"collective intelligence|co-?producers?|\btraits?\b|intelligence collective|co-?producteurs?|集体智慧|共同生产者|特征"),
+            ("internal customers", r"internal customers?|clients? internes?|内部客户"),
         ),
     ),
     # 004, 客户价值常识(3)——服务的本质
     "004": SeedProfile(
         examples={
-            "the rice shop that delivers": r"\brice\b|米店|买米|\briz\b",
-            "the courier": r"\bcouriers?\b|快递|\bcoursiers?\b|livreurs? de colis",
+            "the rice shop that delivers": r"\brice\b|米店|买米|\briz\b|大米|送米",
+            "the courier": r"\bcouriers?\b|快递|\bcoursiers?\b|livreurs? de colis|送货小哥",
             "taking the rubbish down": r"\brubbish\b|\bgarbage\b|\btrash\b|垃圾|\bpoubelles?\b|\bordures\b",
             "the valve": r"\bvalves?\b|阀门|\bvannes?\b",
             "the consultant who does not clean the house": r"clean(s|ing)?\b[^.]{0,30}\bhouses?\b|house[- ]?clean|打扫|(le|du) m[ée]nage\b|nettoie\w* (la|sa|leur) maison",
-            "SaaS": r"(?<![a-z])saas(?![a-z])",
-            "dinners and drinks": r"\bdinners?\b|\bdrinks\b|吃饭|喝酒|\bd[îi]ners?\b|boire un verre",
-            "small presents": r"small (gift|present)s?|小礼物|petits? cadeaux?",
-            "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备|formation apr[èe]s (la )?vente",
+            "SaaS": r"(?<![a-z])saas(?![a-z])|软件即服务",
+            "dinners and drinks": r"\bdinners?\b|\bdrinks\b|吃饭|喝酒|\bd[îi]ners?\b|boire un verre|饭局|酒局",
+            "small presents": r"small (gift|present)s?|小礼物|petits? cadeaux?|小礼品",
+            "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备|formation apr[èe]s (la )?vente|卖设备|设备卖出|售后培训",
         },
         ideas=(
-            ("the competitive ladder", r"人无我有|\bladder\b|[ée]chelle"),
+            ("the competitive ladder", r"人无我有|\bladder\b|[ée]chelle|竞争阶梯|阶梯"),
             ("feeling, principles and value", r"情怀|原则|with feeling|with principles|avec (du )?sentiment|avec des principes"),
-            ("the three layers", r"emotional layer|needs layer|value layer|three layers|trois (niveaux|couches|[ée]tages)|niveau [ée]motionnel"),
-            ("win-win, the client first", r"win-win|双赢|gagnant[- ]gagnant"),
+            ("the three layers", r"emotional layer|needs layer|value layer|three layers|trois (niveaux|couches|[ée]tages)|niveau [ée]motionnel|情感层|需求层|价值层|三个层次"),
+            ("win-win, the client first", r"win-win|双赢|gagnant[- ]gagnant|共赢"),
         ),
     ),
 }
