@@ -193,6 +193,9 @@ def test_compare_and_placeholders_are_pure():
     assert placeholders("{n} of {total}, not {provider + client}") == {"n", "total"}
     assert compare({"title": "A", "items": [{"id": "x", "text": "t"}]}, {"title": "B", "items": [{"id": "x", "text": "u"}]}) is None
     assert compare({"labels": {"a": "{n} left"}}, {"labels": {"a": "plus que"}}) == "labels.a: placeholders differ from English (lacks {n})"
+    # a pick_one's feedback is text per option value: the text differs, the option values may not
+    assert compare({"feedback": {"layer": "A cost."}}, {"feedback": {"layer": "一项成本。"}}) is None
+    assert compare({"feedback": {"layer": "A cost."}}, {"feedback": {"couche": "一项成本。"}}) == "feedback.layer: missing, English has it"
     assert compare({"sources": [{"title": "Servuction"}]}, {"sources": [{"title": "La servuction"}]}) == "sources[0].title: 'La servuction', English has 'Servuction'"
     assert compare({"scale": {"points": 5}}, {"scale": {"points": "5"}}) == "scale.points: '5', English has 5"
 

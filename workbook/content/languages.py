@@ -41,7 +41,7 @@ TEXT_KEYS = frozenset({
     "options", "way_forward", "owner", "measure", "offer", "because", "line", "team", "need", "action", "case",
 })
 # Mappings whose every value is text (their keys are ids).
-TEXT_MAPS = frozenset({"anchors", "anchors_360", "labels", "texts", "categories", "levels", "themes", "elements"})
+TEXT_MAPS = frozenset({"anchors", "anchors_360", "labels", "texts", "categories", "levels", "themes", "elements", "feedback"})  # feedback: pick_one's text per option value
 # (parent, key) pairs that are structural although the key is text elsewhere.
 NOT_TEXT = frozenset({("sources", "title"), ("sources", "author"), ("sources", "publisher"), ("sources", "date")})  # citations
 NOT_TEXT_UNDER = frozenset({("phases", "where")})  # (grandparent, key): the case's timeline phases name a place id
