@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ALIASES = {"psycopg[binary]": "psycopg", "sqlalchemy": "sqlalchemy", "pyyaml": "pyyaml"}
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 SELF = PROJECT["name"]

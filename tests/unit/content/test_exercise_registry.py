@@ -10,7 +10,7 @@ from workbook.content.catalogue import EXERCISE_TYPES, Exercise
 from workbook.content.exercise_specs import TYPES
 from workbook.ui.widgets import exercises
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _yaml_types() -> dict[str, list[str]]:

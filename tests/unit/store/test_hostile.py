@@ -368,9 +368,9 @@ NOT_TARGETED = {
     ("list_cohorts", "trainee"): "returns only the cohorts the actor may see (checked below)",
     ("list_cohorts", "rater"): "returns only the cohorts the actor may see (checked below)",
     ("list_cohorts", "coach_b"): "returns only the cohorts the actor may see (checked below)",
-    ("rater_answers", "rater"): "a rater reads only their own answers (tests/test_raters.py)",
-    ("rater_task", "rater"): "a rater reads only their own task (tests/test_raters.py)",
-    ("save_rater_answer", "rater"): "a rater writes only their own answers about their subject (tests/test_raters.py)",
+    ("rater_answers", "rater"): "a rater reads only their own answers (tests/unit/store/test_raters.py)",
+    ("rater_task", "rater"): "a rater reads only their own task (tests/unit/store/test_raters.py)",
+    ("save_rater_answer", "rater"): "a rater writes only their own answers about their subject (tests/unit/store/test_raters.py)",
 }
 
 
@@ -446,7 +446,7 @@ def _args(fn, person_id: int, cohort_id: int, targets: dict | None = None) -> di
         elif name in VALUES:
             out[name] = VALUES[name]
         elif p.default is inspect.Parameter.empty:
-            raise AssertionError(f"{fn.__name__}: no test value for parameter {name!r}; add it to VALUES in tests/test_hostile.py")
+            raise AssertionError(f"{fn.__name__}: no test value for parameter {name!r}; add it to VALUES in tests/unit/store/test_hostile.py")
     return out
 
 

@@ -113,7 +113,7 @@ def test_unknown_source_of_a_checklist_is_refused(tmp_path):
 
     from workbook.content.catalogue import load_directory
 
-    root = Path(__file__).resolve().parent.parent / "exercises"
+    root = Path(__file__).resolve().parents[3] / "exercises"
     shutil.copy(root / "sources.yaml", tmp_path / "sources.yaml")
     body = "    title: T\n    source: nowhere\n    items: [{id: a, label: A}]\n    options: [{value: 0, label: x}, {value: 2, label: y}]"
     (tmp_path / "mx.yaml").write_text(MODULE.replace("{type}", "rated_checklist").replace("{body}", body))

@@ -5,7 +5,7 @@ import pytest
 from workbook.content.catalogue import catalogue, load_directory, parse_document
 from workbook.errors import ContentError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 GOOD_INSTRUMENT = """
 kind: instrument

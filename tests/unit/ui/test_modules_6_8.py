@@ -182,7 +182,7 @@ def test_home_links_to_glossary_and_sources(db):
 
 # ---- the Nordfrost case, the worked example of modules 6–8 -------------------------------------
 
-CASE_PATH = Path(__file__).resolve().parent.parent / "datasets" / "case_nordfrost_m06_m08.yaml"
+CASE_PATH = Path(__file__).resolve().parents[3] / "datasets" / "case_nordfrost_m06_m08.yaml"
 
 
 def raw_case() -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from workbook.nbtools import is_checked, notebooks, problems
 
-NB_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NB_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 @pytest.mark.parametrize("path", notebooks(NB_DIR), ids=lambda p: p.name)

@@ -19,7 +19,7 @@ from widget_tools import html_text
 from workbook.content.catalogue import catalogue, load_directory
 from workbook.errors import ContentError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 GUIDE = yaml.safe_load((ROOT / "exercises" / "facilitator.yaml").read_text(encoding="utf-8"))
 PATHS = yaml.safe_load((ROOT / "exercises" / "paths.yaml").read_text(encoding="utf-8"))
 STATEMENTS = {s["id"]: s for s in yaml.safe_load((ROOT / "datasets" / "client_statements.yaml").read_text(encoding="utf-8"))["statements"]}

@@ -15,7 +15,7 @@ from cli_run import run_cli
 from workbook.auth.identity import Identity
 from workbook.cli import build_parser, main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\b")
 
 

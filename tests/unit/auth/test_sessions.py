@@ -1,6 +1,6 @@
 """Sign-in sessions: only hashes stored, sliding expiry under a cap, one-time cookie tickets, and
 pages that end at their next action once their session ends (re-issued code, revoked rater,
-sign-out). The browser side (cookie, no token in any URL) is tests/test_browser_session.py."""
+sign-out). The browser side (cookie, no token in any URL) is tests/browser/test_browser_session.py."""
 from datetime import timedelta
 
 import pytest

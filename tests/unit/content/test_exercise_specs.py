@@ -6,7 +6,7 @@ import pytest
 from workbook.content.catalogue import load_directory
 from workbook.errors import ContentError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def content_with(tmp_path, name, old, new):

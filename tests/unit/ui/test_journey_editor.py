@@ -158,7 +158,7 @@ def test_your_results_summary_lists_each_maps_action_list_escaped(db, cohort):
     ann, pid = cohort["ident"]["Ann"], cohort["people"]["Ann"]["id"]
     spec = catalogue().module("m05").exercises[0]
     assert SUMMARIES[spec.type](spec, {}) == '<p class="wb-muted">No experience map yet.</p>'
-    example = J.import_csv((Path(__file__).resolve().parent.parent / "datasets" / "journey_example.csv").read_text(encoding="utf-8"))
+    example = J.import_csv((Path(__file__).resolve().parents[3] / "datasets" / "journey_example.csv").read_text(encoding="utf-8"))
     gone = J.new_map(HOSTILE)
     save_map(db, ann, pid, example)
     save_map(db, ann, pid, gone)

@@ -36,7 +36,7 @@ from workbook.ui.widgets.common import StatusLine
 from workbook.ui.widgets.likert import LikertForm
 from workbook.ui.widgets.saver import AnswerSaver
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/: fault_writer.py and the support modules
 ADMIN = Identity.admin()
 
 

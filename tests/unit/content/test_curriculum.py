@@ -24,7 +24,7 @@ from workbook.content.copycheck import (
 )
 from workbook.content.languages import languages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXERCISES = ROOT / "exercises"
 NOTEBOOKS = ROOT / "notebooks"
 DATASETS = ROOT / "datasets"
@@ -62,7 +62,7 @@ def test_every_concept_is_covered_by_a_module_or_listed_as_still_missing(cat):
     missing = ALL_CONCEPTS - set(have)
     assert not missing - STILL_MISSING, f"concepts taught by no module: {sorted(missing - STILL_MISSING, key=lambda c: int(c[1:]))}"
     stale = STILL_MISSING & set(have)
-    assert not stale, f"now covered ({', '.join(f'{c} by {have[c]}' for c in sorted(stale))}): remove them from STILL_MISSING in tests/test_curriculum.py"
+    assert not stale, f"now covered ({', '.join(f'{c} by {have[c]}' for c in sorted(stale))}): remove them from STILL_MISSING in tests/unit/content/test_curriculum.py"
 
 
 def test_every_module_cites_at_least_one_seed(cat):
@@ -258,7 +258,7 @@ def test_no_module_uses_a_seeds_own_examples():
     ]
     assert not [f for name, f in found if not _pending(name)], "\n".join(f for name, f in found if not _pending(name))
     clean = RETELLING_NOT_YET_FIXED - {_pending(name) for name, _f in found}
-    assert not clean, f"no seed example left in {sorted(clean)}: remove them from RETELLING_NOT_YET_FIXED in tests/test_curriculum.py"
+    assert not clean, f"no seed example left in {sorted(clean)}: remove them from RETELLING_NOT_YET_FIXED in tests/unit/content/test_curriculum.py"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -16,7 +16,7 @@ from workbook.domain.paths import plan, time_left
 from workbook.errors import AccessDenied, ContentError, NotFound
 from workbook.store import answered_exercises, cohort_path, path_of, save_answer, set_cohort_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 PATHS_YAML = ROOT / "exercises" / "paths.yaml"
 
 

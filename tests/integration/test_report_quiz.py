@@ -13,7 +13,7 @@ from workbook.reporting.reports import cohort_tasks, run_reports
 from workbook.store.demo import build_demo
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def expected_rows() -> dict[str, tuple[float, float]]:

@@ -13,7 +13,7 @@ from workbook.content.quiz_spec import CONCEPTS, SUBMITTED
 from workbook.domain.quiz_scoring import MODULE, cohort_gain, concept_scores, display_order, person_gain, total_score
 from workbook.errors import ContentError, InvalidAnswer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 QUIZ_YAML = ROOT / "exercises" / "quiz.yaml"
 
 

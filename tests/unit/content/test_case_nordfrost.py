@@ -14,7 +14,7 @@ from workbook.nbtools import is_checked
 from workbook.settings import get_settings
 from workbook.ui.pages import examples, examples_profiles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

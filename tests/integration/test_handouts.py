@@ -17,7 +17,7 @@ from widget_tools import html_text
 
 from workbook.content.catalogue import catalogue
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = {m["module"]: m for m in yaml.safe_load((ROOT / "exercises" / "facilitator.yaml").read_text(encoding="utf-8"))["modules"]}
 
 

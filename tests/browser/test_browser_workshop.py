@@ -13,7 +13,7 @@ from test_browser import SLOW, assert_no_traceback_or_source, full_screenshot, o
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
-PATHS_YAML = Path(__file__).resolve().parent.parent / "exercises" / "paths.yaml"
+PATHS_YAML = Path(__file__).resolve().parents[2] / "exercises" / "paths.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from workbook.domain import journey as J
 from workbook.errors import AccessDenied, ImportFormatError, InvalidAnswer, NotFound
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "datasets" / "journey_example.csv"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FAILING_CALLBACK = """
 from workbook.ui.widgets.common import StatusLine, safe
 status = StatusLine()

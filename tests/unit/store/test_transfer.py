@@ -2,7 +2,7 @@
 360 rounds (closed ones show the same results under the same anonymity rules, open ones stay open
 with their dates), the raters' e-mail addresses (reminders reach the same people, through a real
 SMTP server), a revoked rater stays revoked, and the cohort's chosen path. A version 1 document
-(written before rounds travelled) still imports. Refusals of malformed documents: tests/test_hostile.py."""
+(written before rounds travelled) still imports. Refusals of malformed documents: tests/unit/store/test_hostile.py."""
 from __future__ import annotations
 
 import dataclasses
