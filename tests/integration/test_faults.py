@@ -494,7 +494,7 @@ def test_kernel_killed_mid_module_new_page_restores_answers_from_the_store(tmp_p
     c = make_cohort(db)
     code = c["people"]["T2"]["code"]
     proc = subprocess.Popen([sys.executable, "-c", KERNEL, url, code], cwd=HERE.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": f"{HERE}:{HERE.parent}"})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": f"{Path(__file__).parent}:{HERE}:{HERE.parent}"})
     try:
         line = proc.stdout.readline()
         assert "All answers saved" in line, line + proc.stderr.read() if proc.poll() is not None else line
