@@ -14,7 +14,7 @@ from workbook.content.catalogue import load_directory, load_language
 from workbook.content.languages import TEXT_DATASETS, compare, languages, placeholders, read_missing
 from workbook.errors import ContentError, NotFound
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXERCISES = ROOT / "exercises"
 OTHER = [lang for lang in languages(EXERCISES) if lang != "en"]
 
