@@ -134,7 +134,7 @@ SEED_PROFILES: dict[str, SeedProfile] = {
             "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备|formation apr[èe]s (la )?vente|卖设备|设备卖出|售后培训",
         },
         ideas=(
-            ("the competitive ladder", r"人无我有|\bladder\b|[ée]chelle|竞争阶梯|阶梯"),
+            ("the competitive ladder", r"人无我有|ladder|[ée]chelle (concurrentielle|de la concurrence)|竞争阶梯|阶梯"),
             ("feeling, principles and value", r"情怀|原则|with feeling|with principles|avec (du )?sentiment|avec des principes"),
             ("the three layers", r"emotional layer|needs layer|value layer|three layers|trois (niveaux|couches|[ée]tages)|niveau [ée]motionnel|情感层|需求层|价值层|三个层次"),
             ("win-win, the client first", r"win-win|双赢|gagnant[- ]gagnant|共赢"),
@@ -145,8 +145,9 @@ MAX_IDEAS_IN_SEED_ORDER = 2  # a module may follow a seed's order for at most th
 
 
 def _plain(text: str) -> str:
-    """NFKC text without Markdown emphasis marks (``**P**rice`` reads as ``Price``)."""
-    return unicodedata.normalize("NFKC", text).replace("*", "")
+    """NFKC text without Markdown emphasis marks (``**P**rice`` reads as ``Price``), every run of
+    white space one space (a term broken across two lines of YAML is still found)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).replace("*", ""))
 
 
 def seed_key(file_name: str) -> str:

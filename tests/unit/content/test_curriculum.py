@@ -207,6 +207,7 @@ def test_example_markers_find_a_seed_example_in_any_language():
     assert example_markers("Polarfix keeps spare parts on site for the night shift.", p) == []
     assert example_markers("the price of the contract", p) == []  # 'rice' inside a word is not the rice shop
     assert example_markers("- **P**rice: the top of the range", p) == []  # nor inside Markdown emphasis
+    assert idea_order(["trois\n  entités et leurs liens"], SEED_PROFILES["002"]) == ["three entities and three links"]  # across a line break
     assert example_markers("un bureau d'études à 800 km", SEED_PROFILES["002"]) == ["the office 800 km away", "the design office / engineering consultancy"]
     assert example_markers("They sell landings, not tyres.", SEED_PROFILES["003"]) == ["tyres sold as landings"]
     # the French content is checked with French patterns too
