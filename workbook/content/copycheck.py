@@ -94,7 +94,10 @@ SEED_PROFILES: dict[str, SeedProfile] = {
     "002": SeedProfile(
         examples={
             "the office 800 km away": r"\b800\s*(km|kilomet|公里|千米)",
-            "the design office / engineering consultancy": r"design office|engineering (consultancy|office)|bureau d['’]?\s*[ée]tudes|(?-i:\bBE\b)|expertise d['’]ing[ée]nierie|设计院|工程咨询|工程设计(公司|院|所)|设计事务所",
+            "the design office / engineering consultancy": (
+                r"design office|engineering (consultancy|office)|bureau d['’]?\s*[ée]tudes|(?-i:\bBE\b)|expertise d['’]ing[ée]nierie"
+                r"|设计院|工程咨询|工程设计(公司|院|所)|设计事务所"
+            ),
             "the client as the 'poor relation'": r"poor relation|parent pauvre|穷亲戚",
             "the order signed without meeting": r"without (ever )?meeting|sans jamais rencontrer|从未见面|从没见过面|未曾谋面|素未谋面",
         },
@@ -134,7 +137,7 @@ SEED_PROFILES: dict[str, SeedProfile] = {
             "training after selling equipment": r"after[- ]sales? training|after the sale\b|卖了设备|formation apr[èe]s (la )?vente|卖设备|设备卖出|售后培训",
         },
         ideas=(
-            ("the competitive ladder", r"人无我有|ladder|[ée]chelle (concurrentielle|de la concurrence)|竞争阶梯|阶梯"),
+            ("the competitive ladder", r"人无我有|\bladder\b|[ée]chelle (concurrentielle|de la concurrence)|竞争阶梯|阶梯"),
             ("feeling, principles and value", r"情怀|原则|with feeling|with principles|avec (du )?sentiment|avec des principes"),
             ("the three layers", r"emotional layer|needs layer|value layer|three layers|trois (niveaux|couches|[ée]tages)|niveau [ée]motionnel|情感层|需求层|价值层|三个层次"),
             ("win-win, the client first", r"win-win|双赢|gagnant[- ]gagnant|共赢"),
