@@ -224,6 +224,23 @@ def test_the_copy_check_reads_every_language():
     assert set(LANGUAGES) - {"en"} <= names
 
 
+def test_chinese_patterns_find_the_seeds_examples_and_ideas():
+    """The Chinese content (exercises/zh/) is checked with Chinese patterns: the seeds' own examples
+    in Chinese, and seed 004's ideas in its own order (a Chinese retelling of the article)."""
+    p = SEED_PROFILES["004"]
+    assert example_markers("快递员离开时顺手把垃圾带走", p) == ["the courier", "taking the rubbish down"]
+    assert example_markers("客户买的是大米，不是送货", p) == ["the rice shop that delivers"]
+    assert example_markers("Polarfix 的技师不修食堂的冰箱，也不粉刷食堂", p) == []
+    assert example_markers("他们卖的是起降次数，不是轮胎", SEED_PROFILES["003"]) == ["tyres sold as landings"]
+    assert example_markers("一家 800 公里外的设计院", SEED_PROFILES["002"]) == ["the office 800 km away", "the design office / engineering consultancy"]
+    retelling = ["人无我有，人有我优", "有情怀、有原则、有价值", "服务的三个层次：情感层、需求层、价值层", "双赢，客户先赢"]
+    assert longest_run_in_seed_order(idea_order(retelling, p), p) == [name for name, _ in p.ideas]
+    own_order = ["双赢，客户先赢", "情感层、需求层、价值层", "有情怀、有原则", "竞争阶梯：人无我有"]
+    assert len(longest_run_in_seed_order(idea_order(own_order, p), p)) == 1
+    assert idea_order(["作者的公设", "三个主体，三条纽带", "专业掌控策略与 POSSIBLE 组合"], SEED_PROFILES["002"]) == [
+        "the postulate", "three entities and three links", "the mastery approach and its POSSIBLE mix"]
+
+
 def test_idea_order_and_the_longest_run_in_the_seeds_order():
     p = SeedProfile(examples={}, ideas=(("a", "alpha"), ("b", "beta"), ("c", "gamma"), ("d", "delta")))
     assert idea_order(["Beta first, then alpha.", "gamma; alpha again", "delta"], p) == ["b", "a", "c", "d"]
