@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: setup relock serve demo test check browser bench clean
+.PHONY: setup relock serve demo test check browser bench clean messages
 
 # requirements.lock pins every package of `.[test]` at the versions the tests passed with (uv pip compile);
 # it is a constraints file, so the editable install of the workbook itself needs no pin.
@@ -18,7 +18,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]' 2>&1 | { grep -v 'is ignored: it is neither' || true; }
 	@touch $(STAMP)
 
+# the interface's translations: .mo compiled from the .po files in git (never committed)
 setup: $(STAMP)
+	@$(PY) -m workbook.i18n >/dev/null
 
 # The scheduled-style job: re-resolve every dependency to its newest allowed release, reinstall, run the
 # fast tests (no server, no browser). Commit requirements.lock when they pass.
@@ -55,6 +57,13 @@ check: setup
 
 bench: setup browser
 	$(PY) benchmarks/voila_render.py
+
+# after adding or changing interface strings: the template (.pot) extracted from the code and the templates,
+# then each language's .po updated (new strings empty, to be translated; changed ones marked fuzzy)
+messages: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 --no-location --sort-output --project "Servuction Workbook" --no-wrap -o workbook/locale/workbook.pot workbook
+	$(VENV)/bin/pybabel update -D workbook -i workbook/locale/workbook.pot -d workbook/locale --ignore-obsolete --no-wrap
+	$(PY) -m workbook.i18n
 
 clean:
 	rm -rf $(VENV) data test-artifacts

@@ -103,6 +103,19 @@ def cmd_cohort_path(args) -> int:
     return 0
 
 
+def cmd_cohort_language(args) -> int:
+    from workbook.i18n import language_name
+    from workbook.store import cohort_by_name, cohort_language, set_cohort_language
+
+    db = _db()
+    cohort_id = cohort_by_name(db, args.name)
+    if args.language:
+        set_cohort_language(db, _admin(), cohort_id, args.language)
+    chosen = cohort_language(db, _admin(), cohort_id)
+    print(f"{args.name}\t{chosen}\t{language_name(chosen)}")
+    return 0
+
+
 def _codes_file(name: str) -> Path:
     """The owner-only file the access codes go to, created empty before anyone is invited."""
     from .files import private_file
@@ -409,6 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="cohort name")
     p.add_argument("path", nargs="?", help="a path id, e.g. workshop or full (omit to show the current one)")
     p.set_defaults(func=cmd_cohort_path)
+    p = cohort.add_parser("language", help="show or set the cohort's default interface language (en, fr, zh); each person may choose their own")
+    p.add_argument("name")
+    p.add_argument("language", nargs="?", choices=("en", "fr", "zh"), help="omit to show the current one")
+    p.set_defaults(func=cmd_cohort_language)
 
     p = sub.add_parser("invite", help="invite a person into a cohort and print their access code once")
     p.add_argument("cohort", help="cohort name")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from cli_run import run_cli
 from pg import pg_server
 
+from workbook.auth.identity import Identity
 from workbook.store import Database, schema
 from workbook.store.models import SCHEMA_REVISION, Base
 
@@ -43,6 +44,16 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
                     for name, t in meta.tables.items() if name not in SKIPPED_TABLES}
     finally:
         engine.dispose()
+
+
+def assert_rows_kept(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> None:
+    """Every table and row of ``before`` is in ``after``, unchanged; columns added by a later revision come
+    last in each row and are empty (0003: people's and raters' ``language``)."""
+    assert set(after) == set(before)
+    for name, rows in before.items():
+        assert len(after[name]) == len(rows), name
+        for old, new in zip(rows, after[name]):
+            assert new[: len(old)] == old and all(v is None for v in new[len(old):]), name
 
 
 def release_database(url: str, stamped: bool) -> None:
@@ -86,8 +97,7 @@ def test_db_upgrade_keeps_every_row_of_an_older_database(database_url, tmp_path,
     # the upgrade: every row of every table kept, the head revision current, the marker retired
     assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
     assert f"-> {SCHEMA_REVISION}" in capsys.readouterr().out
-    after = snapshot(database_url)
-    assert set(after) == set(before) and all(after[name] == rows for name, rows in before.items())
+    assert_rows_kept(before, snapshot(database_url))
     assert schema.LEGACY_TABLE not in table_names(database_url)
     db = Database(database_url)
     assert db.schema_state().revision == SCHEMA_REVISION
@@ -177,5 +187,37 @@ def test_a_backup_of_a_0_1_database_restores_and_upgrades(database_url, tmp_path
     assert run_cli(monkeypatch, tmp_path, "cohort", "list") == 1
     assert "run `workbook db upgrade`" in capsys.readouterr().err
     assert run_cli(monkeypatch, tmp_path, "db", "upgrade") == 0
-    assert snapshot(target) == before
+    assert_rows_kept(before, snapshot(target))
     assert "ix_answers_budget" in {ix["name"] for ix in sa.inspect(sa.create_engine(target)).get_indexes("answers")}
+
+
+def test_revision_0003_keeps_every_row(tmp_path):
+    """A database at 0002 (the demo cohort) upgraded to 0003 keeps every row; the new columns are empty,
+    and a language saved afterwards is read back."""
+    from workbook.store.demo import build_demo
+
+    url = f"sqlite:///{tmp_path / 'wb.db'}"
+    db = Database(url)
+    build_demo(db)
+    with db.engine.begin() as conn:
+        schema.downgrade(conn, "0002_answers_budget")
+    db.dispose()
+    before = snapshot(url)
+    assert len(before["answers"]) > 1000 and before["people"]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        schema.upgrade(conn)
+    engine.dispose()
+    after = snapshot(url)
+    assert set(after) == set(before)
+    for name, rows in before.items():
+        extra = 1 if name in ("people", "raters") else 0
+        assert [r[: len(r) - extra] for r in after[name]] == rows, name
+        assert all(r[-1] is None for r in after[name]) or not extra
+    from workbook.store import language_of, set_language
+
+    db = Database(url)
+    pid = after["people"][0][0]
+    set_language(db, Identity.admin(), pid, "zh")
+    assert language_of(db, Identity.admin(), pid) == "zh"
+    db.dispose()

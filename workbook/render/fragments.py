@@ -11,6 +11,8 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
+from workbook.i18n import _l, format_day, format_number, format_percentage, gettext_, ngettext, pgettext
+
 FOLDER = "templates/fragments"
 SUFFIX = ".html.j2"
 
@@ -24,12 +26,12 @@ class OneLine(jinja2.ext.Extension):
 
 
 # A module's progress for a person, as the pages and reports say it (store.progress gives the keys).
-STATUS_TEXT = {"done": "done", "in_progress": "in progress", None: "not started"}
+STATUS_TEXT = {"done": _l("done"), "in_progress": _l("in progress"), None: _l("not started")}
 
 
 def status_text(status: str | None) -> str:
-    """The words for a module's progress status (an unknown status is shown as it is)."""
-    return STATUS_TEXT.get(status, str(status))
+    """The words for a module's progress status, in the current language (an unknown status is shown as it is)."""
+    return str(STATUS_TEXT.get(status, status))
 
 
 def badge(text: object, kind: str | None = "") -> Markup:
@@ -49,9 +51,13 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("workbook", FOLDER),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        extensions=[OneLine],
+        extensions=[OneLine, "jinja2.ext.i18n"],
     )
+    # {{ _("…") }}, {% trans %}: translated at each render in the language current then (workbook.i18n's
+    # context variable), so one cached environment serves every language.
+    env.install_gettext_callables(gettext=gettext_, ngettext=ngettext, pgettext=pgettext, newstyle=True)
     env.globals.update(badge=badge, status_badge=status_badge, status_text=status_text)
+    env.filters.update(number=format_number, percent=format_percentage, day=format_day)
     return env
 
 

@@ -30,6 +30,15 @@ from .journeys import (
 from .journeys import (
     undo as undo_map,
 )
+from .languages import (
+    chosen_language,
+    cohort_language,
+    language_of,
+    rater_language,
+    set_cohort_language,
+    set_language,
+    set_rater_language,
+)
 from .notes import GROW_STEPS, Note, delete_note, notes_for, save_note, set_shared
 from .paths import answered_exercises, cohort_path, path_of, set_cohort_path
 from .people import (

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_REVISION = "0002_answers_budget"  # the head of migrations/versions: a model change comes with a revision
+SCHEMA_REVISION = "0003_languages"  # the head of migrations/versions: a model change comes with a revision
 
 
 def utcnow() -> datetime:
@@ -44,6 +44,7 @@ class Person(Base):
     role: Mapped[str] = mapped_column(String(20))  # trainee | coach | hr
     external_login: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the interface language chosen; None: the cohort's
 
 
 class Rater(Base):
@@ -56,6 +57,7 @@ class Rater(Base):
     instrument: Mapped[str] = mapped_column(String(100))
     label: Mapped[str] = mapped_column(String(200), default="")  # known to the inviter only
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(10), nullable=True)  # chosen by the trainee for them, or by the rater
 
 
 class RaterContact(Base):

@@ -22,6 +22,7 @@ from workbook.auth.identity import Identity
 from workbook.content.catalogue import RATER_CATEGORIES as CATEGORIES
 from workbook.content.catalogue import catalogue
 from workbook.errors import AccessDenied, InvalidAnswer, MailError, NotFound, WorkbookError
+from workbook.i18n import _, check_language, format_day, using
 
 from .access import check_cohort, check_nominate, check_person, check_rater_admin
 from .answers import latest_rows, mark_version, validate_value
@@ -218,10 +219,14 @@ def _status(contact: RaterContact | None) -> str:
 
 # ---------------------------------------------------------------- nominations (the trainee)
 
-def nominate_rater(db: Database, actor: Identity, subject_id: int, name: str, email: str, category: str, instrument: str) -> int:
-    """The trainee nominates one rater for themselves (name, e-mail, category); returns its id.
-    No code is made here: a coach approves and sends it (at once by e-mail when approval is off)."""
+def nominate_rater(db: Database, actor: Identity, subject_id: int, name: str, email: str, category: str, instrument: str,
+                   language: str | None = None) -> int:
+    """The trainee nominates one rater for themselves (name, e-mail, category, and the language of the rater's
+    page and e-mails: None for the cohort's default); returns its id. No code is made here: a coach approves
+    and sends it (at once by e-mail when approval is off)."""
     check_nominate(actor, subject_id)
+    if language is not None:
+        check_language(language, "rater language")
     _check_category(category)
     _check_instrument(instrument)
     name, email = _check_contact(name, email)
@@ -236,7 +241,7 @@ def nominate_rater(db: Database, actor: Identity, subject_id: int, name: str, em
         ).all()
         if email.lower() in {e.lower() for e in taken}:
             raise WorkbookError(f"{email!r} is nominated already in this round; each rater answers once")
-        rater = Rater(subject_id=subject_id, category=category, instrument=instrument, label=name)
+        rater = Rater(subject_id=subject_id, category=category, instrument=instrument, label=name, language=language)
         s.add(rater)
         s.flush()
         auto = not db.settings.rater_approval
@@ -319,18 +324,30 @@ def approve_raters(db: Database, actor: Identity, subject_id: int, rater_ids: Se
 
 
 def _mail_text(subject_name: str, code: str, closes_on: date | None, url: str, reminder: bool, pulse: bool) -> tuple[str, str]:
-    what = "a short follow-up on the behaviours they are working on" if pulse else "360-degree feedback"
-    title = f"{'Reminder: ' if reminder else ''}{subject_name} asks for your {what}"
-    body = (
-        (f"A reminder: {subject_name} still hopes for your answers.\n\n" if reminder else "")
-        + f"{subject_name} asked you for {what} as part of a training programme.\n\n"
-        f"Open {url} and sign in with this rater code:\n\n    {code}\n\n"
-        "Your answers are shown only pooled with other raters of your group, once enough of them have answered, and "
-        "never with your name. " + (f"The round closes on {closes_on.isoformat()}.\n" if closes_on else "\n")
-        + ("This code replaces the one sent earlier.\n" if reminder else "")
-        + "\nThe code is personal: do not forward this message.\n"
-    )
-    return title, body
+    """The invitation (or reminder) e-mail, in the current language (the rater's: ``_send``)."""
+    if pulse:
+        title = _("Reminder: {name} asks for a short follow-up on the behaviours they are working on") if reminder else \
+            _("{name} asks for a short follow-up on the behaviours they are working on")
+        asked = _("{name} asked you for a short follow-up on the behaviours they are working on, as part of a training programme.")
+    else:
+        title = _("Reminder: {name} asks for your 360-degree feedback") if reminder else _("{name} asks for your 360-degree feedback")
+        asked = _("{name} asked you for 360-degree feedback as part of a training programme.")
+    lines = [_("A reminder: {name} still hopes for your answers.").format(name=subject_name), ""] if reminder else []
+    lines += [asked.format(name=subject_name), "", _("Open {url} and sign in with this rater code:").format(url=url), "", f"    {code}", ""]
+    privacy = _("Your answers are shown only pooled with other raters of your group, once enough of them have answered, and never with your name.")
+    if closes_on:
+        privacy += " " + _("The round closes on {date}.").format(date=format_day(closes_on))
+    lines.append(privacy)
+    if reminder:
+        lines.append(_("This code replaces the one sent earlier."))
+    lines += ["", _("The code is personal: do not forward this message.")]
+    return title.format(name=subject_name), "\n".join(lines) + "\n"
+
+
+def _rater_language(s, rater: Rater) -> str:
+    from .languages import languages_of_raters  # languages reads raters' own sign-in (no cycle at import)
+
+    return languages_of_raters(s, [rater.id])[rater.id]
 
 
 def _send(db: Database, rater_ids: Sequence[int], reminder: bool) -> list[IssuedCode]:
@@ -353,11 +370,13 @@ def _send(db: Database, rater_ids: Sequence[int], reminder: bool) -> list[Issued
             if reminder:
                 contact.reminders, contact.reminded_at = (contact.reminders or 0) + 1, utcnow()
             name, email, category = contact.name, contact.email, rater.category
+            language = _rater_language(s, rater)
             closes_on, pulse = (rnd.closes_on if rnd else None), bool(rnd and rnd.kind == PULSE)
         if not by_mail:
             out.append(IssuedCode(rid, name, email, category, "coach", code))
             continue
-        title, body = _mail_text(first, code, closes_on, rater_page_url(st), reminder, pulse)
+        with using(language):
+            title, body = _mail_text(first, code, closes_on, rater_page_url(st), reminder, pulse)
         try:
             send_mail(email, title, body, to_name=name, settings=st)
         except MailError as exc:

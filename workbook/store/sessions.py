@@ -16,12 +16,13 @@ from sqlalchemy import delete
 
 from workbook.auth.identity import Identity
 from workbook.errors import AccessDenied
+from workbook.i18n import N_
 
 from .db import Database
 from .models import PageSession, Person, Rater, SigninTicket, utcnow
 
 EXPIRED = "your sign-in has expired; type your access code again"
-ENDED = "your session ended — sign in again"
+ENDED = N_("your session ended — sign in again")  # translated where a page shows it
 SLIDE_STEP_SECONDS = 60  # the stored expiry is moved only when it would move by at least this
 
 

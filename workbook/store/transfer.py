@@ -6,8 +6,10 @@ document. It carries everything a coach would otherwise lose: people, answers (r
 included), progress, coach notes, the 360 rounds (open or closed, with their dates, a pulse
 round's items and baseline), each rater's round and contact (name, e-mail, nomination, approval,
 when the code was sent and reminded, withdrawn) and the cohort's settings (its chosen path).
-Version 2; a version 1 document still imports (its raters belong to no round, as before: their
-results show once a coach closes them into one).
+Version 3 adds each person's and each rater's interface language and the cohort's default language (a
+setting); a version 2 document still imports (nobody has chosen a language: the cohort's default, English),
+and so does a version 1 document (its raters belong to no round, as before: their results show once a coach
+closes them into one).
 
 Not exported, on purpose:
 - access codes, neither the code nor its hash (a database row holds only the hash; carrying hashes
@@ -31,9 +33,11 @@ from sqlalchemy import select
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import RATER_CATEGORIES, catalogue
 from workbook.errors import ImportFormatError, WorkbookError, one_line
+from workbook.i18n import LANGUAGES
 
 from . import Database
 from .access import require_role
+from .languages import LANGUAGE_KEY
 from .models import (
     Answer,
     CoachNote,
@@ -50,8 +54,9 @@ from .paths import PATH_KEY
 from .raters import MAIN, PULSE, _check_contact, round_closed
 
 FORMAT = "servuction-workbook/cohort"
-VERSION = 2  # 2: rounds, rater contacts, cohort settings; 1: people, raters, answers, progress, notes
-SETTING_KEYS = (PATH_KEY,)
+VERSION = 3  # 3: languages; 2: rounds, rater contacts, cohort settings; 1: people, raters, answers, progress, notes
+SETTING_KEYS = (PATH_KEY, LANGUAGE_KEY)
+Language = Annotated[str, AfterValidator(lambda c: _one_of(c, LANGUAGES, "a language of the workbook"))]
 
 
 def _one_of(value: str, allowed, what: str) -> str:
@@ -92,6 +97,7 @@ class PersonDoc(_M):
     name: Name
     role: Literal[ROLES]  # type: ignore[valid-type] - the tuple of auth.identity.ROLES
     email: Annotated[str, Field(max_length=320), AfterValidator(_no_control)] = ""
+    language: Language | None = None  # version 3: the interface language the person chose
 
 
 class ContactDoc(_M):
@@ -119,6 +125,7 @@ class RaterDoc(_M):
     at: When
     round: Key | None = None  # version 2: the round key; None: outside any round (operator raters of old)
     contact: ContactDoc | None = None  # version 2; None: invited by the operator
+    language: Language | None = None  # version 3: chosen for the rater by the trainee, or by the rater
 
 
 class RoundDoc(_M):
@@ -173,7 +180,7 @@ class NoteDoc(_M):
 
 class CohortDoc(_M):
     format: Literal["servuction-workbook/cohort"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     cohort: Name
     closed: bool = False
     people: list[PersonDoc]
@@ -222,7 +229,7 @@ def export_cohort(db: Database, actor: Identity, name: str) -> dict:
             "version": VERSION,
             "cohort": cohort.name,
             "closed": cohort.closed_at is not None,
-            "people": [{"key": key[p.id], "name": p.name, "role": p.role, "email": p.email} for p in people],
+            "people": [{"key": key[p.id], "name": p.name, "role": p.role, "email": p.email, "language": p.language} for p in people],
             "rounds": [
                 {"key": fkey[r.id], "subject": key[r.subject_id], "instrument": r.instrument, "kind": r.kind,
                  "items": list(r.items) if isinstance(r.items, list) else None, "baseline": fkey.get(r.baseline_id),
@@ -232,7 +239,8 @@ def export_cohort(db: Database, actor: Identity, name: str) -> dict:
             ],
             "raters": [
                 {"key": rkey[r.id], "subject": key[r.subject_id], "category": r.category, "instrument": r.instrument,
-                 "label": r.label, "at": r.created_at.isoformat(), "round": fkey.get(round_of.get(r.id)), "contact": contact(contacts.get(r.id))}
+                 "label": r.label, "at": r.created_at.isoformat(), "round": fkey.get(round_of.get(r.id)), "contact": contact(contacts.get(r.id)),
+                 "language": r.language}
                 for r in raters
             ],
             "answers": [
@@ -274,6 +282,16 @@ def _check_rounds(doc: CohortDoc, where: str, people: set[str]) -> None:
         if ref is not None and ref not in people:
             refuse(place, f"{ref!r} is not one of the document's people")
 
+    if doc.version < 3:
+        for n, p in enumerate(doc.people):
+            if p.language is not None:
+                refuse(f"people[{n}].language", f"a version {doc.version} document has no languages; set version to {VERSION}")
+        for n, r in enumerate(doc.raters):
+            if r.language is not None:
+                refuse(f"raters[{n}].language", f"a version {doc.version} document has no languages; set version to {VERSION}")
+        for n, c in enumerate(doc.settings):
+            if c.key == LANGUAGE_KEY:
+                refuse(f"settings[{n}].key", f"a version {doc.version} document has no cohort language; set version to {VERSION}")
     if doc.version == 1:
         for field in ("rounds", "settings"):
             if field in doc.model_fields_set:
@@ -348,6 +366,8 @@ def _check_rounds(doc: CohortDoc, where: str, people: set[str]) -> None:
     for n, c in enumerate(doc.settings):
         person(f"settings[{n}].by", c.by)
         latest[c.key] = n
+        if c.key == LANGUAGE_KEY and c.value not in LANGUAGES:
+            refuse(f"settings[{n}].value", f"{c.value!r} is not a language of the workbook ({', '.join(LANGUAGES)})")
     if PATH_KEY in latest and doc.settings[latest[PATH_KEY]].value not in known:
         n = latest[PATH_KEY]
         refuse(f"settings[{n}].value", f"{doc.settings[n].value!r} is not a path of this workbook ({', '.join(known) or 'none'})")
@@ -403,7 +423,7 @@ def import_cohort(db: Database, actor: Identity, text: str, where: str = "<input
         s.flush()
         ids = {}
         for p in doc.people:
-            person = Person(cohort_id=cohort.id, name=p.name, role=p.role, email=p.email)
+            person = Person(cohort_id=cohort.id, name=p.name, role=p.role, email=p.email, language=p.language)
             s.add(person)
             s.flush()
             ids[p.key] = person.id
@@ -417,7 +437,7 @@ def import_cohort(db: Database, actor: Identity, text: str, where: str = "<input
             round_ids[r.key] = rnd.id
         rater_ids = {}
         for r in doc.raters:
-            rater = Rater(subject_id=ids[r.subject], category=r.category, instrument=r.instrument, label=r.label, created_at=r.at)
+            rater = Rater(subject_id=ids[r.subject], category=r.category, instrument=r.instrument, label=r.label, created_at=r.at, language=r.language)
             s.add(rater)
             s.flush()
             rater_ids[r.key] = rater.id

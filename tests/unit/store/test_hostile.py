@@ -357,6 +357,7 @@ VALUES = {
     "map_id": "m_nordfrost", "m": new_map("Intruder's map"),  # journey maps (store/journeys.py)
     "category": "peer", "instrument": "manager_profile", "label": "x", "rater_id": 1,
     "path_id": "workshop",  # store/paths.py
+    "language": "fr",  # store/languages.py
     "closes_on": __import__("datetime").date(2099, 1, 1), "items": ["mp1"],  # 360 rounds (store/raters.py)
 }
 FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
@@ -371,6 +372,8 @@ NOT_TARGETED = {
     ("rater_answers", "rater"): "a rater reads only their own answers (tests/unit/store/test_raters.py)",
     ("rater_task", "rater"): "a rater reads only their own task (tests/unit/store/test_raters.py)",
     ("save_rater_answer", "rater"): "a rater writes only their own answers about their subject (tests/unit/store/test_raters.py)",
+    ("rater_language", "rater"): "a rater reads only their own language (tests/unit/store/test_languages.py)",
+    ("set_rater_language", "rater"): "a rater sets only their own language (tests/unit/store/test_languages.py)",
 }
 
 
@@ -414,6 +417,8 @@ def lanes(lanes_db):
     store.nominate_rater(db, ben, ben.person_id, "Lou", "lou@client.example", "manager", "manager_profile")
     store.set_round_closing(db, coach, ben.person_id, "manager_profile", (utcnow() + timedelta(days=5)).date())
     store.set_cohort_path(db, coach, a["id"], "workshop")
+    store.set_cohort_language(db, coach, a["id"], "zh")  # version 3: the cohort's language and a person's own
+    store.set_language(db, ann, ann.person_id, "fr")
     targets = {}
     for who in ("Ann", "Ben"):
         me = a["ident"][who]
@@ -619,10 +624,16 @@ def _pulse(doc: dict) -> dict:
         (lambda d: d["settings"][0].update(by="p99"), "settings[0].by: 'p99' is not one of the document's people"),
         (lambda d: d["settings"][0].update(at="now"), "settings[0].at"),
         # versions: a later one is refused before its fields are read; version 1 carries none of version 2's
-        (lambda d: d.update(version=3, tables={"new": []}), "version: 3 is newer than this workbook reads (1 to 2)"),
-        (lambda d: d.update(version=1), "rounds: a version 1 document has no rounds; set version to 2"),
-        (lambda d: [d.update(version=1)] + [d.pop(k) for k in ("rounds", "settings")], "].round: a version 1 document has no rater rounds"),
-        (lambda d: d.update(version="2"), "version: '2' is not one of 1, 2"),
+        (lambda d: d.update(version=4, tables={"new": []}), "version: 4 is newer than this workbook reads (1 to 3)"),
+        (lambda d: [d.update(version=1)] + [p.update(language=None) for p in d["people"]], "rounds: a version 1 document has no rounds; set version to 3"),
+        (lambda d: [d.update(version=1)] + [d.pop(k) for k in ("rounds", "settings")] + [p.update(language=None) for p in d["people"]],
+         "].round: a version 1 document has no rater rounds"),
+        (lambda d: d.update(version="2"), "version: '2' is not one of 1, 2, 3"),
+        # version 3: languages
+        (lambda d: d["people"][0].update(language="de"), "people[0].language: 'de' is not a language of the workbook"),
+        (lambda d: d["raters"][0].update(language="english"), "raters[0].language: 'english' is not a language of the workbook"),
+        (lambda d: next(c for c in d["settings"] if c["key"] == "language").update(value="xx"), "].value: 'xx' is not a language of the workbook"),
+        (lambda d: d.update(version=2), "].language: a version 2 document has no languages; set version to 3"),
     ],
 )
 def test_json_import_refusals_name_the_place(lanes_db, lanes, change, expect):

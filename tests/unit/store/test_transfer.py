@@ -195,5 +195,5 @@ def test_a_version_1_document_still_imports(db):
     close_round(db, coach, ola.person_id, INST)
     assert sorted(r["answers"]["mp1"] for r in feedback_responses(db, ola, ola.person_id, INST)) == [2, 3, 4]
     again = export_cohort(db, ADMIN, "Old cohort")
-    assert again["version"] == 2 and [r["round"] for r in again["raters"]] == ["f1"] * 3 and again["rounds"][0]["closed_by"] == "p1"
+    assert again["version"] == 3 and [r["round"] for r in again["raters"]] == ["f1"] * 3 and again["rounds"][0]["closed_by"] == "p1"
 

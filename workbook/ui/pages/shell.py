@@ -1,4 +1,9 @@
-"""The page shell shared by every Voila page: style, banner, sign-in, role check, body."""
+"""The page shell shared by every Voila page: style, banner, sign-in, language, role check, body.
+
+A page renders in one language at a time (``Page.language``): everything it builds, and every action from
+the browser it handles, runs inside ``workbook.i18n.using(page.language)``. The language is the person's
+stored choice once signed in (else their cohort's default), or the one picked in the selector; picking one
+re-renders the page and saves the choice with the person (or the rater)."""
 from __future__ import annotations
 
 import os
@@ -11,15 +16,23 @@ import ipywidgets as w
 
 from workbook.auth.identity import ROLES, Identity
 from workbook.errors import AccessDenied, WorkbookError
+from workbook.i18n import DEFAULT_LANGUAGE, _, using
 from workbook.render.html import esc
 from workbook.serving.client_address import client_address
 from workbook.serving.web_session import page_session_token
 from workbook.store import AccessCodeAuthenticator, Database, open_database
 from workbook.store.access import require_role
+from workbook.store.languages import language_of, rater_language, set_language, set_rater_language
 from workbook.store.sessions import ENDED, check_session, end_sessions, issue_ticket
 
 from ..widgets.common import HTML, StatusLine, log, safe, style
 from ..widgets.signin import SignIn
+
+Text = str | Callable[[], str]  # a page's kicker and title: words, or a function giving them in the current language
+
+
+def _text(value: Text) -> str:
+    return value() if callable(value) else str(value)
 
 
 def banner(kicker: str, title: str) -> w.HTML:
@@ -69,23 +82,38 @@ def _tree(widget: w.Widget):
 
 # One kernel serves one page; in-process tests may build several, each checked on its own.
 _LIVE: weakref.WeakSet[Page] = weakref.WeakSet()  # signed-in pages whose session is checked
+_PAGES: weakref.WeakSet[Page] = weakref.WeakSet()  # every page of this kernel: its language for the browser's actions
 _ENDED_MODELS: set[str] = set()  # widgets of ended pages: their messages are dropped
 _ACTIONS = ("update", "custom")  # a value changed or a button clicked in the browser
 
 
 def _guarded(original):
     def _handle_msg(self, msg):
-        """Before any action from the browser: the page's session must still be live."""
+        """Before any action from the browser: the page's session must still be live. The action runs
+        in its page's language."""
         data = (msg.get("content") or {}).get("data") or {}
         if data.get("method") in _ACTIONS:
             for page in list(_LIVE):
                 page.check_session()
             if self.model_id in _ENDED_MODELS:
                 return None
-        return original(self, msg)
+        with using(_language_for(self)):
+            return original(self, msg)
 
     _handle_msg._workbook_guard = True
     return _handle_msg
+
+
+def _language_for(widget: w.Widget) -> str:
+    """The language of the page ``widget`` belongs to (one page per kernel when served; in-process
+    tests may hold several, so the page whose tree holds the widget)."""
+    pages = list(_PAGES)
+    if len(pages) == 1:
+        return pages[0].language
+    for page in pages:
+        if any(x is widget for x in _tree(page)):
+            return page.language
+    return DEFAULT_LANGUAGE
 
 
 if not getattr(w.Widget._handle_msg, "_workbook_guard", False):
@@ -102,38 +130,94 @@ class Page(w.VBox):
 
     def __init__(
         self,
-        kicker: str,
-        title: str,
+        kicker: Text,
+        title: Text,
         build: Callable[[Database, Identity], list[w.Widget]],
-        intro: list[w.Widget] | None = None,
+        intro: list[w.Widget] | Callable[[], list[w.Widget]] | None = None,
         roles: tuple[str, ...] = ROLES,
         db: Database | None = None,
         warm: Callable[[], object] | None = None,
     ):
         """``warm`` runs in a preheated kernel before its visitor comes: whatever sign-in and the
         first save would otherwise load or start while the whole cohort waits (imports, the
-        chart renderer)."""
+        chart renderer). ``kicker``, ``title`` and ``intro`` may be functions: they are called
+        again when the page changes language (``intro`` is then rebuilt)."""
+        self.language = DEFAULT_LANGUAGE
+        self._chosen_here = False  # the visitor picked the language on this page before signing in
         self.status = StatusLine()
         self.body = w.VBox()
         self.identity: Identity | None = None
         self.session_token: str | None = None
         self.ended = False
         self._build, self._roles, self._warm = build, roles, warm
-        self._head = [style(), banner(kicker, title)]
+        self._kicker, self._title, self._intro_of = kicker, title, intro
         self._ticket = HTML(layout=w.Layout(display="none"))  # the one-time cookie ticket, for the template's script
-        try:
-            self.db = db or open_database()
-            self.auth = AccessCodeAuthenticator(self.db)
-            self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_sources, on_signout=self.sign_out)
-        except WorkbookError as exc:
-            self.db = None
-            self.signin = HTML()
-            self.status.error(str(exc))
-        children = [*self._head, self.signin, self.status, *(intro or []), self.body, self._ticket]
-        super().__init__(children)
+        self._lang = HTML(layout=w.Layout(display="none"))  # the page's language, for the template's <html lang>
+        with using(self.language):
+            self._head = [style(), banner(_text(kicker), _text(title))]
+            self.intro = list(intro() if callable(intro) else intro or [])
+            try:
+                self.db = db or open_database()
+                self.auth = AccessCodeAuthenticator(self.db)
+                self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_sources, on_signout=self.sign_out,
+                                               on_language=self.choose_language)
+            except WorkbookError as exc:
+                self.db = None
+                self.signin = HTML()
+                self.status.error(str(exc))
+        super().__init__(self._children())
         self.add_class("wb-page")
+        _PAGES.add(self)
         if self.db is not None:
             self._resume()
+
+    def _children(self) -> list[w.Widget]:
+        return [*self._head, self.signin, self.status, *self.intro, self.body, self._ticket, self._lang]
+
+    def choose_language(self, language: str) -> None:
+        """The person picked ``language``: save it with them (once signed in) and re-render the page in it."""
+        @safe(self.status)
+        def choose() -> None:
+            self._chosen_here = True
+            if self.identity is not None:
+                self._save_language(self.identity, language)
+            self._show_language(language, rebuild=True)
+
+        choose()
+
+    def _save_language(self, identity: Identity, language: str) -> None:
+        if identity.role == "rater":
+            set_rater_language(self.db, identity, language)
+        elif identity.person_id is not None:
+            set_language(self.db, identity, identity.person_id, language)
+
+    def _stored_language(self, identity: Identity) -> str:
+        if identity.role == "rater":
+            return rater_language(self.db, identity)
+        if identity.person_id is not None:
+            return language_of(self.db, identity, identity.person_id)
+        return self.language
+
+    def _show_language(self, language: str, rebuild: bool) -> None:
+        """Render the head, the sign-in's words and the intro in ``language`` (and the body, when ``rebuild``
+        and someone is signed in); tell the template's script the page's language."""
+        changed = language != self.language
+        self.language = language
+        self._lang.value = f'<span data-wb-lang="{esc(language)}"></span>'
+        if isinstance(self.signin, SignIn):
+            self.signin.language.show(language)
+        if not changed:
+            return
+        with using(language):
+            self._head = [self._head[0], banner(_text(self._kicker), _text(self._title))]
+            if isinstance(self.signin, SignIn):
+                self.signin.relabel()
+            if callable(self._intro_of):
+                self.intro = list(self._intro_of())
+            if rebuild and self.identity is not None:
+                self.body.children = self._build(self.db, self.identity)
+            if not self.ended:
+                self.children = self._children()
 
     def _resume(self) -> None:
         """Sign in from the browser's sign-in cookie, if it holds a live session for this page.
@@ -163,7 +247,8 @@ class Page(w.VBox):
             self.session_token = token
             self.signin.accept(identity)
 
-        resume()
+        with using(self.language):
+            resume()
 
     def _signed_in(self, identity: Identity) -> None:
         @safe(self.status)
@@ -174,12 +259,18 @@ class Page(w.VBox):
                 self._hand_ticket(identity)
             self.identity = identity
             _LIVE.add(self)
-            self.status.warn("Loading your page…")
-            self.body.children = self._build(self.db, identity)
-            if "Loading" in self.status.value:
-                self.status.clear()
+            if self._chosen_here:  # picked before signing in: saved with the person
+                self._save_language(identity, self.language)
+            self._show_language(self.language if self._chosen_here else self._stored_language(identity), rebuild=False)
+            with using(self.language):
+                loading = _("Loading your page…")
+                self.status.warn(loading)
+                self.body.children = self._build(self.db, identity)
+                if loading in self.status.value:
+                    self.status.clear()
 
-        fill()
+        with using(self.language):
+            fill()
 
     def _hand_ticket(self, identity: Identity) -> None:
         """Show the browser a one-time ticket for the sign-in cookie; withdrawn once it has expired."""
@@ -197,7 +288,9 @@ class Page(w.VBox):
         try:
             check_session(self.db, self.session_token)
         except AccessDenied:
-            self.end(ENDED[0].upper() + ENDED[1:] + ".")
+            with using(self.language):
+                ended = _(ENDED)
+                self.end(ended[0].upper() + ended[1:] + ".")
             return False
         except WorkbookError:
             return True
@@ -207,7 +300,8 @@ class Page(w.VBox):
         """End this person's sessions everywhere, then this page; the script clears the cookie."""
         if self.identity is not None and self.db is not None:
             end_sessions(self.db, self.identity)
-        self.end("You are signed out.", signal='<span data-wb-signout="1"></span>')
+        with using(self.language):
+            self.end(_("You are signed out."), signal='<span data-wb-signout="1"></span>')
 
     def end(self, message: str, signal: str = "") -> None:
         """Replace the page by one line and a link to sign in again; its widgets take no more actions."""
@@ -218,5 +312,6 @@ class Page(w.VBox):
         _ENDED_MODELS.update(x.model_id for x in _tree(self) if getattr(x, "model_id", None))
         self.identity, self.session_token = None, None
         self._ticket.value = ""
-        notice = HTML(f'<p class="wb-ended">{esc(message)} <a href="">Sign in</a></p>{signal}')
+        with using(self.language):
+            notice = HTML(f'<p class="wb-ended">{esc(message)} <a href="">{esc(_("Sign in"))}</a></p>{signal}')
         self.children = [*self._head, notice]

@@ -13,6 +13,7 @@ from traitlets import default
 
 from workbook import logs
 from workbook.errors import WorkbookError
+from workbook.i18n import _
 from workbook.render.html import esc
 
 log = logging.getLogger("workbook.ui.pages")
@@ -99,7 +100,7 @@ def safe(status: StatusLine):
                 ref = uuid.uuid4().hex[:8]
                 # the log file and the server's stderr (workbook/logs.py), never the page's own output
                 logs.logger("workbook.ui.pages").exception("page callback failed (ref %s)", ref)
-                status.error(f"Something went wrong (reference {ref}); your saved answers are safe. Reload the page.")
+                status.error(_("Something went wrong (reference {ref}); your saved answers are safe. Reload the page.").format(ref=ref))
             return None
 
         return inner

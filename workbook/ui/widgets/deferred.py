@@ -6,6 +6,7 @@ Five quick clicks cost one redraw instead of five, and no click waits for a char
 """
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 
@@ -29,7 +30,8 @@ class Coalesced:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self._run)
+            # the run happens in the caller's context: the page's language (workbook.i18n) comes along
+            self._timer = threading.Timer(self.delay, self._run, args=(contextvars.copy_context(),))
             self._timer.daemon = True
             self._timer.name = "workbook-coalesced"
             self._timer.start()
@@ -49,10 +51,13 @@ class Coalesced:
     def pending(self) -> bool:
         return self._timer is not None
 
-    def _run(self) -> None:
+    def _run(self, context: contextvars.Context | None = None) -> None:
         with self._running:
             with self._lock:
                 if threading.current_thread() is self._timer:
                     self._timer = None
             self.runs += 1
-            self.fn()
+            if context is not None:
+                context.run(self.fn)
+            else:
+                self.fn()

@@ -6,12 +6,13 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from workbook.content.catalogue import Instrument
+from workbook.i18n import _l
 from workbook.render.html import esc
 from workbook.store import DONT_KNOW
 
 from .common import HTML, VBox, shared
 
-DONT_KNOW_LABEL = "Don't know"
+DONT_KNOW_LABEL = _l("Don't know")
 
 
 class LikertForm(w.VBox):
@@ -25,7 +26,7 @@ class LikertForm(w.VBox):
         anchors = instrument.scale.anchors_360 if phrasing == "rater" and instrument.scale.anchors_360 else instrument.scale.anchors
         options = [(f"{k} {v}", k) for k, v in sorted(anchors.items())]
         if instrument.dont_know:
-            options.append((DONT_KNOW_LABEL, DONT_KNOW))
+            options.append((str(DONT_KNOW_LABEL), DONT_KNOW))
         self.radios: dict[str, w.RadioButtons] = {}
         rows = []
         for n, item in enumerate(instrument.items_for(category), 1):

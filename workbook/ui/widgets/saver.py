@@ -7,6 +7,7 @@ from datetime import datetime
 
 from workbook.auth.identity import Identity
 from workbook.errors import StoreUnavailable, WorkbookError
+from workbook.i18n import _, current_language, ngettext, using
 from workbook.store import Database, save_answer
 
 from .common import StatusLine
@@ -24,6 +25,7 @@ class AnswerSaver:
         self.on_saved = on_saved
         self.write = write or (lambda exercise, item, value: save_answer(
             self.db, self.identity, self.identity.person_id, self.module, exercise, item, value))
+        self.language = current_language()  # its status lines, also from the retry thread
         self.pending: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
@@ -41,6 +43,10 @@ class AnswerSaver:
         An answer the store refuses for good (invalid, too long) is dropped with its one-line
         reason; the others are still saved.
         """
+        with using(self.language):
+            return self._flush()
+
+    def _flush(self) -> bool:
         refused: str | None = None
         with self._lock:
             while self.pending:
@@ -49,7 +55,8 @@ class AnswerSaver:
                     self.write(exercise, item, value)
                 except StoreUnavailable as exc:
                     n = len(self.pending)
-                    self.status.error(f"Not saved yet ({n} answer{'s' if n > 1 else ''} kept on this page, retrying): {exc}")
+                    self.status.error(ngettext("Not saved yet ({n} answer kept on this page, retrying): {reason}",
+                                               "Not saved yet ({n} answers kept on this page, retrying): {reason}", n).format(n=n, reason=exc))
                     self._schedule_retry()
                     return False
                 except WorkbookError as exc:  # InvalidAnswer, AccessDenied, data refused: retrying cannot help
@@ -60,7 +67,7 @@ class AnswerSaver:
             if refused is not None:
                 self.status.error(refused)
             else:
-                self.status.ok(f"All answers saved · {datetime.now():%H:%M:%S}")
+                self.status.ok(_("All answers saved · {time}").format(time=f"{datetime.now():%H:%M:%S}"))
         if self.on_saved:
             self.on_saved()
         return refused is None

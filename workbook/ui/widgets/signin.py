@@ -7,30 +7,37 @@ import ipywidgets as w
 
 from workbook.auth.identity import Authenticator, Identity
 from workbook.errors import AccessDenied
+from workbook.i18n import _
 from workbook.render.html import esc
 
 from .common import HTML, StatusLine, safe
+from .language import LanguageChoice
 
 
 class SignIn(w.VBox):
     """Asks for the personal access code once; calls ``on_identity`` when it is right."""
 
     def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None],
-                 source: str | Callable[[], Sequence[str]] = "", on_signout: Callable[[], None] | None = None):
+                 source: str | Callable[[], Sequence[str]] = "", on_signout: Callable[[], None] | None = None,
+                 on_language: Callable[[str], None] | None = None):
         """``source``: where attempts come from, or a function giving it when a code is typed;
-        ``on_signout``: called by the "Sign out" button shown once signed in."""
+        ``on_signout``: called by the "Sign out" button shown once signed in; ``on_language``: called with
+        the language the person picks in the selector shown beside the code (and beside "Sign out" later)."""
         self._auth = authenticator
         self._on_identity = on_identity
         self._source = source
-        self.code = w.Password(placeholder="ABCDE-FGHJK-MNPQR", description="Access code", layout=w.Layout(width="340px"))
-        self.button = w.Button(description="Sign in", button_style="primary")
+        self.code = w.Password(placeholder="ABCDE-FGHJK-MNPQR", layout=w.Layout(width="340px"))
+        self.button = w.Button(button_style="primary")
         self.status = StatusLine()
         self.who = HTML()
-        self.signout = w.Button(description="Sign out", layout=w.Layout(display="none"))
+        self.signout = w.Button(layout=w.Layout(display="none"))
         self.signout.add_class("wb-signout")
+        self.language = LanguageChoice(on_language or (lambda _code: None))
+        self.language.layout.display = "" if on_language else "none"
         self.form = w.HBox([self.code, self.button])
         self.identity: Identity | None = None
-        super().__init__([self.form, self.status, w.HBox([self.who, self.signout])])
+        self.relabel()
+        super().__init__([w.HBox([self.form, self.language]), self.status, w.HBox([self.who, self.signout])])
         if on_signout is not None:
             self.signout.on_click(lambda _b: safe(self.status)(on_signout)())
         self.add_class("wb-box")
@@ -39,12 +46,26 @@ class SignIn(w.VBox):
         self.code.continuous_update = False
         self.code.observe(lambda ch: handler() if ch["new"] else None, names="value")
 
+    def relabel(self) -> None:
+        """Its words in the current language (after the person chose another)."""
+        self.code.description = _("Access code")
+        self.button.description = _("Sign in")
+        self.signout.description = _("Sign out")
+        if self.identity is not None:
+            self._show_who()
+
+    def _show_who(self) -> None:
+        role = {"trainee": _("trainee"), "coach": _("coach"), "hr": _("HR"), "rater": _("rater"), "admin": _("operator")}.get(
+            self.identity.role, self.identity.role)
+        self.who.value = '<span class="wb-muted">' + esc(_("Signed in as {name} ({role})")).format(
+            name=f"<b>{esc(self.identity.name)}</b>", role=esc(role)) + "</span>"
+
     def _submit(self) -> None:
         typed = self.code.value
         if not typed or self.identity is not None:
             return
         self.code.value = ""  # never keep the code in the widget state
-        self.status.warn("Checking…")
+        self.status.warn(_("Checking…"))
         try:
             source = self._source() if callable(self._source) else self._source
             identity = self._auth.authenticate(typed, source=source)
@@ -61,6 +82,6 @@ class SignIn(w.VBox):
         self.form.layout.display = "none"
         self.remove_class("wb-box")
         self.status.clear()
-        self.who.value = f'<span class="wb-muted">Signed in as <b>{esc(identity.name)}</b> ({esc(identity.role)})</span>'
+        self._show_who()
         self.signout.layout.display = ""
         self._on_identity(identity)

@@ -1,7 +1,8 @@
 /* The sign-in cookie (workbook/serving/web_session.py). A page that signed in by code shows a one-time
    ticket in an element's data-wb-ticket; this posts it to the server, which answers with the
    HttpOnly session cookie (no script can read it, no URL carries it). An element with
-   data-wb-signout asks the server to clear the cookie. Both posts carry the _xsrf token. */
+   data-wb-signout asks the server to clear the cookie. Both posts carry the _xsrf token. An element with
+   data-wb-lang gives the page's language (the person's choice), set on <html lang>. */
 (function () {
   function xsrf() {
     var m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
@@ -27,6 +28,10 @@
       el.removeAttribute("data-wb-ticket");
       if (ticket) { post("workbook/session", "ticket=" + encodeURIComponent(ticket)); }
     });
+    document.querySelectorAll("[data-wb-lang]").forEach(function (el) {
+      var lang = el.getAttribute("data-wb-lang");
+      if (lang && document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
+    });
     document.querySelectorAll("[data-wb-signout]").forEach(function (el) {
       el.removeAttribute("data-wb-signout");
       post("workbook/signout");
@@ -39,6 +44,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     scan();
     new MutationObserver(later).observe(document.body, {childList: true, subtree: true, attributes: true,
-      attributeFilter: ["data-wb-ticket", "data-wb-signout"]});
+      attributeFilter: ["data-wb-ticket", "data-wb-signout", "data-wb-lang"]});
   });
 })();
