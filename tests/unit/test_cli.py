@@ -151,7 +151,7 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(tmp
     assert [(r["key"], r["subject"], r["category"], r["label"]) for r in doc["raters"]] == [
         ("r1", ann_key, "peer", "Peer from sales"), ("r2", ann_key, "client", "")]
     # and their open round (version 2): both in it, no closing by anyone yet
-    assert doc["version"] == 2 and [r["round"] for r in doc["raters"]] == ["f1", "f1"]
+    assert doc["version"] == 3 and [r["round"] for r in doc["raters"]] == ["f1", "f1"]
     assert [(f["subject"], f["kind"], f["closed_at"]) for f in doc["rounds"]] == [(ann_key, "main", None)]
     assert [a for a in answers if a.get("rater")] == [
         {**[a for a in answers if a.get("rater")][0], "person": ann_key, "rater": "r1", "item": "mp1", "value": 4}]

@@ -282,7 +282,7 @@ def _check_rounds(doc: CohortDoc, where: str, people: set[str]) -> None:
         if ref is not None and ref not in people:
             refuse(place, f"{ref!r} is not one of the document's people")
 
-    if doc.version < 3:
+    def no_languages() -> None:
         for n, p in enumerate(doc.people):
             if p.language is not None:
                 refuse(f"people[{n}].language", f"a version {doc.version} document has no languages; set version to {VERSION}")
@@ -292,6 +292,7 @@ def _check_rounds(doc: CohortDoc, where: str, people: set[str]) -> None:
         for n, c in enumerate(doc.settings):
             if c.key == LANGUAGE_KEY:
                 refuse(f"settings[{n}].key", f"a version {doc.version} document has no cohort language; set version to {VERSION}")
+
     if doc.version == 1:
         for field in ("rounds", "settings"):
             if field in doc.model_fields_set:
@@ -300,7 +301,10 @@ def _check_rounds(doc: CohortDoc, where: str, people: set[str]) -> None:
             for field in ("round", "contact"):
                 if field in r.model_fields_set:
                     refuse(f"raters[{n}].{field}", f"a version 1 document has no rater {field}s; set version to {VERSION}")
+        no_languages()
         return
+    if doc.version == 2:
+        no_languages()
     cat = catalogue()
     rounds: dict[str, RoundDoc] = {}
     today = datetime.now(UTC).date()

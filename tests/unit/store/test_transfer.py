@@ -115,7 +115,7 @@ def _raters(db, who: Identity) -> list:
 def _round_trip(src: Database, dst: Database, cohort, smtp) -> None:
     was = _fill(src, cohort, smtp)
     doc = export_cohort(src, ADMIN, "Cohort A")
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     import_cohort(dst, ADMIN, json.dumps(doc, ensure_ascii=False), where="cohort.json")
     now = _signed_in(dst)
     ann, ben, coach = now["Ann"], now["Ben"], now["Coach C"]
