@@ -17,7 +17,6 @@ from workbook.store import (
     language_of,
     nominate_rater,
     rater_language,
-    schema,
     send_rater_codes,
     set_cohort_language,
     set_language,
