@@ -150,7 +150,7 @@ def test_a_module_may_teach_with_other_sections_but_not_none(content):
     """Teaching is written afresh per language: any number of sections, never none."""
     path = content / "fr" / "m01_servuction.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    doc["sections"] = doc["sections"][:2]
+    doc["sections"] = doc["sections"][1:3]  # the two the French workshop path reads
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     assert len(load_language(content, "fr").module("m01").sections) == 2
     doc["sections"] = []
@@ -168,6 +168,10 @@ def test_a_file_neither_written_nor_listed_is_an_error(content):
 def test_a_listed_file_falls_back_to_english(content, english):
     (content / "fr" / "m01_servuction.yaml").unlink()
     _edit(content / "fr" / "MISSING.yaml", "missing:\n", "missing:\n  - m01_servuction.yaml\n")
+    # the French paths name the French module's headings: a module back in English needs them in English too
+    assert "paths.yaml: paths[0] (workshop).modules[0].steps[2].read: module m01 has no section headed" in _error(content)
+    (content / "fr" / "paths.yaml").unlink()
+    _edit(content / "fr" / "MISSING.yaml", "missing:\n", "missing:\n  - paths.yaml\n")
     cat = load_language(content, "fr")
     assert cat.module("m01").title == english.module("m01").title
     assert cat.instrument("coproduction").title != english.instrument("coproduction").title
