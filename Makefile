@@ -62,7 +62,7 @@ bench: setup browser
 # then each language's .po updated (new strings empty, to be translated; changed ones marked fuzzy)
 messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 --no-location --sort-output --project "Servuction Workbook" --no-wrap -o workbook/locale/workbook.pot workbook
-	$(VENV)/bin/pybabel update -D workbook -i workbook/locale/workbook.pot -d workbook/locale --ignore-obsolete --no-wrap
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -D workbook -i workbook/locale/workbook.pot -d workbook/locale --ignore-obsolete --no-wrap
 	$(PY) -m workbook.i18n
 
 clean:

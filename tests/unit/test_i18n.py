@@ -66,6 +66,21 @@ def test_the_template_holds_every_string_of_the_code(tmp_path):
     assert len(now) > 20
 
 
+def test_no_message_is_hidden_in_an_f_string():
+    """Python 3.11's tokenizer gives Babel an f-string as one string: a ``_()`` inside it is never extracted
+    (so never translated). Messages are concatenated or formatted outside f-strings."""
+    import tokenize
+
+    hidden = []
+    for path in sorted((ROOT / "workbook").rglob("*.py")):
+        with path.open("rb") as f:
+            for tok in tokenize.tokenize(f.readline):
+                prefix = tok.string[: tok.string.find(tok.string.lstrip("rRbBuUfF")[:1])].lower() if tok.type == tokenize.STRING else ""
+                if "f" in prefix and re.search(r"\b(_|_l|ngettext|pgettext)\(", tok.string):
+                    hidden.append(f"{path.relative_to(ROOT)}:{tok.start[0]}")
+    assert hidden == []
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_string_is_translated_with_the_same_placeholders(language):
     template = read(LOCALE / "workbook.pot")

@@ -313,5 +313,5 @@ class Page(w.VBox):
         self.identity, self.session_token = None, None
         self._ticket.value = ""
         with using(self.language):
-            notice = HTML(f'<p class="wb-ended">{esc(message)} <a href="">{esc(_("Sign in"))}</a></p>{signal}')
+            notice = HTML(f'<p class="wb-ended">{esc(message)} <a href="">' + esc(_("Sign in")) + f"</a></p>{signal}")
         self.children = [*self._head, notice]

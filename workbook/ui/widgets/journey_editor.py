@@ -17,6 +17,7 @@ from workbook.auth.identity import Identity
 from workbook.domain import journey as J
 from workbook.domain.journey import JourneyMap
 from workbook.errors import InvalidAnswer, WorkbookError
+from workbook.i18n import _, _l
 from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_png, to_svg
 from workbook.render.html import esc
 from workbook.settings import get_settings
@@ -58,26 +59,28 @@ def summary_html(m: JourneyMap) -> str:
     """The action list (pain points and moments of truth you or your team control) as escaped HTML."""
     c = J.summary_counts(m)
     items = J.action_list(m)
-    head = (f"<p><b>{esc(m.title)}</b> ({esc(J.label(m.variant))}): {c['touchpoints']} touchpoints, "
-            f"{c['moments_of_truth']} moments of truth, {c['pain_points']} pain points; "
-            f"{c['at_client_site']} at the client's site; you or your team control {c['controlled_by_me_or_team']}.</p>")
+    head = "<p>" + esc(_("{title} ({variant}): {touchpoints} touchpoints, {moments} moments of truth, {pains} pain points; "
+                         "{at_client} at the client's site; you or your team control {controlled}.")).format(
+        title=f"<b>{esc(m.title)}</b>", variant=esc(label(m.variant)), touchpoints=c["touchpoints"], moments=c["moments_of_truth"],
+        pains=c["pain_points"], at_client=c["at_client_site"], controlled=c["controlled_by_me_or_team"]) + "</p>"
     if not items:
-        return head + '<p class="wb-muted">No pain point or moment of truth is marked as controlled by you or your team yet.</p>'
+        return head + '<p class="wb-muted">' + esc(_("No pain point or moment of truth is marked as controlled by you or your team yet.")) + '</p>'
     rows = "".join(
-        f"<tr><td>{esc(i.kind)}</td><td>{esc(i.stage)}</td><td>{esc(i.touchpoint)}</td><td>{esc(J.label(i.control))}</td>"
+        f"<tr><td>{esc(i.kind)}</td><td>{esc(i.stage)}</td><td>{esc(i.touchpoint)}</td><td>{esc(label(i.control))}</td>"
         f"<td>{esc(J.signed(i.emotion))}</td><td>{esc(i.text)}</td></tr>" for i in items
     )
-    return head + ('<table class="wb-table wb-j-actions"><tr><th>What</th><th>Stage</th><th>Touchpoint</th><th>Controlled by</th>'
-                   f"<th>Emotion</th><th>Detail</th></tr>{rows}</table>")
+    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("What"), _("Stage"), _("Touchpoint"), _("Controlled by"), _("Emotion"), _("Detail")))
+    return head + f'<table class="wb-table wb-j-actions"><tr>{heads}</tr>{rows}</table>'
 
 
 def compare_html(before: JourneyMap, after: JourneyMap) -> str:
     """The differences between two maps as an escaped table."""
     changes = J.compare(before, after)
     if not changes:
-        return '<p class="wb-muted">The two maps have the same touchpoints.</p>'
+        return '<p class="wb-muted">' + esc(_("The two maps have the same touchpoints.")) + '</p>'
     rows = "".join(f"<tr><td>{esc(c.kind)}</td><td>{esc(c.stage)}</td><td>{esc(c.touchpoint)}</td><td>{esc(c.detail)}</td></tr>" for c in changes)
-    return f'<table class="wb-table wb-j-compare"><tr><th>Change</th><th>Stage</th><th>Touchpoint</th><th>Detail</th></tr>{rows}</table>'
+    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("Change"), _("Stage"), _("Touchpoint"), _("Detail")))
+    return f'<table class="wb-table wb-j-compare"><tr>{heads}</tr>{rows}</table>'
 
 
 def _filename(title: str, ext: str) -> str:
@@ -91,8 +94,24 @@ def download_link(data: bytes, filename: str, mime: str, text: str) -> str:
     return f'<a class="wb-j-download" download="{esc(filename)}" href="data:{mime};base64,{b64}">{esc(text)}</a>'
 
 
+# The editor's words for the map's codes (domain.journey.LABELS are the CSV's and the reports' English ones).
+LABELS = {
+    "face_to_face": _l("face to face"), "phone": _l("phone"), "email": _l("e-mail"), "video": _l("video call"),
+    "portal": _l("client portal"), "document": _l("document / report"), "connected_device": _l("connected device"),
+    "other": _l("other"), "client_site": _l("client's site"), "provider_site": _l("our site"), "remote": _l("remote"),
+    "process": _l("process"), "outcome": _l("outcome"), "me": _l("me"), "my_team": _l("my team"),
+    "other_department": _l("another department"), "client": _l("the client"), "front_line": _l("front line"),
+    "back_office": _l("back office"), "as_is": _l("as it is today"), "to_be": _l("as it should be"),
+}
+
+
+def label(code: str) -> str:
+    """A code's words in the current language."""
+    return str(LABELS[code]) if code in LABELS else J.label(code)
+
+
 def _opts(codes: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(J.label(c), c) for c in codes]
+    return [(label(c), c) for c in codes]
 
 
 class JourneyEditor(w.VBox):
@@ -112,51 +131,51 @@ class JourneyEditor(w.VBox):
         L = w.Layout
 
         # maps
-        self.map_select = w.Dropdown(description="Map", layout=L(width="360px"))
-        self.new_map_btn = w.Button(description="New map", icon="plus")
-        self.example_btn = w.Button(description="Start from the worked example")
-        self.dup_btn = w.Button(description="Duplicate")
-        self.del_map_btn = w.Button(description="Delete map", button_style="danger")
-        self.undo_btn = w.Button(description="Undo last change", icon="undo")
-        self.title = w.Text(description="Title", continuous_update=False, layout=L(width="360px"))
-        self.client = w.Text(description="Client", placeholder="client or offer", continuous_update=False, layout=L(width="360px"))
-        self.variant = w.ToggleButtons(options=_opts(J.VARIANTS), description="Map of")
+        self.map_select = w.Dropdown(description=_("Map"), layout=L(width="360px"))
+        self.new_map_btn = w.Button(description=_("New map"), icon="plus")
+        self.example_btn = w.Button(description=_("Start from the worked example"))
+        self.dup_btn = w.Button(description=_("Duplicate"))
+        self.del_map_btn = w.Button(description=_("Delete map"), button_style="danger")
+        self.undo_btn = w.Button(description=_("Undo last change"), icon="undo")
+        self.title = w.Text(description=_("Title"), continuous_update=False, layout=L(width="360px"))
+        self.client = w.Text(description=_("Client"), placeholder=_("client or offer"), continuous_update=False, layout=L(width="360px"))
+        self.variant = w.ToggleButtons(options=_opts(J.VARIANTS), description=_("Map of"))
         # stages
-        self.stage_select = w.Select(description="Stages", rows=8, layout=L(width="340px"))
-        self.stage_name = w.Text(description="Stage name", continuous_update=False)
-        self.add_stage_btn = w.Button(description="Add stage", icon="plus")
-        self.stage_up = w.Button(description="Up", icon="arrow-up", layout=L(width="80px"))
-        self.stage_down = w.Button(description="Down", icon="arrow-down", layout=L(width="90px"))
-        self.del_stage_btn = w.Button(description="Delete stage", button_style="danger")
+        self.stage_select = w.Select(description=_("Stages"), rows=8, layout=L(width="340px"))
+        self.stage_name = w.Text(description=_("Stage name"), continuous_update=False)
+        self.add_stage_btn = w.Button(description=_("Add stage"), icon="plus")
+        self.stage_up = w.Button(description=_("Up"), icon="arrow-up", layout=L(width="80px"))
+        self.stage_down = w.Button(description=_("Down"), icon="arrow-down", layout=L(width="90px"))
+        self.del_stage_btn = w.Button(description=_("Delete stage"), button_style="danger")
         # touchpoints
-        self.tp_select = w.Select(description="Touchpoints", rows=6, layout=L(width="340px"))
-        self.new_tp_name = w.Text(description="New", placeholder="name of a touchpoint", layout=L(width="300px"))
-        self.add_tp_btn = w.Button(description="Add touchpoint", icon="plus", button_style="primary")
-        self.tp_up = w.Button(description="Up", icon="arrow-up", layout=L(width="80px"))
-        self.tp_down = w.Button(description="Down", icon="arrow-down", layout=L(width="90px"))
-        self.move_to = w.Dropdown(description="Move to")
-        self.move_btn = w.Button(description="Move")
-        self.del_tp_btn = w.Button(description="Delete touchpoint", button_style="danger")
+        self.tp_select = w.Select(description=_("Touchpoints"), rows=6, layout=L(width="340px"))
+        self.new_tp_name = w.Text(description=_("New"), placeholder=_("name of a touchpoint"), layout=L(width="300px"))
+        self.add_tp_btn = w.Button(description=_("Add touchpoint"), icon="plus", button_style="primary")
+        self.tp_up = w.Button(description=_("Up"), icon="arrow-up", layout=L(width="80px"))
+        self.tp_down = w.Button(description=_("Down"), icon="arrow-down", layout=L(width="90px"))
+        self.move_to = w.Dropdown(description=_("Move to"))
+        self.move_btn = w.Button(description=_("Move"))
+        self.del_tp_btn = w.Button(description=_("Delete touchpoint"), button_style="danger")
         # touchpoint form: field name -> widget
         def area(desc: str, ph: str) -> w.Textarea:
             return w.Textarea(description=desc, placeholder=ph, continuous_update=False, layout=L(width="98%", height="54px"))
 
         self.form: dict[str, w.Widget] = {
-            "name": w.Text(description="Touchpoint", continuous_update=False, layout=L(width="98%")),
-            "client_actors": w.Text(description="Client roles", placeholder="e.g. Maintenance manager; Buyer", continuous_update=False, layout=L(width="98%")),
-            "provider_actors": w.Text(description="Our roles", placeholder="e.g. front: Site engineer; back: Planner", continuous_update=False, layout=L(width="98%")),
-            "channel": w.Dropdown(options=_opts(J.CHANNELS), description="Channel"),
-            "location": w.Dropdown(options=_opts(J.LOCATIONS), description="Where"),
-            "client_action": area("Client does", "what the client does here (co-production)"),
-            "frontstage": area("Front stage", "what our front line does in front of the client"),
-            "backstage": area("Back stage", "what happens out of the client's sight"),
-            "support": area("Support", "systems and support processes"),
-            "element": w.ToggleButtons(options=_opts(J.ELEMENTS), description="Element"),
-            "emotion": w.IntSlider(min=-2, max=2, value=0, description="Emotion", continuous_update=False),
-            "pain_point": area("Pain point", "what goes wrong or annoys the client"),
-            "opportunity": area("Opportunity", "what could be better"),
-            "moment_of_truth": w.Checkbox(description="Moment of truth", indent=True),
-            "control": w.Dropdown(options=_opts(J.CONTROLS), description="Controlled by"),
+            "name": w.Text(description=_("Touchpoint"), continuous_update=False, layout=L(width="98%")),
+            "client_actors": w.Text(description=_("Client roles"), placeholder=_("e.g. Maintenance manager; Buyer"), continuous_update=False, layout=L(width="98%")),
+            "provider_actors": w.Text(description=_("Our roles"), placeholder=_("e.g. front: Site engineer; back: Planner"), continuous_update=False, layout=L(width="98%")),
+            "channel": w.Dropdown(options=_opts(J.CHANNELS), description=_("Channel")),
+            "location": w.Dropdown(options=_opts(J.LOCATIONS), description=_("Where")),
+            "client_action": area(_("Client does"), _("what the client does here (co-production)")),
+            "frontstage": area(_("Front stage"), _("what our front line does in front of the client")),
+            "backstage": area(_("Back stage"), _("what happens out of the client's sight")),
+            "support": area(_("Support"), _("systems and support processes")),
+            "element": w.ToggleButtons(options=_opts(J.ELEMENTS), description=_("Element")),
+            "emotion": w.IntSlider(min=-2, max=2, value=0, description=_("Emotion"), continuous_update=False),
+            "pain_point": area(_("Pain point"), _("what goes wrong or annoys the client")),
+            "opportunity": area(_("Opportunity"), _("what could be better")),
+            "moment_of_truth": w.Checkbox(description=_("Moment of truth"), indent=True),
+            "control": w.Dropdown(options=_opts(J.CONTROLS), description=_("Controlled by")),
         }
         for name, widget in self.form.items():
             widget.style.description_width = "110px"
@@ -168,12 +187,12 @@ class JourneyEditor(w.VBox):
         self.curve = HTML()
         self.blueprint = HTML()
         self.summary = HTML()
-        self.cmp_a = w.Dropdown(description="Before")
-        self.cmp_b = w.Dropdown(description="After")
+        self.cmp_a = w.Dropdown(description=_("Before"))
+        self.cmp_b = w.Dropdown(description=_("After"))
         self.cmp_out = HTML()
         self.exports = HTML()
-        self.export_btn = w.Button(description="Prepare downloads (CSV, SVG, PNG)")
-        self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False, description="Import CSV")
+        self.export_btn = w.Button(description=_("Prepare downloads (CSV, SVG, PNG)"))
+        self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False, description=_("Import CSV"))
         self.views = w.Tab(children=[
             self.curve,
             HTML(),  # placeholder replaced below (scrolling box)
@@ -183,7 +202,7 @@ class JourneyEditor(w.VBox):
         ])
         scroll = w.Box([self.blueprint], layout=L(overflow="auto", width="100%"))
         self.views.children = (self.curve, scroll, *self.views.children[2:])
-        for i, t in enumerate(["Emotion curve", "Service blueprint", "Your action list", "Compare two maps", "Export / import"]):
+        for i, t in enumerate([_("Emotion curve"), _("Service blueprint"), _("Your action list"), _("Compare two maps"), _("Export / import")]):
             self.views.set_title(i, t)
         for widget, cls in [(self.map_select, "wb-j-maps"), (self.new_map_btn, "wb-j-new-map"), (self.example_btn, "wb-j-example"),
                             (self.dup_btn, "wb-j-dup"), (self.del_map_btn, "wb-j-del-map"), (self.undo_btn, "wb-j-undo"),
@@ -221,14 +240,14 @@ class JourneyEditor(w.VBox):
 
         self.editor = w.VBox([
             w.HBox([self.title, self.client]), self.variant,
-            HTML("<h4>Stages</h4>"),
+            HTML("<h4>" + esc(_('Stages')) + "</h4>"),
             w.HBox([self.stage_select, w.VBox([self.stage_name, w.HBox([self.add_stage_btn, self.stage_up, self.stage_down]), self.del_stage_btn])]),
-            HTML("<h4>Touchpoints of the selected stage</h4>"),
+            HTML("<h4>" + esc(_('Touchpoints of the selected stage')) + "</h4>"),
             w.HBox([self.tp_select, w.VBox([w.HBox([self.new_tp_name, self.add_tp_btn]), w.HBox([self.tp_up, self.tp_down, self.del_tp_btn]),
                                             w.HBox([self.move_to, self.move_btn])])]),
             self.form_box,
         ])
-        self.empty_note = HTML('<p class="wb-muted">You have no map yet: start a new one (with the B2B stages) or from the worked example.</p>', layout=w.Layout())
+        self.empty_note = HTML('<p class="wb-muted">' + esc(_("You have no map yet: start a new one (with the B2B stages) or from the worked example.")) + '</p>', layout=w.Layout())
         top = w.HBox([self.map_select, self.new_map_btn, self.example_btn, self.dup_btn, self.del_map_btn, self.undo_btn],
                      layout=L(flex_flow="row wrap"))
         super().__init__([top, self.empty_note, self.editor, self.status, self.views])
@@ -247,27 +266,27 @@ class JourneyEditor(w.VBox):
         self.map_id = self.last_changed = m.id
         self.refresh()
         if saved:
-            self.status.ok(f"Saved: {note}")
+            self.status.ok(_("Saved: {change}").format(change=note))
 
     def _need(self) -> JourneyMap:
         if self.current is None:
-            raise InvalidAnswer("start a map first (New map)")
+            raise InvalidAnswer(_("start a map first (New map)"))
         return self.current
 
     # ------------------------------------------------------------ map actions
     def new_map(self, title: str | None = None) -> None:
-        m = J.new_map(title or f"Journey map {len(self.maps) + 1}", stages=self.default_stages)
-        self._apply(m, f"new map {m.title!r}")
+        m = J.new_map(title or _("Journey map {n}").format(n=len(self.maps) + 1), stages=self.default_stages)
+        self._apply(m, _("new map {title}").format(title=repr(m.title)))
 
     def start_from_example(self) -> None:
         path = get_settings().datasets_dir / EXAMPLE_FILE
-        m = J.duplicate_map(J.import_csv(path.read_text(encoding="utf-8")), title="Worked example: maintenance contract")
-        self._apply(m, "copied the worked example")
+        m = J.duplicate_map(J.import_csv(path.read_text(encoding="utf-8")), title=_("Worked example: maintenance contract"))
+        self._apply(m, _("copied the worked example"))
 
     def duplicate(self) -> None:
         m = self._need()
         copy = J.duplicate_map(m, variant="to_be" if m.variant == "as_is" else None)
-        self._apply(copy, f"duplicated {m.title!r}")
+        self._apply(copy, _("duplicated {title}").format(title=repr(m.title)))
 
     def delete_map(self) -> None:
         m = self._need()
@@ -277,12 +296,12 @@ class JourneyEditor(w.VBox):
         self.map_id = next(reversed(self.maps), None)
         self.stage_id = self.tp_id = None
         self.refresh()
-        self.status.ok(f"Deleted {m.title!r} (Undo brings it back)")
+        self.status.ok(_("Deleted {title} (Undo brings it back)").format(title=repr(m.title)))
 
     def undo(self) -> None:
         target = self.last_changed or self.map_id
         if target is None:
-            raise InvalidAnswer("nothing to undo")
+            raise InvalidAnswer(_("nothing to undo"))
         m = self.backend.undo(target)
         if m is None:
             self.maps.pop(target, None)
@@ -291,13 +310,13 @@ class JourneyEditor(w.VBox):
             self.maps[m.id] = m
             self.map_id = m.id
         self.refresh()
-        self.status.ok("Undone: the previous version is back (and saved)")
+        self.status.ok(_("Undone: the previous version is back (and saved)"))
 
     def _map_field(self, key: str):
         def handler(change) -> None:
             if self._quiet or self.current is None or getattr(self.current, key) == change["new"]:
                 return
-            self._apply(J.edit_map(self.current, **{key: change["new"]}), f"map {key}")
+            self._apply(J.edit_map(self.current, **{key: change["new"]}), _("map {field}").format(field=key))
         return handler
 
     def _map_chosen(self, change) -> None:
@@ -317,31 +336,31 @@ class JourneyEditor(w.VBox):
         m = self.current
         if self._quiet or m is None or self.stage_id is None or m.stage(self.stage_id).name == change["new"].strip():
             return
-        self._apply(J.rename_stage(m, self.stage_id, change["new"]), "renamed a stage")
+        self._apply(J.rename_stage(m, self.stage_id, change["new"]), _("renamed a stage"))
 
-    def add_stage(self, name: str = "New stage") -> None:
+    def add_stage(self, name: str | None = None) -> None:
         m = self._need()
         at = [s.id for s in m.stages].index(self.stage_id) + 1 if self.stage_id else None
-        new = J.add_stage(m, name, at)
+        new = J.add_stage(m, name or _("New stage"), at)
         self.stage_id = new.stages[at if at is not None else -1].id
         self.tp_id = None
-        self._apply(new, "added a stage")
+        self._apply(new, _("added a stage"))
 
     def move_stage(self, delta: int) -> None:
         m = self._need()
         if self.stage_id is None:
-            raise InvalidAnswer("choose a stage first")
+            raise InvalidAnswer(_("choose a stage first"))
         idx = [s.id for s in m.stages].index(self.stage_id)
-        self._apply(J.move_stage(m, self.stage_id, idx + delta), "moved a stage")
+        self._apply(J.move_stage(m, self.stage_id, idx + delta), _("moved a stage"))
 
     def delete_stage(self) -> None:
         m = self._need()
         if self.stage_id is None:
-            raise InvalidAnswer("choose a stage first")
+            raise InvalidAnswer(_("choose a stage first"))
         name = m.stage(self.stage_id).name
         new = J.delete_stage(m, self.stage_id)
         self.stage_id = self.tp_id = None
-        self._apply(new, f"deleted stage {name!r}")
+        self._apply(new, _("deleted stage {name}").format(name=repr(name)))
 
     # ------------------------------------------------------------ touchpoints
     def _tp_chosen(self, change) -> None:
@@ -353,39 +372,39 @@ class JourneyEditor(w.VBox):
     def add_touchpoint(self, name: str | None = None, **fields: object) -> None:
         m = self._need()
         if self.stage_id is None:
-            raise InvalidAnswer("choose the stage the touchpoint belongs to")
+            raise InvalidAnswer(_("choose the stage the touchpoint belongs to"))
         name = (name if name is not None else self.new_tp_name.value).strip()
         if not name:
-            raise InvalidAnswer("type a name for the new touchpoint first")
+            raise InvalidAnswer(_("type a name for the new touchpoint first"))
         new = J.add_touchpoint(m, self.stage_id, name=name, **fields)
         self.tp_id = new.stage(self.stage_id).touchpoints[-1].id
         self.new_tp_name.value = ""
-        self._apply(new, f"added touchpoint {name!r}")
+        self._apply(new, _("added touchpoint {name}").format(name=repr(name)))
 
     def move_touchpoint(self, delta: int) -> None:
         m = self._need()
         if self.tp_id is None:
-            raise InvalidAnswer("choose a touchpoint first")
+            raise InvalidAnswer(_("choose a touchpoint first"))
         _si, ti = m.find(self.tp_id)
-        self._apply(J.move_touchpoint(m, self.tp_id, ti + delta), "moved a touchpoint")
+        self._apply(J.move_touchpoint(m, self.tp_id, ti + delta), _("moved a touchpoint"))
 
     def move_to_stage(self) -> None:
         m = self._need()
         if self.tp_id is None or self.move_to.value is None:
-            raise InvalidAnswer("choose a touchpoint and the stage to move it to")
+            raise InvalidAnswer(_("choose a touchpoint and the stage to move it to"))
         target = self.move_to.value
         new = J.move_touchpoint(m, self.tp_id, len(m.stage(target).touchpoints), stage_id=target)
         self.stage_id = target
-        self._apply(new, "moved a touchpoint to another stage")
+        self._apply(new, _("moved a touchpoint to another stage"))
 
     def delete_touchpoint(self) -> None:
         m = self._need()
         if self.tp_id is None:
-            raise InvalidAnswer("choose a touchpoint first")
+            raise InvalidAnswer(_("choose a touchpoint first"))
         name = m.touchpoint(self.tp_id).name
         new = J.delete_touchpoint(m, self.tp_id)
         self.tp_id = None
-        self._apply(new, f"deleted touchpoint {name!r}")
+        self._apply(new, _("deleted touchpoint {name}").format(name=repr(name)))
 
     def _field_changed(self, field: str):
         def handler(change) -> None:
@@ -404,11 +423,11 @@ class JourneyEditor(w.VBox):
         """Change fields of the selected touchpoint and save."""
         m = self._need()
         if self.tp_id is None:
-            raise InvalidAnswer("choose a touchpoint first")
+            raise InvalidAnswer(_("choose a touchpoint first"))
         new = J.edit_touchpoint(m, self.tp_id, **changes)
         if new == m:
             return
-        self._apply(new, f"edited {', '.join(k.replace('_', ' ') for k in changes)}")
+        self._apply(new, _("edited {fields}").format(fields=", ".join(k.replace("_", " ") for k in changes)))
 
     # ------------------------------------------------------------ drawing
     def refresh(self, views: bool = True) -> None:
@@ -416,7 +435,7 @@ class JourneyEditor(w.VBox):
         self._quiet = True
         try:
             m = self.current
-            self.map_select.options = [(f"{x.title} · {J.label(x.variant)}", x.id) for x in self.maps.values()]
+            self.map_select.options = [(f"{x.title} · {label(x.variant)}", x.id) for x in self.maps.values()]
             self.map_select.value = m.id if m else None
             for dd in (self.cmp_a, self.cmp_b):
                 dd.options = [(x.title, x.id) for x in self.maps.values()]
@@ -462,22 +481,22 @@ class JourneyEditor(w.VBox):
             return
         frame = J.touchpoints_frame(m)
         tab = self.views.selected_index or 0
-        empty = '<p class="wb-muted">Add touchpoints to see the chart.</p>'
+        empty = '<p class="wb-muted">' + esc(_("Add touchpoints to see the chart.")) + '</p>'
         if tab == 0:
-            self.curve.value = to_svg(emotion_curve(frame, title=f"{m.title}: the client's emotion")) if len(frame) else empty
+            self.curve.value = to_svg(emotion_curve(frame, title=_("{title}: the client's emotion").format(title=m.title))) if len(frame) else empty
         elif tab == 1:
-            self.blueprint.value = to_svg(service_blueprint(frame, title=f"{m.title}: service blueprint")) if len(frame) else empty
+            self.blueprint.value = to_svg(service_blueprint(frame, title=_("{title}: service blueprint").format(title=m.title))) if len(frame) else empty
         elif tab == 2:
             self.summary.value = summary_html(m)
         elif tab == 3:
             self._render_compare()
         elif tab == 4:
-            self.exports.value = '<p class="wb-muted">Downloads are prepared from the map as it is now.</p>'
+            self.exports.value = '<p class="wb-muted">' + esc(_("Downloads are prepared from the map as it is now.")) + '</p>'
 
     def _render_compare(self) -> None:
         a, b = self.maps.get(self.cmp_a.value or ""), self.maps.get(self.cmp_b.value or "")
         if a is None or b is None:
-            self.cmp_out.value = '<p class="wb-muted">Choose two maps (duplicate a map to get a before and an after).</p>'
+            self.cmp_out.value = '<p class="wb-muted">' + esc(_("Choose two maps (duplicate a map to get a before and an after).")) + '</p>'
             return
         frame = J.compare_frame([a, b])
         chart = to_svg(emotion_compare(frame)) if len(frame) else ""
@@ -486,14 +505,14 @@ class JourneyEditor(w.VBox):
     def _prepare_exports(self) -> None:
         m = self._need()
         frame = J.touchpoints_frame(m)
-        links = [download_link(J.export_csv(m).encode("utf-8"), _filename(m.title, "csv"), "text/csv", "map as CSV")]
+        links = [download_link(J.export_csv(m).encode("utf-8"), _filename(m.title, "csv"), "text/csv", _("map as CSV"))]
         if len(frame):
             curve, bp = emotion_curve(frame, title=m.title), service_blueprint(frame, title=m.title)
             links += [
-                download_link(to_svg(curve).encode("utf-8"), _filename(m.title + "_emotion", "svg"), "image/svg+xml", "emotion curve (SVG)"),
-                download_link(to_png(curve), _filename(m.title + "_emotion", "png"), "image/png", "emotion curve (PNG)"),
-                download_link(to_svg(bp).encode("utf-8"), _filename(m.title + "_blueprint", "svg"), "image/svg+xml", "blueprint (SVG)"),
-                download_link(to_png(bp, scale=1.5), _filename(m.title + "_blueprint", "png"), "image/png", "blueprint (PNG)"),
+                download_link(to_svg(curve).encode("utf-8"), _filename(m.title + "_emotion", "svg"), "image/svg+xml", _("emotion curve (SVG)")),
+                download_link(to_png(curve), _filename(m.title + "_emotion", "png"), "image/png", _("emotion curve (PNG)")),
+                download_link(to_svg(bp).encode("utf-8"), _filename(m.title + "_blueprint", "svg"), "image/svg+xml", _("blueprint (SVG)")),
+                download_link(to_png(bp, scale=1.5), _filename(m.title + "_blueprint", "png"), "image/png", _("blueprint (PNG)")),
             ]
         self.exports.value = "<p>" + " · ".join(links) + "</p>"
 
@@ -502,7 +521,7 @@ class JourneyEditor(w.VBox):
         m = J.import_csv(data)
         if m.id in self.maps:
             m = J.duplicate_map(m, title=m.title)
-        self._apply(m, f"imported {m.title!r} from CSV")
+        self._apply(m, _("imported {title} from CSV").format(title=repr(m.title)))
         return m
 
     def _uploaded(self, change) -> None:

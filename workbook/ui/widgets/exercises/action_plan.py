@@ -7,6 +7,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise, catalogue
 from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems, targetable_items
+from workbook.i18n import _, _l, current_language, format_day
 from workbook.render import plan_html
 from workbook.render.html import esc, short
 from workbook.store.action_plans import action_plan, save_action
@@ -14,18 +15,20 @@ from workbook.store.action_plans import action_plan, save_action
 from ..common import HTML, safe, set_options
 from . import ExerciseContext, register
 
+PLAN_STATUS = {"planned": _l("planned"), "in_progress": _l("in progress"), "done": _l("done"), "dropped": _l("dropped")}
+
 
 def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False, behaviours: dict[str, str] | None = None) -> str:
     """The plan as an escaped table: action (with the 360 behaviours it targets), owner, measure,
     due (overdue flagged), status, notes."""
     if not actions:
-        return '<p class="wb-muted">No actions yet.</p>'
+        return '<p class="wb-muted">' + esc(_("No actions yet.")) + '</p>'
     return str(plan_html.plan_table_html(actions, as_of, behaviours))
 
 
 def action_label(a: Action) -> str:
     text = a.text if len(a.text) <= 60 else a.text[:57] + "…"
-    return f"{text} (due {a.due.isoformat() if a.due else '—'})"
+    return _("{action} (due {date})").format(action=text, date=format_day(a.due) if a.due else "—")
 
 
 @register("action_plan")
@@ -33,20 +36,20 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     db, me = ctx.db, ctx.identity
     table = HTML()
     smart = HTML()
-    what = w.Textarea(placeholder="Specific: what exactly will be done, with whom", layout=w.Layout(width="100%", height="60px"))
-    owner = w.Text(value=me.name, description="Owner", placeholder="who owns it")
-    measure = w.Text(description="Measure", placeholder="how you will know it is done", layout=w.Layout(width="100%"))
-    due = w.DatePicker(description="Due")
-    realistic = w.Checkbox(description="Realistic with the time and means I have", indent=False)
-    known = targetable_items(catalogue().instruments.values())
+    what = w.Textarea(placeholder=_("Specific: what exactly will be done, with whom"), layout=w.Layout(width="100%", height="60px"))
+    owner = w.Text(value=me.name, description=_("Owner"), placeholder=_("who owns it"))
+    measure = w.Text(description=_("Measure"), placeholder=_("how you will know it is done"), layout=w.Layout(width="100%"))
+    due = w.DatePicker(description=_("Due"))
+    realistic = w.Checkbox(description=_("Realistic with the time and means I have"), indent=False)
+    known = targetable_items(catalogue(current_language()).instruments.values())
     behaviours = w.SelectMultiple(options=[(f"{short(t, 80)} ({i})", i) for i, t in known.items()], rows=6,
-                                  description="360 behaviours", layout=w.Layout(width="100%"))
+                                  description=_("360 behaviours"), layout=w.Layout(width="100%"))
     behaviours.add_class("wb-plan-behaviours-pick")
-    add = w.Button(description="Add action", button_style="primary")
-    pick = w.Dropdown(description="Action", layout=w.Layout(width="100%"))
-    status = w.Dropdown(options=[(STATUS_LABELS[s], s) for s in STATUSES], description="Status")
-    comment = w.Text(description="Note", placeholder="what happened (optional)", layout=w.Layout(width="100%"))
-    update = w.Button(description="Update status")
+    add = w.Button(description=_("Add action"), button_style="primary")
+    pick = w.Dropdown(description=_("Action"), layout=w.Layout(width="100%"))
+    status = w.Dropdown(options=[(str(PLAN_STATUS.get(s, STATUS_LABELS[s])), s) for s in STATUSES], description=_("Status"))
+    comment = w.Text(description=_("Note"), placeholder=_("what happened (optional)"), layout=w.Layout(width="100%"))
+    update = w.Button(description=_("Update status"))
 
     def refresh() -> None:
         actions = action_plan(db, me, me.person_id)
@@ -59,18 +62,18 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
                   "behaviours": list(behaviours.value)}
         problems = smart_problems(fields)
         if problems:
-            smart.value = '<div class="wb-warn">Not SMART yet:<ul>' + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul></div>"
+            smart.value = '<div class="wb-warn">' + esc(_("Not SMART yet:")) + '<ul>' + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul></div>"
             return
         save_action(db, me, me.person_id, fields)
         smart.value = ""
         what.value, measure.value, realistic.value, behaviours.value = "", "", False, ()
         refresh()
-        ctx.status.ok("Action added to your plan.")
+        ctx.status.ok(_("Action added to your plan."))
 
     @safe(ctx.status)
     def on_update(_b=None) -> None:
         if not pick.value:
-            ctx.status.warn("Add an action first.")
+            ctx.status.warn(_("Add an action first."))
             return
         fields = {"status": status.value}
         if comment.value.strip():
@@ -78,16 +81,16 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
         save_action(db, me, me.person_id, fields, action_id=pick.value)
         comment.value = ""
         refresh()
-        ctx.status.ok("Status saved; your coach sees it.")
+        ctx.status.ok(_("Status saved; your coach sees it."))
 
     add.on_click(on_add)
     update.on_click(on_update)
     safe(ctx.status)(refresh)()
     return [
-        HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</p>"),
+        HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>" + esc(_("SMART as in {reference}.").format(reference=SMART_VARIANT)) + "</p>"),
         table,
-        HTML("<h3>Add an action</h3>"), what, owner, measure, due, realistic,
-        HTML('<p class="wb-muted">Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). '
-             "Your coach can later ask your raters about these only, in a short pulse round.</p>"), behaviours, add, smart,
-        HTML("<h3>Update an action</h3>"), pick, status, comment, update,
+        HTML("<h3>" + esc(_('Add an action')) + "</h3>"), what, owner, measure, due, realistic,
+        HTML('<p class="wb-muted">' + esc(_("Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). "
+                                            "Your coach can later ask your raters about these only, in a short pulse round.")) + "</p>"), behaviours, add, smart,
+        HTML("<h3>" + esc(_('Update an action')) + "</h3>"), pick, status, comment, update,
     ]

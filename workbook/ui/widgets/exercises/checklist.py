@@ -6,6 +6,7 @@ import ipywidgets as w
 from workbook.content.catalogue import Exercise, catalogue
 from workbook.content.exercise_specs import RatedChecklist, spec_of
 from workbook.domain.service_analysis import checklist_fit
+from workbook.i18n import _, current_language
 from workbook.render.html import esc, markdown_html
 
 from ..common import HTML
@@ -18,8 +19,9 @@ def citation_html(source: str, where: str, own_label: str) -> str:
         return ""
     if source == "workbook":
         return f'<p class="wb-cite wb-own-note">{esc(own_label)}</p>'
-    src = catalogue().sources[source]
-    return f'<p class="wb-cite">Source: {esc(src.author)}, <i>{esc(src.title)}</i>, {esc(where or src.where)}.</p>'
+    src = catalogue(current_language()).sources[source]
+    return '<p class="wb-cite">' + esc(_("Source: {author}, {title}, {where}.")).format(
+        author=esc(src.author), title=f"<i>{esc(src.title)}</i>", where=esc(where or src.where)) + "</p>"
 
 
 def fit_of(spec: Exercise, saved: dict[str, object]):

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from workbook.analysis.person_360 import feedback_for
 from workbook.content.catalogue import RATER_CATEGORIES, Exercise, catalogue
-from workbook.domain.feedback360 import CATEGORY_LABELS
+from workbook.i18n import LANGUAGES, _, _l, current_language, language_name
 from workbook.render.html import esc
 from workbook.render.person_360_html import feedback_html, placement_html, pulse_html, round_html
 from workbook.store import feedback_rounds, list_raters, nominate_rater, revoke_rater
@@ -14,18 +14,19 @@ from workbook.store import feedback_rounds, list_raters, nominate_rater, revoke_
 from ..common import HTML, safe, set_options
 from . import ExerciseContext, register
 
-SINGULAR = {"manager": "Manager", "peer": "Peer", "direct_report": "Direct report", "client": "Client"}
+SINGULAR = {"manager": _l("Manager"), "peer": _l("Peer"), "direct_report": _l("Direct report"), "client": _l("Client")}
 
 
 def nominations_html(raters) -> str:
     """The trainee's nominated raters: name, e-mail, category and where each invitation stands (no code)."""
     if not raters:
-        return '<p class="wb-muted">No rater nominated yet.</p>'
+        return '<p class="wb-muted">' + esc(_("No rater nominated yet.")) + '</p>'
     rows = "".join(
         f"<tr><td>{esc(r.label)}</td><td>{esc(r.email)}</td><td>{esc(SINGULAR.get(r.category, r.category))}</td><td>{esc(r.status_text)}</td></tr>"
         for r in raters
     )
-    return f'<table class="wb-table"><tr><th>Rater</th><th>E-mail</th><th>Category</th><th>Invitation</th></tr>{rows}</table>'
+    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("Rater"), _("E-mail"), _("Category"), _("Invitation")))
+    return f'<table class="wb-table"><tr>{heads}</tr>{rows}</table>'
 
 
 @register("feedback360")
@@ -33,16 +34,18 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     """Nominate raters (name, e-mail, category); the response rate while the round is open; the
     anonymised results once it is closed."""
     extra = spec.model_extra or {}
-    inst = catalogue().instrument(extra.get("instrument") or ctx.module.instrument)
+    inst = catalogue(current_language()).instrument(extra.get("instrument") or ctx.module.instrument)
     person = ctx.identity.person_id
-    category = w.Dropdown(options=[(SINGULAR[c], c) for c in RATER_CATEGORIES], description="Rater is my")
-    name = w.Text(placeholder="first and last name", description="Name", layout=w.Layout(width="320px"))
-    email = w.Text(placeholder="name@company.com", description="E-mail", layout=w.Layout(width="320px"))
-    nominate = w.Button(description="Nominate", button_style="primary")
+    category = w.Dropdown(options=[(str(SINGULAR[c]), c) for c in RATER_CATEGORIES], description=_("Rater is my"))
+    language = w.Dropdown(options=[(language_name(c), c) for c in LANGUAGES], value=current_language(), description=_("Their language"))
+    language.add_class("wb-rater-language")
+    name = w.Text(placeholder=_("first and last name"), description=_("Name"), layout=w.Layout(width="320px"))
+    email = w.Text(placeholder=_("name@company.com"), description=_("E-mail"), layout=w.Layout(width="320px"))
+    nominate = w.Button(description=_("Nominate"), button_style="primary")
     listing = HTML()
     listing.add_class("wb-rater-list")
-    withdraw_pick = w.Dropdown(description="Withdraw", layout=w.Layout(width="320px"))
-    withdraw = w.Button(description="Withdraw nomination")
+    withdraw_pick = w.Dropdown(description=_("Withdraw"), layout=w.Layout(width="320px"))
+    withdraw = w.Button(description=_("Withdraw nomination"))
     rounds = HTML()
     rounds.add_class("wb-360-round")
     results = HTML()
@@ -50,7 +53,7 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     pulse = HTML()
     pulse.add_class("wb-360-pulse")
     profile = HTML()
-    refresh_btn = w.Button(description="Refresh results", icon="refresh")
+    refresh_btn = w.Button(description=_("Refresh results"), icon="refresh")
     gap = ctx.db.settings.blind_spot_gap
 
     def refresh() -> None:
@@ -60,22 +63,22 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
         rounds.value = round_html(feedback_rounds(ctx.db, ctx.identity, person, inst.id), ctx.db.settings)
         fb, counts = feedback_for(ctx.db, ctx.identity, person, inst)
         results.value = feedback_html(fb, counts, gap) if any(n for n, _a in counts.values()) else (
-            '<p class="wb-muted">No closed feedback round yet: results appear here once your round closes.</p>')
+            '<p class="wb-muted">' + esc(_("No closed feedback round yet: results appear here once your round closes.")) + '</p>')
         pulse.value = pulse_html(ctx.db, ctx.identity, person, inst)
         profile.value = placement_html(inst, ctx.saved(inst.id), extra, feedback=fb)
 
     def add() -> None:
-        nominate_rater(ctx.db, ctx.identity, person, name.value, email.value, category.value, inst.id)
+        nominate_rater(ctx.db, ctx.identity, person, name.value, email.value, category.value, inst.id, language=language.value)
         name.value = email.value = ""
         refresh()
-        ctx.status.ok("Nominated. Your coach sends the rater their code; you never see it.")
+        ctx.status.ok(_("Nominated. Your coach sends the rater their code; you never see it."))
 
     def remove() -> None:
         if withdraw_pick.value is None:
             return
         revoke_rater(ctx.db, ctx.identity, person, withdraw_pick.value)
         refresh()
-        ctx.status.ok("Nomination withdrawn.")
+        ctx.status.ok(_("Nomination withdrawn."))
 
     nominate.on_click(lambda _b: safe(ctx.status)(add)())
     withdraw.on_click(lambda _b: safe(ctx.status)(remove)())
@@ -83,11 +86,12 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     ctx.on_change.append(lambda: safe(ctx.status)(refresh)())
     safe(ctx.status)(refresh)()
     return [
-        HTML(f"<h2>{esc(spec.prompt or '360-degree feedback')}</h2>"),
+        HTML("<h2>" + esc(spec.prompt or _("360-degree feedback")) + "</h2>"),
         HTML(f'<p>{esc(extra.get("intro", ""))}</p>'),
-        HTML("<p>Nominate each rater with their name, e-mail and how they know you. Your coach approves the list and the "
-             "workbook sends each rater a personal code: you never see the codes, so nobody can answer in a rater's place.</p>"),
-        w.HBox([category, name]), w.HBox([email, nominate]),
+        HTML("<p>" + esc(_("Nominate each rater with their name, e-mail, how they know you and the language they read. Your coach approves "
+                           "the list and the workbook sends each rater a personal code: you never see the codes, so nobody can answer in "
+                           "a rater's place.")) + "</p>"),
+        w.HBox([category, name]), w.HBox([email, language]), nominate,
         listing, w.HBox([withdraw_pick, withdraw]), rounds,
-        HTML(f"<h3>What your raters see in you ({esc(CATEGORY_LABELS['all'].lower())}, once the round is closed)</h3>"), results, pulse, profile, refresh_btn,
+        HTML("<h3>" + esc(_('What your raters see in you (all raters, once the round is closed)')) + "</h3>"), results, pulse, profile, refresh_btn,
     ]

@@ -5,6 +5,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
 from workbook.domain.journey import DEFAULT_STAGES
+from workbook.i18n import _
 from workbook.render.html import esc
 
 from ..common import HTML, safe
@@ -27,5 +28,5 @@ def journey_map_summary(spec: Exercise, saved: dict[str, object]) -> str:
 
     maps = [load_map(v["map"]) for v in saved.values() if isinstance(v, dict) and v.get("map")]
     if not maps:
-        return '<p class="wb-muted">No experience map yet.</p>'
+        return '<p class="wb-muted">' + esc(_("No experience map yet.")) + '</p>'
     return "".join(summary_html(m) for m in maps)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Exercise, catalogue
+from workbook.i18n import _, current_language
 from workbook.render.html import esc
 from workbook.render.person_360_html import attempts_html, placement_html
 from workbook.store import attempts, start_new_attempt
@@ -13,7 +14,7 @@ from . import ExerciseContext, register
 
 
 def _instrument(ctx: ExerciseContext, spec: Exercise):
-    return catalogue().instrument((spec.model_extra or {}).get("instrument") or ctx.module.instrument)
+    return catalogue(current_language()).instrument((spec.model_extra or {}).get("instrument") or ctx.module.instrument)
 
 
 @register("profile_result")
@@ -48,9 +49,9 @@ def attempts_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
             ctx.instrument_form.restore({})
         for hook in ctx.on_change:
             hook()
-        ctx.status.ok(f"Attempt {n} started: answer the statements again; your earlier answers are kept.")
+        ctx.status.ok(_("Attempt {n} started: answer the statements again; your earlier answers are kept.").format(n=n))
 
-    button = w.Button(description="Start a retake", icon="refresh")
+    button = w.Button(description=_("Start a retake"), icon="refresh")
     button.on_click(lambda _b: safe(ctx.status)(retake)())
     ctx.on_change.append(refresh)
     safe(ctx.status)(refresh)()
