@@ -107,7 +107,7 @@ def read_case(path: Path) -> Case:
     return read_model(path, Case, "case")
 
 
-def load_case(path: Path | None = None, language: str = "en") -> Case:
+def load_case(path: Path | None = None, language: str | None = None) -> Case:
     """The Nordfrost case from the datasets directory, read once per version of the file; its texts
     in ``language`` (``datasets/<language>/``), its figures always those of the English file."""
     path = Path(path or get_settings().datasets_dir / CASE_FILE)

@@ -313,10 +313,25 @@ class Glossary(_Strict):
         return self
 
 
-Document = Annotated[Instrument | Module | Sources | Glossary | PathsDoc | Quiz | FacilitatorDoc, Field(discriminator="kind")]
+class PageText(_Strict):
+    """The words of one notebook cell outside the page cell: an optional heading and a Markdown text."""
+
+    heading: str = ""
+    text: str = Field(min_length=1)
 
 
-KINDS = ("instrument", "module", "sources", "glossary", "paths", "quiz", "facilitator")
+class PageTexts(_Strict):
+    """exercises/page_texts.yaml: the notebooks' own words, by notebook (file stem) and block id, so
+    that a notebook holds no language-specific text (``ui.widgets.page_text`` shows them)."""
+
+    kind: Literal["page_texts"]
+    pages: dict[str, dict[str, PageText]]
+
+
+Document = Annotated[Instrument | Module | Sources | Glossary | PathsDoc | Quiz | FacilitatorDoc | PageTexts, Field(discriminator="kind")]
+
+
+KINDS = ("instrument", "module", "sources", "glossary", "paths", "quiz", "facilitator", "page_texts")
 
 
 class _Doc(BaseModel):
@@ -330,7 +345,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary | PathsDoc | FacilitatorDoc:
+def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Module | Sources | Glossary | PathsDoc | FacilitatorDoc | PageTexts:
     """Parse and validate one YAML document; raise ContentError on the first problem."""
     where = _display(Path(path)) if not isinstance(path, str) or path != "<text>" else path
     try:
@@ -371,6 +386,7 @@ class Catalogue:
         self.reference: dict[str, Sources | Glossary] = {}  # "sources"/"glossary" -> its page's title and intro
         self.paths: PathsDoc | None = None  # exercises/paths.yaml: workshop and full paths (workbook/domain/paths.py)
         self._paths_file = ""
+        self.page_texts: dict[str, dict[str, PageText]] = {}  # exercises/page_texts.yaml: notebook -> block -> words
         self.facilitator: FacilitatorDoc | None = None  # exercises/facilitator.yaml: the coach's guide (workbook/reporting/facilitator.py)
         self._facilitator_file = ""
         for path, doc in docs.items():
@@ -390,6 +406,8 @@ class Catalogue:
                 self.paths, self._paths_file = doc, _display(path)
             elif isinstance(doc, FacilitatorDoc):
                 self.facilitator, self._facilitator_file = doc, _display(path)
+            elif isinstance(doc, PageTexts):
+                self.page_texts.update(doc.pages)
         self._check_references()
 
     def _check_references(self) -> None:
@@ -450,6 +468,13 @@ class Catalogue:
             return self.modules[module_id]
         except KeyError:
             raise NotFound(f"no module {module_id!r} in exercises/; known: {', '.join(sorted(self.modules))}") from None
+
+    def page_text(self, notebook: str, block: str) -> PageText:
+        """The words of one block of a notebook (exercises/page_texts.yaml)."""
+        try:
+            return self.page_texts[notebook][block]
+        except KeyError:
+            raise NotFound(f"no text {block!r} for notebook {notebook!r} in page_texts.yaml") from None
 
     def ordered_modules(self) -> list[Module]:
         return sorted(self.modules.values(), key=lambda m: m.number)
@@ -530,7 +555,13 @@ def _cached(directory: str, language: str) -> Catalogue:
     return load_language(Path(directory), language)
 
 
-def catalogue(language: str = "en") -> Catalogue:
+def catalogue(language: str | None = None) -> Catalogue:
     """The content of the configured ``exercises/`` directory in ``language`` (English, or a
-    language folder with English where its MISSING.yaml says so), loaded once per process."""
+    language folder with English where its MISSING.yaml says so), loaded once per process per
+    language. None: the language being rendered now (``workbook.i18n.current_language``: the page's
+    person, a report's, a rater's), so every page and report gets its text in that language."""
+    if language is None:
+        from workbook.i18n import current_language
+
+        language = current_language()
     return _cached(str(get_settings().content_dir), language)

@@ -38,12 +38,16 @@ def _cached(path: str, mtime: float, model: type[BaseModel], what: str) -> BaseM
     return read_model(Path(path), model, what)
 
 
-def load_model(path: Path, model: type[M], what: str, language: str = "en") -> M:
+def load_model(path: Path, model: type[M], what: str, language: str | None = None) -> M:
     """:func:`read_model`, read again only when the file changed (its modification time); in another
     ``language``, the file of ``datasets/<language>/`` of the same name, checked against the English
     one (same ids and figures, see ``languages.check_structure``), or the English file where
-    ``datasets/<language>/MISSING.yaml`` lists it."""
+    ``datasets/<language>/MISSING.yaml`` lists it (None: the language being rendered now)."""
     path = Path(path)
+    if language is None:
+        from workbook.i18n import current_language
+
+        language = current_language()
     if language != "en":
         from .languages import localized_dataset
 

@@ -50,6 +50,6 @@ def read_statements(path: Path) -> StatementSet:
     return read_model(path, StatementSet, "statements")
 
 
-def load_statements(path: Path, language: str = "en") -> StatementSet:
+def load_statements(path: Path, language: str | None = None) -> StatementSet:
     """The statements file (in ``language``: ``datasets/<language>/``, same ids and keys), read once per version of the file."""
     return load_model(path, StatementSet, "statements", language)

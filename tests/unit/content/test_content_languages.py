@@ -324,3 +324,47 @@ def test_a_csv_in_a_language_keeps_the_english_rows_ids_and_figures(path):
                     assert sides(a[column]) == sides(b[column]), f"{path.parent.name}/{path.name}: row {n + 1}, column {column}: front/back markers differ"
             else:
                 assert a[column] == b[column], f"{path.parent.name}/{path.name}: row {n + 1}, column {column}: {b[column]!r}, English has {a[column]!r}"
+
+
+# ---- the language being rendered, and the notebooks' own words ----------------------------------
+
+def test_catalogue_follows_the_language_being_rendered():
+    """Pages, reports and e-mails render inside ``i18n.using(language)``: catalogue() then gives that language."""
+    from workbook.content.catalogue import catalogue
+    from workbook.i18n import using
+
+    en = load_directory(EXERCISES).module("m01").title
+    fr = load_language(EXERCISES, "fr").module("m01").title
+    assert en != fr
+    assert catalogue().module("m01").title == en
+    with using("fr"):
+        assert catalogue().module("m01").title == fr
+    assert catalogue().module("m01").title == en
+
+
+def _notebook_cells():
+    import nbformat
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        yield path, nbformat.read(path, as_version=4).cells
+
+
+def test_notebooks_hold_no_language_specific_text():
+    """Every word a notebook shows besides its calls lives in exercises/page_texts.yaml (and its languages)."""
+    found = [f"{path.name}: cell {n}" for path, cells in _notebook_cells() for n, c in enumerate(cells) if c.cell_type == "markdown"]
+    assert not found, f"markdown cells (move their words into exercises/page_texts.yaml): {found}"
+
+
+@pytest.mark.parametrize("language", languages(EXERCISES))
+def test_every_page_text_a_notebook_shows_exists_and_every_block_is_shown(language):
+    import re
+
+    cat = load_language(EXERCISES, language)
+    called = {m.groups() for _path, cells in _notebook_cells() for c in cells
+              for m in re.finditer(r'page_text\("([^"]+)", "([^"]+)"\)', c.source)}
+    assert called, "no notebook calls page_text"
+    for notebook, block in called:
+        assert (ROOT / "notebooks" / f"{notebook}.ipynb").is_file(), notebook
+        assert cat.page_text(notebook, block).text
+    assert {(n, b) for n, blocks in cat.page_texts.items() for b in blocks} == called
+

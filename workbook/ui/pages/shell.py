@@ -206,6 +206,9 @@ class Page(w.VBox):
         self._lang.value = f'<span data-wb-lang="{esc(language)}"></span>'
         if isinstance(self.signin, SignIn):
             self.signin.language.show(language)
+        from ..widgets.page_text import relocalize
+
+        relocalize(language)  # the notebook's own words below the page cell (exercises/page_texts.yaml)
         if not changed:
             return
         with using(language):
