@@ -315,3 +315,28 @@ def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_las
     assert cmd[-2:] == ["--Voila.base_url=/wb/", "--port=1234"] and "--port=9999" in cmd[:-2]
     paths = json.loads(next(a for a in cmd if a.startswith("--Voila.config_file_paths=")).partition("=")[2])
     assert paths[0] == str(tmp_path) and len(paths) > 2
+
+
+def test_a_dead_pool_kernel_is_replaced_not_handed_to_a_visitor(tmp_path):
+    """A pooled kernel whose process was killed (out of memory, an operator's kill) is never given
+    to a visitor: the page comes with a live kernel whose widgets answer."""
+    import os
+    import signal
+
+    from servers import KernelClient
+
+    with bare_server(tmp_path, pool=1, refill_seconds=900) as srv:
+        (dead, pid), = srv.kernel_ids().items()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while dead in srv.kernel_ids() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert dead not in srv.kernel_ids(), "the killed kernel process is still there"
+        given, _ = open_page(srv, "bare.ipynb")
+        assert given != dead, "the visitor got the dead pool kernel"
+        client = KernelClient(srv, given, timeout=60)
+        try:
+            states = client.widget_states()
+        finally:
+            client.close()
+        assert any(s["model_name"] == "IntSliderModel" for s in states.values()), "the page's kernel holds no slider"

@@ -97,6 +97,18 @@ async def refill_when_due(delay: float, aw):
             state.slots.release()
 
 
+def process_alive(provisioner) -> bool:
+    """Whether a kernel's process still runs, asked without waiting (``poll`` is a coroutine):
+    the fork provisioner's own check, else the local provisioner's ``Popen``."""
+    if provisioner is None:
+        return False
+    alive = getattr(provisioner, "alive_now", None)
+    if alive is not None:
+        return bool(alive())
+    process = getattr(provisioner, "process", None)
+    return process is not None and process.poll() is None
+
+
 def _refill_room() -> bool:
     """Whether every kernel manager's budget has room for one more pooled kernel."""
     return all(m.refill_room() for m in list(_MANAGERS))
@@ -166,7 +178,54 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
                 return result
 
             self.get_rendered_notebook = get_rendered_notebook
+        pool_size = getattr(self, "get_pool_size", None)  # Voila asks it before taking a pooled kernel
+        if pool_size is not None:
+            def get_pool_size(notebook_name: str) -> int:
+                self.drop_lost_kernels(notebook_name)
+                return pool_size(notebook_name)
+
+            self.get_pool_size = get_pool_size
+        self._restarted: set[str] = set()
         _MANAGERS.add(self)
+
+    # -- pooled kernels that died ----------------------------------------------------------
+    def kernel_lost(self, kernel_id: str) -> bool:
+        """Whether a kernel can no longer serve the page it ran: gone from the map, its process
+        dead, or restarted empty by Jupyter's restarter (the page's widgets died with the old one)."""
+        km = self._kernels.get(kernel_id)
+        if km is None or kernel_id in self._restarted:
+            return True
+        return not process_alive(getattr(km, "provisioner", None))
+
+    def drop_lost_kernels(self, notebook: str) -> int:
+        """Take the pooled kernels of ``notebook`` that were lost out of its pool (shut down,
+        refilled by the pool's policy): a visitor never gets one. Returns how many."""
+        pool = (getattr(self, "_pools", None) or {}).get(notebook)
+        lost = []
+        for task in list(pool or ()):
+            if not task.done() or task.cancelled() or task.exception() is not None:
+                continue
+            kernel_id = task.result().get("kernel_id")
+            if self.kernel_lost(kernel_id):
+                pool.remove(task)
+                lost.append(kernel_id)
+        for kernel_id in lost:
+            self.log.warning("Pooled kernel %s of %s died: replaced, never handed out", kernel_id, notebook)
+            asyncio.ensure_future(self._discard(kernel_id))
+        if lost:
+            self.fill_if_needed(notebook_name=notebook)
+        return len(lost)
+
+    async def _discard(self, kernel_id: str) -> None:
+        """Shut a lost kernel down (its process may already be gone) and free its budget."""
+        self._restarted.discard(kernel_id)
+        try:
+            if kernel_id in self._kernels:
+                await self.shutdown_kernel(kernel_id, now=True)
+        except Exception:  # noqa: BLE001 - a dead kernel's shutdown may fail half-way; it is gone either way
+            self.log.debug("Shutting down lost kernel %s", kernel_id, exc_info=True)
+        finally:
+            self.budget.kernel_gone(kernel_id)
 
     # -- the budget ------------------------------------------------------------------------
     def kernels_committed(self) -> int:
@@ -189,6 +248,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         """A ticket for a page request of ``notebook`` by the visitor ``client`` (signed in: the
         session's subject), or None (over the budget)."""
         self.budget.keep_only(set(self._kernels))
+        self.drop_lost_kernels(notebook)
         ready, deficit = self._pool_counts(notebook)
         return self.budget.admit(client, notebook, self.kernels_committed(), ready, deficit, signed_in=signed_in)
 
@@ -209,6 +269,8 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
             self._starting -= 1
         if mine:
             self.budget.bind(ticket, kernel_id)
+        # a kernel Jupyter's restarter brings back is empty: the page it ran is gone with the old one
+        self.add_restart_callback(kernel_id, lambda: self._restarted.add(kernel_id), "restart")
         return kernel_id
 
     def notify_connect(self, kernel_id):
