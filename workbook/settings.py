@@ -66,6 +66,18 @@ class Settings:
     pools: str = "00_home.ipynb=2,01_servuction.ipynb=3"  # per-page overrides: "page=N,page=N"
     pool_refill_seconds: float = 10.0  # refill pools once no page was handed out for this long
     host: str = "127.0.0.1"
+    # How page kernels start (workbook/serving/forking.py): "fork" from one process that imported the
+    # pages once (their memory shared copy-on-write), or "exec", one fresh Python per kernel (the design
+    # before #17, kept for comparison and as a fallback).
+    kernel_launch: str = "fork"
+    # What the fork server imports and warms before forking: the page kernels' own imports.
+    kernel_preload: str = ("ipykernel.kernelapp,ipywidgets,voila.utils,sqlalchemy.dialects.sqlite,workbook.ui.pages.module,"
+                           "workbook.ui.pages.home,workbook.ui.pages.examples,workbook.ui.pages.quiz,workbook.ui.pages.rater,"
+                           "workbook.ui.pages.coach")
+    # Charts: "shared", one renderer process per server draws every kernel's SVG (vl-convert lives
+    # there only), or "kernel", each kernel draws its own (~75 MB more per kernel).
+    chart_renderer: str = "shared"
+    chart_renderer_socket: str = ""  # set by the server for its kernels: where the shared renderer listens
     cull_idle_seconds: int = 600
     cull_interval_seconds: int = 15  # how often the culler looks (unconnected page kernels go after ~60 s)
     # The kernel budget (workbook/serving/kernel_budget.py). A kernel costs up to ~255 MB (Module 1, chart
@@ -211,6 +223,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     settings = replace(base, **values)  # type: ignore[arg-type]
     if settings.anonymity_threshold < 1:
         raise SettingsError("setting anonymity_threshold: must be at least 1")
+    if settings.kernel_launch not in ("fork", "exec"):
+        raise SettingsError(f"setting kernel_launch: {settings.kernel_launch!r} is not one of fork, exec")
+    if settings.chart_renderer not in ("shared", "kernel"):
+        raise SettingsError(f"setting chart_renderer: {settings.chart_renderer!r} is not one of shared, kernel")
     if settings.smtp_tls not in ("starttls", "ssl", "none"):
         raise SettingsError(f"setting smtp_tls: {settings.smtp_tls!r} is not one of starttls, ssl, none")
     settings.trusted_proxy_networks()  # a bad entry is refused when the settings are read

@@ -5,6 +5,8 @@ no CDN: a workshop room without internet still sees every chart.
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -12,10 +14,43 @@ PALETTE = {"primary": "#1f5f8b", "accent": "#e07a1f", "muted": "#9aa5b1"}
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG document (no browser, no network)."""
+    """The chart as an SVG document (no browser, no network): drawn by the server's shared renderer
+    when there is one (setting ``chart_renderer_socket``: page kernels then never load vl-convert),
+    else here with vl-convert. Both give the same SVG for the same spec."""
+    spec = chart.to_dict()
+    svg = _shared_svg(spec)
+    if svg is not None:
+        return svg
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_dict())
+    return vlc.vegalite_to_svg(spec)
+
+
+def _shared_svg(spec: dict) -> str | None:
+    """The SVG from the shared renderer, or None when there is none, it cannot be reached or it
+    failed on the spec (the caller then draws it itself, and meets the same error with its detail)."""
+    import logging
+    import socket
+
+    from workbook.settings import get_settings
+
+    path = get_settings().chart_renderer_socket
+    if not path:
+        return None
+    from .chart_server import read_message, send_message
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(60)
+            sock.connect(path)
+            send_message(sock, json.dumps(spec).encode("utf-8"))
+            reply = read_message(sock)
+    except OSError:
+        logging.getLogger("workbook").warning("chart renderer at %s not reachable: drawing in this kernel", path)
+        return None
+    if reply.startswith(b"!"):
+        return None
+    return reply.decode("utf-8")
 
 
 def to_svg_cached(chart: alt.TopLevelMixin) -> str:

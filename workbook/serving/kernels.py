@@ -32,6 +32,8 @@ from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float, Int
 
+from .forking import install as install_fork_provisioner
+from .forking import start_chart_renderer
 from .guard import install as install_serving_guard
 from .kernel_budget import KernelBudget, Ticket
 from .web_session import install as install_web_session
@@ -149,6 +151,7 @@ _install_refill_policy()
 install_serving_guard()  # Voila imports this module in its server process: no file listing, no theme/template
 # from the URL, the visitor's address and cookie stamped on page requests, the kernel budget
 install_web_session()  # the sign-in cookie's handlers and page header: see web_session.py
+install_fork_provisioner()  # kernels forked from one preloaded process (setting kernel_launch): see forking.py
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):
@@ -163,6 +166,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        start_chart_renderer()  # before the pools fill: kernels inherit its socket in their environment
         # whatever Voila passes: only widget traffic from a page (jupyter_server drops the rest)
         self.allowed_message_types = list(PAGE_MESSAGES)
         self._idle_seen: dict[str, tuple[float, object]] = {}
