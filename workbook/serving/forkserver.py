@@ -62,11 +62,23 @@ def set_title(argv: list[str]) -> None:
         pass
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel is killed the moment this server ends (``PR_SET_PDEATHSIG``), not a
+    second later by ipykernel's parent poller, so no kernel of a dead fork server is handed out."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def run_kernel(request: dict) -> None:
     """In the forked child: become the kernel the request describes (never returns)."""
     code = 1
     try:
         os.setsid()
+        _die_with_parent()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         devnull = os.open(os.devnull, os.O_RDONLY)

@@ -1,0 +1,161 @@
+"""Kernels that cost less (#17): charts drawn by one shared renderer process, page kernels forked
+from one preloaded process. Behaviour only; the memory figures are benchmarks/kernel_memory.py's."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pandas as pd
+import psutil
+import pytest
+from servers import KernelClient, bare_notebooks, voila_server
+
+from workbook.render import charts
+
+
+@pytest.fixture
+def renderer(tmp_path, settings_env, monkeypatch):
+    """A real shared chart renderer process, and the settings pointing this process's charts at it."""
+    from workbook.settings import reset_settings
+
+    path = str(tmp_path / "charts.sock")
+    proc = subprocess.Popen([sys.executable, "-m", "workbook.render.chart_server", path])
+    deadline = time.monotonic() + 120
+    while not os.path.exists(path):
+        assert proc.poll() is None and time.monotonic() < deadline, "the chart renderer did not start"
+        time.sleep(0.1)
+    monkeypatch.setenv("WORKBOOK_CHART_RENDERER_SOCKET", path)
+    reset_settings()
+    try:
+        yield path
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        reset_settings()
+
+
+def _chart():
+    frame = pd.DataFrame({"dimension": ["Client", "Contact staff", "Support <b>&"], "score_100": [72.0, 40.5, 99.0]})
+    return charts.dimension_scores(frame)
+
+
+def test_the_shared_renderer_draws_the_same_svg_as_vl_convert(renderer, monkeypatch):
+    import vl_convert as vlc
+
+    calls = []
+    real = charts._shared_svg
+    monkeypatch.setattr(charts, "_shared_svg", lambda spec: calls.append(1) or real(spec))
+    svg = charts.to_svg(_chart())
+    shared = real(_chart().to_dict())
+    assert calls and shared is not None, "the chart did not go through the shared renderer"
+    assert svg == shared == vlc.vegalite_to_svg(_chart().to_dict())
+    assert "Support &lt;b&gt;&amp;" in svg
+
+
+def test_a_renderer_that_is_gone_leaves_the_kernel_drawing_its_own(tmp_path, settings_env, monkeypatch):
+    import vl_convert as vlc
+
+    from workbook.settings import reset_settings
+
+    monkeypatch.setenv("WORKBOOK_CHART_RENDERER_SOCKET", str(tmp_path / "nobody-listens.sock"))
+    reset_settings()
+    assert charts._shared_svg(_chart().to_dict()) is None
+    assert charts.to_svg(_chart()) == vlc.vegalite_to_svg(_chart().to_dict())
+
+
+def test_the_renderer_answers_a_bad_spec_without_dying(renderer):
+    from workbook.render.chart_server import read_message, send_message
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(renderer)
+        send_message(sock, b'{"mark": "no-such-mark", "data": {"values": [1]}}')
+        assert read_message(sock).startswith(b"!")
+    assert charts._shared_svg(_chart().to_dict()) is not None, "the renderer stopped after a bad spec"
+
+
+def _maps(pid: int) -> str:
+    with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def test_module_1_kernels_are_forked_and_never_load_vl_convert(tmp_path):
+    """On a real server with the default design: Module 1's pooled kernels are children of the fork
+    server, hold no vl-convert library (the shared renderer draws), and the signed-in page shows its
+    results chart as SVG."""
+    env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "01_servuction.ipynb=2", "WORKBOOK_KERNEL_LAUNCH": "fork",
+           "WORKBOOK_CHART_RENDERER": "shared"}
+    with voila_server(tmp_path, env=env, timeout=600) as srv:
+        srv.wait_kernels(lambda n: n >= 2, timeout=600)
+        srv.wait_quiet(timeout=600)
+        kernels = srv.kernel_processes()
+        helpers = {p.pid: " ".join(p.cmdline()) for p in srv.processes()[1:] if p not in kernels}
+        forkserver = [pid for pid, cmd in helpers.items() if "workbook.serving.forkserver" in cmd]
+        renderer = [pid for pid, cmd in helpers.items() if "workbook.render.chart_server" in cmd]
+        assert len(forkserver) == 1 and len(renderer) == 1, helpers
+        assert {p.ppid() for p in kernels} == set(forkserver), "a Module 1 kernel was not forked by the fork server"
+        assert "vl_convert" in _maps(renderer[0])
+        for p in kernels:
+            assert "vl_convert" not in _maps(p.pid), "a page kernel loaded vl-convert"
+        with urllib.request.urlopen(srv.page_url("01_servuction.ipynb"), timeout=300) as r:
+            html = r.read().decode("utf-8")
+        import json
+        import re
+
+        kernel_id = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+        client = KernelClient(srv, kernel_id, timeout=120)
+        try:
+            states = client.widget_states()
+            password = next(mid for mid, s in states.items() if s["model_name"] == "PasswordModel")
+            client.update(password, {"value": srv.codes("trainee")[0]})
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                results = [x for x in client.opened if "wb-results" in x.get("_dom_classes", [])]
+                if results and "<svg" in results[0].get("value", ""):
+                    break
+                client.until_idle(client.send("comm_info_request", {}))
+                time.sleep(0.5)
+            assert results and "<svg" in results[0]["value"], "the signed-in page shows no results chart"
+        finally:
+            client.close()
+        given = srv.kernel_ids()[kernel_id]
+        assert "vl_convert" not in _maps(given), "drawing the results loaded vl-convert in the page kernel"
+
+
+def _page_kernel_answers(srv, notebook: str) -> str:
+    """Open a page as a browser does; its kernel id, after checking the page's widgets answer."""
+    import json
+    import re
+
+    with urllib.request.urlopen(srv.page_url(notebook), timeout=300) as r:
+        html = r.read().decode("utf-8")
+    kernel_id = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+    client = KernelClient(srv, kernel_id, timeout=120)
+    try:
+        assert any(s["model_name"] == "IntSliderModel" for s in client.widget_states().values())
+    finally:
+        client.close()
+    return kernel_id
+
+
+def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
+    """The fork server killed: its pooled kernel goes with it and is replaced, and the next pages get
+    live kernels (a new fork server, or a plain start)."""
+    env = {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "notebooks")), "WORKBOOK_POOL_SIZE": "0",
+           "WORKBOOK_POOLS": "bare.ipynb=1", "WORKBOOK_POOL_REFILL_SECONDS": "900", "WORKBOOK_KERNEL_LAUNCH": "fork"}
+    with voila_server(tmp_path / "data", env=env, demo=False) as srv:
+        srv.wait_kernels(lambda n: n == 1, timeout=300)
+        (pooled, pid), = srv.kernel_ids().items()
+        killed = [p for p in srv.processes()[1:] if "workbook.serving.forkserver" in " ".join(p.cmdline())]
+        assert len(killed) == 1
+        killed[0].kill()  # a zombie until the server reaps it (at the next fork request)
+        deadline = time.monotonic() + 30
+        while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, "the pooled kernel outlived its fork server"
+        first = _page_kernel_answers(srv, "bare.ipynb")
+        second = _page_kernel_answers(srv, "bare.ipynb")
+        assert len({pooled, first, second}) == 3
