@@ -62,7 +62,10 @@ class Settings:
     smtp_timeout_seconds: float = 20.0
     public_url: str = ""  # the address raters open (e-mails link to it); empty: http://host:port
     port: int = 8866
-    pool_size: int = 1  # preheated kernels per page for Voila (every page)
+    pool_size: int = 0  # preheated kernels per page for Voila (every page not listed in pools), from the start
+    # A page with no pool of its own (pool_size 0, not in pools) gets a pool of this size once a visitor
+    # has opened it: pools sized to demand, not one idle kernel per page from the start (#17).
+    demand_pool_size: int = 1
     pools: str = "00_home.ipynb=2,01_servuction.ipynb=3"  # per-page overrides: "page=N,page=N"
     pool_refill_seconds: float = 10.0  # refill pools once no page was handed out for this long
     host: str = "127.0.0.1"

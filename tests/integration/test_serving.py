@@ -340,3 +340,18 @@ def test_a_dead_pool_kernel_is_replaced_not_handed_to_a_visitor(tmp_path):
         finally:
             client.close()
         assert any(s["model_name"] == "IntSliderModel" for s in states.values()), "the page's kernel holds no slider"
+
+
+def test_a_page_without_a_pool_gets_one_once_it_is_visited(tmp_path):
+    """Pools sized to demand: nothing is preheated for a page nobody opened; its first visitor gets
+    a kernel started for them, and once the wave is over the page has a pool for the next one."""
+    env = {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "notebooks")), "WORKBOOK_POOL_SIZE": "0",
+           "WORKBOOK_DEMAND_POOL_SIZE": "1", "WORKBOOK_POOL_REFILL_SECONDS": "2"}
+    with voila_server(tmp_path / "data", env=env, demo=False) as srv:
+        time.sleep(3)
+        assert srv.kernel_count() == 0, "a kernel was preheated for a page nobody opened"
+        first, _ = open_page(srv, "bare.ipynb")
+        srv.wait_kernels(lambda k: k == 2, timeout=180)  # the visitor's kernel and the page's new pool of one
+        pooled = set(srv.kernel_ids()) - {first}
+        second, _ = open_page(srv, "bare.ipynb")
+        assert second in pooled, "the second visitor did not get the page's pooled kernel"

@@ -163,6 +163,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
     max_kernels_per_client = Int(10, config=True, help="Page kernels at most per visitor (signed-in person, else client address).")
     reserved_kernels = Int(20, config=True, help="Kernels anonymous pages may never take: kept for signed-in visitors.")
     unconnected_cull_seconds = Float(60.0, config=True, help="A page kernel whose page never connects is shut down after this.")
+    demand_pool_size = Int(0, config=True, help="Pool size a page without its own pool gets once a visitor opened it.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -186,11 +187,30 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         if pool_size is not None:
             def get_pool_size(notebook_name: str) -> int:
                 self.drop_lost_kernels(notebook_name)
+                self.grow_on_demand(notebook_name)
                 return pool_size(notebook_name)
 
             self.get_pool_size = get_pool_size
         self._restarted: set[str] = set()
         _MANAGERS.add(self)
+
+    # -- pools sized to demand -------------------------------------------------------------
+    def grow_on_demand(self, notebook: str) -> bool:
+        """Give a page that has no pool of its own (the default size is below ``demand_pool_size``)
+        a pool of ``demand_pool_size`` once a visitor asks for it, filled by the pool's refill
+        policy (after the wave); returns whether it did."""
+        config = getattr(self, "kernel_pools_config", None)
+        if config is None or notebook in config or self.demand_pool_size <= 0:
+            return False
+        if config.get("default", {}).get("pool_size", 0) >= self.demand_pool_size:
+            return False
+        root = getattr(self, "root_dir", None)
+        if not notebook.endswith(".ipynb") or root is None or not os.path.isfile(os.path.join(root, notebook)):
+            return False
+        config[notebook] = {"pool_size": self.demand_pool_size}
+        self.log.info("Page %s was opened: it gets a pool of %d kernel(s)", notebook, self.demand_pool_size)
+        self.fill_if_needed(notebook_name=notebook)
+        return True
 
     # -- pooled kernels that died ----------------------------------------------------------
     def kernel_lost(self, kernel_id: str) -> bool:

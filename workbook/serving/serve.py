@@ -68,6 +68,7 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         f"--WorkbookKernelManager.max_kernels_per_client={s.max_kernels_per_client}",
         f"--WorkbookKernelManager.reserved_kernels={s.reserved_kernels}",
         f"--WorkbookKernelManager.unconnected_cull_seconds={s.unconnected_cull_seconds}",
+        f"--WorkbookKernelManager.demand_pool_size={s.demand_pool_size}",
         # Jupyter's manager with a second look before culling (a preheated kernel handed to a
         # visitor is not culled before the page's websocket connects): workbook/serving/kernels.py
         "--VoilaConfiguration.multi_kernel_manager_class=workbook.serving.kernels.WorkbookKernelManager",
