@@ -156,6 +156,19 @@ def shutdown_kernels(server: VoilaServer, kernel_ids: list[str]) -> None:
             pass
 
 
+def pss_bytes(server: VoilaServer) -> int:
+    """Proportional memory of the server and its kernels (a shared page split between its sharers)."""
+    import psutil
+
+    total = 0
+    for p in server.processes():
+        try:
+            total += p.memory_full_info().pss
+        except psutil.Error:
+            continue
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     if not values:
@@ -248,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=int, default=0, help="Module 1's preheated pool (default: the biggest wave)")
     ap.add_argument("--cull", type=int, default=30, help="idle seconds before a kernel is culled (benchmark only)")
     ap.add_argument("--refill", type=float, default=None, help="pool refill delay in seconds (default: the workbook's setting)")
+    ap.add_argument("--design", choices=("fork", "exec"), default=None,
+                    help="fork: kernels forked from one preloaded process, charts by one shared renderer (the default "
+                         "settings); exec: one fresh Python per kernel drawing its own charts (the design before #17)")
     args = ap.parse_args(argv)
     waves = [int(x) for x in args.waves.split(",") if x.strip()]
     pool = args.pool or max(waves)
@@ -255,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
            "WORKBOOK_CULL_IDLE_SECONDS": str(args.cull), "WORKBOOK_CULL_INTERVAL_SECONDS": "5"}
     if args.refill is not None:
         env["WORKBOOK_POOL_REFILL_SECONDS"] = str(args.refill)
+    if args.design is not None:
+        env["WORKBOOK_KERNEL_LAUNCH"] = args.design
+        env["WORKBOOK_CHART_RENDERER"] = "shared" if args.design == "fork" else "kernel"
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; settings {env}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-workshop-"))
     t0 = time.perf_counter()
@@ -263,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         idle = server.rss_bytes()
-        print(f"idle memory (server + preheated kernels): {idle / 2**20:.0f} MB", flush=True)
+        print(f"idle memory (server + preheated kernels): RSS {idle / 2**20:.0f} MB, PSS {pss_bytes(server) / 2**20:.0f} MB "
+              "(RSS counts pages shared by forked kernels once per kernel; PSS splits them)", flush=True)
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
         plan = [(mode, n) for mode in modes for n in waves]
         for i, (mode, n) in enumerate(plan):
