@@ -26,8 +26,10 @@ def fmt(template: str, **values: object) -> str:
 
 
 def section(title: str, body: str, css: str = "") -> str:
-    """One report section (a page break comes before each in print)."""
-    return f'<section class="wb-report-section {css}"><h2>{esc(title)}</h2>{body}</section>'
+    """One report section (a page break comes before each in print); ``body`` is HTML we built."""
+    from .fragments import render_fragment, trusted
+
+    return str(render_fragment("section", title=title, body=trusted(body), css=css))
 
 
 def short(text: str, n: int = 60) -> str:

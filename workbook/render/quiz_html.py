@@ -5,11 +5,13 @@ the cohort's learning gain per concept (coach tab, cohort report). Every string 
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.content.quiz_spec import Quiz
 from workbook.domain.quiz_scoring import CohortGain, ConceptGain, cohort_gain, concept_scores, display_order, is_right, total_score
+from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc, fmt, section
 
 LETTERS = "ABCD"
@@ -30,58 +32,42 @@ def letter(question, index: object) -> str:
     return LETTERS[order.index(index)] if isinstance(index, int) and not isinstance(index, bool) and index in order else "—"
 
 
-def citation(question) -> str:
+def citation(question) -> Markup:
     """Where the question's concept comes from, as the modules cite it."""
     L = catalogue().quiz.labels
     if question.source == "workbook":
-        return esc(L.get("own", ""))
+        return trusted(esc(L.get("own", "")))
     src = catalogue().sources[question.source]
-    return f"{esc(L.get('source', 'Source'))}: {esc(src.author)}, <i>{esc(src.title)}</i>, {esc(question.where or src.where)}."
+    return render_fragment("cite", lead=L.get("source", "Source"), author=src.author, title=src.title, where=question.where or src.where)
 
 
 def scores_table_html(quiz: Quiz, form_id: str, answers: dict[str, object]) -> str:
     """Right answers per concept in one form, with the module that teaches each concept."""
-    L, mods = quiz.labels, concept_modules()
-    rows = "".join(
-        f'<tr><td>{esc(s.concept)}</td><td>{esc(mods.get(s.concept, ""))}</td><td>{s.right} / {s.asked}</td><td>{s.percent:.0f}%</td></tr>'
-        for s in concept_scores(quiz, form_id, answers).values()
-    )
-    total = total_score(quiz, form_id, answers)
-    rows += f"<tr><th>{esc('All')}</th><th></th><th>{total.right} / {total.asked}</th><th>{total.percent:.0f}%</th></tr>"
-    return (f'<table class="wb-table wb-quiz-scores"><tr><th>{esc(L.get("concept", "Concept"))}</th><th>{esc(L.get("module", "Module"))}</th>'
-            f'<th>{esc(L.get("score", "Right"))}</th><th>%</th></tr>{rows}</table>')
+    return str(render_fragment("quiz_scores", labels=quiz.labels, modules=concept_modules(),
+                               scores=concept_scores(quiz, form_id, answers).values(), total=total_score(quiz, form_id, answers)))
 
 
 def feedback_html(quiz: Quiz, form_id: str, answers: dict[str, object]) -> str:
     """Every question of the form with the person's answer, whether it is right, and the feedback
     of the option chosen (and of the keyed one when the choice was wrong)."""
     L = quiz.labels
-    parts = []
+    questions = []
     for n, q in enumerate(quiz.questions_of(form_id), 1):
         value = answers.get(q.id)
-        ok = is_right(q, value)
         chosen = q.options[value] if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(q.options) else None
-        head = f'<p class="wb-quiz-stem"><b>{n}. {esc(q.stem)}</b> <span class="wb-muted">{fmt(L.get("concept_tag", "{concept}"), concept=q.concept)}</span></p>'
-        if chosen is None:
-            verdict = f'<p class="wb-quiz-open">{esc(L.get("no_answer", ""))}</p>'
-        else:
-            mark = f'<span class="wb-badge done">{esc(L.get("right", "Right."))}</span>' if ok else f'<span class="wb-badge overdue">{esc(L.get("wrong", "Not quite."))}</span>'
-            verdict = (f'<p>{fmt(L.get("your_answer", "{letter}"), letter=letter(q, value))} — {esc(chosen.text)} {mark}</p>'
-                       f'<p class="wb-quiz-feedback">{esc(chosen.feedback)}</p>')
-        if not ok:
-            key = q.options[q.key]
-            verdict += (f'<p>{fmt(L.get("keyed", "{letter}"), letter=letter(q, q.key))} {esc(key.text)}</p>'
-                        f'<p class="wb-quiz-feedback">{esc(key.feedback)}</p>')
-        parts.append(f'<div class="wb-box wb-quiz-answer {"wb-quiz-right" if ok else "wb-quiz-wrong"}">{head}{verdict}'
-                     f'<p class="wb-cite">{citation(q)}</p></div>')
-    return "".join(parts)
+        questions.append({
+            "n": n, "stem": q.stem, "ok": is_right(q, value), "chosen": chosen, "key": q.options[q.key], "citation": citation(q),
+            "concept_tag": trusted(fmt(L.get("concept_tag", "{concept}"), concept=q.concept)),
+            "your_answer": trusted(fmt(L.get("your_answer", "{letter}"), letter=letter(q, value))),
+            "keyed": trusted(fmt(L.get("keyed", "{letter}"), letter=letter(q, q.key))),
+        })
+    return str(render_fragment("quiz_feedback", labels=L, questions=questions))
 
 
 def results_html(quiz: Quiz, form_id: str, answers: dict[str, object]) -> str:
     """A submitted form: the score per concept, then the feedback on each answer."""
-    L = quiz.labels
-    return (f'<h2>{esc(L.get("results_heading", ""))}</h2>{scores_table_html(quiz, form_id, answers)}'
-            f'<h2>{esc(L.get("feedback_heading", ""))}</h2>{feedback_html(quiz, form_id, answers)}')
+    return str(render_fragment("quiz_sections", kind="results", labels=quiz.labels,
+                               scores=trusted(scores_table_html(quiz, form_id, answers)), feedback=trusted(feedback_html(quiz, form_id, answers))))
 
 
 def gain_frame(rows: list[ConceptGain], before: str, after: str) -> pd.DataFrame:
@@ -111,17 +97,7 @@ def gain_chart(frame: pd.DataFrame, title: str, order: list[str]):
 
 def gain_table_html(rows: list[ConceptGain], labels: dict[str, str], with_n: bool = False) -> str:
     """Concept, module, % right before and after, gain in points; a hidden row says why."""
-    mods = concept_modules()
-    head = "".join(f"<th>{esc(labels.get(k, k))}</th>" for k in ("concept", "module", "before", "after", "gain"))
-    out = []
-    for r in rows:
-        cells = f"<td>{esc(r.concept)}</td><td>{esc(mods.get(r.concept, ''))}</td>"
-        if r.gain is None:
-            cells += f'<td colspan="3" class="wb-muted">{esc(r.reason)}</td>'
-        else:
-            cells += f"<td>{r.before:.0f}%</td><td>{r.after:.0f}%</td><td>{r.gain:+.0f}</td>"
-        out.append(f"<tr>{cells}</tr>")
-    return f'<table class="wb-table wb-quiz-gain"><tr>{head}</tr>{"".join(out)}</table>'
+    return str(render_fragment("quiz_gain", labels=labels, modules=concept_modules(), rows=rows))
 
 
 def learned_html(quiz: Quiz, rows: list[ConceptGain]) -> str:
@@ -131,8 +107,7 @@ def learned_html(quiz: Quiz, rows: list[ConceptGain]) -> str:
     L = quiz.labels
     frame = gain_frame(rows, L.get("before", "before"), L.get("after", "after"))
     chart = to_svg(gain_chart(frame, L.get("chart_title", ""), [r.concept for r in rows]))
-    return (f'<h2>{esc(L.get("learned_heading", ""))}</h2><p>{esc(L.get("learned_intro", ""))}</p>'
-            f'{gain_table_html(rows, L)}<div class="wb-chart">{chart}</div>')
+    return str(render_fragment("quiz_sections", kind="learned", labels=L, table=trusted(gain_table_html(rows, L)), chart=trusted(chart)))
 
 
 def cohort_quiz_gain(db, actor: Identity, cohort_id: int) -> CohortGain:
@@ -152,12 +127,14 @@ def cohort_gain_html(res: CohortGain, heading: bool = True) -> str:
     quiz = catalogue().quiz
     L = quiz.labels
     counts = fmt(L.get("cohort_counts", ""), both=res.took_both, before=res.took_before, after=res.took_after)
-    out = (f'<h3>{esc(L.get("cohort_heading", ""))}</h3>' if heading else "") + f'<p>{esc(L.get("cohort_intro", ""))}</p><p>{counts}</p>'
+    table = trusted(gain_table_html(res.concepts, L))
     if res.hidden:
-        return out + f'<p class="wb-muted wb-quiz-hidden">{esc(res.concepts[0].reason)}</p>' + gain_table_html(res.concepts, L)
+        return str(render_fragment("quiz_sections", kind="cohort", labels=L, heading=heading, counts=trusted(counts), hidden=True,
+                                   reason=res.concepts[0].reason, table=table))
     frame = gain_frame(res.concepts, L.get("before", "before"), L.get("after", "after"))
     chart = to_svg(gain_chart(frame, L.get("chart_title", ""), [r.concept for r in res.concepts]))
-    return out + gain_table_html(res.concepts, L) + f'<div class="wb-chart">{chart}</div>'
+    return str(render_fragment("quiz_sections", kind="cohort", labels=L, heading=heading, counts=trusted(counts), hidden=False,
+                               table=table, chart=trusted(chart)))
 
 
 def cohort_report_section(db, actor: Identity, cohort_id: int, options: dict | None = None) -> str:

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from workbook.content.catalogue import Catalogue, Module
 from workbook.content.facilitator_models import FacilitatorDoc, GuideModule
+from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc
 
 
@@ -49,85 +52,60 @@ def live_result(cat: Catalogue, module: Module, ex_id: str, answers: dict[int, d
 
     L = _doc(cat).labels
     hidden = L.get("not_enough", "not enough responses (fewer than {threshold})").format(threshold=threshold)
+    answered = L.get("answered", "answered")
     if ex_id == module.instrument:
         inst = cat.instrument(ex_id)
         items = spreads(inst, answers, threshold)
-        rows = "".join(
-            f"<tr><td>{esc(s.label)}</td><td>{s.n}</td><td>{f'{s.mean:.0f}' if s.shown else esc(hidden)}</td></tr>" for s in items
-        )
         text = "; ".join(f"{s.label} n={s.n} " + (f"mean {s.mean:.0f}" if s.shown else "hidden") for s in items)
-        return Live(f'<table class="wb-table"><tr><th></th><th>n</th><th>mean 0–100</th></tr>{rows}</table>', f"{ex_id}: {text}")
+        return Live(render_fragment("guide_live", kind="spreads", items=items, hidden=hidden), f"{ex_id}: {text}")
     spec = next(e for e in module.exercises if e.id == ex_id)
     if spec.type == "classify" and statements is not None:
         ka = key_agreement(spec, statements, answers, threshold)
         if not ka.shown:
-            return Live(f'<p class="wb-muted">{ka.people} {esc(L.get("answered", "answered"))}: {esc(hidden)}</p>', f"{ex_id}: {ka.people} answered, hidden")
-        rows = "".join(f"<tr><td>{esc(t)}</td><td>{esc(k)}</td><td>{m} / {n}</td></tr>" for t, k, m, n in ka.hardest)
+            return Live(render_fragment("guide_live", kind="hidden", people=ka.people, answered=answered, hidden=hidden),
+                        f"{ex_id}: {ka.people} answered, hidden")
         return Live(
-            f"<p>{ka.people} {esc(L.get('answered', 'answered'))}; {ka.mean_share:.0f}% like the key on average.</p>"
-            f'<table class="wb-table"><tr><th></th><th>{esc(L.get("key", "Key"))}</th><th></th></tr>{rows}</table>',
+            render_fragment("guide_live", kind="agreement", people=ka.people, answered=answered, share=ka.mean_share,
+                            key=L.get("key", "Key"), hardest=ka.hardest),
             f"{ex_id}: {ka.people} answered, {ka.mean_share:.0f}% like the key; least agreed: " + ", ".join(f"{m}/{n}" for _t, _k, m, n in ka.hardest),
         )
     tally = choice_tally(spec, answers, threshold)
     if tally is not None:
         if not tally.shown:
-            return Live(f'<p class="wb-muted">{tally.people} {esc(L.get("answered", "answered"))}: {esc(hidden)}</p>', f"{ex_id}: {tally.people} answered, hidden")
-        rows = "".join(f"<tr><td>{esc(label)}</td><td>{n}</td></tr>" for label, n in tally.counts)
-        return Live(f'<p>{tally.people} {esc(L.get("answered", "answered"))}</p><table class="wb-table">{rows}</table>',
+            return Live(render_fragment("guide_live", kind="hidden", people=tally.people, answered=answered, hidden=hidden),
+                        f"{ex_id}: {tally.people} answered, hidden")
+        return Live(render_fragment("guide_live", kind="tally", people=tally.people, answered=answered, counts=tally.counts),
                     f"{ex_id}: {tally.people} answered; " + ", ".join(f"{label} {n}" for label, n in tally.counts))
     people = sum(1 for a in answers.values() if any(v not in (None, "", [], {}) for v in a.values()))
     shown = people >= threshold
-    return Live(f'<p>{people} {esc(L.get("answered", "answered"))}' + ("" if shown else f": {esc(hidden)}") + "</p>",
+    return Live(render_fragment("guide_live", kind="people", people=people, answered=answered, shown=shown, hidden=hidden),
                 f"{ex_id}: {people} answered" + ("" if shown else ", hidden"))
 
 
-def cite_text(cat: Catalogue, source: str, where: str) -> str:
+def cite_text(cat: Catalogue, source: str, where: str) -> Markup:
     """A citation as the modules give it (HTML), or the workbook's own-reading note."""
     if source == "workbook":
-        return esc(_doc(cat).labels.get("own", "The workbook's own reading."))
+        return Markup(esc(_doc(cat).labels.get("own", "The workbook's own reading.")))
     src = cat.sources[source]
-    return f"{esc(src.author)}, <i>{esc(src.title)}</i>, {esc(where or src.where)}."
+    return render_fragment("cite", lead="", author=src.author, title=src.title, where=where or src.where)
 
 
-def _timing_html(cat: Catalogue, module: Module) -> str:
+def _timing_html(cat: Catalogue, module: Module) -> Markup | str:
     from workbook.domain.paths import plan
 
     if cat.paths is None or not any(p.id == "workshop" for p in cat.paths.paths):
         return ""
     L = _doc(cat).labels
     mp = next(p for p in plan(cat, "workshop") if p.module.id == module.id)
-    now = "".join(f"<tr><td>{esc(s.label)}</td><td>{s.minutes} min</td></tr>" for s in mp.steps if s.in_session)
-    later = ", ".join(f"{esc(s.label)} ({s.minutes} min)" for s in mp.steps if not s.in_session) or "—"
-    return (f"<h3>{esc(L.get('timing', 'Timing'))}: {mp.session_minutes} min</h3><table class=\"wb-table\">{now}</table>"
-            f"<p class=\"wb-muted\">{esc(L.get('after', 'Left for afterwards'))} ({mp.after_minutes} min): {later}</p>")
+    return render_fragment("guide_timing", plan=mp, timing=L.get("timing", "Timing"), after=L.get("after", "Left for afterwards"))
 
 
 def module_guide_html(cat: Catalogue, gm: GuideModule, live: dict[str, Live] | None, handout_link: str = "") -> str:
     """One module's part of the guide."""
     L = _doc(cat).labels
     m = cat.module(gm.module)
-    parts = [f'<section class="wb-report-section wb-guide-module" data-module="{esc(m.id)}"><h2>Module {m.number} · {esc(m.title)}</h2>']
-    parts.append(f"<h3>{esc(L.get('key_messages', 'Key messages'))}</h3><ul>")
-    parts += [f'<li>{esc(k.text)} <span class="wb-cite">{cite_text(cat, k.source, k.where)}</span></li>' for k in gm.key_messages]
-    parts.append("</ul>")
-    parts.append(_timing_html(cat, m))
-    parts.append(f"<h3>{esc(L.get('debrief', 'Debrief questions'))}</h3><ol>")
-    for d in gm.debrief:
-        parts.append(f"<li><p>{esc(d.question)}</p>")
-        if d.uses:
-            if live is None:
-                parts.append(f'<p class="wb-muted">{esc(L.get("no_cohort", ""))}</p>')
-            else:
-                parts.append(f'<div class="wb-box wb-live" data-uses="{esc(d.uses)}"><b>{esc(L.get("live", "Live result"))}</b>{live[d.uses].html}</div>')
-        parts.append("</li>")
-    parts.append(f"</ol><h3>{esc(L.get('misconceptions', 'Misconceptions'))}</h3><dl class=\"wb-grow\">")
-    for mc in gm.misconceptions:
-        parts.append(f"<dt>“{esc(mc.claim)}”</dt><dd>{esc(mc.answer)}" + (f' <span class="wb-cite">{cite_text(cat, mc.source, mc.where)}</span>' if mc.source != "workbook" else "") + "</dd>")
-    parts.append("</dl>")
-    if handout_link:
-        parts.append(f'<p><a class="wb-handout-link" href="{esc(handout_link)}">{esc(L.get("handout", "Handout"))}: Module {m.number} →</a></p>')
-    parts.append("</section>")
-    return "".join(parts)
+    return str(render_fragment("guide_module", module=m, guide=gm, labels=L, live=live, handout_link=handout_link,
+                               timing=_timing_html(cat, m), cite=lambda x: cite_text(cat, x.source, x.where)))
 
 
 def statements_html(cat: Catalogue, statements) -> str:
@@ -135,27 +113,21 @@ def statements_html(cat: Catalogue, statements) -> str:
     doc = _doc(cat)
     L = doc.labels
     by_id = {s.id: s for s in statements}
-    rows = []
-    for r in doc.statements.reasoning:
-        st = by_id[r.id]
-        rows.append(
-            f'<div class="wb-box" data-statement="{esc(r.id)}"><p><b>{esc(r.id)}</b> “{esc(st.text)}” · {esc(L.get("key", "Key"))}: <b>{esc(st.key)}</b></p>'
-            f"<p><i>{esc(L.get('why', 'Why'))}:</i> {esc(r.why)}</p><p><i>{esc(L.get('other_side', 'The other side'))}:</i> {esc(r.other_side)}</p></div>"
-        )
-    return (f'<section class="wb-report-section"><h2>{esc(L.get("statements", "Statements"))}</h2>'
-            f"<p>{esc(doc.statements.intro)}</p>{''.join(rows)}</section>")
+    rows = [(r, by_id[r.id]) for r in doc.statements.reasoning]
+    return str(render_fragment("guide_statements", labels=L, intro=doc.statements.intro, rows=rows))
 
 
 def guide_html(cat: Catalogue, statements, live: dict[str, Live] | None, handout_link: Callable[[Module], str] | None = None) -> str:
     """The whole guide: intro, every module, the statement reasoning."""
+    return _guide(cat, statements, live, handout_link, None, "")
+
+
+def _guide(cat: Catalogue, statements, live: dict[str, Live] | None, handout_link: Callable[[Module], str] | None,
+           title: str | None, cohort: str) -> str:
     doc = _doc(cat)
-    parts = [f'<div class="wb-guide"><p>{esc(doc.intro)}</p>']
-    for gm in doc.modules:
-        link = handout_link(cat.module(gm.module)) if handout_link else ""
-        parts.append(module_guide_html(cat, gm, live, link))
-    parts.append(statements_html(cat, statements))
-    parts.append("</div>")
-    return "".join(parts)
+    modules = [trusted(module_guide_html(cat, gm, live, handout_link(cat.module(gm.module)) if handout_link else "")) for gm in doc.modules]
+    return str(render_fragment("guide", title=title, cohort=cohort, intro=doc.intro, modules=modules,
+                               statements=trusted(statements_html(cat, statements))))
 
 
 def statements_for(cat: Catalogue, datasets_dir) -> list:
@@ -214,9 +186,7 @@ def report_html(db, identity, cohort: str = "", handout_files: bool = True) -> s
     live = None
     if cohort:
         live = live_results(cat, cohort_answers_for_guide(db, identity, cohort_by_name(db, cohort)), db.settings.anonymity_threshold, statements)
-    head = f'<div class="wb-report-head"><div class="wb-kicker">Servuction Workbook</div><h1>{esc(_doc(cat).title)}</h1>' + (
-        f"<p>{esc(cohort)}</p>" if cohort else "") + "</div>"
-    return head + guide_html(cat, statements, live, handout_link=(lambda m: handout_file(m)) if handout_files else None)
+    return _guide(cat, statements, live, handout_file if handout_files else None, _doc(cat).title, cohort)
 
 
 def handout_file(module: Module) -> str:

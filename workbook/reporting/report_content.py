@@ -21,7 +21,7 @@ from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.render.charts import scores_with_cohort, to_svg
 from workbook.render.cohort_html import choices_html, notes_html, reliability_html, spread_table_html
 from workbook.render.fragments import render_fragment, trusted
-from workbook.render.html import esc, section
+from workbook.render.html import section
 from workbook.render.plan_html import plan_table_html
 from workbook.store import (
     Database,
@@ -40,7 +40,6 @@ from workbook.store.journeys import list_maps
 from workbook.store.notes import Note
 
 LANGUAGES = ("en",)
-NOT_YET = "not available yet"
 
 
 def _check_language(language: str) -> None:
@@ -174,7 +173,7 @@ def scores_html(rep: IndividualReport) -> str:
     import pandas as pd
 
     if not rep.results:
-        return section("Scores", '<p class="wb-muted">No questionnaire answered yet.</p>')
+        return section("Scores", render_fragment("report_texts", part="no_scores"))
     parts = []
     for r in rep.results:
         means = rep.cohort.get(r.instrument.id, {})
@@ -190,9 +189,9 @@ def scores_html(rep: IndividualReport) -> str:
 
 def feedback_html(rep: IndividualReport) -> str:
     if not rep.feedback_available:
-        return section("360-degree feedback", f'<p class="wb-muted">360-degree feedback: {NOT_YET} in this installation.</p>', "wb-keep")
+        return section("360-degree feedback", render_fragment("report_texts", part="feedback_not_yet"), "wb-keep")
     if not rep.feedback:
-        return section("360-degree feedback", '<p class="wb-muted">No rater has answered yet.</p>', "wb-keep")
+        return section("360-degree feedback", render_fragment("report_texts", part="no_raters"), "wb-keep")
     parts = []
     for r, fb in rep.feedback:
         hidden, total = fb.suppressed()
@@ -203,25 +202,24 @@ def feedback_html(rep: IndividualReport) -> str:
 
 def journey_html(rep: IndividualReport) -> str:
     if not rep.journey_available:
-        return section("Experience map", f'<p class="wb-muted">Experience-map summary: {NOT_YET} in this installation.</p>', "wb-keep")
+        return section("Experience map", render_fragment("report_texts", part="journey_not_yet"), "wb-keep")
     if not rep.journey:
-        return section("Experience map", '<p class="wb-muted">No experience map yet.</p>', "wb-keep")
-    return section("Experience map", "".join(f"<p>{esc(line)}</p>" for line in rep.journey))
+        return section("Experience map", render_fragment("report_texts", part="no_journey"), "wb-keep")
+    return section("Experience map", render_fragment("report_texts", part="journey", lines=rep.journey))
 
 
 def plan_html(rep: IndividualReport) -> str:
     if not rep.actions:
-        return section("Action plan", '<p class="wb-muted">No action plan yet (Module 9).</p>')
+        return section("Action plan", render_fragment("report_texts", part="no_plan"))
     c = summary(rep.actions, rep.as_of)
-    head = (f"<p>{c['total']} actions: {c['done']} done, {c['in_progress']} in progress, {c['planned']} planned, {c['dropped']} dropped; "
-            f"<b>{c['overdue']} overdue</b> as of {rep.as_of.isoformat()}. <span class='wb-muted'>SMART as in {esc(SMART_VARIANT)}.</span></p>")
-    return section("Action plan", head + plan_table_html(rep.actions, rep.as_of, report=True))
+    head = render_fragment("report_texts", part="plan_head", c=c, as_of=rep.as_of, smart=SMART_VARIANT)
+    return section("Action plan", str(head) + plan_table_html(rep.actions, rep.as_of, report=True))
 
 
 def notes_section(rep: IndividualReport) -> str:
     """The coaching notes the coach has shared with the person."""
     if not rep.notes:
-        return section("Coaching notes", '<p class="wb-muted">No coaching note has been shared.</p>', "wb-keep")
+        return section("Coaching notes", render_fragment("report_texts", part="no_notes"), "wb-keep")
     return section("Coaching notes (shared with the person)", notes_html(rep.notes, sharing=False, empty=""))
 
 
@@ -320,9 +318,9 @@ def cohort_scores_html(rep: CohortReport) -> str:
     for module, inst, items, answered in rep.spreads:
         stats = rep.reliability.get(inst.id)
         rel = (reliability_html(stats.reliability, "Cronbach's alpha of each dimension in this cohort") if stats and not stats.reason
-               else f"<p class='wb-muted'>Cronbach's alpha: {esc(stats.reason)}</p>" if stats else "")
+               else render_fragment("report_texts", part="alpha_reason", reason=stats.reason) if stats else "")
         parts.append(spread_table_html(module, inst, items, rep.threshold, answered=answered, after=rel))
-    return section("Scores across the cohort (0–100)", "".join(parts) or '<p class="wb-muted">No scored questionnaire yet.</p>')
+    return section("Scores across the cohort (0–100)", "".join(parts) or render_fragment("report_texts", part="no_spreads"))
 
 
 def cohort_choices_html(rep: CohortReport) -> str:
@@ -333,15 +331,12 @@ def cohort_choices_html(rep: CohortReport) -> str:
 
 def cohort_plans_html(rep: CohortReport) -> str:
     with_plan = [acts for acts in rep.plans.values() if acts]
-    bad = (f'<p class="wb-warn">{rep.unreadable} action plan(s) could not be read (a malformed saved value) and are left out; '
-           "their individual reports name the problem.</p>") if rep.unreadable else ""
+    bad = render_fragment("report_texts", part="unreadable", count=rep.unreadable) if rep.unreadable else ""
     if len(with_plan) < rep.threshold:
-        return section("Action plans", bad + f'<p class="wb-muted">{len(with_plan)} people have an action plan; figures are shown from {rep.threshold} people.</p>', "wb-keep")
+        return section("Action plans", bad + render_fragment("report_texts", part="plans_hidden", people=len(with_plan), threshold=rep.threshold), "wb-keep")
     total = summary([a for acts in with_plan for a in acts], rep.as_of)
-    return section("Action plans", bad + (
-        f"<p>{len(with_plan)} of {len(rep.people)} people have an action plan: {total['total']} actions, {total['done']} done, "
-        f"{total['in_progress']} in progress, {total['planned']} planned, {total['dropped']} dropped, <b>{total['overdue']} overdue</b> "
-        f"as of {rep.as_of.isoformat()}.</p>"))
+    return section("Action plans", bad + render_fragment("report_texts", part="plans_summary", people=len(with_plan), total_people=len(rep.people),
+                                                         c=total, as_of=rep.as_of))
 
 
 INDIVIDUAL_SECTIONS = {

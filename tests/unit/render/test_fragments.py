@@ -77,7 +77,68 @@ def _contexts() -> dict[str, dict]:
         "attempts": {"attempts": [1, 2], "rows": [(HOSTILE, [40.0, None])]},
         "rater_table": {"issued": True, "categories": {"peer": HOSTILE}, "rows": [
             IssuedCode(1, HOSTILE, HOSTILE, "peer", "coach", code=HOSTILE), IssuedCode(2, HOSTILE, HOSTILE, HOSTILE, "failed", error=HOSTILE)]},
+
+        "cite": {"lead": HOSTILE, "author": HOSTILE, "title": HOSTILE, "where": HOSTILE},
+        "guide_live": _variants("guide_live")[0],
+        "guide_timing": {"timing": HOSTILE, "after": HOSTILE, "plan": NS(session_minutes=20, after_minutes=10, steps=[
+            NS(label=HOSTILE, minutes=10, in_session=True), NS(label=HOSTILE, minutes=10, in_session=False)])},
+        "guide_module": {"module": module, "labels": {"live": HOSTILE}, "handout_link": HOSTILE, "timing": HOSTILE, "cite": lambda x: x.where,
+                         "guide": NS(key_messages=[NS(text=HOSTILE, where=HOSTILE)], debrief=[NS(question=HOSTILE, uses=HOSTILE)],
+                                     misconceptions=[NS(claim=HOSTILE, answer=HOSTILE, source="s1", where=HOSTILE)]),
+                         "live": {HOSTILE: NS(html=HOSTILE)}},
+        "guide_statements": {"labels": {"key": HOSTILE}, "intro": HOSTILE,
+                             "rows": [(NS(id=HOSTILE, why=HOSTILE, other_side=HOSTILE), NS(text=HOSTILE, key=HOSTILE))]},
+        "guide": {"title": HOSTILE, "cohort": HOSTILE, "intro": HOSTILE, "modules": [HOSTILE], "statements": HOSTILE},
+        "quiz_scores": {"labels": {"concept": HOSTILE}, "modules": {HOSTILE: HOSTILE},
+                        "scores": [NS(concept=HOSTILE, right=1, asked=2, percent=50.0)], "total": NS(right=1, asked=2, percent=50.0)},
+        "quiz_feedback": {"labels": {"right": HOSTILE, "no_answer": HOSTILE}, "questions": [
+            {"n": 1, "stem": HOSTILE, "ok": False, "chosen": NS(text=HOSTILE, feedback=HOSTILE), "key": NS(text=HOSTILE, feedback=HOSTILE),
+             "citation": HOSTILE, "concept_tag": HOSTILE, "your_answer": HOSTILE, "keyed": HOSTILE},
+            {"n": 2, "stem": HOSTILE, "ok": True, "chosen": None, "key": NS(text=HOSTILE, feedback=HOSTILE),
+             "citation": HOSTILE, "concept_tag": HOSTILE, "your_answer": HOSTILE, "keyed": HOSTILE}]},
+        "quiz_gain": {"labels": {"concept": HOSTILE}, "modules": {HOSTILE: HOSTILE}, "rows": [
+            NS(concept=HOSTILE, gain=None, reason=HOSTILE), NS(concept=HOSTILE, gain=10.0, before=40.0, after=50.0, reason="")]},
+        "quiz_sections": _variants("quiz_sections")[0],
+        "module_teaching": {"objectives": [HOSTILE], "sections": [
+            {"heading": HOSTILE, "mark": HOSTILE, "text": HOSTILE, "figure": HOSTILE, "own": False, "cite": HOSTILE},
+            {"heading": HOSTILE, "mark": "", "text": HOSTILE, "figure": "", "own": True, "cite": ""}]},
+        "module_scores": {"head": HOSTILE, "points": 5, "after": None,
+                          "scores": [DimensionScore("d1", HOSTILE, 3.0, 50.0, 3, 3), DimensionScore("d2", HOSTILE, None, None, 0, 3)]},
+        "module_overall": {"label": HOSTILE, "total": 50.0},
+        "module_triangle": {"chart": HOSTILE, "labels": {"mix_heading": HOSTILE, HOSTILE: HOSTILE}, "incomplete": False, "favoured": "x",
+                            "favoured_text": HOSTILE, "fits": {HOSTILE: 50.0, "y": None}, "aligned": False, "verdict": HOSTILE},
+        "module_page": _variants("module_page")[0],
     }
+
+
+def _variants(name: str) -> list[dict]:
+    """Every part of the templates that hold several parts, a hostile string in every text field."""
+    module = NS(id=HOSTILE, number=1, title=HOSTILE, takeaway=HOSTILE)
+    return {
+        "guide_live": [
+            {"kind": "spreads", "hidden": HOSTILE, "items": [NS(label=HOSTILE, n=3, shown=True, mean=50.0), NS(label=HOSTILE, n=1, shown=False)]},
+            {"kind": "hidden", "people": 2, "answered": HOSTILE, "hidden": HOSTILE},
+            {"kind": "agreement", "people": 5, "answered": HOSTILE, "share": 60.0, "key": HOSTILE, "hardest": [(HOSTILE, HOSTILE, 1, 5)]},
+            {"kind": "tally", "people": 5, "answered": HOSTILE, "counts": [(HOSTILE, 5)]},
+            {"kind": "people", "people": 2, "answered": HOSTILE, "shown": False, "hidden": HOSTILE},
+        ],
+        "quiz_sections": [
+            {"kind": "results", "labels": {"results_heading": HOSTILE}, "scores": HOSTILE, "feedback": HOSTILE},
+            {"kind": "learned", "labels": {"learned_intro": HOSTILE}, "table": HOSTILE, "chart": HOSTILE},
+            {"kind": "cohort", "labels": {"cohort_heading": HOSTILE}, "heading": True, "counts": HOSTILE, "hidden": True,
+             "reason": HOSTILE, "table": HOSTILE},
+            {"kind": "cohort", "labels": {"cohort_intro": HOSTILE}, "heading": False, "counts": HOSTILE, "hidden": False,
+             "table": HOSTILE, "chart": HOSTILE},
+        ],
+        "module_page": [
+            {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
+            {"part": "summary", "spec": NS(id=HOSTILE), "summary": HOSTILE},
+            {"part": "takeaway", "module": module},
+            {"part": "next", "module": module, "href": HOSTILE},
+            {"part": "handout", "href": HOSTILE},
+            {"part": "home", "href": HOSTILE},
+        ],
+    }[name]
 
 
 class _Tags(HTMLParser):
@@ -94,9 +155,20 @@ def test_every_template_has_a_hostile_context():
     assert sorted(_contexts()) == fragment_names()
 
 
+VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page") for i in range(len(_variants(name)))]
+
+
 @pytest.mark.parametrize("name", fragment_names())
 def test_every_template_escapes_every_text(name):
-    html = render_fragment(name, **_contexts()[name])
+    _assert_escaped(render_fragment(name, **_contexts()[name]))
+
+
+@pytest.mark.parametrize(("name", "index"), VARIANTS)
+def test_every_part_escapes_every_text(name, index):
+    _assert_escaped(render_fragment(name, **_variants(name)[index]))
+
+
+def _assert_escaped(html: Markup) -> None:
     assert isinstance(html, Markup)
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 1  # the text is there, shown as text
     assert "<script" not in html and '"onmouseover' not in html and "x='" not in html

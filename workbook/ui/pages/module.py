@@ -7,7 +7,8 @@ from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.scoring import overall, score, scores_frame
 from workbook.render.charts import dimension_scores, to_svg
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 from workbook.settings import get_settings
 from workbook.store import Database, current_answers, set_progress
 
@@ -24,27 +25,22 @@ def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
     """Objectives and sections as HTML, each section with its citation; ``marks`` (heading -> HTML)
     puts the person's path badge under a section's heading (pages/path_view.py)."""
     cat = catalogue()
-    parts = ["<h2>What you will be able to do</h2><ul>"]
-    parts += [f"<li>{esc(o)}</li>" for o in module.objectives]
-    parts.append("</ul>")
+    sections = []
     for section in module.sections:
-        if section.source == "workbook":
-            cite = "The workbook's own derivation (not a claim of the sources)."
-            cls = ' class="wb-own"'
-        else:
+        own = section.source == "workbook"
+        cite = ""
+        if not own:
             src = cat.sources[section.source]
-            cite = f"Source: {src.author}, <i>{esc(src.title)}</i>, {esc(section.where or src.where)}."
-            cls = ""
-        parts.append(f"<h2>{esc(section.heading)}</h2>")
-        if marks and section.heading in marks:
-            parts.append(f'<p class="wb-path-mark">{marks[section.heading]}</p>')
-        parts.append(f"<div{cls}>{markdown_html(section.text)}</div>")
+            cite = render_fragment("cite", lead="Source", author=src.author, title=src.title, where=section.where or src.where)
+        figure = ""
         if section.figure:
             from .figures import figure_html
 
-            parts.append(figure_html(section.figure))
-        parts.append(f'<p class="wb-cite">{cite}</p>')
-    return "".join(parts)
+            figure = trusted(figure_html(section.figure))
+        mark = trusted(marks[section.heading]) if marks and section.heading in marks else ""
+        sections.append({"heading": section.heading, "mark": mark, "text": trusted(markdown_html(section.text)), "figure": figure,
+                         "own": own, "cite": cite})
+    return str(render_fragment("module_teaching", objectives=module.objectives, sections=sections))
 
 
 def results_html(module: Module, answers: dict[str, object], saved: dict[str, dict[str, object]] | None = None) -> str:
@@ -52,22 +48,14 @@ def results_html(module: Module, answers: dict[str, object], saved: dict[str, di
     ``saved`` (every exercise's answers) feeds charts that combine exercises, like the triangle's mixes."""
     inst = catalogue().instrument(module.instrument)
     scores = score(inst, answers)
-    rows = "".join(
-        f"<tr><td>{esc(s.label)}</td><td>{format(s.mean, '.2f') if s.mean is not None else '—'}</td>"
-        f"<td>{format(s.score_100, '.0f') if s.score_100 is not None else esc(s.status)}</td><td>{s.answered}/{s.items}</td></tr>"
-        for s in scores
-    )
-    table = f'<table class="wb-table"><tr><th>Dimension</th><th>Mean (1–{inst.scale.points})</th><th>Score 0–100</th><th>Answered</th></tr>{rows}</table>'
     total = overall(scores)
     if module.results.chart == "triangle":
-        return table + triangle_results_html(module, scores, saved or {})
-    chart = to_svg(dimension_scores(scores_frame(scores))) if total is not None else '<p class="wb-muted">Answer at least two thirds of the items of a dimension to see its score.</p>'
+        return str(render_fragment("module_scores", head="", points=inst.scale.points, scores=scores,
+                                   after=trusted(triangle_results_html(module, scores, saved or {}))))
     label = module.results.overall_label
-    if label is None:
-        head = f"<p><b>Overall co-production score: {total:.0f} / 100</b></p>" if total is not None else ""
-    else:
-        head = f"<p><b>{esc(label)}: {total:.0f} / 100</b></p>" if total is not None and label else ""
-    return head + table + chart
+    head = render_fragment("module_overall", label=label, total=total) if total is not None and (label is None or label) else ""
+    chart = trusted(to_svg(dimension_scores(scores_frame(scores)))) if total is not None else None
+    return str(render_fragment("module_scores", head=head, points=inst.scale.points, scores=scores, after=chart))
 
 
 def triangle_results_html(module: Module, scores, saved: dict[str, dict[str, object]]) -> str:
@@ -84,28 +72,20 @@ def triangle_results_html(module: Module, scores, saved: dict[str, dict[str, obj
     favoured = dominant_link(by_link)
     frame = pd.DataFrame([{"link": s.dimension, "label": L.get(s.dimension, s.label), "score_100": s.score_100, "favoured": s.dimension == favoured} for s in scores])
     entities = {e: L.get(e, e) for e in ("client", "provider", "service")}
-    out = to_svg(servuction_triangle(frame, entities, L.get("title", "")))
-    if any(v is None for v in by_link.values()):
-        out += f'<p class="wb-muted">{esc(L.get("incomplete", ""))}</p>'
-    elif favoured:
-        out += f'<p><b>{esc(L.get("favoured", "{link}").format(link=L.get(favoured, favoured), entity=entities[left_aside(favoured)]))}</b></p>'
-    else:
-        out += f"<p><b>{esc(L.get('balanced', ''))}</b></p>"
+    chart = trusted(to_svg(servuction_triangle(frame, entities, L.get("title", ""))))
+    incomplete = any(v is None for v in by_link.values())
+    favoured_text = L.get("favoured", "{link}").format(link=L.get(favoured, favoured), entity=entities[left_aside(favoured)]) if favoured and not incomplete else ""
+    fits, aligned, verdict = None, None, ""
     if module.results.mixes:
         specs = {e.id: e for e in module.exercises}
         fits = {link: fit_of(specs[ex], saved.get(ex, {})).percent for link, ex in module.results.mixes.items() if ex in specs}
-        rows = "".join(
-            f"<tr><td>{esc(L.get(link, link))}</td><td>{'—' if v is None else f'{v:.0f}%'}</td></tr>" for link, v in fits.items()
-        )
-        out += f"<h3>{esc(L.get('mix_heading', ''))}</h3><table class='wb-table'>{rows}</table>"
         best, aligned = mix_alignment(favoured, fits)
         if aligned is True:
-            out += f"<p>{esc(L.get('aligned', '').format(link=L.get(best, best)))}</p>"
+            verdict = L.get("aligned", "").format(link=L.get(best, best))
         elif aligned is False:
-            out += f"<p>{esc(L.get('misaligned', '').format(link=L.get(favoured, favoured), best=L.get(best, best)))}</p>"
-        else:
-            out += f'<p class="wb-muted">{esc(L.get("mix_undecided", ""))}</p>'
-    return out
+            verdict = L.get("misaligned", "").format(link=L.get(favoured, favoured), best=L.get(best, best))
+    return str(render_fragment("module_triangle", chart=chart, labels=L, incomplete=incomplete, favoured=favoured,
+                               favoured_text=favoured_text, fits=fits, aligned=aligned, verdict=verdict))
 
 
 def module_results_html(module: Module, saved: dict[str, dict[str, object]]) -> str:
@@ -118,7 +98,7 @@ def module_results_html(module: Module, saved: dict[str, dict[str, object]]) -> 
     for spec in module.exercises:
         part = summarize(spec, saved.get(spec.id, {}))
         if part:
-            parts.append(f'<div class="wb-summary wb-summary-{esc(spec.id)}">{part}</div>')
+            parts.append(render_fragment("module_page", part="summary", spec=spec, summary=trusted(part)))
     return "".join(parts)
 
 
@@ -178,20 +158,20 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     redraw = Coalesced(safe(status)(refresh), get_settings().results_refresh_seconds)
     saver = AnswerSaver(db, identity, module.id, status, on_saved=redraw.trigger)
     ctx = ExerciseContext(db, identity, module, saver, status)
-    out: list[w.Widget] = [HTML("<h2>Your turn</h2>")] + ([HTML(path_box)] if path_box else [])
+    out: list[w.Widget] = [HTML(render_fragment("module_page", part="turn"))] + ([HTML(path_box)] if path_box else [])
     if inst:
         form = (prebuilt or {}).pop("form", None) or _prebuild_form(module)
         form.restore(current_answers(db, identity, person, inst.id))
         form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
-        out += [HTML(f"<h3>{esc(inst.title)}</h3>{marks.get(inst.id, '')}<p>{esc(inst.intro)}</p>"), form]
+        out += [HTML(render_fragment("module_page", part="instrument", instrument=inst, mark=trusted(marks.get(inst.id, "")))), form]
     for spec in module.exercises:
         out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + build_exercise(ctx, spec)
     done = w.Button(description="Mark this module as done")
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
     out += [status]
     if show_results:
-        out += [HTML("<h2>Your results</h2>"), results]
+        out += [HTML(render_fragment("module_page", part="results")), results]
     out += [done]
     safe(status)(refresh)()
     results.redraw = redraw  # tests and pages that must read current results call .settle()
@@ -202,14 +182,14 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
     """The whole page of one module, ready to display."""
     module = catalogue().module(module_id)
     intro = [HTML(teaching_html(module))]  # re-rendered with the person's path marks at sign-in
-    tail = [lambda: HTML(f'<h2>Takeaway</h2><div class="wb-takeaway">{esc(module.takeaway)}</div>')]
+    tail = [lambda: HTML(render_fragment("module_page", part="takeaway", module=module))]
     if module.next and module.next in catalogue().modules:
         nxt = catalogue().module(module.next)
-        tail.append(lambda: HTML(f'<p><a class="wb-next" href="{esc(page_link(nxt.notebook))}">Next: Module {nxt.number} · {esc(nxt.title)} →</a></p>'))
+        tail.append(lambda: HTML(render_fragment("module_page", part="next", module=nxt, href=page_link(nxt.notebook))))
     from .handout import handout_link  # the module's one-page handout (key ideas and a canvas)
 
-    tail.append(lambda: HTML(f'<p><a class="wb-handout-link" href="{esc(handout_link(module))}">Handout: the key ideas and a canvas on one page (PDF) →</a></p>'))
-    tail.append(lambda: HTML(f'<p><a href="{esc(page_link("00_home.ipynb"))}">← All modules</a></p>'))
+    tail.append(lambda: HTML(render_fragment("module_page", part="handout", href=handout_link(module))))
+    tail.append(lambda: HTML(render_fragment("module_page", part="home", href=page_link("00_home.ipynb"))))
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     page = Page(
         f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt, intro[0]) + [make() for make in tail],

@@ -4,7 +4,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Source, catalogue
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 
 from ..widgets.common import HTML, style
 from .shell import banner
@@ -30,13 +31,8 @@ def glossary_html() -> str:
     rows = []
     for e in sorted(catalogue().glossary, key=lambda e: e.term.casefold()):
         modules = {m.id: m for c in e.concepts for m in by_concept.get(c, [])}
-        links = ", ".join(f'<a href="./{esc(m.notebook)}">{m.number}</a>' for m in sorted(modules.values(), key=lambda m: m.number))
-        rows.append(
-            f'<tr><td><b>{esc(e.term)}</b></td><td>{esc(e.definition)}</td>'
-            f'<td class="wb-muted">{esc(", ".join(e.concepts))}</td><td>{links}</td></tr>'
-        )
-    head = "".join(f"<th>{esc(L[k])}</th>" for k in ("term", "meaning", "concepts", "module"))
-    return f'<table class="wb-table wb-glossary"><tr>{head}</tr>' + "".join(rows) + "</table>"
+        rows.append((e, sorted(modules.values(), key=lambda m: m.number)))
+    return str(render_fragment("reference", part="glossary", labels=L, rows=rows))
 
 
 SOURCE_LABELS = {"used_for": "Used for:", "seed": "seed text {file}, language: {language}", "cited_in": "Cited in:", "module": "Module {number}"}
@@ -44,16 +40,8 @@ SOURCE_LABELS = {"used_for": "Used for:", "seed": "seed text {file}, language: {
 
 def citation(s: Source, labels: dict[str, str] = SOURCE_LABELS) -> str:
     """One source as a full citation (HTML, escaped)."""
-    parts = [esc(s.author), f"<i>{esc(s.title)}</i>"]
-    parts += [esc(x) for x in (s.publisher, s.date) if x]
-    text = ", ".join(parts) + "."
-    if s.where:
-        text += f" {esc(labels['used_for'])} {esc(s.where)}."
-    if s.note:
-        text += f" {esc(s.note)}"
-    if s.seed_file:
-        text += f' <span class="wb-muted">({esc(labels["seed"].format(file=s.seed_file, language=s.language))})</span>'
-    return text
+    seed = labels["seed"].format(file=s.seed_file, language=s.language) if s.seed_file else ""
+    return str(render_fragment("reference", part="citation", s=s, labels=labels, seed=seed))
 
 
 def sources_html() -> str:
@@ -65,18 +53,16 @@ def sources_html() -> str:
         keys = {s.source for s in m.sections} | {str((e.model_extra or {}).get("source", "")) for e in m.exercises}
         for k in keys:
             cited.setdefault(k, []).append(m)
-    items = []
-    for key, s in cat.sources.items():
-        mods = ", ".join(f'<a href="./{esc(m.notebook)}">{esc(L["module"].format(number=m.number))}</a>' for m in cited.get(key, []))
-        items.append(f'<li id="src-{esc(key)}">{citation(s, L)}' + (f"<br><span class='wb-muted'>{esc(L['cited_in'])} {mods}</span>" if mods else "") + "</li>")
-    return f'<ol class="wb-sources">{"".join(items)}</ol>'
+    items = [(key, trusted(citation(s, L)), cited.get(key, [])) for key, s in cat.sources.items()]
+    return str(render_fragment("reference", part="sources", labels=L, items=items))
 
 
 def _page(kind: str, default_title: str, body: str) -> w.VBox:
     doc = catalogue().reference.get(kind)
     title = doc.title if doc and doc.title else default_title
-    intro = f"<div>{markdown_html(doc.intro)}</div>" if doc and doc.intro else ""
-    page = w.VBox([style(), banner("Servuction Workbook", title), HTML(intro + body), HTML('<p><a class="wb-next" href="./00_home.ipynb">← Home</a></p>')])
+    intro = trusted(markdown_html(doc.intro)) if doc and doc.intro else ""
+    page = w.VBox([style(), banner("Servuction Workbook", title), HTML(render_fragment("reference", part="page", intro=intro, body=trusted(body))),
+                   HTML(render_fragment("back_home"))])
     page.add_class("wb-page")
     return page
 
