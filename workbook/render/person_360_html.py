@@ -13,7 +13,6 @@ from workbook.domain.profiles import NOT_ENOUGH
 from workbook.domain.scoring import score
 from workbook.render.charts import attempts_lines, feedback_dots, profile_position, to_svg
 from workbook.render.fragments import render_fragment, trusted
-from workbook.render.html import esc as _esc
 
 
 def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: Mapping | None = None, feedback: Feedback | None = None) -> str:
@@ -22,22 +21,13 @@ def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: 
 
     p = placement_of(instrument, answers, spec)
     if p.profile == NOT_ENOUGH:
-        return '<p class="wb-muted">Answer at least two thirds of the statements of each dimension to see where you stand.</p>'
-    lean = f"{abs(p.position):.0f} points towards the {'marketing and leadership' if p.position > 0 else 'technical and operational'} side" if round(p.position) else "exactly in the middle"
-    parts = [
-        f"<p><b>You are {_esc(p.profile if p.profile.startswith('between') else 'closer to the ' + p.profile)}</b> "
-        f"(technical and operational {p.technical:.0f}/100, marketing and leadership {p.generalist:.0f}/100: {lean}).</p>",
-        "<p><b>Strengths:</b> " + (_esc(", ".join(p.strengths)) if p.strengths else "none at 70/100 or above yet") + "<br>"
-        "<b>Gaps to work on:</b> " + (_esc(", ".join(p.gaps)) if p.gaps else "none under 50/100") + "</p>",
-    ]
+        return str(render_fragment("placement", not_enough=True))
     rows = [{"who": "Self", "position": p.position}]
-    if feedback is not None:
-        others = raters_placement(instrument, feedback, spec)
-        if others is not None:
-            rows.append({"who": "All raters", "position": others.position})
-            parts.append(f"<p>Your raters, taken together, place you at {others.position:+.0f} ({_esc(others.profile)}).</p>")
-    parts.append(to_svg(profile_position(pd.DataFrame(rows))))
-    return "".join(parts)
+    others = raters_placement(instrument, feedback, spec) if feedback is not None else None
+    if others is not None:
+        rows.append({"who": "All raters", "position": others.position})
+    chart = trusted(to_svg(profile_position(pd.DataFrame(rows))))
+    return str(render_fragment("placement", not_enough=False, p=p, lean=round(p.position), others=others, chart=chart))
 
 
 def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = None, gap: float = 1.0) -> str:
@@ -54,7 +44,7 @@ def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = N
 def round_html(rounds, settings) -> str:
     """Where the person's feedback rounds stand: dates and response counts only (never results, never who)."""
     if not rounds:
-        return '<p class="wb-muted">No feedback round yet: nominate your raters above.</p>'
+        return str(render_fragment("person_360", part="no_round"))
     return str(render_fragment("rounds", rounds=rounds[-3:], labels=CATEGORY_LABELS))
 
 
@@ -77,7 +67,7 @@ def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, ob
 
     done = {n: a for n, a in attempts.items() if a}
     if not done:
-        return '<p class="wb-muted">No attempt yet.</p>'
+        return str(render_fragment("person_360", part="no_attempt"))
     rows, table_rows = [], []
     scored = {n: score(instrument, a) for n, a in done.items()}
     for k, dim in enumerate(instrument.dimensions):

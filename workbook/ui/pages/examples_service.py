@@ -16,7 +16,7 @@ from workbook.content.catalogue import catalogue
 from workbook.content.datafile import load_model
 from workbook.content.exercise_specs import spec_of
 from workbook.errors import ContentError
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment, trusted
 from workbook.settings import get_settings
 
 CASE_FILE = "case_nordfrost_m06_m08.yaml"
@@ -104,7 +104,7 @@ def _known(what: str, ids: list[str], allowed: list[str]) -> None:
 
 
 def _figure(body: str) -> str:
-    return f'<figure class="wb-figure">{body}<figcaption class="wb-cite">{esc(CASE_CAPTION)}</figcaption></figure>'
+    return str(render_fragment("case", part="figure", body=trusted(body), caption=CASE_CAPTION))
 
 
 # ---- Module 6: the contract's servuction triangle and its mixes -------------------------------
@@ -178,21 +178,15 @@ def case_triangle_html() -> str:
     frame = pd.DataFrame([{"link": k, "label": L.get(k, k), "score_100": v, "favoured": k == favoured} for k, v in scores.items()])
     chart = to_svg_cached(servuction_triangle(frame, {e: L.get(e, e) for e in ("client", "provider", "service")}, "The Nordfrost contract (link scores 0–100)"))
     anchors = inst.scale.anchors
-    rows = "".join(
-        f"<tr><td>{esc(L.get(inst.item(a.item).dimension, inst.item(a.item).dimension))}</td><td>{esc(inst.item(a.item).text)}</td>"
-        f"<td>{a.answer} {esc(anchors.get(a.answer, ''))}</td><td>{esc(a.because)}</td></tr>"
-        for a in case().m06.triangle_links
-    )
-    table = f'<table class="wb-table"><tr><th>Link</th><th>Statement</th><th>Sam\'s answer</th><th>The fact behind it</th></tr>{rows}</table>'
-    return _figure(chart + table)
+    rows = [(L.get(inst.item(a.item).dimension, inst.item(a.item).dimension), inst.item(a.item).text, a, anchors.get(a.answer, ""))
+            for a in case().m06.triangle_links]
+    return _figure(chart + str(render_fragment("case", part="triangle", rows=rows)))
 
 
 def case_mixes_html() -> str:
     """How the contract fits each link's mix, and the statements it does not fit, with Sam's reasons."""
     L = catalogue().module("m06").results.labels
     fits = case_mix_fits()
-    rows = "".join(f"<tr><td>{esc(L.get(k, k))}</td><td>{f.percent:.0f}%</td><td>{f.rated} of {f.total}</td></tr>" for k, f in fits.items())
-    out = f'<table class="wb-table"><tr><th>Mix</th><th>Fit</th><th>Statements scored</th></tr>{rows}</table>'
     gaps = []
     ranked = sorted(fits, key=lambda k: fits[k].percent or 0, reverse=True)[:2]  # the two best-fitting mixes
     for link, ex_id in catalogue().module("m06").results.mixes.items():
@@ -200,9 +194,8 @@ def case_mixes_html() -> str:
             continue
         spec = spec_of(_exercise("m06", ex_id))
         texts = {i.id: i.text for i in spec.items}
-        gaps += [f"<li><b>{esc(L.get(link, link))}</b>: {esc(texts[r.item])} — {esc(r.because)}</li>" for r in case().m06.mixes[ex_id] if r.item in fits[link].gaps]
-    out += f"<p>Statements of the two best-fitting mixes that do not fit the contract at all:</p><ul>{''.join(gaps)}</ul>"
-    return _figure(out)
+        gaps += [(L.get(link, link), texts[r.item], r.because) for r in case().m06.mixes[ex_id] if r.item in fits[link].gaps]
+    return _figure(render_fragment("case", part="mixes", fits=[(L.get(k, k), f) for k, f in fits.items()], gaps=gaps))
 
 
 # ---- Module 7: two contracts for one plant; Sam's internal customers -------------------------
@@ -237,18 +230,7 @@ def case_culture_text() -> str:
 def case_contracts_html() -> str:
     """The two contracts side by side: revenue per breakdown count and the effect of one breakdown."""
     c = case().m07
-    head = "".join(f"<th>{n} breakdowns</th>" for n in c.breakdowns)
-    rows = "".join(
-        f"<tr><td>{esc(contract.label)}<br><small>{esc('; '.join(line.line for line in contract.per_breakdown))}</small></td>"
-        + "".join(f"<td>{r:,} €</td>" for r in revenue)
-        + f"<td>{per:+,} €</td><td>{net:+,} €</td></tr>"
-        for contract, per, revenue, net in case_contract_table()
-    )
-    table = (
-        f'<table class="wb-table"><tr><th>Contract</th>{head}<th>One breakdown: revenue</th>'
-        f"<th>One breakdown, after Polarfix's own cost ({c.cost_per_breakdown:,} €)</th></tr>{rows}</table>"
-    )
-    return _figure(table)
+    return _figure(render_fragment("case", part="contracts", breakdowns=c.breakdowns, cost=c.cost_per_breakdown, rows=case_contract_table()))
 
 
 def case_internal_customers_html() -> str:
@@ -295,10 +277,7 @@ def case_essence_html() -> str:
 
     groups = case_layer_rows()
     sort = spec_of(_exercise("m08", "layer_sort"))
-    rows = "".join(
-        f"<tr><td>{esc(label)}</td><td>{esc(a.action)}</td><td>{esc(a.control)}</td></tr>" for label, group in groups for a in group
-    )
-    table = f'<table class="wb-table"><tr><th>Layer</th><th>Polarfix action</th><th>Who controls it</th></tr>{rows}</table>'
+    table = str(render_fragment("case", part="layers", groups=groups))
     frame = pd.DataFrame([{"label": label, "count": len(group)} for label, group in groups])
     return _figure(table + to_svg_cached(category_counts(frame, "Polarfix's actions for Nordfrost by layer", sort.chart_axis)))
 

@@ -21,7 +21,7 @@ def modules_table(status: dict[str, str]) -> str:
 
 
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
-    out = [HTML(render_fragment("home", part="welcome", name=identity.name))]
+    out = [HTML(render_fragment("home", part="welcome", person=identity.name))]
     if identity.role in STAFF_PAGES:
         nb, label = STAFF_PAGES[identity.role]
         out.append(HTML(render_fragment("home", part="staff_link", href=page_link(nb), label=label)))
