@@ -115,8 +115,18 @@ def _contexts() -> dict[str, dict]:
         "home": _variants("home")[0],
         "reference": _variants("reference")[0],
         "case": _variants("case")[0],
+        "figure": {"body": HOSTILE, "caption": HOSTILE},
         "placement": _variants("placement")[0],
         "person_360": {"part": "no_round"},
+        "coach_page": _variants("coach_page")[0],
+        "coach_raters_page": {"part": "issued", "by_mail": False, "table": HOSTILE},
+        "quiz_page": _variants("quiz_page")[0],
+        "coach_path": _variants("coach_path")[0],
+        "rater_page": {"part": "intro", "subject": HOSTILE},
+        "shell": _variants("shell")[0],
+        "statistics": {"blocks": [(NS(title=HOSTILE), HOSTILE)]},
+        "handout_page": {"part": "pdf", "module": NS(id=HOSTILE), "href": HOSTILE, "label": HOSTILE},
+        "hr_page": _variants("hr_page")[0],
     }
 
 
@@ -176,7 +186,6 @@ def _variants(name: str) -> list[dict]:
             {"part": "page", "intro": HOSTILE, "body": HOSTILE},
         ],
         "case": [
-            {"part": "figure", "body": HOSTILE, "caption": HOSTILE},
             {"part": "triangle", "rows": [(HOSTILE, HOSTILE, NS(answer=4, because=HOSTILE), HOSTILE)]},
             {"part": "mixes", "fits": [(HOSTILE, NS(percent=50.0, rated=2, total=3))], "gaps": [(HOSTILE, HOSTILE, HOSTILE)]},
             {"part": "contracts", "breakdowns": [2, 6], "cost": 1500, "rows": [
@@ -187,6 +196,35 @@ def _variants(name: str) -> list[dict]:
             {"not_enough": False, "lean": lean, "chart": HOSTILE, "others": NS(position=10.0, profile=HOSTILE),
              "p": NS(profile=HOSTILE, technical=40.0, generalist=60.0, position=20.0 * lean, strengths=[HOSTILE], gaps=[HOSTILE])}
             for lean in (1, 0, -1)
+        ],
+        "coach_page": [
+            {"part": "stamp", "time": HOSTILE, "answers": HOSTILE},
+            {"part": "cohort_state", "info": {"name": HOSTILE, "trainee": 1, "coach": 1, "hr": 1, "closed": False}},
+            {"part": "code", "person": HOSTILE, "code": HOSTILE},
+        ],
+        "quiz_page": [
+            {"part": "question", "n": 1, "q": NS(stem=HOSTILE), "tag": HOSTILE, "options": [("A", NS(text=HOSTILE))]},
+            {"part": "text", "text": HOSTILE},
+            {"part": "before_first", "labels": {"before_first": HOSTILE}, "href": HOSTILE},
+            {"part": "learned_wait", "labels": {"other_form_link": HOSTILE}, "href": HOSTILE},
+            {"part": "intro", "intro": HOSTILE},
+            {"part": "links", "labels": {"before_title": HOSTILE}, "title": HOSTILE, "before": HOSTILE, "after": HOSTILE},
+        ],
+        "coach_path": [
+            {"part": "plan", "labels": {"total": HOSTILE}, "total": 30, "path": NS(title=HOSTILE, summary=HOSTILE, total_minutes=180, modules=[]),
+             "plans": [NS(module=module, session_minutes=20, after_minutes=10, steps=[STEP, NS(label=HOSTILE, minutes=5, in_session=False)])]},
+            {"part": "guide", "href": HOSTILE},
+            {"part": "current", "chosen": HOSTILE, "title": HOSTILE},
+        ],
+        "shell": [
+            {"part": "banner", "kicker": HOSTILE, "title": HOSTILE},
+            {"part": "ticket", "ticket": HOSTILE},
+            {"part": "ended", "message": HOSTILE, "signed_out": True},
+        ],
+        "hr_page": [
+            {"part": "downloads", "links": [(HOSTILE, HOSTILE), (HOSTILE, "data:x")]},
+            {"part": "failed", "failed": [NS(task=NS(label=HOSTILE), error=HOSTILE)]},
+            {"part": "trainees", "people": [NS(name=HOSTILE, id=1)]},
         ],
         "module_page": [
             {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
@@ -213,7 +251,8 @@ def test_every_template_has_a_hostile_context():
     assert sorted(_contexts()) == fragment_names()
 
 
-VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement")
+VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement",
+                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page")
             for i in range(len(_variants(name)))]
 
 

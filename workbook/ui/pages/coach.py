@@ -19,8 +19,7 @@ from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain.action_plan import STATUS_LABELS, STATUSES, summary, targetable_items
 from workbook.render.cohort_html import choices_html, notes_html, spread_table_html
-from workbook.render.fragments import badge, render_fragment
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.reporting.report_content import cohort_choices
 from workbook.store import (
     GROW_STEPS,
@@ -66,7 +65,7 @@ def live_results_html(db: Database, identity: Identity) -> str:
     parts = [spread_table_html(module, inst, spreads(inst, cohort_answers(db, identity, identity.cohort_id, inst.id), threshold), threshold)
              for module, inst in scored_modules()]
     parts += [choices_html(module, tally, threshold) for module, tally in cohort_choices(db, identity, identity.cohort_id)]
-    return "".join(parts) or '<p class="wb-muted">No scored questionnaires in the curriculum yet.</p>'
+    return "".join(parts) or str(render_fragment("coach_page", part="no_scored"))
 
 
 def cohort_fingerprint(db: Database, cohort_id: int) -> tuple:
@@ -112,7 +111,7 @@ class LiveResults(w.VBox):
                 return False
             self.html.value = live_results_html(self.db, self.identity)
             self._seen = mark
-            self.stamp.value = f'<span class="wb-muted">Updated {datetime.now():%H:%M:%S} · {mark[0]} answers saved in the cohort</span>'
+            self.stamp.value = render_fragment("coach_page", part="stamp", time=f"{datetime.now():%H:%M:%S}", answers=mark[0])
             self.status.clear()
             return True
 
@@ -157,11 +156,11 @@ class Coaching(w.VBox):
         follow_btn.on_click(lambda _b: safe(self.status)(self.save_follow_up)())
         self.person.observe(lambda _c: safe(self.status)(self.refresh)(), names="value")
         super().__init__([
-            HTML("<h3>Action plans of the cohort</h3>"), self.overview,
+            HTML(render_fragment("coach_page", part="plans_heading")), self.overview,
             self.person, self.status,
-            HTML("<h3>Action plan</h3>"), self.plan, self.action_pick, self.action_status, self.follow, follow_btn,
-            HTML("<h3>New GROW note</h3>"), self.session, *self.fields.values(), self.share, save,
-            HTML("<h3>Notes</h3>"), self.notes, w.HBox([self.note_pick, share_btn, unshare_btn]),
+            HTML(render_fragment("coach_page", part="plan_heading")), self.plan, self.action_pick, self.action_status, self.follow, follow_btn,
+            HTML(render_fragment("coach_page", part="grow_heading")), self.session, *self.fields.values(), self.share, save,
+            HTML(render_fragment("coach_page", part="notes_heading")), self.notes, w.HBox([self.note_pick, share_btn, unshare_btn]),
         ])
         safe(self.status)(self.refresh)()
 
@@ -176,7 +175,7 @@ class Coaching(w.VBox):
         self.overview.value = overdue_html(self.db, self.me, today)
         pid = self.person.value
         if pid is None:
-            self.plan.value = self.notes.value = '<p class="wb-muted">No trainees in this cohort yet.</p>'
+            self.plan.value = self.notes.value = render_fragment("coach_page", part="no_trainees")
             return
         actions = action_plan(self.db, self.me, pid)
         self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue().instruments.values()))
@@ -234,9 +233,9 @@ class CohortAdmin(w.VBox):
         close_btn.on_click(lambda _b: safe(self.status)(self.close)())
         self.state = HTML()
         super().__init__([
-            self.state, HTML("<h3>Invite a person</h3>"), self.name, self.email, self.role, invite_btn,
-            HTML("<h3>Lost access code</h3><p>For a trainee. A coach's or HR code is re-issued by the operator.</p>"), w.HBox([self.who, reissue_btn]),
-            self.code, self.status, HTML("<h3>Close the cohort</h3>"), self.confirm, close_btn,
+            self.state, HTML(render_fragment("coach_page", part="invite_heading")), self.name, self.email, self.role, invite_btn,
+            HTML(render_fragment("coach_page", part="lost_code")), w.HBox([self.who, reissue_btn]),
+            self.code, self.status, HTML(render_fragment("coach_page", part="close_heading")), self.confirm, close_btn,
         ])
         self.refresh()
 
@@ -245,11 +244,10 @@ class CohortAdmin(w.VBox):
         # trainees only: staff codes are re-issued by the operator (store.reissue_code)
         set_options(self.who, [(f"{p.name} ({p.role})", p.id) for p in people if p.role == "trainee"])
         [info] = [c for c in list_cohorts(self.db, self.me) if c["id"] == self.me.cohort_id]
-        state = badge("closed", "overdue") if info["closed"] else badge("open", "done")
-        self.state.value = f"<p><b>{esc(info['name'])}</b>: {info['trainee']} trainees, {info['coach']} coaches, {info['hr']} HR · {state}</p>"
+        self.state.value = render_fragment("coach_page", part="cohort_state", info=info)
 
     def _show_code(self, name: str, code: str) -> None:
-        self.code.value = f'<div class="wb-box">Access code for <b>{esc(name)}</b>, shown only now: <code class="wb-code">{esc(code)}</code></div>'
+        self.code.value = render_fragment("coach_page", part="code", person=name, code=code)
 
     def invite(self) -> None:
         pid, code = invite(self.db, self.me, self.me.cohort_id, self.name.value, self.role.value, self.email.value.strip())

@@ -6,7 +6,7 @@ import ipywidgets as w
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.paths import get_path, plan
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.store import Database, cohort_path, set_cohort_path
 
 from ..widgets.common import HTML, StatusLine, safe
@@ -17,23 +17,9 @@ def path_plan_html(path_id: str) -> str:
     """A path's plan per module: the session's steps with minutes, what is left for afterwards."""
     cat = catalogue()
     path = get_path(cat.paths, path_id)
-    L = cat.paths.labels
-    rows = []
-    for mp in plan(cat, path_id):
-        now = "; ".join(f"{esc(s.label)} ({s.minutes})" for s in mp.steps if s.in_session)
-        later = "; ".join(f"{esc(s.label)} ({s.minutes})" for s in mp.steps if not s.in_session) or "—"
-        rows.append(
-            f'<tr data-module="{esc(mp.module.id)}"><td>{mp.module.number}</td><td class="wb-path-session">{mp.session_minutes}</td><td>{now}</td>'
-            + (f'<td class="wb-path-after">{mp.after_minutes}</td><td class="wb-muted">{later}</td>' if path.modules is not None else "")
-            + "</tr>"
-        )
-    after_head = f"<th>{esc(L.get('after', 'for afterwards'))} ({esc(L.get('minutes', 'min'))})</th><th></th>" if path.modules is not None else ""
-    total = sum(mp.session_minutes for mp in plan(cat, path_id))
-    return (
-        f"<p><b>{esc(path.title)}</b>: {esc(path.summary)}</p><p>{esc(L.get('total', 'Total'))}: {total} {esc(L.get('minutes', 'min'))}"
-        + (f" of {path.total_minutes}" if path.total_minutes else "")
-        + f'</p><table class="wb-table wb-plan"><tr><th>M</th><th>{esc(L.get("in_session", "in the session"))} ({esc(L.get("minutes", "min"))})</th><th></th>{after_head}</tr>{"".join(rows)}</table>'
-    )
+    plans = plan(cat, path_id)
+    total = sum(mp.session_minutes for mp in plans)
+    return str(render_fragment("coach_path", part="plan", labels=cat.paths.labels, path=path, plans=plans, total=total))
 
 
 class PathControl(w.VBox):
@@ -50,13 +36,13 @@ class PathControl(w.VBox):
         self.plan = HTML()
         self.button.on_click(lambda _b: safe(self.status)(self.apply)())
         self.choice.observe(lambda _c: safe(self.status)(self.show)(), names="value")
-        guide = HTML(f'<p><a class="wb-next" href="{esc(page_link("facilitator.ipynb"))}">Facilitator guide (key messages, timings, debrief with live results) →</a></p>')
+        guide = HTML(render_fragment("coach_path", part="guide", href=page_link("facilitator.ipynb")))
         super().__init__([self.current, w.HBox([self.choice, self.button]), self.status, self.plan, guide])
         safe(self.status)(self.refresh)()
 
     def refresh(self) -> None:
         chosen = cohort_path(self.db, self.me, self.me.cohort_id)
-        self.current.value = f'<p class="wb-path-current" data-path="{esc(chosen)}">The cohort follows: <b>{esc(get_path(catalogue().paths, chosen).title)}</b></p>'
+        self.current.value = render_fragment("coach_path", part="current", chosen=chosen, title=get_path(catalogue().paths, chosen).title)
         self.choice.value = chosen
         self.show()
 

@@ -13,7 +13,6 @@ from workbook.content.catalogue import catalogue
 from workbook.domain.action_plan import pulse_items
 from workbook.mail import mail_configured
 from workbook.render.fragments import render_fragment
-from workbook.render.html import esc
 from workbook.render.person_360_html import feedback_html, pulse_html, round_html
 from workbook.store import (
     Database,
@@ -41,10 +40,9 @@ def instruments_360() -> list:
 def issued_html(issued, by_mail: bool) -> str:
     """What sending or reminding did: e-mailed addresses, failures, or (no SMTP) the codes, shown only now."""
     if not issued:
-        return '<p class="wb-muted">Nothing to send: no approved rater is waiting for a code.</p>'
-    note = "" if by_mail else ("<p><b>No e-mail server is configured:</b> pass each code to its rater yourself, with the link to the rater "
-                               "page. The codes are shown only now, and only to you; the trainee never sees them.</p>")
-    return note + str(render_fragment("rater_table", rows=issued, issued=True, categories=SINGULAR))
+        return str(render_fragment("coach_raters_page", part="nothing_to_send"))
+    table = render_fragment("rater_table", rows=issued, issued=True, categories=SINGULAR)
+    return str(render_fragment("coach_raters_page", part="issued", by_mail=by_mail, table=table))
 
 
 class RaterAdmin(w.VBox):
@@ -78,14 +76,12 @@ class RaterAdmin(w.VBox):
         pulse.on_click(lambda _b: safe(self.status)(self.start_pulse)())
         self.person.observe(lambda _c: safe(self.status)(self.refresh)(), names="value")
         self.inst.observe(lambda _c: safe(self.status)(self.refresh)(), names="value")
-        mail = "Codes go out by e-mail." if mail_configured(db.settings) else "No e-mail server is configured: codes are shown here, to you only."
         super().__init__([
             w.HBox([self.person, self.inst]), self.status,
-            HTML(f"<h3>Raters</h3><p class='wb-muted'>{esc(mail)}</p>"), self.listing, w.HBox([approve, send, remind]), self.codes,
-            HTML("<h3>Feedback round</h3>"), self.rounds, self.kind, w.HBox([self.closes_on, set_date]), self.confirm, close,
-            HTML("<h3>Results (closed rounds only)</h3>"), self.results, self.pulse_result,
-            HTML("<h3>Pulse round</h3><p>Weeks after the action plan, ask the same raters about the behaviours it targets only. "
-                 "Preselected: the behaviours the trainee's actions work on (dropped actions aside).</p>"),
+            HTML(render_fragment("coach_raters_page", part="raters_heading", by_mail=mail_configured(db.settings))), self.listing, w.HBox([approve, send, remind]), self.codes,
+            HTML(render_fragment("coach_raters_page", part="round_heading")), self.rounds, self.kind, w.HBox([self.closes_on, set_date]), self.confirm, close,
+            HTML(render_fragment("coach_raters_page", part="results_heading")), self.results, self.pulse_result,
+            HTML(render_fragment("coach_raters_page", part="pulse_heading")),
             self.items, pulse,
         ])
         self.reload_people()
@@ -98,16 +94,16 @@ class RaterAdmin(w.VBox):
     def refresh(self) -> None:
         pid, inst_id = self.person.value, self.inst.value
         if pid is None or inst_id is None:
-            self.listing.value = '<p class="wb-muted">No trainees in this cohort yet.</p>'
+            self.listing.value = render_fragment("coach_raters_page", part="no_trainees")
             return
         inst = catalogue().instrument(inst_id)
         raters = list_raters(self.db, self.me, pid, inst_id)
         self.listing.value = (str(render_fragment("rater_table", rows=raters, issued=False, categories=SINGULAR))
-                              if raters else '<p class="wb-muted">This person has nominated no rater yet.</p>')
+                              if raters else render_fragment("coach_raters_page", part="no_raters"))
         self.rounds.value = round_html(feedback_rounds(self.db, self.me, pid, inst_id), self.db.settings)
         fb, counts = feedback_for(self.db, self.me, pid, inst)
-        self.results.value = feedback_html(fb, counts, self.db.settings.blind_spot_gap) if any(n for n, _a in counts.values()) else (
-            '<p class="wb-muted">No closed round yet.</p>')
+        self.results.value = (feedback_html(fb, counts, self.db.settings.blind_spot_gap) if any(n for n, _a in counts.values())
+                              else render_fragment("coach_raters_page", part="no_closed_round"))
         self.pulse_result.value = pulse_html(self.db, self.me, pid, inst)
         options = [(f"{i.id} · {i.text_360}", i.id) for i in inst.items]
         if (pid, inst_id) != self._items_for or list(self.items.options) != options:

@@ -100,7 +100,9 @@ def case_timeline_html() -> str:
     frame = timeline_frame(phases_from_answers([(p.id, p.label) for p in cfg.phases], case_timeline_answers()))
     title = f"{_case().m02.relationship}, phase by phase"
     chart = timeline_chart(frame, title, cfg.texts.axis.format(unit=cfg.unit), cfg.texts.place_legend, {p.id: p.label for p in cfg.places})
-    return f'<div class="wb-chart">{to_svg(chart)}</div>'
+    from workbook.render.fragments import render_fragment, trusted
+
+    return str(render_fragment("figure", body=trusted(to_svg(chart)), caption=None))
 
 
 def case_voices_text() -> str:

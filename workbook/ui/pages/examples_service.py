@@ -104,7 +104,7 @@ def _known(what: str, ids: list[str], allowed: list[str]) -> None:
 
 
 def _figure(body: str) -> str:
-    return str(render_fragment("case", part="figure", body=trusted(body), caption=CASE_CAPTION))
+    return str(render_fragment("figure", body=trusted(body), caption=CASE_CAPTION))
 
 
 # ---- Module 6: the contract's servuction triangle and its mixes -------------------------------

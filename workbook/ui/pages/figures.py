@@ -11,7 +11,6 @@ import pandas as pd
 
 from workbook.domain.journey import JourneyMap, import_csv
 from workbook.errors import ContentError
-from workbook.render.html import esc
 from workbook.settings import get_settings
 
 SALESFORCE_FILE = "salesforce_2019.csv"
@@ -41,8 +40,9 @@ def salesforce_text() -> str:
 def salesforce_html() -> str:
     """The Salesforce 2019 chart as inline SVG with its citation."""
     from workbook.render.charts import experience_survey, to_svg_cached
+    from workbook.render.fragments import render_fragment, trusted
 
-    return f'<figure class="wb-figure">{to_svg_cached(experience_survey(salesforce_frame()))}<figcaption class="wb-cite">{esc(SALESFORCE_CAPTION)}</figcaption></figure>'
+    return str(render_fragment("figure", body=trusted(to_svg_cached(experience_survey(salesforce_frame()))), caption=SALESFORCE_CAPTION))
 
 
 def example_map() -> JourneyMap:

@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import catalogue
 from workbook.errors import WorkbookError
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.reporting.handouts import handout_html, handout_pdf
 from workbook.settings import get_settings
 
@@ -41,7 +41,7 @@ class HandoutPage(w.VBox):
         self.module = None
         self.button.on_click(lambda _b: safe(self.status)(self.prepare)())
         super().__init__([style(), banner("Servuction Workbook", "Handout"), self.status, self.body, w.HBox([self.button]), self.link,
-                          HTML('<p><a href="./00_home.ipynb">← Home</a></p>')])
+                          HTML(render_fragment("handout_page", part="home"))])
         self.add_class("wb-page")
         if module_id is not None:
             safe(self.status)(self.show)(module_id)
@@ -62,7 +62,7 @@ class HandoutPage(w.VBox):
         data = handout_pdf(catalogue(), self.module, get_settings())
         label = (catalogue().facilitator.labels if catalogue().facilitator else {}).get("download_pdf", "Download the handout (PDF)")
         href = "data:application/pdf;base64," + base64.b64encode(data).decode("ascii")
-        self.link.value = f'<p><a class="wb-next wb-handout-pdf" download="handout-{esc(self.module.id)}.pdf" href="{href}">{esc(label)}</a></p>'
+        self.link.value = render_fragment("handout_page", part="pdf", module=self.module, href=href, label=label)
         self.status.clear()
 
 

@@ -16,7 +16,8 @@ from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import catalogue
 from workbook.content.quiz_spec import SUBMITTED, Quiz, QuizQuestion
 from workbook.domain.quiz_scoring import MODULE, display_order, person_gain, submitted
-from workbook.render.html import esc, fmt, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import fmt, markdown_html
 from workbook.render.quiz_html import LETTERS, learned_html, results_html
 from workbook.store import Database, current_answers
 
@@ -29,9 +30,9 @@ PAGES = {"before": "quiz_before.ipynb", "after": "quiz_after.ipynb"}
 
 def question_html(n: int, q: QuizQuestion, labels: dict[str, str]) -> str:
     """The question and its options, lettered in their display order."""
-    opts = "".join(f'<li><b>{LETTERS[pos]}.</b> {esc(q.options[i].text)}</li>' for pos, i in enumerate(display_order(q)))
-    tag = fmt(labels.get("concept_tag", "{concept}"), concept=q.concept)
-    return f'<div class="wb-quiz-q"><p><b>{n}. {esc(q.stem)}</b> <span class="wb-muted">{tag}</span></p><ul class="wb-quiz-options">{opts}</ul></div>'
+    options = [(LETTERS[pos], q.options[i]) for pos, i in enumerate(display_order(q))]
+    tag = trusted(fmt(labels.get("concept_tag", "{concept}"), concept=q.concept))
+    return str(render_fragment("quiz_page", part="question", n=n, q=q, tag=tag, options=options))
 
 
 class QuizQuestions(w.VBox):
@@ -101,7 +102,7 @@ class QuizForm(w.VBox):
         saved = current_answers(db, identity, identity.person_id, self.exercise)
         self.questions.restore(saved)
         self.questions.bind(self._save)
-        super().__init__([self.note, HTML(f'<p>{esc(self.labels.get("how", ""))}</p>'), self.questions, self.submit, self.status,
+        super().__init__([self.note, HTML(render_fragment("quiz_page", part="text", text=self.labels.get("how", ""))), self.questions, self.submit, self.status,
                           self.results, self.learned])
         self.show(saved)
 
@@ -132,11 +133,11 @@ class QuizForm(w.VBox):
     def show(self, saved: dict[str, object]) -> None:
         """Draw the page for the saved state: open for answers, or submitted with results."""
         other = current_answers(self.db, self.identity, self.identity.person_id, self.quiz.exercise(self.other.id))
-        link = f' <a href="{esc(page_link(PAGES[self.other.when]))}">{esc(self.labels.get("other_form_link", ""))} →</a>'
+        href = page_link(PAGES[self.other.when])
         if self.form.when == "after" and not submitted(other):
-            self.note.value = f'<p class="wb-warn">{esc(self.labels.get("before_first", ""))}{link}</p>'
+            self.note.value = render_fragment("quiz_page", part="before_first", labels=self.labels, href=href)
         else:
-            self.note.value = f'<p class="wb-muted">{markdown_html(self.form.intro)}</p>'
+            self.note.value = render_fragment("quiz_page", part="intro", intro=trusted(markdown_html(self.form.intro)))
         if not submitted(saved):
             return
         self._final = True
@@ -149,7 +150,7 @@ class QuizForm(w.VBox):
         if submitted(before) and submitted(after):
             self.learned.value = learned_html(self.quiz, person_gain(self.quiz, before, after))
         else:
-            self.learned.value = f'<p class="wb-muted">{esc(self.labels.get("learned_wait", ""))}{link}</p>'
+            self.learned.value = render_fragment("quiz_page", part="learned_wait", labels=self.labels, href=href)
 
 
 def quiz_links_html() -> str:
@@ -157,9 +158,7 @@ def quiz_links_html() -> str:
     quiz = catalogue().quiz
     if quiz is None:
         return ""
-    L = quiz.labels
-    return (f'<p class="wb-quiz-links">{esc(quiz.title)}: <a href="{esc(page_link(PAGES["before"]))}">{esc(L.get("before_title", "before"))}</a>'
-            f' · <a href="{esc(page_link(PAGES["after"]))}">{esc(L.get("after_title", "after"))}</a></p>')
+    return str(render_fragment("quiz_page", part="links", labels=quiz.labels, title=quiz.title, before=page_link(PAGES["before"]), after=page_link(PAGES["after"])))
 
 
 def quiz_page(when: str, db: Database | None = None) -> Page:
@@ -167,7 +166,7 @@ def quiz_page(when: str, db: Database | None = None) -> Page:
     quiz = catalogue().quiz
     form = quiz.form(when)  # a wrong ``when`` fails here, when the notebook is written
     L = quiz.labels
-    intro = HTML(f"<p>{esc(quiz.intro)}</p>")
+    intro = HTML(render_fragment("quiz_page", part="text", text=quiz.intro))
     title = L.get(f"{form.when}_title", form.title)
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     build = lambda d, i: [QuizForm(d, i, quiz, form.when, prebuilt.pop("questions", None))]  # noqa: E731

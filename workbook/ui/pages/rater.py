@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.settings import get_settings
 from workbook.store import Database, rater_answers, rater_task, save_rater_answer
 from workbook.store.raters import COMMENT_ITEM
@@ -33,8 +33,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     task = rater_task(db, identity)
     inst = catalogue().instrument(task.instrument)
     if task.closed:
-        return [HTML(f"<h2>Your feedback on {esc(task.subject_name)}</h2><p class=\"wb-rater-closed\">This feedback round is closed: "
-                     "answers are no longer taken. Thank you.</p>")]
+        return [HTML(render_fragment("rater_page", part="closed", subject=task.subject_name))]
     if task.items is not None:  # a pulse round: only the behaviours the action plan targets
         inst = inst.model_copy(update={"items": [i for i in inst.items if i.id in task.items]})
     status = StatusLine()
@@ -61,15 +60,9 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     comment.add_class("wb-rater-comment")
     comment.observe(lambda ch: safe(status)(on_change)(COMMENT_ITEM, ch["new"]), names="value")
     return [
-        HTML(
-            f"<h2>Your feedback on {esc(task.subject_name)}</h2>"
-            f"<p>{esc(task.subject_name)} asked you for feedback. Rate each statement for how {esc(task.subject_name)} "
-            "actually works today. Your answers are saved as you go. They are shown to "
-            f"{esc(task.subject_name)} only pooled with other raters of your group, never with your name, and only once "
-            "enough people in your group have answered.</p>"
-        ),
+        HTML(render_fragment("rater_page", part="intro", subject=task.subject_name)),
         form,
-        HTML('<p class="wb-item">Anything you would like to add? (shown without your name, mixed with other comments)</p>'),
+        HTML(render_fragment("rater_page", part="comment")),
         comment,
         status,
     ]

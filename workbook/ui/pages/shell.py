@@ -17,7 +17,7 @@ import ipywidgets as w
 from workbook.auth.identity import ROLES, Identity
 from workbook.errors import AccessDenied, WorkbookError
 from workbook.i18n import DEFAULT_LANGUAGE, _, using
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.serving.client_address import client_address
 from workbook.serving.web_session import page_session_token
 from workbook.store import AccessCodeAuthenticator, Database, open_database
@@ -36,7 +36,7 @@ def _text(value: Text) -> str:
 
 
 def banner(kicker: str, title: str) -> w.HTML:
-    return HTML(f'<div class="wb-banner"><div class="wb-kicker">{esc(kicker)}</div><h1>{esc(title)}</h1></div>')
+    return HTML(render_fragment("shell", part="banner", kicker=kicker, title=title))
 
 
 def page_link(notebook: str) -> str:
@@ -203,7 +203,7 @@ class Page(w.VBox):
         and someone is signed in); tell the template's script the page's language."""
         changed = language != self.language
         self.language = language
-        self._lang.value = f'<span data-wb-lang="{esc(language)}"></span>'
+        self._lang.value = render_fragment("shell", part="language", language=language)
         if isinstance(self.signin, SignIn):
             self.signin.language.show(language)
         from ..widgets.page_text import relocalize
@@ -278,7 +278,7 @@ class Page(w.VBox):
     def _hand_ticket(self, identity: Identity) -> None:
         """Show the browser a one-time ticket for the sign-in cookie; withdrawn once it has expired."""
         ticket = issue_ticket(self.db, identity)
-        self._ticket.value = f'<span data-wb-ticket="{esc(ticket)}"></span>'
+        self._ticket.value = render_fragment("shell", part="ticket", ticket=ticket)
         timer = threading.Timer(self.db.settings.signin_ticket_seconds, lambda: setattr(self._ticket, "value", ""))
         timer.daemon = True
         timer.start()
@@ -304,9 +304,9 @@ class Page(w.VBox):
         if self.identity is not None and self.db is not None:
             end_sessions(self.db, self.identity)
         with using(self.language):
-            self.end(_("You are signed out."), signal='<span data-wb-signout="1"></span>')
+            self.end(_("You are signed out."), signed_out=True)
 
-    def end(self, message: str, signal: str = "") -> None:
+    def end(self, message: str, signed_out: bool = False) -> None:
         """Replace the page by one line and a link to sign in again; its widgets take no more actions."""
         if self.ended:
             return
@@ -316,5 +316,5 @@ class Page(w.VBox):
         self.identity, self.session_token = None, None
         self._ticket.value = ""
         with using(self.language):
-            notice = HTML(f'<p class="wb-ended">{esc(message)} <a href="">' + esc(_("Sign in")) + f"</a></p>{signal}")
+            notice = HTML(render_fragment("shell", part="ended", message=message, signed_out=signed_out))
         self.children = [*self._head, notice]

@@ -9,7 +9,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from workbook.auth.identity import Identity
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.store import Database, list_cohorts, list_people
 
 from ..widgets.common import HTML, StatusLine, safe
@@ -21,12 +21,9 @@ MIME = {"html": "text/html", "pdf": "application/pdf"}
 
 def download_links_html(files: list[Path]) -> str:
     """Download links carrying each file inline (data: URLs; the server serves no files)."""
-    links = []
-    for f in files:
-        kind = f.suffix.lstrip(".")
-        data = base64.b64encode(f.read_bytes()).decode()
-        links.append(f'<a class="wb-next" download="{esc(f.name)}" href="data:{MIME.get(kind, "application/octet-stream")};base64,{data}">{esc(f.name)}</a>')
-    return '<p class="wb-downloads">' + " ".join(links) + "</p>"
+    links = [(f.name, f"data:{MIME.get(f.suffix.lstrip('.'), 'application/octet-stream')};base64,{base64.b64encode(f.read_bytes()).decode()}")
+             for f in files]
+    return str(render_fragment("hr_page", part="downloads", links=links))
 
 
 class ReportPanel(w.VBox):
@@ -64,19 +61,16 @@ class ReportPanel(w.VBox):
             self.go.disabled = False
         files = [f for o in outcomes for f in o.files]
         failed = [o for o in outcomes if o.error]
-        self.links.value = download_links_html(files) + "".join(f'<p class="wb-error">{esc(o.task.label)}: {esc(o.error)}</p>' for o in failed)
+        self.links.value = download_links_html(files) + str(render_fragment("hr_page", part="failed", failed=failed))
         (self.status.warn if failed else self.status.ok)(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports ready" + (f"; {len(failed)} failed (below)." if failed else "."))
 
 
 def _hr_body(db: Database, identity: Identity) -> list[w.Widget]:
     people = list_people(db, identity, identity.cohort_id, role="trainee")
-    items = "".join(f"<li>{esc(p.name)} (id {p.id})</li>" for p in people)
     return [
-        HTML("<h2>Reports</h2><p class='wb-muted'>Individual reports show a person's scores (with the cohort's mean when at "
-               "least the anonymity threshold of people answered), their action plan and only the coaching notes shared with them. "
-               "Operators can produce the same reports with <code>workbook report person ID</code> or <code>workbook report cohort NAME</code>.</p>"),
+        HTML(render_fragment("hr_page", part="reports")),
         ReportPanel(db, identity),
-        HTML(f"<h2>Trainees of your cohort</h2><ul>{items}</ul>"),
+        HTML(render_fragment("hr_page", part="trainees", people=people)),
         HTML(statistics_html(db, identity)),
     ]
 
