@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 
 from workbook.content.catalogue import Catalogue, Module
+from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc
 
 W, H = 640, 300  # a canvas's drawing size (scaled to the page width)
@@ -30,9 +31,7 @@ def _title(cat: Catalogue, canvas: str, default: str) -> str:
 
 
 def _svg(body: str, title: str, height: int = H) -> str:
-    return (f'<figure class="wb-canvas"><figcaption>{esc(title)}</figcaption>'
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" role="img" aria-label="{esc(title)}" '
-            f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">{body}</svg></figure>')
+    return str(render_fragment("handout", part="canvas", title=title, width=W, height=height, body=trusted(body)))
 
 
 def _wrap(label: str, width: float, size: int, max_lines: int) -> list[str]:
@@ -174,7 +173,7 @@ CANVASES: dict[str, Callable[[Catalogue], str]] = {
     "triangle": triangle, "possible": possible, "traits": traits, "layers": layers, "ladder": ladder, "grow": grow,
 }
 
-STYLE = """<style>
+STYLE = """
 .wb-handout { font-size: 12.5px; line-height: 1.35; }
 .wb-handout h1 { font-size: 20px; margin: 0 0 2px; color: #1f5f8b; }
 .wb-handout .wb-kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 10px; color: #5b6773; }
@@ -184,7 +183,7 @@ STYLE = """<style>
 .wb-handout svg { width: 100%; height: auto; max-height: 88mm; }
 .wb-handout .wb-takeaway { background: #fff7ec; border-left: 4px solid #e07a1f; padding: 6px 10px; }
 @media print { .wb-handout { break-inside: avoid; } .wb-handout svg { max-height: 80mm; } }
-</style>"""
+"""
 
 
 def handout_html(cat: Catalogue, module: Module) -> str:
@@ -198,11 +197,9 @@ def handout_html(cat: Catalogue, module: Module) -> str:
 
         raise NotFound(f"module {module.id} has no entry in exercises/facilitator.yaml, so no handout")
     L = doc.labels
-    ideas = "".join(f'<li>{esc(k.text)} <span class="wb-cite">{cite_text(cat, k.source, k.where)}</span></li>' for k in gm.key_messages)
-    canvases = "".join(CANVASES[c](cat) for c in gm.canvas)
-    return (f'{STYLE}<article class="wb-handout" data-module="{esc(module.id)}"><div class="wb-kicker">{esc(L.get("handout", "Handout"))} · Module {module.number}</div>'
-            f"<h1>{esc(module.title)}</h1><h3>{esc(L.get('key_ideas', 'Key ideas'))}</h3><ul>{ideas}</ul>{canvases}"
-            f'<div class="wb-takeaway">{esc(module.takeaway)}</div></article>')
+    ideas = [(k.text, cite_text(cat, k.source, k.where)) for k in gm.key_messages]
+    canvases = trusted("".join(CANVASES[c](cat) for c in gm.canvas))
+    return str(render_fragment("handout", part="page", css=trusted(STYLE), module=module, labels=L, ideas=ideas, canvases=canvases))
 
 
 # ---- the PDF for the handout page (I/O: writes into the data directory) ----------------------------

@@ -127,6 +127,8 @@ def _contexts() -> dict[str, dict]:
         "statistics": {"blocks": [(NS(title=HOSTILE), HOSTILE)]},
         "handout_page": {"part": "pdf", "module": NS(id=HOSTILE), "href": HOSTILE, "label": HOSTILE},
         "hr_page": _variants("hr_page")[0],
+        "handout": _variants("handout")[0],
+        "widget": _variants("widget")[0],
     }
 
 
@@ -226,6 +228,16 @@ def _variants(name: str) -> list[dict]:
             {"part": "failed", "failed": [NS(task=NS(label=HOSTILE), error=HOSTILE)]},
             {"part": "trainees", "people": [NS(name=HOSTILE, id=1)]},
         ],
+        "handout": [
+            {"part": "page", "css": HOSTILE, "module": module, "labels": {"handout": HOSTILE}, "ideas": [(HOSTILE, HOSTILE)], "canvases": HOSTILE},
+            {"part": "canvas", "title": HOSTILE, "width": 640, "height": 300, "body": HOSTILE},
+        ],
+        "widget": [
+            {"part": "status", "kind": HOSTILE, "text": HOSTILE},
+            {"part": "style", "css": HOSTILE},
+            {"part": "item", "n": 1, "text": HOSTILE},
+            {"part": "signed_in", "person": HOSTILE, "role": HOSTILE},
+        ],
         "module_page": [
             {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
             {"part": "summary", "spec": NS(id=HOSTILE), "summary": HOSTILE},
@@ -252,7 +264,7 @@ def test_every_template_has_a_hostile_context():
 
 
 VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement",
-                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page")
+                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget")
             for i in range(len(_variants(name)))]
 
 

@@ -14,7 +14,7 @@ from traitlets import default
 from workbook import logs
 from workbook.errors import WorkbookError
 from workbook.i18n import _
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment, trusted
 
 log = logging.getLogger("workbook.ui.pages")
 _CSS = (Path(__file__).resolve().parents[2] / "static" / "workbook.css").read_text(encoding="utf-8")
@@ -60,7 +60,7 @@ class VBox(w.VBox):
 
 def style() -> w.HTML:
     """The workbook's stylesheet as a widget (put it first on every page)."""
-    return w.HTML(f"<style>{_CSS}</style>", layout=w.Layout(display="none"))
+    return w.HTML(render_fragment("widget", part="style", css=trusted(_CSS)), layout=w.Layout(display="none"))
 
 
 
@@ -73,13 +73,13 @@ class StatusLine(HTML):
         self.add_class("wb-status")
 
     def ok(self, text: str) -> None:
-        self.value = f'<span class="wb-ok">{esc(text)}</span>'
+        self.value = render_fragment("widget", part="status", kind="ok", text=text)
 
     def warn(self, text: str) -> None:
-        self.value = f'<span class="wb-warn">{esc(text)}</span>'
+        self.value = render_fragment("widget", part="status", kind="warn", text=text)
 
     def error(self, text: str) -> None:
-        self.value = f'<span class="wb-error">{esc(text)}</span>'
+        self.value = render_fragment("widget", part="status", kind="error", text=text)
 
     def clear(self) -> None:
         self.value = ""

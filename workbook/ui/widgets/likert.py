@@ -7,7 +7,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Instrument
 from workbook.i18n import _l
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.store import DONT_KNOW
 
 from .common import HTML, VBox, shared
@@ -31,7 +31,7 @@ class LikertForm(w.VBox):
         rows = []
         for n, item in enumerate(instrument.items_for(category), 1):
             text = item.text_360 if phrasing == "rater" and item.text_360 else item.text
-            label = HTML(f'<div class="wb-item">{n}. {esc(text)}</div>')
+            label = HTML(render_fragment("widget", part="item", n=n, text=text))
             radio = w.RadioButtons(options=options, value=None, layout=shared("auto_width"), style=shared("description_style"))
             radio.description_allow_html = False
             radio.add_class("wb-likert")
