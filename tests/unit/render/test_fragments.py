@@ -129,6 +129,7 @@ def _contexts() -> dict[str, dict]:
         "hr_page": _variants("hr_page")[0],
         "handout": _variants("handout")[0],
         "widget": _variants("widget")[0],
+        "journey": _variants("journey")[0],
     }
 
 
@@ -238,6 +239,14 @@ def _variants(name: str) -> list[dict]:
             {"part": "item", "n": 1, "text": HOSTILE},
             {"part": "signed_in", "person": HOSTILE, "role": HOSTILE},
         ],
+        "journey": [
+            {"part": "summary", "m": NS(title=HOSTILE, variant=HOSTILE), "label": str, "signed": str,
+             "c": {"touchpoints": 1, "moments_of_truth": 1, "pain_points": 1, "at_client_site": 1, "controlled_by_me_or_team": 1},
+             "items": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, control=HOSTILE, emotion=HOSTILE, text=HOSTILE)]},
+            {"part": "compare", "changes": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, detail=HOSTILE)]},
+            {"part": "downloads", "links": [(HOSTILE, HOSTILE, HOSTILE), (HOSTILE, "x.csv", "data:x")]},
+            {"part": "error", "error": ValueError(HOSTILE)},
+        ],
         "module_page": [
             {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
             {"part": "summary", "spec": NS(id=HOSTILE), "summary": HOSTILE},
@@ -264,7 +273,7 @@ def test_every_template_has_a_hostile_context():
 
 
 VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement",
-                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget")
+                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget", "journey")
             for i in range(len(_variants(name)))]
 
 
