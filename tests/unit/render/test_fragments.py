@@ -130,6 +130,8 @@ def _contexts() -> dict[str, dict]:
         "handout": _variants("handout")[0],
         "widget": _variants("widget")[0],
         "journey": _variants("journey")[0],
+        "exercise": _variants("exercise")[0],
+        "exercise_results": _variants("exercise_results")[0],
     }
 
 
@@ -247,6 +249,47 @@ def _variants(name: str) -> list[dict]:
             {"part": "downloads", "links": [(HOSTILE, HOSTILE, HOSTILE), (HOSTILE, "x.csv", "data:x")]},
             {"part": "error", "error": ValueError(HOSTILE)},
         ],
+        "exercise": [
+            {"part": "prompt", "text": HOSTILE, "hint": HOSTILE},
+            {"part": "markdown", "css": HOSTILE, "html": HOSTILE},
+            {"part": "item", "text": HOSTILE, "hint": None},
+            {"part": "statement", "n": 1, "text": HOSTILE},
+            {"part": "text", "text": HOSTILE},
+            {"part": "muted", "text": HOSTILE},
+            {"part": "label", "text": HOSTILE},
+            {"part": "heading", "level": 2, "text": HOSTILE},
+            {"part": "option_note", "text": HOSTILE},
+            {"part": "row_head", "columns": [NS(label=HOSTILE)]},
+            {"part": "checklist_head", "title": HOSTILE, "prompt": HOSTILE, "cite": HOSTILE},
+            {"part": "citation", "own_label": HOSTILE, "cite": ""},
+            {"part": "citation", "own_label": None, "cite": HOSTILE},
+            {"part": "step", "label": HOSTILE, "question": HOSTILE},
+            {"part": "block", "heading": HOSTILE, "hint": HOSTILE, "column": HOSTILE},
+        ],
+        "exercise_results": [
+            {"part": "classify", "t": NS(missed_heading=HOSTILE), "score": HOSTILE, "chart": HOSTILE, "share": HOSTILE, "missed": [HOSTILE]},
+            {"part": "classify", "t": NS(none_missed=HOSTILE), "score": HOSTILE, "chart": "", "share": "", "missed": []},
+            {"part": "ipa", "t": NS(never_identified=HOSTILE, ignored=HOSTILE, none=HOSTILE, element_column=HOSTILE, importance_column=HOSTILE,
+                                     investment_column=HOSTILE, category_heading=HOSTILE),
+             "chart": HOSTILE, "groups": {"never_identified": [HOSTILE], "ignored": []}, "categories": {"c": HOSTILE},
+             "rows": [NS(element=HOSTILE, importance=3, investment=None, category="c")]},
+            {"part": "checklist", "line": HOSTILE, "gaps": [HOSTILE], "gaps_label": HOSTILE},
+            {"part": "rows", "heading": HOSTILE, "empty": HOSTILE, "columns": [NS(label=HOSTILE)], "rows": [[HOSTILE]], "mean_line": HOSTILE,
+             "chart": HOSTILE},
+            {"part": "rows", "heading": "", "empty": HOSTILE, "columns": [], "rows": [], "mean_line": "", "chart": ""},
+            {"part": "servuction_map", "t": NS(summary_heading=HOSTILE, element_column=HOSTILE, description_column=HOSTILE),
+             "rows": [(HOSTILE, HOSTILE), (HOSTILE, "")], "service": HOSTILE, "note": HOSTILE},
+            {"part": "servuction_map", "t": NS(summary_heading=HOSTILE, empty=HOSTILE), "rows": []},
+            {"part": "timeline", "chart": HOSTILE, "lines": [HOSTILE]},
+            {"part": "pick", "line": HOSTILE, "why": HOSTILE, "why_label": HOSTILE},
+            {"part": "fields", "heading": HOSTILE, "filled": [(HOSTILE, HOSTILE)]},
+            {"part": "digest", "lines": [HOSTILE], "heading": HOSTILE, "empty": HOSTILE},
+            {"part": "digest", "lines": [], "heading": HOSTILE, "empty": HOSTILE},
+            {"part": "nominations", "raters": [NS(label=HOSTILE, email=HOSTILE, category=HOSTILE, status_text=HOSTILE)], "categories": {}},
+            {"part": "raters_see", "all": HOSTILE},
+            {"part": "not_smart", "problems": [HOSTILE]},
+            {"part": "plan_intro", "prompt": HOSTILE, "smart": HOSTILE},
+        ],
         "module_page": [
             {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
             {"part": "summary", "spec": NS(id=HOSTILE), "summary": HOSTILE},
@@ -273,7 +316,8 @@ def test_every_template_has_a_hostile_context():
 
 
 VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement",
-                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget", "journey")
+                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget", "journey", "exercise",
+                                  "exercise_results")
             for i in range(len(_variants(name)))]
 
 

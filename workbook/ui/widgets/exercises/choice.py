@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 
 from ..common import HTML
 from . import ExerciseContext, register
@@ -17,15 +17,15 @@ def choice_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     """One checkbox per option (``options: [{id, label, description}]``) and an optional note (``note_prompt``)."""
     extra = spec.model_extra or {}
     saved = ctx.saved(spec.id)
-    out: list[w.Widget] = [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>')]
+    out: list[w.Widget] = [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=None))]
     for opt in extra.get("options", []):
         box = w.Checkbox(value=bool(saved.get(opt["id"], False)), description=str(opt["label"]), indent=False)
         box.add_class(f"wb-choice-{opt['id']}")
         box.observe(lambda ch, oid=opt["id"]: ctx.save(spec.id, oid, bool(ch["new"])), names="value")
-        out += [box, HTML(f'<div class="wb-muted" style="margin:-4px 0 8px 24px">{esc(opt.get("description", ""))}</div>')]
+        out += [box, HTML(render_fragment("exercise", part="option_note", text=opt.get("description", "")))]
     if extra.get("note_prompt"):
         area = w.Textarea(value=str(saved.get(NOTE, "")), placeholder="Saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
         area.continuous_update = False
         area.observe(lambda ch: ctx.save(spec.id, NOTE, ch["new"]), names="value")
-        out += [HTML(f'<p class="wb-item">{esc(extra["note_prompt"])}</p>'), area]
+        out += [HTML(render_fragment("exercise", part="prompt", text=extra["note_prompt"], hint=None)), area]
     return out

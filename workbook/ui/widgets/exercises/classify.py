@@ -9,7 +9,8 @@ from workbook.content.exercise_specs import ClassifySpec, spec_of
 from workbook.content.statements import StatementSet, load_statements
 from workbook.domain.classification import grade, key_counts
 from workbook.render.charts import classification_chart, to_svg
-from workbook.render.html import esc, fmt
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import fmt
 from workbook.settings import get_settings
 
 from ..common import HTML
@@ -26,9 +27,9 @@ def classify_results_html(cfg: ClassifySpec, data: StatementSet, answers: dict[s
     t = cfg.texts
     g = grade(data.statements, answers)
     counts = key_counts(data.statements)
-    share = f"<p>{fmt(t.key_share, process=counts['process'], outcome=counts['outcome'], total=g.total)}</p>"
+    share = trusted(fmt(t.key_share, process=counts['process'], outcome=counts['outcome'], total=g.total))
     if g.answered == 0:
-        return f'<p class="wb-muted">{fmt(t.unanswered, total=g.total)}</p>'
+        return str(render_fragment("exercise", part="muted", text=trusted(fmt(t.unanswered, total=g.total))))
     labels = {o.id: o.label for o in cfg.options}
     rows = []
     for theme, (right, wrong) in g.by_theme.items():
@@ -37,16 +38,10 @@ def classify_results_html(cfg: ClassifySpec, data: StatementSet, answers: dict[s
             {"theme": data.themes[theme], "result": t.wrong, "count": wrong, "rank": 1},
         ]
     chart = to_svg(classification_chart(pd.DataFrame(rows), t.chart_title, t.theme_axis, t.count_axis))
-    if g.missed:
-        items = "".join(
-            "<li>" + fmt(t.missed_item, statement=m.statement.text, given=labels.get(m.given, m.given), key=labels.get(m.statement.key, m.statement.key), explanation=m.statement.explanation) + "</li>"
-            for m in g.missed
-        )
-        missed = f"<h3>{esc(t.missed_heading)}</h3><ul class='wb-missed'>{items}</ul>"
-    else:
-        missed = f"<p>{esc(t.none_missed)}</p>"
-    score = f"<p><b>{fmt(t.score, correct=g.correct, answered=g.answered, total=g.total)}</b></p>"
-    return score + f'<div class="wb-chart">{chart}</div>' + share + missed
+    missed = [trusted(fmt(t.missed_item, statement=m.statement.text, given=labels.get(m.given, m.given), key=labels.get(m.statement.key, m.statement.key),
+                          explanation=m.statement.explanation)) for m in g.missed]
+    score = trusted(fmt(t.score, correct=g.correct, answered=g.answered, total=g.total))
+    return str(render_fragment("exercise_results", part="classify", t=t, score=score, chart=trusted(chart), share=share, missed=missed))
 
 
 @register("classify")
@@ -62,8 +57,8 @@ def classify(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         radio.add_class("wb-likert")
         radio.add_class(f"wb-ex-{spec.id}-{s.id}")
         radio.observe(lambda ch, sid=s.id: ctx.save(spec.id, sid, ch["new"]), names="value")
-        rows.append(w.VBox([HTML(f'<div class="wb-item">{n}. “{esc(s.text)}”</div>'), radio]))
-    return [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), w.VBox(rows)]
+        rows.append(w.VBox([HTML(render_fragment("exercise", part="statement", n=n, text=s.text)), radio]))
+    return [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=None)), w.VBox(rows)]
 
 
 @summary("classify")

@@ -5,7 +5,8 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import TextFields, spec_of
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 
 from ..common import HTML
 from . import ExerciseContext, register, summary
@@ -15,13 +16,13 @@ from . import ExerciseContext, register, summary
 def text_fields(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     s: TextFields = spec_of(spec)
     saved = ctx.saved(spec.id)
-    parts: list[w.Widget] = [HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")]
+    parts: list[w.Widget] = [HTML(render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt))) if spec.prompt else "")]
     for f in s.fields:
         area = w.Textarea(value=str(saved.get(f.id, "")), placeholder=f.placeholder, layout=w.Layout(width="100%", height=f"{30 + 22 * f.lines}px"))
         area.continuous_update = False
         area.add_class(f"wb-field-{f.id}")
         area.observe(lambda ch, fid=f.id: ctx.save(spec.id, fid, ch["new"]), names="value")
-        parts += [HTML(f'<div class="wb-item">{esc(f.label)}</div>'), area]
+        parts += [HTML(render_fragment("exercise", part="item", text=f.label, hint=None)), area]
     box = w.VBox(parts)
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")
@@ -34,5 +35,4 @@ def fields_summary(spec: Exercise, saved: dict[str, object]) -> str:
     filled = [(f.label, str(saved[f.id])) for f in s.fields if str(saved.get(f.id, "")).strip()]
     if not filled:
         return ""
-    head = f"<h3>{esc(s.summary_heading)}</h3>" if s.summary_heading else ""
-    return head + '<dl class="wb-dl">' + "".join(f"<dt>{esc(label)}</dt><dd>{esc(text)}</dd>" for label, text in filled) + "</dl>"
+    return str(render_fragment("exercise_results", part="fields", heading=s.summary_heading, filled=filled))

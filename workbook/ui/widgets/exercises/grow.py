@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from workbook.analysis.person_results import digest_lines, person_results
 from workbook.content.catalogue import Exercise
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 
 from ..common import HTML
 from . import ExerciseContext, register
@@ -13,8 +13,7 @@ from . import ExerciseContext, register
 
 def results_digest_html(lines: list[str], heading: str, empty: str) -> str:
     """The person's earlier results as an escaped list (or the 'no results yet' line)."""
-    body = "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>" if lines else f'<p class="wb-muted">{esc(empty)}</p>'
-    return f'<div class="wb-box"><b>{esc(heading)}</b>{body}</div>'
+    return str(render_fragment("exercise_results", part="digest", lines=lines, heading=heading, empty=empty))
 
 
 @register("grow")
@@ -29,10 +28,10 @@ def grow_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     refresh()
     ctx.on_change.append(refresh)
     saved = ctx.saved(spec.id)
-    out: list[w.Widget] = [HTML(f"<p>{esc(spec.prompt)}</p>"), digest]
+    out: list[w.Widget] = [HTML(render_fragment("exercise", part="text", text=spec.prompt)), digest]
     for step in extra.get("steps", []):
         area = w.Textarea(value=str(saved.get(step["id"], "")), placeholder="Saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
         area.continuous_update = False
         area.observe(lambda ch, item=step["id"]: ctx.save(spec.id, item, ch["new"]), names="value")
-        out += [HTML(f'<p class="wb-item">{esc(step["label"])}: {esc(step["question"])}</p>'), area]
+        out += [HTML(render_fragment("exercise", part="step", label=step["label"], question=step["question"])), area]
     return out

@@ -7,7 +7,7 @@ from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import IpaSpec, spec_of
 from workbook.domain.ipa import by_category, ipa_frame
 from workbook.render.charts import ipa_chart, to_svg
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment, trusted
 
 from ..common import HTML
 from . import ExerciseContext, redrawn_on_change, register, summary
@@ -18,25 +18,10 @@ def ipa_results_html(cfg: IpaSpec, answers: dict[str, object]) -> str:
     t = cfg.texts
     frame = ipa_frame(answers.get("invest") or [], answers.get("cite") or [], cfg.high)
     if frame.empty:
-        return f'<p class="wb-muted">{esc(t.empty)}</p>'
+        return str(render_fragment("exercise", part="muted", text=t.empty))
     top = max(cfg.levels)
     chart = to_svg(ipa_chart(frame, cfg.high, top, t.chart_title, t.investment_axis, t.importance_axis, dict(cfg.categories)))
-    groups = by_category(frame)
-
-    def listing(key: str, heading: str) -> str:
-        names = groups[key]
-        body = "".join(f"<li>{esc(n)}</li>" for n in names) if names else f"<li class='wb-muted'>{esc(t.none)}</li>"
-        return f"<h3>{esc(heading)}</h3><ul class='wb-ipa-{key}'>{body}</ul>"
-
-    rows = "".join(
-        f"<tr><td>{esc(r.element)}</td><td>{r.importance or '—'}</td><td>{r.investment or '—'}</td><td>{esc(cfg.categories[r.category])}</td></tr>"
-        for r in frame.itertuples()
-    )
-    table = (
-        f'<table class="wb-table"><tr><th>{esc(t.element_column)}</th><th>{esc(t.importance_column)}</th>'
-        f"<th>{esc(t.investment_column)}</th><th>{esc(t.category_heading)}</th></tr>{rows}</table>"
-    )
-    return f'<div class="wb-chart">{chart}</div>' + listing("never_identified", t.never_identified) + listing("ignored", t.ignored) + table
+    return str(render_fragment("exercise_results", part="ipa", t=t, chart=trusted(chart), groups=by_category(frame), rows=list(frame.itertuples()), categories=cfg.categories))
 
 
 def _row_list(rows: list[tuple[w.Text, w.Dropdown]], key: str) -> list[dict]:
@@ -94,11 +79,11 @@ def ipa(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         level.observe(save_cite, names="value")
 
     def block(heading: str, hint: str, column: str, rows) -> w.Widget:
-        head = HTML(f'<h3>{esc(heading)}</h3><div class="wb-muted">{esc(hint)}</div><div class="wb-muted">{esc(column)}</div>')
+        head = HTML(render_fragment("exercise", part="block", heading=heading, hint=hint, column=column))
         return w.VBox([head] + [_row(a, b) for a, b in rows])
 
     return [
-        HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'),
+        HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=None)),
         block(t.invest_heading, t.invest_hint, t.invest_level, invest),
         block(t.cite_heading, t.cite_hint, t.importance_level, cite),
     ]

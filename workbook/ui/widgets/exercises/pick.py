@@ -5,7 +5,8 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import PickOne, spec_of
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 
 from ..common import HTML
 from . import ExerciseContext, register, summary
@@ -13,7 +14,7 @@ from . import ExerciseContext, register, summary
 
 def _feedback(s: PickOne, value: object) -> str:
     text = s.feedback.get(str(value), "") if value is not None else ""
-    return f'<div class="wb-box">{markdown_html(text)}</div>' if text else ""
+    return str(render_fragment("exercise", part="markdown", css="wb-box", html=trusted(markdown_html(text)))) if text else ""
 
 
 @register("pick_one")
@@ -31,13 +32,13 @@ def pick_one(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         ctx.save(spec.id, "choice", ch["new"])
 
     radio.observe(changed, names="value")
-    parts: list[w.Widget] = [HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else ""), radio, feedback]
+    parts: list[w.Widget] = [HTML(render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt))) if spec.prompt else ""), radio, feedback]
     if s.why_label:
         why = w.Textarea(value=str(saved.get("why", "")), layout=w.Layout(width="100%", height="80px"))
         why.continuous_update = False
         why.add_class("wb-field-why")
         why.observe(lambda ch: ctx.save(spec.id, "why", ch["new"]), names="value")
-        parts += [HTML(f'<div class="wb-item">{esc(s.why_label)}</div>'), why]
+        parts += [HTML(render_fragment("exercise", part="item", text=s.why_label, hint=None)), why]
     box = w.VBox(parts)
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")
@@ -51,8 +52,5 @@ def pick_summary(spec: Exercise, saved: dict[str, object]) -> str:
     option = next((o for o in s.options if str(o.value) == str(value)), None) if value is not None else None
     if option is None:
         return ""
-    out = f"<p>{esc(s.summary.format(label=option.label))}</p>"
     why = str(saved.get("why", "")).strip()
-    if why and s.why_label:
-        out += f'<p class="wb-muted">{esc(s.why_label)} {esc(why)}</p>'
-    return out
+    return str(render_fragment("exercise_results", part="pick", line=s.summary.format(label=option.label), why=why if s.why_label else '', why_label=s.why_label))

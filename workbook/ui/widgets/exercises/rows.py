@@ -7,7 +7,8 @@ from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import Column, RowList, spec_of
 from workbook.domain.service_analysis import count_by, mean_rating, rows_from_answers
 from workbook.render.charts import category_counts, to_svg
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 
 from ..common import HTML
 from . import ExerciseContext, register, summary
@@ -54,8 +55,7 @@ class RowEditor(w.VBox):
 
     def _header(self) -> w.Widget:
         # one HTML flex row with the same proportions and margins as the widget rows below
-        cells = "".join(f'<div style="flex:1 1 0;min-width:0;margin:0 2px"><b>{esc(c.label)}</b></div>' for c in self.s.columns)
-        return HTML(f'<div class="wb-row-head" style="display:flex">{cells}<div style="flex:0 0 90px;margin:0 2px"></div></div>', layout=w.Layout(width="100%"))
+        return HTML(render_fragment("exercise", part="row_head", columns=self.s.columns), layout=w.Layout(width="100%"))
 
     def _render(self) -> None:
         rows = []
@@ -98,7 +98,7 @@ class RowEditor(w.VBox):
 
 @register("row_list")
 def row_list(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
-    head = HTML(f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")
+    head = HTML(render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt))) if spec.prompt else "")
     box = w.VBox([head, RowEditor(ctx, spec)])
     box.add_class("wb-ex")
     box.add_class(f"wb-ex-{spec.id}")
@@ -119,22 +119,18 @@ def rows_summary(spec: Exercise, saved: dict[str, object]) -> str:
     s: RowList = spec_of(spec)
     cols = [c.id for c in s.columns]
     rows = rows_from_answers(saved, cols)
-    head = f"<h3>{esc(s.summary_heading)}</h3>" if s.summary_heading else ""
-    if not rows:
-        return head + f'<p class="wb-muted">{esc(s.empty)}</p>'
-    th = "".join(f"<th>{esc(c.label)}</th>" for c in s.columns)
-    trs = "".join("<tr>" + "".join(f"<td>{esc(_shown(c, r[c.id]))}</td>" for c in s.columns) + "</tr>" for r in rows)
-    out = head + f'<table class="wb-table"><tr>{th}</tr>{trs}</table>'
-    if s.mean_of:
+    mean_line, chart = "", ""
+    if rows and s.mean_of:
         col = next(c for c in s.columns if c.id == s.mean_of)
         mean, n = mean_rating(rows, s.mean_of)
         if mean is not None:
-            out += f"<p>{esc(s.mean_label.format(label=col.label, mean=mean, n=n))}</p>"
-    if s.count_by:
+            mean_line = s.mean_label.format(label=col.label, mean=mean, n=n)
+    if rows and s.count_by:
         import pandas as pd
 
         col = next(c for c in s.columns if c.id == s.count_by)
         counts = count_by(rows, col.id, [o.value for o in col.options])
         frame = pd.DataFrame([{"label": _shown(col, v), "count": n} for v, n in counts])
-        out += to_svg(category_counts(frame, s.chart_title, s.chart_axis))
-    return out
+        chart = trusted(to_svg(category_counts(frame, s.chart_title, s.chart_axis)))
+    cells = [[_shown(c, r[c.id]) for c in s.columns] for r in rows]
+    return str(render_fragment("exercise_results", part="rows", heading=s.summary_heading, empty=s.empty, columns=s.columns, rows=cells, mean_line=mean_line, chart=chart))

@@ -5,7 +5,8 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import ServuctionMapSpec, spec_of
-from workbook.render.html import esc, fmt
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import fmt
 
 from ..common import HTML
 from . import ExerciseContext, redrawn_on_change, register, summary
@@ -16,15 +17,12 @@ def map_results_html(cfg: ServuctionMapSpec, answers: dict[str, object]) -> str:
     t = cfg.texts
     filled = {e.id: str(answers.get(e.id, "")).strip() for e in cfg.elements}
     if not any(filled.values()):
-        return f'<h3>{esc(t.summary_heading)}</h3><p class="wb-muted">{esc(t.empty)}</p>'
+        return str(render_fragment("exercise_results", part="servuction_map", t=t, rows=[]))
     service = str(answers.get("service_name", "")).strip()
-    rows = "".join(
-        f"<tr><td><b>{esc(e.label)}</b></td><td>{esc(filled[e.id]) if filled[e.id] else '<span class=wb-muted>—</span>'}</td></tr>" for e in cfg.elements
-    )
+    rows = [(e.label, filled[e.id]) for e in cfg.elements]
     missing = [e.label for e in cfg.elements if not filled[e.id]]
-    note = fmt(t.missing, elements=", ".join(missing)) if missing else esc(t.complete)
-    head = f"<h3>{esc(t.summary_heading)}{': ' + esc(service) if service else ''}</h3>"
-    return f'{head}<table class="wb-table"><tr><th>{esc(t.element_column)}</th><th>{esc(t.description_column)}</th></tr>{rows}</table><p>{note}</p>'
+    note = trusted(fmt(t.missing, elements=", ".join(missing))) if missing else t.complete
+    return str(render_fragment("exercise_results", part="servuction_map", t=t, rows=rows, service=service, note=note))
 
 
 @register("servuction_map")
@@ -38,12 +36,12 @@ def servuction_map(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=w.Layout(width="100%"))
     service.add_class(f"wb-ex-{spec.id}-service_name")
     service.observe(saving("service_name"), names="value")
-    out: list[w.Widget] = [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.service_label)}</div>'), service]
+    out: list[w.Widget] = [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=cfg.service_label)), service]
     for el in cfg.elements:
         area = w.Textarea(value=str(saved.get(el.id, "")), placeholder=cfg.texts.placeholder, continuous_update=False, layout=w.Layout(width="100%", height="60px"))
         area.add_class(f"wb-ex-{spec.id}-{el.id}")
         area.observe(saving(el.id), names="value")
-        out.append(w.VBox([HTML(f'<div class="wb-item">{esc(el.label)}</div><div class="wb-muted">{esc(el.hint)}</div>'), area]))
+        out.append(w.VBox([HTML(render_fragment("exercise", part="item", text=el.label, hint=el.hint)), area]))
     return out
 
 

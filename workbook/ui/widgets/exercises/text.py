@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 
 from ..common import HTML
 from . import ExerciseContext, register
@@ -16,4 +16,4 @@ def text_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"))
     area.continuous_update = False
     area.observe(lambda ch: ctx.save(spec.id, "text", ch["new"]), names="value")
-    return [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p>'), area]
+    return [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=None)), area]

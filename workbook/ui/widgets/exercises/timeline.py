@@ -7,7 +7,8 @@ from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import TimelineSpec, spec_of
 from workbook.domain.timeline import phases_from_answers, summarise, timeline_frame
 from workbook.render.charts import timeline_chart, to_svg
-from workbook.render.html import esc, fmt
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import fmt
 
 from ..common import HTML
 from . import ExerciseContext, redrawn_on_change, register, summary
@@ -24,11 +25,11 @@ def timeline_results_html(cfg: TimelineSpec, answers: dict[str, object]) -> str:
     summary = summarise(phases, cfg.delivery_phase)
     frame = timeline_frame(phases)
     if summary.described == 0 or summary.total <= 0:
-        return f'<p class="wb-muted">{esc(t.incomplete)}</p>'
+        return str(render_fragment("exercise", part="muted", text=t.incomplete))
     places = {p.id: p.label for p in cfg.places}
     chart = to_svg(timeline_chart(frame, t.chart_title, fmt(t.axis, unit=cfg.unit), t.place_legend, places))
     share = summary.share_outside
-    lines = [
+    lines = [trusted(line) for line in (
         fmt(t.stretch, before=_num(summary.before), after=_num(summary.after), unit=cfg.unit, share=f"{share:.0%}" if share is not None else "—"),
         fmt(
             t.space,
@@ -37,8 +38,8 @@ def timeline_results_html(cfg: TimelineSpec, answers: dict[str, object]) -> str:
             own_site=summary.places.get(cfg.own_site, 0),
             described=sum(summary.places.values()),
         ),
-    ]
-    return f'<div class="wb-chart">{chart}</div>' + "".join(f"<p>{line}</p>" for line in lines)
+    )]
+    return str(render_fragment("exercise_results", part="timeline", chart=trusted(chart), lines=lines))
 
 
 @register("timeline")
@@ -53,7 +54,7 @@ def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     rel = w.Text(value=str(saved.get("relationship", "")), continuous_update=False, layout=w.Layout(width="100%"))
     rel.add_class(f"wb-ex-{spec.id}-relationship")
     rel.observe(saving("relationship"), names="value")
-    out: list[w.Widget] = [HTML(f'<p class="wb-item">{esc(spec.prompt)}</p><div class="wb-muted">{esc(cfg.relationship_label)}</div>'), rel]
+    out: list[w.Widget] = [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=cfg.relationship_label)), rel]
     where_options = [(t.where_none, "")] + [(p.label, p.id) for p in cfg.places]
     for phase in cfg.phases:
         dur_saved = saved.get(f"{phase.id}.duration")
@@ -69,11 +70,11 @@ def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         duration.observe(saving(f"{phase.id}.duration", lambda v: round(float(v), 2)), names="value")
         who.observe(saving(f"{phase.id}.who"), names="value")
         where.observe(saving(f"{phase.id}.where"), names="value")
-        labels = HTML(f'<div class="wb-item">{esc(phase.label)}</div><div class="wb-muted">{esc(phase.hint)}</div>')
+        labels = HTML(render_fragment("exercise", part="item", text=phase.label, hint=phase.hint))
         fields = w.HBox([
-            w.VBox([HTML(f'<span class="wb-muted">{fmt(t.duration, unit=cfg.unit)}</span>'), duration]),
-            w.VBox([HTML(f'<span class="wb-muted">{esc(t.who)}</span>'), who]),
-            w.VBox([HTML(f'<span class="wb-muted">{esc(t.where)}</span>'), where]),
+            w.VBox([HTML(render_fragment("exercise", part="label", text=trusted(fmt(t.duration, unit=cfg.unit)))), duration]),
+            w.VBox([HTML(render_fragment("exercise", part="label", text=t.who)), who]),
+            w.VBox([HTML(render_fragment("exercise", part="label", text=t.where)), where]),
         ], layout=w.Layout(flex_flow="row wrap"))
         fields.add_class("wb-row")
         out.append(w.VBox([labels, fields]))
