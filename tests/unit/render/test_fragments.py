@@ -224,6 +224,7 @@ def _variants(name: str) -> list[dict]:
         "shell": [
             {"part": "banner", "kicker": HOSTILE, "title": HOSTILE},
             {"part": "ticket", "ticket": HOSTILE},
+            {"part": "language", "language": HOSTILE},
             {"part": "ended", "message": HOSTILE, "signed_out": True},
         ],
         "hr_page": [
@@ -239,7 +240,6 @@ def _variants(name: str) -> list[dict]:
             {"part": "status", "kind": HOSTILE, "text": HOSTILE},
             {"part": "style", "css": HOSTILE},
             {"part": "item", "n": 1, "text": HOSTILE},
-            {"part": "signed_in", "person": HOSTILE, "role": HOSTILE},
         ],
         "journey": [
             {"part": "summary", "m": NS(title=HOSTILE, variant=HOSTILE), "label": str, "signed": str,
