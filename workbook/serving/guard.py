@@ -16,7 +16,7 @@ Installed when Voila imports ``workbook.serving.kernels`` in its server process.
   pool's skips the preheated pool and starts a new kernel per request.
 - Budget: see ``WorkbookKernelManager.admit`` (workbook/serving/kernels.py) and ``kernel_budget``; the
   visitor is the session's subject when the cookie holds a live session (one read of the
-  sessions table), else the address. A page request over the budget gets ``BUSY_PAGE``
+  sessions table), else the address. A page request over the budget gets the busy page (template ``busy_page``)
   (HTTP 503, ``Retry-After``), not a kernel.
 """
 from __future__ import annotations
@@ -26,14 +26,6 @@ import inspect
 
 IGNORED_ARGUMENTS = ("template", "theme")
 RETRY_AFTER_SECONDS = 60
-BUSY_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Servuction Workbook: busy</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;background:#eef0f2;color:#1d2733;margin:0}
-main{max-width:36rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:6px}</style></head>
-<body><main><h1>The workbook is busy</h1><p>The workbook is busy, try again in a minute.</p>
-<p>Your answers are saved; nothing is lost.</p></main></body></html>
-"""
 _installed = False
 
 
@@ -91,7 +83,9 @@ async def admit_page(handler) -> None:
         handler.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         handler.set_header("Content-Type", "text/html; charset=UTF-8")
         handler.set_header("Cache-Control", "no-store")
-        handler.finish(BUSY_PAGE)
+        from workbook.render.fragments import render_fragment
+
+        handler.finish(str(render_fragment("busy_page")))
         return
     handler._workbook_ticket = ticket
     CURRENT_TICKET.set(ticket)
