@@ -129,7 +129,6 @@ def _contexts() -> dict[str, dict]:
         "hr_page": _variants("hr_page")[0],
         "handout": _variants("handout")[0],
         "widget": _variants("widget")[0],
-        "journey": _variants("journey")[0],
         "exercise": _variants("exercise")[0],
         "busy_page": {},
         "exercise_results": _variants("exercise_results")[0],
@@ -242,14 +241,6 @@ def _variants(name: str) -> list[dict]:
             {"part": "style", "css": HOSTILE},
             {"part": "item", "n": 1, "text": HOSTILE},
         ],
-        "journey": [
-            {"part": "summary", "m": NS(title=HOSTILE, variant=HOSTILE), "label": str, "signed": str,
-             "c": {"touchpoints": 1, "moments_of_truth": 1, "pain_points": 1, "at_client_site": 1, "controlled_by_me_or_team": 1},
-             "items": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, control=HOSTILE, emotion=HOSTILE, text=HOSTILE)]},
-            {"part": "compare", "changes": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, detail=HOSTILE)]},
-            {"part": "downloads", "links": [(HOSTILE, HOSTILE, HOSTILE), (HOSTILE, "x.csv", "data:x")]},
-            {"part": "error", "error": ValueError(HOSTILE)},
-        ],
         "exercise": [
             {"part": "prompt", "text": HOSTILE, "hint": HOSTILE},
             {"part": "markdown", "css": HOSTILE, "html": HOSTILE},
@@ -258,12 +249,8 @@ def _variants(name: str) -> list[dict]:
             {"part": "text", "text": HOSTILE},
             {"part": "muted", "text": HOSTILE},
             {"part": "label", "text": HOSTILE},
-            {"part": "heading", "level": 2, "text": HOSTILE},
             {"part": "option_note", "text": HOSTILE},
             {"part": "row_head", "columns": [NS(label=HOSTILE)]},
-            {"part": "checklist_head", "title": HOSTILE, "prompt": HOSTILE, "cite": HOSTILE},
-            {"part": "citation", "own_label": HOSTILE, "cite": ""},
-            {"part": "citation", "own_label": None, "cite": HOSTILE},
             {"part": "step", "label": HOSTILE, "question": HOSTILE},
             {"part": "block", "heading": HOSTILE, "hint": HOSTILE, "column": HOSTILE},
         ],
@@ -274,7 +261,6 @@ def _variants(name: str) -> list[dict]:
                                      investment_column=HOSTILE, category_heading=HOSTILE),
              "chart": HOSTILE, "groups": {"never_identified": [HOSTILE], "ignored": []}, "categories": {"c": HOSTILE},
              "rows": [NS(element=HOSTILE, importance=3, investment=None, category="c")]},
-            {"part": "checklist", "line": HOSTILE, "gaps": [HOSTILE], "gaps_label": HOSTILE},
             {"part": "rows", "heading": HOSTILE, "empty": HOSTILE, "columns": [NS(label=HOSTILE)], "rows": [[HOSTILE]], "mean_line": HOSTILE,
              "chart": HOSTILE},
             {"part": "rows", "heading": "", "empty": HOSTILE, "columns": [], "rows": [], "mean_line": "", "chart": ""},
@@ -286,10 +272,6 @@ def _variants(name: str) -> list[dict]:
             {"part": "fields", "heading": HOSTILE, "filled": [(HOSTILE, HOSTILE)]},
             {"part": "digest", "lines": [HOSTILE], "heading": HOSTILE, "empty": HOSTILE},
             {"part": "digest", "lines": [], "heading": HOSTILE, "empty": HOSTILE},
-            {"part": "nominations", "raters": [NS(label=HOSTILE, email=HOSTILE, category=HOSTILE, status_text=HOSTILE)], "categories": {}},
-            {"part": "raters_see", "all": HOSTILE},
-            {"part": "not_smart", "problems": [HOSTILE]},
-            {"part": "plan_intro", "prompt": HOSTILE, "smart": HOSTILE},
         ],
         "module_page": [
             {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
@@ -317,7 +299,7 @@ def test_every_template_has_a_hostile_context():
 
 
 VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement",
-                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget", "journey", "exercise",
+                                  "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget", "exercise",
                                   "exercise_results")
             for i in range(len(_variants(name)))]
 
