@@ -247,7 +247,8 @@ def _french_statements(datasets: Path) -> Path:
         s["text"], s["explanation"] = f"phrase {s['id']}", f"explication {s['id']}"
     path = datasets / "fr" / "client_statements.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    _edit(datasets / "fr" / "MISSING.yaml", "  - client_statements.yaml\n", "")
+    missing = datasets / "fr" / "MISSING.yaml"
+    missing.write_text(missing.read_text(encoding="utf-8").replace("  - client_statements.yaml\n", ""), encoding="utf-8")
     return path
 
 
