@@ -389,7 +389,7 @@ TYPES: dict[str, type[_Spec]] = {
     "timeline": TimelineSpec,  # Module 2
     "classify": ClassifySpec,  # Module 4
     "ipa": IpaSpec,  # Module 4
-    "journey_map": NoSettings,  # Module 5 (the map itself: domain/journey.py)
+    "journey_map": NoSettings,  # Module 5 (the map itself: domain/journey/)
     "profile_result": ProfileResult,  # Module 3
     "attempts": Attempts,  # Module 3
     "choice": ChoiceSpec,

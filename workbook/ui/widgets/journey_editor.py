@@ -468,7 +468,7 @@ class JourneyEditor(w.VBox):
                     if name == "client_actors":
                         v = "; ".join(v)
                     elif name == "provider_actors":
-                        v = J._actors_out(v)
+                        v = J.actors_text(v)
                     widget.value = v
         finally:
             self._quiet = False

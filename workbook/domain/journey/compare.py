@@ -1,0 +1,73 @@
+"""Two versions of a journey map compared (pure): the touchpoints added, removed, changed or moved, and the
+frame of both maps' emotions for the comparison chart."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .model import Actor, JourneyMap, label
+from .summary import signed, stage_emotions
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two maps (before → after)."""
+
+    kind: str  # added | removed | changed | moved
+    stage: str
+    touchpoint: str
+    detail: str
+
+
+_COMPARED = ("name", "client_actors", "provider_actors", "channel", "location", "client_action", "frontstage", "backstage",
+             "support", "element", "emotion", "pain_point", "opportunity", "moment_of_truth", "control")
+
+
+def _show(v: object) -> str:
+    if isinstance(v, tuple):
+        return ", ".join(a.role if isinstance(a, Actor) else str(a) for a in v) or "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return signed(v)
+    return label(str(v)) if v else "—"
+
+
+def compare(before: JourneyMap, after: JourneyMap) -> list[Change]:
+    """What changed from one map to another, touchpoints matched by id (a duplicate keeps them)."""
+    b = {t.id: (s, t) for s, t in before.touchpoints()}
+    a = {t.id: (s, t) for s, t in after.touchpoints()}
+    out: list[Change] = []
+    for tid, (s, t) in a.items():
+        if tid not in b:
+            out.append(Change("added", s.name, t.name, f"emotion {signed(t.emotion)}"))
+            continue
+        bs, bt = b[tid]
+        if bs.id != s.id:
+            out.append(Change("moved", s.name, t.name, f"from {bs.name}"))
+        diffs = [f"{f.replace('_', ' ')}: {_show(getattr(bt, f))} → {_show(getattr(t, f))}" for f in _COMPARED if getattr(bt, f) != getattr(t, f)]
+        if diffs:
+            out.append(Change("changed", s.name, t.name, "; ".join(diffs)))
+    for tid, (s, t) in b.items():
+        if tid not in a:
+            out.append(Change("removed", s.name, t.name, f"emotion was {signed(t.emotion)}"))
+    return out
+
+
+def compare_frame(maps: list[JourneyMap]) -> pd.DataFrame:
+    """Mean emotion per stage name for several maps, one curve each (stage order of the first map)."""
+    order: list[str] = []
+    for m in maps:
+        for s in m.stages:
+            if s.name not in order:
+                order.append(s.name)
+    frames = []
+    for n, m in enumerate(maps):
+        f = stage_emotions(m)
+        f["map"] = f"{n + 1}. {m.title}"
+        f["stage_index"] = f["stage"].map(order.index)
+        frames.append(f)
+    if not frames:
+        return pd.DataFrame(columns=["stage_index", "stage", "emotion", "touchpoints", "map"])
+    return pd.concat(frames, ignore_index=True)
