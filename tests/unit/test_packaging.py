@@ -81,3 +81,15 @@ def test_the_extras_build_on_each_other():
 def test_license_is_mit_with_the_authors():
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License") and "Copyright (c) 2026 Servuction Workbook authors" in text
+
+
+def test_changelog_latest_release_is_the_package_version():
+    """One version: the CHANGELOG's latest released heading (the first ``## X.Y.Z``, "Unreleased" aside) names
+    the version in the package metadata (pyproject.toml as installed), which ``workbook --version`` prints."""
+    from importlib.metadata import version
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    released = re.findall(r"^## (\d+\.\d+\.\d+)\b", text, flags=re.M)
+    assert released, "CHANGELOG.md: no released heading (## X.Y.Z — date)"
+    assert released[0] == version(SELF), f"CHANGELOG.md's latest release is {released[0]}, the package metadata says {version(SELF)}"
+    assert text.index("## Unreleased") < text.index(f"## {released[0]}"), "CHANGELOG.md: 'Unreleased' goes above the latest release"
