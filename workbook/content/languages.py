@@ -152,7 +152,7 @@ def read_missing(folder: Path, shown: str) -> tuple[str, ...]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ContentError(f"{shown}/{MISSING_FILE}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    names = raw.get("missing", []) if isinstance(raw, dict) else None
+    names = (raw.get("missing") or []) if isinstance(raw, dict) else None  # "missing:" with nothing under it: none
     if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
         raise ContentError(f"{shown}/{MISSING_FILE}: expected 'missing:' with a list of file names")
     if len(set(names)) != len(names):
