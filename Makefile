@@ -10,12 +10,18 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev
 
 .PHONY: setup relock serve demo test check browser bench clean messages
 
-# requirements.lock pins every package of `.[test]` at the versions the tests passed with (uv pip compile);
-# it is a constraints file, so the editable install of the workbook itself needs no pin.
+# requirements.lock pins every package of `.[test]` (the build backend included) at the versions the tests passed
+# with, each with the hashes of its files (uv pip compile --generate-hashes): pip installs exactly those files and
+# refuses any other (--require-hashes). The workbook itself goes in after, editable, without dependencies and without
+# build isolation (hatchling and Babel come from the lock, checked); pip check fails when the lock misses a dependency
+# pyproject.toml declares (run `make relock`).
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 $(STAMP): pyproject.toml requirements.lock
 	@rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]' 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	$(PIP) --require-hashes -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	$(PIP) --no-deps --no-build-isolation -e . 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	$(PY) -m pip check --disable-pip-version-check
 	@touch $(STAMP)
 
 # the interface's translations: .mo compiled from the .po files in git (never committed)
@@ -26,7 +32,7 @@ setup: $(STAMP)
 # fast tests (no server, no browser). Commit requirements.lock when they pass.
 relock: setup
 	$(PY) -m pip install --quiet --disable-pip-version-check 'uv>=0.4'
-	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --upgrade --quiet \
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --upgrade --quiet --generate-hashes \
 	  --no-emit-package servuction-workbook --custom-compile-command 'make relock' -o requirements.lock
 	$(MAKE) setup
 	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q
