@@ -93,3 +93,21 @@ def test_changelog_latest_release_is_the_package_version():
     assert released, "CHANGELOG.md: no released heading (## X.Y.Z — date)"
     assert released[0] == version(SELF), f"CHANGELOG.md's latest release is {released[0]}, the package metadata says {version(SELF)}"
     assert text.index("## Unreleased") < text.index(f"## {released[0]}"), "CHANGELOG.md: 'Unreleased' goes above the latest release"
+
+
+def test_the_lock_pins_every_declared_package_with_its_hashes():
+    """requirements.lock, which `make setup` installs with pip's --require-hashes: every package pinned with == and
+    at least one sha256 hash (a relock without --generate-hashes fails here), and every package pyproject.toml
+    declares for the tests (runtime, postgres, pdf, test) is in it (a dependency added without `make relock` too)."""
+    entries = re.split(r"\n(?=[a-z0-9])", (ROOT / "requirements.lock").read_text(encoding="utf-8").split("\n", 2)[2].strip(), flags=re.I)
+    pinned = {}
+    for entry in entries:
+        name = re.match(r"([A-Za-z0-9_.\-]+)==\S+", entry)
+        assert name, f"requirements.lock: not pinned with ==: {entry.splitlines()[0]}"
+        assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), f"requirements.lock: {name.group(0)} has no hash (make relock)"
+        pinned[name.group(1).lower().replace("_", "-")] = entry
+    extras = PROJECT["optional-dependencies"]
+    declared = {_dist_name(s) for s in PROJECT["dependencies"] + _external(extras["postgres"] + extras["pdf"] + extras["test"])}
+    assert declared - set(pinned) == set(), "declared in pyproject.toml but missing from requirements.lock: run make relock"
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes -r requirements.lock" in make and "--generate-hashes" in make
