@@ -39,10 +39,15 @@ def _runtime_dir() -> str:
 
 
 def _stop_children() -> None:
+    """At the server's exit: stop the fork server and the renderer, remove their socket folder."""
+    import shutil
+
     for key in ("forkserver", "renderer"):
         proc = _RUNTIME.get(key)
         if isinstance(proc, subprocess.Popen) and proc.poll() is None:
             proc.terminate()
+    if "dir" in _RUNTIME:
+        shutil.rmtree(str(_RUNTIME["dir"]), ignore_errors=True)
 
 
 atexit.register(_stop_children)
