@@ -279,10 +279,13 @@ def test_a_data_file_with_another_key_is_refused_in_one_line(datasets):
 def test_a_data_file_neither_written_nor_listed_is_an_error_and_a_listed_one_falls_back(datasets):
     from workbook.content.case import load_case
 
-    assert load_case(datasets / "case_nordfrost.yaml", "fr").m01.service == load_case(datasets / "case_nordfrost.yaml").m01.service
-    _edit(datasets / "fr" / "MISSING.yaml", "  - case_nordfrost.yaml\n", "")
+    english = load_case(datasets / "case_nordfrost.yaml")
+    assert load_case(datasets / "case_nordfrost.yaml", "fr").m01.service != english.m01.service  # written in French
+    (datasets / "fr" / "case_nordfrost.yaml").unlink()
     with pytest.raises(ContentError, match=r"^datasets/fr/case_nordfrost\.yaml: missing; write it or list it in datasets/fr/MISSING\.yaml"):
         load_case(datasets / "case_nordfrost.yaml", "fr")
+    (datasets / "fr" / "MISSING.yaml").write_text("missing: [case_nordfrost.yaml]\n", encoding="utf-8")
+    assert load_case(datasets / "case_nordfrost.yaml", "fr").m01.service == english.m01.service
 
 
 def test_a_case_file_keeps_its_figures(datasets):
@@ -292,7 +295,6 @@ def test_a_case_file_keeps_its_figures(datasets):
     doc = yaml.safe_load((datasets / "case_nordfrost.yaml").read_text(encoding="utf-8"))
     doc["m02"]["phases"]["delivery"]["duration"] += 1
     (datasets / "fr" / "case_nordfrost.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    _edit(datasets / "fr" / "MISSING.yaml", "  - case_nordfrost.yaml\n", "")
     with pytest.raises(ContentError, match=r"^datasets/fr/case_nordfrost\.yaml: m02\.phases\.delivery\.duration: \d+, English has \d+$"):
         check_datasets(datasets, "fr")
 
