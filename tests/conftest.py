@@ -93,6 +93,16 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
+def pg():
+    """A throwaway PostgreSQL server (tests/pg.py), one per test module; skips the test saying why when none can start."""
+    from pg import pg_server
+
+    server = pg_server()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium through Playwright, one per test module (browser tests)."""
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -16,8 +16,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 from cli_run import run_cli
-from pg import pg_server
 from sqlalchemy import event, select
+from widget_tools import walk
 
 from workbook.auth.identity import Identity
 from workbook.errors import StoreError, StoreUnavailable, WorkbookError
@@ -57,12 +57,6 @@ def make_cohort(db: Database, name: str = "Cohort A", trainees: int = 3) -> dict
 def plain(html_text: str) -> str:
     """The text a person reads in a StatusLine (tags removed, entities kept escaped)."""
     return re.sub(r"<[^>]+>", "", html_text)
-
-
-def walk(w):
-    yield w
-    for child in getattr(w, "children", ()):
-        yield from walk(child)
 
 
 def signed_in_module_page(db: Database, code: str):
@@ -164,13 +158,6 @@ def tmpfs(size: str):
 @pytest.fixture
 def fast_retry(monkeypatch):
     monkeypatch.setattr(saver_module, "RETRY_SECONDS", 0.3)
-
-
-@pytest.fixture(scope="module")
-def pg():
-    server = pg_server()
-    yield server
-    server.cleanup()
 
 
 def one_line_saying(msg: str, *needles: str) -> None:

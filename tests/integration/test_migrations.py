@@ -6,20 +6,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from cli_run import run_cli
-from pg import pg_server
 
 from workbook.auth.identity import Identity
 from workbook.store import Database, schema
 from workbook.store.models import SCHEMA_REVISION, Base
 
 SKIPPED_TABLES = {"alembic_version", schema.LEGACY_TABLE}  # bookkeeping, not data
-
-
-@pytest.fixture(scope="module")
-def pg():
-    server = pg_server()
-    yield server
-    server.cleanup()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,8 +15,8 @@ import ipywidgets as widgets
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pg import pg_server
 from sqlalchemy import func, select
+from widget_tools import walk
 
 import workbook.store as store
 from workbook.auth.identity import Identity
@@ -87,13 +87,6 @@ def snapshot(db: Database) -> dict:
             rows = s.execute(select(table).order_by(*table.primary_key.columns)).all()
             out[table.name] = [tuple(r) for r in rows]
     return out
-
-
-@pytest.fixture(scope="module")
-def pg():
-    server = pg_server()
-    yield server
-    server.cleanup()
 
 
 # ---------------------------------------------------------------- stored as typed
@@ -204,11 +197,6 @@ def test_module_page_shows_saved_hostile_text_only_as_a_widget_value(db):
     save_answer(db, ann, ann.person_id, "m01", "reflection", "text", text)
     page = module_page("m01", db=db)
     page.signin.code.value = c["people"]["Ann"]["code"]
-
-    def walk(w):
-        yield w
-        for ch in getattr(w, "children", ()):
-            yield from walk(ch)
 
     parts = list(walk(page))
     areas = [w for w in parts if isinstance(w, widgets.Textarea)]

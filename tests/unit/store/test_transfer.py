@@ -11,7 +11,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from pg import pg_server
 from test_raters import INST, ITEMS, answer_all
 
 from workbook.analysis.person_360 import feedback_for
@@ -50,13 +49,6 @@ CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})\b")
 ANN_RATERS = [("Pat", "peer", 4), ("Quinn", "peer", 2), ("Rae", "peer", 3), ("Sol", "peer", 5), ("Tia", "peer", 4),
               ("Mia", "manager", 1), ("Dee", "direct_report", 5), ("Vic", "peer", None)]  # Vic: revoked before answering
 PULSE_ITEMS = ["mp1", "mp4"]
-
-
-@pytest.fixture(scope="module")
-def pg():
-    server = pg_server()
-    yield server
-    server.cleanup()
 
 
 def _code_to(smtp, address: str, nth: int = -1) -> str:

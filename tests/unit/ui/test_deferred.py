@@ -5,7 +5,7 @@ import threading
 import time
 
 import ipywidgets as w
-from widgettree import find, one
+from widget_tools import find, one
 
 from workbook.ui.widgets.deferred import Coalesced
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 import pytest
-from widgettree import find, one
+from widget_tools import find, one
 
 from workbook.content.catalogue import Exercise, parse_document
 from workbook.content.exercise_specs import parse_spec

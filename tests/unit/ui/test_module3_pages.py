@@ -1,6 +1,6 @@
 """Module 3 and the rater page, driven through their widgets against a real SQLite store."""
 import ipywidgets as w
-from widgettree import find, one, walk
+from widget_tools import find, one, walk
 
 from workbook.content.catalogue import catalogue
 from workbook.domain.profiles import BALANCED, GENERALIST, TECHNICAL, place

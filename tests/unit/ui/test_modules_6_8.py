@@ -8,7 +8,7 @@ import ipywidgets as w
 import pytest
 import yaml
 from markupsafe import escape as html_escape  # the escaping the workbook uses (workbook.render.html.esc)
-from widgettree import find, one
+from widget_tools import find, one
 
 from workbook.ui.pages.module import module_page
 
