@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from process_guard import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup  # noqa: F401  (hooks)
 
 ROOT = Path(__file__).resolve().parent.parent
 # nbval kernels and subprocesses inherit this: never the developer's own data directory.
