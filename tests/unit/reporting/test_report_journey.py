@@ -1,23 +1,29 @@
 """The individual report carries the person's own experience-map summary, and nobody else's."""
 from workbook.domain.journey import add_touchpoint, new_map
-from workbook.reporting.report_content import individual_report, journey_html
+from workbook.reporting.report_content import NOT_YET, individual_report, journey_html
 from workbook.store.journeys import save_map
 
 
 def test_report_shows_own_map_summary_escaped_and_not_others(db, cohort):
     ann, ben, hr = cohort["ident"]["Ann"], cohort["ident"]["Ben"], cohort["ident"]["HR H"]
     m = new_map("Plant <b>maintenance</b>", client="Acme")
-    stage = m.stages[0].id
-    m = add_touchpoint(m, stage, name="Kick-off", pain_point="<script>x()</script> late badge", control="me")
+    stage = m.stages[0]
+    m = add_touchpoint(m, stage.id, name="Kick-off", pain_point="<script>x()</script> late badge", control="me")
     save_map(db, ann, ann.person_id, m)
     rep = individual_report(db, hr, ann.person_id)
-    assert rep.journey_available
-    text = "\n".join(rep.journey)
-    assert "Plant <b>maintenance</b>" in text and "late badge" in text
+    # one touchpoint with a pain point, controlled by the trainee: counted once, and on the action list
+    first, *rest = rep.journey
+    assert first.startswith("Plant <b>maintenance</b> (") and "1 touchpoints" in first and "1 pain points" in first
+    assert "  you or your team control 1 of 1 touchpoints" in rest
+    [action] = [line for line in rest if line.startswith("  - [")]
+    assert f"{stage.name} / Kick-off" in action and action.endswith("<script>x()</script> late badge")
     html = journey_html(rep)
-    assert "&lt;script&gt;x()&lt;/script&gt; late badge" in html and "<script>" not in html
+    assert NOT_YET not in html and "Plant &lt;b&gt;maintenance&lt;/b&gt;" in html
+    assert "&lt;script&gt;x()&lt;/script&gt; late badge" in html and "<script>" not in html and "<b>" not in html
     other = individual_report(db, hr, ben.person_id)
-    assert other.journey == [] and "Plant" not in journey_html(other)
+    assert other.journey == []
+    other_html = journey_html(other)
+    assert "No experience map yet." in other_html and NOT_YET not in other_html and "Plant" not in other_html
 
 
 def test_report_shows_360_gaps_from_the_feedback_functions(db, admin):
