@@ -81,12 +81,9 @@ def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypa
     assert results.value == before and results.redraw.pending
     results.redraw.settle()
     assert results.redraw.runs == runs + 1
-    from workbook.content.catalogue import catalogue
-    from workbook.domain.scoring import overall, score
-
-    expected = overall(score(catalogue().instrument("coproduction"), saved))
-    assert f"Overall co-production score: {expected:.0f} / 100" in results.value and "<svg" in results.value
-    assert all(f"<td>{n}/{n}</td>" in results.value for n in {s.items for s in score(catalogue().instrument("coproduction"), saved)})
+    # by hand: every answer 4; cp3 and cp7 are reverse-keyed (2): each dimension (4+4+2+4)/4 = 3.5 -> 62.5 of 100
+    assert "Overall co-production score: 62 / 100" in results.value and "<svg" in results.value  # 62.5 shown as 62
+    assert results.value.count("<td>4/4</td>") == 2  # each dimension: 4 of its 4 items answered
 
 
 def test_instrument_form_built_before_sign_in_serves_the_person_who_signs_in(cohort, db):
