@@ -56,10 +56,12 @@ browser:
 test: setup browser
 	$(PY) -m pytest
 
-# the static checks: ruff (rules in pyproject.toml) and the import contract (import-linter: imports point down)
+# the static checks: ruff (rules in pyproject.toml) and the import contract (import-linter: imports point down),
+# then the fast lane: every test not marked slow (no server, kernel, browser or subprocess: tests/process_guard.py)
 check: setup
 	$(VENV)/bin/ruff check workbook tests benchmarks
 	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q tests
 
 bench: setup browser
 	$(PY) benchmarks/voila_render.py

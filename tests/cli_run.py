@@ -1,6 +1,7 @@
-"""Run the ``workbook`` command in the test's own process against a given data directory."""
+"""Run the ``workbook`` command in the test's own process against a given data directory; list its subcommands."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 
@@ -18,3 +19,13 @@ def run_cli(monkeypatch, data_dir: Path, *argv: str) -> int:
     finally:
         reset_default()
         reset_settings()
+
+
+def subcommands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
+    """Every (sub)command path with the help text its parent lists for it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield prefix + (name,), helps.get(name) or ""
+                yield from subcommands(sub, prefix + (name,))

@@ -355,6 +355,7 @@ def test_postgres_stopped_mid_session_page_says_so_keeps_and_later_saves(pg, set
             pg.start()
 
 
+@pytest.mark.slow  # PostgreSQL
 def test_saver_keeps_answers_through_repeated_failed_retries(pg, settings_env, fast_retry):
     """The retry keeps retrying (a failed retry schedules the next), then saves in typing order."""
     url = pg.create_database("retries")
@@ -379,6 +380,7 @@ def test_saver_keeps_answers_through_repeated_failed_retries(pg, settings_env, f
     assert "All answers saved" in plain(status.value)
 
 
+@pytest.mark.slow  # PostgreSQL
 def test_rater_page_keeps_answers_while_the_store_is_down_and_saves_them_after(pg, settings_env, fast_retry):
     """A 360 rater's answers get the same care as a trainee's: one line, kept, saved when back."""
     from workbook.store import invite_rater, rater_answers
@@ -448,6 +450,7 @@ def test_describe_failure_names_place_and_fix(tmp_path, settings_env):
     assert "secret" not in str(down)
 
 
+@pytest.mark.slow  # PostgreSQL
 def test_text_postgres_refuses_is_a_one_line_store_error(pg, settings_env):
     """A NUL byte in a name: PostgreSQL text cannot hold it; the store says so (and nothing is half-made)."""
     db = Database(pg.create_database("refuses"))
@@ -584,6 +587,7 @@ def test_postgres_backup_restore_into_a_new_database_gives_the_same_export(pg, t
         restore(dst, ADMIN, tmp_path / "s.db")
 
 
+@pytest.mark.slow  # PostgreSQL
 def test_backup_of_a_stopped_postgres_is_one_line(pg, tmp_path, settings_env):
     from workbook.store.backup import backup
 

@@ -98,6 +98,7 @@ def test_the_guide_links_every_handout_file_written_next_to_it(handouts):
         assert (handouts / f"handout-m0{n}.pdf").is_file()
 
 
+@pytest.mark.slow  # the PDF comes from Chromium
 def test_the_handout_page_shows_the_handout_and_builds_its_pdf_as_a_download(settings_env, tmp_path):
     from workbook.ui.pages.handout import handout_page
 

@@ -14,7 +14,7 @@ from workbook.store.models import SCHEMA_REVISION, Base
 SKIPPED_TABLES = {"alembic_version", schema.LEGACY_TABLE}  # bookkeeping, not data
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database_url(request, tmp_path, monkeypatch):
     """An empty database of each kind, named by WORKBOOK_DB_URL for the CLI."""
     if request.param == "sqlite":

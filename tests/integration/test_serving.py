@@ -13,6 +13,8 @@ import urllib.request
 import pytest
 from servers import bare_notebooks, voila_server
 
+pytestmark = pytest.mark.slow  # each test starts a real Voila server
+
 
 def open_page(srv, notebook: str) -> tuple[str, float]:
     """GET the rendered page as a browser does; (its kernel id, seconds it took)."""
@@ -225,96 +227,6 @@ def test_fifty_anonymous_requests_at_once_stay_under_the_kernel_budget(tmp_path)
             time.sleep(1)
         assert not set(served) & set(srv.kernel_ids()), "kernels of pages that never connected were kept"
         assert kernel in srv.kernel_ids()
-
-
-def test_budget_rules_total_per_client_pool_room_and_unconnected():
-    """The bookkeeping behind the cap (no server): numbers chosen so each rule decides once."""
-    from workbook.serving.kernel_budget import KernelBudget
-
-    now = [0.0]
-    b = KernelBudget(max_kernels=6, max_per_client=2, clock=lambda: now[0])
-    # a ready preheated kernel is handed out even with every kernel in use: it starts nothing
-    a1 = b.admit("a", "home", kernels=6, ready_pooled=1, pool_deficit=0)
-    assert a1 is not None and a1.pooled
-    assert b.admit("b", "home", kernels=6, ready_pooled=1, pool_deficit=0) is None  # that one is claimed
-    # a fresh kernel must fit with the pools' missing kernels: 3 running + 2 to refill + 1 <= 6
-    a2 = b.admit("a", "home", kernels=3, ready_pooled=0, pool_deficit=2)
-    assert a2 is not None and not a2.pooled
-    assert b.admit("a", "home", kernels=0, ready_pooled=5, pool_deficit=0) is None  # "a" holds 2
-    assert b.admit("b", "home", kernels=3, ready_pooled=0, pool_deficit=2) is None  # a2 not started yet: 3+1+2+1 > 6
-    assert not b.refill_room(5) and b.refill_room(4)  # admitted pages start before refills
-    b.started(a2)
-    b.bind(a2, "k2")
-    b.bind(a1, "k1")
-    assert b.refill_room(5)
-    b.connected("k1")
-    now[0] = 61.0
-    assert b.unconnected(60) == ["k2"]  # k1's page connected; k2's never did
-    b.kernel_gone("k2")
-    assert b.held_by("a") == 1 and b.admit("a", "home", kernels=4, ready_pooled=0, pool_deficit=0) is not None
-    stale = b.admit("c", "home", kernels=0, ready_pooled=0, pool_deficit=0)
-    b.release(stale)
-    assert b.held_by("c") == 0
-    b.admit("d", "home", kernels=0, ready_pooled=0, pool_deficit=0)
-    now[0] += 601  # an admitted request that never got a kernel is forgotten
-    b.forget_stale()
-    assert b.held_by("d") == 0
-
-
-def test_budget_keeps_a_reserve_for_signed_in_visitors_and_a_sign_in_moves_the_kernel():
-    """Anonymous pages hold at most max_kernels - reserve; a live session's subject is its own
-    visitor (not its address), and signing in moves the address's latest page kernel to it."""
-    from workbook.serving.kernel_budget import KernelBudget
-
-    now = [0.0]
-    b = KernelBudget(max_kernels=6, max_per_client=2, reserve=2, clock=lambda: now[0])
-    anon = [b.admit(a, "home", kernels=0, ready_pooled=0, pool_deficit=0) for a in ("a", "b", "c", "d")]
-    assert all(anon) and b.anonymous() == 4
-    assert b.admit("e", "home", kernels=4, ready_pooled=0, pool_deficit=0) is None  # 6 - 2 reserved
-    assert b.admit("e", "home", kernels=4, ready_pooled=1, pool_deficit=0) is None  # not even a pooled one
-    ann = b.admit("person:1", "home", kernels=0, ready_pooled=0, pool_deficit=0, signed_in=True)
-    assert ann is not None and ann.signed_in and b.anonymous() == 4
-    # a room behind one address: the sign-in on a's page frees a's slot and the anonymous room
-    for t, k in zip(anon, ("k1", "k2", "k3", "k4")):
-        b.started(t)
-        now[0] += 1
-        b.bind(t, k)
-    second = b.admit("a", "home", kernels=5, ready_pooled=1, pool_deficit=0) is None
-    assert second  # anonymous room full
-    assert b.sign_in("a", "person:2") and b.held_by("a") == 0 and b.held_by("person:2") == 1
-    assert b.anonymous() == 3
-    assert not b.sign_in("a", "person:3")  # no anonymous page of a left to move
-    assert b.admit("a", "home", kernels=5, ready_pooled=1, pool_deficit=0) is not None
-    # the per-visitor cap now counts the person, wherever they are
-    b.admit("person:2", "x", kernels=0, ready_pooled=0, pool_deficit=0, signed_in=True)
-    assert b.admit("person:2", "y", kernels=0, ready_pooled=0, pool_deficit=0, signed_in=True) is None
-
-
-def test_a_budget_the_pools_use_up_is_refused_in_one_line(tmp_path):
-    from servers import server_settings
-
-    from workbook.errors import SettingsError
-    from workbook.serving.serve import voila_command
-
-    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb")),
-                                          "WORKBOOK_POOLS": "bare.ipynb=4", "WORKBOOK_MAX_KERNELS": "4"})
-    with pytest.raises(SettingsError) as err:
-        voila_command(settings)
-    assert "max_kernels: 4 leaves no kernel for a page beside the 4 preheated ones" in str(err.value) and "\n" not in str(err.value)
-
-
-def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_last(tmp_path):
-    """An operator's voila.json in the data directory is searched first (before the working directory and
-    ~/.jupyter), and `workbook serve -- ARGS` lands after every option of the workbook's, so it wins."""
-    from servers import server_settings
-
-    from workbook.serving.serve import voila_command
-
-    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb"))})
-    cmd = voila_command(settings, 9999, ["--Voila.base_url=/wb/", "--port=1234"])
-    assert cmd[-2:] == ["--Voila.base_url=/wb/", "--port=1234"] and "--port=9999" in cmd[:-2]
-    paths = json.loads(next(a for a in cmd if a.startswith("--Voila.config_file_paths=")).partition("=")[2])
-    assert paths[0] == str(tmp_path) and len(paths) > 2
 
 
 def test_a_dead_pool_kernel_is_replaced_not_handed_to_a_visitor(tmp_path):

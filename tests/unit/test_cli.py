@@ -1,32 +1,19 @@
 """The ``workbook`` command: every subcommand's --help, cohorts, invitations, export/import, content check."""
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_run import run_cli
+from cli_run import run_cli, subcommands
 
 from workbook.auth.identity import Identity
 from workbook.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\b")
-
-
-def subcommands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
-    """Every (sub)command path with the help text its parent lists for it."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            helps = {a.dest: a.help for a in action._choices_actions}
-            for name, sub in action.choices.items():
-                yield prefix + (name,), helps.get(name) or ""
-                yield from subcommands(sub, prefix + (name,))
 
 
 COMMANDS = list(subcommands(build_parser()))
@@ -49,15 +36,6 @@ def test_every_subcommand_has_help(path, help_text, capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: workbook {' '.join(path)}")
-
-
-def test_console_entry_point_lists_every_command():
-    proc = subprocess.run([sys.executable, "-m", "workbook", "--help"], capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 0
-    flat = " ".join(proc.stdout.split())
-    for path, help_text in COMMANDS:
-        if len(path) == 1:
-            assert path[0] in flat and " ".join(help_text.split()) in flat
 
 
 def test_cohort_list_one_line_per_cohort_name_first(tmp_path, monkeypatch, capsys):
@@ -276,19 +254,6 @@ def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch,
     assert len(started) == 1
 
 
-def test_version_is_the_packages_one_version():
-    """``workbook --version`` prints the version pyproject.toml declares (read here independently), exit 0."""
-    import tomllib
-
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    got = subprocess.run([sys.executable, "-m", "workbook", "--version"], capture_output=True, text=True, timeout=60)
-    assert got.returncode == 0, got.stderr
-    assert got.stdout.strip() == f"workbook {declared}"
-    import workbook
-
-    assert workbook.__version__ == declared
-
-
 def test_cohort_list_json_one_object_per_cohort(tmp_path, monkeypatch, capsys):
     """`cohort list --json`: a JSON list with each cohort's name, state and head counts by role."""
     assert run(monkeypatch, tmp_path, "cohort", "create", "Spring 2027") == 0
@@ -407,12 +372,7 @@ def test_exit_codes_usage_2_runtime_1_each_one_line(tmp_path, monkeypatch, capsy
     assert err.count("\n") == 1 and err.startswith("workbook: error: unexpected FileNotFoundError: ")
     log = (tmp_path / "logs" / "workbook.log").read_text(encoding="utf-8")
     assert "workbook export: unexpected failure" in log and "Traceback (most recent call last)" in log
-    # through the console script too: the process's exit status
-    env = {**__import__("os").environ, "WORKBOOK_DATA_DIR": str(tmp_path)}
-    for argv, status in ((("cohort", "list", "--json"), 0), (("export", "Nobody"), 1), (("cohort", "lst"), 2)):
-        got = subprocess.run([sys.executable, "-m", "workbook", *argv], capture_output=True, text=True, env=env, timeout=120)
-        assert got.returncode == status, (argv, got.stderr)
-    logs.reset()
+    logs.reset()  # the console script's exit statuses: tests/integration/test_cli_process.py
 
 
 def test_invite_one_person_json_and_db_current(tmp_path, monkeypatch, capsys):
