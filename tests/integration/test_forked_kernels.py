@@ -16,6 +16,8 @@ from servers import KernelClient, bare_notebooks, voila_server
 
 from workbook.render import charts
 
+pytestmark = pytest.mark.slow  # a renderer process, forked kernels, real Voila servers
+
 
 @pytest.fixture
 def renderer(tmp_path, settings_env, monkeypatch):
