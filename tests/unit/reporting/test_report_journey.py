@@ -1,7 +1,9 @@
 """The individual report carries the person's own experience-map summary, and nobody else's."""
 from workbook.domain.journey import add_touchpoint, new_map
-from workbook.reporting.report_content import NOT_YET, individual_report, journey_html
+from workbook.reporting.report_content import individual_report, journey_html
 from workbook.store.journeys import save_map
+
+NOT_YET = "not available yet"  # what the report says of a part this installation does not have
 
 
 def test_report_shows_own_map_summary_escaped_and_not_others(db, cohort):
