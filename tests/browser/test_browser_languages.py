@@ -1,0 +1,124 @@
+"""The interface in French and Chinese in a real browser (issue #15): a trainee picks the language at
+sign-in, answers an item, reloads: the page comes back in that language (``<html lang>`` too) with the
+answer restored, and Module 1 shows no English interface string (every msgid of the English catalogue
+that the language translates differently is looked for in the page's visible text). A rater opens
+the rater page and gets it in the language the trainee chose for them, with no English interface string."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from servers import TRACEBACK, launch_chromium, voila_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+LOCALE = Path(__file__).resolve().parents[2] / "workbook" / "locale"
+PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
+SLOW = 120_000
+SIGN_IN = {"fr": "Se connecter", "zh": "登录"}
+SIGNED_IN = {"fr": "Connecté·e : ", "zh": "已登录："}
+
+
+def english_left(text: str, language: str) -> list[str]:
+    """The English interface strings (or their fixed parts between placeholders) found in ``text``:
+    each msgid whose ``language`` translation differs from it; parts shorter than 4 letters are skipped."""
+    with (LOCALE / language / "LC_MESSAGES" / "workbook.po").open("rb") as f:
+        catalogue = read_po(f)
+    found = set()
+    for msg in catalogue:
+        if not msg.id:
+            continue
+        ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
+        strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+        for english in ids:
+            if english in strings:
+                continue  # the same words in both languages (a name, "E-mail" …)
+            for part in PLACEHOLDER.split(english):
+                part = part.strip(" :;,.()·")
+                if sum(ch.isalpha() for ch in part) >= 4 and re.search(rf"(?<![\w]){re.escape(part)}(?![\w])", text):
+                    found.add(part)
+    return sorted(found)
+
+
+def visible_text(page) -> str:
+    return page.evaluate("document.getElementById('rendered_cells') ? document.getElementById('rendered_cells').innerText : document.body.innerText")
+
+
+def checked_index(page, n: int):
+    return page.locator(".wb-likert").nth(n).evaluate(
+        "el => { const all = [...el.querySelectorAll('input')]; const i = all.findIndex(x => x.checked); return i < 0 ? null : i; }")
+
+
+def test_the_english_check_finds_english():
+    """The check is not blind: an English page fails it, the same words translated pass it."""
+    assert "Sign out" in english_left("Connecté·e : Ann (participant·e) Sign out", "fr")
+    assert english_left("Connecté·e : Ann (participant·e) Se déconnecter", "fr") == []
+    assert "Mark this module as done" in english_left("… Mark this module as done …", "zh") or "Sign in" in english_left("Sign in", "zh")
+
+
+@pytest.mark.parametrize("language", ["fr", "zh"])
+def test_a_trainee_and_a_rater_work_in_their_language(tmp_path, artifacts, language):
+    from playwright.sync_api import sync_playwright
+
+    from workbook.i18n import language_name
+    from workbook.store import AccessCodeAuthenticator, Database, approve_raters, chosen_language, nominate_rater, send_rater_codes
+
+    env = {"WORKBOOK_POOLS": "01_servuction.ipynb=1,rater.ipynb=1"}
+    with voila_server(tmp_path, env=env) as srv, sync_playwright() as p:
+        code, name = srv.codes("trainee")[2], srv.names("trainee")[2]
+        browser = launch_chromium(p)
+        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        page.set_default_timeout(SLOW)
+        page.goto(srv.page_url("01_servuction.ipynb"), wait_until="domcontentloaded")
+        page.wait_for_selector("input[type=password]", state="visible")
+        assert page.evaluate("document.documentElement.lang") == "en"
+
+        # the language chosen at sign-in: the page is re-rendered in it before anyone signs in
+        page.locator(".wb-language select").select_option(label=f"🌐 {language_name(language)}")
+        page.get_by_role("button", name=SIGN_IN[language], exact=True).wait_for()
+        page.fill("input[type=password]", code)
+        page.get_by_role("button", name=SIGN_IN[language], exact=True).click()
+        page.wait_for_selector(f"text={SIGNED_IN[language]}{name}")
+        page.wait_for_selector(".wb-likert")
+        before = checked_index(page, 0)
+        choice = 0 if before != 0 else 4
+        page.locator(".wb-likert").nth(0).locator("label").nth(choice).click()
+        page.wait_for_selector(".wb-ok")
+
+        db = Database(srv.settings.database_url, srv.settings)
+        try:
+            trainee = AccessCodeAuthenticator(db).authenticate(code, source="test")
+            assert chosen_language(db, trainee, trainee.person_id) == language  # saved with the person
+
+            # reload: signed in again by the cookie, in the person's language, the answer restored
+            page.reload(wait_until="domcontentloaded")
+            page.wait_for_selector(".wb-likert")
+            page.wait_for_function(f"document.documentElement.lang === '{language}'")
+            assert checked_index(page, 0) == choice
+            assert page.locator(f"text={SIGNED_IN[language]}{name}").count() == 1
+            text = visible_text(page)
+            page.screenshot(path=str(artifacts / f"module1_{language}.png"), full_page=True)
+            assert not TRACEBACK.search(text)
+            assert english_left(text, language) == [], f"English interface strings on Module 1 in {language}"
+
+            # a rater the trainee nominated in this language gets the rater page in it
+            rid = nominate_rater(db, trainee, trainee.person_id, "Pat Client", "pat@client.example", "client", "manager_profile", language=language)
+            coach = AccessCodeAuthenticator(db).authenticate(srv.codes("coach")[0], source="test")
+            approve_raters(db, coach, trainee.person_id)
+            rater_code = next(i.code for i in send_rater_codes(db, coach, trainee.person_id) if i.rater_id == rid)
+        finally:
+            db.dispose()
+        rater = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        rater.set_default_timeout(SLOW)
+        rater.goto(srv.page_url("rater.ipynb"), wait_until="domcontentloaded")
+        rater.fill("input[type=password]", rater_code)
+        rater.click("button:has-text('Sign in')")
+        rater.wait_for_selector(".wb-likert")
+        rater.wait_for_function(f"document.documentElement.lang === '{language}'")
+        rater.locator(".wb-likert").nth(0).locator("label").nth(1).click()
+        rater.wait_for_selector(".wb-rater-status .wb-ok")
+        text = visible_text(rater)
+        rater.screenshot(path=str(artifacts / f"rater_{language}.png"), full_page=True)
+        assert english_left(text, language) == [], f"English interface strings on the rater page in {language}"
+        browser.close()
