@@ -83,7 +83,7 @@ def test_a_trainee_and_a_rater_work_in_their_language(tmp_path, artifacts, langu
         page.wait_for_selector(".wb-likert")
         before = checked_index(page, 0)
         choice = 0 if before != 0 else 4
-        page.locator(".wb-likert").nth(0).locator("label").nth(choice).click()
+        page.locator(".wb-likert").nth(0).locator(".widget-radio-box label").nth(choice).click()
         page.wait_for_selector(".wb-ok")
 
         db = Database(srv.settings.database_url, srv.settings)
@@ -116,7 +116,7 @@ def test_a_trainee_and_a_rater_work_in_their_language(tmp_path, artifacts, langu
         rater.click("button:has-text('Sign in')")
         rater.wait_for_selector(".wb-likert")
         rater.wait_for_function(f"document.documentElement.lang === '{language}'")
-        rater.locator(".wb-likert").nth(0).locator("label").nth(1).click()
+        rater.locator(".wb-likert").nth(0).locator(".widget-radio-box label").nth(1).click()
         rater.wait_for_selector(".wb-rater-status .wb-ok")
         text = visible_text(rater)
         rater.screenshot(path=str(artifacts / f"rater_{language}.png"), full_page=True)
