@@ -18,6 +18,7 @@ from workbook.analysis.person_results import scored_modules
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain.action_plan import STATUS_LABELS, STATUSES, summary, targetable_items
+from workbook.i18n import _, current_language
 from workbook.render.cohort_html import choices_html, notes_html, spread_table_html
 from workbook.render.fragments import render_fragment
 from workbook.reporting.report_content import cohort_choices
@@ -56,7 +57,7 @@ def progress_matrix_html(db: Database, identity: Identity) -> str:
     """People × modules (not started / in progress / done) with each person's last activity."""
     rows = [{"name": p.name, "status": progress(db, identity, p.id), "last": last_activity(db, identity, p.id)}
             for p in list_people(db, identity, identity.cohort_id, role="trainee")]
-    return str(render_fragment("progress_matrix", modules=catalogue().ordered_modules(), rows=rows))
+    return str(render_fragment("progress_matrix", modules=catalogue(current_language()).ordered_modules(), rows=rows))
 
 
 def live_results_html(db: Database, identity: Identity) -> str:
@@ -178,7 +179,7 @@ class Coaching(w.VBox):
             self.plan.value = self.notes.value = render_fragment("coach_page", part="no_trainees")
             return
         actions = action_plan(self.db, self.me, pid)
-        self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue().instruments.values()))
+        self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue(current_language()).instruments.values()))
         set_options(self.action_pick, [(action_label(a), a.id) for a in actions])
         notes = notes_for(self.db, self.me, pid)
         self.notes.value = notes_html(notes, sharing=True, empty="No notes yet.")
@@ -279,19 +280,21 @@ class CohortAdmin(w.VBox):
 def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
     matrix = HTML(progress_matrix_html(db, identity))
     status = StatusLine()
-    again = w.Button(description="Refresh progress", icon="refresh")
+    again = w.Button(description=_("Refresh progress"), icon="refresh")
     again.on_click(lambda _b: safe(status)(lambda: setattr(matrix, "value", progress_matrix_html(db, identity)))())
     live = LiveResults(db, identity)
     coaching = Coaching(db, identity)
     admin = CohortAdmin(db, identity, on_change=lambda: (setattr(matrix, "value", progress_matrix_html(db, identity)), coaching.reload_people()))
     stats = HTML()
-    show_stats = w.Button(description="Compute statistics")
+    show_stats = w.Button(description=_("Compute statistics"))
     show_stats.on_click(lambda _b: safe(status)(lambda: setattr(stats, "value", statistics_html(db, identity)))())
+    from .coach_language import LanguageControl
     from .coach_path import PathControl
 
     raters = RaterAdmin(db, identity)
-    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats]), PathControl(db, identity), raters])
-    for n, title in enumerate(["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path", "360 raters"]):
+    tabs = w.Tab(children=[w.VBox([again, status, matrix]), live, coaching, admin, w.VBox([show_stats, stats]), PathControl(db, identity), raters,
+                           LanguageControl(db, identity)])
+    for n, title in enumerate([_("Progress"), _("Live results"), _("Coaching"), _("Cohort"), _("Statistics"), _("Path"), _("360 raters"), _("Language")]):
         tabs.set_title(n, title)
     from .coach_quiz import add_quiz_tab  # the cohort's learning gain per concept (workbook/domain/quiz_scoring.py)
 
@@ -301,4 +304,4 @@ def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:
 
 def coach_page(db: Database | None = None) -> Page:
     """The coach's dashboard (coach codes only)."""
-    return Page("Coach", "Cohort dashboard", _coach_body, roles=("coach",), db=db)
+    return Page(lambda: _("Coach"), lambda: _("Cohort dashboard"), _coach_body, roles=("coach",), db=db)

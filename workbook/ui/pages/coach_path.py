@@ -6,6 +6,7 @@ import ipywidgets as w
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.paths import get_path, plan
+from workbook.i18n import current_language
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, cohort_path, set_cohort_path
 
@@ -15,7 +16,7 @@ from .shell import page_link
 
 def path_plan_html(path_id: str) -> str:
     """A path's plan per module: the session's steps with minutes, what is left for afterwards."""
-    cat = catalogue()
+    cat = catalogue(current_language())
     path = get_path(cat.paths, path_id)
     plans = plan(cat, path_id)
     total = sum(mp.session_minutes for mp in plans)
@@ -28,7 +29,7 @@ class PathControl(w.VBox):
     def __init__(self, db: Database, identity: Identity):
         self.db, self.me = db, identity
         self.status = StatusLine()
-        doc = catalogue().paths
+        doc = catalogue(current_language()).paths
         options = [(p.title, p.id) for p in doc.paths] if doc else []
         self.current = HTML()
         self.choice = w.Dropdown(options=options, description="Path")
@@ -42,7 +43,7 @@ class PathControl(w.VBox):
 
     def refresh(self) -> None:
         chosen = cohort_path(self.db, self.me, self.me.cohort_id)
-        self.current.value = render_fragment("coach_path", part="current", chosen=chosen, title=get_path(catalogue().paths, chosen).title)
+        self.current.value = render_fragment("coach_path", part="current", chosen=chosen, title=get_path(catalogue(current_language()).paths, chosen).title)
         self.choice.value = chosen
         self.show()
 
@@ -53,4 +54,4 @@ class PathControl(w.VBox):
     def apply(self) -> None:
         set_cohort_path(self.db, self.me, self.me.cohort_id, self.choice.value)
         self.refresh()
-        self.status.ok(f"The cohort now follows {get_path(catalogue().paths, self.choice.value).title}: every trainee's home page shows it.")
+        self.status.ok(f"The cohort now follows {get_path(catalogue(current_language()).paths, self.choice.value).title}: every trainee's home page shows it.")

@@ -5,18 +5,19 @@ import ipywidgets as w
 
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
-from workbook.render.fragments import render_fragment
+from workbook.i18n import _, _l, current_language
+from workbook.render.fragments import render_fragment, trusted
 from workbook.store import Database, progress
 
 from ..widgets.common import HTML
 from .shell import Page, page_link
 
-STAFF_PAGES = {"coach": ("coach.ipynb", "Coach dashboard"), "hr": ("hr.ipynb", "HR reports")}
+STAFF_PAGES = {"coach": ("coach.ipynb", _l("Coach dashboard")), "hr": ("hr.ipynb", _l("HR reports"))}
 
 
 def modules_table(status: dict[str, str]) -> str:
     """One row per module: number, linked title, concepts, this person's status."""
-    rows = [(m, page_link(m.notebook), status.get(m.id)) for m in catalogue().ordered_modules()]
+    rows = [(m, page_link(m.notebook), status.get(m.id)) for m in catalogue(current_language()).ordered_modules()]
     return str(render_fragment("home", part="modules", rows=rows))
 
 
@@ -24,7 +25,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     out = [HTML(render_fragment("home", part="welcome", person=identity.name))]
     if identity.role in STAFF_PAGES:
         nb, label = STAFF_PAGES[identity.role]
-        out.append(HTML(render_fragment("home", part="staff_link", href=page_link(nb), label=label)))
+        out.append(HTML(render_fragment("home", part="staff_link", href=page_link(nb), label=str(label))))
     out.append(HTML(modules_table(progress(db, identity, identity.person_id))))
     from .path_view import path_summary_html  # the person's path and the time left on it
 
@@ -36,5 +37,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
 
 
 def home_page(db: Database | None = None) -> Page:
-    intro = HTML(render_fragment("home", part="intro"))
-    return Page("Servuction Workbook", "Home", _body, intro=[intro], db=db)
+    def intro() -> list[w.Widget]:
+        return [HTML(render_fragment("home", part="intro", servuction=trusted("<b>servuction</b>")))]
+
+    return Page(lambda: _("Servuction Workbook"), lambda: _("Home"), _body, intro=intro, db=db)

@@ -6,6 +6,7 @@ import ipywidgets as w
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.scoring import overall, score, scores_frame
+from workbook.i18n import _, current_language
 from workbook.render.charts import dimension_scores, to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
@@ -24,14 +25,14 @@ from .shell import Page, page_link
 def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
     """Objectives and sections as HTML, each section with its citation; ``marks`` (heading -> HTML)
     puts the person's path badge under a section's heading (pages/path_view.py)."""
-    cat = catalogue()
+    cat = catalogue(current_language())
     sections = []
     for section in module.sections:
         own = section.source == "workbook"
         cite = ""
         if not own:
             src = cat.sources[section.source]
-            cite = render_fragment("cite", lead="Source", author=src.author, title=src.title, where=section.where or src.where)
+            cite = render_fragment("cite", lead=_("Source"), author=src.author, title=src.title, where=section.where or src.where)
         figure = ""
         if section.figure:
             from .figures import figure_html
@@ -46,7 +47,7 @@ def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
 def results_html(module: Module, answers: dict[str, object], saved: dict[str, dict[str, object]] | None = None) -> str:
     """The person's scores as a table and an SVG chart (computed from their saved answers);
     ``saved`` (every exercise's answers) feeds charts that combine exercises, like the triangle's mixes."""
-    inst = catalogue().instrument(module.instrument)
+    inst = catalogue(current_language()).instrument(module.instrument)
     scores = score(inst, answers)
     total = overall(scores)
     if module.results.chart == "triangle":
@@ -114,7 +115,7 @@ def _prebuild_form(module: Module) -> LikertForm | None:
     """The module's instrument form, built before anyone signs in (bound to them at sign-in)."""
     if not module.instrument:
         return None
-    return LikertForm(catalogue().instrument(module.instrument), lambda _item, _value: None)
+    return LikertForm(catalogue(current_language()).instrument(module.instrument), lambda _item, _value: None)
 
 
 def warm_up(module: Module, prebuilt: dict | None = None) -> None:
@@ -126,10 +127,11 @@ def warm_up(module: Module, prebuilt: dict | None = None) -> None:
         form = _prebuild_form(module)
         if form is not None:
             prebuilt["form"] = form
+            prebuilt["language"] = current_language()
     has_results(module)
     saved: dict[str, dict[str, object]] = {}
     if module.instrument:
-        inst = catalogue().instrument(module.instrument)
+        inst = catalogue(current_language()).instrument(module.instrument)
         middle = (inst.scale.points + 1) // 2
         saved[inst.id] = {item.id: middle for item in inst.items_for()}
     module_results_html(module, saved)
@@ -143,7 +145,7 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     if intro is not None and section_marks:
         intro.value = teaching_html(module, section_marks)
     results = HTML()
-    inst = catalogue().instrument(module.instrument) if module.instrument else None
+    inst = catalogue(current_language()).instrument(module.instrument) if module.instrument else None
     person = identity.person_id
     show_results = has_results(module)
     results.add_class("wb-results")
@@ -160,15 +162,18 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     ctx = ExerciseContext(db, identity, module, saver, status)
     out: list[w.Widget] = [HTML(render_fragment("module_page", part="turn"))] + ([HTML(path_box)] if path_box else [])
     if inst:
-        form = (prebuilt or {}).pop("form", None) or _prebuild_form(module)
+        ready = (prebuilt or {}).pop("form", None)
+        if ready is not None and (prebuilt or {}).get("language") != current_language():
+            ready = None  # built in another language than the person's: its labels would be wrong
+        form = ready or _prebuild_form(module)
         form.restore(current_answers(db, identity, person, inst.id))
         form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
         out += [HTML(render_fragment("module_page", part="instrument", instrument=inst, mark=trusted(marks.get(inst.id, "")))), form]
     for spec in module.exercises:
         out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + build_exercise(ctx, spec)
-    done = w.Button(description="Mark this module as done")
-    done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok("Module marked as done.")))())
+    done = w.Button(description=_("Mark this module as done"))
+    done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok(_("Module marked as done."))))())
     out += [status]
     if show_results:
         out += [HTML(render_fragment("module_page", part="results")), results]
@@ -179,21 +184,36 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
 
 
 def module_page(module_id: str, db: Database | None = None) -> Page:
-    """The whole page of one module, ready to display."""
-    module = catalogue().module(module_id)
-    intro = [HTML(teaching_html(module))]  # re-rendered with the person's path marks at sign-in
-    tail = [lambda: HTML(render_fragment("module_page", part="takeaway", module=module))]
-    if module.next and module.next in catalogue().modules:
-        nxt = catalogue().module(module.next)
-        tail.append(lambda: HTML(render_fragment("module_page", part="next", module=nxt, href=page_link(nxt.notebook))))
-    from .handout import handout_link  # the module's one-page handout (key ideas and a canvas)
+    """The whole page of one module, ready to display; its text in the page's language (re-rendered when
+    the person picks another)."""
+    catalogue(current_language()).module(module_id)  # an unknown module: one line, before any page is built
 
-    tail.append(lambda: HTML(render_fragment("module_page", part="handout", href=handout_link(module))))
-    tail.append(lambda: HTML(render_fragment("module_page", part="home", href=page_link("00_home.ipynb"))))
+    def local() -> Module:
+        return catalogue(current_language()).module(module_id)
+
+    intro: list[w.HTML] = []
+
+    def make_intro() -> list[w.Widget]:
+        intro[:] = [HTML(teaching_html(local()))]  # re-rendered with the person's path marks at sign-in
+        return list(intro)
+
+    def tail() -> list[w.Widget]:
+        module, cat = local(), catalogue(current_language())
+        out = [HTML(render_fragment("module_page", part="takeaway", module=module))]
+        if module.next and module.next in cat.modules:
+            nxt = cat.module(module.next)
+            out.append(HTML(render_fragment("module_page", part="next", module=nxt, href=page_link(nxt.notebook))))
+        from .handout import handout_link  # the module's one-page handout (key ideas and a canvas)
+
+        out.append(HTML(render_fragment("module_page", part="handout", href=handout_link(module))))
+        out.append(HTML(render_fragment("module_page", part="home", href=page_link("00_home.ipynb"))))
+        return out
+
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     page = Page(
-        f"Module {module.number}", module.title, lambda d, i: _exercises(d, i, module, prebuilt, intro[0]) + [make() for make in tail],
-        intro=intro, roles=ROLES, db=db, warm=lambda: warm_up(module, prebuilt),
+        lambda: _("Module {number}").format(number=local().number), lambda: local().title,
+        lambda d, i: _exercises(d, i, local(), prebuilt, intro[0]) + tail(),
+        intro=make_intro, roles=ROLES, db=db, warm=lambda: warm_up(local(), prebuilt),
     )
     page.prebuilt = prebuilt
     return page

@@ -5,18 +5,19 @@ from __future__ import annotations
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.paths import ModulePlan, Step, get_path, module_plan, plan, step_done, time_left
+from workbook.i18n import current_language
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, answered_exercises, path_of, progress
 
 
 def _labels() -> dict[str, str]:
-    doc = catalogue().paths
+    doc = catalogue(current_language()).paths
     return dict(doc.labels) if doc else {}
 
 
 def path_summary_html(db: Database, identity: Identity) -> str:
     """The home page's box: the person's path, its minutes per module, and the time left."""
-    cat = catalogue()
+    cat = catalogue(current_language())
     if cat.paths is None or identity.person_id is None:
         return ""
     L = _labels()
@@ -36,13 +37,13 @@ def _badge(step: Step, done: bool, workshop: bool = True) -> str:
 
 def module_path(db: Database, identity: Identity, module: Module) -> tuple[ModulePlan, str | None, set[str], bool]:
     """The module on the person's path, their status in it, their answered ids, and whether the path is a session one."""
-    cat = catalogue()
+    cat = catalogue(current_language())
     path = get_path(cat.paths, path_of(db, identity, identity.person_id))
     mp = module_plan(cat, path, module, cat.paths.estimates)
     status = progress(db, identity, identity.person_id).get(module.id)
     every = answered_exercises(db, identity, identity.person_id)
     # the module's own answers, plus answers stored outside the modules (quiz forms) for group steps
-    answered = every.get(module.id, set()) | {x for k, ids in every.items() if k not in catalogue().modules for x in ids}
+    answered = every.get(module.id, set()) | {x for k, ids in every.items() if k not in catalogue(current_language()).modules for x in ids}
     return mp, status, answered, path.modules is not None
 
 
@@ -61,7 +62,7 @@ def exercise_mark(mp: ModulePlan, ex_id: str, status: str | None, answered: set[
 
 def module_box_html(db: Database, identity: Identity, module: Module) -> str:
     """The box at the top of a module's exercises: the path's steps here, in the session or for afterwards."""
-    cat = catalogue()
+    cat = catalogue(current_language())
     if cat.paths is None or identity.person_id is None:
         return ""
     L = _labels()
@@ -77,7 +78,7 @@ def module_box_html(db: Database, identity: Identity, module: Module) -> str:
 
 def module_marks(db: Database, identity: Identity, module: Module) -> tuple[str, dict[str, str], dict[str, str]]:
     """Everything the module page marks after sign-in: the box, section badges, exercise badges."""
-    if catalogue().paths is None or identity.person_id is None:
+    if catalogue(current_language()).paths is None or identity.person_id is None:
         return "", {}, {}
     mp, status, answered, workshop = module_path(db, identity, module)
     ids = ([module.instrument] if module.instrument else []) + [e.id for e in module.exercises]

@@ -6,6 +6,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
+from workbook.i18n import _, current_language, ngettext
 from workbook.render.fragments import render_fragment
 from workbook.settings import get_settings
 from workbook.store import Database, rater_answers, rater_task, save_rater_answer
@@ -31,7 +32,7 @@ def rater_intro_text() -> str:
 
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
     task = rater_task(db, identity)
-    inst = catalogue().instrument(task.instrument)
+    inst = catalogue(current_language()).instrument(task.instrument)
     if task.closed:
         return [HTML(render_fragment("rater_page", part="closed", subject=task.subject_name))]
     if task.items is not None:  # a pulse round: only the behaviours the action plan targets
@@ -43,7 +44,8 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
 
     def saved_line() -> None:
         answered = sum(1 for k, v in rater_answers(db, identity).items() if k in asked and v is not None)
-        status.ok(f"Saved · {answered} of {count} statements answered" + (" — thank you, you can close this page." if answered == count else ""))
+        line = ngettext("Saved · {answered} of {count} statement answered", "Saved · {answered} of {count} statements answered", count)
+        status.ok(line.format(answered=answered, count=count) + (" — " + _("thank you, you can close this page.") if answered == count else ""))
 
     # Kept on the page and retried while the store is down, like a trainee's answers.
     saver = AnswerSaver(db, identity, "rater", status, on_saved=safe(status)(saved_line),
@@ -55,7 +57,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     form = LikertForm(inst, lambda item, value: safe(status)(on_change)(item, value), phrasing="rater", category=task.category)
     answers = rater_answers(db, identity)
     form.restore(answers)
-    comment = w.Textarea(value=str(answers.get(COMMENT_ITEM, "")), placeholder="Optional; saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
+    comment = w.Textarea(value=str(answers.get(COMMENT_ITEM, "")), placeholder=_("Optional; saved when you leave the box."), layout=w.Layout(width="100%", height="90px"))
     comment.continuous_update = False
     comment.add_class("wb-rater-comment")
     comment.observe(lambda ch: safe(status)(on_change)(COMMENT_ITEM, ch["new"]), names="value")
@@ -70,4 +72,4 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
 
 def rater_page(db: Database | None = None) -> Page:
     """The page a rater opens with their code."""
-    return Page("360-degree feedback", "Rater page", _body, roles=("rater",), db=db)
+    return Page(lambda: _("360-degree feedback"), lambda: _("Rater page"), _body, roles=("rater",), db=db)
