@@ -65,6 +65,13 @@ def installed(tmp_path_factory):
                    check=True, capture_output=True)
     figures["install s"] = time.monotonic() - t0
     figures["wheel files"] = len(zipfile.ZipFile(wheel).namelist())
+    # the interface's translations: compiled into the wheel by its build hook (the .mo files are not in git), and read installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"workbook/locale/{c}/LC_MESSAGES/workbook.mo" for c in ("fr", "zh")} <= names
+    said = subprocess.run([venv / "bin" / "python", "-c", "from workbook.i18n import _, using, LOCALE_DIR\n"
+                           "with using('fr'): print(_('Sign in'), (LOCALE_DIR / 'fr/LC_MESSAGES/workbook.mo').is_file())"],
+                          capture_output=True, text=True, check=True, cwd=base).stdout.split()
+    assert said == ["Se", "connecter", "True"]
     home = base / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBOOK_", "JUPYTER", "XDG_", "PYTHON"))}

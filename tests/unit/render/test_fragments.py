@@ -2,6 +2,7 @@
 variable a template names but nobody passed is an error, not an empty string."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from html.parser import HTMLParser
 from types import SimpleNamespace as NS
@@ -311,7 +312,9 @@ STATIC = {"back_home", "person_360", "busy_page"}  # fixed sentences only: nothi
 def test_every_template_escapes_every_text(name):
     if name in STATIC:
         html = render_fragment(name, **_contexts()[name])
-        assert "{{" not in environment().loader.get_source(environment(), name + ".html.j2")[0] and "<p" in html
+        source = environment().loader.get_source(environment(), name + ".html.j2")[0]
+        source = re.sub(r'\{\{ _\("[^"]*"\) \}\}', "", source)  # translated fixed words are not a variable
+        assert "{{" not in source and "<p" in html
         return
     _assert_escaped(render_fragment(name, **_contexts()[name]))
 

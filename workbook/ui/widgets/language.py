@@ -1,4 +1,5 @@
-"""The language selector: English, Français, 中文, each named in its own language (so that anyone finds theirs)."""
+"""The language selector: English, Français, 中文, each named in its own language (so that anyone finds theirs;
+no icon: a page must not depend on an emoji font)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,7 +14,7 @@ class LanguageChoice(w.Dropdown):
     (not when the page sets it to a stored choice with ``show``)."""
 
     def __init__(self, on_choose: Callable[[str], None], language: str = DEFAULT_LANGUAGE):
-        super().__init__(options=[(f"🌐 {language_name(c)}", c) for c in LANGUAGES], value=language, layout=w.Layout(width="150px"))
+        super().__init__(options=[(language_name(c), c) for c in LANGUAGES], value=language, layout=w.Layout(width="150px"))
         self.add_class("wb-language")
         self._on_choose = on_choose
         self._showing = False
