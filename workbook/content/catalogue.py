@@ -516,7 +516,11 @@ def load_language(directory: Path, language: str) -> Catalogue:
         docs[path] = parse_document(text, path)
     fallback_paths = plan.get("paths.yaml", "") is None
     headings = load_directory(directory).modules if fallback_paths else None
-    return Catalogue(docs, language, headings_from=headings)
+    try:
+        return Catalogue(docs, language, headings_from=headings)
+    except ContentError as exc:  # a cross-reference: say which language's content it is in
+        where = f"{directory.name}/{language}"
+        raise ContentError(str(exc) if where in str(exc) else f"{where}: {exc}") from None
 
 
 def check_directory(directory: Path) -> Catalogue:

@@ -190,7 +190,7 @@ def test_a_language_file_without_an_english_file_is_an_error(content):
 def test_a_language_file_still_meets_its_own_model(content):
     """The structure check compares with English; the models still validate the language file itself."""
     _edit(content / "fr" / "m01_servuction.yaml", "    source: eiglier-langeard\n", "    source: nobody\n")
-    assert _error(content) == "module m01: sections[1].source: 'nobody' is not in sources.yaml"
+    assert _error(content) == "exercises/fr: module m01: sections[1].source: 'nobody' is not in sources.yaml"
 
 
 def test_compare_and_placeholders_are_pure():
