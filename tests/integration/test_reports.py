@@ -118,7 +118,7 @@ def test_hr_page_produces_a_downloadable_report_of_its_own_cohort(demo):
 
     from widget_tools import find
 
-    from workbook.ui.pages.staff import ReportPanel, hr_page
+    from workbook.ui.pages.hr import ReportPanel, hr_page
 
     db, cid, person = demo["db"], demo["cid"], demo["people"][1]
     hr = next(p for p in list_people(db, ADMIN, cid) if p.role == "hr")

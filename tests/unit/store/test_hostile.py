@@ -164,7 +164,7 @@ def test_names_are_shown_inert_on_staff_home_and_sign_in(db, name):
     """Person names are free text typed by a coach: every page that shows one escapes it."""
     from workbook.ui.pages.coach import progress_matrix_html
     from workbook.ui.pages.home import _body as home_body
-    from workbook.ui.pages.staff import _hr_body
+    from workbook.ui.pages.hr import _hr_body
     from workbook.ui.widgets.signin import SignIn
 
     # a name may not hold control characters (NUL, newline: refused at invite); the rest stays
