@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .auth.identity import ROLES
 from .errors import WorkbookError
+from .i18n import LANGUAGES
 
 
 def _db():
@@ -424,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_cohort_path)
     p = cohort.add_parser("language", help="show or set the cohort's default interface language (en, fr, zh); each person may choose their own")
     p.add_argument("name")
-    p.add_argument("language", nargs="?", choices=("en", "fr", "zh"), help="omit to show the current one")
+    p.add_argument("language", nargs="?", choices=LANGUAGES, help="omit to show the current one")
     p.set_defaults(func=cmd_cohort_language)
 
     p = sub.add_parser("invite", help="invite a person into a cohort and print their access code once")
