@@ -137,6 +137,8 @@ def cmd_invite(args) -> int:
         args.parser.error("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both")
     if args.codes_out and not args.csv:
         args.parser.error("--codes-out goes with --csv FILE")
+    if args.login is not None and args.csv:
+        args.parser.error("--login goes with one person's name, not with --csv FILE")
     db = _db()
     cohort_id = cohort_by_name(db, args.cohort)
     if args.csv:
@@ -162,11 +164,18 @@ def cmd_invite(args) -> int:
             for i in invited:
                 print(f"  {i.role:8} {i.code}   {i.name}")
         return 0
-    pid, code = invite(db, _admin(), cohort_id, args.name, args.role, args.email)
+    pid, code = invite(db, _admin(), cohort_id, args.name, args.role, args.email, login=args.login)
+    hub = db.settings.auth_mode == "jupyterhub"
     if args.json:
-        _print_json({"person_id": pid, "name": args.name, "role": args.role, "email": args.email, "code": code})
+        _print_json({"person_id": pid, "name": args.name, "role": args.role, "email": args.email, "login": args.login,
+                     "code": None if hub else code})
         return 0
-    print(f"invited {args.name!r} as {args.role} (person {pid}); access code, shown only now: {code}")
+    if hub:  # codes are refused on this deployment: none is shown
+        how = f"signs in as JupyterHub user {args.login!r}" if args.login else "has no JupyterHub login yet (give --login HUBNAME)"
+        print(f"invited {args.name!r} as {args.role} (person {pid}); {how}")
+        return 0
+    login = f"; JupyterHub login {args.login!r}" if args.login else ""
+    print(f"invited {args.name!r} as {args.role} (person {pid}){login}; access code, shown only now: {code}")
     return 0
 
 
@@ -434,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="invite everyone of a CSV roster (columns name,role,email) at once; all or nobody")
     p.add_argument("--role", choices=ROLES, default="trainee")
     p.add_argument("--email", default="")
+    p.add_argument("--login", metavar="HUBNAME", help="the person's JupyterHub user name: with WORKBOOK_AUTH_MODE=jupyterhub they are "
+                   "signed in by the hub as this user, never by a code")
     p.add_argument("--codes-out", metavar="FILE", help="with --csv: write the codes as CSV (name,role,email,code, for a mail merge) "
                    "to this new owner-only file instead of printing them")
     p.add_argument("--json", action="store_true", help="print the invited people (and their codes, unless --codes-out) as JSON")

@@ -19,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # force-include); a checkout has no such folder and uses its own top-level folders.
 PACKAGED_CONTENT = Path(__file__).resolve().parent / "_content"
 APP_NAME = "servuction-workbook"
+AUTH_MODES = ("codes", "jupyterhub")  # setting auth_mode: access codes, or the JupyterHub user of the server
 
 
 def content_root() -> Path:
@@ -107,6 +108,10 @@ class Settings:
     session_hours: int = 12  # a sign-in ends this long after it began, however active
     session_idle_minutes: int = 120  # ... or after this long without any action (sliding expiry)
     signin_ticket_seconds: int = 60  # a page's one-time ticket for its session cookie lives this long
+    # Who a page's visitor is: "codes", the personal access codes typed in the sign-in box, or "jupyterhub",
+    # the hub user the single-user server runs for (JUPYTERHUB_USER, set by the hub), mapped to a person by
+    # `workbook invite --login HUBNAME`; access codes are then refused and the sign-in box is not shown.
+    auth_mode: str = "codes"
     demo_seed: int = 2026
 
     def pool_sizes(self) -> dict[str, int]:
@@ -230,6 +235,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"setting kernel_launch: {settings.kernel_launch!r} is not one of fork, exec")
     if settings.chart_renderer not in ("shared", "kernel"):
         raise SettingsError(f"setting chart_renderer: {settings.chart_renderer!r} is not one of shared, kernel")
+    if settings.auth_mode not in AUTH_MODES:
+        raise SettingsError(f"setting auth_mode: {settings.auth_mode!r} is not one of {', '.join(AUTH_MODES)}")
     if settings.smtp_tls not in ("starttls", "ssl", "none"):
         raise SettingsError(f"setting smtp_tls: {settings.smtp_tls!r} is not one of starttls, ssl, none")
     settings.trusted_proxy_networks()  # a bad entry is refused when the settings are read

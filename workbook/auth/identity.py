@@ -87,16 +87,34 @@ def dummy_verify(secret: str) -> None:
     hash_secret(secret, b"\0" * 16)
 
 
-class JupyterHubAuthenticator:
-    """Identity from JupyterHub's login: the hub user name maps to a person's ``external_login``."""
+HUB_USER_VARIABLE = "JUPYTERHUB_USER"  # set by JupyterHub in the environment of the single-user server it spawns
+CODES_OFF = "access codes are off on this server: you are signed in through JupyterHub"
 
-    def __init__(self, find_by_login):
+
+def hub_user(environ: dict[str, str] | None = None) -> str:
+    """The JupyterHub user this server process runs for (empty outside a hub): set by the hub when it
+    spawns the server, inherited by every kernel, never from anything a page sends."""
+    return (os.environ if environ is None else environ).get(HUB_USER_VARIABLE, "").strip()
+
+
+class JupyterHubAuthenticator:
+    """Identity from JupyterHub's login (setting ``auth_mode = "jupyterhub"``): the hub user the server
+    runs for, mapped to the person whose ``external_login`` it is. Nothing typed counts: a credential
+    (an access code typed anyway) is refused."""
+
+    def __init__(self, find_by_login, environ: dict[str, str] | None = None):
         self._find = find_by_login
+        self._environ = environ
 
     def authenticate(self, credential: str = "", source: str | Sequence[str] = "") -> Identity:
-        login = credential or os.environ.get("JUPYTERHUB_USER", "")
+        """The hub user's person; AccessDenied (one line) for any typed credential, outside a hub, or
+        for a hub user nobody invited."""
         from workbook.errors import AccessDenied
 
+        if credential:
+            raise AccessDenied(CODES_OFF)
+        login = hub_user(self._environ)
         if not login:
-            raise AccessDenied("no JupyterHub user on this server; sign in with your access code instead")
+            raise AccessDenied(f"no JupyterHub user on this server ({HUB_USER_VARIABLE} is not set): "
+                               "open the workbook through the hub, or set WORKBOOK_AUTH_MODE=codes")
         return self._find(login)

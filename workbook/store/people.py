@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from workbook.auth.identity import ROLES, Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret
+from workbook.auth.identity import CODES_OFF, ROLES, Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret
 from workbook.auth.signin_delay import seconds_left
 from workbook.errors import AccessDenied, NotFound, WorkbookError
 
@@ -125,14 +125,30 @@ def _open_cohort(s, cohort_id: int) -> Cohort:
     return cohort
 
 
-def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "") -> tuple[int, str]:
-    """Add a person to a cohort and return (person id, access code). The code is shown only now."""
+def _checked_login(s, login: str | None) -> str | None:
+    """A JupyterHub user name for ``external_login``: stripped, 1 to 200 characters without spaces or control
+    characters, nobody else's; None stays None (no hub login)."""
+    if login is None:
+        return None
+    login = login.strip()
+    if not login or len(login) > 200 or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in login):
+        raise WorkbookError(f"JupyterHub login {login[:40]!r}: give the hub user name, 1 to 200 characters without spaces")
+    owner = s.scalar(select(Person.name).where(Person.external_login == login))
+    if owner is not None:
+        raise WorkbookError(f"JupyterHub login {login!r} belongs to {owner!r} already; one hub user is one person")
+    return login
+
+
+def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "",
+           login: str | None = None) -> tuple[int, str]:
+    """Add a person to a cohort and return (person id, access code). The code is shown only now.
+    ``login``: their JupyterHub user name (``auth_mode = "jupyterhub"`` signs them in by it, never by the code)."""
     require_role(actor, "coach")
     check_cohort(actor, cohort_id)
     name, role, email = _checked_person(name, role, email)
     with db.session() as s:
         _open_cohort(s, cohort_id)
-        person = Person(cohort_id=cohort_id, name=name, role=role, email=email)
+        person = Person(cohort_id=cohort_id, name=name, role=role, email=email, external_login=_checked_login(s, login))
         s.add(person)
         s.flush()
         return person.id, _issue_code(s, "person", person.id)
@@ -258,6 +274,8 @@ class AccessCodeAuthenticator:
         return AccessDenied(f"too many wrong codes from this page, this address or for this code; wait {math.ceil(wait)} seconds and try again")
 
     def authenticate(self, credential: str, source: str | Sequence[str] = "") -> Identity:
+        if self.settings.auth_mode == "jupyterhub":  # identity comes from the hub only: no code counts, none is looked up
+            raise AccessDenied(CODES_OFF)
         parts = normalise_code(credential or "")
         keys = self._source_keys(source)
         if parts is None:
@@ -292,7 +310,9 @@ class AccessCodeAuthenticator:
 
     def resume(self, token: str) -> Identity:
         """The identity of a live session token (its expiry slid forward); AccessDenied when
-        unknown, expired or ended."""
+        unknown, expired or ended (and always under JupyterHub: no session is started there)."""
+        if self.settings.auth_mode == "jupyterhub":
+            raise AccessDenied(CODES_OFF)
         return resume_session(self.db, token)
 
 

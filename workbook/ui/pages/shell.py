@@ -14,13 +14,13 @@ from urllib.parse import quote
 
 import ipywidgets as w
 
-from workbook.auth.identity import ROLES, Identity
+from workbook.auth.identity import ROLES, Identity, JupyterHubAuthenticator
 from workbook.errors import AccessDenied, WorkbookError
 from workbook.i18n import DEFAULT_LANGUAGE, _, using
 from workbook.render.fragments import render_fragment
 from workbook.serving.client_address import client_address
 from workbook.serving.web_session import page_session_token
-from workbook.store import AccessCodeAuthenticator, Database, open_database
+from workbook.store import AccessCodeAuthenticator, Database, identity_for_login, open_database
 from workbook.store.access import require_role
 from workbook.store.languages import language_of, rater_language, set_language, set_rater_language
 from workbook.store.sessions import ENDED, check_session, end_sessions, issue_ticket
@@ -148,6 +148,7 @@ class Page(w.VBox):
         self.body = w.VBox()
         self.identity: Identity | None = None
         self.session_token: str | None = None
+        self.hub: JupyterHubAuthenticator | None = None  # set under auth_mode "jupyterhub": the identity's only source
         self.ended = False
         self._build, self._roles, self._warm = build, roles, warm
         self._kicker, self._title, self._intro_of = kicker, title, intro
@@ -158,9 +159,12 @@ class Page(w.VBox):
             self.intro = list(intro() if callable(intro) else intro or [])
             try:
                 self.db = db or open_database()
-                self.auth = AccessCodeAuthenticator(self.db)
+                self.auth = AccessCodeAuthenticator(self.db)  # refuses every code under JupyterHub
+                db_ = self.db
+                self.hub = (JupyterHubAuthenticator(lambda login: identity_for_login(db_, login))
+                            if self.db.settings.auth_mode == "jupyterhub" else None)
                 self.signin: w.Widget = SignIn(self.auth, self._signed_in, source=_sources, on_signout=self.sign_out,
-                                               on_language=self.choose_language)
+                                               on_language=self.choose_language, codes=self.hub is None)
             except WorkbookError as exc:
                 self.db = None
                 self.signin = HTML()
@@ -237,6 +241,14 @@ class Page(w.VBox):
                 log.debug("warming the page's kernel failed; the page works, its sign-in is slower", exc_info=True)
         @safe(self.status)
         def resume() -> None:
+            if self.hub is not None:  # JupyterHub: the server's own user, nothing from the browser
+                try:
+                    identity = self.hub.authenticate()
+                except AccessDenied as exc:
+                    self.signin.status.error(str(exc))
+                    return
+                self.signin.accept(identity)  # a page not for this role says so in one line (_signed_in)
+                return
             token = _cookie_token()
             if not token or self.signin.identity is not None:
                 return
@@ -257,7 +269,7 @@ class Page(w.VBox):
         @safe(self.status)
         def fill() -> None:
             require_role(identity, *self._roles)
-            if self.session_token is None:  # signed in by code on this page
+            if self.session_token is None and self.hub is None:  # signed in by code on this page
                 self.session_token = self.auth.start_session(identity)
                 self._hand_ticket(identity)
             self.identity = identity

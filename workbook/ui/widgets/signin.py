@@ -19,10 +19,13 @@ class SignIn(w.VBox):
 
     def __init__(self, authenticator: Authenticator, on_identity: Callable[[Identity], None],
                  source: str | Callable[[], Sequence[str]] = "", on_signout: Callable[[], None] | None = None,
-                 on_language: Callable[[str], None] | None = None):
+                 on_language: Callable[[str], None] | None = None, codes: bool = True):
         """``source``: where attempts come from, or a function giving it when a code is typed;
         ``on_signout``: called by the "Sign out" button shown once signed in; ``on_language``: called with
-        the language the person picks in the selector shown beside the code (and beside "Sign out" later)."""
+        the language the person picks in the selector shown beside the code (and beside "Sign out" later).
+        ``codes`` False (signed in by JupyterHub): no code box and no "Sign out"; a code sent anyway
+        still goes to ``authenticator``, which refuses it."""
+        self._codes = codes
         self._auth = authenticator
         self._on_identity = on_identity
         self._source = source
@@ -35,6 +38,8 @@ class SignIn(w.VBox):
         self.language = LanguageChoice(on_language or (lambda _code: None))
         self.language.layout.display = "" if on_language else "none"
         self.form = w.HBox([self.code, self.button])
+        if not codes:
+            self.form.layout.display = "none"
         self.identity: Identity | None = None
         self.relabel()
         super().__init__([w.HBox([self.form, self.language]), self.status, w.HBox([self.who, self.signout])])
@@ -83,5 +88,5 @@ class SignIn(w.VBox):
         self.remove_class("wb-box")
         self.status.clear()
         self._show_who()
-        self.signout.layout.display = ""
+        self.signout.layout.display = "" if self._codes else "none"
         self._on_identity(identity)
