@@ -53,3 +53,21 @@ def load_model(path: Path, model: type[M], what: str, language: str | None = Non
 
         path = localized_dataset(path, language)
     return _cached(str(path), path.stat().st_mtime if path.exists() else 0.0, model, what)  # type: ignore[return-value]
+
+
+def dataset_path(name: str, language: str | None = None) -> Path:
+    """The file ``datasets/<name>`` in ``language`` (None: the language being rendered now): the file of
+    ``datasets/<language>/`` checked against the English one, or the English file where that language's
+    ``MISSING.yaml`` lists it; ContentError in one line naming the file when it is neither."""
+    from workbook.settings import get_settings
+
+    path = get_settings().datasets_dir / name
+    if language is None:
+        from workbook.i18n import current_language
+
+        language = current_language()
+    if language == "en":
+        return path
+    from .languages import localized_dataset
+
+    return localized_dataset(path, language)

@@ -177,7 +177,7 @@ def resolve(directory: Path, language: str, english_names: list[str]) -> dict[st
     that is no English file, a language file with no English counterpart."""
     lf = language_files(directory, language)
     shown = lf.shown(Path(directory))
-    have = {p.name for p in lf.folder.glob("*.yaml") if p.name != MISSING_FILE}
+    have = {p.name for p in lf.folder.iterdir() if p.suffix in (".yaml", ".csv") and p.name != MISSING_FILE}
     out: dict[str, Path | None] = {}
     for name in lf.missing:
         if name not in english_names:
@@ -212,8 +212,49 @@ def check_structure(english_text: str, other_text: str, shown: str) -> object:
 
 
 # The text data files of datasets/ that pages show: each language writes them in datasets/<lang>/ or
-# lists them in datasets/<lang>/MISSING.yaml (journey_example.csv and salesforce_2019.csv are not covered yet).
-TEXT_DATASETS = ("case_nordfrost.yaml", "case_nordfrost_m06_m08.yaml", "client_statements.yaml")
+# lists them in datasets/<lang>/MISSING.yaml.
+TEXT_DATASETS = ("case_nordfrost.yaml", "case_nordfrost_m06_m08.yaml", "client_statements.yaml",
+                 "journey_example.csv", "salesforce_2019.csv")
+# A CSV's text columns (written in each language); every other column is an id, a code or a figure,
+# equal to the English file's. The actor columns keep their parsed ``front:`` / ``back:`` markers.
+CSV_TEXT_COLUMNS = {
+    "journey_example.csv": frozenset({"map_title", "map_client", "stage", "touchpoint", "client_action", "frontstage",
+                                      "backstage", "support", "pain_point", "opportunity", "client_actors",
+                                      "provider_actors"}),
+    "salesforce_2019.csv": frozenset({"statement"}),
+}
+_SIDE_COLUMNS = ("client_actors", "provider_actors")
+
+
+def _sides(cell: str) -> list[str]:
+    return [p.split(":")[0].strip() if ":" in p.split(" ")[0] else "" for p in cell.split("; ")] if cell else []
+
+
+def check_csv(english_text: str, other_text: str, shown: str) -> None:
+    """Compare a language's CSV with its English file: same columns, same rows, every non-text cell
+    equal, text cells empty in neither or both, the same actor markers. ContentError
+    ``datasets/fr/journey_example.csv: row 3, column stage_id: 's_x', English has 's_needs'`` on the first difference."""
+    import csv
+    import io
+
+    english = list(csv.reader(io.StringIO(english_text)))
+    other = list(csv.reader(io.StringIO(other_text)))
+    if not other or other[0] != english[0]:
+        raise ContentError(f"{shown}: columns {', '.join(other[0]) if other else '(none)'}, English has {', '.join(english[0])}")
+    if len(other) != len(english):
+        raise ContentError(f"{shown}: {len(other) - 1} rows, English has {len(english) - 1}")
+    text = CSV_TEXT_COLUMNS.get(Path(shown).name, frozenset())
+    for n, (a, b) in enumerate(zip(english[1:], other[1:], strict=True), start=1):
+        if len(b) != len(a):
+            raise ContentError(f"{shown}: row {n}: {len(b)} cells, English has {len(a)}")
+        for column, x, y in zip(english[0], a, b, strict=True):
+            if column not in text:
+                if x != y:
+                    raise ContentError(f"{shown}: row {n}, column {column}: {y!r}, English has {x!r}")
+            elif bool(x.strip()) != bool(y.strip()):
+                raise ContentError(f"{shown}: row {n}, column {column}: " + ("empty text, English has text" if x.strip() else "has text, English leaves it empty"))
+            elif column in _SIDE_COLUMNS and _sides(x) != _sides(y):
+                raise ContentError(f"{shown}: row {n}, column {column}: front/back markers {_sides(y)}, English has {_sides(x)}")
 
 
 def localized_dataset(english: Path, language: str) -> Path:
@@ -230,7 +271,9 @@ def localized_dataset(english: Path, language: str) -> Path:
     local = resolved[english.name]
     if local is None:
         return english
-    check_structure(english.read_text(encoding="utf-8"), local.read_text(encoding="utf-8"), f"{datasets.name}/{language}/{english.name}")
+    shown = f"{datasets.name}/{language}/{english.name}"
+    check = check_csv if english.suffix == ".csv" else check_structure
+    check(english.read_text(encoding="utf-8"), local.read_text(encoding="utf-8"), shown)
     return local
 
 

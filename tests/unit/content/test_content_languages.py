@@ -134,9 +134,9 @@ def _error(content: Path) -> str:
      "exercises/fr/m01_servuction.yaml: exercises[0].texts.summary_heading: missing, English has it"),
     ("m01_servuction.yaml", "        label: Le client\n", "        label: \"\"\n",
      "exercises/fr/m01_servuction.yaml: exercises[0].elements[0].label: empty text, English has text"),
-    ("m01_servuction.yaml", "Reste à décrire : {elements}.", "Reste à décrire : {éléments}.",
+    ("m01_servuction.yaml", "Reste à décrire\u00a0: {elements}.", "Reste à décrire\u00a0: {éléments}.",
      "exercises/fr/m01_servuction.yaml: exercises[0].texts.missing: placeholders differ from English (lacks {elements})"),
-    ("m01_servuction.yaml", "Reste à décrire : {elements}.", "Reste à décrire : {elements} sur {total}.",
+    ("m01_servuction.yaml", "Reste à décrire\u00a0: {elements}.", "Reste à décrire\u00a0: {elements} sur {total}.",
      "exercises/fr/m01_servuction.yaml: exercises[0].texts.missing: placeholders differ from English (has {total}, English has not)"),
     ("m01_servuction.yaml", "next: m02", "next: m03", "exercises/fr/m01_servuction.yaml: next: 'm03', English has 'm02'"),
     ("m01_servuction.yaml", "id: m01\n", "id: m01\ncolour: blue\n", "exercises/fr/m01_servuction.yaml: colour: not in the English file"),
@@ -299,19 +299,16 @@ def test_a_case_file_keeps_its_figures(datasets):
         check_datasets(datasets, "fr")
 
 
-# ---- text data in CSV (journey example, the Salesforce figures' labels): not loaded per language yet ----
+# ---- text data in CSV (journey example, the Salesforce figures' labels), read per language ----
 
 DATASETS_DIR = ROOT / "datasets"
-CSV_TEXT_COLUMNS = {  # every other column is an id, a code or a figure, equal to the English file's
-    "journey_example.csv": {"map_title", "map_client", "stage", "touchpoint", "client_action", "frontstage", "backstage",
-                            "support", "pain_point", "opportunity", "client_actors", "provider_actors"},
-    "salesforce_2019.csv": {"statement"},
-}
 
 
 @pytest.mark.parametrize("path", sorted(DATASETS_DIR.glob("*/*.csv")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_a_csv_in_a_language_keeps_the_english_rows_ids_and_figures(path):
     import csv
+
+    from workbook.content.languages import CSV_TEXT_COLUMNS
 
     english = list(csv.DictReader((DATASETS_DIR / path.name).open(encoding="utf-8")))
     mine = list(csv.DictReader(path.open(encoding="utf-8")))
@@ -327,6 +324,67 @@ def test_a_csv_in_a_language_keeps_the_english_rows_ids_and_figures(path):
                     assert sides(a[column]) == sides(b[column]), f"{path.parent.name}/{path.name}: row {n + 1}, column {column}: front/back markers differ"
             else:
                 assert a[column] == b[column], f"{path.parent.name}/{path.name}: row {n + 1}, column {column}: {b[column]!r}, English has {a[column]!r}"
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_module_5_and_the_journey_editor_show_the_csv_data_of_their_language(language, db, cohort):
+    """The Salesforce chart of Module 5 and the editor's "start from the worked example" read
+    datasets/<lang>/ (expected words taken from that file, not from the code under test)."""
+    import csv
+    import html
+
+    from workbook.i18n import using
+    from workbook.ui.pages.figures import figure_html
+    from workbook.ui.widgets.common import StatusLine
+    from workbook.ui.widgets.journey_editor import JourneyEditor, MapBackend
+
+    statements = [r["statement"] for r in csv.DictReader((DATASETS_DIR / language / "salesforce_2019.csv").open(encoding="utf-8"))]
+    english = [r["statement"] for r in csv.DictReader((DATASETS_DIR / "salesforce_2019.csv").open(encoding="utf-8"))]
+    with using(language):
+        chart = html.unescape(figure_html("salesforce_2019"))
+    assert all(s in chart for s in statements) and not any(s in chart for s in english)
+
+    rows = list(csv.DictReader((DATASETS_DIR / language / "journey_example.csv").open(encoding="utf-8")))
+    editor = JourneyEditor(MapBackend(db, cohort["ident"]["Ann"]), status=StatusLine())
+    with using(language):
+        editor.start_from_example()
+    touchpoints = [t for s in editor.current.stages for t in s.touchpoints]
+    assert [s.name for s in editor.current.stages] == list(dict.fromkeys(r["stage"] for r in rows))
+    assert [(t.name, t.pain_point, t.emotion) for t in touchpoints] == [(r["touchpoint"], r["pain_point"], int(r["emotion"])) for r in rows]
+
+
+@pytest.mark.parametrize("name", ["journey_example.csv", "salesforce_2019.csv"])
+def test_a_csv_neither_written_nor_listed_is_one_line_naming_it_and_a_listed_one_falls_back(datasets, monkeypatch, name):
+    from workbook.content.datafile import dataset_path
+    from workbook.settings import reset_settings
+
+    monkeypatch.setenv("WORKBOOK_DATASETS_DIR", str(datasets))
+    reset_settings()
+    try:
+        assert dataset_path(name, "fr") == datasets / "fr" / name
+        (datasets / "fr" / name).unlink()
+        with pytest.raises(ContentError) as exc:
+            dataset_path(name, "fr")
+        assert str(exc.value) == f"datasets/fr/{name}: missing; write it or list it in datasets/fr/MISSING.yaml (English is then shown)"
+        assert "\n" not in str(exc.value)
+        (datasets / "fr" / "MISSING.yaml").write_text(f"missing: [{name}]\n", encoding="utf-8")
+        assert dataset_path(name, "fr") == datasets / name
+    finally:
+        reset_settings()
+
+
+def test_a_csv_with_another_id_or_figure_is_refused_in_one_line(datasets):
+    from workbook.content.languages import localized_dataset
+
+    path = datasets / "zh" / "journey_example.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",s_needs,", ",s_besoins,", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        localized_dataset(datasets / "journey_example.csv", "zh")
+    assert str(exc.value) == "datasets/zh/journey_example.csv: row 3, column stage_id: 's_besoins', English has 's_needs'"
+    path = datasets / "fr" / "salesforce_2019.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",B2B,89", ",B2B,98"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"^datasets/fr/salesforce_2019\.csv: row 1, column percent: '98', English has '89'$"):
+        localized_dataset(datasets / "salesforce_2019.csv", "fr")
 
 
 # ---- the language being rendered, and the notebooks' own words ----------------------------------

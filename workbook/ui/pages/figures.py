@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from workbook.content.datafile import dataset_path
 from workbook.domain.journey import JourneyMap, import_csv
 from workbook.errors import ContentError
-from workbook.settings import get_settings
 
 SALESFORCE_FILE = "salesforce_2019.csv"
 SALESFORCE_CAPTION = (
@@ -23,7 +23,7 @@ EXAMPLE_MAP_FILE = "journey_example.csv"
 
 def salesforce_frame() -> pd.DataFrame:
     """The three Salesforce 2019 statements with their B2B and B2C percentages."""
-    frame = pd.read_csv(get_settings().datasets_dir / SALESFORCE_FILE)
+    frame = pd.read_csv(dataset_path(SALESFORCE_FILE))  # the statements in the page's language
     return frame[["statement", "population", "percent"]]
 
 
@@ -47,7 +47,7 @@ def salesforce_html() -> str:
 
 def example_map() -> JourneyMap:
     """The worked example: a multi-year maintenance contract (fictional), from ``datasets/``."""
-    return import_csv((get_settings().datasets_dir / EXAMPLE_MAP_FILE).read_text(encoding="utf-8"))
+    return import_csv(dataset_path(EXAMPLE_MAP_FILE).read_text(encoding="utf-8"))  # in the page's language
 
 
 FIGURES: dict[str, Callable[[], str]] = {"salesforce_2019": salesforce_html}

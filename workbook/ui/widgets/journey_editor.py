@@ -14,13 +14,13 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from workbook.auth.identity import Identity
+from workbook.content.datafile import dataset_path
 from workbook.domain import journey as J
 from workbook.domain.journey import JourneyMap
 from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.i18n import _, _l
 from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_png, to_svg
 from workbook.render.html import esc
-from workbook.settings import get_settings
 from workbook.store import Database
 from workbook.store import journeys as JS
 
@@ -279,7 +279,7 @@ class JourneyEditor(w.VBox):
         self._apply(m, _("new map {title}").format(title=repr(m.title)))
 
     def start_from_example(self) -> None:
-        path = get_settings().datasets_dir / EXAMPLE_FILE
+        path = dataset_path(EXAMPLE_FILE)  # the worked example in the page's language
         m = J.duplicate_map(J.import_csv(path.read_text(encoding="utf-8")), title=_("Worked example: maintenance contract"))
         self._apply(m, _("copied the worked example"))
 
