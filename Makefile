@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: setup relock serve demo test check browser bench clean messages
+.PHONY: setup relock serve demo test check browser bench clean messages docs screenshots
 
 # requirements.lock pins every package of `.[test]` (the build backend included) at the versions the tests passed
 # with, each with the hashes of its files (uv pip compile --generate-hashes): pip installs exactly those files and
@@ -72,6 +72,16 @@ messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 --no-location --sort-output --project "Servuction Workbook" --no-wrap -o workbook/locale/workbook.pot workbook
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -D workbook -i workbook/locale/workbook.pot -d workbook/locale --ignore-obsolete --no-wrap
 	$(PY) -m workbook.i18n
+
+# The documentation site (docs/, mkdocs.yml) into build/site/: MkDocs strict (a missing page, image or anchor
+# fails), then the link check of the built HTML (tests/unit/test_docs.py, which lists the external links).
+docs: setup
+	$(VENV)/bin/mkdocs build --strict --quiet
+	$(PY) -m pytest -p no:cacheprovider -q -s tests/unit/test_docs.py
+
+# The guides' screenshots (docs/screenshots/), made again from a real server in Chromium (also part of `make test`)
+screenshots: setup browser
+	$(PY) -m pytest -p no:cacheprovider -q tests/browser/test_docs_screenshots.py
 
 clean:
 	rm -rf $(VENV) data test-artifacts

@@ -1,0 +1,117 @@
+"""The guides' screenshots (docs/screenshots/, tests/docs_site.py): made here from a real Voila with the
+demo cohort, signed in as each role in Debian's Chromium, after checking that the page shows what the
+guide says about it. Every run rewrites them, so they follow the pages; tests/unit/test_docs.py fails
+on an image the guides show that no test here makes."""
+from __future__ import annotations
+
+import pytest
+from docs_site import SCREENSHOT_DIR, SCREENSHOTS
+from servers import VoilaServer
+from test_browser import SLOW, assert_no_traceback_or_source, open_page, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+VIEWPORT = {"width": 1200, "height": 800}
+COACH_TABS = ["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path", "360 raters", "Language", "Quiz"]  # as the coach guide names them
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = VoilaServer.start(tmp_path_factory.mktemp("voila-docs"),
+                            env={"WORKBOOK_POOLS": "00_home.ipynb=1,01_servuction.ipynb=1,coach.ipynb=1,hr.ipynb=1"})
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    pg = context.new_page()
+    pg.set_default_timeout(SLOW)
+    yield pg
+    context.close()
+
+
+def shot(page, name: str, mask: tuple[str, ...] = ()) -> None:
+    """Write screenshot ``name`` (one of SCREENSHOTS) of the visible part of the page; ``mask``: selectors
+    of texts that change with the clock (times), painted over so that an unchanged page gives the same file."""
+    assert name in SCREENSHOTS
+    assert_no_traceback_or_source(page)
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)  # widgets settle
+    page.screenshot(path=str(SCREENSHOT_DIR / name), animations="disabled", caret="hide",
+                    mask=[page.locator(s) for s in mask], mask_color="#dde3ea")
+    assert (SCREENSHOT_DIR / name).stat().st_size > 5_000
+
+
+def scroll_to(page, selector: str) -> None:
+    """Scroll Voila's page (it scrolls inside #rendered_cells) so that ``selector`` is at the top."""
+    page.locator(selector).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+
+
+def test_trainee_signs_in_on_the_home_page_and_finds_their_path_and_modules(server, page):
+    open_page(page, server, "00_home.ipynb")
+    languages = page.locator("select option").all_inner_texts()
+    assert {"English", "Français", "中文"} <= set(languages), f"the guide names the languages in themselves: {languages}"
+    shot(page, "trainee-signin.png")
+
+    sign_in(page, server.codes()[0])
+    page.wait_for_selector(".wb-path")
+    page.wait_for_selector(".wb-modules a")
+    assert page.locator(f"text=Signed in as {server.names()[0]}").count() >= 1
+    assert "min left of" in page.inner_text(".wb-path-left")
+    assert page.locator(".wb-modules a").count() == 9
+    assert page.locator("button", has_text="Sign out").count() == 1
+    scroll_to(page, ".wb-path")
+    shot(page, "trainee-home.png")
+
+
+def test_trainee_answers_in_module_1_and_sees_it_saved(server, page):
+    open_page(page, server, "01_servuction.ipynb")
+    sign_in(page, server.codes()[1])
+    page.wait_for_selector(".wb-likert")
+    first = page.locator(".wb-likert").first
+    options = first.locator("label")
+    assert options.count() >= 5
+    checked = first.evaluate("el => { const i = el.querySelector('input:checked'); return i ? i.parentElement.textContent.trim() : null; }")
+    target = options.nth(3) if (options.nth(3).inner_text().strip() != checked) else options.nth(4)
+    target.click()
+    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+    assert page.locator("button", has_text="Mark this module as done").count() == 1
+    scroll_to(page, ".wb-likert")
+    shot(page, "trainee-module.png")
+
+
+def test_coach_page_shows_the_tabs_the_guide_names(server, page):
+    open_page(page, server, "coach.ipynb")
+    sign_in(page, server.codes("coach")[0])
+    page.wait_for_selector(".wb-table")
+    tabs = [t.strip() for t in page.locator(".lm-TabBar-tab").all_inner_texts()]
+    assert tabs == COACH_TABS, f"the coach guide names these tabs: {COACH_TABS}; the page has {tabs}"
+    assert all(name in page.inner_text(".wb-table") for name in server.names())
+    assert page.locator("button", has_text="Refresh progress").count() == 1
+    scroll_to(page, ".lm-TabBar")
+    shot(page, "coach-progress.png", mask=(".wb-matrix td.wb-muted",))
+
+    page.locator(".lm-TabBar-tab", has_text="Live results").click()
+    page.wait_for_selector("text=refresh automatically")
+    page.wait_for_selector(".lm-TabPanel svg, .wb-live svg, .widget-tab svg", state="attached")
+    scroll_to(page, ".lm-TabBar")
+    shot(page, "coach-live-results.png", mask=("span.wb-muted:has-text('Updated')",))
+
+    page.locator(".lm-TabBar-tab", has_text="Path").click()
+    page.wait_for_selector("button:has-text('Use this path for the cohort')")
+    scroll_to(page, ".lm-TabBar")
+    shot(page, "coach-path.png")
+
+
+def test_hr_page_offers_the_reports_the_guide_describes(server, page):
+    open_page(page, server, "hr.ipynb")
+    sign_in(page, server.codes("hr")[0])
+    page.wait_for_selector("button:has-text('Produce')")
+    assert page.locator("text=PDF as well as HTML").count() == 1
+    assert "The whole cohort (cohort report + one per person)" in page.inner_text(".widget-dropdown:has-text('Report') select").replace("\xa0", " ")
+    assert "Trainees of your cohort" in page.inner_text("body")
+    scroll_to(page, "h2:has-text('Reports')")
+    shot(page, "hr-reports.png")
