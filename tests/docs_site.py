@@ -27,9 +27,12 @@ SCREENSHOTS = {
     "trainee-signin.png": "the home page's sign-in box with its language selector, before sign-in",
     "trainee-home.png": "a trainee's home page after sign-in: their path and the modules",
     "trainee-module.png": "Module 1's questionnaire, an answer just saved",
+    "trainee-360-results.png": "Module 3's 360 results of a closed round: self against each group, blind spots",
+    "rater-page.png": "the rater page: the statements about the trainee, answered one by one",
     "coach-progress.png": "the coach page's Progress tab",
     "coach-live-results.png": "the coach page's Live results tab",
     "coach-path.png": "the coach page's Path tab",
+    "coach-facilitator.png": "the facilitator guide, opened with a coach code",
     "hr-reports.png": "the HR page: reports, trainees, statistics",
 }
 

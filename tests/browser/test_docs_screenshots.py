@@ -115,3 +115,54 @@ def test_hr_page_offers_the_reports_the_guide_describes(server, page):
     assert "Trainees of your cohort" in page.inner_text("body")
     scroll_to(page, "h2:has-text('Reports')")
     shot(page, "hr-reports.png")
+
+
+def test_trainee_finds_their_360_results_in_module_3(server, page):
+    """A demo trainee's round is closed (the demo data): the results the trainee guide describes."""
+    open_page(page, server, "03_manager_profiles.ipynb")
+    sign_in(page, server.codes()[0])
+    results = page.locator(".wb-360-results")
+    results.wait_for()
+    text = results.inner_text()
+    assert "Blind spot" in text or "blind spot" in text or "Hidden strength" in text or "hidden strength" in text, text[:500]
+    assert page.locator("button", has_text="Start a retake").count() == 1
+    scroll_to(page, ".wb-360-results")
+    shot(page, "trainee-360-results.png")
+
+
+def test_rater_answers_the_statements_about_the_trainee(server, page):
+    """A rater signs in on the rater page with the code a coach sent and answers; the page names the
+    trainee by first name and shows only the statements about them."""
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.store import AccessCodeAuthenticator, Database, invite_rater
+
+    inst = catalogue().instrument("manager_profile")
+    db = Database(server.settings.database_url, server.settings)
+    try:
+        trainee = AccessCodeAuthenticator(db).authenticate(server.codes()[2], source="docs-test")
+        _rid, code = invite_rater(db, Identity.admin(), trainee.person_id, "peer", inst.id, "a peer")
+    finally:
+        db.dispose()
+    name = server.names()[2]
+    open_page(page, server, "rater.ipynb")
+    sign_in(page, code)
+    page.wait_for_selector(f"text=Your feedback on {name.split()[0]}")
+    groups = page.locator(".wb-likert")
+    assert groups.count() == len(inst.items_for("peer"))
+    assert inst.items_for("peer")[0].text_360 in page.inner_text(".wb-page")
+    for i in range(3):
+        groups.nth(i).locator("input[type=radio]").nth(3).check()
+    page.wait_for_selector(f"text=3 of {groups.count()} statements answered")
+    shot(page, "rater-page.png")
+
+
+def test_coach_opens_the_facilitator_guide(server, page):
+    open_page(page, server, "facilitator.ipynb")
+    sign_in(page, server.codes("coach")[0])
+    page.wait_for_selector(".wb-guide")
+    assert page.locator(".wb-guide-module").count() == 9
+    text = page.inner_text(".wb-guide")
+    assert "Key messages" in text and "Debrief questions" in text
+    scroll_to(page, ".wb-guide-module")
+    shot(page, "coach-facilitator.png")

@@ -43,7 +43,7 @@ def test_docs_site_builds_with_no_broken_link(site):
 
 def test_the_site_has_every_role_guide_and_reference_page(site):
     tmp_path = site[0]
-    for page in ["index", "guides/trainee", "guides/coach", "guides/hr", "operator/install", "operator/serve", "operator/database",
+    for page in ["index", "guides/trainee", "guides/coach", "guides/hr", "guides/rater", "operator/install", "operator/serve", "operator/database",
                  "operator/upgrade", "operator/settings", "operator/jupyterhub", "reference/architecture", "reference/faults",
                  "reference/benchmarks", "reference/languages", "changelog"]:
         assert (tmp_path / f"{page}.html").is_file(), f"{page}.html is not in the built site"
