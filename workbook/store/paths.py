@@ -3,10 +3,10 @@ and which exercises a person has answered. Only a coach or HR of the cohort (or 
 path; a trainee reads their own cohort's path through ``path_of``."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workbook.auth.identity import STAFF_ROLES, Identity
-from workbook.content.catalogue import catalogue
+from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.errors import NotFound
 
 from .access import check_cohort, require_role
@@ -57,13 +57,15 @@ def path_of(db: Database, actor: Identity, person_id: int) -> str:
 
 
 def answered_exercises(db: Database, actor: Identity, person_id: int) -> dict[str, set[str]]:
-    """module id -> the exercise (and questionnaire) ids the person has saved a non-empty answer to."""
+    """module id -> the exercise (and questionnaire) ids whose latest answer to some item is not empty
+    (an answer cleared since no longer counts; the version mark is not an answer)."""
     with db.session() as s:
         _person(s, actor, person_id, "read")
-        rows = s.execute(
-            select(Answer.module, Answer.exercise).where(Answer.person_id == person_id, Answer.rater_id.is_(None), Answer.value.is_not(None)).distinct()
-        ).all()
+        latest = (select(func.max(Answer.id)).where(Answer.person_id == person_id, Answer.rater_id.is_(None), Answer.item != VERSION_ITEM)
+                  .group_by(Answer.exercise, Answer.item, Answer.attempt))
+        rows = s.execute(select(Answer.module, Answer.exercise, Answer.value).where(Answer.id.in_(latest))).all()
     out: dict[str, set[str]] = {}
-    for module, exercise in rows:
-        out.setdefault(module, set()).add(exercise)
+    for module, exercise, value in rows:
+        if value not in (None, "", [], {}):
+            out.setdefault(module, set()).add(exercise)
     return out

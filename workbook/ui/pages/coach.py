@@ -14,6 +14,7 @@ import ipywidgets as w
 from sqlalchemy import func, select
 
 from workbook.analysis.cohort_scores import spreads
+from workbook.analysis.completion import module_statuses
 from workbook.analysis.person_results import scored_modules
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
@@ -34,7 +35,6 @@ from workbook.store import (
     list_cohorts,
     list_people,
     notes_for,
-    progress,
     reissue_code,
     save_action,
     save_note,
@@ -55,7 +55,7 @@ AUTO_REFRESH_HOURS = 4  # auto refresh switches itself off after a workshop-leng
 
 def progress_matrix_html(db: Database, identity: Identity) -> str:
     """People × modules (not started / in progress / done) with each person's last activity."""
-    rows = [{"name": p.name, "status": progress(db, identity, p.id), "last": last_activity(db, identity, p.id)}
+    rows = [{"name": p.name, "status": module_statuses(db, identity, p.id), "last": last_activity(db, identity, p.id)}
             for p in list_people(db, identity, identity.cohort_id, role="trainee")]
     return str(render_fragment("progress_matrix", modules=catalogue(current_language()).ordered_modules(), rows=rows))
 

@@ -8,18 +8,12 @@ from __future__ import annotations
 from workbook.content.catalogue import catalogue
 from workbook.domain.scoring import score
 from workbook.errors import ContentError
-from workbook.store.demo import read_demo
 
 
 def modules_text() -> str:
     """The curriculum as text: number, title and concepts of each module."""
     return "\n".join(f"Module {m.number}: {m.title} [{', '.join(m.concepts)}]" for m in catalogue().ordered_modules())
 
-
-def demo_cohort_text() -> str:
-    """Who is in the demo cohort, by role."""
-    cohort, _answers = read_demo()
-    return f"{cohort.name}: coach {cohort.coach}; HR {cohort.hr}; {len(cohort.trainees)} trainees"
 
 
 def _exercise_spec(module_id: str, exercise_id: str):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from workbook.analysis.completion import module_statuses
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.i18n import _, _l, current_language
 from workbook.render.fragments import render_fragment, trusted
-from workbook.store import Database, progress
+from workbook.store import Database
 
 from ..widgets.common import HTML
 from .shell import Page, page_link
@@ -26,7 +27,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
     if identity.role in STAFF_PAGES:
         nb, label = STAFF_PAGES[identity.role]
         out.append(HTML(render_fragment("home", part="staff_link", href=page_link(nb), label=str(label))))
-    out.append(HTML(modules_table(progress(db, identity, identity.person_id))))
+    out.append(HTML(modules_table(module_statuses(db, identity, identity.person_id))))
     from .path_view import path_summary_html  # the person's path and the time left on it
 
     out.append(HTML(path_summary_html(db, identity)))
