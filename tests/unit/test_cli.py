@@ -243,9 +243,9 @@ def test_serve_pool_option_sizes_a_pages_pool_for_the_run(tmp_path, monkeypatch,
     monkeypatch.setattr(serve_module.subprocess, "call", lambda cmd, env: started.append(cmd) or 0)
     monkeypatch.setenv("WORKBOOK_POOLS", "00_home.ipynb=2,01_servuction.ipynb=3")
     assert run(monkeypatch, tmp_path, "serve", "--pool", "01_servuction.ipynb=30", "--pool", "coach.ipynb=4") == 0
-    pools = json.loads(next(a for a in started[0] if a.startswith("--VoilaKernelManager.kernel_pools_config=")).split("=", 1)[1])
-    assert pools["01_servuction.ipynb"] == {"pool_size": 30} and pools["coach.ipynb"] == {"pool_size": 4}
-    assert pools["00_home.ipynb"] == {"pool_size": 2}
+    pools = dict(a.split("=", 1)[1].split("=") for a in started[0] if a.startswith("--WorkbookKernelManager.pool_sizes="))
+    assert pools["01_servuction.ipynb"] == "30" and pools["coach.ipynb"] == "4"
+    assert pools["00_home.ipynb"] == "2"
     for bad, expect in [("nowhere.ipynb=3", "no page 'nowhere.ipynb'"), ("01_servuction.ipynb=many", "is not page=N")]:
         capsys.readouterr()
         assert run(monkeypatch, tmp_path, "serve", "--pool", bad) == 1

@@ -30,7 +30,7 @@ import weakref
 
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Float, Int
+from traitlets import Dict, Float, Int, Unicode
 
 from .forking import install as install_fork_provisioner
 from .forking import start_chart_renderer
@@ -164,9 +164,18 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
     reserved_kernels = Int(20, config=True, help="Kernels anonymous pages may never take: kept for signed-in visitors.")
     unconnected_cull_seconds = Float(60.0, config=True, help="A page kernel whose page never connects is shut down after this.")
     demand_pool_size = Int(0, config=True, help="Pool size a page without its own pool gets once a visitor opened it.")
+    pool_sizes = Dict(key_trait=Unicode(), value_trait=Int(), config=True,
+                      help="Preheated kernels per page (\"default\": every other page); one page=N option each.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        if self.pool_sizes and self.has_trait("kernel_pools_config"):  # Voila's pools, from one option per page
+            self.kernel_pools_config = {page: {"pool_size": size} for page, size in self.pool_sizes.items()}
+        contents = getattr(self.parent, "contents_manager", None)
+        if contents is not None and getattr(self.parent, "root_dir", None):
+            from .trust import trust_pages  # the served notebooks are ours: no "not trusted" warning per request
+
+            trust_pages(contents, self.parent.root_dir)
         start_chart_renderer()  # before the pools fill: kernels inherit its socket in their environment
         # whatever Voila passes: only widget traffic from a page (jupyter_server drops the rest)
         self.allowed_message_types = list(PAGE_MESSAGES)

@@ -1,7 +1,6 @@
 """Start Voila on the notebooks with the workbook's serving policy (pools, culling, no tracebacks)."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -37,12 +36,11 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
     """
     s = settings or get_settings()
     s.check_kernel_budget()
-    pools: dict[str, dict] = {"default": {"pool_size": s.pool_size}}
-    for page, size in s.pool_sizes().items():
-        pools[page] = {"pool_size": size}
+    pools = {"default": s.pool_size, **s.pool_sizes()}
+    # lists and dicts as one option per item (traitlets 5 deprecates a JSON value on the command line)
     return [
         sys.executable, "-m", "voila", str(s.notebooks_dir),
-        f"--Voila.config_file_paths={json.dumps(config_paths(s))}",
+        *(f"--Voila.config_file_paths={path}" for path in config_paths(s)),
         f"--port={port or s.port}",
         f"--Voila.ip={s.host}",
         "--no-browser",
@@ -53,7 +51,8 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         "--strip_sources=True",
         "--preheat_kernel=True",
         f"--pool_size={s.pool_size}",
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        # pool sizes per page (workbook/serving/kernels.py turns them into Voila's kernel_pools_config)
+        *(f"--WorkbookKernelManager.pool_sizes={page}={size}" for page, size in pools.items()),
         # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
         # (kernel start + a run of the page) right behind each arrival competes with the wave.
         f"--VoilaKernelManager.fill_delay={s.pool_refill_seconds}",
@@ -72,10 +71,11 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         # Jupyter's manager with a second look before culling (a preheated kernel handed to a
         # visitor is not culled before the page's websocket connects): workbook/serving/kernels.py
         "--VoilaConfiguration.multi_kernel_manager_class=workbook.serving.kernels.WorkbookKernelManager",
-        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.file_denylist=.*",  # Voila serves no file of the notebooks' folder
         # headers the server stamps on each page request for its kernel: the visitor's address
         # (workbook/serving/client_address.py) and the sign-in cookie's session (workbook/serving/web_session.py)
-        f"--VoilaConfiguration.http_header_envs={json.dumps([CLIENT_HEADER, SESSION_HEADER])}",
+        f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",
+        f"--VoilaConfiguration.http_header_envs={SESSION_HEADER}",
         *extra_args,
     ]
 
