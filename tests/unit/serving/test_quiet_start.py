@@ -34,6 +34,7 @@ def test_voila_command_passes_no_json_list_or_dict(tmp_path):
 
 def test_served_pages_are_signed_in_memory(tmp_path, caplog):
     from jupyter_server.services.contents.largefilemanager import LargeFileManager
+
     from workbook.serving.trust import trust_pages
 
     root = tmp_path / "nb"
