@@ -12,7 +12,7 @@ against those sent. Then memory after the last wave's pages are gone (idle kerne
 and 3 real Chromium pages opened at once against one alone.
 
 Serving policy under test: ``workbook.serving.serve.voila_command`` with ``WORKBOOK_POOLS`` giving
-Module 1 a preheated pool as large as the biggest wave (see README, "Serving a workshop").
+Module 1 a preheated pool as large as the biggest wave (see docs/reference/serving.md, "Serving a workshop").
 """
 from __future__ import annotations
 

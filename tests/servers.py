@@ -122,7 +122,7 @@ class VoilaServer:
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         # Every test client and benchmark trainee comes from 127.0.0.1, like a room behind one NAT
-        # address: such a server needs a per-address kernel cap above its visitors' pages (README).
+        # address: such a server needs a per-address kernel cap above its visitors' pages (docs/operator/serve.md).
         env = {"WORKBOOK_MAX_KERNELS_PER_CLIENT": str(ROOM_PER_CLIENT), **(env or {})}
         settings = server_settings(data_dir, env)
         result = build_demo_database(settings) if demo else None

@@ -3,8 +3,8 @@ empty working directory, `workbook content check`, `workbook demo` and `workbook
 in Chromium; nothing is written inside site-packages or the checkout.
 
 The venv gets the wheel only (`--no-deps`); its dependencies come from this test run's own environment
-through a `.pth` line (installing them from PyPI takes ~5 minutes and a network; see README "Installing as
-a package"). The dependencies' Jupyter data (Voila's base templates, the widgets' JavaScript) is offered
+through a `.pth` line (installing them from PyPI takes ~5 minutes and a network; see docs/operator/install-details.md,
+"Installing as a package"). The dependencies' Jupyter data (Voila's base templates, the widgets' JavaScript) is offered
 through JUPYTER_PATH, without the workbook's own template, so the template must come from the wheel.
 """
 from __future__ import annotations
