@@ -52,7 +52,7 @@ def test_every_french_text_follows_the_rule():
 def test_the_check_reads_every_kind_of_french_text():
     """Not blind: texts from the content, the case data, the CSVs and the .po are all read, and they hold the marks."""
     wheres = [w for w, _ in _french_texts()]
-    for kind in ("exercises/fr/m01_servuction.yaml", "datasets/fr/case_nordfrost.yaml", "datasets/fr/journey_example.csv", "fr .po"):
+    for kind in ("exercises/fr/m01_servuction.yaml", "exercises/fr/quiz.yaml", "datasets/fr/case_nordfrost.yaml", "datasets/fr/journey_example.csv", "fr .po"):
         assert any(w.startswith(kind) for w in wheres), kind
     joined = "".join(t for _, t in _french_texts())
     assert joined.count(NBSP + ":") > 100 and joined.count(NNBSP + "?") > 20 and joined.count("«" + NBSP) > 20
