@@ -13,6 +13,7 @@ from docs_site import (
     check_built_links,
     check_readme_links,
     referenced_images,
+    unrendered_fences,
 )
 
 TWO_COMMANDS = (
@@ -35,6 +36,7 @@ def test_docs_site_builds_with_no_broken_link(site):
     assert report.checked > 100, f"only {report.checked} links checked: is the site built?"
     assert not report.broken, "broken links in the built site:\n" + "\n".join(report.broken)
     assert not report.offsite_resources, "pages load something from another site (the site must work offline):\n" + "\n".join(report.offsite_resources)
+    assert not unrendered_fences(site_dir), f"code blocks shown as inline text (a fence inside a list item?): {unrendered_fences(site_dir)}"
     broken = check_readme_links(site_dir)
     assert not broken, "\n".join(broken)
     print(f"\n{report.checked} internal links and images checked; external links (listed, not fetched):")
