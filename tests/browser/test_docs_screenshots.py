@@ -1,6 +1,7 @@
 """The guides' screenshots (docs/screenshots/, tests/docs_site.py): made here from a real Voila with the
 demo cohort, signed in as each role in Debian's Chromium, after checking that the page shows what the
-guide says about it. Every run rewrites them, so they follow the pages; tests/unit/test_docs.py fails
+guide says about it. Every run rewrites them, so they follow the pages (the tests that change the demo
+data run last, so that a single test run alone draws the same pictures as the whole file); tests/unit/test_docs.py fails
 on an image the guides show that no test here makes."""
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORT = {"width": 1200, "height": 800}
+COACH_BUTTONS = {
+    "Cohort": ["Invite", "Re-issue code", "Close cohort"],
+    "Coaching": ["Save GROW note", "Make private", "Save follow-up"],
+    "360 raters": ["Approve nominations", "Send codes", "Remind raters who have not answered", "Set closing date", "Close round", "Start pulse round"],
+}
 COACH_TABS = ["Progress", "Live results", "Coaching", "Cohort", "Statistics", "Path", "360 raters", "Language", "Quiz"]  # as the coach guide names them
 
 
@@ -67,22 +73,6 @@ def test_trainee_signs_in_on_the_home_page_and_finds_their_path_and_modules(serv
     shot(page, "trainee-home.png")
 
 
-def test_trainee_answers_in_module_1_and_sees_it_saved(server, page):
-    open_page(page, server, "01_servuction.ipynb")
-    sign_in(page, server.codes()[1])
-    page.wait_for_selector(".wb-likert")
-    first = page.locator(".wb-likert").first
-    options = first.locator("label")
-    assert options.count() >= 5
-    checked = first.evaluate("el => { const i = el.querySelector('input:checked'); return i ? i.parentElement.textContent.trim() : null; }")
-    target = options.nth(3) if (options.nth(3).inner_text().strip() != checked) else options.nth(4)
-    target.click()
-    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
-    assert page.locator("button", has_text="Mark this module as done").count() == 1
-    scroll_to(page, ".wb-likert")
-    shot(page, "trainee-module.png")
-
-
 def test_coach_page_shows_the_tabs_the_guide_names(server, page):
     open_page(page, server, "coach.ipynb")
     sign_in(page, server.codes("coach")[0])
@@ -100,6 +90,11 @@ def test_coach_page_shows_the_tabs_the_guide_names(server, page):
     scroll_to(page, ".lm-TabBar")
     shot(page, "coach-live-results.png", mask=("span.wb-muted:has-text('Updated')",))
 
+    for tab, buttons in COACH_BUTTONS.items():  # the buttons the coach guide tells the coach to press
+        page.locator(".lm-TabBar-tab", has_text=tab).click()
+        for label in buttons:
+            assert page.locator(f"button:visible:has-text('{label}')").count() == 1, f"tab {tab}: no button {label!r} (docs/guides/coach.md)"
+
     page.locator(".lm-TabBar-tab", has_text="Path").click()
     page.wait_for_selector("button:has-text('Use this path for the cohort')")
     scroll_to(page, ".lm-TabBar")
@@ -115,6 +110,17 @@ def test_hr_page_offers_the_reports_the_guide_describes(server, page):
     assert "Trainees of your cohort" in page.inner_text("body")
     scroll_to(page, "h2:has-text('Reports')")
     shot(page, "hr-reports.png")
+
+
+def test_coach_opens_the_facilitator_guide(server, page):
+    open_page(page, server, "facilitator.ipynb")
+    sign_in(page, server.codes("coach")[0])
+    page.wait_for_selector(".wb-guide")
+    assert page.locator(".wb-guide-module").count() == 9
+    text = page.inner_text(".wb-guide")
+    assert "Key messages" in text and "Debrief questions" in text
+    scroll_to(page, ".wb-guide-module")
+    shot(page, "coach-facilitator.png")
 
 
 def test_trainee_finds_their_360_results_in_module_3(server, page):
@@ -157,12 +163,17 @@ def test_rater_answers_the_statements_about_the_trainee(server, page):
     shot(page, "rater-page.png")
 
 
-def test_coach_opens_the_facilitator_guide(server, page):
-    open_page(page, server, "facilitator.ipynb")
-    sign_in(page, server.codes("coach")[0])
-    page.wait_for_selector(".wb-guide")
-    assert page.locator(".wb-guide-module").count() == 9
-    text = page.inner_text(".wb-guide")
-    assert "Key messages" in text and "Debrief questions" in text
-    scroll_to(page, ".wb-guide-module")
-    shot(page, "coach-facilitator.png")
+def test_trainee_answers_in_module_1_and_sees_it_saved(server, page):
+    open_page(page, server, "01_servuction.ipynb")
+    sign_in(page, server.codes()[1])
+    page.wait_for_selector(".wb-likert")
+    first = page.locator(".wb-likert").first
+    options = first.locator("label")
+    assert options.count() >= 5
+    checked = first.evaluate("el => { const i = el.querySelector('input:checked'); return i ? i.parentElement.textContent.trim() : null; }")
+    target = options.nth(3) if (options.nth(3).inner_text().strip() != checked) else options.nth(4)
+    target.click()
+    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+    assert page.locator("button", has_text="Mark this module as done").count() == 1
+    scroll_to(page, ".wb-likert")
+    shot(page, "trainee-module.png")
