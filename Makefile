@@ -71,6 +71,7 @@ bench: setup browser
 messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 --no-location --sort-output --project "Servuction Workbook" --no-wrap -o workbook/locale/workbook.pot workbook
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -D workbook -i workbook/locale/workbook.pot -d workbook/locale --ignore-obsolete --no-wrap
+	$(PY) -m workbook.content.typography workbook/locale/fr/LC_MESSAGES/workbook.po  # French no-break spaces (test_french_typography)
 	$(PY) -m workbook.i18n
 
 # The documentation site (docs/, mkdocs.yml) into build/site/: MkDocs strict (a missing page, image or anchor

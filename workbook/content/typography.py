@@ -1,11 +1,12 @@
-"""French typography of the workbook's texts: the no-break spaces before high punctuation and inside « ».
+"""Typography of the workbook's French and Chinese texts: French no-break spaces, no gaps in Chinese.
 
-The rule (Imprimerie nationale's, as most French publishers apply it): a no-break space U+00A0 before
+The French rule (Imprimerie nationale's, as most French publishers apply it): a no-break space U+00A0 before
 ``:`` and inside guillemets (``«\u00a0…\u00a0»``), a narrow no-break space U+202F before ``;`` ``!``
 ``?``. Never a plain space there (a line could break before the mark) and never nothing. Code spans,
 ``{placeholders}``, ``%(name)s``, URLs, times (``18:35``) and HTML entities (``&amp;``) are not prose
 and are left alone. :func:`problems` finds what breaks the rule; :func:`fix` applies it to a string,
 :func:`fix_source` to the raw text of a YAML or .po file without touching its structure.
+In Chinese, :func:`chinese_problems` finds white space between two Chinese characters or marks.
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def fix(text: str) -> str:
 
 
 # A YAML line's structural head (indent, list dash, key and its colon): never prose.
+_CITATION = re.compile(r"^\s+(?:-\s+)?(?:author|title|publisher|date):")  # a citation's fields in sources.yaml (not text)
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _YAML_HEAD = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z0-9_][\w-]*:(?=\s|$)\s*)?)")
 
@@ -90,6 +92,7 @@ def fix_source(source: str, kind: str = "yaml") -> str:
         source = re.sub(r"(\S)[ \t]*\n([ \t]+)([:;!?»][^\s]*)[ \t]+(?=\S)", r"\1 \3\n\2", source)
         source = re.sub(r" «[ \t]*\n([ \t]+)(?=\S)", r"\n\1«", source)
     lines = source.split("\n")
+    citations = kind == "yaml" and re.search(r"^kind: sources$", source, re.M) is not None  # sources.yaml: citations stay as cited
     in_msgstr = False
     for i, line in enumerate(lines):
         if kind == "po":
@@ -101,7 +104,7 @@ def fix_source(source: str, kind: str = "yaml") -> str:
                 continue
             head_end = line.index('"') if '"' in line else len(line)
         else:
-            if line.lstrip().startswith("#"):
+            if line.lstrip().startswith("#") or (citations and _CITATION.match(line)):
                 continue
             head_end = _YAML_HEAD.match(line).end()
             if line[head_end:head_end + 1] in "{[":  # a flow mapping or list: only its quoted strings are prose
@@ -109,6 +112,18 @@ def fix_source(source: str, kind: str = "yaml") -> str:
                 continue
         lines[i] = line[:head_end] + fix(line[head_end:])
     return "\n".join(lines)
+
+
+# Chinese: no space between two Chinese characters or marks (a YAML line folded inside a Chinese sentence
+# leaves one, and a browser shows a gap there); a space beside Latin letters or digits is left to the writer.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’—"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])(?:[ \t]+|[ \t]*\n[ \t]*)(?=[{_CJK}])")  # a blank line (a paragraph) is no gap
+
+
+def chinese_problems(text: str) -> list[str]:
+    """Each space or single line break between two Chinese characters or marks in ``text`` (a paragraph
+    break is none), as ``…context…: what is wrong``."""
+    return [f"…{text[max(0, m.start() - 8): m.end() + 8]}…: white space between Chinese characters" for m in _CJK_GAP.finditer(text)]
 
 
 def main(argv: list[str] | None = None) -> int:

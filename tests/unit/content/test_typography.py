@@ -1,6 +1,7 @@
-"""French typography (issue #15): every French text the workbook shows — content (exercises/fr), text data
+"""Typography (issue #15): every French text the workbook shows — content (exercises/fr), text data
 (datasets/fr, YAML and CSV) and interface strings (the French .po) — has a no-break space U+00A0 before
-":" and inside « », a narrow no-break space U+202F before ";", "!" and "?" (workbook/content/typography.py)."""
+":" and inside « », a narrow no-break space U+202F before ";", "!" and "?"; no Chinese text has a gap
+between two Chinese characters (workbook/content/typography.py)."""
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,11 @@ import yaml
 from babel.messages.pofile import read_po
 
 from workbook.content.languages import CSV_TEXT_COLUMNS, is_text
-from workbook.content.typography import NBSP, NNBSP, fix, fix_source, problems
+from workbook.content.typography import NBSP, NNBSP, chinese_problems, fix, fix_source, problems
 
 ROOT = Path(__file__).resolve().parents[3]
-PO = ROOT / "workbook" / "locale" / "fr" / "LC_MESSAGES" / "workbook.po"
+LOCALE = ROOT / "workbook" / "locale"
+PO = LOCALE / "fr" / "LC_MESSAGES" / "workbook.po"
 
 
 def _texts(node: object, path: tuple[str, ...] = ()):
@@ -28,20 +30,31 @@ def _texts(node: object, path: tuple[str, ...] = ()):
         yield ".".join(path), node
 
 
-def _french_texts():
-    for path in sorted([*(ROOT / "exercises" / "fr").glob("*.yaml"), *(ROOT / "datasets" / "fr").glob("*.yaml")]):
+def _language_texts(language: str):
+    for path in sorted([*(ROOT / "exercises" / language).glob("*.yaml"), *(ROOT / "datasets" / language).glob("*.yaml")]):
         if path.name != "MISSING.yaml":
             for where, text in _texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
-                yield f"{path.parent.parent.name}/fr/{path.name}: {where}", text
-    for path in sorted((ROOT / "datasets" / "fr").glob("*.csv")):
+                yield f"{path.parent.parent.name}/{language}/{path.name}: {where}", text
+    for path in sorted((ROOT / "datasets" / language).glob("*.csv")):
         for n, row in enumerate(csv.DictReader(path.open(encoding="utf-8")), start=1):
             for column in sorted(CSV_TEXT_COLUMNS[path.name] - {"client_actors", "provider_actors"}):  # "; " separates actors there
-                yield f"datasets/fr/{path.name}: row {n}, {column}", row[column]
-    with PO.open("rb") as f:
+                yield f"datasets/{language}/{path.name}: row {n}, {column}", row[column]
+    with (LOCALE / language / "LC_MESSAGES" / "workbook.po").open("rb") as f:
         for msg in read_po(f):
             if msg.id:
                 for text in msg.string if isinstance(msg.string, tuple) else (msg.string,):
-                    yield f"fr .po: {msg.id if isinstance(msg.id, str) else msg.id[0]!r}", text
+                    yield f"{language} .po: {msg.id if isinstance(msg.id, str) else msg.id[0]!r}", text
+
+
+def _french_texts():
+    return _language_texts("fr")
+
+
+def test_no_chinese_text_has_a_gap_between_chinese_characters():
+    """A YAML line folded inside a Chinese sentence would show as a space between two characters."""
+    found = [f"{where}: {p}" for where, text in _language_texts("zh") for p in chinese_problems(text)]
+    assert not found, f"{len(found)} places:\n" + "\n".join(found[:30])
+    assert chinese_problems("服务商\n  必须") and chinese_problems("客户， 服务") and not chinese_problems("Nordfrost 案例：Sam 的三角")
 
 
 def test_every_french_text_follows_the_rule():
@@ -90,5 +103,7 @@ def test_fix_source_keeps_yaml_structure_and_po_headers():
     doc = yaml.safe_load(fixed)
     assert doc == {"title": f"Pourquoi{NNBSP}?", "labels": {1: "Pas du tout", "a": {"id": "x", "label": f"Le lieu{NBSP}: ici"}},
                    "text": f"une phrase longue{NBSP}: la suite"}
+    sources = "kind: sources\nsources:\n  - key: x\n    title: 'Servuction : le marketing'\n    where: 'le mix : prix'\n"
+    assert yaml.safe_load(fix_source(sources))["sources"][0] == {"key": "x", "title": "Servuction : le marketing", "where": f"le mix{NBSP}: prix"}
     po = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Saved: {x}"\nmsgstr "Enregistré : {x}"\n'
     assert fix_source(po, "po") == po.replace("Enregistré : ", f"Enregistré{NBSP}: ")
