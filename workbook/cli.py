@@ -253,7 +253,7 @@ def cmd_report(args) -> int:
         tasks = cohort_tasks(db, actor, args.target)
     bar = tqdm(total=len(tasks), desc="reports", unit="report", file=sys.stderr)
     outcomes = run_reports(tasks, actor, Path(args.output), formats, workers=args.workers, as_of=args.as_of or "",
-                           language=args.language, on_done=lambda _o: bar.update(1))
+                           language=args.language or "", on_done=lambda _o: bar.update(1))
     bar.close()
     made = [f for o in outcomes for f in o.files]
     failed = [o for o in outcomes if o.error]
@@ -497,7 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", default="reports-out", help="directory for the files (default ./reports-out)")
     p.add_argument("--workers", type=int, default=2, help="reports produced in parallel, each with its own kernel (default 2)")
     p.add_argument("--as-of", default="", help="report date YYYY-MM-DD (default today; overdue actions are counted at this date)")
-    p.add_argument("--language", default="en", help="report language (default en)")
+    p.add_argument("--language", default=None, choices=LANGUAGES,
+                   help="every report in this language (default: each person's own, the cohort's default for the cohort report)")
     p.set_defaults(func=cmd_report)
 
     raters = sub.add_parser("raters", help="360 raters").add_subparsers(dest="action", required=True)

@@ -40,7 +40,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
 
 def assert_rows_kept(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> None:
     """Every table and row of ``before`` is in ``after``, unchanged; columns added by a later revision come
-    last in each row and are empty (0003: people's and raters' ``language``)."""
+    last in each row and are empty (0003: people's and raters' ``language``; 0004: answers' ``language``)."""
     assert set(after) == set(before)
     for name, rows in before.items():
         assert len(after[name]) == len(rows), name
@@ -203,7 +203,7 @@ def test_revision_0003_keeps_every_row(tmp_path):
     after = snapshot(url)
     assert set(after) == set(before)
     for name, rows in before.items():
-        extra = 1 if name in ("people", "raters") else 0
+        extra = 1 if name in ("people", "raters", "answers") else 0  # 0003: languages; 0004: answers' language
         assert [r[: len(r) - extra] for r in after[name]] == rows, name
         assert all(r[-1] is None for r in after[name]) or not extra
     from workbook.store import language_of, set_language
@@ -212,4 +212,39 @@ def test_revision_0003_keeps_every_row(tmp_path):
     pid = after["people"][0][0]
     set_language(db, Identity.admin(), pid, "zh")
     assert language_of(db, Identity.admin(), pid) == "zh"
+    db.dispose()
+
+
+def test_revision_0004_keeps_every_answer_and_records_the_language_of_new_ones(tmp_path):
+    """A database at 0003 (the demo cohort, one trainee in French) upgraded to 0004 keeps every row; earlier
+    answers have no language recorded, a new save records the person's language."""
+    from workbook.store import answer_languages, list_people, save_answer, set_language
+    from workbook.store.demo import build_demo
+
+    url = f"sqlite:///{tmp_path / 'wb.db'}"
+    db = Database(url)
+    build_demo(db)
+    ann = list_people(db, Identity.admin(), 1, role="trainee")[0]
+    set_language(db, Identity.admin(), ann.id, "fr")
+    with db.engine.begin() as conn:
+        schema.downgrade(conn, "0003_languages")
+    db.dispose()
+    before = snapshot(url)
+    assert len(before["answers"]) > 1000
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        schema.upgrade(conn)
+    engine.dispose()
+    after = snapshot(url)
+    assert set(after) == set(before)
+    for name, rows in before.items():
+        extra = 1 if name == "answers" else 0
+        assert [r[: len(r) - extra] for r in after[name]] == rows, name
+    assert all(r[-1] is None for r in after["answers"])
+    db = Database(url)
+    me = Identity(role="trainee", person_id=ann.id, cohort_id=ann.cohort_id, name=ann.name)
+    old = answer_languages(db, me, ann.id, "coproduction")
+    assert list(old) == [None]
+    save_answer(db, me, ann.id, "m01", "coproduction", "cp1", 5)
+    assert answer_languages(db, me, ann.id, "coproduction") == {None: old[None] - 1, "fr": 1}
     db.dispose()

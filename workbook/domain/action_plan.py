@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workbook.errors import InvalidAnswer
+from workbook.i18n import _l
 
 SMART_VARIANT = "Doran (1981): Specific, Measurable, Assignable, Realistic, Time-related"
 STATUSES = ("planned", "in_progress", "done", "dropped")
-STATUS_LABELS = {"planned": "planned", "in_progress": "in progress", "done": "done", "dropped": "dropped"}
+STATUS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "done": _l("done"), "dropped": _l("dropped")}  # said in the current language
 CLOSED = ("done", "dropped")
 MIN_WORDS = 4
 MAX_FIELD = 2000

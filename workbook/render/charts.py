@@ -10,14 +10,29 @@ import json
 import altair as alt
 import pandas as pd
 
+from workbook.i18n import _, current_language
+
 PALETTE = {"primary": "#1f5f8b", "accent": "#e07a1f", "muted": "#9aa5b1"}
+# The font family of a chart's text per language. Chinese names Noto Sans CJK SC (installed with the workbook's
+# system packages: fonts-noto-cjk) so the SVG's text, vl-convert's PNG and Chromium's PDF all draw the Han
+# characters with it rather than with whatever fallback a viewer has; other languages keep Vega's default.
+CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans CJK, sans-serif"}
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with the current language's font (``CHART_FONTS``)."""
+    spec = chart.to_dict()
+    font = CHART_FONTS.get(current_language())
+    if font:
+        spec.setdefault("config", {}).setdefault("font", font)
+    return spec
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as an SVG document (no browser, no network): drawn by the server's shared renderer
     when there is one (setting ``chart_renderer_socket``: page kernels then never load vl-convert),
-    else here with vl-convert. Both give the same SVG for the same spec."""
-    spec = chart.to_dict()
+    else here with vl-convert. Both give the same SVG for the same spec (its font chosen by language)."""
+    spec = chart_spec(chart)
     svg = _shared_svg(spec)
     if svg is not None:
         return svg
@@ -65,7 +80,7 @@ def to_svg_cached(chart: alt.TopLevelMixin) -> str:
 
     from workbook.settings import get_settings
 
-    spec = json.dumps(chart.to_dict(), sort_keys=True, default=str)
+    spec = json.dumps(chart_spec(chart), sort_keys=True, default=str)
     path = get_settings().data_dir / "cache" / "svg" / f"{hashlib.sha256(spec.encode()).hexdigest()[:32]}.svg"
     try:
         return path.read_text(encoding="utf-8")
@@ -153,7 +168,7 @@ def score_distribution(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     """A cohort's 0–100 scores per dimension: one tick per person (never labelled) and the mean."""
     base = alt.Chart(frame, title=title).encode(y=alt.Y("dimension:N", title=None, sort=None))
     ticks = base.mark_tick(color=PALETTE["primary"], thickness=2, size=18, opacity=0.7).encode(
-        x=alt.X("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100]))
+        x=alt.X("score_100:Q", title=_("score (0–100)"), scale=alt.Scale(domain=[0, 100]))
     )
     means = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE["accent"]).encode(x="mean(score_100):Q")
     return (ticks + means).properties(width=420, height=alt.Step(34))
@@ -163,7 +178,7 @@ def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     """A person's 0–100 bars per dimension with the cohort mean as a tick (``cohort_mean`` may be empty)."""
     data = frame.dropna(subset=["score_100"])
     base = alt.Chart(data, title=title).encode(y=alt.Y("dimension:N", title=None, sort=None))
-    bars = base.mark_bar(color=PALETTE["primary"], height=20).encode(x=alt.X("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100])))
+    bars = base.mark_bar(color=PALETTE["primary"], height=20).encode(x=alt.X("score_100:Q", title=_("score (0–100)"), scale=alt.Scale(domain=[0, 100])))
     labels = base.mark_text(align="left", dx=4).encode(x="score_100:Q", text=alt.Text("score_100:Q", format=".0f"))
     layers = [bars, labels]
     if "cohort_mean" in data and data["cohort_mean"].notna().any():
@@ -381,7 +396,7 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """The chart as PNG bytes (vl-convert, no browser, no network)."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+    return vlc.vegalite_to_png(chart_spec(chart), scale=scale)
 
 
 WHO_COLOURS = {"Self": "#e07a1f", "Manager": "#6a3d9a", "Peers": "#1f5f8b", "Direct reports": "#2a9d8f", "Clients": "#b5179e", "All raters": "#1d2733"}

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 
 from workbook.analysis.cohort_scores import DimensionSpread, KeyAgreement, spread_frame, tally_frame
 from workbook.analysis.cohort_statistics import InstrumentStats, earlier_version_note
+from workbook.i18n import _, _l
 from workbook.render.charts import category_counts, score_distribution, to_svg
 from workbook.render.fragments import render_fragment, trusted
 
-SPREAD_CHART_TITLE = "Each tick is one person; ◆ the cohort mean"
+SPREAD_CHART_TITLE = _l("Each tick is one person; ◆ the cohort mean")
 
 
 def spread_table_html(module, instrument, spreads: Sequence[DimensionSpread], threshold: int,
@@ -17,13 +18,15 @@ def spread_table_html(module, instrument, spreads: Sequence[DimensionSpread], th
     """One scored instrument across the cohort: spread per dimension (or why hidden) and the tick chart.
     The coach's live results and the cohort report both show it; ``answered`` and ``after`` are the report's."""
     frame = spread_frame(spreads)
-    chart = trusted(to_svg(score_distribution(frame, title=SPREAD_CHART_TITLE))) if len(frame) else ""
+    chart = trusted(to_svg(score_distribution(frame, title=str(SPREAD_CHART_TITLE)))) if len(frame) else ""
     return str(render_fragment("spread_table", module=module, instrument=instrument, spreads=spreads, threshold=threshold,
                            answered=answered, chart=chart, after=trusted(after)))
 
 
-def reliability_html(rels, caption: str = "Internal consistency of the raters' answers (groups shown only; few raters give wide intervals)") -> str:
-    """Cronbach's alpha per dimension with Feldt's 95% confidence interval and n (complete cases)."""
+def reliability_html(rels, caption: str = "") -> str:
+    """Cronbach's alpha per dimension with Feldt's 95% confidence interval and n (complete cases); the caption
+    defaults to the 360 raters' one."""
+    caption = caption or _("Internal consistency of the raters' answers (groups shown only; few raters give wide intervals)")
     return str(render_fragment("reliability_table", rows=rels, caption=caption)) if rels else ""
 
 

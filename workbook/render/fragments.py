@@ -29,6 +29,15 @@ class OneLine(jinja2.ext.Extension):
 STATUS_TEXT = {"done": _l("done"), "in_progress": _l("in progress"), None: _l("not started")}
 
 
+# The 360 comparison's reading of a dimension (workbook.domain.feedback360's flags), as the pages and reports say it.
+FLAG_TEXT = {"blind spot": _l("blind spot"), "hidden strength": _l("hidden strength")}
+
+
+def flag_text(flag: str) -> str:
+    """A 360 flag (``blind spot``, ``hidden strength``) in the current language (an unknown flag as it is)."""
+    return str(FLAG_TEXT.get(flag, flag))
+
+
 def status_text(status: str | None) -> str:
     """The words for a module's progress status, in the current language (an unknown status is shown as it is)."""
     return str(STATUS_TEXT.get(status, status))
@@ -56,7 +65,7 @@ def environment() -> jinja2.Environment:
     # {{ _("…") }}, {% trans %}: translated at each render in the language current then (workbook.i18n's
     # context variable), so one cached environment serves every language.
     env.install_gettext_callables(gettext=gettext_, ngettext=ngettext, pgettext=pgettext, newstyle=True)
-    env.globals.update(badge=badge, status_badge=status_badge, status_text=status_text)
+    env.globals.update(badge=badge, status_badge=status_badge, status_text=status_text, flag_text=flag_text)
     env.filters.update(number=format_number, percent=format_percentage, day=format_day)
     return env
 

@@ -6,6 +6,8 @@ came from a person goes through ``esc()``; nothing here renders Markdown from us
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,6 +20,7 @@ from workbook.content.catalogue import catalogue
 from workbook.domain.action_plan import SMART_VARIANT, Action, summary
 from workbook.domain.journey import summary_text
 from workbook.errors import InvalidAnswer, WorkbookError
+from workbook.i18n import _, check_language, format_day, format_percentage, language_name, ngettext, using
 from workbook.render.charts import scores_with_cohort, to_svg
 from workbook.render.cohort_html import choices_html, notes_html, reliability_html, spread_table_html
 from workbook.render.fragments import render_fragment, trusted
@@ -27,9 +30,13 @@ from workbook.store import (
     Database,
     PersonInfo,
     action_plan,
+    answer_languages,
+    cohort_answer_languages,
     cohort_answers,
     cohort_by_name,
+    cohort_language,
     get_person,
+    language_of,
     last_activity,
     list_cohorts,
     list_people,
@@ -39,14 +46,24 @@ from workbook.store import (
 from workbook.store.journeys import list_maps
 from workbook.store.notes import Note
 
-LANGUAGES = ("en",)
+
+def localized(render: Callable[..., str]) -> Callable[..., str]:
+    """A report part rendered in its report's language (``report.language``): its words, formats and content.
+    Each notebook cell calls one part, so the language is set around each, not once for the kernel."""
+
+    @functools.wraps(render)
+    def in_language(report, *args, **kwargs) -> str:
+        with using(report.language):
+            return render(report, *args, **kwargs)
+
+    return in_language
 
 
-def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        from workbook.errors import NotFound
-
-        raise NotFound(f"report language {language!r} is not available; available: {', '.join(LANGUAGES)}")
+def languages_text(counts: dict[str | None, int]) -> str:
+    """Which languages answers were given in, by count (``Français: 8``; None: given before languages were recorded)."""
+    unknown = _("not recorded")
+    order = sorted(counts.items(), key=lambda kv: (kv[0] is None, -kv[1], kv[0] or ""))
+    return " · ".join(_("{language} ({count})").format(language=language_name(code) if code else unknown, count=n) for code, n in order)
 
 
 def as_of_date(raw: str | date | None) -> date:
@@ -103,6 +120,8 @@ class IndividualReport:
     feedback_reliability: dict = field(default_factory=dict)  # instrument -> [Reliability] of the shown raters' answers
     journey: list = field(default_factory=list)
     journey_available: bool = False
+    language: str = "en"  # the report's language (chrome, formats, content)
+    answer_languages: dict = field(default_factory=dict)  # instrument id -> {language: answers} of the current attempt
 
 
 def _feedback(db: Database, actor: Identity, person_id: int, results: list[InstrumentResult]) -> tuple[bool, list, dict]:
@@ -127,9 +146,15 @@ def _feedback(db: Database, actor: Identity, person_id: int, results: list[Instr
     return True, out, rel
 
 
-def individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None = None, language: str = "en") -> IndividualReport:
-    """Everything the individual report shows about one person, read with the reader's rights."""
-    _check_language(language)
+def individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None = None, language: str = "") -> IndividualReport:
+    """Everything the individual report shows about one person, read with the reader's rights, with its content
+    in ``language`` (empty: the person's own language, else their cohort's default)."""
+    language = check_language(language or language_of(db, actor, person_id), "report language")
+    with using(language):
+        return _individual_report(db, actor, person_id, as_of, language)
+
+
+def _individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None, language: str) -> IndividualReport:
     person = get_person(db, actor, person_id)
     threshold = db.settings.anonymity_threshold
     results = person_results(db, actor, person_id)
@@ -149,78 +174,89 @@ def individual_report(db: Database, actor: Identity, person_id: int, as_of: str 
         actions=action_plan(db, actor, person_id),
         notes=[n for n in notes_for(db, actor, person_id) if n.shared],
         feedback=fb, feedback_available=fb_ok, feedback_reliability=fb_rel,
-        journey=journey, journey_available=True,
+        journey=journey, journey_available=True, language=language,
+        answer_languages={r.instrument.id: answer_languages(db, actor, person_id, r.instrument.id) for r in results},
     )
 
 
 
 
+@localized
 def profile_html(rep: IndividualReport) -> str:
+    """The individual report's title block: whose report, cohort, date, modules done, last activity."""
     p = rep.person
-    done = sum(1 for v in rep.status.values() if v == "done")
-    last = f"{rep.last_active:%Y-%m-%d}" if rep.last_active else "no activity yet"
-    facts = [Markup("Cohort <b>{}</b>").format(p.cohort), f"report as of {rep.as_of.isoformat()}",
-             f"{done} of {len(catalogue().modules)} modules done", f"last activity {last}"]
-    return str(render_fragment("report_head", kind="individual report", title=p.name, facts=facts))
+    done, total = sum(1 for v in rep.status.values() if v == "done"), len(catalogue().modules)
+    last = format_day(rep.last_active) if rep.last_active else _("no activity yet")
+    facts = [Markup(_("Cohort <b>{cohort}</b>")).format(cohort=p.cohort), _("report as of {day}").format(day=format_day(rep.as_of)),
+             _("{done} of {total} modules done ({share})").format(done=done, total=total, share=format_percentage(done / total if total else 0)),
+             _("last activity: {day}").format(day=last)]
+    return str(render_fragment("report_head", kind=_("individual report"), title=p.name, facts=facts))
 
 
+@localized
 def completion_html(rep: IndividualReport) -> str:
     table = render_fragment("module_completion", modules=catalogue().ordered_modules(), status=rep.status)
-    return section("Module completion", table, "wb-keep")
+    return section(_("Module completion"), table, "wb-keep")
 
 
+@localized
 def scores_html(rep: IndividualReport) -> str:
     import pandas as pd
 
     if not rep.results:
-        return section("Scores", render_fragment("report_texts", part="no_scores"))
+        return section(_("Scores"), render_fragment("report_texts", part="no_scores"))
     parts = []
     for r in rep.results:
         means = rep.cohort.get(r.instrument.id, {})
         data = [{"dimension": s.label, "score_100": s.score_100, "cohort_mean": means.get(s.dimension)} for s in r.scores]
         n = rep.cohort_sizes.get(r.instrument.id, 0)
-        note = (f"Cohort mean over {n} people." if means else
-                f"No cohort comparison: fewer than {rep.threshold} people of the cohort have a score (anonymity threshold).")
+        note = (ngettext("Cohort mean over {n} person.", "Cohort mean over {n} people.", n).format(n=n) if means else
+                _("No cohort comparison: fewer than {threshold} people of the cohort have a score (anonymity threshold).").format(threshold=rep.threshold))
         frame = pd.DataFrame(data)
-        chart = to_svg(scores_with_cohort(frame, title="Bars: this person · orange tick: cohort mean")) if frame["score_100"].notna().any() else ""
-        parts.append(render_fragment("person_scores", result=r, means=means, note=note, chart=trusted(chart)))
-    return section("Scores", "".join(parts))
+        chart = to_svg(scores_with_cohort(frame, title=_("Bars: this person · orange tick: cohort mean"))) if frame["score_100"].notna().any() else ""
+        parts.append(render_fragment("person_scores", result=r, means=means, note=note, chart=trusted(chart),
+                                     languages=languages_text(rep.answer_languages.get(r.instrument.id, {}))))
+    return section(_("Scores"), "".join(parts))
 
 
+@localized
 def feedback_html(rep: IndividualReport) -> str:
     if not rep.feedback_available:
-        return section("360-degree feedback", render_fragment("report_texts", part="feedback_not_yet"), "wb-keep")
+        return section(_("360-degree feedback"), render_fragment("report_texts", part="feedback_not_yet"), "wb-keep")
     if not rep.feedback:
-        return section("360-degree feedback", render_fragment("report_texts", part="no_raters"), "wb-keep")
+        return section(_("360-degree feedback"), render_fragment("report_texts", part="no_raters"), "wb-keep")
     parts = []
     for r, fb in rep.feedback:
         hidden, total = fb.suppressed()
         rel = reliability_html(rep.feedback_reliability.get(r.instrument.id, []))
         parts.append(render_fragment("feedback_summary", title=r.instrument.title, fb=fb, hidden=hidden, total=total, reliability=trusted(rel)))
-    return section("360-degree feedback: blind spots and hidden strengths", "".join(parts))
+    return section(_("360-degree feedback: blind spots and hidden strengths"), "".join(parts))
 
 
+@localized
 def journey_html(rep: IndividualReport) -> str:
     if not rep.journey_available:
-        return section("Experience map", render_fragment("report_texts", part="journey_not_yet"), "wb-keep")
+        return section(_("Experience map"), render_fragment("report_texts", part="journey_not_yet"), "wb-keep")
     if not rep.journey:
-        return section("Experience map", render_fragment("report_texts", part="no_journey"), "wb-keep")
-    return section("Experience map", render_fragment("report_texts", part="journey", lines=rep.journey))
+        return section(_("Experience map"), render_fragment("report_texts", part="no_journey"), "wb-keep")
+    return section(_("Experience map"), render_fragment("report_texts", part="journey", lines=rep.journey))
 
 
+@localized
 def plan_html(rep: IndividualReport) -> str:
     if not rep.actions:
-        return section("Action plan", render_fragment("report_texts", part="no_plan"))
+        return section(_("Action plan"), render_fragment("report_texts", part="no_plan"))
     c = summary(rep.actions, rep.as_of)
     head = render_fragment("report_texts", part="plan_head", c=c, as_of=rep.as_of, smart=SMART_VARIANT)
-    return section("Action plan", str(head) + plan_table_html(rep.actions, rep.as_of, report=True))
+    return section(_("Action plan"), str(head) + plan_table_html(rep.actions, rep.as_of, report=True))
 
 
+@localized
 def notes_section(rep: IndividualReport) -> str:
     """The coaching notes the coach has shared with the person."""
     if not rep.notes:
-        return section("Coaching notes", render_fragment("report_texts", part="no_notes"), "wb-keep")
-    return section("Coaching notes (shared with the person)", notes_html(rep.notes, sharing=False, empty=""))
+        return section(_("Coaching notes"), render_fragment("report_texts", part="no_notes"), "wb-keep")
+    return section(_("Coaching notes (shared with the person)"), notes_html(rep.notes, sharing=False, empty=""))
 
 
 def cohort_choices(db: Database, identity: Identity, cohort_id: int) -> list[tuple]:
@@ -262,12 +298,20 @@ class CohortReport:
     choices: list = field(default_factory=list)  # (module, ChoiceTally)
     unreadable: int = 0  # plans that could not be read (a malformed saved value): left out, counted
     reliability: dict = field(default_factory=dict)  # instrument id -> cohort_statistics.InstrumentStats (alpha, Feldt CI)
+    language: str = "en"  # the report's language (chrome, formats, content)
+    answer_languages: dict = field(default_factory=dict)  # instrument id -> {language: people who answered in it}
 
 
-def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str | date | None = None, language: str = "en") -> CohortReport:
-    """Everything the cohort report shows, with every aggregate under the anonymity threshold hidden."""
-    _check_language(language)
+def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str | date | None = None, language: str = "") -> CohortReport:
+    """Everything the cohort report shows, with every aggregate under the anonymity threshold hidden, in
+    ``language`` (empty: the cohort's default). Scores pool every language's answers by item id."""
     cid = cohort if isinstance(cohort, int) else cohort_by_name(db, cohort)
+    language = check_language(language or cohort_language(db, actor, cid), "report language")
+    with using(language):
+        return _cohort_report(db, actor, cohort, cid, as_of, language)
+
+
+def _cohort_report(db: Database, actor: Identity, cohort: str | int, cid: int, as_of: str | date | None, language: str) -> CohortReport:
     [info] = [c for c in list_cohorts(db, actor) if c["id"] == cid] or [None]
     if info is None:
         from workbook.errors import AccessDenied
@@ -292,16 +336,22 @@ def cohort_report(db: Database, actor: Identity, cohort: str | int, as_of: str |
         name=info["name"], cohort_id=cid, as_of=as_of_date(as_of), threshold=threshold, people=people,
         status={p.id: progress(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
         spreads=out_spreads, plans=plans, closed=info["closed"], unreadable=unreadable,
-        choices=cohort_choices(db, actor, cid), reliability=reliability,
+        choices=cohort_choices(db, actor, cid), reliability=reliability, language=language,
+        answer_languages={inst.id: cohort_answer_languages(db, actor, cid, inst.id) for _m, inst in scored_modules()},
     )
 
 
+@localized
 def cohort_head_html(rep: CohortReport) -> str:
-    facts = [f"{len(rep.people)} trainees", f"cohort {'closed' if rep.closed else 'open'}", f"report as of {rep.as_of.isoformat()}",
-             f"groups smaller than {rep.threshold} are not shown"]
-    return str(render_fragment("report_head", kind="cohort report", title=rep.name, facts=facts))
+    """The cohort report's title block."""
+    n = len(rep.people)
+    facts = [ngettext("{n} trainee", "{n} trainees", n).format(n=n), _("cohort closed") if rep.closed else _("cohort open"),
+             _("report as of {day}").format(day=format_day(rep.as_of)),
+             _("groups smaller than {threshold} are not shown").format(threshold=rep.threshold)]
+    return str(render_fragment("report_head", kind=_("cohort report"), title=rep.name, facts=facts))
 
 
+@localized
 def cohort_completion_html(rep: CohortReport) -> str:
     n = len(rep.people)
     modules = []
@@ -310,33 +360,47 @@ def cohort_completion_html(rep: CohortReport) -> str:
         going = sum(1 for p in rep.people if rep.status[p.id].get(m.id) == "in_progress")
         modules.append((m, done, going, n - done - going))
     people = [(p.name, sum(1 for v in rep.status[p.id].values() if v == "done"), rep.last_active[p.id]) for p in rep.people]
-    return section("Module completion", render_fragment("cohort_completion", modules=modules, people=people), "wb-keep")
+    return section(_("Module completion"), render_fragment("cohort_completion", modules=modules, people=people), "wb-keep")
 
 
+@localized
 def cohort_scores_html(rep: CohortReport) -> str:
     parts = []
     for module, inst, items, answered in rep.spreads:
         stats = rep.reliability.get(inst.id)
-        rel = (reliability_html(stats.reliability, "Cronbach's alpha of each dimension in this cohort") if stats and not stats.reason
+        rel = (reliability_html(stats.reliability, _("Cronbach's alpha of each dimension in this cohort")) if stats and not stats.reason
                else render_fragment("report_texts", part="alpha_reason", reason=stats.reason) if stats else "")
+        langs = rep.answer_languages.get(inst.id, {})
+        if langs:
+            rel = str(render_fragment("report_texts", part="answer_languages", languages=languages_text(langs))) + str(rel)
         parts.append(spread_table_html(module, inst, items, rep.threshold, answered=answered, after=rel))
-    return section("Scores across the cohort (0–100)", "".join(parts) or render_fragment("report_texts", part="no_spreads"))
+    return section(_("Scores across the cohort (0–100)"), "".join(parts) or render_fragment("report_texts", part="no_spreads"))
 
 
+@localized
 def cohort_choices_html(rep: CohortReport) -> str:
     if not rep.choices:
         return ""
-    return section("Choices across the cohort", "".join(choices_html(m, t, rep.threshold) for m, t in rep.choices))
+    return section(_("Choices across the cohort"), "".join(choices_html(m, t, rep.threshold) for m, t in rep.choices))
 
 
+@localized
 def cohort_plans_html(rep: CohortReport) -> str:
     with_plan = [acts for acts in rep.plans.values() if acts]
     bad = render_fragment("report_texts", part="unreadable", count=rep.unreadable) if rep.unreadable else ""
     if len(with_plan) < rep.threshold:
-        return section("Action plans", bad + render_fragment("report_texts", part="plans_hidden", people=len(with_plan), threshold=rep.threshold), "wb-keep")
+        return section(_("Action plans"), bad + render_fragment("report_texts", part="plans_hidden", people=len(with_plan), threshold=rep.threshold), "wb-keep")
     total = summary([a for acts in with_plan for a in acts], rep.as_of)
-    return section("Action plans", bad + render_fragment("report_texts", part="plans_summary", people=len(with_plan), total_people=len(rep.people),
-                                                         c=total, as_of=rep.as_of))
+    return section(_("Action plans"), bad + render_fragment("report_texts", part="plans_summary", people=len(with_plan), total_people=len(rep.people),
+                                                            c=total, as_of=rep.as_of))
+
+
+@localized
+def cohort_quiz_html(rep: CohortReport, db: Database, actor: Identity, options: dict | None = None) -> str:
+    """The concept quiz's learning gain per concept, in the report's language."""
+    from workbook.render.quiz_html import cohort_report_section
+
+    return cohort_report_section(db, actor, rep.cohort_id, options)
 
 
 INDIVIDUAL_SECTIONS = {

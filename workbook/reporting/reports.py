@@ -23,6 +23,7 @@ from pathlib import Path
 from workbook.auth.identity import Identity
 from workbook.errors import WorkbookError
 from workbook.files import narrow, private_dir, private_file, write_private_text
+from workbook.i18n import DEFAULT_LANGUAGE, check_language
 from workbook.logs import logger
 from workbook.settings import REPO_ROOT, Settings, get_settings
 
@@ -47,6 +48,7 @@ class ReportTask:
     target: int | str
     stem: str  # file name without extension
     label: str  # how a failure is named ("Ann Smith (person 12)")
+    language: str = ""  # the report's language: the person's own, the cohort's default ("" : English unless the run names one)
 
 
 @dataclass
@@ -72,21 +74,21 @@ def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def person_task(db, actor: Identity, person_id: int) -> ReportTask:
-    from workbook.store import get_person
+    """One person's report, in the person's language (their choice, else their cohort's default)."""
+    from workbook.store import get_person, language_of
 
     p = get_person(db, actor, person_id)
-    return ReportTask("person", p.id, f"person-{p.id}-{slug(p.name)}", f"{p.name} (person {p.id})")
+    return ReportTask("person", p.id, f"person-{p.id}-{slug(p.name)}", f"{p.name} (person {p.id})", language_of(db, actor, p.id))
 
 
 def cohort_tasks(db, actor: Identity, name: str, people: bool = True) -> list[ReportTask]:
-    """The cohort report plus one report per trainee of the cohort."""
-    from workbook.store import cohort_by_name, list_people
+    """The cohort report (in the cohort's default language) plus one report per trainee (each in their own)."""
+    from workbook.store import cohort_by_name, cohort_language, list_people
 
     cid = cohort_by_name(db, name)
-    tasks = [ReportTask("cohort", name, f"cohort-{slug(name)}", f"cohort {name}")]
+    tasks = [ReportTask("cohort", name, f"cohort-{slug(name)}", f"cohort {name}", cohort_language(db, actor, cid))]
     if people:
-        tasks += [ReportTask("person", p.id, f"person-{p.id}-{slug(p.name)}", f"{p.name} (person {p.id})")
-                  for p in list_people(db, actor, cid, role="trainee")]
+        tasks += [person_task(db, actor, p.id) for p in list_people(db, actor, cid, role="trainee")]
     return tasks
 
 
@@ -244,11 +246,13 @@ def _parameters(task: ReportTask, actor: Identity, as_of: str, language: str, op
 
 
 def produce(worker: Worker, task: ReportTask, actor: Identity, output: Path, formats: tuple[str, ...],
-            as_of: str = "", language: str = "en", options: dict | None = None) -> Outcome:
-    """One report: papermill run, HTML, and PDF if asked; failures become the outcome's reason."""
+            as_of: str = "", language: str = "", options: dict | None = None) -> Outcome:
+    """One report: papermill run, HTML, and PDF if asked; failures become the outcome's reason.
+    ``language`` (one of workbook.i18n.LANGUAGES) overrides the task's own; neither: English."""
     notebook = REPORT_NOTEBOOKS / NOTEBOOKS[task.kind][0]
     outcome = Outcome(task)
     try:
+        language = check_language(language or task.language or DEFAULT_LANGUAGE, "report language")
         nb = worker.execute(notebook, _parameters(task, actor, as_of, language, options or {}))
         html_path = output / f"{task.stem}.html"
         write_private_text(html_path, worker.html(nb, title=task.label, language=language))  # 0600: personal data
@@ -269,11 +273,14 @@ def produce(worker: Worker, task: ReportTask, actor: Identity, output: Path, for
 
 
 def run_reports(tasks: list[ReportTask], actor: Identity, output: Path | str, formats: tuple[str, ...] = ("html",),
-                workers: int = 2, as_of: str = "", language: str = "en", options: dict | None = None,
+                workers: int = 2, as_of: str = "", language: str = "", options: dict | None = None,
                 settings: Settings | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Produce every report with ``workers`` threads (each with its own kernel and browser page);
-    returns one outcome per task, in task order. ``on_done`` is called as each finishes (progress)."""
+    returns one outcome per task, in task order. ``on_done`` is called as each finishes (progress).
+    ``language``: every report in that language; empty: each task's own (the person's, the cohort's)."""
     settings = settings or get_settings()
+    if language:
+        check_language(language, "report language")
     output = Path(output)
     if not output.exists():
         private_dir(output)

@@ -8,7 +8,9 @@ from .action_plans import action_plan, cohort_action_plans, delete_action, save_
 from .answers import (
     DONT_KNOW,
     answer_history,
+    answer_languages,
     attempts,
+    cohort_answer_languages,
     cohort_answers,
     current_answers,
     last_activity,

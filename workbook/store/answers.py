@@ -14,6 +14,7 @@ from workbook.settings import Settings
 
 from .access import check_cohort, check_person
 from .db import Database
+from .default_language import of_person
 from .models import Answer, Person, ProgressEvent
 from .quota import check_budget, check_size, encoded_size, repeated_row
 
@@ -90,21 +91,22 @@ def _current_attempt(s, person_id: int, exercise: str) -> int:
 def save_answer(
     db: Database, actor: Identity, person_id: int, module: str, exercise: str, item: str, value: object, attempt: int | None = None
 ) -> int:
-    """Append one answer (a new row, nothing overwritten) and mark the module in progress; a save
-    identical to the item's latest row writes nothing and returns that row's id (write quotas: quota.py)."""
+    """Append one answer (a new row, nothing overwritten, recording the language the person answers in: their
+    own, else their cohort's) and mark the module in progress; a save identical to the item's latest row (value
+    and language) writes nothing and returns that row's id (write quotas: quota.py)."""
     if actor.role not in (*ROLES, "admin") or (actor.role != "admin" and actor.person_id != person_id):
         raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not answer for person {person_id}")
     value = validate_value(exercise, item, value, db.settings)
     with db.session() as s:
-        _person(s, actor, person_id, "write")
+        language = of_person(s, _person(s, actor, person_id, "write"))  # the language the person is answering in
         attempt = attempt or _current_attempt(s, person_id, exercise)
-        same = repeated_row(s, person_id, None, exercise, item, attempt, value)
+        same = repeated_row(s, person_id, None, exercise, item, attempt, value, language)
         if same is not None:
             return same  # nothing new: the latest row already says this
         check_budget(s, db.settings, person_id, None, encoded_size(value))
         if item != ATTEMPT_MARK:
             mark_version(s, person_id, None, module, exercise, attempt)
-        row = Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempt, value=value)
+        row = Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempt, value=value, language=language)
         s.add(row)
         if s.scalar(select(func.count()).select_from(ProgressEvent).where(ProgressEvent.person_id == person_id, ProgressEvent.module == module)) == 0:
             s.add(ProgressEvent(person_id=person_id, module=module, status="in_progress"))
@@ -181,6 +183,39 @@ def cohort_answers(db: Database, actor: Identity, cohort_id: int, exercise: str)
             answers = _latest(s, pid, exercise, _current_attempt(s, pid, exercise))
             if answers:
                 out[pid] = answers
+        return out
+
+
+def _languages(s, person_id: int, exercise: str, attempt: int) -> dict[str | None, int]:
+    """How many of the attempt's current answers were given in each language (None: not recorded)."""
+    rows = s.execute(select(Answer.item, Answer.value, Answer.language).where(
+        Answer.person_id == person_id, Answer.exercise == exercise, Answer.attempt == attempt, Answer.rater_id.is_(None),
+        Answer.item != VERSION_ITEM).order_by(Answer.id)).all()
+    latest = {item: (value, language) for item, value, language in rows}
+    out: dict[str | None, int] = {}
+    for value, language in latest.values():
+        if value is not None:
+            out[language] = out.get(language, 0) + 1
+    return out
+
+
+def answer_languages(db: Database, actor: Identity, person_id: int, exercise: str) -> dict[str | None, int]:
+    """The languages the person's current answers to one exercise were given in: {language: answers} (None: not recorded)."""
+    with db.session() as s:
+        _person(s, actor, person_id, "read")
+        return _languages(s, person_id, exercise, _current_attempt(s, person_id, exercise))
+
+
+def cohort_answer_languages(db: Database, actor: Identity, cohort_id: int, exercise: str) -> dict[str | None, int]:
+    """Staff only: how many trainees' current answers to one exercise were given in each language
+    (a person who answered in two languages counts in both)."""
+    check_cohort(actor, cohort_id)
+    with db.session() as s:
+        ids = s.scalars(select(Person.id).where(Person.cohort_id == cohort_id, Person.role == "trainee").order_by(Person.id)).all()
+        out: dict[str | None, int] = {}
+        for pid in ids:
+            for language in _languages(s, pid, exercise, _current_attempt(s, pid, exercise)):
+                out[language] = out.get(language, 0) + 1
         return out
 
 

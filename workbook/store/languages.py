@@ -11,25 +11,22 @@ from sqlalchemy import select
 
 from workbook.auth.identity import Identity
 from workbook.errors import AccessDenied, NotFound
-from workbook.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language
+from workbook.i18n import check_language
 
 from .access import check_cohort, require_role
 from .answers import _person
 from .db import Database
+from .default_language import LANGUAGE_KEY, cohort_default, of_person, of_rater
 from .models import Cohort, CohortSetting, Person, Rater
 from .raters import _own_rater
 
-LANGUAGE_KEY = "language"  # the cohort setting holding the cohort's default language
-
 
 def _cohort_default(s, cohort_id: int) -> str:
-    chosen = s.scalar(select(CohortSetting.value).where(CohortSetting.cohort_id == cohort_id, CohortSetting.key == LANGUAGE_KEY)
-                      .order_by(CohortSetting.id.desc()).limit(1))
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    return cohort_default(s, cohort_id)
 
 
 def _of_person(s, person: Person) -> str:
-    return person.language if person.language in LANGUAGES else _cohort_default(s, person.cohort_id)
+    return of_person(s, person)
 
 
 def cohort_language(db: Database, actor: Identity, cohort_id: int) -> str:
@@ -75,10 +72,7 @@ def set_language(db: Database, actor: Identity, person_id: int, language: str) -
 def rater_language(db: Database, actor: Identity) -> str:
     """A signed-in rater's language: their own choice or the trainee's for them, else the cohort's default."""
     with db.session() as s:
-        rater = _own_rater(s, actor)
-        if rater.language in LANGUAGES:
-            return rater.language
-        return _cohort_default(s, s.get(Person, rater.subject_id).cohort_id)
+        return of_rater(s, _own_rater(s, actor))
 
 
 def set_rater_language(db: Database, actor: Identity, language: str) -> None:
@@ -92,5 +86,5 @@ def languages_of_raters(s, rater_ids: list[int]) -> dict[int, str]:
     """Each rater's language (for their e-mails); inside a store session."""
     out = {}
     for rater in s.scalars(select(Rater).where(Rater.id.in_(rater_ids))).all():
-        out[rater.id] = rater.language if rater.language in LANGUAGES else _cohort_default(s, s.get(Person, rater.subject_id).cohort_id)
+        out[rater.id] = of_rater(s, rater)
     return out

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_REVISION = "0003_languages"  # the head of migrations/versions: a model change comes with a revision
+SCHEMA_REVISION = "0004_answer_language"  # the head of migrations/versions: a model change comes with a revision
 
 
 def utcnow() -> datetime:
@@ -159,6 +159,7 @@ class Answer(Base):
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     value: Mapped[object] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the language it was given in (None: before 0004)
 
     __table_args__ = (
         Index("ix_answers_lookup", "person_id", "exercise", "item", "attempt"),

@@ -45,14 +45,15 @@ def _strings(value: object):
             yield from _strings(v)
 
 
-def repeated_row(s, person_id: int, rater_id: int | None, exercise: str, item: str, attempt: int, value: object) -> int | None:
-    """The id of the latest row for this item when it already holds ``value`` (nothing to write)."""
-    q = select(Answer.id, Answer.value).where(
+def repeated_row(s, person_id: int, rater_id: int | None, exercise: str, item: str, attempt: int, value: object,
+                 language: str | None = None) -> int | None:
+    """The id of the latest row for this item when it already holds ``value`` given in ``language`` (nothing to write)."""
+    q = select(Answer.id, Answer.value, Answer.language).where(
         Answer.person_id == person_id, Answer.exercise == exercise, Answer.item == item, Answer.attempt == attempt,
         Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id,
     )
     row = s.execute(q.order_by(Answer.id.desc()).limit(1)).first()
-    return row.id if row is not None and row.value == value else None
+    return row.id if row is not None and row.value == value and (language is None or row.language == language) else None
 
 
 def check_budget(s, settings: Settings, person_id: int, rater_id: int | None, size: int) -> None:

@@ -27,6 +27,7 @@ from workbook.i18n import _, check_language, format_day, using
 from .access import check_cohort, check_nominate, check_person, check_rater_admin
 from .answers import latest_rows, mark_version, validate_value
 from .db import Database
+from .default_language import of_rater
 from .models import AccessCode, Answer, FeedbackRound, Person, Rater, RaterContact, RoundRater, utcnow
 from .people import _issue_code
 from .quota import check_budget, encoded_size, repeated_row
@@ -575,12 +576,14 @@ def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -
         if pulse_items is not None and item not in pulse_items:
             raise InvalidAnswer(f"{instrument}/{item}: this follow-up asks only about {', '.join(pulse_items)}")
     with db.session() as s:
-        same = repeated_row(s, subject, rater.id, instrument, item, 1, value)
+        language = of_rater(s, _own_rater(s, actor))  # the language the rater answers in
+        same = repeated_row(s, subject, rater.id, instrument, item, 1, value, language)
         if same is not None:
             return same
         check_budget(s, db.settings, subject, rater.id, encoded_size(value))
         mark_version(s, subject, rater.id, RATER_MODULE, instrument, 1)
-        row = Answer(person_id=subject, rater_id=rater.id, module=RATER_MODULE, exercise=instrument, item=item, attempt=1, value=value)
+        row = Answer(person_id=subject, rater_id=rater.id, module=RATER_MODULE, exercise=instrument, item=item, attempt=1, value=value,
+                     language=language)
         s.add(row)
         s.flush()
         return row.id

@@ -161,6 +161,7 @@ class AnswerDoc(_M):
     attempt: int = Field(ge=1, le=1_000_000)
     value: object = None
     at: When
+    language: Language | None = None  # the language it was given in (absent: not recorded)
 
 
 class ProgressDoc(_M):
@@ -245,7 +246,8 @@ def export_cohort(db: Database, actor: Identity, name: str) -> dict:
             ],
             "answers": [
                 {"person": key[a.person_id], **({"rater": rkey[a.rater_id]} if a.rater_id is not None else {}),
-                 "module": a.module, "exercise": a.exercise, "item": a.item, "attempt": a.attempt, "value": a.value, "at": a.created_at.isoformat()}
+                 "module": a.module, "exercise": a.exercise, "item": a.item, "attempt": a.attempt, "value": a.value, "at": a.created_at.isoformat(),
+                 **({"language": a.language} if a.language is not None else {})}
                 for a in answers
             ],
             "progress": [{"person": key[e.person_id], "module": e.module, "status": e.status, "at": e.at.isoformat()} for e in prog],
@@ -452,7 +454,8 @@ def import_cohort(db: Database, actor: Identity, text: str, where: str = "<input
                                    approved_by=ids.get(c.approved_by), approved_at=c.approved_at, sent_at=c.sent_at, sent_by=c.sent_by,
                                    reminders=c.reminders, reminded_at=c.reminded_at, follows=rater_ids.get(c.follows), withdrawn=c.withdrawn))
         for a in doc.answers:
-            s.add(Answer(person_id=ids[a.person], rater_id=rater_ids.get(a.rater), module=a.module, exercise=a.exercise, item=a.item, attempt=a.attempt, value=a.value, created_at=a.at))
+            s.add(Answer(person_id=ids[a.person], rater_id=rater_ids.get(a.rater), module=a.module, exercise=a.exercise, item=a.item, attempt=a.attempt, value=a.value, created_at=a.at,
+                         language=a.language))
         for e in doc.progress:
             s.add(ProgressEvent(person_id=ids[e.person], module=e.module, status=e.status, at=e.at))
         for n in doc.notes:

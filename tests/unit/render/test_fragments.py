@@ -64,7 +64,7 @@ def _contexts() -> dict[str, dict]:
         "cohort_completion": {"modules": [(module, 1, 1, 1)], "people": [(HOSTILE, 1, None), (HOSTILE, 0, datetime(2026, 1, 1))]},
         "person_scores": {"result": NS(module=module, instrument=NS(title=HOSTILE, scale=NS(points=5)), overall=50.0,
                                        scores=[DimensionScore("d1", HOSTILE, 3.0, 50.0, 3, 3), DimensionScore("d2", HOSTILE, None, None, 0, 3)]),
-                          "means": {"d1": 40.0}, "note": HOSTILE, "chart": HOSTILE},
+                          "means": {"d1": 40.0}, "note": HOSTILE, "chart": HOSTILE, "languages": HOSTILE},
         "feedback_summary": {"title": HOSTILE, "hidden": 1, "total": 2, "reliability": HOSTILE, "fb": fb},
         "feedback_360": {"fb": fb, "cats": ["peer", HOSTILE], "counts": {"peer": (4, 3)}, "gap": 1.0, "labels": {"peer": HOSTILE},
                          "not_enough": HOSTILE, "unrated": [HOSTILE, HOSTILE], "chart": HOSTILE, "blind": [HOSTILE], "hidden": [HOSTILE]},

@@ -148,7 +148,7 @@ class Coaching(w.VBox):
         self.note_pick = w.Dropdown(description="Note", layout=w.Layout(width="100%"))
         share_btn, unshare_btn = w.Button(description="Share"), w.Button(description="Make private")
         self.action_pick = w.Dropdown(description="Action", layout=w.Layout(width="100%"))
-        self.action_status = w.Dropdown(options=[(STATUS_LABELS[s], s) for s in STATUSES], description="Status")
+        self.action_status = w.Dropdown(options=[(str(STATUS_LABELS[s]), s) for s in STATUSES], description="Status")
         self.follow = w.Text(description="Follow-up", placeholder="what you agreed, when you checked", layout=w.Layout(width="100%"))
         follow_btn = w.Button(description="Save follow-up")
         save.on_click(lambda _b: safe(self.status)(self.save_note)())
