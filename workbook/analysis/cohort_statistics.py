@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from workbook.content.catalogue import Instrument
 from workbook.domain.psychometrics import Reliability, cronbach_alpha
 from workbook.domain.scoring import keyed_value, score
+from workbook.i18n import _, ngettext
 
 NOT_ENOUGH_PEOPLE = "not enough people"
 
@@ -68,7 +69,7 @@ def aggregates(instrument: Instrument, answers: Mapping[object, Mapping[str, obj
         s100 = [p[n_dim].score_100 for p in per_person if p[n_dim].score_100 is not None]
         means = [p[n_dim].mean for p in per_person if p[n_dim].mean is not None]
         if len(s100) < threshold:
-            out.append(DimensionAggregate(dim.id, dim.label, len(s100), None, None, {}, f"{NOT_ENOUGH_PEOPLE} ({len(s100)} scored, {threshold} needed)"))
+            out.append(DimensionAggregate(dim.id, dim.label, len(s100), None, None, {}, _("not enough people ({n} scored, {threshold} needed)").format(n=len(s100), threshold=threshold)))
             continue
         mean = sum(s100) / len(s100)
         sd = math.sqrt(sum((x - mean) ** 2 for x in s100) / (len(s100) - 1)) if len(s100) > 1 else None
@@ -83,7 +84,7 @@ def instrument_stats(instrument: Instrument, answers: Mapping[object, Mapping[st
     """Reliability and aggregates of a group, or nothing but a reason when the group is too small."""
     given = {k: a for k, a in answers.items() if any(keyed_value(instrument, i.id, a.get(i.id)) is not None for i in instrument.items)}
     if len(given) < threshold:
-        return InstrumentStats(instrument.id, len(given), threshold, [], [], f"{NOT_ENOUGH_PEOPLE} ({len(given)} answered, {threshold} needed)")
+        return InstrumentStats(instrument.id, len(given), threshold, [], [], _("not enough people ({n} answered, {threshold} needed)").format(n=len(given), threshold=threshold))
     earlier = len(given) - len(on_current_version(instrument, given))
     return InstrumentStats(instrument.id, len(given), threshold, reliability(instrument, given), aggregates(instrument, given, threshold), earlier_version=earlier)
 
@@ -93,8 +94,10 @@ def earlier_version_note(stats: InstrumentStats) -> str:
     if not stats.earlier_version:
         return ""
     n = stats.earlier_version
-    return (f"{n} {'person' if n == 1 else 'people'} answered an earlier version of the statements: their dimension scores "
-            "are included, the item statistics (alpha, item-total r) use the current statements only")
+    return ngettext("{n} person answered an earlier version of the statements: their dimension scores are included, "
+                    "the item statistics (alpha, item-total r) use the current statements only",
+                    "{n} people answered an earlier version of the statements: their dimension scores are included, "
+                    "the item statistics (alpha, item-total r) use the current statements only", n).format(n=n)
 
 
 def stats_text(stats: InstrumentStats, instrument: Instrument) -> str:

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from workbook.i18n import _, format_number, ngettext
+
 ALPHA_MIN = 0.7  # Nunnally's usual minimum
 MIN_CASES = 3  # fewer complete cases than this: alpha is not computable
 NOT_COMPUTABLE = "not computable"
@@ -61,14 +63,15 @@ class Reliability:
     def ci_label(self) -> str:
         """The interval as text for a table: "0.45 to 0.94", or "—"."""
         ci = self.ci95
-        return f"{ci[0]:.2f} to {ci[1]:.2f}" if ci else "—"
+        return _("{low} to {high}").format(low=format_number(ci[0], 2), high=format_number(ci[1], 2)) if ci else "—"
 
     @property
     def label(self) -> str:
         """Alpha as text for a table: "0.82", "0.61 (under 0.7)" or the reason it is not computable."""
         if self.alpha is None:
             return self.status
-        return f"{self.alpha:.2f}" + (" (under 0.7)" if self.low else "")
+        alpha = format_number(self.alpha, 2)
+        return _("{alpha} (under 0.7)").format(alpha=alpha) if self.low else alpha
 
 
 def _var(xs: Sequence[Fraction]) -> Fraction:
@@ -87,14 +90,15 @@ def _cov(xs: Sequence[Fraction], ys: Sequence[Fraction]) -> Fraction:
 def _alpha(columns: Sequence[Sequence[Fraction]]) -> tuple[Fraction | None, str]:
     k = len(columns)
     if k < 2:
-        return None, f"{NOT_COMPUTABLE}: a scale needs at least 2 items (it has {k})"
+        return None, _("not computable: a scale needs at least 2 items (it has {k})").format(k=k)
     n = len(columns[0])
     if n < MIN_CASES:
-        return None, f"{NOT_COMPUTABLE}: {n} complete case{'s' if n != 1 else ''}, at least {MIN_CASES} needed"
+        return None, ngettext("not computable: {n} complete case, at least {needed} needed",
+                              "not computable: {n} complete cases, at least {needed} needed", n).format(n=n, needed=MIN_CASES)
     totals = [sum(row, Fraction(0)) for row in zip(*columns)]
     var_total = _var(totals)
     if var_total == 0:
-        return None, f"{NOT_COMPUTABLE}: everyone gave the same total (no variance)"
+        return None, _("not computable: everyone gave the same total (no variance)")
     item_vars = sum((_var(c) for c in columns), Fraction(0))
     return Fraction(k, k - 1) * (1 - item_vars / var_total), "ok"
 
@@ -119,7 +123,7 @@ def cronbach_alpha(rows: Sequence[Mapping[str, int | None]], items: Sequence[str
     missing_answers = sum(1 for r in given for i in items if r.get(i) is None)
     complete = [r for r in given if all(r.get(i) is not None for i in items)]
     columns = [[Fraction(int(r[i])) for r in complete] for i in items]
-    alpha, status = _alpha(columns) if items else (None, f"{NOT_COMPUTABLE}: the scale has no items")
+    alpha, status = _alpha(columns) if items else (None, _("not computable: the scale has no items"))
     stats = []
     for j, item in enumerate(items):
         answered = [r[item] for r in given if r.get(item) is not None]
@@ -128,14 +132,15 @@ def cronbach_alpha(rows: Sequence[Mapping[str, int | None]], items: Sequence[str
         a_del: float | None = None
         note = ""
         if len(items) < 2:
-            note = f"{NOT_COMPUTABLE}: no other items"
+            note = _("not computable: no other items")
         elif len(complete) < MIN_CASES:
-            note = f"{NOT_COMPUTABLE}: too few complete cases"
+            note = _("not computable: too few complete cases")
         else:
             rest = [sum(vals, Fraction(0)) for vals in zip(*(c for n, c in enumerate(columns) if n != j))]
             r_it = _corr(columns[j], rest)
             if r_it is None:
-                note = f"{NOT_COMPUTABLE}: " + ("everyone gave this item the same answer" if _var(columns[j]) == 0 else "the other items do not vary")
+                note = (_("not computable: everyone gave this item the same answer") if _var(columns[j]) == 0
+                        else _("not computable: the other items do not vary"))
             if len(items) >= 3:
                 ad, why = _alpha([c for n, c in enumerate(columns) if n != j])
                 a_del = float(ad) if ad is not None else None
@@ -209,7 +214,7 @@ def f_quantile(p: float, df1: float, df2: float) -> float:
     lo, hi = 0.0, 1.0
     while f_cdf(hi, df1, df2) < p:
         lo, hi = hi, hi * 2.0
-    for _ in range(200):
+    for _step in range(200):
         mid = (lo + hi) / 2.0
         if f_cdf(mid, df1, df2) < p:
             lo = mid

@@ -17,13 +17,14 @@ from sqlalchemy import select
 
 from workbook.auth.identity import Identity
 from workbook.errors import AccessDenied, InvalidAnswer, NotFound
+from workbook.i18n import _l
 
 from .access import check_person
 from .db import Database
 from .models import CoachNote, Person
 
 GROW_STEPS = ("goal", "reality", "options", "way_forward")
-GROW_LABELS = {"goal": "Goal", "reality": "Reality", "options": "Options", "way_forward": "Way forward"}
+GROW_LABELS = {"goal": _l("Goal"), "reality": _l("Reality"), "options": _l("Options"), "way_forward": _l("Way forward")}  # in the language shown
 MAX_CHARS = 20_000
 
 

@@ -19,7 +19,7 @@ from workbook.analysis.person_results import scored_modules
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain.action_plan import STATUS_LABELS, STATUSES, summary, targetable_items
-from workbook.i18n import _, current_language
+from workbook.i18n import _, _l, current_language, format_number
 from workbook.render.cohort_html import choices_html, notes_html, spread_table_html
 from workbook.render.fragments import render_fragment
 from workbook.reporting.report_content import cohort_choices
@@ -85,6 +85,9 @@ def overdue_html(db: Database, identity: Identity, as_of: date) -> str:
     return str(render_fragment("plans_overview", rows=rows))
 
 
+ROLE_NAMES = {"trainee": _l("trainee"), "coach": _l("coach"), "hr": _l("HR")}  # the invite form's roles, in the page's language
+
+
 class LiveResults(w.VBox):
     """Live cohort results with a refresh button and an automatic refresh every few seconds."""
 
@@ -93,8 +96,8 @@ class LiveResults(w.VBox):
         self.status = StatusLine()
         self.html = HTML()
         self.stamp = HTML()
-        self.button = w.Button(description="Refresh now", icon="refresh")
-        self.auto = w.Checkbox(value=True, description=f"Refresh automatically every {seconds:g} s", indent=False)
+        self.button = w.Button(description=_("Refresh now"), icon="refresh")
+        self.auto = w.Checkbox(value=True, description=_("Refresh automatically every {seconds} s").format(seconds=format_number(seconds)), indent=False)
         self._lock = threading.Lock()
         self._seen: tuple | None = None
         self._stop = threading.Event()
@@ -121,7 +124,7 @@ class LiveResults(w.VBox):
         while not self._stop.wait(self.seconds):
             if time.monotonic() > ends:
                 self.auto.value = False
-                self.status.warn("Automatic refresh switched off after a long session; tick the box to resume.")
+                self.status.warn(_("Automatic refresh switched off after a long session; tick the box to resume."))
                 ends = float("inf")
             if self.auto.value:
                 safe(self.status)(self.refresh)()
@@ -137,20 +140,20 @@ class Coaching(w.VBox):
         self.db, self.me = db, identity
         self.status = StatusLine()
         people = list_people(db, identity, identity.cohort_id, role="trainee")
-        self.person = w.Dropdown(options=[(p.name, p.id) for p in people], description="Person")
+        self.person = w.Dropdown(options=[(p.name, p.id) for p in people], description=_("Person"))
         self.overview = HTML()
         self.plan = HTML()
         self.notes = HTML()
-        self.session = w.DatePicker(description="Session", value=date.today())
-        self.fields = {k: w.Textarea(placeholder=GROW_LABELS[k], layout=w.Layout(width="100%", height="60px")) for k in GROW_STEPS}
-        self.share = w.Checkbox(description="Share this note with the person", indent=False)
-        save = w.Button(description="Save GROW note", button_style="primary")
-        self.note_pick = w.Dropdown(description="Note", layout=w.Layout(width="100%"))
-        share_btn, unshare_btn = w.Button(description="Share"), w.Button(description="Make private")
-        self.action_pick = w.Dropdown(description="Action", layout=w.Layout(width="100%"))
-        self.action_status = w.Dropdown(options=[(str(STATUS_LABELS[s]), s) for s in STATUSES], description="Status")
-        self.follow = w.Text(description="Follow-up", placeholder="what you agreed, when you checked", layout=w.Layout(width="100%"))
-        follow_btn = w.Button(description="Save follow-up")
+        self.session = w.DatePicker(description=_("Session"), value=date.today())
+        self.fields = {k: w.Textarea(placeholder=str(GROW_LABELS[k]), layout=w.Layout(width="100%", height="60px")) for k in GROW_STEPS}
+        self.share = w.Checkbox(description=_("Share this note with the person"), indent=False)
+        save = w.Button(description=_("Save GROW note"), button_style="primary")
+        self.note_pick = w.Dropdown(description=_("Note"), layout=w.Layout(width="100%"))
+        share_btn, unshare_btn = w.Button(description=_("Share")), w.Button(description=_("Make private"))
+        self.action_pick = w.Dropdown(description=_("Action"), layout=w.Layout(width="100%"))
+        self.action_status = w.Dropdown(options=[(str(STATUS_LABELS[s]), s) for s in STATUSES], description=_("Status"))
+        self.follow = w.Text(description=_("Follow-up"), placeholder=_("what you agreed, when you checked"), layout=w.Layout(width="100%"))
+        follow_btn = w.Button(description=_("Save follow-up"))
         save.on_click(lambda _b: safe(self.status)(self.save_note)())
         share_btn.on_click(lambda _b: safe(self.status)(self.share_note)(True))
         unshare_btn.on_click(lambda _b: safe(self.status)(self.share_note)(False))
@@ -182,7 +185,7 @@ class Coaching(w.VBox):
         self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue(current_language()).instruments.values()))
         set_options(self.action_pick, [(action_label(a), a.id) for a in actions])
         notes = notes_for(self.db, self.me, pid)
-        self.notes.value = notes_html(notes, sharing=True, empty="No notes yet.")
+        self.notes.value = notes_html(notes, sharing=True, empty=_("No notes yet."))
         set_options(self.note_pick, [(f"{n.session or n.created_at:%Y-%m-%d} · {next(iter(n.fields.values()), '')[:50]}", n.thread) for n in notes])
 
     def save_note(self) -> None:
@@ -191,19 +194,19 @@ class Coaching(w.VBox):
         for a in self.fields.values():
             a.value = ""
         self.refresh()
-        self.status.ok("Note saved" + (" and shared with the person." if self.share.value else " (private)."))
+        self.status.ok(_("Note saved and shared with the person.") if self.share.value else _("Note saved (private)."))
 
     def share_note(self, shared: bool) -> None:
         if not self.note_pick.value:
-            self.status.warn("Pick a note first.")
+            self.status.warn(_("Pick a note first."))
             return
         set_shared(self.db, self.me, self.person.value, self.note_pick.value, shared)
         self.refresh()
-        self.status.ok("The person now sees this note." if shared else "The note is private again.")
+        self.status.ok(_("The person now sees this note.") if shared else _("The note is private again."))
 
     def save_follow_up(self) -> None:
         if not self.action_pick.value:
-            self.status.warn("This person has no action yet.")
+            self.status.warn(_("This person has no action yet."))
             return
         fields = {"status": self.action_status.value}
         if self.follow.value.strip():
@@ -211,7 +214,7 @@ class Coaching(w.VBox):
         save_action(self.db, self.me, self.person.value, fields, action_id=self.action_pick.value)
         self.follow.value = ""
         self.refresh()
-        self.status.ok("Follow-up saved.")
+        self.status.ok(_("Follow-up saved."))
 
 
 class CohortAdmin(w.VBox):
@@ -221,14 +224,14 @@ class CohortAdmin(w.VBox):
         self.db, self.me, self.on_change = db, identity, on_change
         self.status = StatusLine()
         self.code = HTML()
-        self.name = w.Text(description="Name", placeholder="first and last name")
-        self.email = w.Text(description="E-mail", placeholder="optional")
-        self.role = w.Dropdown(options=[(r.upper() if r == "hr" else r, r) for r in ROLES], description="Role")
-        invite_btn = w.Button(description="Invite", button_style="primary")
-        self.who = w.Dropdown(description="Person")
-        reissue_btn = w.Button(description="Re-issue code")
-        self.confirm = w.Checkbox(description="Yes, close this cohort: no new people can join", indent=False)
-        close_btn = w.Button(description="Close cohort", button_style="danger")
+        self.name = w.Text(description=_("Name"), placeholder=_("first and last name"))
+        self.email = w.Text(description=_("E-mail"), placeholder=_("optional"))
+        self.role = w.Dropdown(options=[(str(ROLE_NAMES.get(r, r)), r) for r in ROLES], description=_("Role"))
+        invite_btn = w.Button(description=_("Invite"), button_style="primary")
+        self.who = w.Dropdown(description=_("Person"))
+        reissue_btn = w.Button(description=_("Re-issue code"))
+        self.confirm = w.Checkbox(description=_("Yes, close this cohort: no new people can join"), indent=False)
+        close_btn = w.Button(description=_("Close cohort"), button_style="danger")
         invite_btn.on_click(lambda _b: safe(self.status)(self.invite)())
         reissue_btn.on_click(lambda _b: safe(self.status)(self.reissue)())
         close_btn.on_click(lambda _b: safe(self.status)(self.close)())
@@ -243,7 +246,7 @@ class CohortAdmin(w.VBox):
     def refresh(self) -> None:
         people = list_people(self.db, self.me, self.me.cohort_id)
         # trainees only: staff codes are re-issued by the operator (store.reissue_code)
-        set_options(self.who, [(f"{p.name} ({p.role})", p.id) for p in people if p.role == "trainee"])
+        set_options(self.who, [(_("{name} (trainee)").format(name=p.name), p.id) for p in people if p.role == "trainee"])
         [info] = [c for c in list_cohorts(self.db, self.me) if c["id"] == self.me.cohort_id]
         self.state.value = render_fragment("coach_page", part="cohort_state", info=info)
 
@@ -255,7 +258,7 @@ class CohortAdmin(w.VBox):
         self._show_code(self.name.value.strip(), code)
         self.name.value = self.email.value = ""
         self.refresh()
-        self.status.ok("Invited. Give the person their code; it cannot be shown again.")
+        self.status.ok(_("Invited. Give the person their code; it cannot be shown again."))
         if self.on_change:
             self.on_change()
 
@@ -265,16 +268,16 @@ class CohortAdmin(w.VBox):
         label = self.who.label
         code = reissue_code(self.db, self.me, self.who.value)
         self._show_code(label, code)
-        self.status.ok("New code issued; the old one no longer works.")
+        self.status.ok(_("New code issued; the old one no longer works."))
 
     def close(self) -> None:
         if not self.confirm.value:
-            self.status.warn("Tick the box to confirm closing the cohort.")
+            self.status.warn(_("Tick the box to confirm closing the cohort."))
             return
         close_cohort(self.db, self.me, self.me.cohort_id)
         self.confirm.value = False
         self.refresh()
-        self.status.ok("The cohort is closed; everyone keeps their answers and reports.")
+        self.status.ok(_("The cohort is closed; everyone keeps their answers and reports."))
 
 
 def _coach_body(db: Database, identity: Identity) -> list[w.Widget]:

@@ -6,7 +6,7 @@ import ipywidgets as w
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.paths import get_path, plan
-from workbook.i18n import current_language
+from workbook.i18n import _, current_language
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, cohort_path, set_cohort_path
 
@@ -32,8 +32,8 @@ class PathControl(w.VBox):
         doc = catalogue(current_language()).paths
         options = [(p.title, p.id) for p in doc.paths] if doc else []
         self.current = HTML()
-        self.choice = w.Dropdown(options=options, description="Path")
-        self.button = w.Button(description="Use this path for the cohort", button_style="primary")
+        self.choice = w.Dropdown(options=options, description=_("Path"))
+        self.button = w.Button(description=_("Use this path for the cohort"), button_style="primary")
         self.plan = HTML()
         self.button.on_click(lambda _b: safe(self.status)(self.apply)())
         self.choice.observe(lambda _c: safe(self.status)(self.show)(), names="value")
@@ -54,4 +54,5 @@ class PathControl(w.VBox):
     def apply(self) -> None:
         set_cohort_path(self.db, self.me, self.me.cohort_id, self.choice.value)
         self.refresh()
-        self.status.ok(f"The cohort now follows {get_path(catalogue(current_language()).paths, self.choice.value).title}: every trainee's home page shows it.")
+        title = get_path(catalogue(current_language()).paths, self.choice.value).title
+        self.status.ok(_("The cohort now follows {path}: every trainee's home page shows it.").format(path=title))

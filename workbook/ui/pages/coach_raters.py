@@ -11,7 +11,7 @@ from workbook.analysis.person_360 import feedback_for
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.action_plan import pulse_items
-from workbook.i18n import current_language
+from workbook.i18n import _, current_language, format_day, ngettext
 from workbook.mail import mail_configured
 from workbook.render.fragments import render_fragment
 from workbook.render.person_360_html import feedback_html, pulse_html, round_html
@@ -52,23 +52,23 @@ class RaterAdmin(w.VBox):
     def __init__(self, db: Database, identity: Identity):
         self.db, self.me = db, identity
         self.status = StatusLine()
-        self.person = w.Dropdown(description="Trainee")
+        self.person = w.Dropdown(description=_("Trainee"))
         insts = instruments_360()
-        self.inst = w.Dropdown(options=[(i.title, i.id) for i in insts], description="Instrument")
+        self.inst = w.Dropdown(options=[(i.title, i.id) for i in insts], description=_("Instrument"))
         self.listing, self.rounds, self.codes, self.results, self.pulse_result = HTML(), HTML(), HTML(), HTML(), HTML()
         self.codes.add_class("wb-coach-rater-codes")
         self.results.add_class("wb-coach-360-results")
-        approve = w.Button(description="Approve nominations", button_style="primary")
-        send = w.Button(description="Send codes")
-        remind = w.Button(description="Remind raters who have not answered")
-        self.kind = w.Dropdown(options=[("Feedback round", "main"), ("Pulse round", "pulse")], description="Round")
-        self.closes_on = w.DatePicker(description="Closes on")
-        set_date = w.Button(description="Set closing date")
-        self.confirm = w.Checkbox(description="Confirm: close this round now (answers stop, results appear)", indent=False)
-        close = w.Button(description="Close round", button_style="warning")
+        approve = w.Button(description=_("Approve nominations"), button_style="primary")
+        send = w.Button(description=_("Send codes"))
+        remind = w.Button(description=_("Remind raters who have not answered"))
+        self.kind = w.Dropdown(options=[(_("Feedback round"), "main"), (_("Pulse round"), "pulse")], description=_("Round"))
+        self.closes_on = w.DatePicker(description=_("Closes on"))
+        set_date = w.Button(description=_("Set closing date"))
+        self.confirm = w.Checkbox(description=_("Confirm: close this round now (answers stop, results appear)"), indent=False)
+        close = w.Button(description=_("Close round"), button_style="warning")
         self._items_for: tuple | None = None
-        self.items = w.SelectMultiple(description="Behaviours", layout=w.Layout(width="100%", height="120px"))
-        pulse = w.Button(description="Start pulse round")
+        self.items = w.SelectMultiple(description=_("Behaviours"), layout=w.Layout(width="100%", height="120px"))
+        pulse = w.Button(description=_("Start pulse round"))
         approve.on_click(lambda _b: safe(self.status)(self.approve)())
         send.on_click(lambda _b: safe(self.status)(self.send)())
         remind.on_click(lambda _b: safe(self.status)(self.remind)())
@@ -117,7 +117,7 @@ class RaterAdmin(w.VBox):
     def approve(self) -> None:
         n = approve_raters(self.db, self.me, self.person.value)
         self.refresh()
-        self.status.ok(f"{n} nomination{'s' if n != 1 else ''} approved.")
+        self.status.ok(ngettext("{n} nomination approved.", "{n} nominations approved.", n).format(n=n))
 
     def _issued(self, issued) -> None:
         self.codes.value = issued_html(issued, mail_configured(self.db.settings))
@@ -126,31 +126,34 @@ class RaterAdmin(w.VBox):
     def send(self) -> None:
         issued = send_rater_codes(self.db, self.me, self.person.value)
         self._issued(issued)
-        self.status.ok(f"{sum(i.delivered != 'failed' for i in issued)} code(s) issued.")
+        n = sum(i.delivered != "failed" for i in issued)
+        self.status.ok(ngettext("{n} code issued.", "{n} codes issued.", n).format(n=n))
 
     def remind(self) -> None:
         issued = remind_raters(self.db, self.me, self.person.value)
         self._issued(issued)
-        self.status.ok(f"{sum(i.delivered != 'failed' for i in issued)} reminder(s) with a fresh code; the earlier codes no longer work.")
+        n = sum(i.delivered != "failed" for i in issued)
+        self.status.ok(ngettext("{n} reminder with a fresh code; the earlier code no longer works.",
+                                "{n} reminders with a fresh code; the earlier codes no longer work.", n).format(n=n))
 
     def set_date(self) -> None:
         if not isinstance(self.closes_on.value, date):
-            self.status.warn("Pick a closing date first.")
+            self.status.warn(_("Pick a closing date first."))
             return
         set_round_closing(self.db, self.me, self.person.value, self.inst.value, self.closes_on.value, kind=self.kind.value)
         self.refresh()
-        self.status.ok(f"The round closes at the end of {self.closes_on.value.isoformat()}.")
+        self.status.ok(_("The round closes at the end of {day}.").format(day=format_day(self.closes_on.value)))
 
     def close(self) -> None:
         if not self.confirm.value:
-            self.status.warn("Tick the box to confirm closing the round.")
+            self.status.warn(_("Tick the box to confirm closing the round."))
             return
         close_round(self.db, self.me, self.person.value, self.inst.value, kind=self.kind.value)
         self.confirm.value = False
         self.refresh()
-        self.status.ok("Round closed: the results are now shown to the person and to you.")
+        self.status.ok(_("Round closed: the results are now shown to the person and to you."))
 
     def start_pulse(self) -> None:
         start_pulse_round(self.db, self.me, self.person.value, self.inst.value, list(self.items.value))
         self.refresh()
-        self.status.ok("Pulse round started with the same raters; send their codes above.")
+        self.status.ok(_("Pulse round started with the same raters; send their codes above."))

@@ -9,6 +9,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from workbook.auth.identity import Identity
+from workbook.i18n import _, ngettext
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, list_cohorts, list_people
 
@@ -34,11 +35,11 @@ class ReportPanel(w.VBox):
         people = list_people(db, identity, identity.cohort_id, role="trainee")
         [cohort] = [c for c in list_cohorts(db, identity) if c["id"] == identity.cohort_id]
         self.cohort = cohort["name"]
-        self.who = w.Dropdown(options=[("The whole cohort (cohort report + one per person)", "cohort")] + [(p.name, p.id) for p in people],
-                              description="Report", layout=w.Layout(width="100%"))
-        self.pdf = w.Checkbox(value=True, description="PDF as well as HTML", indent=False)
-        self.go = w.Button(description="Produce", button_style="primary")
-        self.bar = w.IntProgress(min=0, max=1, value=0, description="Progress", layout=w.Layout(display="none"))
+        self.who = w.Dropdown(options=[(_("The whole cohort (cohort report + one per person)"), "cohort")] + [(p.name, p.id) for p in people],
+                              description=_("Report"), layout=w.Layout(width="100%"))
+        self.pdf = w.Checkbox(value=True, description=_("PDF as well as HTML"), indent=False)
+        self.go = w.Button(description=_("Produce"), button_style="primary")
+        self.bar = w.IntProgress(min=0, max=1, value=0, description=_("Progress"), layout=w.Layout(display="none"))
         self.status = StatusLine()
         self.links = HTML()
         self.go.on_click(lambda _b: safe(self.status)(self.produce)())
@@ -51,7 +52,8 @@ class ReportPanel(w.VBox):
         formats = ("html", "pdf") if self.pdf.value else ("html",)
         self.bar.max, self.bar.value, self.bar.layout.display = len(tasks), 0, ""
         self.links.value = ""
-        self.status.warn(f"Producing {len(tasks)} report(s)… the first one takes a few seconds longer.")
+        self.status.warn(ngettext("Producing {n} report… the first one takes a few seconds longer.",
+                                  "Producing {n} reports… the first one takes a few seconds longer.", len(tasks)).format(n=len(tasks)))
         self.go.disabled = True
         try:
             out = Path(tempfile.mkdtemp(prefix="wb-reports-"))
@@ -62,7 +64,8 @@ class ReportPanel(w.VBox):
         files = [f for o in outcomes for f in o.files]
         failed = [o for o in outcomes if o.error]
         self.links.value = download_links_html(files) + str(render_fragment("hr_page", part="failed", failed=failed))
-        (self.status.warn if failed else self.status.ok)(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports ready" + (f"; {len(failed)} failed (below)." if failed else "."))
+        ready = _("{ready} of {total} reports ready").format(ready=len(outcomes) - len(failed), total=len(outcomes))
+        (self.status.warn if failed else self.status.ok)(ready + (_("; {failed} failed (below).").format(failed=len(failed)) if failed else "."))
 
 
 def _hr_body(db: Database, identity: Identity) -> list[w.Widget]:
@@ -77,4 +80,4 @@ def _hr_body(db: Database, identity: Identity) -> list[w.Widget]:
 
 def hr_page(db: Database | None = None) -> Page:
     """The HR page (HR codes only)."""
-    return Page("HR", "Reports", _hr_body, roles=("hr",), db=db)
+    return Page(lambda: _("HR"), lambda: _("Reports"), _hr_body, roles=("hr",), db=db)
