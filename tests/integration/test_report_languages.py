@@ -27,6 +27,11 @@ CHEN = {"cp1": 4, "cp2": 4, "cp3": 2, "cp4": 5, "cp5b": 5, "cp6": 5, "cp7": 3, "
 # Chen:   participation (4 + 4 + (6-2) + 5) / 4 = 4.25 -> 81.25 -> 81; presence (5 + 5 + (6-3) + 4) / 4 = 4.25 -> 81; overall 81
 
 
+def one_line(text: str) -> str:
+    """The text with every run of white space (French no-break spaces included) as one plain space."""
+    return " ".join(text.split())
+
+
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
@@ -84,7 +89,7 @@ def test_french_and_chinese_reports_with_real_scores_in_html_and_pdf(db, tmp_pat
     assert [t.language for t in tasks] == ["fr", "zh", "fr", "zh"]
     outcomes = run_reports(tasks, ADMIN, tmp_path, ("html", "pdf"), workers=1, as_of=AS_OF)
     assert [o.error for o in outcomes] == [None] * 4
-    (fr_html, fr_pdf), (zh_html, zh_pdf) = [(o.files[0].read_text(encoding="utf-8"), o.files[1]) for o in outcomes[:2]]
+    (fr_html, fr_pdf), (zh_html, zh_pdf) = [(one_line(o.files[0].read_text(encoding="utf-8")), o.files[1]) for o in outcomes[:2]]
 
     # French: chrome, content (the French instrument), numbers, percentage and date in French formats
     assert '<html lang="fr">' in fr_html
@@ -92,7 +97,7 @@ def test_french_and_chinese_reports_with_real_scores_in_html_and_pdf(db, tmp_pat
     assert "<td>Présence du client</td><td>38</td><td>2,50</td>" in fr_html
     assert "Score global : 28 / 100." in fr_html
     assert "Langue des réponses : Français (8)" in fr_html
-    fr_text = " ".join(pdf_text(fr_pdf).split())
+    fr_text = one_line(pdf_text(fr_pdf))
     assert re.search(r"Participation du (client )?19 1,75 4/4", fr_text) and "Présence du client 38 2,50 4/4" in fr_text
     assert "rapport au 2 décembre 2026" in fr_text and "3 modules terminés sur 9 (33 %)" in fr_text
     assert "Avancement par module" in fr_text and "Dans quelle mesure votre client coproduit-il le service ?" in fr_text
@@ -103,17 +108,17 @@ def test_french_and_chinese_reports_with_real_scores_in_html_and_pdf(db, tmp_pat
     assert "<td>客户参与</td><td>81</td><td>4.25</td>" in zh_html and "<td>客户在场</td><td>81</td><td>4.25</td>" in zh_html
     assert "作答语言：中文（8）" in zh_html
     assert 'font-family="Noto Sans CJK SC' in zh_html
-    zh_text = " ".join(pdf_text(zh_pdf).split())
+    zh_text = one_line(pdf_text(zh_pdf))
     assert re.search(r"客户参与 81 4\.25", zh_text) and re.search(r"客户在场 81 4\.25", zh_text)
     assert "报告日期：2026年12月2日" in zh_text and "各单元完成情况" in zh_text and "客户在多大程度上与您共同生产这项服务？" in zh_text
     assert platform_fonts(outcomes[1].files[0], ["td", "svg text"], "客户参与") == {"Noto Sans CJK SC"}
 
     # Cohort reports: French (the cohort's default) and Chinese, each saying in which languages people answered
-    cohort_fr_html, cohort_zh_html = (o.files[0].read_text(encoding="utf-8") for o in outcomes[2:])
+    cohort_fr_html, cohort_zh_html = (one_line(o.files[0].read_text(encoding="utf-8")) for o in outcomes[2:])
     assert '<html lang="fr">' in cohort_fr_html and "Scores de la promotion (0–100)" in cohort_fr_html
     assert "selon la langue de leurs réponses : English (10) · Français (1) · 中文 (1)." in cohort_fr_html
     assert "12 participants" in cohort_fr_html and "rapport au 2 décembre 2026" in cohort_fr_html
     assert '<html lang="zh">' in cohort_zh_html and "学员组得分（0–100）" in cohort_zh_html
     assert "按作答语言统计的作答人数：English（10） · Français（1） · 中文（1）。" in cohort_zh_html
-    cohort_zh_text = " ".join(pdf_text(outcomes[3].files[1]).split())
+    cohort_zh_text = one_line(pdf_text(outcomes[3].files[1]))
     assert "学员组报告" in cohort_zh_text and "报告日期：2026年12月2日" in cohort_zh_text
