@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: setup relock serve demo test check browser bench clean messages docs screenshots
+.PHONY: setup relock serve demo test check browser hub-proxy bench clean messages docs screenshots
 
 # requirements.lock pins every package of `.[test]` (the build backend included) at the versions the tests passed
 # with, each with the hashes of its files (uv pip compile --generate-hashes): pip installs exactly those files and
@@ -53,7 +53,19 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils fonts-noto-cjk >/dev/null; }
 
-test: setup browser
+# JupyterHub's proxy (configurable-http-proxy, from npm, pinned in package.json / package-lock.json) for the real hub
+# test (tests/browser/test_hub.py): installed into ./node_modules, never globally; Debian's nodejs and npm if absent.
+HUB_PROXY := node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "installing Debian's nodejs and npm (JupyterHub's proxy for the hub test)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(HUB_PROXY)
+
+hub-proxy: $(HUB_PROXY)
+
+test: setup browser hub-proxy
 	$(PY) -m pytest
 
 # the static checks: ruff (rules in pyproject.toml) and the import contract (import-linter: imports point down),
@@ -85,4 +97,4 @@ screenshots: setup browser
 	$(PY) -m pytest -p no:cacheprovider -q tests/browser/test_docs_screenshots.py
 
 clean:
-	rm -rf $(VENV) data test-artifacts
+	rm -rf $(VENV) data test-artifacts node_modules

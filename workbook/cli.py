@@ -40,6 +40,14 @@ def cmd_serve(args) -> int:
     return serve(settings, port=args.port, extra_args=voila_args)
 
 
+def cmd_singleuser(args) -> int:
+    from workbook.serving.hub import run_singleuser
+
+    extra = args.server_args[1:] if args.server_args[:1] == ["--"] else args.server_args
+    run_singleuser(extra_args=extra)  # replaces this process (JupyterHub watches the process it spawned)
+    return 0
+
+
 def cmd_demo(args) -> int:
     from tqdm import tqdm
 
@@ -410,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("voila_args", nargs=argparse.REMAINDER, metavar="-- VOILA_ARGS",
                    help="after --: more Voila options, which win over the workbook's, e.g. -- --Voila.base_url=/workbook/")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("singleuser", help="a JupyterHub user's server: the workbook's pages only, the person from the hub "
+                       "(JupyterHub's Spawner.cmd; see docs/operator/jupyterhub.md)")
+    p.add_argument("server_args", nargs=argparse.REMAINDER, metavar="-- SERVER_ARGS",
+                   help="after --: more Jupyter server options, which win over the workbook's")
+    p.set_defaults(func=cmd_singleuser)
 
     p = sub.add_parser("stats", help="reliability (Cronbach's alpha) and aggregates of the instruments, per cohort or all")
     p.add_argument("cohort", nargs="?", help="cohort name (default: every cohort together)")

@@ -8,9 +8,6 @@ JUPYTER_PATH itself): no JUPYTER_PATH, and the user's Jupyter directories are em
 """
 from __future__ import annotations
 
-import os
-import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from servers import ROOT, free_port
+from jupyter_servers import serve_jupyter, stop_process
+from servers import ROOT
 
 pytestmark = pytest.mark.slow
 MARKER = "data-wb-ticket"  # only the workbook template's page script (workbook-session.js) holds it
@@ -26,42 +24,10 @@ MARKER = "data-wb-ticket"  # only the workbook template's page script (workbook-
 
 def _serve(tmp_path: Path, template: str) -> tuple[subprocess.Popen, str, str]:
     """A plain ``jupyter server`` on the repository's notebooks; returns the process, its URL and token."""
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "WORKBOOK_"))}
-    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), WORKBOOK_DATA_DIR=str(tmp_path / "data"))
-    port, token = free_port(), secrets.token_hex(16)
-    server = Path(sys.executable).parent / "jupyter-server"
-    proc = subprocess.Popen(
-        [str(server), "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--VoilaConfiguration.template={template}"],
-        env=env, cwd=str(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    ends = time.monotonic() + 120
-    while time.monotonic() < ends:
-        if proc.poll() is not None:
-            raise AssertionError(f"jupyter server exited {proc.returncode}: {proc.stdout.read().decode()[-2000:]}")
-        try:
-            if requests.get(f"{url}/api/status", params={"token": token}, timeout=5).status_code == 200:
-                return proc, url, token
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    _stop(proc)
-    raise AssertionError("jupyter server did not answer within 120 s")
+    return serve_jupyter(tmp_path, [f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--VoilaConfiguration.template={template}"])
 
 
-def _stop(proc: subprocess.Popen) -> str:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-    return proc.stdout.read().decode(errors="replace")
+_stop = stop_process
 
 
 def _page(url: str, token: str, seconds: float = 240) -> tuple[int, str]:

@@ -28,7 +28,7 @@ def _external(specs: list[str]) -> list[str]:
 
 def test_pyproject_and_environment_agree():
     extras = PROJECT["optional-dependencies"]
-    pip_side = dict(_norm(s) for s in PROJECT["dependencies"] + _external(extras["postgres"] + extras["pdf"] + extras["docs"] + extras["test"]))
+    pip_side = dict(_norm(s) for s in PROJECT["dependencies"] + _external(extras["postgres"] + extras["pdf"] + extras["docs"] + extras["hub"] + extras["test"]))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_side = dict(_norm(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python", "pip")))
     assert pip_side == conda_side
@@ -73,10 +73,10 @@ def test_every_third_party_import_of_the_package_is_declared():
 
 
 def test_the_extras_build_on_each_other():
-    """`.[test]` brings both optional features (the tests exercise them) and the docs' builder (a test builds the
+    """`.[test]` brings the optional features (the tests exercise them) and the docs' builder (a test builds the
     site); `.[dev]` the tests and the lock tool."""
     extras = PROJECT["optional-dependencies"]
-    assert f"{SELF}[postgres,pdf,docs]" in extras["test"] and f"{SELF}[test]" in extras["dev"]
+    assert f"{SELF}[postgres,pdf,docs,hub]" in extras["test"] and f"{SELF}[test]" in extras["dev"]
 
 
 def test_license_is_mit_with_the_authors():
@@ -108,7 +108,7 @@ def test_the_lock_pins_every_declared_package_with_its_hashes():
         assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), f"requirements.lock: {name.group(0)} has no hash (make relock)"
         pinned[name.group(1).lower().replace("_", "-")] = entry
     extras = PROJECT["optional-dependencies"]
-    declared = {_dist_name(s) for s in PROJECT["dependencies"] + _external(extras["postgres"] + extras["pdf"] + extras["test"])}
+    declared = {_dist_name(s) for s in PROJECT["dependencies"] + _external(extras["postgres"] + extras["pdf"] + extras["hub"] + extras["test"])}
     assert declared - set(pinned) == set(), "declared in pyproject.toml but missing from requirements.lock: run make relock"
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--require-hashes -r requirements.lock" in make and "--generate-hashes" in make

@@ -1,0 +1,152 @@
+"""The workbook's single-user server under JupyterHub (#17): ``jupyterhub-singleuser`` with Voila as its server
+extension, locked to the workbook's pages.
+
+Why this and not standalone Voila behind ``jhsingle-native-proxy``: JupyterHub's own single-user code
+authenticates every request against the hub, websockets included, and lets through only the server's owner
+(``access:servers!server=user/NAME``); jhsingle-native-proxy 0.8.3 (its last release, 2024) checks the hub's
+login on HTTP requests but opens a proxied websocket without it. What it costs: Voila's preheated pools exist only
+in standalone Voila, so a page's kernel starts when the page is opened. It is forked from the server's fork server
+(the imports are done once per server), so that is the page's own run, ~1-2 s; a per-user pool would also hold
+idle kernels for every user of the hub.
+
+The lock (``permitted``, installed by this module as a Jupyter server extension): a request whose path is not one
+of ``ALLOWED_ROUTES`` under the server's base URL gets 404 before any handler runs. So a trainee reaches no
+JupyterLab, file tree, terminal, contents or sessions API, cannot start or list kernels (only a page's own
+kernel websocket, which passes widget messages only: ``kernels.PAGE_MESSAGES``), and cannot read the server's
+environment (``WORKBOOK_DB_URL``) through any of them.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from workbook.settings import Settings, get_settings
+
+from .serve import TEMPLATE, kernel_env
+
+HOME_PAGE = "00_home.ipynb"
+_KERNEL = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# (methods, path under the base URL): everything a workbook page needs, nothing else
+ALLOWED_ROUTES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("GET", "HEAD"), r""),  # the base URL: redirects to the home page (default_url)
+    (("GET", "HEAD"), r"voila/render/(?!.*\.\.)[A-Za-z0-9_.-]+\.ipynb"),  # a page, by its name (no folder, no ..)
+    (("GET", "HEAD"), r"voila/(?:static|templates|labextensions)/(?!.*\.\.)[^?]+"),  # the page's scripts, styles, widgets
+    (("GET", "HEAD"), r"voila/api/themes/(?!.*\.\.)[^?]+"),
+    (("POST",), rf"voila/api/shutdown/{_KERNEL}"),  # a page that closes frees its kernel
+    (("GET",), rf"api/kernels/{_KERNEL}/channels"),  # the page's own kernel websocket (widget messages only)
+    (("GET", "HEAD"), r"static/(?!.*\.\.)[^?]+"),  # the server's favicon and base styles
+    (("GET",), r"oauth_callback"),  # JupyterHub's login hand-back
+    (("GET",), r"logout"),  # to the hub's logout
+)
+# Extensions a Jupyter environment may enable that a workbook server never runs (the lock refuses their routes anyway).
+DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "nbclassic", "jupyter_server_terminals", "jupyter_lsp",
+                       "jupyter_server_proxy", "jupyter_collaboration", "jupyter_server_ydoc", "nbdime", "jupyter_resource_usage")
+
+
+def _routes(base_url: str) -> list[tuple[tuple[str, ...], re.Pattern]]:
+    base = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+    return [(methods, re.compile(re.escape(base) + path + r"\Z")) for methods, path in ALLOWED_ROUTES]
+
+
+def permitted(method: str, path: str, base_url: str = "/") -> bool:
+    """Whether a request (``path`` as sent, without its query) may reach a handler of the workbook's single-user
+    server at ``base_url``: one of ``ALLOWED_ROUTES``, or the base URL without its trailing slash."""
+    if path.rstrip("/") == "/" + base_url.strip("/") and method in ("GET", "HEAD"):
+        return True
+    return any(method in methods and pattern.match(path) for methods, pattern in _routes(base_url))
+
+
+def lock(web_app, base_url: str) -> None:
+    """Refuse (404, before any handler) every request ``permitted`` does not allow, on a tornado application."""
+    from tornado import web
+
+    from workbook import logs
+
+    if getattr(web_app, "_workbook_locked", False):
+        return
+    routes = _routes(base_url)
+    bare = "/" + base_url.strip("/")
+    original = web_app.find_handler
+    log = logs.logger("workbook.serving")
+
+    def find_handler(request, **kwargs):
+        path = request.path
+        ok = (path.rstrip("/") == bare and request.method in ("GET", "HEAD")) or any(
+            request.method in methods and pattern.match(path) for methods, pattern in routes)
+        if not ok:
+            log.info("refused %s %s: not a workbook page route", request.method, path[:200])
+            return web_app.get_handler_delegate(request, web.ErrorHandler, {"status_code": 404})
+        return original(request, **kwargs)
+
+    web_app.find_handler = find_handler
+    web_app._workbook_locked = True
+
+
+def _jupyter_server_extension_points() -> list[dict]:
+    return [{"module": "workbook.serving.hub"}]
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    """Jupyter server extension: lock the server to the workbook's page routes."""
+    lock(serverapp.web_app, serverapp.base_url)
+    serverapp.log.info("Servuction Workbook: this server serves the workbook's pages only (workbook.serving.hub)")
+
+
+def server_args(settings: Settings | None = None) -> list[str]:
+    """The Jupyter server options of a workbook single-user server (Voila as server extension, the lock, the
+    kernel manager with the workbook's budget and widget-only websockets, kernels culled when idle)."""
+    s = settings or get_settings()
+    extensions = {name: False for name in DISABLED_EXTENSIONS} | {"voila.server_extension": True, "workbook.serving.hub": True}
+    per_server = s.max_kernels_per_client  # one person's server: their page kernels at most
+    return [
+        f"--ServerApp.root_dir={s.notebooks_dir}",
+        f"--ServerApp.default_url=/voila/render/{HOME_PAGE}",
+        f"--ServerApp.jpserver_extensions={extensions!r}",  # a Python literal: traitlets reads a Dict option so
+        "--ServerApp.terminals_enabled=False",
+        "--ServerApp.kernel_manager_class=workbook.serving.kernels.WorkbookKernelManager",
+        f"--WorkbookKernelManager.max_kernels={per_server}",
+        f"--WorkbookKernelManager.max_kernels_per_client={per_server}",
+        "--WorkbookKernelManager.reserved_kernels=0",
+        f"--WorkbookKernelManager.unconnected_cull_seconds={s.unconnected_cull_seconds}",
+        f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
+        "--MappingKernelManager.cull_connected=False",
+        "--KernelManager.transport=ipc",
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.file_allowlist=[]",
+    ]
+
+
+def singleuser_env(settings: Settings | None = None) -> dict[str, str]:
+    """The environment of the single-user server and its kernels: the workbook's, with identity from the hub."""
+    env = kernel_env(settings)
+    env["WORKBOOK_AUTH_MODE"] = "jupyterhub"
+    env["WORKBOOK_POOLS"] = ""  # no preheated pools outside standalone Voila (their sizes count in the budget check)
+    env["WORKBOOK_POOL_SIZE"] = "0"
+    env["JUPYTERHUB_SINGLEUSER_EXTENSION"] = "1"
+    return env
+
+
+def singleuser_command(settings: Settings | None = None, extra_args: list[str] | tuple = ()) -> list[str]:
+    """``jupyterhub-singleuser`` with the workbook's options (what JupyterHub's spawner runs, through
+    ``workbook singleuser``); ``extra_args`` (the hub's ``--port`` and the like) come last."""
+    exe = shutil.which("jupyterhub-singleuser", path=str(Path(sys.executable).parent)) or shutil.which("jupyterhub-singleuser")
+    if exe is None:
+        from workbook.errors import SettingsError
+
+        raise SettingsError("jupyterhub-singleuser is not installed in this environment; install the `jupyterhub` package "
+                            "in the single-user image (deploy/Dockerfile does)")
+    return [exe, *server_args(settings), *extra_args]
+
+
+def run_singleuser(settings: Settings | None = None, extra_args: list[str] | tuple = ()) -> None:
+    """Replace this process by the workbook's single-user server (the hub watches the process it spawned)."""
+    command = singleuser_command(settings, extra_args)
+    os.execve(command[0], command, singleuser_env(settings))
