@@ -34,7 +34,6 @@ REFUSED = [
     ("GET", "files/00_home.ipynb", "a file's bytes"),
     ("GET", "api/kernels", "the list of kernels"),
     ("POST", "api/kernels", "a new kernel of one's own, which runs any code (os.environ['WORKBOOK_DB_URL'])"),
-    ("GET", f"api/kernels/{KERNEL}", "a kernel's model"),
     ("POST", f"api/kernels/{KERNEL}/restart", "restarting a page's kernel"),
     ("GET", "api/sessions", "the sessions API"),
     ("POST", "api/sessions", "a notebook session with its kernel"),
@@ -106,7 +105,8 @@ def unlocked(tmp_path_factory):
 def test_the_pure_rule_on_a_hub_base_url():
     base = "/user/ann/"
     assert permitted("GET", "/user/ann/voila/render/01_servuction.ipynb", base) and permitted("GET", "/user/ann", base)
-    assert permitted("GET", f"/user/ann/api/kernels/{KERNEL}/channels", base)
+    assert permitted("GET", f"/user/ann/api/kernels/{KERNEL}/channels", base) and permitted("GET", f"/user/ann/api/kernels/{KERNEL}", base)
+    assert not permitted("DELETE", f"/user/ann/api/kernels/{KERNEL}", base) and not permitted("GET", "/user/ann/api/kernels/", base)
     assert not permitted("POST", "/user/ann/voila/render/01_servuction.ipynb", base)
     assert not permitted("GET", "/user/ben/voila/render/01_servuction.ipynb", base)  # another base URL
     for method, path, _what in REFUSED:

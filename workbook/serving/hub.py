@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from workbook.settings import Settings, get_settings
@@ -36,7 +37,9 @@ ALLOWED_ROUTES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("GET", "HEAD"), r"voila/(?:static|templates|labextensions)/(?!.*\.\.)[^?]+"),  # the page's scripts, styles, widgets
     (("GET", "HEAD"), r"voila/api/themes/(?!.*\.\.)[^?]+"),
     (("POST",), rf"voila/api/shutdown/{_KERNEL}"),  # a page that closes frees its kernel
+    (("GET",), rf"api/kernels/{_KERNEL}"),  # the page's script reads its own kernel's model (id, state) before connecting
     (("GET",), rf"api/kernels/{_KERNEL}/channels"),  # the page's own kernel websocket (widget messages only)
+    (("GET", "HEAD"), r"api"),  # the server's version, which the hub checks after a spawn
     (("GET", "HEAD"), r"static/(?!.*\.\.)[^?]+"),  # the server's favicon and base styles
     (("GET",), r"oauth_callback"),  # JupyterHub's login hand-back
     (("GET",), r"logout"),  # to the hub's logout
@@ -131,6 +134,9 @@ def singleuser_env(settings: Settings | None = None) -> dict[str, str]:
     env["WORKBOOK_POOLS"] = ""  # no preheated pools outside standalone Voila (their sizes count in the budget check)
     env["WORKBOOK_POOL_SIZE"] = "0"
     env["JUPYTERHUB_SINGLEUSER_EXTENSION"] = "1"
+    # Kernels talk over Unix sockets in the runtime directory, whose path must stay under 107 characters: a short
+    # private directory of this server instead of ~/.local/share/jupyter/runtime under a long home directory.
+    env["JUPYTER_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="wb-rt-")
     return env
 
 
