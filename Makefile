@@ -79,10 +79,14 @@ bench: setup browser
 	$(PY) benchmarks/voila_render.py
 
 # after adding or changing interface strings: the template (.pot) extracted from the code and the templates,
-# then each language's .po updated (new strings empty, to be translated; changed ones marked fuzzy)
+# then each language's .po updated (new strings empty, to be translated; changed ones marked fuzzy). The .pot is
+# replaced only when more than its POT-Creation-Date changed, so a run without a string change leaves git clean.
+POT := workbook/locale/workbook.pot
 messages: setup
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 --no-location --sort-output --project "Servuction Workbook" --no-wrap -o workbook/locale/workbook.pot workbook
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -D workbook -i workbook/locale/workbook.pot -d workbook/locale --ignore-obsolete --no-wrap
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 --no-location --sort-output --project "Servuction Workbook" --no-wrap -o $(POT).new workbook
+	@if [ -f $(POT) ] && cmp -s <(grep -v '^"POT-Creation-Date: ' $(POT)) <(grep -v '^"POT-Creation-Date: ' $(POT).new); \
+	  then rm $(POT).new; echo "$(POT): no string changed (kept as it is)"; else mv $(POT).new $(POT); fi
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -D workbook -i $(POT) -d workbook/locale --ignore-obsolete --no-wrap
 	$(PY) -m workbook.content.typography workbook/locale/fr/LC_MESSAGES/workbook.po  # French no-break spaces (test_french_typography)
 	$(PY) -m workbook.i18n
 
