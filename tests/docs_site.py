@@ -148,7 +148,7 @@ def check_built_links(site_dir: Path) -> LinkReport:
     return report
 
 
-UNRENDERED_FENCE = re.compile(r"(?<!<pre>)<code>(?:bash|sh|cron|toml|json|python|text|console|yaml|sql|ini)?\n")
+UNRENDERED_FENCE = re.compile(r"<p><code>(?:bash|sh|cron|toml|json|python|text|console)?\s")
 
 
 def unrendered_fences(site_dir: Path) -> list[str]:

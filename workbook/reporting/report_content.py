@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from markupsafe import Markup
-
 from workbook.analysis.cohort_scores import choice_tally, cohort_means, key_agreement, spreads
 from workbook.analysis.person_results import InstrumentResult, person_results, scored_modules
 from workbook.auth.identity import STAFF_ROLES, Identity
@@ -187,10 +185,10 @@ def profile_html(rep: IndividualReport) -> str:
     p = rep.person
     done, total = sum(1 for v in rep.status.values() if v == "done"), len(catalogue().modules)
     last = format_day(rep.last_active) if rep.last_active else _("no activity yet")
-    facts = [Markup(_("Cohort <b>{cohort}</b>")).format(cohort=p.cohort), _("report as of {day}").format(day=format_day(rep.as_of)),
+    facts = [_("report as of {day}").format(day=format_day(rep.as_of)),
              _("{done} of {total} modules done ({share})").format(done=done, total=total, share=format_percentage(done / total if total else 0)),
              _("last activity: {day}").format(day=last)]
-    return str(render_fragment("report_head", kind=_("individual report"), title=p.name, facts=facts))
+    return str(render_fragment("report_head", kind=_("individual report"), title=p.name, cohort=p.cohort, facts=facts))
 
 
 @localized
@@ -348,7 +346,7 @@ def cohort_head_html(rep: CohortReport) -> str:
     facts = [ngettext("{n} trainee", "{n} trainees", n).format(n=n), _("cohort closed") if rep.closed else _("cohort open"),
              _("report as of {day}").format(day=format_day(rep.as_of)),
              _("groups smaller than {threshold} are not shown").format(threshold=rep.threshold)]
-    return str(render_fragment("report_head", kind=_("cohort report"), title=rep.name, facts=facts))
+    return str(render_fragment("report_head", kind=_("cohort report"), title=rep.name, cohort="", facts=facts))
 
 
 @localized

@@ -59,7 +59,7 @@ def _contexts() -> dict[str, dict]:
         "plan_table": {"actions": [action, Action(id="a2", text=HOSTILE, owner=HOSTILE, measure=HOSTILE, due=None, status="planned",
                                                   comment="", follow_up=HOSTILE)],
                        "as_of": date(2026, 3, 1), "targets": {"b1": HOSTILE}, "report": False, "labels": {"done": HOSTILE}, "short": short},
-        "report_head": {"kind": HOSTILE, "title": HOSTILE, "facts": [HOSTILE, HOSTILE]},
+        "report_head": {"kind": HOSTILE, "title": HOSTILE, "cohort": HOSTILE, "facts": [HOSTILE, HOSTILE]},
         "module_completion": {"modules": [module], "status": {"m01": HOSTILE}},
         "cohort_completion": {"modules": [(module, 1, 1, 1)], "people": [(HOSTILE, 1, None), (HOSTILE, 0, datetime(2026, 1, 1))]},
         "person_scores": {"result": NS(module=module, instrument=NS(title=HOSTILE, scale=NS(points=5)), overall=50.0,
@@ -133,6 +133,7 @@ def _contexts() -> dict[str, dict]:
         "exercise": _variants("exercise")[0],
         "busy_page": {},
         "exercise_results": _variants("exercise_results")[0],
+        "journey": _variants("journey")[0],
     }
 
 
@@ -241,6 +242,9 @@ def _variants(name: str) -> list[dict]:
             {"part": "status", "kind": HOSTILE, "text": HOSTILE},
             {"part": "style", "css": HOSTILE},
             {"part": "item", "n": 1, "text": HOSTILE},
+            {"part": "signed_in", "person": HOSTILE, "role": HOSTILE},
+            {"part": "page_text", "heading": HOSTILE, "text": HOSTILE},
+            {"part": "page_text", "heading": "", "text": HOSTILE},
         ],
         "exercise": [
             {"part": "prompt", "text": HOSTILE, "hint": HOSTILE},
@@ -254,6 +258,11 @@ def _variants(name: str) -> list[dict]:
             {"part": "row_head", "columns": [NS(label=HOSTILE)]},
             {"part": "step", "label": HOSTILE, "question": HOSTILE},
             {"part": "block", "heading": HOSTILE, "hint": HOSTILE, "column": HOSTILE},
+            {"part": "heading", "level": 2, "text": HOSTILE},
+            {"part": "warn_list", "text": HOSTILE, "lines": [HOSTILE, HOSTILE]},
+            {"part": "table", "css": HOSTILE, "heads": [HOSTILE], "rows": [(HOSTILE, HOSTILE)]},
+            {"part": "citation", "own": HOSTILE},
+            {"part": "citation", "own": "", "author": HOSTILE, "title": HOSTILE, "where": HOSTILE},
         ],
         "exercise_results": [
             {"part": "classify", "t": NS(missed_heading=HOSTILE), "score": HOSTILE, "chart": HOSTILE, "share": HOSTILE, "missed": [HOSTILE]},
@@ -271,8 +280,21 @@ def _variants(name: str) -> list[dict]:
             {"part": "timeline", "chart": HOSTILE, "lines": [HOSTILE]},
             {"part": "pick", "line": HOSTILE, "why": HOSTILE, "why_label": HOSTILE},
             {"part": "fields", "heading": HOSTILE, "filled": [(HOSTILE, HOSTILE)]},
+            {"part": "checklist", "line": HOSTILE, "gaps_label": HOSTILE, "gaps": [HOSTILE]},
+            {"part": "checklist", "line": HOSTILE, "gaps_label": HOSTILE, "gaps": []},
             {"part": "digest", "lines": [HOSTILE], "heading": HOSTILE, "empty": HOSTILE},
             {"part": "digest", "lines": [], "heading": HOSTILE, "empty": HOSTILE},
+        ],
+        "journey": [
+            {"part": "summary", "m": NS(title=HOSTILE, variant=HOSTILE), "label": str, "signed": str,
+             "c": {k: HOSTILE for k in ("touchpoints", "moments_of_truth", "pain_points", "at_client_site", "controlled_by_me_or_team")},
+             "items": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, control=HOSTILE, emotion=HOSTILE, text=HOSTILE)]},
+            {"part": "summary", "m": NS(title=HOSTILE, variant="as_is"), "label": str, "signed": str, "items": [],
+             "c": {k: 1 for k in ("touchpoints", "moments_of_truth", "pain_points", "at_client_site", "controlled_by_me_or_team")}},
+            {"part": "compare", "changes": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, detail=HOSTILE)]},
+            {"part": "downloads", "links": [(HOSTILE, HOSTILE, HOSTILE), (HOSTILE, "a.csv", "data:text/csv;base64,QQ==")]},
+            {"part": "heading", "text": HOSTILE},
+            {"part": "error", "text": HOSTILE},
         ],
         "module_page": [
             {"part": "instrument", "instrument": NS(title=HOSTILE, intro=HOSTILE), "mark": HOSTILE},
@@ -301,7 +323,7 @@ def test_every_template_has_a_hostile_context():
 
 VARIANTS = [(name, i) for name in ("guide_live", "quiz_sections", "module_page", "report_texts", "path", "home", "reference", "case", "placement",
                                   "coach_page", "quiz_page", "coach_path", "shell", "hr_page", "handout", "widget", "exercise",
-                                  "exercise_results")
+                                  "exercise_results", "journey")
             for i in range(len(_variants(name)))]
 
 

@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import Identity
 from workbook.i18n import LANGUAGES, _, language_name
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.store import Database, cohort_language, set_cohort_language
 
 from ..widgets.common import HTML, StatusLine, safe
@@ -22,14 +22,14 @@ class LanguageControl(w.VBox):
         self.choice.add_class("wb-cohort-language")
         self.button = w.Button(description=_("Use this language for the cohort"), button_style="primary")
         self.button.on_click(lambda _b: safe(self.status)(self.apply)())
-        note = HTML('<p class="wb-muted">' + esc(_("Pages, reports and e-mails of people who have not chosen a language "
-                                                   "themselves are in the cohort's language; anyone can choose their own on any page.")) + "</p>")
+        note = HTML(render_fragment("exercise", part="muted", text=_("Pages, reports and e-mails of people who have not chosen a language "
+                                                                      "themselves are in the cohort's language; anyone can choose their own on any page.")))
         super().__init__([self.current, w.HBox([self.choice, self.button]), self.status, note])
         safe(self.status)(self.refresh)()
 
     def refresh(self) -> None:
         chosen = cohort_language(self.db, self.me, self.me.cohort_id)
-        self.current.value = "<p>" + esc(_("The cohort's language: {language}").format(language=language_name(chosen))) + "</p>"
+        self.current.value = render_fragment("exercise", part="text", text=_("The cohort's language: {language}").format(language=language_name(chosen)))
         self.choice.value = chosen
 
     def apply(self) -> None:

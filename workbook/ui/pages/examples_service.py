@@ -235,17 +235,14 @@ def case_contracts_html() -> str:
 
 def case_internal_customers_html() -> str:
     """Sam's map of internal customers, shown by the module's own exercise summary."""
-    from ..widgets.exercises import summarize
+    from ..widgets.exercises.rows import rows_summary
 
     spec = _exercise("m07", "internal_customers")
     cols = [c.id for c in spec_of(spec).columns]
     rows = case().m07.internal_customers
     _known("m07.internal_customers columns", list(InternalCustomer.model_fields), cols)
     saved = {f"{n}.{col}": getattr(r, col) for n, r in enumerate(rows, start=1) for col in cols}
-    html = summarize(spec, saved) or ""
-    if html.startswith("<h3>"):  # the trainee's heading ("Your internal customers"): the section names Sam's
-        html = html.split("</h3>", 1)[1]
-    return _figure(html)
+    return _figure(rows_summary(spec, saved, heading=False))  # without the trainee's heading ("Your internal customers"): the section names Sam's
 
 
 # ---- Module 8: Polarfix's service actions by layer -------------------------------------------

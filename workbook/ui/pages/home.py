@@ -7,7 +7,7 @@ from workbook.analysis.completion import module_statuses
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.i18n import _, _l, current_language
-from workbook.render.fragments import render_fragment, trusted
+from workbook.render.fragments import render_fragment
 from workbook.store import Database
 
 from ..widgets.common import HTML
@@ -39,6 +39,6 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
 
 def home_page(db: Database | None = None) -> Page:
     def intro() -> list[w.Widget]:
-        return [HTML(render_fragment("home", part="intro", servuction=trusted("<b>servuction</b>")))]
+        return [HTML(render_fragment("home", part="intro"))]
 
     return Page(lambda: _("Servuction Workbook"), lambda: _("Home"), _body, intro=intro, db=db)

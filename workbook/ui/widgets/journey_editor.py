@@ -20,7 +20,7 @@ from workbook.domain.journey import JourneyMap
 from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.i18n import _, _l
 from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_png, to_svg
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.store import Database
 from workbook.store import journeys as JS
 
@@ -57,30 +57,12 @@ class MapBackend:
 
 def summary_html(m: JourneyMap) -> str:
     """The action list (pain points and moments of truth you or your team control) as escaped HTML."""
-    c = J.summary_counts(m)
-    items = J.action_list(m)
-    head = "<p>" + esc(_("{title} ({variant}): {touchpoints} touchpoints, {moments} moments of truth, {pains} pain points; "
-                         "{at_client} at the client's site; you or your team control {controlled}.")).format(
-        title=f"<b>{esc(m.title)}</b>", variant=esc(label(m.variant)), touchpoints=c["touchpoints"], moments=c["moments_of_truth"],
-        pains=c["pain_points"], at_client=c["at_client_site"], controlled=c["controlled_by_me_or_team"]) + "</p>"
-    if not items:
-        return head + '<p class="wb-muted">' + esc(_("No pain point or moment of truth is marked as controlled by you or your team yet.")) + '</p>'
-    rows = "".join(
-        f"<tr><td>{esc(i.kind)}</td><td>{esc(i.stage)}</td><td>{esc(i.touchpoint)}</td><td>{esc(label(i.control))}</td>"
-        f"<td>{esc(J.signed(i.emotion))}</td><td>{esc(i.text)}</td></tr>" for i in items
-    )
-    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("What"), _("Stage"), _("Touchpoint"), _("Controlled by"), _("Emotion"), _("Detail")))
-    return head + f'<table class="wb-table wb-j-actions"><tr>{heads}</tr>{rows}</table>'
+    return str(render_fragment("journey", part="summary", m=m, c=J.summary_counts(m), items=J.action_list(m), label=label, signed=J.signed))
 
 
 def compare_html(before: JourneyMap, after: JourneyMap) -> str:
     """The differences between two maps as an escaped table."""
-    changes = J.compare(before, after)
-    if not changes:
-        return '<p class="wb-muted">' + esc(_("The two maps have the same touchpoints.")) + '</p>'
-    rows = "".join(f"<tr><td>{esc(c.kind)}</td><td>{esc(c.stage)}</td><td>{esc(c.touchpoint)}</td><td>{esc(c.detail)}</td></tr>" for c in changes)
-    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("Change"), _("Stage"), _("Touchpoint"), _("Detail")))
-    return f'<table class="wb-table wb-j-compare"><tr>{heads}</tr>{rows}</table>'
+    return str(render_fragment("journey", part="compare", changes=J.compare(before, after)))
 
 
 def _filename(title: str, ext: str) -> str:
@@ -88,10 +70,18 @@ def _filename(title: str, ext: str) -> str:
     return f"{stem}.{ext}"
 
 
-def download_link(data: bytes, filename: str, mime: str, text: str) -> str:
-    """An HTML link that downloads ``data`` (a data: URI; nothing is written on the server)."""
-    b64 = base64.b64encode(data).decode("ascii")
-    return f'<a class="wb-j-download" download="{esc(filename)}" href="data:{mime};base64,{b64}">{esc(text)}</a>'
+def download_link(data: bytes, filename: str, mime: str, text: str) -> tuple[str, str, str]:
+    """A download link's text, file name and data: URI (nothing is written on the server); ``downloads_html`` draws them."""
+    return text, filename, f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def downloads_html(links: list[tuple[str, str, str]]) -> str:
+    """The download links (``download_link``'s) in one line."""
+    return str(render_fragment("journey", part="downloads", links=links))
+
+
+def _muted(text: str) -> str:
+    return str(render_fragment("exercise", part="muted", text=text))
 
 
 # The editor's words for the map's codes (domain.journey.LABELS are the CSV's and the reports' English ones).
@@ -240,14 +230,14 @@ class JourneyEditor(w.VBox):
 
         self.editor = w.VBox([
             w.HBox([self.title, self.client]), self.variant,
-            HTML("<h4>" + esc(_('Stages')) + "</h4>"),
+            HTML(render_fragment("journey", part="heading", text=_("Stages"))),
             w.HBox([self.stage_select, w.VBox([self.stage_name, w.HBox([self.add_stage_btn, self.stage_up, self.stage_down]), self.del_stage_btn])]),
-            HTML("<h4>" + esc(_('Touchpoints of the selected stage')) + "</h4>"),
+            HTML(render_fragment("journey", part="heading", text=_("Touchpoints of the selected stage"))),
             w.HBox([self.tp_select, w.VBox([w.HBox([self.new_tp_name, self.add_tp_btn]), w.HBox([self.tp_up, self.tp_down, self.del_tp_btn]),
                                             w.HBox([self.move_to, self.move_btn])])]),
             self.form_box,
         ])
-        self.empty_note = HTML('<p class="wb-muted">' + esc(_("You have no map yet: start a new one (with the B2B stages) or from the worked example.")) + '</p>', layout=w.Layout())
+        self.empty_note = HTML(_muted(_("You have no map yet: start a new one (with the B2B stages) or from the worked example.")), layout=w.Layout())
         top = w.HBox([self.map_select, self.new_map_btn, self.example_btn, self.dup_btn, self.del_map_btn, self.undo_btn],
                      layout=L(flex_flow="row wrap"))
         super().__init__([top, self.empty_note, self.editor, self.status, self.views])
@@ -481,7 +471,7 @@ class JourneyEditor(w.VBox):
             return
         frame = J.touchpoints_frame(m)
         tab = self.views.selected_index or 0
-        empty = '<p class="wb-muted">' + esc(_("Add touchpoints to see the chart.")) + '</p>'
+        empty = _muted(_("Add touchpoints to see the chart."))
         if tab == 0:
             self.curve.value = to_svg(emotion_curve(frame, title=_("{title}: the client's emotion").format(title=m.title))) if len(frame) else empty
         elif tab == 1:
@@ -491,12 +481,12 @@ class JourneyEditor(w.VBox):
         elif tab == 3:
             self._render_compare()
         elif tab == 4:
-            self.exports.value = '<p class="wb-muted">' + esc(_("Downloads are prepared from the map as it is now.")) + '</p>'
+            self.exports.value = _muted(_("Downloads are prepared from the map as it is now."))
 
     def _render_compare(self) -> None:
         a, b = self.maps.get(self.cmp_a.value or ""), self.maps.get(self.cmp_b.value or "")
         if a is None or b is None:
-            self.cmp_out.value = '<p class="wb-muted">' + esc(_("Choose two maps (duplicate a map to get a before and an after).")) + '</p>'
+            self.cmp_out.value = _muted(_("Choose two maps (duplicate a map to get a before and an after)."))
             return
         frame = J.compare_frame([a, b])
         chart = to_svg(emotion_compare(frame)) if len(frame) else ""
@@ -514,7 +504,7 @@ class JourneyEditor(w.VBox):
                 download_link(to_svg(bp).encode("utf-8"), _filename(m.title + "_blueprint", "svg"), "image/svg+xml", _("blueprint (SVG)")),
                 download_link(to_png(bp, scale=1.5), _filename(m.title + "_blueprint", "png"), "image/png", _("blueprint (PNG)")),
             ]
-        self.exports.value = "<p>" + " · ".join(links) + "</p>"
+        self.exports.value = downloads_html(links)
 
     def import_text(self, data: str | bytes) -> JourneyMap:
         """Import a CSV as a new map (refused whole, with rows and columns named, when any row is bad)."""
@@ -532,7 +522,7 @@ class JourneyEditor(w.VBox):
         try:
             self.import_text(bytes(item["content"]))
         except WorkbookError as exc:
-            self.exports.value = f'<p class="wb-error">{esc(exc)}</p>'
+            self.exports.value = str(render_fragment("journey", part="error", text=str(exc)))
             raise
         finally:
             self.upload.value = ()

@@ -11,7 +11,8 @@ import weakref
 
 from workbook.content.catalogue import catalogue
 from workbook.i18n import current_language, using
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 
 from .common import HTML
 
@@ -21,8 +22,7 @@ _BLOCKS: weakref.WeakSet[PageTextBlock] = weakref.WeakSet()
 def page_text_html(notebook: str, block: str, language: str | None = None) -> str:
     """The block's heading and Markdown text as HTML, in ``language`` (default: the current one)."""
     words = catalogue(language).page_text(notebook, block)
-    heading = f"<h3>{esc(words.heading)}</h3>" if words.heading else ""
-    return f'<div class="wb-page-text">{heading}{markdown_html(words.text)}</div>'
+    return str(render_fragment("widget", part="page_text", heading=words.heading, text=trusted(markdown_html(words.text))))
 
 
 class PageTextBlock(HTML):

@@ -8,7 +8,7 @@ import ipywidgets as w
 from workbook.auth.identity import Authenticator, Identity
 from workbook.errors import AccessDenied
 from workbook.i18n import _
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 
 from .common import HTML, StatusLine, safe
 from .language import LanguageChoice
@@ -62,8 +62,7 @@ class SignIn(w.VBox):
     def _show_who(self) -> None:
         role = {"trainee": _("trainee"), "coach": _("coach"), "hr": _("HR"), "rater": _("rater"), "admin": _("operator")}.get(
             self.identity.role, self.identity.role)
-        self.who.value = '<span class="wb-muted">' + esc(_("Signed in as {name} ({role})")).format(
-            name=f"<b>{esc(self.identity.name)}</b>", role=esc(role)) + "</span>"
+        self.who.value = render_fragment("widget", part="signed_in", person=self.identity.name, role=role)
 
     def _submit(self) -> None:
         typed = self.code.value

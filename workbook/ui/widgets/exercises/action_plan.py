@@ -9,7 +9,8 @@ from workbook.content.catalogue import Exercise, catalogue
 from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems, targetable_items
 from workbook.i18n import _, _l, current_language, format_day
 from workbook.render import plan_html
-from workbook.render.html import esc, short
+from workbook.render.fragments import render_fragment
+from workbook.render.html import short
 from workbook.store.action_plans import action_plan, save_action
 
 from ..common import HTML, safe, set_options
@@ -22,7 +23,7 @@ def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False
     """The plan as an escaped table: action (with the 360 behaviours it targets), owner, measure,
     due (overdue flagged), status, notes."""
     if not actions:
-        return '<p class="wb-muted">' + esc(_("No actions yet.")) + '</p>'
+        return str(render_fragment("exercise", part="muted", text=_("No actions yet.")))
     return str(plan_html.plan_table_html(actions, as_of, behaviours))
 
 
@@ -62,7 +63,7 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
                   "behaviours": list(behaviours.value)}
         problems = smart_problems(fields)
         if problems:
-            smart.value = '<div class="wb-warn">' + esc(_("Not SMART yet:")) + '<ul>' + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul></div>"
+            smart.value = render_fragment("exercise", part="warn_list", text=_("Not SMART yet:"), lines=problems)
             return
         save_action(db, me, me.person_id, fields)
         smart.value = ""
@@ -87,10 +88,12 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     update.on_click(on_update)
     safe(ctx.status)(refresh)()
     return [
-        HTML(f"<p>{esc(spec.prompt)}</p><p class='wb-muted'>" + esc(_("SMART as in {reference}.").format(reference=SMART_VARIANT)) + "</p>"),
+        HTML(render_fragment("exercise", part="text", text=spec.prompt)
+             + render_fragment("exercise", part="muted", text=_("SMART as in {reference}.").format(reference=SMART_VARIANT))),
         table,
-        HTML("<h3>" + esc(_('Add an action')) + "</h3>"), what, owner, measure, due, realistic,
-        HTML('<p class="wb-muted">' + esc(_("Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). "
-                                            "Your coach can later ask your raters about these only, in a short pulse round.")) + "</p>"), behaviours, add, smart,
-        HTML("<h3>" + esc(_('Update an action')) + "</h3>"), pick, status, comment, update,
+        HTML(render_fragment("exercise", part="heading", level=3, text=_("Add an action"))), what, owner, measure, due, realistic,
+        HTML(render_fragment("exercise", part="muted", text=_("Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). "
+                                                              "Your coach can later ask your raters about these only, in a short pulse round."))),
+        behaviours, add, smart,
+        HTML(render_fragment("exercise", part="heading", level=3, text=_("Update an action"))), pick, status, comment, update,
     ]

@@ -6,8 +6,8 @@ import ipywidgets as w
 from workbook.content.catalogue import Exercise, catalogue
 from workbook.content.exercise_specs import RatedChecklist, spec_of
 from workbook.domain.service_analysis import checklist_fit
-from workbook.i18n import _, current_language
-from workbook.render.html import esc, markdown_html
+from workbook.render.fragments import render_fragment, trusted
+from workbook.render.html import markdown_html
 
 from ..common import HTML
 from . import ExerciseContext, register, summary
@@ -18,10 +18,9 @@ def citation_html(source: str, where: str, own_label: str) -> str:
     if not source:
         return ""
     if source == "workbook":
-        return f'<p class="wb-cite wb-own-note">{esc(own_label)}</p>'
-    src = catalogue(current_language()).sources[source]
-    return '<p class="wb-cite">' + esc(_("Source: {author}, {title}, {where}.")).format(
-        author=esc(src.author), title=f"<i>{esc(src.title)}</i>", where=esc(where or src.where)) + "</p>"
+        return str(render_fragment("exercise", part="citation", own=own_label))
+    src = catalogue().sources[source]
+    return str(render_fragment("exercise", part="citation", own="", author=src.author, title=src.title, where=where or src.where))
 
 
 def fit_of(spec: Exercise, saved: dict[str, object]):
@@ -37,10 +36,12 @@ def rated_checklist(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     options = [(o.label, o.value) for o in s.options]
     valid = {o.value for o in s.options}
     rows: list[w.Widget] = []
-    head = f"<h3>{esc(s.title)}</h3>" + (f'<div class="wb-prompt">{markdown_html(spec.prompt)}</div>' if spec.prompt else "")
+    head = render_fragment("exercise", part="heading", level=3, text=s.title)
+    if spec.prompt:
+        head += render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt)))
     own = " wb-own" if s.source == "workbook" else ""
     for item in s.items:
-        label = HTML(f'<div class="wb-item">{esc(item.label)}</div>' + (f'<div class="wb-muted">{esc(item.text)}</div>' if item.text else ""))
+        label = HTML(render_fragment("exercise", part="item", text=item.label, hint=item.text or None))
         value = saved.get(item.id)
         radio = w.RadioButtons(options=options, value=value if value in valid else None, layout=w.Layout(width="auto"))
         radio.add_class("wb-likert")
@@ -61,8 +62,5 @@ def checklist_summary(spec: Exercise, saved: dict[str, object]) -> str:
     fit = fit_of(spec, saved)
     percent = "—" if fit.percent is None else f"{fit.percent:.0f}"
     line = s.summary.format(title=s.title, percent=percent, rated=fit.rated, total=fit.total)
-    out = f"<p>{esc(line)}</p>"
-    if fit.gaps:
-        labels = {i.id: i.label for i in s.items}
-        out += f'<p class="wb-muted">{esc(s.gaps_label)}</p><ul>' + "".join(f"<li>{esc(labels[g])}</li>" for g in fit.gaps) + "</ul>"
-    return out
+    labels = {i.id: i.label for i in s.items}
+    return str(render_fragment("exercise_results", part="checklist", line=line, gaps_label=s.gaps_label, gaps=[labels[g] for g in fit.gaps]))

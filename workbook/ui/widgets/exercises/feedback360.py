@@ -7,7 +7,7 @@ import ipywidgets as w
 from workbook.analysis.person_360 import feedback_for
 from workbook.content.catalogue import RATER_CATEGORIES, Exercise, catalogue
 from workbook.i18n import LANGUAGES, _, _l, current_language, language_name
-from workbook.render.html import esc
+from workbook.render.fragments import render_fragment
 from workbook.render.person_360_html import feedback_html, placement_html, pulse_html, round_html
 from workbook.store import feedback_rounds, list_raters, nominate_rater, revoke_rater
 
@@ -20,13 +20,9 @@ SINGULAR = {"manager": _l("Manager"), "peer": _l("Peer"), "direct_report": _l("D
 def nominations_html(raters) -> str:
     """The trainee's nominated raters: name, e-mail, category and where each invitation stands (no code)."""
     if not raters:
-        return '<p class="wb-muted">' + esc(_("No rater nominated yet.")) + '</p>'
-    rows = "".join(
-        f"<tr><td>{esc(r.label)}</td><td>{esc(r.email)}</td><td>{esc(SINGULAR.get(r.category, r.category))}</td><td>{esc(r.status_text)}</td></tr>"
-        for r in raters
-    )
-    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("Rater"), _("E-mail"), _("Category"), _("Invitation")))
-    return f'<table class="wb-table"><tr>{heads}</tr>{rows}</table>'
+        return str(render_fragment("exercise", part="muted", text=_("No rater nominated yet.")))
+    rows = [(r.label, r.email, SINGULAR.get(r.category, r.category), r.status_text) for r in raters]
+    return str(render_fragment("exercise", part="table", css="wb-table", heads=(_("Rater"), _("E-mail"), _("Category"), _("Invitation")), rows=rows))
 
 
 @register("feedback360")
@@ -34,7 +30,7 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     """Nominate raters (name, e-mail, category); the response rate while the round is open; the
     anonymised results once it is closed."""
     extra = spec.model_extra or {}
-    inst = catalogue(current_language()).instrument(extra.get("instrument") or ctx.module.instrument)
+    inst = catalogue().instrument(extra.get("instrument") or ctx.module.instrument)
     person = ctx.identity.person_id
     category = w.Dropdown(options=[(str(SINGULAR[c]), c) for c in RATER_CATEGORIES], description=_("Rater is my"))
     language = w.Dropdown(options=[(language_name(c), c) for c in LANGUAGES], value=current_language(), description=_("Their language"))
@@ -63,7 +59,7 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
         rounds.value = round_html(feedback_rounds(ctx.db, ctx.identity, person, inst.id), ctx.db.settings)
         fb, counts = feedback_for(ctx.db, ctx.identity, person, inst)
         results.value = feedback_html(fb, counts, gap) if any(n for n, _a in counts.values()) else (
-            '<p class="wb-muted">' + esc(_("No closed feedback round yet: results appear here once your round closes.")) + '</p>')
+            render_fragment("exercise", part="muted", text=_("No closed feedback round yet: results appear here once your round closes.")))
         pulse.value = pulse_html(ctx.db, ctx.identity, person, inst)
         profile.value = placement_html(inst, ctx.saved(inst.id), extra, feedback=fb)
 
@@ -86,12 +82,13 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     ctx.on_change.append(lambda: safe(ctx.status)(refresh)())
     safe(ctx.status)(refresh)()
     return [
-        HTML("<h2>" + esc(spec.prompt or _("360-degree feedback")) + "</h2>"),
-        HTML(f'<p>{esc(extra.get("intro", ""))}</p>'),
-        HTML("<p>" + esc(_("Nominate each rater with their name, e-mail, how they know you and the language they read. Your coach approves "
-                           "the list and the workbook sends each rater a personal code: you never see the codes, so nobody can answer in "
-                           "a rater's place.")) + "</p>"),
+        HTML(render_fragment("exercise", part="heading", level=2, text=spec.prompt or _("360-degree feedback"))),
+        HTML(render_fragment("exercise", part="text", text=extra.get("intro", ""))),
+        HTML(render_fragment("exercise", part="text", text=_(
+            "Nominate each rater with their name, e-mail, how they know you and the language they read. Your coach approves "
+            "the list and the workbook sends each rater a personal code: you never see the codes, so nobody can answer in "
+            "a rater's place."))),
         w.HBox([category, name]), w.HBox([email, language]), nominate,
         listing, w.HBox([withdraw_pick, withdraw]), rounds,
-        HTML("<h3>" + esc(_('What your raters see in you (all raters, once the round is closed)')) + "</h3>"), results, pulse, profile, refresh_btn,
+        HTML(render_fragment("exercise", part="heading", level=3, text=_("What your raters see in you (all raters, once the round is closed)"))), results, pulse, profile, refresh_btn,
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Exercise, catalogue
-from workbook.i18n import _, current_language
-from workbook.render.html import esc
+from workbook.i18n import _
+from workbook.render.fragments import render_fragment
 from workbook.render.person_360_html import attempts_html, placement_html
 from workbook.store import attempts, start_new_attempt
 
@@ -14,7 +14,7 @@ from . import ExerciseContext, register
 
 
 def _instrument(ctx: ExerciseContext, spec: Exercise):
-    return catalogue(current_language()).instrument((spec.model_extra or {}).get("instrument") or ctx.module.instrument)
+    return catalogue().instrument((spec.model_extra or {}).get("instrument") or ctx.module.instrument)
 
 
 @register("profile_result")
@@ -29,7 +29,7 @@ def profile_result(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
 
     ctx.on_change.append(refresh)
     safe(ctx.status)(refresh)()
-    return [HTML(f"<h2>{esc(spec.prompt or 'Where you stand')}</h2>"), box]
+    return [HTML(render_fragment("exercise", part="heading", level=2, text=spec.prompt or _("Where you stand"))), box]
 
 
 @register("attempts")
@@ -55,4 +55,4 @@ def attempts_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     button.on_click(lambda _b: safe(ctx.status)(retake)())
     ctx.on_change.append(refresh)
     safe(ctx.status)(refresh)()
-    return [HTML(f"<h2>{esc(spec.prompt or 'Your attempts over time')}</h2>"), box, button]
+    return [HTML(render_fragment("exercise", part="heading", level=2, text=spec.prompt or _("Your attempts over time"))), box, button]

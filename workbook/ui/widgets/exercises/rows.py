@@ -115,7 +115,8 @@ def _shown(col: Column, value: object) -> str:
 
 
 @summary("row_list")
-def rows_summary(spec: Exercise, saved: dict[str, object]) -> str:
+def rows_summary(spec: Exercise, saved: dict[str, object], heading: bool = True) -> str:
+    """The rows as a table (their mean and a chart of counts where the exercise asks); ``heading`` False leaves out its heading."""
     s: RowList = spec_of(spec)
     cols = [c.id for c in s.columns]
     rows = rows_from_answers(saved, cols)
@@ -133,4 +134,4 @@ def rows_summary(spec: Exercise, saved: dict[str, object]) -> str:
         frame = pd.DataFrame([{"label": _shown(col, v), "count": n} for v, n in counts])
         chart = trusted(to_svg(category_counts(frame, s.chart_title, s.chart_axis)))
     cells = [[_shown(c, r[c.id]) for c in s.columns] for r in rows]
-    return str(render_fragment("exercise_results", part="rows", heading=s.summary_heading, empty=s.empty, columns=s.columns, rows=cells, mean_line=mean_line, chart=chart))
+    return str(render_fragment("exercise_results", part="rows", heading=s.summary_heading if heading else "", empty=s.empty, columns=s.columns, rows=cells, mean_line=mean_line, chart=chart))
