@@ -36,6 +36,7 @@ from .forking import install as install_fork_provisioner
 from .forking import start_chart_renderer
 from .guard import install as install_serving_guard
 from .kernel_budget import KernelBudget, Ticket
+from .page_state import install as install_page_state
 from .web_session import install as install_web_session
 
 __all__ = ["PAGE_MESSAGES", "WorkbookKernelManager", "refill_when_due"]
@@ -151,6 +152,7 @@ _install_refill_policy()
 install_serving_guard()  # Voila imports this module in its server process: no file listing, no theme/template
 # from the URL, the visitor's address and cookie stamped on page requests, the kernel budget
 install_web_session()  # the sign-in cookie's handlers and page header: see web_session.py
+install_page_state()  # a page asks whether its kernel is still there: see page_state.py
 install_fork_provisioner()  # kernels forked from one preloaded process (setting kernel_launch): see forking.py
 
 

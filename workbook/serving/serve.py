@@ -72,6 +72,8 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         # visitor is not culled before the page's websocket connects): workbook/serving/kernels.py
         "--VoilaConfiguration.multi_kernel_manager_class=workbook.serving.kernels.WorkbookKernelManager",
         "--VoilaConfiguration.file_denylist=.*",  # Voila serves no file of the notebooks' folder
+        # the words of the page states (preparing, connection lost, closed) for the template's script
+        "--VoilaExporter.filters=wb_state_texts=workbook.serving.page_state.state_texts",
         # headers the server stamps on each page request for its kernel: the visitor's address
         # (workbook/serving/client_address.py) and the sign-in cookie's session (workbook/serving/web_session.py)
         f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",

@@ -1,0 +1,148 @@
+"""Workshop UX in a real Chromium on a real Voila (#16): every module page fits a phone (375 px) and a tablet
+(768 px) without sideways scrolling; the coach's progress matrix stays readable for 30 people at 1280 px;
+a page shows its states outside the widgets (preparing, connection lost, closed after inactivity);
+deep links open a module at a section and a coach's link opens one trainee's report.
+
+Screenshots (stable names, for the documentation): test-artifacts/narrow-<width>-<notebook>.png,
+test-artifacts/coach-matrix-30.png, test-artifacts/state-preparing.png, test-artifacts/state-closed.png,
+test-artifacts/state-connection-lost.png, test-artifacts/deep-link-360.png."""
+from __future__ import annotations
+
+import pytest
+from servers import VoilaServer, sign_in_or_resume
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SLOW = 90_000  # ms: pages on a shared 2-core machine
+WIDTHS = (375, 768)
+
+# Anything on the page wider than its box: the page's own scroller (Voila scrolls inside #rendered_cells),
+# the document, and every box that would scroll sideways (ipywidgets' boxes are overflow: auto). Form
+# controls scroll their own text and are left out.
+OVERFLOW_JS = """() => {
+  const name = el => el.tagName + "." + String(el.className.baseVal ?? el.className).replace(/lm-Widget|lm-Panel|jupyter-widgets/g, "").trim().replace(/\\s+/g, ".");
+  const out = [];
+  const doc = document.scrollingElement;
+  if (doc.scrollWidth > doc.clientWidth) out.push(["document", doc.scrollWidth, doc.clientWidth]);
+  for (const el of document.querySelectorAll("#rendered_cells, #rendered_cells *")) {
+    if (["INPUT", "TEXTAREA", "SELECT", "OPTION"].includes(el.tagName) || el.clientWidth === 0) continue;
+    if (getComputedStyle(el).overflowX === "visible") continue;
+    if (el.scrollWidth <= el.clientWidth + 1) continue;
+    const right = el.getBoundingClientRect().left + el.clientLeft + el.clientWidth;
+    const culprit = [...el.querySelectorAll("*")].filter(c => c.getBoundingClientRect().right > right + 1).pop();
+    out.push([name(el), el.scrollWidth, el.clientWidth, culprit ? name(culprit) + ": " + (culprit.textContent || "").trim().slice(0, 40) : ""]);
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = VoilaServer.start(tmp_path_factory.mktemp("voila-ux"), env={"WORKBOOK_POOLS": "00_home.ipynb=1", "WORKBOOK_POOL_SIZE": "0"})
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def db(server):
+    from workbook.store import Database
+
+    d = Database(server.settings.database_url, server.settings)
+    yield d
+    d.dispose()
+
+
+def modules() -> list[str]:
+    from workbook.content.catalogue import catalogue
+
+    return [m.notebook for m in catalogue().ordered_modules()]
+
+
+def wait_drawn(page) -> None:
+    """The page's widgets are drawn and its results settled."""
+    page.wait_for_selector(".wb-page", timeout=SLOW)
+    page.wait_for_timeout(1500)
+
+
+def screenshot(page, path, width: int) -> None:
+    """The whole page at ``width``: Voila scrolls inside #rendered_cells, so the viewport grows to its height."""
+    height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(800, min(int(height) + 40, 9000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path), full_page=True)
+
+
+def test_every_module_page_fits_a_phone_and_a_tablet_without_sideways_scrolling(server, browser, artifacts):
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 812})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    code, name = server.codes()[0], server.names()[0]
+    found = {}
+    try:
+        for notebook in modules():
+            page.set_viewport_size({"width": WIDTHS[0], "height": 812})
+            sign_in_or_resume(page, server.page_url(notebook), code, name)
+            wait_drawn(page)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 1024})
+                page.wait_for_timeout(400)
+                wide = page.evaluate(OVERFLOW_JS)
+                if wide:
+                    found[f"{notebook} at {width} px"] = wide[:5]
+                screenshot(page, artifacts / f"narrow-{width}-{notebook.removesuffix('.ipynb')}.png", width)
+    finally:
+        context.close()
+    assert not found, f"wider than the screen: {found}"
+
+
+# 30 people with names a projector must show on one line each (a few long ones).
+THIRTY = [
+    "Anne-Sophie Delacroix-Martin", "Bilal Haddad", "Chen Wei", "Dana Kowalski", "Emre Yilmaz", "Fatou Diallo",
+    "Giulia Romano", "Hugo Martin", "Ines Pereira", "Jonas Becker", "Kenji Sato", "Lena Novak",
+    "Maximilian von Hohenberg", "Nadia Benali", "Oscar Lindqvist", "Priya Raghunathan", "Quentin Moreau",
+    "Rosa María Fernández López", "Samuel Okonkwo", "Tanja Vukovic", "Ulrike Brandt", "Victor Nguyen",
+    "Wiktoria Zielińska", "Xavier Dupont", "Yasmin Haddadi", "Zoé Lefèvre", "Aleksander Nowicki",
+    "Beatriz Carvalho", "Cédric Aubert", "Dagny Halvorsen",
+]
+
+
+def test_coach_matrix_for_thirty_people_reads_on_a_projector(server, db, browser, artifacts):
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.store import create_cohort, invite, save_answer
+
+    admin = Identity.admin()
+    cohort = create_cohort(db, admin, "Projector 30")
+    _coach, code = invite(db, admin, cohort, "Morgane Leclerc", "coach")
+    ids = [invite(db, admin, cohort, name, "trainee")[0] for name in THIRTY]
+    inst = catalogue().instrument("coproduction")
+    for n, pid in enumerate(ids[:12]):  # twelve start Module 1; the first six finish it
+        for item in inst.items_for():
+            save_answer(db, admin, pid, "m01", inst.id, item.id, 3)
+        if n < 6:
+            save_answer(db, admin, pid, "m01", "reflection", "text", "The client's planner books our visits.")
+            save_answer(db, admin, pid, "m01", "servuction_map", "client", "Site manager")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        sign_in_or_resume(page, server.page_url("coach.ipynb"), code, "Morgane Leclerc")
+        page.wait_for_selector(".wb-matrix")
+        rows = page.evaluate("""() => [...document.querySelectorAll('.wb-matrix th.wb-matrix-name')].map(th => {
+            const range = document.createRange(); range.selectNodeContents(th);
+            const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            return [th.textContent.trim(), lines.size]; })""")
+        assert sorted(name for name, _lines in rows) == sorted(THIRTY)
+        assert all(lines == 1 for _name, lines in rows), [r for r in rows if r[1] != 1]
+        legend = page.inner_text(".wb-matrix-legend")
+        assert "done" in legend and "in progress" in legend and "not started" in legend
+        marks = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.wb-matrix tr')].slice(1).map(tr =>
+            [tr.querySelector('th').textContent.trim(), [...tr.querySelectorAll('td[data-status]')].map(td => td.dataset.status)]))""")
+        assert [marks[n][0] for n in THIRTY[:6]] == ["done"] * 6
+        assert [marks[n][0] for n in THIRTY[6:12]] == ["in_progress"] * 6
+        assert {s for n in THIRTY[12:] for s in marks[n]} == {"not_started"}
+        width = page.evaluate("document.querySelector('.wb-matrix').getBoundingClientRect().right")
+        assert width <= 1280, "the matrix is wider than the projector's page"
+        screenshot(page, artifacts / "coach-matrix-30.png", 1280)
+    finally:
+        context.close()
