@@ -39,7 +39,7 @@ def test_coach_sees_progress_and_last_activity(db, cohort):
     set_progress(db, cohort["ident"]["Ann"], cohort["ident"]["Ann"].person_id, "m01", "done")
     answer(db, cohort, "Ben")
     html = progress_matrix_html(db, cohort["ident"]["Coach C"])
-    rows = {r.split("</td>")[0].split("<td>")[-1]: r for r in html.split("<tr>")[2:]}
+    rows = {r.split("</th>")[0].split(">")[-1]: r for r in html.split("<tr>")[2:]}  # the name heads its row
     assert set(rows) == {"Ann", "Ben", "Cy"}
     assert "done" in rows["Ann"] and "in progress" in rows["Ben"] and "in progress" not in rows["Cy"]
     assert "—</td></tr>" in rows["Cy"] and "not started" in rows["Cy"]  # never active
