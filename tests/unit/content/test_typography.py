@@ -107,3 +107,19 @@ def test_fix_source_keeps_yaml_structure_and_po_headers():
     assert yaml.safe_load(fix_source(sources))["sources"][0] == {"key": "x", "title": "Servuction : le marketing", "where": f"le mix{NBSP}: prix"}
     po = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Saved: {x}"\nmsgstr "Enregistré : {x}"\n'
     assert fix_source(po, "po") == po.replace("Enregistré : ", f"Enregistré{NBSP}: ")
+
+
+@pytest.mark.parametrize(("language", "lead", "expected"), [
+    ("en", "Source", "Source: V. Mathieu, <i>A book</i>, §2.2."),
+    ("fr", "Source", f"Source{NBSP}: V. Mathieu, <i>A book</i>, §2.2."),
+    ("zh", "来源", "来源：V. Mathieu, <i>A book</i>, §2.2."),
+])
+def test_a_citation_lead_takes_its_languages_colon(language, lead, expected):
+    """The interface's "Source: …" line (module sections, quiz feedback): a no-break space before the colon
+    in French, the full-width colon in Chinese; the lead is still escaped."""
+    from workbook.i18n import using
+    from workbook.render.fragments import render_fragment
+
+    with using(language):
+        assert str(render_fragment("cite", lead=lead, author="V. Mathieu", title="A book", where="§2.2")) == expected
+        assert "&lt;b&gt;" in str(render_fragment("cite", lead="<b>", author="a", title="t", where="w"))
