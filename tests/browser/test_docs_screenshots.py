@@ -39,14 +39,16 @@ def page(browser):
     context.close()
 
 
-def shot(page, name: str, mask: tuple[str, ...] = ()) -> None:
-    """Write screenshot ``name`` (one of SCREENSHOTS) of the visible part of the page; ``mask``: selectors
-    of texts that change with the clock (times), painted over so that an unchanged page gives the same file."""
+def shot(page, name: str, mask: tuple[str, ...] = (), height: int | None = None) -> None:
+    """Write screenshot ``name`` (one of SCREENSHOTS) of the visible part of the page (its top ``height``
+    pixels if given); ``mask``: selectors of texts that change with the clock (times), painted over so that
+    an unchanged page gives the same file."""
     assert name in SCREENSHOTS
     assert_no_traceback_or_source(page)
     SCREENSHOT_DIR.mkdir(exist_ok=True)
     page.wait_for_timeout(500)  # widgets settle
-    page.screenshot(path=str(SCREENSHOT_DIR / name), animations="disabled", caret="hide",
+    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height} if height else None
+    page.screenshot(path=str(SCREENSHOT_DIR / name), animations="disabled", caret="hide", clip=clip,
                     mask=[page.locator(s) for s in mask], mask_color="#dde3ea")
     assert (SCREENSHOT_DIR / name).stat().st_size > 5_000
 
@@ -60,7 +62,7 @@ def test_trainee_signs_in_on_the_home_page_and_finds_their_path_and_modules(serv
     open_page(page, server, "00_home.ipynb")
     languages = page.locator("select option").all_inner_texts()
     assert {"English", "Français", "中文"} <= set(languages), f"the guide names the languages in themselves: {languages}"
-    shot(page, "trainee-signin.png")
+    shot(page, "trainee-signin.png", height=420)
 
     sign_in(page, server.codes()[0])
     page.wait_for_selector(".wb-path")
