@@ -146,3 +146,119 @@ def test_coach_matrix_for_thirty_people_reads_on_a_projector(server, db, browser
         screenshot(page, artifacts / "coach-matrix-30.png", 1280)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- page states (workbook-states.js, serving/page_state.py)
+# Recorded from the first byte of the page (an init script runs before the page's own scripts): the preparing card as
+# first seen, the furthest progress it showed, and when the widgets were drawn.
+RECORD_STATES = """
+window.__wb = {preparing: null, progress: 0, steps: [], drawn: false};
+new MutationObserver(() => {
+  const card = document.getElementById("wb-preparing");
+  const drawn = !!document.querySelector(".wb-page");
+  if (card && !window.__wb.preparing) {
+    window.__wb.preparing = {title: card.querySelector(".wb-state-title").textContent, bar: !!card.querySelector("progress"), drawn};
+  }
+  if (card) {
+    window.__wb.progress = Math.max(window.__wb.progress, card.querySelector("progress").value);
+    const step = card.querySelector(".wb-state-step").textContent;
+    if (step && !window.__wb.steps.includes(step)) window.__wb.steps.push(step);
+  }
+  if (drawn) window.__wb.drawn = true;
+}).observe(document, {childList: true, subtree: true, characterData: true, attributes: true});
+"""
+
+KERNEL_ID_JS = "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+
+
+def answer_first_item(page, server, db, code: str) -> tuple[int, str, int]:
+    """Answer Module 1's first questionnaire item on the open page; returns (person id, item, value) once saved."""
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.store import AccessCodeAuthenticator, current_answers
+
+    inst = catalogue().instrument("coproduction")
+    person = AccessCodeAuthenticator(db).authenticate(code, source="test").person_id
+    before = current_answers(db, Identity.admin(), person, inst.id).get(inst.items[0].id)
+    value = 2 if before != 2 else 4
+    page.locator(".wb-likert").first.locator("label", has_text=f"{value} {inst.scale.anchors[value]}").click()
+    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+    return person, inst.items[0].id, value
+
+
+def test_a_page_shows_preparing_with_progress_until_its_widgets_draw(server, browser, artifacts):
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    context.add_init_script(RECORD_STATES)
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        page.goto(server.page_url("glossary.ipynb"), wait_until="commit")  # no preheated kernel: it starts now
+        try:  # for the documentation: the card while the page runs
+            page.wait_for_selector("#wb-preparing", state="visible", timeout=20_000)
+            page.screenshot(path=str(artifacts / "state-preparing.png"))
+        except Exception:  # noqa: BLE001 - a fast machine may draw the page first; the record below decides
+            pass
+        page.wait_for_selector(".wb-page")
+        page.wait_for_function("window.__wb.drawn")
+        seen = page.evaluate("window.__wb")
+        page.wait_for_function("!document.getElementById('wb-preparing')", timeout=5_000)  # gone once drawn
+    finally:
+        context.close()
+    assert seen["preparing"] == {"title": "Preparing your page…", "bar": True, "drawn": False}, seen
+    assert seen["progress"] >= 85, seen  # the bar moved with the cells run, then the drawing
+    assert "Drawing the exercises…" in seen["steps"], seen
+
+
+def test_a_killed_kernel_shows_closed_and_the_answers_stay(server, db, browser, artifacts):
+    import os
+    import signal
+
+    from workbook.auth.identity import Identity
+    from workbook.store import current_answers
+
+    code, name = server.codes()[4], server.names()[4]
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        sign_in_or_resume(page, server.page_url("01_servuction.ipynb"), code, name)
+        person, item, value = answer_first_item(page, server, db, code)
+        assert page.locator("#wb-connection").count() == 0  # nothing to say while the page is alive
+        kernel = page.evaluate(KERNEL_ID_JS)
+        os.kill(server.kernel_ids()[kernel], signal.SIGKILL)
+        banner = page.wait_for_selector("#wb-connection[data-state=closed]", timeout=45_000)
+        assert "This page was closed after inactivity — reload to continue." in banner.inner_text()
+        assert page.locator("#wb-connection button", has_text="Reload the page").is_visible()
+        page.screenshot(path=str(artifacts / "state-closed.png"))
+        assert current_answers(db, Identity.admin(), person, "coproduction")[item] == value
+        page.click("#wb-connection button")  # reload: a new kernel, signed in again by the cookie, the answer shown
+        page.wait_for_selector(f"text=Signed in as {name}")
+        page.wait_for_selector(".wb-likert input:checked")
+        assert page.locator("#wb-connection").count() == 0
+    finally:
+        context.close()
+
+
+def test_a_stopped_server_shows_connection_lost_and_the_answers_stay(tmp_path, browser, artifacts):
+    from workbook.auth.identity import Identity
+    from workbook.store import Database, current_answers
+
+    srv = VoilaServer.start(tmp_path / "voila-stop", env={"WORKBOOK_POOLS": "01_servuction.ipynb=1", "WORKBOOK_POOL_SIZE": "0"})
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    db = Database(srv.settings.database_url, srv.settings)
+    try:
+        code, name = srv.codes()[0], srv.names()[0]
+        sign_in_or_resume(page, srv.page_url("01_servuction.ipynb"), code, name)
+        person, item, value = answer_first_item(page, srv, db, code)
+        srv.stop()
+        banner = page.wait_for_selector("#wb-connection[data-state=lost]", timeout=45_000)
+        assert "Connection lost — reconnecting; your saved answers are safe." in banner.inner_text()
+        assert page.locator("#wb-connection button", has_text="Reload the page").is_visible()
+        page.screenshot(path=str(artifacts / "state-connection-lost.png"))
+        assert current_answers(db, Identity.admin(), person, "coproduction")[item] == value
+    finally:
+        context.close()
+        db.dispose()
+        srv.stop()
