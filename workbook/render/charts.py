@@ -20,8 +20,11 @@ CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans CJK, sans-serif"}
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec with the current language's font (``CHART_FONTS``)."""
-    spec = chart.to_dict()
+    """The chart's Vega-Lite spec with the current language's font (``CHART_FONTS``). Not validated
+    against the Vega-Lite schema again (a third of a results redraw's CPU): the chart functions are
+    fixed code, their specs checked against the schema by the chart tests (test_signin_costs), and
+    vl-convert refuses a spec it cannot draw."""
+    spec = chart.to_dict(validate=False)
     font = CHART_FONTS.get(current_language())
     if font:
         spec.setdefault("config", {}).setdefault("font", font)

@@ -5,6 +5,8 @@ function for the few inline pieces left in Python.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markupsafe
 
 
@@ -13,11 +15,18 @@ def esc(text: object) -> str:
     return str(markupsafe.escape(str(text)))
 
 
+@lru_cache(maxsize=1024)
 def markdown_html(text: str) -> str:
-    """Our own teaching Markdown to HTML (raw HTML in it is escaped, not rendered)."""
+    """Our own teaching Markdown to HTML (raw HTML in it is escaped, not rendered). Pure, so each text
+    is converted once per process: a module page re-renders its whole teaching text at every sign-in."""
+    return _markdown()(text)
+
+
+@lru_cache(maxsize=1)
+def _markdown():
     import mistune
 
-    return mistune.create_markdown(escape=True)(text)
+    return mistune.create_markdown(escape=True)
 
 
 def fmt(template: str, **values: object) -> str:

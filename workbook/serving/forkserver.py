@@ -32,13 +32,18 @@ ROOM = 320  # bytes kept in this server's own command line for a kernel's title
 
 
 def preload(modules: list[str]) -> None:
-    """Import ``modules`` and warm what every page does first: the catalogue, Altair's schema."""
+    """Import ``modules`` and warm what every page does first: the catalogue and the case in each
+    language, Altair's schema."""
     for name in modules:
         importlib.import_module(name)
     try:  # warming only: a kernel that needs them meets any error itself, with its page
+        from workbook.content.case import load_case
         from workbook.content.catalogue import catalogue
+        from workbook.i18n import LANGUAGES
 
-        catalogue()
+        for language in LANGUAGES:
+            catalogue(language)
+            load_case(language=language)  # the worked-example cells of a page read it after the visitor came
     except Exception:  # noqa: BLE001, S110 - e.g. a notebooks folder without the module pages
         pass
     import altair as alt
@@ -73,6 +78,16 @@ def _die_with_parent() -> None:
         pass
 
 
+NO_HISTORY = "--HistoryManager.enabled=False"
+
+
+def kernel_argv(argv: list[str]) -> list[str]:
+    """The kernel's arguments, with IPython's input history off: a page kernel runs the page's cells
+    once and never recalls them, and each cell's history write (to one SQLite file shared by every
+    kernel) cost CPU per visitor."""
+    return [*argv, NO_HISTORY] if NO_HISTORY not in argv else list(argv)
+
+
 def run_kernel(request: dict) -> None:
     """In the forked child: become the kernel the request describes (never returns)."""
     code = 1
@@ -88,7 +103,7 @@ def run_kernel(request: dict) -> None:
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel ends when this server does
         os.chdir(request.get("cwd") or os.getcwd())
-        argv = list(request["argv"])
+        argv = kernel_argv(request["argv"])
         sys.argv = [sys.executable, *argv]
         set_title(argv)
         import workbook.settings

@@ -9,6 +9,7 @@ from .answers import (
     DONT_KNOW,
     answer_history,
     answer_languages,
+    answers_of_exercises,
     attempts,
     cohort_answer_languages,
     cohort_answers,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, case, cast, func, select
 
 from workbook.errors import InvalidAnswer, QuotaExceeded
 from workbook.settings import Settings
@@ -57,18 +57,21 @@ def repeated_row(s, person_id: int, rater_id: int | None, exercise: str, item: s
 
 
 def check_budget(s, settings: Settings, person_id: int, rater_id: int | None, size: int) -> None:
-    """Refuse the save when the writer has used up its characters for the day or rows for the hour."""
+    """Refuse the save when the writer has used up its characters for the day or rows for the hour
+    (both read in one query: it runs before every save)."""
     now = utcnow()
+    hour_ago = now - timedelta(hours=1)
     mine = Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id
     who = "this rater" if rater_id is not None else f"person {person_id}"
-    rows = s.scalar(select(func.count()).select_from(Answer).where(Answer.person_id == person_id, mine, Answer.created_at >= now - timedelta(hours=1))) or 0
+    counted = s.execute(
+        select(
+            func.count(case((Answer.created_at >= hour_ago, 1))),
+            func.coalesce(func.sum(func.length(cast(Answer.value, Text))), 0),
+        ).where(Answer.person_id == person_id, mine, Answer.created_at >= now - timedelta(days=1))
+    ).one()
+    rows, used = counted[0] or 0, counted[1] or 0
     if rows >= settings.write_budget_rows_per_hour:
         raise QuotaExceeded(f"{who} saved {rows:,} answers in the last hour (the limit is {settings.write_budget_rows_per_hour:,}); wait a while, nothing saved so far is lost")
-    used = s.scalar(
-        select(func.coalesce(func.sum(func.length(cast(Answer.value, Text))), 0)).where(
-            Answer.person_id == person_id, mine, Answer.created_at >= now - timedelta(days=1)
-        )
-    ) or 0
     if used + size > settings.write_budget_chars_per_day:
         raise QuotaExceeded(
             f"{who} saved {used:,} characters in the last 24 hours (the limit is {settings.write_budget_chars_per_day:,}); "

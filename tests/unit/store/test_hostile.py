@@ -339,7 +339,7 @@ def test_codes_are_never_logged_stored_or_kept_after_creation(db, caplog, capsys
 # ---------------------------------------------------------------- everyone stays in their lane
 
 VALUES = {
-    "module": "m01", "exercise": "coproduction", "item": "cp1", "value": 3, "status": "done",
+    "module": "m01", "exercise": "coproduction", "exercises": ["coproduction", "reflection"], "item": "cp1", "value": 3, "status": "done",
     "name": "Intruder", "code": "ABCDE-FGHJK-MNPQR", "role": "trainee", "email": "", "attempt": None,
     "shared": True, "kind": "grow", "session": None, "people": [("Intruder", "trainee", "")],
     "map_id": "m_nordfrost", "m": new_map("Intruder's map"),  # journey maps (store/journeys.py)

@@ -11,9 +11,9 @@ from workbook.render.charts import dimension_scores, to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
 from workbook.settings import get_settings
-from workbook.store import Database, current_answers, set_progress
+from workbook.store import Database, answers_of_exercises, set_progress
 
-from ..widgets.common import HTML, StatusLine, safe
+from ..widgets.common import HTML, StatusLine, safe, warm_shared
 from ..widgets.deferred import Coalesced
 from ..widgets.exercises import ExerciseContext
 from ..widgets.exercises import build as build_exercise
@@ -123,6 +123,7 @@ def warm_up(module: Module, prebuilt: dict | None = None) -> None:
     import the exercise widgets, draw the results (vl-convert's first chart takes ~0.3 s), and
     build the instrument's radio groups (their widget models then travel with the page's state
     instead of one message each at sign-in)."""
+    warm_shared()
     if prebuilt is not None:
         form = _prebuild_form(module)
         if form is not None:
@@ -150,23 +151,26 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     show_results = has_results(module)
     results.add_class("wb-results")
 
-    def refresh() -> None:
+    ids = ([inst.id] if inst else []) + [e.id for e in module.exercises]
+
+    def refresh(saved: dict[str, dict[str, object]] | None = None) -> None:
         if show_results:
-            ids = ([inst.id] if inst else []) + [e.id for e in module.exercises]
-            results.value = module_results_html(module, {x: current_answers(db, identity, person, x) for x in ids})
+            results.value = module_results_html(module, saved if saved is not None else answers_of_exercises(db, identity, person, ids))
         for hook in ctx.on_change:
             hook()
 
     redraw = Coalesced(safe(status)(refresh), get_settings().results_refresh_seconds)
     saver = AnswerSaver(db, identity, module.id, status, on_saved=redraw.trigger)
     ctx = ExerciseContext(db, identity, module, saver, status)
+    first = answers_of_exercises(db, identity, person, ids)  # every exercise's answers in one query
+    ctx.prefetched = dict(first)
     out: list[w.Widget] = [HTML(render_fragment("module_page", part="turn"))] + ([HTML(path_box)] if path_box else [])
     if inst:
         ready = (prebuilt or {}).pop("form", None)
         if ready is not None and (prebuilt or {}).get("language") != current_language():
             ready = None  # built in another language than the person's: its labels would be wrong
         form = ready or _prebuild_form(module)
-        form.restore(current_answers(db, identity, person, inst.id))
+        form.restore(ctx.saved(inst.id))
         form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
         out += [HTML(render_fragment("module_page", part="instrument", instrument=inst, mark=trusted(marks.get(inst.id, "")))), form]
@@ -178,7 +182,8 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     if show_results:
         out += [HTML(render_fragment("module_page", part="results")), results]
     out += [done]
-    safe(status)(refresh)()
+    safe(status)(refresh)(first)
+    ctx.prefetched.clear()  # from now on answers are read from the store when needed
     results.redraw = redraw  # tests and pages that must read current results call .settle()
     return out
 

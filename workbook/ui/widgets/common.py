@@ -8,7 +8,7 @@ from pathlib import Path
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from traitlets import default
 
 from workbook import logs
@@ -32,9 +32,17 @@ def shared(kind: str) -> w.Widget:
     if kind not in _SHARED:
         _SHARED[kind] = {
             "layout": w.Layout, "html_style": HTMLStyle, "description_style": DescriptionStyle,
-            "auto_width": lambda: w.Layout(width="auto"),
+            "auto_width": lambda: w.Layout(width="auto"), "text_style": TextStyle,
+            "full_width": lambda: w.Layout(width="100%"), "text_box": lambda: w.Layout(width="100%", height="60px"),
         }[kind]()
     return _SHARED[kind]
+
+
+def warm_shared() -> None:
+    """Create every shared model now (a preheated kernel, before its visitor): they then travel with
+    the page's state instead of as messages at sign-in."""
+    for kind in ("layout", "html_style", "description_style", "auto_width", "text_style", "full_width", "text_box"):
+        shared(kind)
 
 
 class HTML(w.HTML):

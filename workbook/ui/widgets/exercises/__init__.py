@@ -35,9 +35,14 @@ class ExerciseContext:
     status: StatusLine
     on_change: list[Callable[[], None]] = field(default_factory=list)
     instrument_form: w.Widget | None = None  # the module's instrument form (a retake clears it)
+    # answers read for the whole module at sign-in (one query), each handed out once while the page is built
+    prefetched: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def saved(self, exercise_id: str) -> dict[str, object]:
-        """The person's current answers to one exercise, from the store."""
+        """The person's current answers to one exercise, from the store (or, while the page is being
+        built at sign-in, from the module's answers read then)."""
+        if exercise_id in self.prefetched:
+            return self.prefetched.pop(exercise_id)
         return current_answers(self.db, self.identity, self.identity.person_id, exercise_id)
 
     def save(self, exercise_id: str, item: str, value: object) -> None:

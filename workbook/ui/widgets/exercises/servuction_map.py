@@ -8,7 +8,7 @@ from workbook.content.exercise_specs import ServuctionMapSpec, spec_of
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import fmt
 
-from ..common import HTML
+from ..common import HTML, VBox, shared
 from . import ExerciseContext, redrawn_on_change, register, summary
 
 
@@ -33,15 +33,17 @@ def servuction_map(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     def saving(item: str):
         return lambda ch: ctx.save(spec.id, item, ch["new"])
 
-    service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=w.Layout(width="100%"))
+    # shared layout and style models: each model is one more message at sign-in (widgets/common.py)
+    service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=shared("full_width"), style=shared("text_style"))
     service.add_class(f"wb-ex-{spec.id}-service_name")
     service.observe(saving("service_name"), names="value")
     out: list[w.Widget] = [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=cfg.service_label)), service]
     for el in cfg.elements:
-        area = w.Textarea(value=str(saved.get(el.id, "")), placeholder=cfg.texts.placeholder, continuous_update=False, layout=w.Layout(width="100%", height="60px"))
+        area = w.Textarea(value=str(saved.get(el.id, "")), placeholder=cfg.texts.placeholder, continuous_update=False,
+                          layout=shared("text_box"), style=shared("text_style"))
         area.add_class(f"wb-ex-{spec.id}-{el.id}")
         area.observe(saving(el.id), names="value")
-        out.append(w.VBox([HTML(render_fragment("exercise", part="item", text=el.label, hint=el.hint)), area]))
+        out.append(VBox([HTML(render_fragment("exercise", part="item", text=el.label, hint=el.hint)), area]))
     return out
 
 
