@@ -70,8 +70,9 @@ def test_a_module_sign_in_and_five_answers_do_the_counted_work(db, cohort, monke
     _update(page.signin.code, {"value": cohort["people"]["Ann"]["code"]})
     assert page.identity == ann, page.status.value
     assert counts.scrypt == 1, "the access code is derived once per sign-in"
-    # 26 since one query reads every exercise's answers (42 before); 23 on 27 Nov, before sessions
-    assert counts.sql <= 28, f"sign-in ran {counts.sql} SQL statements"
+    # 18: one query reads every exercise's answers, the path's box and marks read the path once (42
+    # before; 23 on 27 Nov, before sessions, tickets and paths)
+    assert counts.sql <= 20, f"sign-in ran {counts.sql} SQL statements"
     # 39 since the exercise texts share their layout and style models (59 before)
     assert len(opened) <= 42, f"sign-in opened {len(opened)} widget models: {sorted(opened)}"
 

@@ -37,14 +37,20 @@ def _badge(step: Step, done: bool, workshop: bool = True) -> str:
 
 def module_path(db: Database, identity: Identity, module: Module) -> tuple[ModulePlan, str | None, set[str], bool]:
     """The module on the person's path, their status in it, their answered ids, and whether the path is a session one."""
+    mp, status, answered, path = _module_state(db, identity, module)
+    return mp, status, answered, path.modules is not None
+
+
+def _module_state(db: Database, identity: Identity, module: Module):
+    """(module plan, status, answered ids, the person's path): read once per page build."""
     cat = catalogue(current_language())
     path = get_path(cat.paths, path_of(db, identity, identity.person_id))
     mp = module_plan(cat, path, module, cat.paths.estimates)
     status = progress(db, identity, identity.person_id).get(module.id)
     every = answered_exercises(db, identity, identity.person_id)
     # the module's own answers, plus answers stored outside the modules (quiz forms) for group steps
-    answered = every.get(module.id, set()) | {x for k, ids in every.items() if k not in catalogue(current_language()).modules for x in ids}
-    return mp, status, answered, path.modules is not None
+    answered = every.get(module.id, set()) | {x for k, ids in every.items() if k not in cat.modules for x in ids}
+    return mp, status, answered, path
 
 
 def section_marks(mp: ModulePlan, status: str | None, answered: set[str], workshop: bool = True) -> dict[str, str]:
@@ -60,19 +66,20 @@ def exercise_mark(mp: ModulePlan, ex_id: str, status: str | None, answered: set[
     return str(render_fragment("path", part="mark", labels=_labels(), ex_id=ex_id, step=step, done=step_done(step, status, answered), workshop=workshop))
 
 
-def module_box_html(db: Database, identity: Identity, module: Module) -> str:
-    """The box at the top of a module's exercises: the path's steps here, in the session or for afterwards."""
+def module_box_html(db: Database, identity: Identity, module: Module, state=None) -> str:
+    """The box at the top of a module's exercises: the path's steps here, in the session or for afterwards
+    (``state``: what ``_module_state`` read, when the caller has it already)."""
     cat = catalogue(current_language())
     if cat.paths is None or identity.person_id is None:
         return ""
     L = _labels()
-    mp, status, answered, workshop = module_path(db, identity, module)
-    title = get_path(cat.paths, path_of(db, identity, identity.person_id)).title
+    mp, status, answered, path = state or _module_state(db, identity, module)
+    workshop = path.modules is not None
     from .shell import page_link
 
     kinds = {"read": L.get("read", "Read"), "do": L.get("do", "Do"), "group": L.get("group", "With the group")}
     rows = [(s, step_done(s, status, answered), page_link(s.page) if s.page else "") for s in mp.steps]
-    head = L.get("module_box", "On your path ({path})").format(path=title)
+    head = L.get("module_box", "On your path ({path})").format(path=path.title)
     return str(render_fragment("path", part="box", labels=L, head=head, plan=mp, rows=rows, kinds=kinds, workshop=workshop))
 
 
@@ -80,7 +87,9 @@ def module_marks(db: Database, identity: Identity, module: Module) -> tuple[str,
     """Everything the module page marks after sign-in: the box, section badges, exercise badges."""
     if catalogue(current_language()).paths is None or identity.person_id is None:
         return "", {}, {}
-    mp, status, answered, workshop = module_path(db, identity, module)
+    state = _module_state(db, identity, module)  # path, progress and answers read once for the box and every mark
+    mp, status, answered, path = state
+    workshop = path.modules is not None
     ids = ([module.instrument] if module.instrument else []) + [e.id for e in module.exercises]
-    return (module_box_html(db, identity, module), section_marks(mp, status, answered, workshop),
+    return (module_box_html(db, identity, module, state), section_marks(mp, status, answered, workshop),
             {i: exercise_mark(mp, i, status, answered, workshop) for i in ids})
