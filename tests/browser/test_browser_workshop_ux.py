@@ -262,3 +262,34 @@ def test_a_stopped_server_shows_connection_lost_and_the_answers_stay(tmp_path, b
         context.close()
         db.dispose()
         srv.stop()
+
+
+# ---------------------------------------------------------------- deep links
+IN_VIEW_JS = """sel => { const el = document.querySelector(sel); if (!el) return null;
+  const r = el.getBoundingClientRect(); return {top: Math.round(r.top), height: window.innerHeight, linked: el.dataset.wbLinked || null}; }"""
+
+
+def test_a_deep_link_opens_the_module_at_its_section(server, browser, artifacts):
+    code, name = server.codes()[5], server.names()[5]
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        # the 360-degree feedback of Module 3: an exercise, drawn after the sign-in
+        sign_in_or_resume(page, server.page_url("03_manager_profiles.ipynb") + "#360", code, name)
+        page.wait_for_selector(".wb-anchor-360[data-wb-linked]")
+        page.wait_for_timeout(1500)  # the results settle below; the part stays at the top
+        where = page.evaluate(IN_VIEW_JS, ".wb-anchor-360")
+        assert 0 <= where["top"] < 120, where
+        page.screenshot(path=str(artifacts / "deep-link-360.png"))
+        # a teaching section by its number, on a page opened with the sign-in cookie
+        page.goto(server.page_url("01_servuction.ipynb") + "#section-3", wait_until="commit")
+        page.wait_for_selector(f"text=Signed in as {name}")
+        page.wait_for_selector('[data-wb-anchor="section-3"][data-wb-linked]')
+        page.wait_for_timeout(1500)
+        where = page.evaluate(IN_VIEW_JS, '[data-wb-anchor="section-3"]')
+        assert 0 <= where["top"] < 120, where
+        top_of_page = page.evaluate(IN_VIEW_JS, ".wb-banner")
+        assert top_of_page["top"] < 0, "the page did not move to the section"
+    finally:
+        context.close()

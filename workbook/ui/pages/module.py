@@ -21,6 +21,19 @@ from ..widgets.likert import LikertForm
 from ..widgets.saver import AnswerSaver
 from .shell import Page, page_link
 
+# A deep link names a part of a module page after "#": an exercise by its id (``#routes``), the questionnaire by its id
+# (``#manager_profile``), ``#results``, a teaching section by its number (``#section-3``), and a few parts by a short
+# name (``#360``: the 360-degree feedback). The page's script scrolls there once it is drawn (workbook-states.js).
+ANCHOR_ALIASES = {"feedback360": "360"}
+
+
+def anchored(widgets: list[w.Widget], name: str, kind: str = "") -> list[w.Widget]:
+    """Mark the first of an exercise's widgets as the target of ``#name`` (and of its type's short name)."""
+    if widgets:
+        for anchor in filter(None, (name, ANCHOR_ALIASES.get(kind))):
+            widgets[0].add_class(f"wb-anchor-{anchor}")
+    return widgets
+
 
 def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
     """Objectives and sections as HTML, each section with its citation; ``marks`` (heading -> HTML)
@@ -173,14 +186,14 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
         form.restore(ctx.saved(inst.id))
         form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
-        out += [HTML(render_fragment("module_page", part="instrument", instrument=inst, mark=trusted(marks.get(inst.id, "")))), form]
+        out += anchored([HTML(render_fragment("module_page", part="instrument", instrument=inst, mark=trusted(marks.get(inst.id, "")))), form], inst.id)
     for spec in module.exercises:
-        out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + build_exercise(ctx, spec)
+        out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + anchored(build_exercise(ctx, spec), spec.id, spec.type)
     done = w.Button(description=_("Mark this module as done"))
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok(_("Module marked as done."))))())
     out += [status]
     if show_results:
-        out += [HTML(render_fragment("module_page", part="results")), results]
+        out += anchored([HTML(render_fragment("module_page", part="results")), results], "results")
     out += [done]
     safe(status)(refresh)(first)
     ctx.prefetched.clear()  # from now on answers are read from the store when needed

@@ -71,6 +71,32 @@
     var el = document.getElementById("wb-preparing");
     if (el) { el.parentNode.removeChild(el); }
     watch();
+    goToAnchor();
+  }
+
+  /* -- deep links: "#name" scrolls to that part once it is drawn (pages/module.py: anchored) --------------------- */
+  function goToAnchor() {
+    var name = decodeURIComponent((window.location.hash || "").slice(1));
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) { return; }
+    var seen = null, until = Date.now() + 120000;
+    var find = function () {
+      return document.querySelector('[data-wb-anchor="' + name + '"]') || document.querySelector(".wb-anchor-" + name);
+    };
+    var go = function () {
+      var el = find();
+      if (el && el !== seen) {  // drawn, or drawn again (the page re-renders its text at sign-in)
+        seen = el;
+        el.scrollIntoView({block: "start"});
+        el.setAttribute("data-wb-linked", "true");
+      }
+      return el;
+    };
+    go();
+    var observer = new MutationObserver(function () {
+      go();
+      if (Date.now() > until) { observer.disconnect(); }
+    });
+    observer.observe(document.body, {childList: true, subtree: true});
   }
   function lookForWidgets() {
     if (document.querySelector(".wb-page")) { drawn(); return true; }
