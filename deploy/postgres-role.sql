@@ -3,7 +3,11 @@
 -- Run as the role that owns the workbook's tables (the one that ran `workbook db upgrade`), in the workbook's
 -- database:  psql "postgresql://OWNER@HOST/workbook" -f deploy/postgres-role.sql
 -- then give it a password:  ALTER ROLE workbook_app PASSWORD '...';  (tests/browser/test_hub.py runs this file)
-CREATE ROLE workbook_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+-- (it may be run again, e.g. for a second database of the same cluster: a role that exists is kept)
+DO $$ BEGIN
+  CREATE ROLE workbook_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
 DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO workbook_app', current_database()); END $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;  -- PostgreSQL 15 and later already do
 GRANT USAGE ON SCHEMA public TO workbook_app;

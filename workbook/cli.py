@@ -162,6 +162,9 @@ def cmd_invite(args) -> int:
         invited = import_roster(db, _admin(), cohort_id, text, where=str(path))
         if codes_out is not None:
             write_private_text(codes_out, codes_csv(invited))
+        if db.settings.auth_mode == "jupyterhub":  # codes are refused on this deployment: none is shown or written
+            print(f"invited {len(invited)} people into {args.cohort!r}; they sign in through JupyterHub (the roster's login column)")
+            return 0
         if args.json:
             _print_json([{**i._asdict(), "code": None if codes_out else i.code} for i in invited])
         elif codes_out is not None:
@@ -453,7 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("invite", help="invite a person into a cohort and print their access code once")
     p.add_argument("cohort", help="cohort name")
     p.add_argument("name", nargs="?", help="the person's name (or --csv)")
-    p.add_argument("--csv", metavar="FILE", help="invite everyone of a CSV roster (columns name,role,email) at once; all or nobody")
+    p.add_argument("--csv", metavar="FILE", help="invite everyone of a CSV roster (columns name,role,email, and login: the JupyterHub user name) at once; "
+                   "all or nobody")
     p.add_argument("--role", choices=ROLES, default="trainee")
     p.add_argument("--email", default="")
     p.add_argument("--login", metavar="HUBNAME", help="the person's JupyterHub user name: with WORKBOOK_AUTH_MODE=jupyterhub they are "

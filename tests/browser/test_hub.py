@@ -8,9 +8,12 @@ Run with ``-s`` to see what each logged in as and saw (lines starting with ``hub
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -28,7 +31,7 @@ INSTRUMENT = "coproduction"
 TIMEOUT = 240_000  # ms: a first login spawns a server (its fork server imports the pages) on a shared 2-core machine
 
 
-def _test_config(tmp: Path, port: int) -> Path:
+def _test_config(tmp: Path, port: int, users: set[str]) -> Path:
     """deploy/jupyterhub_config.py with a test authenticator, a local process spawner and free ports."""
     bin_dir = Path(sys.executable).parent
     path = tmp / "jupyterhub_test_config.py"
@@ -44,7 +47,7 @@ c.JupyterHub.cookie_secret_file = {str(tmp / "cookie_secret")!r}
 c.JupyterHub.pid_file = {str(tmp / "jupyterhub.pid")!r}
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = {PASSWORD!r}
-c.Authenticator.allowed_users = {set(PEOPLE)!r}
+c.Authenticator.allowed_users = {set(users)!r}
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {str(tmp / "home" / "{username}")!r}
 c.Spawner.env_keep = ["PATH", "LANG", "PLAYWRIGHT_BROWSERS_PATH"]
@@ -71,55 +74,73 @@ def _app_role(pg, database: str) -> str:
     return f"postgresql+psycopg://workbook_app@127.0.0.1:{pg.port}/{database}"
 
 
-@pytest.fixture(scope="module")
-def hub(pg, tmp_path_factory):
-    """A running hub on a fresh workbook database in PostgreSQL holding the three people with their hub logins."""
-    from workbook.auth.identity import Identity
-    from workbook.store import Database, create_cohort, invite
-
-    if not PROXY.exists():
-        pytest.skip(f"{PROXY} is missing: run `make hub-proxy` (npm install of configurable-http-proxy)")
-    tmp = tmp_path_factory.mktemp("hub")
-    url = pg.create_database("workbook_hub")
-    settings = server_settings(tmp / "setup", {"WORKBOOK_DB_URL": url})
-    db = Database(url, settings)
-    admin = Identity.admin()
-    cohort = create_cohort(db, admin, "Hub cohort")
-    ids = {login: invite(db, admin, cohort, name, role, login=login)[0] for login, (name, role) in PEOPLE.items()}
-    app_url = _app_role(pg, "workbook_hub")  # the servers connect as the role of deploy/postgres-role.sql
+@contextmanager
+def running_hub(tmp: Path, db_url: str, cull_seconds: int = 3600, users: set[str] = frozenset(PEOPLE)) -> Iterator[dict]:
+    """A JupyterHub on deploy/jupyterhub_config.py (test authenticator, local spawner, free ports) whose servers use
+    ``db_url``; stopped with every server it started."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBOOK_", "JUPYTER"))}
-    env.update(WORKBOOK_DB_URL=app_url, WORKBOOK_HUB_CULL_SECONDS="3600", PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    env.update(WORKBOOK_DB_URL=db_url, WORKBOOK_HUB_CULL_SECONDS=str(cull_seconds),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
     log_path = tmp / "jupyterhub.log"
     with log_path.open("wb") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f", str(_test_config(tmp, port))], cwd=str(tmp),
-                                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f", str(_test_config(tmp, port, users))],
+                                cwd=str(tmp), env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
-        try:
-            if requests.get(f"{base}/hub/health", timeout=5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    else:
-        raise AssertionError("the hub did not answer within 120 s: " + log_path.read_text(errors="replace")[-3000:])
+    seen: set[psutil.Process] = set()
     try:
-        yield {"url": base, "db": db, "ids": ids, "proc": proc, "log": log_path, "tmp": tmp}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
+            try:
+                if requests.get(f"{base}/hub/health", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the hub did not answer within 120 s: " + log_path.read_text(errors="replace")[-3000:])
+        yield {"url": base, "proc": proc, "log": log_path, "tmp": tmp, "seen": seen}
     finally:
-        servers = [p for p in psutil.Process(proc.pid).children(recursive=True)]
+        seen.update(psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else ())
         os.killpg(proc.pid, 15)  # the hub stops its users' servers (cleanup_servers)
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
-        for p in servers:  # anything a stopped server left behind (own sessions: fork server, chart renderer)
+        for p in seen:  # anything a stopped server left behind (own sessions: fork server, chart renderer)
             try:
                 p.kill()
             except psutil.NoSuchProcess:
                 pass
+
+
+def _workbook_db(pg, tmp: Path, name: str):
+    """A fresh workbook database in the test's PostgreSQL with the three people and their hub logins; returns
+    (database, {login: person id}, the URL of the servers' restricted role)."""
+    from workbook.auth.identity import Identity
+    from workbook.store import Database, create_cohort, invite
+
+    url = pg.create_database(name)
+    db = Database(url, server_settings(tmp / "setup", {"WORKBOOK_DB_URL": url}))
+    admin = Identity.admin()
+    cohort = create_cohort(db, admin, "Hub cohort")
+    ids = {login: invite(db, admin, cohort, person, role, login=login)[0] for login, (person, role) in PEOPLE.items()}
+    return db, ids, _app_role(pg, name)  # the servers connect as the role of deploy/postgres-role.sql
+
+
+@pytest.fixture(scope="module")
+def hub(pg, tmp_path_factory):
+    """A running hub on a fresh workbook database in PostgreSQL holding the three people with their hub logins."""
+    if not PROXY.exists():
+        pytest.skip(f"{PROXY} is missing: run `make hub-proxy` (npm install of configurable-http-proxy)")
+    tmp = tmp_path_factory.mktemp("hub")
+    db, ids, app_url = _workbook_db(pg, tmp, "workbook_hub")
+    try:
+        with running_hub(tmp, app_url) as running:
+            yield {**running, "db": db, "ids": ids}
+    finally:
         db.dispose()
 
 
@@ -175,7 +196,8 @@ def _memory(hub_pid: int) -> list[str]:
     lines = ["hub: memory of the hub, its proxy and the culler: PSS {:.0f} MB, USS {:.0f} MB ({} processes)".format(*total(others), len(others))]
     for user, server in sorted(servers.items()):
         procs = tree(server)
-        lines.append("hub: memory of {}'s server with its pages open: PSS {:.0f} MB, USS {:.0f} MB ({} processes)".format(user, *total(procs), len(procs)))
+        lines.append("hub: memory of {}'s server: PSS {:.0f} MB, USS {:.0f} MB ({} processes: the server, its fork server and "
+                     "chart renderer, {} page kernel(s) open)".format(user, *total(procs), len(procs), len(procs) - 3))
     return lines
 
 
@@ -223,7 +245,7 @@ def test_two_trainees_and_a_coach_through_a_real_hub(hub, browser, artifacts):
         page.screenshot(path=str(artifacts / "hub_coach_dashboard.png"), full_page=True)
         print("hub: logged in as 'coach': the coach page says 'Signed in as Cora Coach' and its cohort table lists "
               "'Ann Trainee' and 'Ben Trainee'")
-        for line in _memory(hub["proc"].pid):  # for the operator guide's sizing: pages still open
+        for line in _memory(hub["proc"].pid):  # for the operator guide's sizing: the trainees' pages left, the coach's open
             print(line)
     finally:
         for context in contexts:
@@ -235,3 +257,48 @@ def test_two_trainees_and_a_coach_through_a_real_hub(hub, browser, artifacts):
     latest = dict(rows)  # the current answer is a person's latest row
     assert latest == {hub["ids"]["ann"]: 2, hub["ids"]["ben"]: 5}, rows  # both trainees', nobody else's, in the one database
     print(f"hub: the one PostgreSQL holds {first_item} of Ann (2) and of Ben (5), written by their own servers as workbook_app")
+
+
+def _server_of(hub_pid: int, user: str) -> psutil.Process | None:
+    """The running single-user server of ``user`` among the hub's descendants, or None."""
+    for child in psutil.Process(hub_pid).children(recursive=True):
+        try:
+            if child.environ().get("JUPYTERHUB_USER") == user and "jupyterhub-singleuser" in " ".join(child.cmdline()):
+                return child
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return None
+
+
+def test_the_example_configs_culler_stops_a_server_left_idle(pg, tmp_path_factory):
+    """deploy/jupyterhub_config.py's jupyterhub-idle-culler, with WORKBOOK_HUB_CULL_SECONDS=20: a user logs in (their
+    server starts), then does nothing; the culler stops the server and its processes."""
+    if not PROXY.exists():
+        pytest.skip(f"{PROXY} is missing: run `make hub-proxy` (npm install of configurable-http-proxy)")
+    tmp = tmp_path_factory.mktemp("cull")
+    db, _ids, app_url = _workbook_db(pg, tmp, "workbook_cull")
+    db.dispose()
+    with running_hub(tmp, app_url, cull_seconds=20) as hub:
+        session = requests.Session()
+        login = session.get(f"{hub['url']}/hub/login", timeout=30)
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', login.text).group(1)
+        session.post(f"{hub['url']}/hub/login", data={"username": "ann", "password": PASSWORD, "_xsrf": xsrf}, timeout=180)
+        deadline = time.monotonic() + 180
+        while (server := _server_of(hub["proc"].pid, "ann")) is None and time.monotonic() < deadline:
+            time.sleep(1)
+        assert server is not None, hub["log"].read_text(errors="replace")[-3000:]
+        started = time.monotonic()
+        while not server.children(recursive=True) and time.monotonic() - started < 60:
+            time.sleep(1)  # the fork server and the chart renderer, started with the server
+        family = [server, *server.children(recursive=True)]
+        assert len(family) > 1
+        hub["seen"].update(family)
+        while server.is_running() and server.status() != psutil.STATUS_ZOMBIE and time.monotonic() - started < 240:
+            time.sleep(2)
+        culled = time.monotonic() - started
+        log = hub["log"].read_text(errors="replace")
+        assert not server.is_running() or server.status() == psutil.STATUS_ZOMBIE, log[-3000:]
+        assert "Culling server ann" in log or "culling server ann" in log.lower(), log[-3000:]
+        time.sleep(3)
+        assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        print(f"hub: the culler (timeout 20 s) stopped ann's idle server {culled:.0f} s after it started, and its {len(family) - 1} helper processes with it")

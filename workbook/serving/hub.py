@@ -93,9 +93,22 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    """Jupyter server extension: lock the server to the workbook's page routes."""
+    """Jupyter server extension: lock the server to the workbook's page routes, and start the fork server at once
+    (it imports the pages, seconds of CPU) while the browser is still on its way from the hub's login."""
     lock(serverapp.web_app, serverapp.base_url)
     serverapp.log.info("Servuction Workbook: this server serves the workbook's pages only (workbook.serving.hub)")
+    if get_settings().kernel_launch == "fork":
+        from tornado.ioloop import IOLoop
+
+        from .forking import _fork_server
+
+        async def warm() -> None:
+            try:
+                await _fork_server()
+            except Exception:  # noqa: BLE001 - the first page starts it (or falls back to exec) as without warming
+                serverapp.log.warning("the fork server did not start ahead of the first page", exc_info=True)
+
+        IOLoop.current().add_callback(warm)
 
 
 def server_args(settings: Settings | None = None) -> list[str]:

@@ -154,16 +154,16 @@ def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str =
         return person.id, _issue_code(s, "person", person.id)
 
 
-def invite_many(db: Database, actor: Identity, cohort_id: int, people: list[tuple[str, str, str]]) -> list[tuple[int, str, str, str]]:
-    """Invite (name, role, email) rows in one transaction: all or nobody. Returns (id, name, role, code) each."""
+def invite_many(db: Database, actor: Identity, cohort_id: int, people: list[tuple]) -> list[tuple[int, str, str, str]]:
+    """Invite (name, role, email[, hub login]) rows in one transaction: all or nobody. Returns (id, name, role, code) each."""
     require_role(actor, "coach")
     check_cohort(actor, cohort_id)
-    checked = [_checked_person(*row) for row in people]
+    checked = [(*_checked_person(*row[:3]), row[3] if len(row) > 3 else None) for row in people]
     out = []
     with db.session() as s:
         _open_cohort(s, cohort_id)
-        for name, role, email in checked:
-            person = Person(cohort_id=cohort_id, name=name, role=role, email=email)
+        for name, role, email, login in checked:
+            person = Person(cohort_id=cohort_id, name=name, role=role, email=email, external_login=_checked_login(s, login))
             s.add(person)
             s.flush()
             out.append((person.id, name, role, _issue_code(s, "person", person.id)))

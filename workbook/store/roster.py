@@ -1,4 +1,5 @@
-"""A cohort's people from a CSV file (``name,role,email``): checked whole, then invited in one transaction.
+"""A cohort's people from a CSV file (``name,role,email``, optionally ``login``: their JupyterHub user name): checked
+whole, then invited in one transaction.
 
 A coach with 30 trainees writes one file instead of 30 ``workbook invite`` commands. Any bad row
 refuses the whole file with one line naming the row and column; nobody is invited then.
@@ -16,7 +17,7 @@ from workbook.errors import ImportFormatError
 
 from . import Database, invite_many
 
-COLUMNS = ("name", "role", "email")
+COLUMNS = ("name", "role", "email", "login")
 MAX_ROWS = 1000
 
 
@@ -25,6 +26,7 @@ class RosterRow:
     name: str
     role: str = "trainee"
     email: str = ""
+    login: str = ""  # JupyterHub user name (setting auth_mode "jupyterhub"); empty: none
 
 
 def _refuse(where: str, place: str, reason: str) -> ImportFormatError:
@@ -75,7 +77,12 @@ def parse_roster(text: str, where: str = "<roster>") -> list[RosterRow]:
         email = _check_text(where, f"row {n}, column email", cells.get("email", ""), 320, False)
         if email and ("@" not in email or any(ch.isspace() for ch in email)):
             raise _refuse(where, f"row {n}, column email", f"{email[:60]!r} is not an e-mail address")
-        out.append(RosterRow(name, role, email))
+        login = _check_text(where, f"row {n}, column login", cells.get("login", ""), 200, False)
+        if any(ch.isspace() for ch in login):
+            raise _refuse(where, f"row {n}, column login", f"{login[:60]!r} is not a JupyterHub user name (no spaces)")
+        if login and login in {r.login for r in out}:
+            raise _refuse(where, f"row {n}, column login", f"{login[:60]!r} is given twice; one hub user is one person")
+        out.append(RosterRow(name, role, email, login))
     return out
 
 
@@ -95,7 +102,7 @@ CODES_COLUMNS = ("name", "role", "email", "code")
 def import_roster(db: Database, actor: Identity, cohort_id: int, text: str, where: str = "<roster>") -> list[Invited]:
     """Invite everyone of a roster CSV into a cohort at once, in the file's order; codes shown once."""
     rows = parse_roster(text, where)
-    invited = invite_many(db, actor, cohort_id, [(r.name, r.role, r.email) for r in rows])
+    invited = invite_many(db, actor, cohort_id, [(r.name, r.role, r.email, r.login or None) for r in rows])
     return [Invited(pid, name, role, row.email, code) for row, (pid, name, role, code) in zip(rows, invited)]
 
 

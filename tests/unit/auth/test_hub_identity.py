@@ -122,3 +122,18 @@ def test_invite_login_on_the_command_line(tmp_path, monkeypatch, capsys):
     finally:
         reset_default()
         reset_settings()
+
+
+def test_a_roster_maps_hub_logins_all_or_nobody(hub, admin):
+    from workbook.errors import ImportFormatError
+    from workbook.store.roster import import_roster
+
+    db = hub["db"]
+    import_roster(db, admin, hub["cohort"], "name,role,login\nDee Trainee,trainee,dee\nEd Trainee,,ed\n")
+    assert identity_for_login(db, "dee").name == "Dee Trainee" and identity_for_login(db, "ed").role == "trainee"
+    with pytest.raises(ImportFormatError, match="row 3, column login: 'fay' is given twice"):
+        import_roster(db, admin, hub["cohort"], "name,login\nFay,fay\nFay Two,fay\n")
+    with pytest.raises(WorkbookError, match="'ann' belongs to 'Ann' already"):
+        import_roster(db, admin, hub["cohort"], "name,login\nGus,gus\nAnn Again,ann\n")
+    with pytest.raises(AccessDenied):  # the whole file refused: Gus was not invited either
+        identity_for_login(db, "gus")
