@@ -129,6 +129,8 @@ def test_the_page_opens_as_the_servers_hub_user_and_its_websocket_runs_no_code(l
     page = requests.get(f"{locked.url}/voila/render/00_home.ipynb", timeout=300)
     assert page.status_code == 200 and "data-wb-ticket" in page.text  # the workbook's own template
     kernel = re.search(r'"?kernelId"?\s*[:=]\s*"([0-9a-f-]{36})"', page.text).group(1)
+    assert '"closed":' in page.text  # the page states' words reached the template's script (its filter is set)
+    assert requests.get(f"{locked.url}/workbook/page-state/{kernel}", timeout=60).json() == {"state": "open"}
     client = KernelClient(SimpleNamespace(port=locked.port), kernel)
     try:
         states = client.widget_states()

@@ -40,6 +40,7 @@ ALLOWED_ROUTES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("GET",), rf"api/kernels/{_KERNEL}"),  # the page's script reads its own kernel's model (id, state) before connecting
     (("GET",), rf"api/kernels/{_KERNEL}/channels"),  # the page's own kernel websocket (widget messages only)
     (("GET", "HEAD"), r"api"),  # the server's version, which the hub checks after a spawn
+    (("GET",), rf"workbook/page-state/{_KERNEL}"),  # whether the page's kernel is still there (page_state.py)
     (("GET", "HEAD"), r"static/(?!.*\.\.)[^?]+"),  # the server's favicon and base styles
     (("GET",), r"oauth_callback"),  # JupyterHub's login hand-back
     (("GET",), r"logout"),  # to the hub's logout
@@ -95,6 +96,9 @@ def _jupyter_server_extension_points() -> list[dict]:
 def _load_jupyter_server_extension(serverapp) -> None:
     """Jupyter server extension: lock the server to the workbook's page routes, and start the fork server at once
     (it imports the pages, seconds of CPU) while the browser is still on its way from the hub's login."""
+    from .page_state import _handlers as page_state_handlers
+
+    serverapp.web_app.add_handlers(".*$", page_state_handlers(serverapp.base_url))  # the page's script asks it
     lock(serverapp.web_app, serverapp.base_url)
     serverapp.log.info("Servuction Workbook: this server serves the workbook's pages only (workbook.serving.hub)")
     if get_settings().kernel_launch == "fork":
@@ -137,6 +141,8 @@ def server_args(settings: Settings | None = None) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.file_allowlist=[]",
+        # the words of the page states (preparing, connection lost, closed) for the template's script
+        "--VoilaExporter.filters=wb_state_texts=workbook.serving.page_state.state_texts",
     ]
 
 
