@@ -140,3 +140,52 @@ def test_a_trainee_and_a_rater_work_in_their_language(tmp_path, artifacts, langu
         left = english_left(text, language)
         assert not left, f"English interface strings on the rater page in {language}: {left}"
         browser.close()
+
+
+def all_tabs_text(page) -> str:
+    """The page's visible text with each tab of its tab bars shown in turn (a hidden tab shows no text)."""
+    texts = [visible_text(page)]
+    for n in range(page.locator(".lm-TabBar-tab").count()):
+        page.locator(".lm-TabBar-tab").nth(n).click()
+        page.wait_for_timeout(400)
+        for button in page.locator(".lm-TabPanel:visible button:visible").all():
+            label = button.inner_text().strip()
+            if label in STATISTICS_BUTTONS:  # tables drawn on demand
+                button.click()
+                page.wait_for_selector(".wb-table", state="attached")
+                page.wait_for_timeout(1500)
+        texts.append(visible_text(page))
+    return "\n".join(texts)
+
+
+STATISTICS_BUTTONS = {"Calculer les statistiques", "计算统计数据"}
+
+
+@pytest.mark.parametrize("language", ["fr", "zh"])
+def test_the_coach_and_hr_pages_have_no_english_interface_string(tmp_path, artifacts, language):
+    """The coach (every tab) and HR pages signed in with the language chosen at sign-in show no English interface string."""
+    from playwright.sync_api import sync_playwright
+
+    from workbook.i18n import language_name
+
+    env = {"WORKBOOK_POOLS": "coach.ipynb=1,hr.ipynb=1"}
+    with voila_server(tmp_path, env=env) as srv, sync_playwright() as p:
+        browser = launch_chromium(p)
+        for role, notebook in (("coach", "coach.ipynb"), ("hr", "hr.ipynb")):
+            page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+            page.set_default_timeout(SLOW)
+            page.goto(srv.page_url(notebook), wait_until="domcontentloaded")
+            page.wait_for_selector("input[type=password]", state="visible")
+            page.locator(".wb-language select").select_option(label=language_name(language))
+            page.get_by_role("button", name=SIGN_IN[language], exact=True).wait_for()
+            page.fill("input[type=password]", srv.codes(role)[0])
+            page.get_by_role("button", name=SIGN_IN[language], exact=True).click()
+            page.wait_for_selector(".wb-table")
+            page.wait_for_function(f"document.documentElement.lang === '{language}'")
+            text = all_tabs_text(page) if role == "coach" else visible_text(page)
+            page.screenshot(path=str(artifacts / f"{role}_{language}.png"), full_page=True)
+            assert not TRACEBACK.search(text)
+            left = english_left(text, language)
+            assert not left, f"English interface strings on the {role} page in {language}: {left}"
+            page.context.close()
+        browser.close()

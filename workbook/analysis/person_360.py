@@ -11,6 +11,7 @@ from workbook.content.catalogue import Instrument
 from workbook.domain.feedback360 import CATEGORY_LABELS, Feedback, RaterResponse, compare
 from workbook.domain.profiles import NOT_ENOUGH, Placement, place
 from workbook.domain.scoring import DimensionScore, score
+from workbook.i18n import _, _l
 
 DEFAULT_POLES = {"technical": ["technical", "operational"], "generalist": ["marketing", "leadership"]}
 
@@ -70,9 +71,10 @@ def profile_text(instrument: Instrument, answers: Mapping[str, object], spec: Ma
 def not_rated_lines(fb: Feedback) -> list[str]:
     """One sentence per rater category that has dimensions it does not judge (and so no figure for)."""
     labels = {d.dimension: d.label for d in fb.dimensions}
+    groups = {"manager": _l("Managers"), "peer": _l("Peers"), "direct_report": _l("Direct reports"), "client": _l("Clients")}
     return [
-        f"{CATEGORY_LABELS.get(c, c)} are not asked about {', '.join(labels.get(d, d) for d in dims)}: "
-        "they cannot observe it, so those statements are not on their page and there is no figure from them."
+        _("{group} are not asked about {dimensions}: they cannot observe it, so those statements are not on their page "
+          "and there is no figure from them.").format(group=groups.get(c, CATEGORY_LABELS.get(c, c)), dimensions=", ".join(labels.get(d, d) for d in dims))
         for c, dims in fb.not_rated.items()
     ]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workbook.errors import InvalidAnswer
-from workbook.i18n import _l
+from workbook.i18n import _, _l
 
 SMART_VARIANT = "Doran (1981): Specific, Measurable, Assignable, Realistic, Time-related"
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -60,7 +60,7 @@ def parse_due(raw: object, where: str = "due") -> date | None:
     try:
         return date.fromisoformat(str(raw).strip())
     except ValueError:
-        raise InvalidAnswer(f"{where}: {raw!r} is not a date; write it as YYYY-MM-DD") from None
+        raise InvalidAnswer(_("{where}: {value} is not a date; write it as YYYY-MM-DD").format(where=where, value=repr(raw))) from None
 
 
 def normalise(fields: dict, where: str = "action") -> dict:
@@ -84,7 +84,7 @@ def normalise(fields: dict, where: str = "action") -> dict:
         else:
             text = "" if raw is None else str(raw).strip()
             if len(text) > MAX_FIELD:
-                raise InvalidAnswer(f"{where}.{key}: {len(text)} characters; the limit is {MAX_FIELD}")
+                raise InvalidAnswer(_("{where}: {n} characters; the limit is {limit}").format(where=f"{where}.{key}", n=len(text), limit=MAX_FIELD))
             out[key] = text
     return out
 
@@ -97,7 +97,7 @@ def _behaviours(raw: object, where: str) -> list[str]:
         raise InvalidAnswer(f"{where}: expected a list of 360 item ids, got {str(raw)[:60]!r}")
     ids = list(dict.fromkeys(x.strip() for x in raw))
     if len(ids) > MAX_BEHAVIOURS:
-        raise InvalidAnswer(f"{where}: {len(ids)} behaviours; an action targets at most {MAX_BEHAVIOURS}")
+        raise InvalidAnswer(_("{where}: {n} behaviours; an action targets at most {limit}").format(where=where, n=len(ids), limit=MAX_BEHAVIOURS))
     return ids
 
 

@@ -10,7 +10,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from workbook.i18n import _, current_language
+from workbook.i18n import _, _l, current_language
 
 PALETTE = {"primary": "#1f5f8b", "accent": "#e07a1f", "muted": "#9aa5b1"}
 # The font family of a chart's text per language. Chinese names Noto Sans CJK SC (installed with the workbook's
@@ -403,16 +403,26 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
 
 
 WHO_COLOURS = {"Self": "#e07a1f", "Manager": "#6a3d9a", "Peers": "#1f5f8b", "Direct reports": "#2a9d8f", "Clients": "#b5179e", "All raters": "#1d2733"}
+# the groups' names as a chart says them, in the language being rendered (the data carry the English names)
+WHO_TEXT = {"Self": _l("Self"), "Manager": _l("Manager"), "Peers": _l("Peers"), "Direct reports": _l("Direct reports"),
+            "Clients": _l("Clients"), "All raters": _l("All raters")}
 
 
-def feedback_dots(frame: pd.DataFrame, points: int, title: str = "Self and raters, per dimension") -> alt.Chart:
+def _who_text(who: str) -> str:
+    return str(WHO_TEXT.get(who, who))
+
+
+def feedback_dots(frame: pd.DataFrame, points: int, title: str = "") -> alt.Chart:
     """360 dot plot: one row per dimension, one dot per shown group (columns dimension, who, mean)."""
+    title = title or _("Self and raters, per dimension")
     data = frame.dropna(subset=["mean"])
     order = [w for w in WHO_COLOURS if w in set(data["who"])] + sorted(set(data["who"]) - set(WHO_COLOURS))
     colours = [WHO_COLOURS.get(w, PALETTE["muted"]) for w in order]
+    data = data.assign(who=data["who"].map(_who_text))
+    order = [_who_text(w) for w in order]
     base = alt.Chart(data, title=title).encode(
         y=alt.Y("dimension:N", title=None, sort=None),
-        x=alt.X("mean:Q", title=f"mean (1–{points})", scale=alt.Scale(domain=[1, points])),
+        x=alt.X("mean:Q", title=_("mean (1–{points})").format(points=points), scale=alt.Scale(domain=[1, points])),
     )
     rule = alt.Chart(data).mark_rule(color="#e3e8ee", strokeWidth=6).encode(
         y=alt.Y("dimension:N", sort=None), x=alt.X("min(mean):Q", scale=alt.Scale(domain=[1, points])), x2="max(mean):Q"
@@ -424,14 +434,19 @@ def feedback_dots(frame: pd.DataFrame, points: int, title: str = "Self and rater
     return (rule + dots).properties(width=460, height=alt.Step(40))
 
 
-def profile_position(frame: pd.DataFrame, title: str = "Between the two manager profiles") -> alt.Chart:
+def profile_position(frame: pd.DataFrame, title: str = "") -> alt.Chart:
     """Positions on −100 (technical and operational) … +100 (marketing and leadership); columns who, position."""
+    title = title or _("Between the two manager profiles")
     data = frame.dropna(subset=["position"])
-    axis = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="datum.value == -100 ? 'technical & operational' : datum.value == 100 ? 'marketing & leadership' : datum.value == 0 ? 'balanced' : ''")
+    colours = alt.Scale(domain=[_who_text(w) for w in WHO_COLOURS], range=list(WHO_COLOURS.values()))
+    data = data.assign(who=data["who"].map(_who_text))
+    ends = {-100: _("technical & operational"), 100: _("marketing & leadership"), 0: _("balanced")}
+    label = " : ".join(f"datum.value == {v} ? {json.dumps(text)}" for v, text in ends.items()) + " : ''"
+    axis = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr=label)
     line = alt.Chart(pd.DataFrame({"x": [-100], "x2": [100]})).mark_rule(color="#c9d2db", strokeWidth=4).encode(x=alt.X("x:Q", scale=alt.Scale(domain=[-100, 100]), axis=axis, title=None), x2="x2:Q")
     dots = alt.Chart(data).mark_point(filled=True, size=220).encode(
         x=alt.X("position:Q", scale=alt.Scale(domain=[-100, 100])),
-        color=alt.Color("who:N", legend=None, scale=alt.Scale(domain=list(WHO_COLOURS), range=list(WHO_COLOURS.values()))),
+        color=alt.Color("who:N", legend=None, scale=colours),
         tooltip=["who", alt.Tooltip("position:Q", format="+.0f")],
     )
     labels = alt.Chart(data).mark_text(dy=-16, fontSize=12).encode(x="position:Q", text="who:N")

@@ -11,8 +11,14 @@ from workbook.content.catalogue import Instrument
 from workbook.domain.feedback360 import BLIND_SPOT, CATEGORY_LABELS, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, Feedback, RaterResponse
 from workbook.domain.profiles import NOT_ENOUGH
 from workbook.domain.scoring import score
+from workbook.i18n import _l
 from workbook.render.charts import attempts_lines, feedback_dots, profile_position, to_svg
 from workbook.render.fragments import render_fragment, trusted
+
+# The rater groups as the pages say them, in the language shown (the domain's CATEGORY_LABELS are English keys).
+CATEGORY_TEXT = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peers"), "direct_report": _l("Direct reports"),
+                 "client": _l("Clients"), "all": _l("All raters")}
+assert set(CATEGORY_TEXT) == set(CATEGORY_LABELS)
 
 
 def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: Mapping | None = None, feedback: Feedback | None = None) -> str:
@@ -35,7 +41,7 @@ def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = N
     frame = fb.frame()
     chart = trusted(to_svg(feedback_dots(frame, fb.points))) if len(frame) and (frame["who"] != "Self").any() else ""
     return str(render_fragment(
-        "feedback_360", fb=fb, cats=list(fb.categories), counts=counts or {}, gap=gap, labels=CATEGORY_LABELS, not_enough=NOT_ENOUGH_RATERS,
+        "feedback_360", fb=fb, cats=list(fb.categories), counts=counts or {}, gap=gap, labels=CATEGORY_TEXT, not_enough=NOT_ENOUGH_RATERS,
         unrated=not_rated_lines(fb), chart=chart,
         blind=[d.label for d in fb.dimensions if d.flag == BLIND_SPOT], hidden=[d.label for d in fb.dimensions if d.flag == HIDDEN_STRENGTH],
     ))
@@ -45,7 +51,7 @@ def round_html(rounds, settings) -> str:
     """Where the person's feedback rounds stand: dates and response counts only (never results, never who)."""
     if not rounds:
         return str(render_fragment("person_360", part="no_round"))
-    return str(render_fragment("rounds", rounds=rounds[-3:], labels=CATEGORY_LABELS))
+    return str(render_fragment("rounds", rounds=rounds[-3:], labels=CATEGORY_TEXT))
 
 
 def pulse_html(db, identity, person_id: int, instrument: Instrument) -> str:

@@ -11,6 +11,7 @@ from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain import quiz_scoring as quiz
 from workbook.errors import AccessDenied, InvalidAnswer, NotFound
+from workbook.i18n import _
 from workbook.settings import Settings
 
 from .access import check_cohort, check_person
@@ -55,15 +56,17 @@ def validate_value(exercise: str, item: str, value: object, settings: Settings) 
         asked = inst.item(item)  # NotFound for an unknown item
         if asked.retired:
             instead = f" (replaced by {', '.join(asked.replaced_by)})" if asked.replaced_by else ""
-            raise InvalidAnswer(f"{where}: this statement was retired in version {asked.retired_in} of {exercise}{instead}; it takes no new answers")
+            raise InvalidAnswer(_("{where}: this statement was retired in version {version} of {exercise}{instead}; it takes no new answers").format(
+                where=where, version=asked.retired_in, exercise=exercise, instead=instead))
         if value is None:
             return None
         if value == DONT_KNOW:
             if not inst.dont_know:
-                raise InvalidAnswer(f"{where}: 'don't know' is not offered by instrument {exercise}")
+                raise InvalidAnswer(_("{where}: 'don't know' is not offered by instrument {exercise}").format(where=where, exercise=exercise))
             return value
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= inst.scale.points:
-            raise InvalidAnswer(f"{where}: {value!r} is out of range; answers are whole numbers 1 to {inst.scale.points}")
+            raise InvalidAnswer(_("{where}: {value} is out of range; answers are whole numbers 1 to {points}").format(
+                where=where, value=repr(value), points=inst.scale.points))
         return value
     try:
         json.dumps(value, ensure_ascii=False, allow_nan=False)

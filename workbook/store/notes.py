@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from workbook.auth.identity import Identity
 from workbook.errors import AccessDenied, InvalidAnswer, NotFound
-from workbook.i18n import _l
+from workbook.i18n import _, _l, format_number
 
 from .access import check_person
 from .db import Database
@@ -87,14 +87,14 @@ def save_note(
         raise InvalidAnswer(f"note fields {', '.join(sorted(set(fields) - allowed))} are not known; use {', '.join(sorted(allowed))}")
     clean = {k: str(v or "").strip() for k, v in fields.items()}
     if sum(len(v) for v in clean.values()) > MAX_CHARS:
-        raise InvalidAnswer(f"the note is longer than {MAX_CHARS:,} characters; shorten it")
+        raise InvalidAnswer(_("the note is longer than {limit} characters; shorten it").format(limit=format_number(MAX_CHARS)))
     if not any(clean.values()):
-        raise InvalidAnswer("the note is empty; write at least one field")
+        raise InvalidAnswer(_("the note is empty; write at least one field"))
     if isinstance(session, str) and session:
         try:
             session = date.fromisoformat(session)
         except ValueError:
-            raise InvalidAnswer(f"session date {session!r} is not a date; write it as YYYY-MM-DD") from None
+            raise InvalidAnswer(_("session date {value} is not a date; write it as YYYY-MM-DD").format(value=repr(session))) from None
     with db.session() as s:
         _may_write(s, actor, person_id)
         if thread is not None and thread not in _threads(s, person_id):

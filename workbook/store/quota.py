@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import Text, case, cast, func, select
 
 from workbook.errors import InvalidAnswer, QuotaExceeded
+from workbook.i18n import _, format_number
 from workbook.settings import Settings
 
 from .models import Answer, utcnow
@@ -27,10 +28,12 @@ def check_size(where: str, value: object, settings: Settings) -> None:
     """Refuse a text over ``max_text_chars`` anywhere in the value, or a value over ``max_answer_chars``."""
     for text in _strings(value):
         if len(text) > settings.max_text_chars:
-            raise InvalidAnswer(f"{where}: a text of {len(text):,} characters; the limit is {settings.max_text_chars:,}, shorten it")
+            raise InvalidAnswer(_("{where}: a text of {n} characters; the limit is {limit}, shorten it").format(
+                where=where, n=format_number(len(text)), limit=format_number(settings.max_text_chars)))
     size = encoded_size(value)
     if size > settings.max_answer_chars:
-        raise InvalidAnswer(f"{where}: the answer is {size:,} characters once stored; the limit is {settings.max_answer_chars:,}, split it up")
+        raise InvalidAnswer(_("{where}: the answer is {n} characters once stored; the limit is {limit}, split it up").format(
+            where=where, n=format_number(size), limit=format_number(settings.max_answer_chars)))
 
 
 def _strings(value: object):
@@ -62,7 +65,7 @@ def check_budget(s, settings: Settings, person_id: int, rater_id: int | None, si
     now = utcnow()
     hour_ago = now - timedelta(hours=1)
     mine = Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id
-    who = "this rater" if rater_id is not None else f"person {person_id}"
+    who = _("this rater") if rater_id is not None else _("person {id}").format(id=person_id)
     counted = s.execute(
         select(
             func.count(case((Answer.created_at >= hour_ago, 1))),
@@ -71,9 +74,10 @@ def check_budget(s, settings: Settings, person_id: int, rater_id: int | None, si
     ).one()
     rows, used = counted[0] or 0, counted[1] or 0
     if rows >= settings.write_budget_rows_per_hour:
-        raise QuotaExceeded(f"{who} saved {rows:,} answers in the last hour (the limit is {settings.write_budget_rows_per_hour:,}); wait a while, nothing saved so far is lost")
+        raise QuotaExceeded(_("{who} saved {n} answers in the last hour (the limit is {limit}); wait a while, nothing saved so far is lost").format(
+            who=who, n=format_number(rows), limit=format_number(settings.write_budget_rows_per_hour)))
     if used + size > settings.write_budget_chars_per_day:
-        raise QuotaExceeded(
-            f"{who} saved {used:,} characters in the last 24 hours (the limit is {settings.write_budget_chars_per_day:,}); "
+        raise QuotaExceeded(_(
+            "{who} saved {n} characters in the last 24 hours (the limit is {limit}); "
             "try again tomorrow or ask the operator to raise WORKBOOK_WRITE_BUDGET_CHARS_PER_DAY; nothing saved so far is lost"
-        )
+        ).format(who=who, n=format_number(used), limit=format_number(settings.write_budget_chars_per_day)))

@@ -22,7 +22,7 @@ from workbook.auth.identity import Identity
 from workbook.content.catalogue import RATER_CATEGORIES as CATEGORIES
 from workbook.content.catalogue import catalogue
 from workbook.errors import AccessDenied, InvalidAnswer, MailError, NotFound, WorkbookError
-from workbook.i18n import _, check_language, format_day, using
+from workbook.i18n import _, check_language, format_day, format_number, using
 
 from .access import check_cohort, check_nominate, check_person, check_rater_admin
 from .answers import latest_rows, mark_version, validate_value
@@ -146,15 +146,16 @@ def _check_category(category: str) -> None:
 
 def _check_contact(name: str, email: str) -> tuple[str, str]:
     name, email = (name or "").strip(), (email or "").strip()
-    for what, text, limit in (("the rater's name", name, 200), ("the rater's e-mail", email, 320)):
+    for what, text, limit in ((_("the rater's name"), name, 200), (_("the rater's e-mail"), email, 320)):
         bad = sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc"})
         if bad:
-            raise WorkbookError(f"{what} {text[:40]!r} holds control characters ({', '.join(bad)}); retype it without them")
+            raise WorkbookError(_("{what} {text} holds control characters ({characters}); retype it without them").format(
+                what=what, text=repr(text[:40]), characters=", ".join(bad)))
         if not text or len(text) > limit:
-            raise WorkbookError(f"{what} needs 1 to {limit} characters; give it")
-    local, _, domain = email.rpartition("@")
+            raise WorkbookError(_("{what} needs 1 to {limit} characters; give it").format(what=what, limit=limit))
+    local, _at, domain = email.rpartition("@")
     if not local or "." not in domain or any(ch.isspace() for ch in email) or domain.startswith(".") or domain.endswith("."):
-        raise WorkbookError(f"the rater's e-mail {email[:60]!r} is not an e-mail address (like name@company.com)")
+        raise WorkbookError(_("the rater's e-mail {email} is not an e-mail address (like name@company.com)").format(email=repr(email[:60])))
     return name, email
 
 
@@ -234,14 +235,14 @@ def nominate_rater(db: Database, actor: Identity, subject_id: int, name: str, em
     with db.session() as s:
         person = _owner(s, actor, subject_id, "write")
         if person.email and person.email.strip().lower() == email.lower():
-            raise WorkbookError(f"{email!r} is your own e-mail address; nominate other people as raters")
+            raise WorkbookError(_("{email} is your own e-mail address; nominate other people as raters").format(email=repr(email)))
         rnd = _main_round(s, db, subject_id, instrument)
         taken = s.scalars(
             select(RaterContact.email).join(RoundRater, RoundRater.rater_id == RaterContact.rater_id)
             .where(RoundRater.round_id == rnd.id, RaterContact.withdrawn.is_(False))
         ).all()
         if email.lower() in {e.lower() for e in taken}:
-            raise WorkbookError(f"{email!r} is nominated already in this round; each rater answers once")
+            raise WorkbookError(_("{email} is nominated already in this round; each rater answers once").format(email=repr(email)))
         rater = Rater(subject_id=subject_id, category=category, instrument=instrument, label=name, language=language)
         s.add(rater)
         s.flush()
@@ -493,11 +494,11 @@ def close_round(db: Database, actor: Identity, subject_id: int, instrument: str,
 def set_round_closing(db: Database, actor: Identity, subject_id: int, instrument: str, closes_on: date, kind: str = MAIN) -> None:
     """A coach sets the day the person's open round closes (at the end of that day; not in the past)."""
     if not isinstance(closes_on, date):
-        raise WorkbookError(f"closing date {closes_on!r} is not a date; give it as YYYY-MM-DD")
+        raise WorkbookError(_("closing date {value} is not a date; give it as YYYY-MM-DD").format(value=repr(closes_on)))
     with db.session() as s:
         _managed(s, actor, subject_id)
         if closes_on < _today():
-            raise WorkbookError(f"closing date {closes_on.isoformat()} is in the past; close the round now instead")
+            raise WorkbookError(_("closing date {day} is in the past; close the round now instead").format(day=closes_on.isoformat()))
         _current_round(s, subject_id, instrument, kind).closes_on = closes_on
 
 
@@ -507,7 +508,7 @@ def start_pulse_round(db: Database, actor: Identity, subject_id: int, instrument
     inst = catalogue().instrument(instrument)
     items = list(dict.fromkeys(items))
     if not items:
-        raise WorkbookError("a pulse round needs at least one item (the behaviours the action plan targets)")
+        raise WorkbookError(_("a pulse round needs at least one item (the behaviours the action plan targets)"))
     for i in items:
         inst.item(i)  # NotFound names an unknown item
     with db.session() as s:
@@ -538,10 +539,10 @@ def start_pulse_round(db: Database, actor: Identity, subject_id: int, instrument
 
 def _own_rater(s, actor: Identity) -> Rater:
     if actor.role != "rater" or actor.rater_id is None:
-        raise AccessDenied("this page is for raters; sign in with the rater code you were sent")
+        raise AccessDenied(_("this page is for raters; sign in with the rater code you were sent"))
     rater = s.get(Rater, actor.rater_id)
     if rater is None:
-        raise NotFound("this rater invitation no longer exists")
+        raise NotFound(_("this rater invitation no longer exists"))
     return rater
 
 
@@ -563,13 +564,14 @@ def save_rater_answer(db: Database, actor: Identity, item: str, value: object) -
         subject, instrument, category = rater.subject_id, rater.instrument, rater.category
         rnd = _round_of(s, rater.id)
         if rnd is not None and round_closed(rnd):
-            raise AccessDenied("this feedback round is closed; answers are no longer taken. Thank you")
+            raise AccessDenied(_("this feedback round is closed; answers are no longer taken. Thank you"))
         pulse_items = rnd.items if rnd is not None and isinstance(rnd.items, list) else None
     if item == COMMENT_ITEM:
         if value is not None and not isinstance(value, str):
             raise InvalidAnswer(f"{instrument}/{COMMENT_ITEM}: a comment is text")
         if value is not None and len(value) > MAX_COMMENT:
-            raise InvalidAnswer(f"{instrument}/{COMMENT_ITEM}: the comment has {len(value):,} characters; the limit is {MAX_COMMENT:,}")
+            raise InvalidAnswer(_("{where}: the comment has {n} characters; the limit is {limit}").format(
+                where=f"{instrument}/{COMMENT_ITEM}", n=format_number(len(value)), limit=format_number(MAX_COMMENT)))
     else:
         value = validate_value(instrument, item, value, db.settings)
         _check_rated_by(instrument, item, category)

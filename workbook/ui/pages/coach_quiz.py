@@ -5,12 +5,13 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.auth.identity import Identity
+from workbook.i18n import _, _l
 from workbook.render.quiz_html import cohort_gain_html, cohort_quiz_gain
 from workbook.store import Database
 
 from ..widgets.common import HTML, StatusLine, safe
 
-TITLE = "Quiz"
+TITLE = _l("Quiz")
 
 
 class QuizGain(w.VBox):
@@ -21,7 +22,7 @@ class QuizGain(w.VBox):
         self.status = StatusLine()
         self.html = HTML()
         self.html.add_class("wb-quiz-cohort")
-        button = w.Button(description="Refresh", icon="refresh")
+        button = w.Button(description=_("Refresh"), icon="refresh")
         button.on_click(lambda _b: safe(self.status)(self.refresh)())
         super().__init__([button, self.status, self.html])
         safe(self.status)(self.refresh)()
@@ -34,5 +35,5 @@ def add_quiz_tab(tabs: w.Tab, db: Database, identity: Identity) -> QuizGain:
     """Append the quiz tab to the coach's tabs."""
     tab = QuizGain(db, identity)
     tabs.children = (*tabs.children, tab)
-    tabs.set_title(len(tabs.children) - 1, TITLE)
+    tabs.set_title(len(tabs.children) - 1, str(TITLE))
     return tab

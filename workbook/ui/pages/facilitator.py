@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
-from workbook.i18n import current_language
+from workbook.i18n import _, current_language
 from workbook.reporting.facilitator import cohort_answers_for_guide, guide_html, live_results, statements_for
 from workbook.store import Database
 
@@ -25,12 +25,15 @@ def guide_for(db: Database, identity: Identity) -> str:
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
     status = StatusLine()
     guide = HTML(guide_for(db, identity))
-    again = w.Button(description="Refresh live results", icon="refresh")
+    again = w.Button(description=_("Refresh live results"), icon="refresh")
     again.on_click(lambda _b: safe(status)(lambda: setattr(guide, "value", guide_for(db, identity)))())
     return [w.HBox([again]), status, guide]
 
 
 def facilitator_page(db: Database | None = None) -> Page:
     """The facilitator guide for coaches and HR (a trainee code is refused)."""
-    doc = catalogue(current_language()).facilitator
-    return Page("Coach", doc.title if doc else "Facilitator guide", _body, roles=STAFF_ROLES, db=db)
+    def title() -> str:
+        doc = catalogue(current_language()).facilitator
+        return doc.title if doc else _("Facilitator guide")
+
+    return Page(lambda: _("Coach"), title, _body, roles=STAFF_ROLES, db=db)

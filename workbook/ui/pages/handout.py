@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import catalogue
 from workbook.errors import WorkbookError
-from workbook.i18n import current_language
+from workbook.i18n import _, current_language
 from workbook.render.fragments import render_fragment
 from workbook.reporting.handouts import handout_html, handout_pdf
 from workbook.settings import get_settings
@@ -38,10 +38,10 @@ class HandoutPage(w.VBox):
         self.status = StatusLine()
         self.body = HTML()
         self.link = HTML()
-        self.button = w.Button(description="Prepare the PDF", icon="file-pdf-o", disabled=True)
+        self.button = w.Button(description=_("Prepare the PDF"), icon="file-pdf-o", disabled=True)
         self.module = None
         self.button.on_click(lambda _b: safe(self.status)(self.prepare)())
-        super().__init__([style(), banner("Servuction Workbook", "Handout"), self.status, self.body, w.HBox([self.button]), self.link,
+        super().__init__([style(), banner(_("Servuction Workbook"), _("Handout")), self.status, self.body, w.HBox([self.button]), self.link,
                           HTML(render_fragment("handout_page", part="home"))])
         self.add_class("wb-page")
         if module_id is not None:
@@ -59,9 +59,9 @@ class HandoutPage(w.VBox):
 
     def prepare(self) -> None:
         """Print the PDF (Chromium) and offer it as a download link."""
-        self.status.warn("Preparing the PDF…")
+        self.status.warn(_("Preparing the PDF…"))
         data = handout_pdf(catalogue(current_language()), self.module, get_settings())
-        label = (catalogue(current_language()).facilitator.labels if catalogue(current_language()).facilitator else {}).get("download_pdf", "Download the handout (PDF)")
+        label = (catalogue(current_language()).facilitator.labels if catalogue(current_language()).facilitator else {}).get("download_pdf", _("Download the handout (PDF)"))
         href = "data:application/pdf;base64," + base64.b64encode(data).decode("ascii")
         self.link.value = render_fragment("handout_page", part="pdf", module=self.module, href=href, label=label)
         self.status.clear()

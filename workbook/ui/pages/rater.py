@@ -19,14 +19,14 @@ from .shell import Page
 
 
 def rater_intro_text() -> str:
-    """What the rater page is, and how raters' answers are protected (from the settings in force)."""
+    """What the rater page is, and how raters' answers are protected (from the settings in force), in the current language."""
     st = get_settings()
-    manager = "a manager's answers may be shown on their own" if st.manager_shown_alone else "a manager is never shown alone"
+    manager = _("a manager's answers may be shown on their own") if st.manager_shown_alone else _("a manager is never shown alone")
     return (
-        "This page is for raters invited to give 360-degree feedback. Sign in with the rater code you were sent.\n"
-        f"Your answers are shown only pooled with your group (peers, direct reports or clients), once at least "
-        f"{st.anonymity_threshold} people of that group have answered; {manager}. Your name is never shown, "
-        "and comments appear without attribution, in random order."
+        _("This page is for raters invited to give 360-degree feedback. Sign in with the rater code you were sent.") + "\n"
+        + _("Your answers are shown only pooled with your group (peers, direct reports or clients), once at least {threshold} "
+            "people of that group have answered; {manager}. Your name is never shown, and comments appear without attribution, "
+            "in random order.").format(threshold=st.anonymity_threshold, manager=manager)
     )
 
 

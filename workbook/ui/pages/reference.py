@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Source, catalogue
-from workbook.i18n import current_language
+from workbook.i18n import _, current_language
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
 
@@ -62,7 +62,7 @@ def _page(kind: str, default_title: str, body: str) -> w.VBox:
     doc = catalogue(current_language()).reference.get(kind)
     title = doc.title if doc and doc.title else default_title
     intro = trusted(markdown_html(doc.intro)) if doc and doc.intro else ""
-    page = w.VBox([style(), banner("Servuction Workbook", title), HTML(render_fragment("reference", part="page", intro=intro, body=trusted(body))),
+    page = w.VBox([style(), banner(_("Servuction Workbook"), title), HTML(render_fragment("reference", part="page", intro=intro, body=trusted(body))),
                    HTML(render_fragment("back_home"))])
     page.add_class("wb-page")
     return page
