@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from workbook.content.catalogue import RATER_CATEGORIES as CATEGORIES
 from workbook.content.catalogue import Instrument
+from workbook.i18n import _
 
 from .scoring import score
 
@@ -112,12 +113,14 @@ def _answered(resp: RaterResponse, asked: frozenset[str]) -> bool:
 def category_visible(category: str, answered: int, threshold: int, manager_shown_alone: bool) -> tuple[bool, str]:
     """Whether a category with ``answered`` raters may be shown, and if not, why."""
     if answered == 0:
-        return False, "no answers yet"
+        return False, _("no answers yet")
     if answered >= threshold:
         return True, ""
     if category == "manager" and manager_shown_alone:
         return True, ""
-    return False, f"{NOT_ENOUGH_RATERS} ({answered} answered, {threshold} needed)" if category != "manager" else f"{NOT_ENOUGH_RATERS} (the manager is not shown alone)"
+    if category == "manager":
+        return False, _("not enough raters (the manager is not shown alone)")
+    return False, _("not enough raters ({answered} answered, {threshold} needed)").format(answered=answered, threshold=threshold)
 
 
 def compare(
@@ -161,7 +164,7 @@ def compare(
             cells[cat] = Cell(cat, dim.id, sum(vals) / len(vals), len(vals))
             pooled += vals
         # pooled from shown cells only: it reveals nothing the shown cells do not
-        cells["all"] = Cell("all", dim.id, sum(pooled) / len(pooled), len(pooled)) if pooled else Cell("all", dim.id, None, 0, NOT_ENOUGH_RATERS)
+        cells["all"] = Cell("all", dim.id, sum(pooled) / len(pooled), len(pooled)) if pooled else Cell("all", dim.id, None, 0, _("not enough raters"))
         own = self_scores[dim.id]
         gap = own - cells["all"].mean if own is not None and cells["all"].shown else None
         flag = ""
@@ -214,8 +217,9 @@ def pulse_compare(instrument: Instrument, items: Sequence[str], before: Sequence
             return [v for vals in by_cat.values() if len(vals) >= threshold for v in vals]
 
         b, a = keyed(before), keyed(after)
-        hidden = [what for what, v in (("before", b), ("after", a)) if not v]
-        reason = f"{NOT_ENOUGH_RATERS} ({' and '.join(hidden)}: no group of at least {threshold} raters answered it)" if hidden else ""
+        hidden = [what for what, v in ((_("before"), b), (_("after"), a)) if not v]
+        reason = _("not enough raters ({when}: no group of at least {threshold} raters answered it)").format(
+            when=_(" and ").join(hidden), threshold=threshold) if hidden else ""
         out.append(PulseItem(item_id, item.text_360 or item.text,
                              sum(b) / len(b) if not hidden else None, sum(a) / len(a) if not hidden else None,
                              len(b), len(a), reason))

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 
 from workbook.analysis.person_360 import not_rated_lines, placement_of, raters_placement
 from workbook.content.catalogue import Instrument
-from workbook.domain.feedback360 import BLIND_SPOT, CATEGORY_LABELS, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, Feedback, RaterResponse
+from workbook.domain.feedback360 import BLIND_SPOT, CATEGORY_LABELS, HIDDEN_STRENGTH, Feedback, RaterResponse
 from workbook.domain.profiles import NOT_ENOUGH
 from workbook.domain.scoring import score
-from workbook.i18n import _l
+from workbook.i18n import _, _l
 from workbook.render.charts import attempts_lines, feedback_dots, profile_position, to_svg
 from workbook.render.fragments import render_fragment, trusted
 
@@ -41,7 +41,7 @@ def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = N
     frame = fb.frame()
     chart = trusted(to_svg(feedback_dots(frame, fb.points))) if len(frame) and (frame["who"] != "Self").any() else ""
     return str(render_fragment(
-        "feedback_360", fb=fb, cats=list(fb.categories), counts=counts or {}, gap=gap, labels=CATEGORY_TEXT, not_enough=NOT_ENOUGH_RATERS,
+        "feedback_360", fb=fb, cats=list(fb.categories), counts=counts or {}, gap=gap, labels=CATEGORY_TEXT, not_enough=_("not enough raters"),
         unrated=not_rated_lines(fb), chart=chart,
         blind=[d.label for d in fb.dimensions if d.flag == BLIND_SPOT], hidden=[d.label for d in fb.dimensions if d.flag == HIDDEN_STRENGTH],
     ))
