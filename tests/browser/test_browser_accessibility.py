@@ -147,6 +147,11 @@ def open_as(page, server, people, notebook: str, role: str) -> None:
         page.wait_for_selector(".wb-page", timeout=SLOW)
         if not notebook.startswith(("handout", "glossary", "sources")):
             page.wait_for_selector("input[type=password]", state="visible", timeout=SLOW)
+    elif role == "rater":  # a rater signs in on the rater page only
+        page.goto(server.page_url(notebook), wait_until="domcontentloaded", timeout=SLOW)
+        page.fill("input[type=password]", people[role][0])
+        page.click("text=Sign in")
+        page.wait_for_selector(".wb-likert", timeout=SLOW)
     else:
         code, name = people[role]
         sign_in_or_resume(page, server.page_url(notebook), code, name, timeout=SLOW)
@@ -179,5 +184,120 @@ def test_axe_finds_no_serious_or_critical_violation(server, people, contexts, ta
                 record(table, (f"coach.ipynb, tab {title}", role), found)
                 bad += [f"tab {title}: {b}" for b in serious(found)]
         assert not bad, f"{notebook} as {role}:\n" + "\n".join(bad)
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- keyboard only, radio groups
+FOCUS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  return {tag: e.tagName, type: e.type || '', title: e.title || '', text: (e.textContent || '').trim().slice(0, 80),
+          group: [...document.querySelectorAll('.wb-likert')].findIndex(g => g.contains(e)),
+          ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2};
+}"""
+
+
+def tab_until(page, wanted, limit: int = 800) -> dict:
+    """Press Tab until ``wanted(focused)`` holds; every element the focus stops on must show a focus ring."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if focused is None:
+            continue
+        assert focused["ring"], f"no visible focus indicator on {focused}"
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"not reached with {limit} presses of Tab")
+
+
+def test_keyboard_only_module_1(server, db, browser, people):
+    """Sign in, answer every Likert item, type the reflection and follow "Next" with the keyboard alone; the
+    database holds what was chosen, and every focus stop on the way shows a focus ring."""
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.store import AccessCodeAuthenticator, current_answers, invite
+
+    admin = Identity.admin()
+    coach = AccessCodeAuthenticator(db).authenticate(people["coach"][0], source="test")
+    pid, code = invite(db, admin, coach.cohort_id, "Kim Keyboard")
+    module = catalogue().module("m01")
+    inst = catalogue().instrument("coproduction")
+    reflection = next(e for e in module.exercises if e.id == "reflection")
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        page.goto(server.page_url("01_servuction.ipynb"), wait_until="domcontentloaded", timeout=SLOW)
+        page.wait_for_selector("input[type=password]", state="visible", timeout=SLOW)
+        tab_until(page, lambda f: f["type"] == "password")
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=Signed in as Kim Keyboard", timeout=SLOW)
+        page.wait_for_selector(".wb-likert", timeout=SLOW)
+        settle(page)
+        assert page.locator(".wb-likert").count() == len(inst.items)
+
+        expected = {}
+        for n, item in enumerate(inst.items):
+            focused = tab_until(page, lambda f, n=n: f["group"] == n)
+            assert focused["type"] == "radio"
+            page.keyboard.press("Space")  # the group's first option
+            steps = n % len(inst.scale.anchors)
+            for _ in range(steps):
+                page.keyboard.press("ArrowRight")  # the next option of the same group, chosen as the focus moves
+            expected[item.id] = sorted(inst.scale.anchors)[steps]
+
+        tab_until(page, lambda f: f["tag"] == "TEXTAREA" and f["title"] == reflection.prompt)
+        page.keyboard.type("The client's plant engineer logged every alarm for us.")
+        nxt = tab_until(page, lambda f: f["tag"] == "A" and "Module 2" in f["text"])  # leaving the box saves it
+        assert nxt["text"].startswith("Next")
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            saved = current_answers(db, admin, pid, inst.id)
+            text = current_answers(db, admin, pid, "reflection").get("text")
+            if saved == expected and text:
+                break
+            time.sleep(0.5)
+        assert saved == expected
+        assert text == "The client's plant engineer logged every alarm for us."
+
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/02_time_space.ipynb*", timeout=SLOW)
+    finally:
+        ctx.close()
+
+
+def test_likert_items_are_radio_groups_named_by_their_text(server, contexts):
+    """Each Likert item is a radio group whose accessible name is the item's text, with one labelled radio per option."""
+    from workbook.content.catalogue import catalogue
+
+    inst = catalogue().instrument("coproduction")
+    page = contexts("trainee").new_page()
+    try:
+        page.goto(server.page_url("01_servuction.ipynb"), wait_until="domcontentloaded", timeout=SLOW)
+        page.wait_for_selector(".wb-likert", timeout=SLOW)
+        settle(page)
+        labels = [f"{k} {v}" for k, v in sorted(inst.scale.anchors.items())]
+        for item in inst.items:
+            group = page.get_by_role("radiogroup", name=item.text, exact=True)
+            assert group.count() == 1, f"no radio group named {item.text!r}"
+            for label in labels:
+                assert group.get_by_role("radio", name=label, exact=True).count() == 1
+        snapshot = page.accessibility.snapshot() if hasattr(page, "accessibility") else None
+        if snapshot is not None:
+            names = set()
+
+            def walk(node):
+                if node.get("role") == "radiogroup":
+                    names.add(node.get("name"))
+                for child in node.get("children", []):
+                    walk(child)
+
+            walk(snapshot)
+            assert {i.text for i in inst.items} <= names
     finally:
         page.close()

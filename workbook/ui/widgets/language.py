@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from workbook.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_name
+from workbook.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language_name
 
 
 class LanguageChoice(w.Dropdown):
@@ -14,7 +14,8 @@ class LanguageChoice(w.Dropdown):
     (not when the page sets it to a stored choice with ``show``)."""
 
     def __init__(self, on_choose: Callable[[str], None], language: str = DEFAULT_LANGUAGE):
-        super().__init__(options=[(language_name(c), c) for c in LANGUAGES], value=language, layout=w.Layout(width="150px"))
+        super().__init__(options=[(language_name(c), c) for c in LANGUAGES], value=language, layout=w.Layout(width="150px"),
+                         tooltip=_("Language"))  # the select's accessible name (title): it has no visible label
         self.add_class("wb-language")
         self._on_choose = on_choose
         self._showing = False

@@ -56,6 +56,7 @@ class SignIn(w.VBox):
         self.code.description = _("Access code")
         self.button.description = _("Sign in")
         self.signout.description = _("Sign out")
+        self.language.tooltip = _("Language")  # the selector's accessible name (it has no visible label)
         if self.identity is not None:
             self._show_who()
 

@@ -18,7 +18,8 @@ def text_fields(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     saved = ctx.saved(spec.id)
     parts: list[w.Widget] = [HTML(render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt))) if spec.prompt else "")]
     for f in s.fields:
-        area = w.Textarea(value=str(saved.get(f.id, "")), placeholder=f.placeholder, layout=w.Layout(width="100%", height=f"{30 + 22 * f.lines}px"))
+        area = w.Textarea(value=str(saved.get(f.id, "")), placeholder=f.placeholder, layout=w.Layout(width="100%", height=f"{30 + 22 * f.lines}px"),
+                          tooltip=f.label)  # its accessible name: the label above
         area.continuous_update = False
         area.add_class(f"wb-field-{f.id}")
         area.observe(lambda ch, fid=f.id: ctx.save(spec.id, fid, ch["new"]), names="value")

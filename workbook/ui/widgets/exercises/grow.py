@@ -30,7 +30,8 @@ def grow_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     saved = ctx.saved(spec.id)
     out: list[w.Widget] = [HTML(render_fragment("exercise", part="text", text=spec.prompt)), digest]
     for step in extra.get("steps", []):
-        area = w.Textarea(value=str(saved.get(step["id"], "")), placeholder="Saved when you leave the box.", layout=w.Layout(width="100%", height="90px"))
+        area = w.Textarea(value=str(saved.get(step["id"], "")), placeholder="Saved when you leave the box.", layout=w.Layout(width="100%", height="90px"),
+                          tooltip=f"{step['label']}: {step['question']}")
         area.continuous_update = False
         area.observe(lambda ch, item=step["id"]: ctx.save(spec.id, item, ch["new"]), names="value")
         out += [HTML(render_fragment("exercise", part="step", label=step["label"], question=step["question"])), area]

@@ -42,21 +42,23 @@ def ipa(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     levels = [("—", 0)] + [(f"{k} {v}", k) for k, v in sorted(cfg.levels.items())]
     valid = {v for _l, v in levels}
 
-    def make_rows(item: str, key: str, combo: bool) -> list[tuple[w.Widget, w.Dropdown]]:
+    def make_rows(item: str, key: str, combo: bool, level_label: str) -> list[tuple[w.Widget, w.Dropdown]]:
         old = saved.get(item) if isinstance(saved.get(item), list) else []
         rows = []
         for n in range(cfg.rows):
             prev = old[n] if n < len(old) and isinstance(old[n], dict) else {}
             cls = w.Combobox if combo else w.Text
-            text = cls(value=str(prev.get("element", "")), placeholder=t.element_placeholder, continuous_update=False, layout=w.Layout(width="320px"))
-            level = w.Dropdown(options=levels, value=prev.get(key) if prev.get(key) in valid else 0, layout=w.Layout(width="190px"))
+            text = cls(value=str(prev.get("element", "")), placeholder=t.element_placeholder, continuous_update=False, layout=w.Layout(width="320px"),
+                       tooltip=f"{t.element_placeholder} {n + 1}")
+            level = w.Dropdown(options=levels, value=prev.get(key) if prev.get(key) in valid else 0, layout=w.Layout(width="190px"),
+                                tooltip=f"{level_label} {n + 1}")
             text.add_class(f"wb-ex-{spec.id}-{item}-{n}-element")
             level.add_class(f"wb-ex-{spec.id}-{item}-{n}-level")
             rows.append((text, level))
         return rows
 
-    invest = make_rows("invest", "level", combo=False)
-    cite = make_rows("cite", "importance", combo=True)
+    invest = make_rows("invest", "level", combo=False, level_label=t.invest_level)
+    cite = make_rows("cite", "importance", combo=True, level_label=t.importance_level)
 
     def offer_invest_names() -> None:
         names = sorted({text.value.strip() for text, _l in invest if text.value.strip()})

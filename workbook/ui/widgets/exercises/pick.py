@@ -34,7 +34,7 @@ def pick_one(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     radio.observe(changed, names="value")
     parts: list[w.Widget] = [HTML(render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt))) if spec.prompt else ""), radio, feedback]
     if s.why_label:
-        why = w.Textarea(value=str(saved.get("why", "")), layout=w.Layout(width="100%", height="80px"))
+        why = w.Textarea(value=str(saved.get("why", "")), layout=w.Layout(width="100%", height="80px"), tooltip=s.why_label)
         why.continuous_update = False
         why.add_class("wb-field-why")
         why.observe(lambda ch: ctx.save(spec.id, "why", ch["new"]), names="value")

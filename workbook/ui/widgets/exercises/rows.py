@@ -18,12 +18,12 @@ BLANK = "—"
 
 def _cell_widget(col: Column, value: object) -> w.Widget:
     if col.kind == "text":
-        box = w.Text(value=str(value or ""), placeholder=col.placeholder or col.label, layout=_cell_layout())
+        box = w.Text(value=str(value or ""), placeholder=col.placeholder or col.label, layout=_cell_layout(), tooltip=col.label)
         box.continuous_update = False
         return box
     options = [(BLANK, None)] + [(o.label, o.value) for o in col.options]
     valid = {o.value for o in col.options}
-    return w.Dropdown(options=options, value=value if value in valid else None, layout=_cell_layout())
+    return w.Dropdown(options=options, value=value if value in valid else None, layout=_cell_layout(), tooltip=col.label)
 
 
 def _cell_layout() -> w.Layout:

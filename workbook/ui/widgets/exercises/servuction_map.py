@@ -34,13 +34,14 @@ def servuction_map(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         return lambda ch: ctx.save(spec.id, item, ch["new"])
 
     # shared layout and style models: each model is one more message at sign-in (widgets/common.py)
-    service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=shared("full_width"), style=shared("text_style"))
+    service = w.Text(value=str(saved.get("service_name", "")), continuous_update=False, layout=shared("full_width"), style=shared("text_style"),
+                     tooltip=cfg.service_label)
     service.add_class(f"wb-ex-{spec.id}-service_name")
     service.observe(saving("service_name"), names="value")
     out: list[w.Widget] = [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=cfg.service_label)), service]
     for el in cfg.elements:
         area = w.Textarea(value=str(saved.get(el.id, "")), placeholder=cfg.texts.placeholder, continuous_update=False,
-                          layout=shared("text_box"), style=shared("text_style"))
+                          layout=shared("text_box"), style=shared("text_style"), tooltip=el.label)
         area.add_class(f"wb-ex-{spec.id}-{el.id}")
         area.observe(saving(el.id), names="value")
         out.append(VBox([HTML(render_fragment("exercise", part="item", text=el.label, hint=el.hint)), area]))

@@ -13,7 +13,8 @@ from . import ExerciseContext, register
 @register("text")
 def text_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     saved = ctx.saved(spec.id).get("text", "")
-    area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"))
+    area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"),
+                      tooltip=spec.prompt)  # its accessible name: the prompt above
     area.continuous_update = False
     area.observe(lambda ch: ctx.save(spec.id, "text", ch["new"]), names="value")
     return [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=None)), area]

@@ -51,7 +51,7 @@ def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     def saving(item: str, convert=lambda v: v):
         return lambda ch: ctx.save(spec.id, item, convert(ch["new"]))
 
-    rel = w.Text(value=str(saved.get("relationship", "")), continuous_update=False, layout=w.Layout(width="100%"))
+    rel = w.Text(value=str(saved.get("relationship", "")), continuous_update=False, layout=w.Layout(width="100%"), tooltip=cfg.relationship_label)
     rel.add_class(f"wb-ex-{spec.id}-relationship")
     rel.observe(saving("relationship"), names="value")
     out: list[w.Widget] = [HTML(render_fragment("exercise", part="prompt", text=spec.prompt, hint=cfg.relationship_label)), rel]
@@ -61,10 +61,12 @@ def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
         duration = w.BoundedFloatText(
             value=float(dur_saved) if isinstance(dur_saved, (int, float)) and not isinstance(dur_saved, bool) else 0.0,
             min=0.0, max=cfg.max_duration, step=0.5, continuous_update=False, layout=w.Layout(width="110px"),
+            tooltip=f"{phase.label}: {t.duration.format(unit=cfg.unit)}",  # accessible names (title): the labels above are not <label>s
         )
-        who = w.Text(value=str(saved.get(f"{phase.id}.who", "")), continuous_update=False, layout=w.Layout(width="260px"))
+        who = w.Text(value=str(saved.get(f"{phase.id}.who", "")), continuous_update=False, layout=w.Layout(width="260px"), tooltip=f"{phase.label}: {t.who}")
         where_saved = saved.get(f"{phase.id}.where", "")
-        where = w.Dropdown(options=where_options, value=where_saved if where_saved in {v for _l, v in where_options} else "", layout=w.Layout(width="150px"))
+        where = w.Dropdown(options=where_options, value=where_saved if where_saved in {v for _l, v in where_options} else "", layout=w.Layout(width="150px"),
+                           tooltip=f"{phase.label}: {t.where}")
         for widget, field in ((duration, "duration"), (who, "who"), (where, "where")):
             widget.add_class(f"wb-ex-{spec.id}-{phase.id}-{field}")
         duration.observe(saving(f"{phase.id}.duration", lambda v: round(float(v), 2)), names="value")
