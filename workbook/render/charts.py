@@ -37,11 +37,34 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     else here with vl-convert. Both give the same SVG for the same spec (its font chosen by language)."""
     spec = chart_spec(chart)
     svg = _shared_svg(spec)
-    if svg is not None:
-        return svg
-    import vl_convert as vlc
+    if svg is None:
+        import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(spec)
+        svg = vlc.vegalite_to_svg(spec)
+    return labelled_svg(svg, text_alternative(spec))
+
+
+def text_alternative(spec: dict) -> str:
+    """What a screen reader says for a chart: its ``description`` (a summary sentence of its data, set by the
+    chart's function), else its title."""
+    title = spec.get("title") or next((layer.get("title") for layer in spec.get("layer", []) if layer.get("title")), None)
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    parts = [str(x) for x in (title, spec.get("description")) if x]
+    return ": ".join(parts) if parts else ""
+
+
+def labelled_svg(svg: str, label: str) -> str:
+    """The SVG as one image with ``label`` as its accessible name (role="img", aria-label and a <title>)."""
+    from markupsafe import escape
+
+    if not label or not svg.startswith("<svg") or 'role="img"' in svg[:400]:
+        return svg
+    text = str(escape(label))
+    head, sep, rest = svg.partition(">")
+    return f'{head} role="img" aria-label="{text}"{sep}<title>{text}</title>{rest}'
 
 
 def _shared_svg(spec: dict) -> str | None:
@@ -86,7 +109,7 @@ def to_svg_cached(chart: alt.TopLevelMixin) -> str:
     spec = json.dumps(chart_spec(chart), sort_keys=True, default=str)
     path = get_settings().data_dir / "cache" / "svg" / f"{hashlib.sha256(spec.encode()).hexdigest()[:32]}.svg"
     try:
-        return path.read_text(encoding="utf-8")
+        return labelled_svg(path.read_text(encoding="utf-8"), text_alternative(json.loads(spec)))  # a file cached before the labels
     except OSError:
         pass
     svg = to_svg(chart)
@@ -100,6 +123,15 @@ def to_svg_cached(chart: alt.TopLevelMixin) -> str:
     return svg
 
 
+def _summary(parts: list[str]) -> str:
+    """A chart's text alternative from its data, one "label value" part per mark (README "Accessibility")."""
+    return "; ".join(p for p in parts if p) + "."
+
+
+def _num(value: object, spec: str = ".0f") -> str:
+    return "—" if value is None or pd.isna(value) else format(float(value), spec)
+
+
 def dimension_scores(frame: pd.DataFrame, title: str = "Your scores (0–100)") -> alt.Chart:
     """Horizontal bars of dimension scores on 0–100; unscored dimensions are left out."""
     data = frame.dropna(subset=["score_100"])
@@ -109,7 +141,8 @@ def dimension_scores(frame: pd.DataFrame, title: str = "Your scores (0–100)") 
     )
     bars = base.mark_bar(color=PALETTE["primary"], height=22)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("score_100:Q", format=".0f"))
-    return (bars + labels).properties(width=420, height=alt.Step(34))
+    return (bars + labels).properties(width=420, height=alt.Step(34),
+                                      description=_summary([f"{r.dimension} {_num(r.score_100)}" for r in data.itertuples()]))
 
 
 # The servuction triangle (seed 002): client on top, provider bottom left, service bottom right.
@@ -153,7 +186,8 @@ def servuction_triangle(frame: pd.DataFrame, entities: dict[str, str], title: st
     )
     dots = alt.Chart(vertex_data).mark_circle(size=420, color="#1d2733", opacity=1).encode(x=xs, y=ys)
     names = alt.Chart(vertex_data).mark_text(dy=-20, fontSize=14).encode(x=xs, y=ys, text="name:N")
-    return (sides + side_labels + dots + names).properties(width=440, height=340, title=title).configure_view(stroke=None)
+    summary = _summary([e["text"] + (" ★" if e["colour"] == "favoured" else "") for e in edges])
+    return (sides + side_labels + dots + names).properties(width=440, height=340, title=title, description=summary).configure_view(stroke=None)
 
 
 def category_counts(frame: pd.DataFrame, title: str = "", axis: str = "") -> alt.Chart:
@@ -164,7 +198,8 @@ def category_counts(frame: pd.DataFrame, title: str = "", axis: str = "") -> alt
     )
     bars = base.mark_bar(color=PALETTE["primary"], height=22)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format="d"))
-    return (bars + labels).properties(width=380, height=alt.Step(34))
+    return (bars + labels).properties(width=380, height=alt.Step(34),
+                                      description=_summary([f"{r.label} {_num(r.count, '.0f')}" for r in frame.itertuples()]))
 
 
 def score_distribution(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
@@ -174,7 +209,9 @@ def score_distribution(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
         x=alt.X("score_100:Q", title=_("score (0–100)"), scale=alt.Scale(domain=[0, 100]))
     )
     means = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE["accent"]).encode(x="mean(score_100):Q")
-    return (ticks + means).properties(width=420, height=alt.Step(34))
+    means_by = frame.groupby("dimension", sort=False)["score_100"].mean() if len(frame) else pd.Series(dtype=float)
+    return (ticks + means).properties(width=420, height=alt.Step(34),
+                                      description=_summary([f"{d} {_num(m)}" for d, m in means_by.items()]))
 
 
 def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
@@ -186,7 +223,9 @@ def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     layers = [bars, labels]
     if "cohort_mean" in data and data["cohort_mean"].notna().any():
         layers.append(base.transform_filter("isValid(datum.cohort_mean)").mark_tick(color=PALETTE["accent"], thickness=3, size=28).encode(x="cohort_mean:Q"))
-    return alt.layer(*layers).properties(width=420, height=alt.Step(34))
+    parts = [f"{r.dimension} {_num(r.score_100)}" + (f" ({_num(r.cohort_mean)})" if "cohort_mean" in data and pd.notna(getattr(r, "cohort_mean", None)) else "")
+             for r in data.itertuples()]
+    return alt.layer(*layers).properties(width=420, height=alt.Step(34), description=_summary(parts))
 
 
 def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, place_labels: dict[str, str]) -> alt.Chart:
@@ -203,7 +242,8 @@ def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, plac
         tooltip=["phase", "duration", "place", "who"],
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(x="end:Q", text="who:N")
-    return (bars + labels).properties(width=460, height=alt.Step(32))
+    parts = [f"{r.phase} {_num(r.duration, 'g')} ({r.place}{', ' + str(r.who) if str(r.who or '').strip() else ''})" for r in data.itertuples()]
+    return (bars + labels).properties(width=460, height=alt.Step(32), description=_summary(parts))
 
 
 def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: str, y_title: str, category_labels: dict[str, str]) -> alt.Chart:
@@ -241,7 +281,8 @@ def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: s
     quadrants = alt.Chart(corners).mark_text(fontSize=10, fontStyle="italic", color=PALETTE["muted"]).encode(x="x:Q", y="y:Q", text="text:N")
     vrule = alt.Chart(pd.DataFrame({"x": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(x="x:Q")
     hrule = alt.Chart(pd.DataFrame({"y": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(y="y:Q")
-    return (vrule + hrule + quadrants + points + labels + upright).properties(title=title, width=380, height=380)
+    parts = [f"{r.element} {_num(r.importance, 'g')}/{_num(r.investment, 'g')} ({r.what})" for r in data.itertuples()]
+    return (vrule + hrule + quadrants + points + labels + upright).properties(title=title, width=380, height=380, description=_summary(parts))
 
 
 def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, count_title: str) -> alt.Chart:
@@ -252,7 +293,8 @@ def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, coun
         color=alt.Color("result:N", title=None, sort=None, scale=alt.Scale(range=["#23723a", "#b3261e"])),
         order=alt.Order("rank:Q"),
     )
-    return base.mark_bar(height=18).properties(width=380, height=alt.Step(28))
+    parts = [f"{r.theme}: {r.result} {_num(r.count)}" for r in frame.itertuples()]
+    return base.mark_bar(height=18).properties(width=380, height=alt.Step(28), description=_summary(parts))
 
 
 # ---------------------------------------------------------------- journey maps (Module 5)
@@ -308,15 +350,18 @@ def emotion_curve(frame: pd.DataFrame, title: str = "The client's emotion along 
         y=alt.Y("label_y:Q", title="client's emotion", scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2])), text="stage_label:N"
     )
     line = base.mark_line(color=PALETTE["muted"], strokeWidth=2).encode(x=x, y=y, order="seq:Q")
-    points = base.mark_point(filled=True, opacity=1, stroke="#1d2733", strokeWidth=1).encode(
+    # the element type is told by colour and by fill (process solid, outcome hollow): never by colour alone
+    points = base.mark_point(filled=True, opacity=1, strokeWidth=2).encode(
         x=x,
         y=y,
-        color=alt.Color("element:N", title="Element", scale=alt.Scale(domain=list(ELEMENT_COLOURS), range=list(ELEMENT_COLOURS.values()))),
+        fill=alt.Fill("element:N", title="Element", scale=alt.Scale(domain=list(ELEMENT_COLOURS), range=[ELEMENT_COLOURS["process"], "#ffffff"])),
+        stroke=alt.Stroke("element:N", title="Element", scale=alt.Scale(domain=list(ELEMENT_COLOURS), range=list(ELEMENT_COLOURS.values()))),
         shape=alt.Shape("moment:N", title="Moment of truth", scale=alt.Scale(domain=["moment of truth", "other touchpoint"], range=["diamond", "circle"])),
         size=alt.Size("moment:N", title="Moment of truth", scale=alt.Scale(domain=["moment of truth", "other touchpoint"], range=[260, 80])),
     )
     width = max(420, 62 * len(data))
-    return alt.layer(bounds, zero, line, points, stages, title=title).properties(width=width, height=260)
+    parts = [f"{r.step} {_num(r.emotion, '+.0f')} ({r.element}{', ' + r.moment if r.moment_of_truth else ''})" for r in data.itertuples()]
+    return alt.layer(bounds, zero, line, points, stages, title=title).properties(width=width, height=260, description=_summary(parts))
 
 
 def emotion_compare(frame: pd.DataFrame, title: str = "Mean emotion per stage, map against map") -> alt.Chart:
