@@ -58,13 +58,12 @@ def text_alternative(spec: dict) -> str:
 
 def labelled_svg(svg: str, label: str) -> str:
     """The SVG as one image with ``label`` as its accessible name (role="img", aria-label and a <title>)."""
-    from markupsafe import escape
+    from .fragments import render_fragment
 
     if not label or not svg.startswith("<svg") or 'role="img"' in svg[:400]:
         return svg
-    text = str(escape(label))
     head, sep, rest = svg.partition(">")
-    return f'{head} role="img" aria-label="{text}"{sep}<title>{text}</title>{rest}'
+    return f"{head} {render_fragment('chart_label', part='attributes', label=label)}{sep}{render_fragment('chart_label', part='title', label=label)}{rest}"
 
 
 def _shared_svg(spec: dict) -> str | None:

@@ -44,6 +44,7 @@ def _contexts() -> dict[str, dict]:
     stats = NS(people=5, threshold=3, reason="", earlier_version=1)
     return {
         "badge": {"text": HOSTILE, "kind": HOSTILE},
+        "chart_label": {"part": "attributes", "label": HOSTILE},
         "spread_table": {"module": module, "instrument": NS(title=HOSTILE), "spreads": [shown, hidden], "threshold": 3,
                          "answered": 5, "chart": HOSTILE, "after": HOSTILE},
         "notes": {"notes": [note, private], "sharing": True, "empty": HOSTILE, "labels": {"goal": HOSTILE}},
