@@ -293,3 +293,40 @@ def test_a_deep_link_opens_the_module_at_its_section(server, browser, artifacts)
         assert top_of_page["top"] < 0, "the page did not move to the section"
     finally:
         context.close()
+
+
+def test_a_coach_copies_a_link_to_one_trainees_report_that_opens_for_staff_only(server, browser, artifacts):
+    trainee, other = server.names()[0], server.names()[1]
+    coach = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = coach.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        sign_in_or_resume(page, server.page_url("coach.ipynb"), server.codes("coach")[0], server.names("coach")[0])
+        page.click(".lm-TabBar-tab:has-text('Coaching')")
+        field = page.wait_for_selector("input.wb-link-field")
+        page.wait_for_function("() => document.querySelector('input.wb-link-field').value.startsWith('http')")
+        link = field.input_value()
+        assert link.startswith(server.page_url("report.ipynb") + "?person=")  # the first trainee, picked by default
+        page.goto(link, wait_until="commit")  # the coach's cookie signs them in on the report page
+        page.wait_for_selector(f"h2:has-text('Report of {trainee}')")
+        assert page.locator("text=This report opens only").count() == 0
+        screenshot(page, artifacts / "coach-report-link.png", 1280)
+    finally:
+        coach.close()
+    for role, code, name in [("hr", server.codes("hr")[0], server.names("hr")[0]), ("trainee", server.codes()[1], other)]:
+        context = browser.new_context(viewport={"width": 1024, "height": 700})
+        page = context.new_page()
+        page.set_default_timeout(SLOW)
+        try:
+            page.goto(link, wait_until="commit")
+            page.wait_for_selector("input[type=password]").fill(code)
+            page.click("text=Sign in")
+            if role == "hr":
+                page.wait_for_selector(f"h2:has-text('Report of {trainee}')")
+            else:  # another trainee: refused at sign-in, nothing of the report shown
+                page.wait_for_selector("text=this page is for the coach or hr")
+                page.wait_for_timeout(1000)
+                assert page.locator(f"text=Report of {trainee}").count() == 0
+                assert page.locator(".wb-page table").count() == 0
+        finally:
+            context.close()

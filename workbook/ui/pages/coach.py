@@ -142,6 +142,7 @@ class Coaching(w.VBox):
         people = list_people(db, identity, identity.cohort_id, role="trainee")
         self.person = w.Dropdown(options=[(p.name, p.id) for p in people], description=_("Person"))
         self.overview = HTML()
+        self.link = HTML()  # the person's report page, to copy (pages/report.py)
         self.plan = HTML()
         self.notes = HTML()
         self.session = w.DatePicker(description=_("Session"), value=date.today())
@@ -161,7 +162,7 @@ class Coaching(w.VBox):
         self.person.observe(lambda _c: safe(self.status)(self.refresh)(), names="value")
         super().__init__([
             HTML(render_fragment("coach_page", part="plans_heading")), self.overview,
-            self.person, self.status,
+            self.person, self.link, self.status,
             HTML(render_fragment("coach_page", part="plan_heading")), self.plan, self.action_pick, self.action_status, self.follow, follow_btn,
             HTML(render_fragment("coach_page", part="grow_heading")), self.session, *self.fields.values(), self.share, save,
             HTML(render_fragment("coach_page", part="notes_heading")), self.notes, w.HBox([self.note_pick, share_btn, unshare_btn]),
@@ -180,7 +181,11 @@ class Coaching(w.VBox):
         pid = self.person.value
         if pid is None:
             self.plan.value = self.notes.value = render_fragment("coach_page", part="no_trainees")
+            self.link.value = ""
             return
+        from .report import report_link
+
+        self.link.value = render_fragment("coach_page", part="report_link", href=report_link(pid))
         actions = action_plan(self.db, self.me, pid)
         self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue(current_language()).instruments.values()))
         set_options(self.action_pick, [(action_label(a), a.id) for a in actions])

@@ -32,6 +32,24 @@
       var lang = el.getAttribute("data-wb-lang");
       if (lang && document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
     });
+    /* a link to copy (the coach's link to a trainee's report): shown whole, copied by its button */
+    document.querySelectorAll("input[data-wb-link]").forEach(function (el) {
+      el.value = new URL(el.getAttribute("data-wb-link"), window.location.href).href;
+      el.removeAttribute("data-wb-link");
+    });
+    document.querySelectorAll("button[data-wb-copy]").forEach(function (el) {
+      var href = new URL(el.getAttribute("data-wb-copy"), window.location.href).href;
+      el.removeAttribute("data-wb-copy");
+      el.addEventListener("click", function () {
+        var done = function () { el.textContent = el.getAttribute("data-wb-copied") || el.textContent; };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(href).then(done, function () {});
+        } else {  // plain http: select the field so that Ctrl+C copies it
+          var field = el.parentElement.querySelector("input.wb-link-field");
+          if (field) { field.select(); try { document.execCommand("copy"); done(); } catch (e) { /* selected */ } }
+        }
+      });
+    });
     document.querySelectorAll("[data-wb-signout]").forEach(function (el) {
       el.removeAttribute("data-wb-signout");
       post("workbook/signout");
@@ -44,6 +62,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     scan();
     new MutationObserver(later).observe(document.body, {childList: true, subtree: true, attributes: true,
-      attributeFilter: ["data-wb-ticket", "data-wb-signout", "data-wb-lang"]});
+      attributeFilter: ["data-wb-ticket", "data-wb-signout", "data-wb-lang", "data-wb-link", "data-wb-copy"]});
   });
 })();
