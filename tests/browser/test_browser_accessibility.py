@@ -245,6 +245,13 @@ def test_keyboard_only_module_1(server, db, browser, people):
             focused = tab_until(page, lambda f, n=n: f["group"] == n)
             assert focused["type"] == "radio"
             page.keyboard.press("Space")  # the group's first option
+            if n == 0:
+                # one group per item: Left from the first option wraps to this item's last option, not into another item
+                page.keyboard.press("ArrowLeft")
+                assert page.evaluate(FOCUS)["group"] == 0
+                assert page.locator(".wb-likert").nth(0).locator("input").last.is_checked()
+                page.keyboard.press("ArrowRight")  # back to the first
+                assert page.locator(".wb-likert").nth(0).locator("input").first.is_checked()
             steps = n % len(inst.scale.anchors)
             for _ in range(steps):
                 page.keyboard.press("ArrowRight")  # the next option of the same group, chosen as the focus moves
