@@ -53,9 +53,12 @@ def shot(page, name: str, mask: tuple[str, ...] = (), height: int | None = None)
     assert (SCREENSHOT_DIR / name).stat().st_size > 5_000
 
 
-def scroll_to(page, selector: str) -> None:
-    """Scroll Voila's page (it scrolls inside #rendered_cells) so that ``selector`` is at the top."""
+def scroll_to(page, selector: str, above: int = 0) -> None:
+    """Scroll Voila's page (it scrolls inside #rendered_cells) so that ``selector`` is at the top, with
+    ``above`` pixels of what precedes it (e.g. the heading of the first item)."""
     page.locator(selector).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    if above:
+        page.evaluate("px => { const c = document.getElementById('rendered_cells'); (c && c.scrollHeight > c.clientHeight ? c : document.scrollingElement).scrollBy(0, -px); }", above)
 
 
 def test_trainee_signs_in_on_the_home_page_and_finds_their_path_and_modules(server, page):
@@ -177,5 +180,5 @@ def test_trainee_answers_in_module_1_and_sees_it_saved(server, page):
     target.click()
     page.wait_for_selector(".wb-ok:has-text('All answers saved')")
     assert page.locator("button", has_text="Mark this module as done").count() == 1
-    scroll_to(page, ".wb-likert")
+    scroll_to(page, ".wb-likert", above=80)
     shot(page, "trainee-module.png")
