@@ -201,7 +201,7 @@ def _variants(name: str) -> list[dict]:
             {"part": "layers", "groups": [(HOSTILE, [NS(action=HOSTILE, control=HOSTILE)])]},
         ],
         "placement": [
-            {"not_enough": False, "lean": lean, "chart": HOSTILE, "others": NS(position=10.0, profile=HOSTILE),
+            {"not_enough": False, "lean": lean, "chart": HOSTILE, "others": NS(position=10.0, profile=HOSTILE), "you": {}, "profiles": {},
              "p": NS(profile=HOSTILE, technical=40.0, generalist=60.0, position=20.0 * lean, strengths=[HOSTILE], gaps=[HOSTILE])}
             for lean in (1, 0, -1)
         ],
