@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.i18n import _
+
 from .model import JourneyMap, label
 
 
@@ -58,14 +60,19 @@ def summary_text(m: JourneyMap) -> str:
     """The map's summary as plain text: counts, then the action list (what you and your team control)."""
     c = summary_counts(m)
     lines = [
-        f"{m.title} ({label(m.variant)}): {c['stages']} stages, {c['touchpoints']} touchpoints, "
-        f"{c['moments_of_truth']} moments of truth, {c['pain_points']} pain points",
-        f"  at the client's site: {c['at_client_site']} of {c['touchpoints']}; process {c['process']}, outcome {c['outcome']}",
-        f"  you or your team control {c['controlled_by_me_or_team']} of {c['touchpoints']} touchpoints",
-        "Action list (you or your team control these):",
+        _("{title} ({variant}): {stages} stages, {touchpoints} touchpoints, {moments} moments of truth, {pains} pain points").format(
+            title=m.title, variant=label(m.variant), stages=c["stages"], touchpoints=c["touchpoints"], moments=c["moments_of_truth"],
+            pains=c["pain_points"]),
+        "  " + _("at the client's site: {at_site} of {touchpoints}; process {process}, outcome {outcome}").format(
+            at_site=c["at_client_site"], touchpoints=c["touchpoints"], process=c["process"], outcome=c["outcome"]),
+        "  " + _("you or your team control {controlled} of {touchpoints} touchpoints").format(
+            controlled=c["controlled_by_me_or_team"], touchpoints=c["touchpoints"]),
+        _("Action list (you or your team control these):"),
     ]
     items = action_list(m)
-    lines += [f"  - [{i.kind}] {i.stage} / {i.touchpoint} ({label(i.control)}, emotion {signed(i.emotion)}): {i.text}" for i in items] or ["  (none)"]
+    lines += ["  - " + _("[{kind}] {stage} / {touchpoint} ({control}, emotion {emotion}): {text}").format(
+        kind=i.kind, stage=i.stage, touchpoint=i.touchpoint, control=label(i.control), emotion=signed(i.emotion), text=i.text)
+        for i in items] or ["  " + _("(none)")]
     return "\n".join(lines)
 
 
