@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workbook.analysis.cohort_scores import choice_tally, cohort_means, key_agreement, spreads
+from workbook.analysis.completion import module_statuses
 from workbook.analysis.person_results import InstrumentResult, person_results, scored_modules
 from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
@@ -39,7 +40,6 @@ from workbook.store import (
     list_cohorts,
     list_people,
     notes_for,
-    progress,
 )
 from workbook.store.journeys import list_maps
 from workbook.store.notes import Note
@@ -167,7 +167,7 @@ def _individual_report(db: Database, actor: Identity, person_id: int, as_of: str
     journey = [line for m in list_maps(db, actor, person_id) for line in summary_text(m).splitlines()]
     return IndividualReport(
         person=person, as_of=as_of_date(as_of), threshold=threshold,
-        status=progress(db, actor, person_id), last_active=last_activity(db, actor, person_id),
+        status=module_statuses(db, actor, person_id), last_active=last_activity(db, actor, person_id),
         results=results, cohort=cohort, cohort_sizes=sizes,
         actions=action_plan(db, actor, person_id),
         notes=[n for n in notes_for(db, actor, person_id) if n.shared],
@@ -332,7 +332,7 @@ def _cohort_report(db: Database, actor: Identity, cohort: str | int, cid: int, a
             unreadable += 1
     return CohortReport(
         name=info["name"], cohort_id=cid, as_of=as_of_date(as_of), threshold=threshold, people=people,
-        status={p.id: progress(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
+        status={p.id: module_statuses(db, actor, p.id) for p in people}, last_active={p.id: last_activity(db, actor, p.id) for p in people},
         spreads=out_spreads, plans=plans, closed=info["closed"], unreadable=unreadable,
         choices=cohort_choices(db, actor, cid), reliability=reliability, language=language,
         answer_languages={inst.id: cohort_answer_languages(db, actor, cid, inst.id) for _m, inst in scored_modules()},
