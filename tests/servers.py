@@ -422,3 +422,83 @@ def sign_in_or_resume(page, url: str, code: str, name: str, timeout: float = 90_
         box.fill(code)
         page.click("text=Sign in")
     signed.first.wait_for(timeout=timeout)
+
+
+# ---- browser pages: what every browser test does the same way -----------------------------------------------
+
+PAGE_TIMEOUT = 90_000  # ms: pages on a shared 2-core machine
+
+
+@contextlib.contextmanager
+def browser_page(browser, on_request=None, timeout: float = PAGE_TIMEOUT, **context_options) -> Iterator:
+    """A page in a fresh browser context (1200×900 unless ``viewport`` is given) with the slow machine's timeout;
+    ``on_request`` sees every request the page makes. The context is closed after."""
+    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900}, **context_options})
+    page = context.new_page()
+    if on_request is not None:
+        page.on("request", on_request)
+    page.set_default_timeout(timeout)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def served_database(server: VoilaServer) -> Iterator:
+    """The test server's database opened in the test's process (to read what a page saved), disposed after."""
+    from workbook.store import Database
+
+    db = Database(server.settings.database_url, server.settings)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def open_page(page, server: VoilaServer, notebook: str) -> None:
+    """Open ``notebook`` on ``server`` and wait for its sign-in box (the server's log in the failure when it never comes)."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    page.goto(server.page_url(notebook), wait_until="domcontentloaded")
+    try:
+        page.wait_for_selector("input[type=password]", state="visible")
+    except PageTimeout:
+        raise AssertionError(f"{notebook} did not show its sign-in; server log:\n{server.log_tail(60)}") from None
+
+
+def sign_in(page, code: str) -> None:
+    """Type ``code`` into the page's sign-in box and press "Sign in"."""
+    page.fill("input[type=password]", code)
+    page.click("button:has-text('Sign in')")
+
+
+def signed_in(page, server: VoilaServer, notebook: str, code: str, ready: str) -> None:
+    """Open ``notebook``, sign in with ``code``, and wait for the page's ``ready`` selector (what it shows once signed in)."""
+    open_page(page, server, notebook)
+    sign_in(page, code)
+    page.wait_for_selector(ready)
+
+
+def refused_line(page) -> str:
+    """The line a page shows when it refuses (``.wb-error``), checked to be one line."""
+    page.wait_for_selector(".wb-error")
+    message = page.inner_text(".wb-error").strip()
+    assert "\n" not in message, message
+    return message
+
+
+def assert_no_traceback_or_source(page) -> None:
+    """The page shows no Python traceback and none of its cells' source."""
+    text = page.inner_text("body")
+    assert not TRACEBACK.search(text), f"a traceback is shown on the page:\n{text[:2000]}"
+    html = page.content()
+    assert "from workbook" not in html and "module_page(" not in html, "cell source is in the page"
+
+
+def full_screenshot(page, path) -> None:
+    """The whole page: Voila scrolls inside #rendered_cells, so grow the viewport to its height."""
+    height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": 1200, "height": max(900, min(int(height) + 40, 12000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path), full_page=True)

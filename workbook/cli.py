@@ -98,31 +98,32 @@ def cmd_reissue(args) -> int:
     return 0
 
 
+def _cohort_setting(name: str, value: str | None, read, write, describe) -> int:
+    """Set one of a cohort's settings when ``value`` is given; print the cohort, the setting and its description."""
+    from workbook.store import cohort_by_name
+
+    db = _db()
+    cohort_id = cohort_by_name(db, name)
+    if value:
+        write(db, _admin(), cohort_id, value)
+    chosen = read(db, _admin(), cohort_id)
+    print(f"{name}\t{chosen}\t{describe(chosen)}")
+    return 0
+
+
 def cmd_cohort_path(args) -> int:
     from workbook.content.catalogue import catalogue
     from workbook.domain.paths import get_path
-    from workbook.store import cohort_by_name, cohort_path, set_cohort_path
+    from workbook.store import cohort_path, set_cohort_path
 
-    db = _db()
-    cohort_id = cohort_by_name(db, args.name)
-    if args.path:
-        set_cohort_path(db, _admin(), cohort_id, args.path)
-    chosen = cohort_path(db, _admin(), cohort_id)
-    print(f"{args.name}\t{chosen}\t{get_path(catalogue().paths, chosen).title}")
-    return 0
+    return _cohort_setting(args.name, args.path, cohort_path, set_cohort_path, lambda chosen: get_path(catalogue().paths, chosen).title)
 
 
 def cmd_cohort_language(args) -> int:
     from workbook.i18n import language_name
-    from workbook.store import cohort_by_name, cohort_language, set_cohort_language
+    from workbook.store import cohort_language, set_cohort_language
 
-    db = _db()
-    cohort_id = cohort_by_name(db, args.name)
-    if args.language:
-        set_cohort_language(db, _admin(), cohort_id, args.language)
-    chosen = cohort_language(db, _admin(), cohort_id)
-    print(f"{args.name}\t{chosen}\t{language_name(chosen)}")
-    return 0
+    return _cohort_setting(args.name, args.language, cohort_language, set_cohort_language, language_name)
 
 
 def _codes_file(name: str) -> Path:

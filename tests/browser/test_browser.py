@@ -11,7 +11,17 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from servers import TRACEBACK, VoilaServer
+from servers import (  # test_docs_screenshots.py imports open_page, sign_in … from here
+    VoilaServer,
+    assert_no_traceback_or_source,
+    browser_page,
+    full_screenshot,
+    open_page,
+    refused_line,
+    sign_in,
+    signed_in,
+    voila_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,12 +33,8 @@ SLOW = 90_000  # ms: pages on a shared 2-core machine
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = VoilaServer.start(
-        tmp_path_factory.mktemp("voila-browser"),
-        env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": "01_servuction.ipynb=2"},
-    )
-    yield srv
-    srv.stop()
+    with voila_server(tmp_path_factory.mktemp("voila-browser"), env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": "01_servuction.ipynb=2"}) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -39,34 +45,9 @@ def requests_seen():
 
 @pytest.fixture
 def page(browser, requests_seen):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    pg = context.new_page()
-    pg.on("request", lambda r: requests_seen.append(r.url))
-    pg.set_default_timeout(SLOW)
-    yield pg
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def db(server):
-    from workbook.store import Database
-
-    d = Database(server.settings.database_url, server.settings)
-    yield d
-    d.dispose()
-
-
-def open_page(page, server, notebook: str) -> None:
-    page.goto(server.page_url(notebook), wait_until="domcontentloaded")
-    try:
-        page.wait_for_selector("input[type=password]", state="visible")
-    except playwright_api.TimeoutError:
-        raise AssertionError(f"{notebook} did not show its sign-in; server log:\n{server.log_tail(60)}") from None
-
-
-def sign_in(page, code: str) -> None:
-    page.fill("input[type=password]", code)
-    page.click("button:has-text('Sign in')")
+    """tests/browser/conftest.py's page, every request it makes recorded."""
+    with browser_page(browser, on_request=lambda r: requests_seen.append(r.url)) as pg:
+        yield pg
 
 
 def likert(page, n: int):
@@ -80,52 +61,35 @@ def checked_label(page, n: int) -> str | None:
     )
 
 
-def assert_no_traceback_or_source(page) -> None:
-    text = page.inner_text("body")
-    assert not TRACEBACK.search(text), f"a traceback is shown on the page:\n{text[:2000]}"
-    html = page.content()
-    assert "from workbook" not in html and "module_page(" not in html, "cell source is in the page"
-
-
-def full_screenshot(page, path) -> None:
-    """The whole page: Voila scrolls inside #rendered_cells, so grow the viewport to its height."""
-    height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": 1200, "height": max(900, min(int(height) + 40, 8000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(path), full_page=True)
-
-
 def identity_of(db, code: str):
     from workbook.store import AccessCodeAuthenticator
 
     return AccessCodeAuthenticator(db).authenticate(code, source="test")
 
 
-def test_answer_changed_in_the_page_is_saved_and_restored_after_reload(server, page, db, artifacts):
+def test_answer_changed_in_the_page_is_saved_and_restored_after_reload(server, page, served_db, artifacts):
     from workbook.auth.identity import Identity
     from workbook.content.catalogue import catalogue
     from workbook.store import current_answers, save_answer
 
     inst = catalogue().instrument(INSTRUMENT)
     code = server.codes()[3]
-    who = identity_of(db, code)
+    who = identity_of(served_db, code)
     admin = Identity.admin()
     first, second = inst.items[0].id, inst.items[1].id
-    before = current_answers(db, admin, who.person_id, INSTRUMENT)
+    before = current_answers(served_db, admin, who.person_id, INSTRUMENT)
     new_value = 1 if before.get(first) != 1 else 5
     label = f"{new_value} {inst.scale.anchors[new_value]}"
 
-    open_page(page, server, "01_servuction.ipynb")
-    sign_in(page, code)
-    page.wait_for_selector(".wb-likert")
+    signed_in(page, server, "01_servuction.ipynb", code, ".wb-likert")
     assert checked_label(page, 0) == (f"{before[first]} {inst.scale.anchors[before[first]]}" if first in before else None)
     likert(page, 0).locator("label", has_text=label).click()
     page.wait_for_selector(".wb-ok:has-text('All answers saved')")
-    assert current_answers(db, admin, who.person_id, INSTRUMENT)[first] == new_value
+    assert current_answers(served_db, admin, who.person_id, INSTRUMENT)[first] == new_value
 
     # Written behind the page's back: after a reload the page must show what the database holds.
     other = 2 if before.get(second) != 2 else 4
-    save_answer(db, admin, who.person_id, "m01", INSTRUMENT, second, other)
+    save_answer(served_db, admin, who.person_id, "m01", INSTRUMENT, second, other)
 
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector(".wb-likert")  # signed in again by the sign-in cookie, no code typed
@@ -140,9 +104,7 @@ def test_coach_page_refuses_a_trainee_code_and_shows_nothing_of_the_cohort(serve
     others = server.names()[:4] + server.names()[5:]  # everyone but the trainee signing in
     open_page(page, server, "coach.ipynb")
     sign_in(page, server.codes()[4])
-    page.wait_for_selector(".wb-error")
-    message = page.inner_text(".wb-error").strip()
-    assert "coach" in message.lower() and "\n" not in message
+    assert "coach" in refused_line(page).lower()
     text = page.inner_text("body")
     assert not any(name in text for name in others), "another trainee's name is on the refused coach page"
     assert "Progress of your cohort" not in text
@@ -153,9 +115,7 @@ def test_coach_page_refuses_a_trainee_code_and_shows_nothing_of_the_cohort(serve
 
 def test_coach_code_opens_the_coach_page(server, page):
     """The other half of the refusal test: the same page shows the cohort to its coach."""
-    open_page(page, server, "coach.ipynb")
-    sign_in(page, server.codes("coach")[0])
-    page.wait_for_selector(".wb-table")
+    signed_in(page, server, "coach.ipynb", server.codes("coach")[0], ".wb-table")
     text = page.inner_text(".wb-table")
     assert all(name in text for name in server.names())
     assert_no_traceback_or_source(page)
@@ -166,18 +126,14 @@ def test_wrong_code_gets_one_plain_line_and_nothing_else(server, page):
     wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
     open_page(page, server, "01_servuction.ipynb")
     sign_in(page, wrong)
-    page.wait_for_selector(".wb-error")
-    message = page.inner_text(".wb-error").strip()
-    assert "not valid" in message and "\n" not in message
+    assert "not valid" in refused_line(page)
     assert page.locator(".wb-likert").count() == 0
     assert page.locator("input[type=password]").is_visible()
     assert_no_traceback_or_source(page)
 
 
 def test_home_page_lists_modules_with_links_after_sign_in(server, page):
-    open_page(page, server, "00_home.ipynb")
-    sign_in(page, server.codes()[0])
-    page.wait_for_selector(".wb-modules")
+    signed_in(page, server, "00_home.ipynb", server.codes()[0], ".wb-modules")
     link = page.locator(".wb-modules a").first
     assert urlsplit(link.get_attribute("href")).path.endswith("01_servuction.ipynb")
     assert_no_traceback_or_source(page)
@@ -267,7 +223,7 @@ def test_the_server_root_leads_to_the_home_page_and_lists_no_files(server, page)
     page.wait_for_selector("input[type=password]", state="visible")
 
 
-def test_wrong_codes_are_counted_against_the_address_the_server_saw(server, browser, db):
+def test_wrong_codes_are_counted_against_the_address_the_server_saw(server, browser, served_db):
     """The kernel learns the visitor's address from the server (workbook/serving/client_address.py), not
     from the client: a forged X-Workbook-Client header is overwritten."""
     from sqlalchemy import select
@@ -283,7 +239,7 @@ def test_wrong_codes_are_counted_against_the_address_the_server_saw(server, brow
         pg.wait_for_selector("text=this access code is not valid")
     finally:
         context.close()
-    with db.session() as s:
+    with served_db.session() as s:
         keys = {k for (k,) in s.execute(select(SigninFailure.key))}
     assert "addr:127.0.0.1" in keys, keys
     assert not any("203.0.113.9" in k for k in keys), keys

@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from servers import VoilaServer
+from servers import voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,22 +18,12 @@ MODULE1 = "Servuction: the customer as co-producer"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = VoilaServer.start(
+    with voila_server(
         tmp_path_factory.mktemp("voila-session"),
-        env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": "00_home.ipynb=2,01_servuction.ipynb=2",
-             "WORKBOOK_TRUSTED_PROXIES": "127.0.0.1"},
-    )
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def db(server):
-    from workbook.store import Database
-
-    d = Database(server.settings.database_url, server.settings)
-    yield d
-    d.dispose()
+            env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": "00_home.ipynb=2,01_servuction.ipynb=2",
+                 "WORKBOOK_TRUSTED_PROXIES": "127.0.0.1"},
+        ) as srv:
+        yield srv
 
 
 class Recorder:
@@ -136,12 +126,12 @@ def test_sign_out_ends_the_session_everywhere(server, browser):
         replay.close()
 
 
-def test_a_reissued_code_ends_an_open_page_at_its_next_click(server, browser, db, artifacts):
+def test_a_reissued_code_ends_an_open_page_at_its_next_click(server, browser, served_db, artifacts):
     from workbook.auth.identity import Identity
     from workbook.store import cohort_by_name, current_answers, list_people, reissue_code
 
     code, name = server.codes("trainee")[3], server.names("trainee")[3]
-    person = next(p for p in list_people(db, Identity.admin(), cohort_by_name(db, server.demo["cohort"])) if p.name == name)
+    person = next(p for p in list_people(served_db, Identity.admin(), cohort_by_name(served_db, server.demo["cohort"])) if p.name == name)
     context, pg, _rec = new_page(browser)
     try:
         sign_in_at_home(pg, server, code, name)
@@ -151,24 +141,24 @@ def test_a_reissued_code_ends_an_open_page_at_its_next_click(server, browser, db
         radios = pg.locator(".wb-likert")
         radios.nth(0).locator("input").nth(0).check()
         pg.wait_for_selector(".wb-ok:has-text('All answers saved')")
-        before = current_answers(db, Identity.admin(), person.id, "coproduction")
-        reissue_code(db, Identity.admin(), person.id)  # what the coach's "Re-issue code" does
+        before = current_answers(served_db, Identity.admin(), person.id, "coproduction")
+        reissue_code(served_db, Identity.admin(), person.id)  # what the coach's "Re-issue code" does
         # click, not check(): the page may end (and the radio go) before Playwright sees it checked
         radios.nth(1).locator("input").nth(4).click()
         pg.wait_for_selector("text=Your session ended — sign in again")
         assert pg.locator(".wb-likert").count() == 0
         pg.screenshot(path=str(artifacts / "session-ended.png"), full_page=True)
-        assert current_answers(db, Identity.admin(), person.id, "coproduction") == before  # the click saved nothing
+        assert current_answers(served_db, Identity.admin(), person.id, "coproduction") == before  # the click saved nothing
         pg.click("a:has-text('Sign in')")  # the page again, asking for the (new) code
         pg.wait_for_selector("input[type=password]", state="visible")
     finally:
         context.close()
 
 
-def test_a_forged_cookie_or_session_header_signs_nobody_in(server, browser, db):
+def test_a_forged_cookie_or_session_header_signs_nobody_in(server, browser, served_db):
     from workbook.store import AccessCodeAuthenticator
 
-    live = AccessCodeAuthenticator(db).start_session(AccessCodeAuthenticator(db).authenticate(server.codes("trainee")[4], source="test"))
+    live = AccessCodeAuthenticator(served_db).start_session(AccessCodeAuthenticator(served_db).authenticate(server.codes("trainee")[4], source="test"))
     # a live token sent as the header the server stamps: overwritten by the server
     context, pg, _ = new_page(browser, extra_http_headers={"X-Workbook-Session": live})
     try:
@@ -188,7 +178,7 @@ def test_a_forged_cookie_or_session_header_signs_nobody_in(server, browser, db):
         context.close()
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(server, browser, db):
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(server, browser, served_db):
     """This server trusts 127.0.0.1 as a proxy (WORKBOOK_TRUSTED_PROXIES): the right-most
     untrusted X-Forwarded-For address is the visitor's, not a forged one left of it."""
     from sqlalchemy import select
@@ -203,6 +193,6 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(server, browser
         pg.wait_for_selector("text=this access code is not valid")
     finally:
         context.close()
-    with db.session() as s:
+    with served_db.session() as s:
         keys = {k for (k,) in s.execute(select(SigninFailure.key))}
     assert "addr:203.0.113.7" in keys and not any("6.6.6.6" in k for k in keys), keys

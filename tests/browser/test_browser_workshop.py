@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from servers import VoilaServer
-from test_browser import SLOW, assert_no_traceback_or_source, full_screenshot, open_page, sign_in
+from servers import PAGE_TIMEOUT, assert_no_traceback_or_source, full_screenshot, open_page, refused_line, sign_in, signed_in, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -18,18 +17,8 @@ PATHS_YAML = Path(__file__).resolve().parents[2] / "exercises" / "paths.yaml"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = VoilaServer.start(tmp_path_factory.mktemp("voila-paths"), env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": ""})
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(SLOW)
-    yield pg
-    context.close()
+    with voila_server(tmp_path_factory.mktemp("voila-paths"), env={"WORKBOOK_POOL_SIZE": "1", "WORKBOOK_POOLS": ""}) as srv:
+        yield srv
 
 
 def test_coach_sets_the_workshop_path_and_the_trainee_home_page_shows_it_with_its_minutes(server, page, browser, artifacts):
@@ -39,13 +28,11 @@ def test_coach_sets_the_workshop_path_and_the_trainee_home_page_shows_it_with_it
     total = sum(per_module.values())
 
     # before: the trainee's home page shows the default path, not the workshop
-    open_page(page, server, "00_home.ipynb")
-    sign_in(page, server.codes()[2])
-    page.wait_for_selector(".wb-path")
+    signed_in(page, server, "00_home.ipynb", server.codes()[2], ".wb-path")
     assert page.locator(".wb-path").get_attribute("data-path") == doc["default"] != "workshop"
 
     coach = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-    coach.set_default_timeout(SLOW)
+    coach.set_default_timeout(PAGE_TIMEOUT)
     open_page(coach, server, "coach.ipynb")
     sign_in(coach, server.codes("coach")[0])
     coach.locator(".lm-TabBar-tab", has_text="Path").click()
@@ -71,9 +58,7 @@ def test_coach_sets_the_workshop_path_and_the_trainee_home_page_shows_it_with_it
 def test_facilitator_guide_refuses_a_trainee_code_and_shows_nothing_of_the_guide(server, page, artifacts):
     open_page(page, server, "facilitator.ipynb")
     sign_in(page, server.codes()[4])
-    page.wait_for_selector(".wb-error")
-    message = page.inner_text(".wb-error").strip()
-    assert "coach" in message.lower() and "\n" not in message
+    assert "coach" in refused_line(page).lower()
     text = page.inner_text("body")
     assert "Key messages" not in text and "Debrief questions" not in text
     assert page.locator(".wb-live").count() == 0 and page.locator(".wb-guide").count() == 0
@@ -83,9 +68,7 @@ def test_facilitator_guide_refuses_a_trainee_code_and_shows_nothing_of_the_guide
 
 def test_facilitator_guide_opens_for_the_coach_with_live_results(server, page):
     """The other half of the refusal test: the same page shows the guide to the cohort's coach."""
-    open_page(page, server, "facilitator.ipynb")
-    sign_in(page, server.codes("coach")[0])
-    page.wait_for_selector(".wb-guide")
+    signed_in(page, server, "facilitator.ipynb", server.codes("coach")[0], ".wb-guide")
     assert page.locator(".wb-guide-module").count() == 9
     assert "like the key on average" in page.inner_text(".wb-live[data-uses='statements']")
     assert_no_traceback_or_source(page)

@@ -103,3 +103,20 @@ def test_export_import_carries_languages_and_a_version_2_document_still_imports(
     import_cohort(other, ADMIN, json.dumps(old))
     again = export_cohort(other, ADMIN, "Older")
     assert all(p["language"] is None for p in again["people"]) and not [c for c in again["settings"] if c["key"] == "language"]
+
+
+def test_cli_sets_and_shows_the_cohort_language(settings_env, monkeypatch, capsys, admin):
+    """``workbook cohort language NAME [LANGUAGE]``: sets it when given, prints cohort, code and the language's name."""
+    from cli_run import run_cli
+
+    from workbook.store import create_cohort, open_database
+
+    cid = create_cohort(open_database(), admin, "Spring 2027")
+    assert run_cli(monkeypatch, settings_env, "cohort", "language", "Spring 2027") == 0
+    assert capsys.readouterr().out.strip() == "Spring 2027\ten\tEnglish"  # the default
+    assert run_cli(monkeypatch, settings_env, "cohort", "language", "Spring 2027", "fr") == 0
+    assert capsys.readouterr().out.strip() == "Spring 2027\tfr\tFrançais"
+    assert cohort_language(open_database(), admin, cid) == "fr"
+    assert run_cli(monkeypatch, settings_env, "cohort", "language", "Nobody's cohort") == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("workbook: error:") and "Nobody's cohort" in err and "\n" not in err
