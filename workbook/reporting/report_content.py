@@ -144,6 +144,11 @@ def _feedback(db: Database, actor: Identity, person_id: int, results: list[Instr
     return True, out, rel
 
 
+def has_experience_map() -> bool:
+    """Whether this installation's curriculum has an experience-map exercise (without one, the report says the part is not available)."""
+    return any(e.type == "journey_map" for m in catalogue().ordered_modules() for e in m.exercises)
+
+
 def individual_report(db: Database, actor: Identity, person_id: int, as_of: str | date | None = None, language: str = "") -> IndividualReport:
     """Everything the individual report shows about one person, read with the reader's rights, with its content
     in ``language`` (empty: the person's own language, else their cohort's default)."""
@@ -172,7 +177,7 @@ def _individual_report(db: Database, actor: Identity, person_id: int, as_of: str
         actions=action_plan(db, actor, person_id),
         notes=[n for n in notes_for(db, actor, person_id) if n.shared],
         feedback=fb, feedback_available=fb_ok, feedback_reliability=fb_rel,
-        journey=journey, journey_available=True, language=language,
+        journey=journey, journey_available=has_experience_map(), language=language,
         answer_languages={r.instrument.id: answer_languages(db, actor, person_id, r.instrument.id) for r in results},
     )
 

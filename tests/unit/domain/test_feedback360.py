@@ -4,47 +4,34 @@ import pytest
 from workbook.content.catalogue import catalogue, parse_document
 from workbook.domain.feedback360 import BLIND_SPOT, HIDDEN_STRENGTH, NOT_ENOUGH_RATERS, RaterResponse, compare
 
-INST = parse_document(
-    """
+
+def _instrument(id_: str, rater_items: str = "") -> object:
+    """The test instrument: dimensions x and y of three items each (x2 reverse-keyed); ``rater_items`` a YAML line limiting some raters."""
+    return parse_document(f"""
 kind: instrument
-id: t360
+id: {id_}
 title: T
-scale: {points: 5, anchors: {1: a, 2: b, 3: c, 4: d, 5: e}}
-dimensions: [{id: x, label: X}, {id: y, label: Y}]
+scale: {{points: 5, anchors: {{1: a, 2: b, 3: c, 4: d, 5: e}}}}
+{rater_items}
+dimensions: [{{id: x, label: X}}, {{id: y, label: Y}}]
 items:
-  - {id: x1, text: t, text_360: t, dimension: x}
-  - {id: x2, text: t, text_360: t, dimension: x, reverse: true}
-  - {id: x3, text: t, text_360: t, dimension: x}
-  - {id: y1, text: t, text_360: t, dimension: y}
-  - {id: y2, text: t, text_360: t, dimension: y}
-  - {id: y3, text: t, text_360: t, dimension: y}
-"""
-)
+  - {{id: x1, text: t, text_360: t, dimension: x}}
+  - {{id: x2, text: t, text_360: t, dimension: x, reverse: true}}
+  - {{id: x3, text: t, text_360: t, dimension: x}}
+  - {{id: y1, text: t, text_360: t, dimension: y}}
+  - {{id: y2, text: t, text_360: t, dimension: y}}
+  - {{id: y3, text: t, text_360: t, dimension: y}}
+""")
+
+
+INST = _instrument("t360")
+INST_C = _instrument("t360c", "rater_items: {client: [x1, x2, x3]}")  # clients judge only the x items
 
 
 def r(cat, x, y, comment=""):
     """A rater giving x to every x item (x2 reverse-keyed back to x) and y to every y item."""
     return RaterResponse(cat, {"x1": x, "x2": 6 - x, "x3": x, "y1": y, "y2": y, "y3": y}, comment)
 
-
-# the same instrument where clients judge only the x items
-INST_C = parse_document(
-    """
-kind: instrument
-id: t360c
-title: T
-scale: {points: 5, anchors: {1: a, 2: b, 3: c, 4: d, 5: e}}
-rater_items: {client: [x1, x2, x3]}
-dimensions: [{id: x, label: X}, {id: y, label: Y}]
-items:
-  - {id: x1, text: t, text_360: t, dimension: x}
-  - {id: x2, text: t, text_360: t, dimension: x, reverse: true}
-  - {id: x3, text: t, text_360: t, dimension: x}
-  - {id: y1, text: t, text_360: t, dimension: y}
-  - {id: y2, text: t, text_360: t, dimension: y}
-  - {id: y3, text: t, text_360: t, dimension: y}
-"""
-)
 
 SELF = {"x1": 5, "x2": 1, "x3": 5, "y1": 2, "y2": 2, "y3": "dont_know"}  # x = 5; y = 2 (2 of 3 answered)
 

@@ -52,3 +52,27 @@ def test_cohort_report_gives_alpha_with_its_interval(db, cohort):
     html = cohort_scores_html(cohort_report(db, cohort["ident"]["Coach C"], cohort["id"]))
     block = html.split(inst.title)[1].split("<h3>")[0]
     assert "Cronbach&#39;s alpha of each dimension in this cohort" in block and "95% CI (Feldt)" in block
+
+
+def test_the_reports_360_table_is_self_against_all_raters_worked_by_hand(db, cohort):
+    """Ann's keyed answers are 5, 2, 3, 4 on the four dimensions; three peers give 2, 4, 3, 4. The table's means,
+    gaps (self minus all raters) and readings (a gap of at least 1 point: blind spot, or hidden strength when
+    negative) are worked out here, not taken from feedback360.compare, which the report runs."""
+    from workbook.reporting.report_content import feedback_html, individual_report
+
+    ann = cohort["ident"]["Ann"]
+    inst = catalogue().instrument(INST)
+    dims = [d.id for d in inst.dimensions]
+    mine, theirs = dict(zip(dims, (5, 2, 3, 4))), dict(zip(dims, (2, 4, 3, 4)))
+    raw = lambda item, keyed: 6 - keyed if item.reverse else keyed  # what to tick for a keyed value
+    for item in inst.items:
+        save_answer(db, ann, ann.person_id, "m03", INST, item.id, raw(item, mine[item.dimension]))
+    for k in range(3):
+        _rater(db, ann.person_id, "peer", {i.id: raw(i, theirs[i.dimension]) for i in inst.items}, f"peer comment {k}")
+    close_round(db, cohort["ident"]["Coach C"], ann.person_id, INST)
+    html = feedback_html(individual_report(db, cohort["ident"]["HR H"], ann.person_id))
+    expected = {0: ("5.00", "2.00", "+3.00", "blind spot"), 1: ("2.00", "4.00", "-2.00", "hidden strength"),
+                2: ("3.00", "3.00", "0.00", "—"), 3: ("4.00", "4.00", "0.00", "—")}
+    for n, dim in enumerate(inst.dimensions):
+        row = html.split(f"<tr><td>{dim.label}</td>", 1)[1].split("</tr>", 1)[0]
+        assert row == "".join(f"<td>{cell}</td>" for cell in expected[n]), (dim.label, row)

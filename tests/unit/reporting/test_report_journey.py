@@ -1,4 +1,7 @@
-"""The individual report carries the person's own experience-map summary, and nobody else's."""
+"""The individual report carries the person's own experience-map summary, and nobody else's; a curriculum
+without an experience-map exercise says the part is not available."""
+import shutil
+
 from workbook.domain.journey import add_touchpoint, new_map
 from workbook.reporting.report_content import individual_report, journey_html
 from workbook.store.journeys import save_map
@@ -28,30 +31,26 @@ def test_report_shows_own_map_summary_escaped_and_not_others(db, cohort):
     assert "No experience map yet." in other_html and NOT_YET not in other_html and "Plant" not in other_html
 
 
-def test_report_shows_360_gaps_from_the_feedback_functions(db, admin):
-    """Demo trainee 1 has 360 answers: the report's table is feedback360.compare's, under the threshold rules."""
-    from workbook.content.catalogue import catalogue
-    from workbook.domain.feedback360 import RaterResponse, compare
-    from workbook.reporting.report_content import feedback_html
-    from workbook.store import current_answers, list_people
-    from workbook.store.demo import build_demo
-    from workbook.store.raters import feedback_responses
 
-    build_demo(db)
-    cohort_id = list_people(db, admin, 1)[0].cohort_id
-    first = list_people(db, admin, cohort_id, role="trainee")[0]
-    rep = individual_report(db, admin, first.id)
-    assert rep.feedback_available and rep.feedback
-    inst = catalogue().instrument("manager_profile")
-    responses = [RaterResponse(x["category"], x["answers"], x.get("comment", "")) for x in feedback_responses(db, admin, first.id, inst.id)]
-    s = db.settings
-    expected = compare(inst, current_answers(db, admin, first.id, inst.id), responses, s.anonymity_threshold, s.blind_spot_gap, s.manager_shown_alone, seed=first.id)
-    html = feedback_html(rep)
-    assert "360-degree feedback" in html
-    flagged = [d for d in expected.dimensions if d.flag]
-    assert flagged, "the demo 360 data should produce at least one blind spot or hidden strength"
-    for d in expected.dimensions:
-        row = html.split(f"<td>{d.label}</td>", 1)[1].split("</tr>", 1)[0]
-        assert (d.flag.replace("_", " ") in row) if d.flag else row.endswith("<td>—</td>"), (d.label, d.flag, row)
-        if d.gap is not None:
-            assert f"{d.gap:+.2f}" in row
+def test_a_curriculum_without_an_experience_map_says_the_part_is_not_available(db, cohort, tmp_path, monkeypatch):
+    """The same person and map, read with a copy of the content whose Module 5 exercise is plain text: the report
+    says "not available yet" instead of the summary (the part follows the curriculum, it is not a constant)."""
+    from workbook.settings import get_settings, reset_settings
+
+    ann, hr = cohort["ident"]["Ann"], cohort["ident"]["HR H"]
+    save_map(db, ann, ann.person_id, new_map("Plant maintenance", client="Acme"))
+    assert NOT_YET not in journey_html(individual_report(db, hr, ann.person_id))
+    content = tmp_path / "content"
+    shutil.copytree(get_settings().content_dir, content)
+    for m05 in content.rglob("m05_*.yaml"):
+        text = m05.read_text(encoding="utf-8")
+        assert "type: journey_map" in text
+        m05.write_text(text.replace("type: journey_map", "type: text"), encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_CONTENT_DIR", str(content))
+    reset_settings()
+    try:
+        rep = individual_report(db, hr, ann.person_id)
+    finally:
+        monkeypatch.delenv("WORKBOOK_CONTENT_DIR")
+        reset_settings()
+    assert not rep.journey_available and NOT_YET in journey_html(rep) and "Plant maintenance" not in journey_html(rep)

@@ -19,7 +19,7 @@ from workbook.analysis.person_results import scored_modules
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.domain.action_plan import STATUS_LABELS, STATUSES, summary, targetable_items
-from workbook.i18n import _, _l, current_language, format_number
+from workbook.i18n import _, _l, format_number
 from workbook.render.cohort_html import choices_html, notes_html, spread_table_html
 from workbook.render.fragments import render_fragment
 from workbook.reporting.report_content import cohort_choices
@@ -57,7 +57,7 @@ def progress_matrix_html(db: Database, identity: Identity) -> str:
     """People × modules (not started / in progress / done) with each person's last activity."""
     rows = [{"name": p.name, "status": module_statuses(db, identity, p.id), "last": last_activity(db, identity, p.id)}
             for p in list_people(db, identity, identity.cohort_id, role="trainee")]
-    return str(render_fragment("progress_matrix", modules=catalogue(current_language()).ordered_modules(), rows=rows))
+    return str(render_fragment("progress_matrix", modules=catalogue().ordered_modules(), rows=rows))
 
 
 def live_results_html(db: Database, identity: Identity) -> str:
@@ -187,7 +187,7 @@ class Coaching(w.VBox):
 
         self.link.value = render_fragment("coach_page", part="report_link", href=report_link(pid))
         actions = action_plan(self.db, self.me, pid)
-        self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue(current_language()).instruments.values()))
+        self.plan.value = plan_table_html(actions, today, coach_view=True, behaviours=targetable_items(catalogue().instruments.values()))
         set_options(self.action_pick, [(action_label(a), a.id) for a in actions])
         notes = notes_for(self.db, self.me, pid)
         self.notes.value = notes_html(notes, sharing=True, empty=_("No notes yet."))

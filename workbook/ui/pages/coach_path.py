@@ -6,7 +6,7 @@ import ipywidgets as w
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.paths import get_path, plan
-from workbook.i18n import _, current_language
+from workbook.i18n import _
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, cohort_path, set_cohort_path
 
@@ -16,7 +16,7 @@ from .shell import page_link
 
 def path_plan_html(path_id: str) -> str:
     """A path's plan per module: the session's steps with minutes, what is left for afterwards."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     path = get_path(cat.paths, path_id)
     plans = plan(cat, path_id)
     total = sum(mp.session_minutes for mp in plans)
@@ -29,7 +29,7 @@ class PathControl(w.VBox):
     def __init__(self, db: Database, identity: Identity):
         self.db, self.me = db, identity
         self.status = StatusLine()
-        doc = catalogue(current_language()).paths
+        doc = catalogue().paths
         options = [(p.title, p.id) for p in doc.paths] if doc else []
         self.current = HTML()
         self.choice = w.Dropdown(options=options, description=_("Path"))
@@ -43,7 +43,7 @@ class PathControl(w.VBox):
 
     def refresh(self) -> None:
         chosen = cohort_path(self.db, self.me, self.me.cohort_id)
-        self.current.value = render_fragment("coach_path", part="current", chosen=chosen, title=get_path(catalogue(current_language()).paths, chosen).title)
+        self.current.value = render_fragment("coach_path", part="current", chosen=chosen, title=get_path(catalogue().paths, chosen).title)
         self.choice.value = chosen
         self.show()
 
@@ -54,5 +54,5 @@ class PathControl(w.VBox):
     def apply(self) -> None:
         set_cohort_path(self.db, self.me, self.me.cohort_id, self.choice.value)
         self.refresh()
-        title = get_path(catalogue(current_language()).paths, self.choice.value).title
+        title = get_path(catalogue().paths, self.choice.value).title
         self.status.ok(_("The cohort now follows {path}: every trainee's home page shows it.").format(path=title))

@@ -11,7 +11,7 @@ from workbook.analysis.person_360 import feedback_for
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.domain.action_plan import pulse_items
-from workbook.i18n import _, current_language, format_day, ngettext
+from workbook.i18n import _, format_day, ngettext
 from workbook.mail import mail_configured
 from workbook.render.fragments import render_fragment
 from workbook.render.person_360_html import feedback_html, pulse_html, round_html
@@ -35,7 +35,7 @@ from ..widgets.exercises.feedback360 import SINGULAR
 
 def instruments_360() -> list:
     """Instruments used in 360 feedback (every item has a rater phrasing)."""
-    return [i for i in catalogue(current_language()).instruments.values() if i.items and all(it.text_360 for it in i.items)]
+    return [i for i in catalogue().instruments.values() if i.items and all(it.text_360 for it in i.items)]
 
 
 def issued_html(issued, by_mail: bool) -> str:
@@ -97,7 +97,7 @@ class RaterAdmin(w.VBox):
         if pid is None or inst_id is None:
             self.listing.value = render_fragment("coach_raters_page", part="no_trainees")
             return
-        inst = catalogue(current_language()).instrument(inst_id)
+        inst = catalogue().instrument(inst_id)
         raters = list_raters(self.db, self.me, pid, inst_id)
         self.listing.value = (str(render_fragment("rater_table", rows=raters, issued=False, categories=SINGULAR))
                               if raters else render_fragment("coach_raters_page", part="no_raters"))

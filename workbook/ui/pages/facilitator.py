@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import STAFF_ROLES, Identity
 from workbook.content.catalogue import catalogue
-from workbook.i18n import _, current_language
+from workbook.i18n import _
 from workbook.reporting.facilitator import cohort_answers_for_guide, guide_html, live_results, statements_for
 from workbook.store import Database
 
@@ -16,7 +16,7 @@ from .shell import Page
 
 def guide_for(db: Database, identity: Identity) -> str:
     """The guide with the live results of the signed-in coach's (or HR person's) own cohort."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     statements = statements_for(cat, db.settings.datasets_dir)
     live = live_results(cat, cohort_answers_for_guide(db, identity, identity.cohort_id), db.settings.anonymity_threshold, statements)
     return guide_html(cat, statements, live, handout_link=handout_link)
@@ -33,7 +33,7 @@ def _body(db: Database, identity: Identity) -> list[w.Widget]:
 def facilitator_page(db: Database | None = None) -> Page:
     """The facilitator guide for coaches and HR (a trainee code is refused)."""
     def title() -> str:
-        doc = catalogue(current_language()).facilitator
+        doc = catalogue().facilitator
         return doc.title if doc else _("Facilitator guide")
 
     return Page(lambda: _("Coach"), title, _body, roles=STAFF_ROLES, db=db)

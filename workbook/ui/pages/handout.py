@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import catalogue
 from workbook.errors import WorkbookError
-from workbook.i18n import _, current_language
+from workbook.i18n import _
 from workbook.render.fragments import render_fragment
 from workbook.reporting.handouts import handout_html, handout_pdf
 from workbook.settings import get_settings
@@ -50,7 +50,7 @@ class HandoutPage(w.VBox):
             threading.Thread(target=lambda: safe(self.status)(self.show)(_module_param()), daemon=True, name="workbook-handout").start()
 
     def show(self, module_id: str) -> None:
-        cat = catalogue(current_language())
+        cat = catalogue()
         if module_id not in cat.modules:
             raise WorkbookError(f"no module {module_id!r}: open a handout from a module page or the facilitator guide")
         self.module = cat.module(module_id)
@@ -60,8 +60,8 @@ class HandoutPage(w.VBox):
     def prepare(self) -> None:
         """Print the PDF (Chromium) and offer it as a download link."""
         self.status.warn(_("Preparing the PDF…"))
-        data = handout_pdf(catalogue(current_language()), self.module, get_settings())
-        label = (catalogue(current_language()).facilitator.labels if catalogue(current_language()).facilitator else {}).get("download_pdf", _("Download the handout (PDF)"))
+        data = handout_pdf(catalogue(), self.module, get_settings())
+        label = (catalogue().facilitator.labels if catalogue().facilitator else {}).get("download_pdf", _("Download the handout (PDF)"))
         href = "data:application/pdf;base64," + base64.b64encode(data).decode("ascii")
         self.link.value = render_fragment("handout_page", part="pdf", module=self.module, href=href, label=label)
         self.status.clear()

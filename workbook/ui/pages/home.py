@@ -6,7 +6,7 @@ import ipywidgets as w
 from workbook.analysis.completion import module_statuses
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
-from workbook.i18n import _, _l, current_language
+from workbook.i18n import _, _l
 from workbook.render.fragments import render_fragment
 from workbook.store import Database
 
@@ -18,7 +18,7 @@ STAFF_PAGES = {"coach": ("coach.ipynb", _l("Coach dashboard")), "hr": ("hr.ipynb
 
 def modules_table(status: dict[str, str]) -> str:
     """One row per module: number, linked title, concepts, this person's status."""
-    rows = [(m, page_link(m.notebook), status.get(m.id)) for m in catalogue(current_language()).ordered_modules()]
+    rows = [(m, page_link(m.notebook), status.get(m.id)) for m in catalogue().ordered_modules()]
     return str(render_fragment("home", part="modules", rows=rows))
 
 

@@ -38,7 +38,7 @@ def anchored(widgets: list[w.Widget], name: str, kind: str = "") -> list[w.Widge
 def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
     """Objectives and sections as HTML, each section with its citation; ``marks`` (heading -> HTML)
     puts the person's path badge under a section's heading (pages/path_view.py)."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     sections = []
     for section in module.sections:
         own = section.source == "workbook"
@@ -60,7 +60,7 @@ def teaching_html(module: Module, marks: dict[str, str] | None = None) -> str:
 def results_html(module: Module, answers: dict[str, object], saved: dict[str, dict[str, object]] | None = None) -> str:
     """The person's scores as a table and an SVG chart (computed from their saved answers);
     ``saved`` (every exercise's answers) feeds charts that combine exercises, like the triangle's mixes."""
-    inst = catalogue(current_language()).instrument(module.instrument)
+    inst = catalogue().instrument(module.instrument)
     scores = score(inst, answers)
     total = overall(scores)
     if module.results.chart == "triangle":
@@ -128,7 +128,7 @@ def _prebuild_form(module: Module) -> LikertForm | None:
     """The module's instrument form, built before anyone signs in (bound to them at sign-in)."""
     if not module.instrument:
         return None
-    return LikertForm(catalogue(current_language()).instrument(module.instrument), lambda _item, _value: None)
+    return LikertForm(catalogue().instrument(module.instrument), lambda _item, _value: None)
 
 
 def warm_up(module: Module, prebuilt: dict | None = None) -> None:
@@ -145,7 +145,7 @@ def warm_up(module: Module, prebuilt: dict | None = None) -> None:
     has_results(module)
     saved: dict[str, dict[str, object]] = {}
     if module.instrument:
-        inst = catalogue(current_language()).instrument(module.instrument)
+        inst = catalogue().instrument(module.instrument)
         middle = (inst.scale.points + 1) // 2
         saved[inst.id] = {item.id: middle for item in inst.items_for()}
     module_results_html(module, saved)
@@ -159,7 +159,7 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     if intro is not None and section_marks:
         intro.value = teaching_html(module, section_marks)
     results = HTML()
-    inst = catalogue(current_language()).instrument(module.instrument) if module.instrument else None
+    inst = catalogue().instrument(module.instrument) if module.instrument else None
     person = identity.person_id
     show_results = has_results(module)
     results.add_class("wb-results")
@@ -204,10 +204,10 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
 def module_page(module_id: str, db: Database | None = None) -> Page:
     """The whole page of one module, ready to display; its text in the page's language (re-rendered when
     the person picks another)."""
-    catalogue(current_language()).module(module_id)  # an unknown module: one line, before any page is built
+    catalogue().module(module_id)  # an unknown module: one line, before any page is built
 
     def local() -> Module:
-        return catalogue(current_language()).module(module_id)
+        return catalogue().module(module_id)
 
     intro: list[w.HTML] = []
 
@@ -216,7 +216,7 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
         return list(intro)
 
     def tail() -> list[w.Widget]:
-        module, cat = local(), catalogue(current_language())
+        module, cat = local(), catalogue()
         out = [HTML(render_fragment("module_page", part="takeaway", module=module))]
         if module.next and module.next in cat.modules:
             nxt = cat.module(module.next)

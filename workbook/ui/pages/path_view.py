@@ -5,19 +5,18 @@ from __future__ import annotations
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.paths import ModulePlan, Step, get_path, module_plan, plan, step_done, time_left
-from workbook.i18n import current_language
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, answered_exercises, path_of, progress
 
 
 def _labels() -> dict[str, str]:
-    doc = catalogue(current_language()).paths
+    doc = catalogue().paths
     return dict(doc.labels) if doc else {}
 
 
 def path_summary_html(db: Database, identity: Identity) -> str:
     """The home page's box: the person's path, its minutes per module, and the time left."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     if cat.paths is None or identity.person_id is None:
         return ""
     L = _labels()
@@ -43,7 +42,7 @@ def module_path(db: Database, identity: Identity, module: Module) -> tuple[Modul
 
 def _module_state(db: Database, identity: Identity, module: Module):
     """(module plan, status, answered ids, the person's path): read once per page build."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     path = get_path(cat.paths, path_of(db, identity, identity.person_id))
     mp = module_plan(cat, path, module, cat.paths.estimates)
     status = progress(db, identity, identity.person_id).get(module.id)
@@ -69,7 +68,7 @@ def exercise_mark(mp: ModulePlan, ex_id: str, status: str | None, answered: set[
 def module_box_html(db: Database, identity: Identity, module: Module, state=None) -> str:
     """The box at the top of a module's exercises: the path's steps here, in the session or for afterwards
     (``state``: what ``_module_state`` read, when the caller has it already)."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     if cat.paths is None or identity.person_id is None:
         return ""
     L = _labels()
@@ -85,7 +84,7 @@ def module_box_html(db: Database, identity: Identity, module: Module, state=None
 
 def module_marks(db: Database, identity: Identity, module: Module) -> tuple[str, dict[str, str], dict[str, str]]:
     """Everything the module page marks after sign-in: the box, section badges, exercise badges."""
-    if catalogue(current_language()).paths is None or identity.person_id is None:
+    if catalogue().paths is None or identity.person_id is None:
         return "", {}, {}
     state = _module_state(db, identity, module)  # path, progress and answers read once for the box and every mark
     mp, status, answered, path = state

@@ -16,7 +16,6 @@ from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import catalogue
 from workbook.content.quiz_spec import SUBMITTED, Quiz, QuizQuestion
 from workbook.domain.quiz_scoring import MODULE, display_order, person_gain, submitted
-from workbook.i18n import current_language
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import fmt, markdown_html
 from workbook.render.quiz_html import LETTERS, learned_html, results_html
@@ -156,7 +155,7 @@ class QuizForm(w.VBox):
 
 def quiz_links_html() -> str:
     """Links to both forms of the quiz (the home page), carrying the person's sign-in along."""
-    quiz = catalogue(current_language()).quiz
+    quiz = catalogue().quiz
     if quiz is None:
         return ""
     return str(render_fragment("quiz_page", part="links", labels=quiz.labels, title=quiz.title, before=page_link(PAGES["before"]), after=page_link(PAGES["after"])))
@@ -164,7 +163,7 @@ def quiz_links_html() -> str:
 
 def quiz_page(when: str, db: Database | None = None) -> Page:
     """The quiz page for the form taken ``before`` or ``after`` the modules."""
-    quiz = catalogue(current_language()).quiz
+    quiz = catalogue().quiz
     form = quiz.form(when)  # a wrong ``when`` fails here, when the notebook is written
     L = quiz.labels
     intro = HTML(render_fragment("quiz_page", part="text", text=quiz.intro))

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
-from workbook.i18n import _, current_language, ngettext
+from workbook.i18n import _, ngettext
 from workbook.render.fragments import render_fragment
 from workbook.settings import get_settings
 from workbook.store import Database, rater_answers, rater_task, save_rater_answer
@@ -32,7 +32,7 @@ def rater_intro_text() -> str:
 
 def _body(db: Database, identity: Identity) -> list[w.Widget]:
     task = rater_task(db, identity)
-    inst = catalogue(current_language()).instrument(task.instrument)
+    inst = catalogue().instrument(task.instrument)
     if task.closed:
         return [HTML(render_fragment("rater_page", part="closed", subject=task.subject_name))]
     if task.items is not None:  # a pulse round: only the behaviours the action plan targets

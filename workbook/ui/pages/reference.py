@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbook.content.catalogue import Source, catalogue
-from workbook.i18n import _, current_language
+from workbook.i18n import _
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
 
@@ -14,14 +14,14 @@ from .shell import banner
 
 def _concept_modules() -> dict[str, list]:
     out: dict[str, list] = {}
-    for m in catalogue(current_language()).ordered_modules():
+    for m in catalogue().ordered_modules():
         for c in m.concepts:
             out.setdefault(c, []).append(m)
     return out
 
 
 def _labels(kind: str, defaults: dict[str, str]) -> dict[str, str]:
-    doc = catalogue(current_language()).reference.get(kind)
+    doc = catalogue().reference.get(kind)
     return {**defaults, **(doc.labels if doc else {})}
 
 
@@ -30,7 +30,7 @@ def glossary_html() -> str:
     L = _labels("glossary", {"term": "Term", "meaning": "Meaning", "concepts": "Concepts", "module": "Module"})
     by_concept = _concept_modules()
     rows = []
-    for e in sorted(catalogue(current_language()).glossary, key=lambda e: e.term.casefold()):
+    for e in sorted(catalogue().glossary, key=lambda e: e.term.casefold()):
         modules = {m.id: m for c in e.concepts for m in by_concept.get(c, [])}
         rows.append((e, sorted(modules.values(), key=lambda m: m.number)))
     return str(render_fragment("reference", part="glossary", labels=L, rows=rows))
@@ -47,7 +47,7 @@ def citation(s: Source, labels: dict[str, str] = SOURCE_LABELS) -> str:
 
 def sources_html() -> str:
     """Every source with its full citation and the modules that cite it."""
-    cat = catalogue(current_language())
+    cat = catalogue()
     L = _labels("sources", SOURCE_LABELS)
     cited: dict[str, list] = {}
     for m in cat.ordered_modules():
@@ -59,7 +59,7 @@ def sources_html() -> str:
 
 
 def _page(kind: str, default_title: str, body: str) -> w.VBox:
-    doc = catalogue(current_language()).reference.get(kind)
+    doc = catalogue().reference.get(kind)
     title = doc.title if doc and doc.title else default_title
     intro = trusted(markdown_html(doc.intro)) if doc and doc.intro else ""
     page = w.VBox([style(), banner(_("Servuction Workbook"), title), HTML(render_fragment("reference", part="page", intro=intro, body=trusted(body))),

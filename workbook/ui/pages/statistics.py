@@ -4,7 +4,6 @@ from __future__ import annotations
 from workbook.analysis.cohort_statistics import cohort_instrument_stats
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
-from workbook.i18n import current_language
 from workbook.render.cohort_html import stats_html
 from workbook.render.fragments import render_fragment, trusted
 from workbook.store import Database
@@ -13,5 +12,5 @@ from workbook.store import Database
 def statistics_html(db: Database, identity: Identity) -> str:
     """One block per instrument: Cronbach's alpha, item–total correlations, n and missing, aggregates under the threshold rule."""
     blocks = [(inst, trusted(stats_html(cohort_instrument_stats(db, identity, inst.id, identity.cohort_id), inst)))
-              for inst in catalogue(current_language()).instruments.values()]
+              for inst in catalogue().instruments.values()]
     return str(render_fragment("statistics", blocks=blocks))

@@ -7,7 +7,7 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise, catalogue
 from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, STATUSES, Action, smart_problems, targetable_items
-from workbook.i18n import _, _l, current_language, format_day
+from workbook.i18n import _, _l, format_day
 from workbook.render import plan_html
 from workbook.render.fragments import render_fragment
 from workbook.render.html import short
@@ -42,7 +42,7 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     measure = w.Text(description=_("Measure"), placeholder=_("how you will know it is done"), layout=w.Layout(width="100%"))
     due = w.DatePicker(description=_("Due"))
     realistic = w.Checkbox(description=_("Realistic with the time and means I have"), indent=False)
-    known = targetable_items(catalogue(current_language()).instruments.values())
+    known = targetable_items(catalogue().instruments.values())
     behaviours = w.SelectMultiple(options=[(f"{short(t, 80)} ({i})", i) for i, t in known.items()], rows=6,
                                   description=_("360 behaviours"), layout=w.Layout(width="100%"))
     behaviours.add_class("wb-plan-behaviours-pick")
