@@ -35,7 +35,7 @@ relock: setup
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --upgrade --quiet --generate-hashes \
 	  --no-emit-package servuction-workbook --custom-compile-command 'make relock' -o requirements.lock
 	$(MAKE) setup
-	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q
+	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q -n auto tests
 
 demo: setup
 	$(VENV)/bin/workbook demo
@@ -69,11 +69,12 @@ test: setup browser hub-proxy
 	$(PY) -m pytest
 
 # the static checks: ruff (rules in pyproject.toml) and the import contract (import-linter: imports point down),
-# then the fast lane: every test not marked slow (no server, kernel, browser or subprocess: tests/process_guard.py)
+# then the fast lane: every test not marked slow (no server, kernel, browser or subprocess: tests/process_guard.py),
+# spread over every core by pytest-xdist (the full `make test` runs in one process: its servers and ports stay apart)
 check: setup
 	$(VENV)/bin/ruff check workbook tests benchmarks
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q tests
+	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q -n auto tests
 
 bench: setup browser
 	$(PY) benchmarks/voila_render.py

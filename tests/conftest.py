@@ -19,12 +19,26 @@ os.environ["WORKBOOK_RESULTS_REFRESH_SECONDS"] = "0"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def pytest_sessionstart(session):
-    """Build the demo cohort in the session database, which nbval's kernels read."""
-    from workbook.store import open_database
-    from workbook.store.demo import build_demo
+def pytest_collection_finish(session):
+    """Build the demo cohort in the session database, which nbval's kernels read (and only when a slow test,
+    nbval's cells included, is to run: the fast tests each make their own database)."""
+    if any(item.get_closest_marker("slow") for item in session.items):
+        from workbook.store import open_database
+        from workbook.store.demo import build_demo
 
-    build_demo(open_database())
+        build_demo(open_database())
+
+
+# A fast test hashes access codes at a tiny scrypt cost: it checks what is done with a code, not scrypt's cost,
+# and a cohort of five people costs ten hashes. tests/unit/auth/test_code_hashing.py pins the production cost, which
+# slow tests keep: their servers and kernels, other processes, check the codes this process hashed.
+FAST_SCRYPT = {"n": 2**4, "r": 8, "p": 1, "dklen": 32}
+
+
+@pytest.fixture(autouse=True)
+def _fast_code_hashing(request, monkeypatch):
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr("workbook.auth.identity._SCRYPT", FAST_SCRYPT)
 
 
 @pytest.fixture

@@ -20,7 +20,11 @@ STAFF_ROLES = ("coach", "hr")  # the roles that see a cohort (raters and the CLI
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 LOOKUP_LEN = 5
 SECRET_LEN = 10
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# scrypt's cost for access codes (~40 ms a code on one core). A stored hash does not record it: changing it makes
+# every stored code fail, so it changes only with a migration. tests/unit/auth pins it; the fast tests swap in a
+# cheaper cost through _SCRYPT (tests/conftest.py), servers and slow tests always run with this one.
+SCRYPT_COST = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+_SCRYPT = SCRYPT_COST
 
 
 @dataclass(frozen=True)
