@@ -200,7 +200,7 @@ def test_each_module_has_a_nordfrost_case_section_marked_as_the_workbooks_own(mo
     assert all(s.source == "workbook" for s in case_sections)
     html = teaching_html(m)
     for s in case_sections:  # rendered with the workbook's own mark, not a source's citation
-        block = html.split(f"<h2>{s.heading}</h2>".replace("'", "&#39;"))[1].split("<h2>")[0]
+        block = html.split(f">{s.heading}</h2>".replace("'", "&#39;"))[1].split("<h2")[0]
         assert '<div class="wb-own">' in block and "The workbook's own derivation" in block
 
 
@@ -212,7 +212,7 @@ def test_m08_case_figure_lists_every_action_under_its_layer_in_the_case_section(
     html = teaching_html(m)
     section = next(s for s in m.sections if s.figure == "case_layers")
     assert section.source == "workbook"
-    block = html.split(f"<h2>{section.heading}</h2>".replace("'", "&#39;"))[1].split("<h2>")[0]
+    block = html.split(f">{section.heading}</h2>".replace("'", "&#39;"))[1].split("<h2")[0]
     labels = {"emotional": "Emotional layer", "needs": "Needs layer", "value": "Value layer"}
     for a in raw_case()["m08"]["actions"]:
         row = f"<tr><td>{labels[a['layer']]}</td><td>{html_escape(a['action'])}</td>"
@@ -264,7 +264,7 @@ def test_m06_case_triangle_is_drawn_from_the_case_answers():
     expected = {link: (sum(v) / len(v) - 1) / 4 * 100 for link, v in per_link.items()}
     m = catalogue().module("m06")
     section = next(s for s in m.sections if s.figure == "case_triangle")
-    block = teaching_html(m).split(f"<h2>{section.heading}</h2>".replace("'", "&#39;"))[1].split("<h2>")[0]
+    block = teaching_html(m).split(f">{section.heading}</h2>".replace("'", "&#39;"))[1].split("<h2")[0]
     for link, value in expected.items():
         assert f"{m.results.labels[link]}: {value:.0f}" in block
     for a in raw_case()["m06"]["triangle_links"]:
@@ -299,13 +299,13 @@ def test_m07_case_contracts_and_internal_customers_follow_the_case_data():
     c = raw_case()["m07"]
     m = catalogue().module("m07")
     html = teaching_html(m)
-    block = html.split("<h2>The Nordfrost case: two contracts, one plant</h2>")[1].split("<h2>")[0]
+    block = html.split(">The Nordfrost case: two contracts, one plant</h2>")[1].split("<h2")[0]
     for contract in c["contracts"]:
         per = sum(line["amount"] for line in contract["per_breakdown"])
         for n in c["breakdowns"]:
             assert f"<td>{contract['yearly_fee'] + n * per:,} €</td>" in block
         assert f"<td>{per - c['cost_per_breakdown']:+,} €</td></tr>" in block
-    block = html.split("<h2>The Nordfrost case: Sam&#39;s internal customers</h2>")[1].split("<h2>")[0]
+    block = html.split(">The Nordfrost case: Sam&#39;s internal customers</h2>")[1].split("<h2")[0]
     ratings = [r["satisfaction"] for r in c["internal_customers"]]
     assert f"{sum(ratings) / len(ratings):.1f} out of 5 ({len(ratings)} rated)" in block
     for r in c["internal_customers"]:
