@@ -46,6 +46,7 @@ def shot(page, name: str, mask: tuple[str, ...] = (), height: int | None = None)
     assert name in SCREENSHOTS
     assert_no_traceback_or_source(page)
     SCREENSHOT_DIR.mkdir(exist_ok=True)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # no focus ring: the same picture every run
     page.wait_for_timeout(500)  # widgets settle
     clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height} if height else None
     page.screenshot(path=str(SCREENSHOT_DIR / name), animations="disabled", caret="hide", clip=clip,
