@@ -74,8 +74,8 @@ def test_hostile_text_and_names_stay_inert_in_the_browser(tmp_path, artifacts):
 def test_report_sections_with_hostile_text_set_no_marker_in_chromium(db, admin):
     """Every individual and cohort report section, built from hostile names, plans and notes,
     opened in Chromium: no marker set, no dialog, the payload visible as text."""
+    from hostile_html import assert_inert
     from playwright.sync_api import sync_playwright
-    from test_hostile import assert_inert
 
     from workbook.reporting.report_content import COHORT_SECTIONS, INDIVIDUAL_SECTIONS, cohort_report, individual_report, show
     from workbook.store import AccessCodeAuthenticator, create_cohort, invite, save_action, save_note
