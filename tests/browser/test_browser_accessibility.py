@@ -49,23 +49,14 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def db(server):
-    from workbook.store import Database
-
-    d = Database(server.settings.database_url, server.settings)
-    yield d
-    d.dispose()
-
-
-@pytest.fixture(scope="module")
-def people(server, db) -> dict[str, tuple[str, str]]:
+def people(server, served_db) -> dict[str, tuple[str, str]]:
     """role -> (code, name): the demo's coach, HR and first trainee, and a rater of that trainee."""
     from workbook.auth.identity import Identity
     from workbook.store import AccessCodeAuthenticator, invite_rater
 
     out = {role: (server.codes(role)[0], server.names(role)[0]) for role in PEOPLE}
-    trainee = AccessCodeAuthenticator(db).authenticate(out["trainee"][0], source="test")
-    _rid, code = invite_rater(db, Identity.admin(), trainee.person_id, "peer", "manager_profile", "Pat from operations")
+    trainee = AccessCodeAuthenticator(served_db).authenticate(out["trainee"][0], source="test")
+    _rid, code = invite_rater(served_db, Identity.admin(), trainee.person_id, "peer", "manager_profile", "Pat from operations")
     out["rater"] = (code, "Pat from operations")
     return out
 
@@ -213,7 +204,7 @@ def tab_until(page, wanted, limit: int = 800) -> dict:
     raise AssertionError(f"not reached with {limit} presses of Tab")
 
 
-def test_keyboard_only_module_1(server, db, browser, people):
+def test_keyboard_only_module_1(server, served_db, browser, people):
     """Sign in, answer every Likert item, type the reflection and follow "Next" with the keyboard alone; the
     database holds what was chosen, and every focus stop on the way shows a focus ring."""
     from workbook.auth.identity import Identity
@@ -221,8 +212,8 @@ def test_keyboard_only_module_1(server, db, browser, people):
     from workbook.store import AccessCodeAuthenticator, current_answers, invite
 
     admin = Identity.admin()
-    coach = AccessCodeAuthenticator(db).authenticate(people["coach"][0], source="test")
-    pid, code = invite(db, admin, coach.cohort_id, "Kim Keyboard")
+    coach = AccessCodeAuthenticator(served_db).authenticate(people["coach"][0], source="test")
+    pid, code = invite(served_db, admin, coach.cohort_id, "Kim Keyboard")
     module = catalogue().module("m01")
     inst = catalogue().instrument("coproduction")
     reflection = next(e for e in module.exercises if e.id == "reflection")
@@ -265,8 +256,8 @@ def test_keyboard_only_module_1(server, db, browser, people):
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            saved = current_answers(db, admin, pid, inst.id)
-            text = current_answers(db, admin, pid, "reflection").get("text")
+            saved = current_answers(served_db, admin, pid, inst.id)
+            text = current_answers(served_db, admin, pid, "reflection").get("text")
             if saved == expected and text:
                 break
             time.sleep(0.5)

@@ -43,15 +43,6 @@ def server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def db(server):
-    from workbook.store import Database
-
-    d = Database(server.settings.database_url, server.settings)
-    yield d
-    d.dispose()
-
-
 def modules() -> list[str]:
     from workbook.content.catalogue import catalogue
 
@@ -106,22 +97,22 @@ THIRTY = [
 ]
 
 
-def test_coach_matrix_for_thirty_people_reads_on_a_projector(server, db, browser, artifacts):
+def test_coach_matrix_for_thirty_people_reads_on_a_projector(server, served_db, browser, artifacts):
     from workbook.auth.identity import Identity
     from workbook.content.catalogue import catalogue
     from workbook.store import create_cohort, invite, save_answer
 
     admin = Identity.admin()
-    cohort = create_cohort(db, admin, "Projector 30")
-    _coach, code = invite(db, admin, cohort, "Morgane Leclerc", "coach")
-    ids = [invite(db, admin, cohort, name, "trainee")[0] for name in THIRTY]
+    cohort = create_cohort(served_db, admin, "Projector 30")
+    _coach, code = invite(served_db, admin, cohort, "Morgane Leclerc", "coach")
+    ids = [invite(served_db, admin, cohort, name, "trainee")[0] for name in THIRTY]
     inst = catalogue().instrument("coproduction")
     for n, pid in enumerate(ids[:12]):  # twelve start Module 1; the first six finish it
         for item in inst.items_for():
-            save_answer(db, admin, pid, "m01", inst.id, item.id, 3)
+            save_answer(served_db, admin, pid, "m01", inst.id, item.id, 3)
         if n < 6:
-            save_answer(db, admin, pid, "m01", "reflection", "text", "The client's planner books our visits.")
-            save_answer(db, admin, pid, "m01", "servuction_map", "client", "Site manager")
+            save_answer(served_db, admin, pid, "m01", "reflection", "text", "The client's planner books our visits.")
+            save_answer(served_db, admin, pid, "m01", "servuction_map", "client", "Site manager")
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(SLOW)
@@ -171,15 +162,15 @@ new MutationObserver(() => {
 KERNEL_ID_JS = "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
 
 
-def answer_first_item(page, server, db, code: str) -> tuple[int, str, int]:
+def answer_first_item(page, server, served_db, code: str) -> tuple[int, str, int]:
     """Answer Module 1's first questionnaire item on the open page; returns (person id, item, value) once saved."""
     from workbook.auth.identity import Identity
     from workbook.content.catalogue import catalogue
     from workbook.store import AccessCodeAuthenticator, current_answers
 
     inst = catalogue().instrument("coproduction")
-    person = AccessCodeAuthenticator(db).authenticate(code, source="test").person_id
-    before = current_answers(db, Identity.admin(), person, inst.id).get(inst.items[0].id)
+    person = AccessCodeAuthenticator(served_db).authenticate(code, source="test").person_id
+    before = current_answers(served_db, Identity.admin(), person, inst.id).get(inst.items[0].id)
     value = 2 if before != 2 else 4
     page.locator(".wb-likert").first.locator("label", has_text=f"{value} {inst.scale.anchors[value]}").click()
     page.wait_for_selector(".wb-ok:has-text('All answers saved')")
@@ -209,7 +200,7 @@ def test_a_page_shows_preparing_with_progress_until_its_widgets_draw(server, bro
     assert "Drawing the exercises…" in seen["steps"], seen
 
 
-def test_a_killed_kernel_shows_closed_and_the_answers_stay(server, db, browser, artifacts):
+def test_a_killed_kernel_shows_closed_and_the_answers_stay(server, served_db, browser, artifacts):
     import os
     import signal
 
@@ -222,7 +213,7 @@ def test_a_killed_kernel_shows_closed_and_the_answers_stay(server, db, browser, 
     page.set_default_timeout(SLOW)
     try:
         sign_in_or_resume(page, server.page_url("01_servuction.ipynb"), code, name)
-        person, item, value = answer_first_item(page, server, db, code)
+        person, item, value = answer_first_item(page, server, served_db, code)
         assert page.locator("#wb-connection").count() == 0  # nothing to say while the page is alive
         kernel = page.evaluate(KERNEL_ID_JS)
         os.kill(server.kernel_ids()[kernel], signal.SIGKILL)
@@ -230,7 +221,7 @@ def test_a_killed_kernel_shows_closed_and_the_answers_stay(server, db, browser, 
         assert "This page was closed after inactivity — reload to continue." in banner.inner_text()
         assert page.locator("#wb-connection button", has_text="Reload the page").is_visible()
         page.screenshot(path=str(artifacts / "state-closed.png"))
-        assert current_answers(db, Identity.admin(), person, "coproduction")[item] == value
+        assert current_answers(served_db, Identity.admin(), person, "coproduction")[item] == value
         page.click("#wb-connection button")  # reload: a new kernel, signed in again by the cookie, the answer shown
         page.wait_for_selector(f"text=Signed in as {name}")
         page.wait_for_selector(".wb-likert input:checked")
@@ -247,20 +238,20 @@ def test_a_stopped_server_shows_connection_lost_and_the_answers_stay(tmp_path, b
     context = browser.new_context(viewport={"width": 1024, "height": 700})
     page = context.new_page()
     page.set_default_timeout(SLOW)
-    db = Database(srv.settings.database_url, srv.settings)
+    served_db = Database(srv.settings.database_url, srv.settings)
     try:
         code, name = srv.codes()[0], srv.names()[0]
         sign_in_or_resume(page, srv.page_url("01_servuction.ipynb"), code, name)
-        person, item, value = answer_first_item(page, srv, db, code)
+        person, item, value = answer_first_item(page, srv, served_db, code)
         srv.stop()
         banner = page.wait_for_selector("#wb-connection[data-state=lost]", timeout=45_000)
         assert "Connection lost — reconnecting; your saved answers are safe." in banner.inner_text()
         assert page.locator("#wb-connection button", has_text="Reload the page").is_visible()
         page.screenshot(path=str(artifacts / "state-connection-lost.png"))
-        assert current_answers(db, Identity.admin(), person, "coproduction")[item] == value
+        assert current_answers(served_db, Identity.admin(), person, "coproduction")[item] == value
     finally:
         context.close()
-        db.dispose()
+        served_db.dispose()
         srv.stop()
 
 
