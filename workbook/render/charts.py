@@ -10,7 +10,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from workbook.i18n import _, _l, current_language
+from workbook.i18n import _, _l, current_language, format_number, format_percentage
 
 PALETTE = {"primary": "#1f5f8b", "accent": "#e07a1f", "muted": "#9aa5b1"}
 # The font family of a chart's text per language. Chinese names Noto Sans CJK SC (installed with the workbook's
@@ -131,6 +131,15 @@ def _num(value: object, spec: str = ".0f") -> str:
     return "—" if value is None or pd.isna(value) else format(float(value), spec)
 
 
+def _dec(value: object, digits: int = 1, signed: bool = False) -> str:
+    """A figure as the current language writes it (``3,5`` in French), with its sign when ``signed`` (``+0,5``, ``-1``)."""
+    if value is None or pd.isna(value):
+        return "—"
+    v = round(float(value), digits) + 0.0  # no "-0"
+    text = format_number(abs(v) if signed else v, digits)
+    return ("+" if v > 0 else "-" if v < 0 else "") + text if signed else text
+
+
 def dimension_scores(frame: pd.DataFrame, title: str = "Your scores (0–100)") -> alt.Chart:
     """Horizontal bars of dimension scores on 0–100; unscored dimensions are left out."""
     data = frame.dropna(subset=["score_100"])
@@ -163,6 +172,7 @@ def servuction_triangle(frame: pd.DataFrame, entities: dict[str, str], title: st
         ox, oy = mx - 0.5, my - 0.29
         norm = (ox**2 + oy**2) ** 0.5 or 1.0
         text = f"{row.label}: {score:.0f}" if score is not None else f"{row.label}: —"
+        text += " ★" if bool(row.favoured) else ""  # the favoured link told by a star as well as by colour
         edges.append({
             "x": x, "y": y, "x2": x2, "y2": y2, "width": 2 + (score or 0) / 100 * 16,
             "colour": "favoured" if bool(row.favoured) else ("scored" if score is not None else "unscored"),
@@ -185,7 +195,7 @@ def servuction_triangle(frame: pd.DataFrame, entities: dict[str, str], title: st
     )
     dots = alt.Chart(vertex_data).mark_circle(size=420, color="#1d2733", opacity=1).encode(x=xs, y=ys)
     names = alt.Chart(vertex_data).mark_text(dy=-20, fontSize=14).encode(x=xs, y=ys, text="name:N")
-    summary = _summary([e["text"] + (" ★" if e["colour"] == "favoured" else "") for e in edges])
+    summary = _summary([e["text"] for e in edges])
     return (sides + side_labels + dots + names).properties(width=440, height=340, title=title, description=summary).configure_view(stroke=None)
 
 
@@ -230,6 +240,8 @@ def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
 def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, place_labels: dict[str, str]) -> alt.Chart:
     """Phases of a client relationship as bars laid end to end, coloured by where they happen."""
     data = frame.assign(place=frame["where"].map(lambda p: place_labels.get(p, "—") if p else "—"))
+    # each bar says where it happens as well as who: the places are never told by colour alone
+    data["label"] = [f"{r.who} ({r.place})" if str(r.who or "").strip() else str(r.place) for r in data.itertuples()]
     order = list(data["phase"])
     colours = [PALETTE["accent"], PALETTE["primary"], "#4c9f70", PALETTE["muted"]]
     domain = list(dict.fromkeys(list(place_labels.values()) + ["—"]))
@@ -240,7 +252,7 @@ def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, plac
         color=alt.Color("place:N", title=legend, scale=alt.Scale(domain=domain, range=colours[: len(domain)])),
         tooltip=["phase", "duration", "place", "who"],
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(x="end:Q", text="who:N")
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(x="end:Q", text="label:N")
     parts = [f"{r.phase} {_num(r.duration, 'g')} ({r.place}{', ' + str(r.who) if str(r.who or '').strip() else ''})" for r in data.itertuples()]
     return (bars + labels).properties(width=460, height=alt.Step(32), description=_summary(parts))
 
@@ -286,14 +298,18 @@ def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: s
 
 def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, count_title: str) -> alt.Chart:
     """Per theme, how many statements were classified like the key and how many were not."""
-    base = alt.Chart(frame, title=title).encode(
+    base = alt.Chart(frame).encode(
         y=alt.Y("theme:N", title=theme_title, sort=None),
         x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("result:N", title=None, sort=None, scale=alt.Scale(range=["#23723a", "#b3261e"])),
+        detail="result:N",
         order=alt.Order("rank:Q"),
     )
+    bars = base.mark_bar(height=18).encode(color=alt.Color("result:N", title=None, sort=None, scale=alt.Scale(range=["#23723a", "#b3261e"])))
+    # each segment marked ✓ (like the key) or ✗ with its count: the two results are never told by colour alone
+    marks = base.transform_filter("datum.count > 0").transform_calculate(mark="(datum.rank == 0 ? '✓ ' : '✗ ') + datum.count").mark_text(
+        align="right", dx=-4, fontSize=11, fontWeight="bold", color="#ffffff").encode(text="mark:N")
     parts = [f"{r.theme}: {r.result} {_num(r.count)}" for r in frame.itertuples()]
-    return base.mark_bar(height=18).properties(width=380, height=alt.Step(28), description=_summary(parts))
+    return alt.layer(bars, marks, title=title).properties(width=380, height=alt.Step(28), description=_summary(parts))
 
 
 # ---------------------------------------------------------------- journey maps (Module 5)
@@ -370,9 +386,18 @@ def emotion_compare(frame: pd.DataFrame, title: str = "Mean emotion per stage, m
         x=alt.X("stage:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
         y=alt.Y("emotion:Q", title="mean emotion", scale=alt.Scale(domain=[-2, 2])),
         color=alt.Color("map:N", title="Map", scale=alt.Scale(range=[PALETTE["muted"], PALETTE["primary"], PALETTE["accent"]])),
-        strokeDash=alt.StrokeDash("map:N", legend=None),
+        strokeDash=alt.StrokeDash("map:N", title="Map"),  # same title as the colour: one legend showing colour and dash
+        shape=alt.Shape("map:N", title="Map"),
     )
-    return alt.Chart(frame, title=title).mark_line(point=True, strokeWidth=2.5).encode(**enc).properties(width=max(360, 70 * len(order)), height=220)
+    line = alt.Chart(frame, title=title).mark_line(point=True, strokeWidth=2.5).encode(**enc)
+    return line.properties(width=max(360, 70 * len(order)), height=220, description=compare_summary(frame))
+
+
+def compare_summary(frame: pd.DataFrame) -> str:
+    """The comparison's figures: per map, each stage's mean emotion (``1. As is: Survey +1; Tender -0,5; …``)."""
+    data = frame.sort_values(["map", "stage_index"], kind="stable")
+    parts = [f"{m}: " + ", ".join(f"{r.stage} {_dec(r.emotion, 1, signed=True)}" for r in g.itertuples()) for m, g in data.groupby("map", sort=False)]
+    return _summary(parts)
 
 
 def blueprint_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -386,7 +411,7 @@ def blueprint_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for r in data.itertuples():
         cells = {
             "Stage": r.stage if r.stage_start else "",
-            "Touchpoint": f"{r.name} — {r.location}, {r.channel}",
+            "Touchpoint": ("★ " if r.moment_of_truth else "") + f"{r.name} — {r.location}, {r.channel}",  # not by the red frame alone
             "Client actions": who(r.client_actors, r.client_action),
             "Front stage (visible)": who(r.front_actors, r.frontstage),
             "Back stage (invisible)": who(r.back_actors, r.backstage),
@@ -422,7 +447,22 @@ def service_blueprint(frame: pd.DataFrame, title: str = "Service blueprint") -> 
         lines.append(one.mark_text(align="right", baseline="bottom", dy=-1, fontSize=10, fontStyle="italic", color="#b3261e" if n < 2 else "#6b7785").encode(
             y=y_top, x=alt.value(130 * len(order) - 4), text="line:N"))
     stage_starts = base.transform_filter("datum.lane == 'Stage' && datum.filled").mark_rule(color="#9aa5b1").encode(x=alt.X("step:N", sort=order, bandPosition=0, axis=None))
-    return alt.layer(boxes, mot, stage_starts, *lines, texts, title=title).properties(width=130 * max(1, len(order)), height=alt.Step(92))
+    return alt.layer(boxes, mot, stage_starts, *lines, texts, title=title).properties(width=130 * max(1, len(order)), height=alt.Step(92),
+                                                                                    description=blueprint_summary(frame))
+
+
+def blueprint_summary(frame: pd.DataFrame) -> str:
+    """The blueprint's figures: touchpoints and stages, the moments of truth, how many touchpoints fill each lane."""
+    data = _steps(frame)
+    moments = ", ".join(data.loc[data["moment_of_truth"].astype(bool), "step"]) or _("none")
+    filled = {lane: int(sum(bool(str(a or "").strip() or str(b or "").strip()) for a, b in zip(data[x], data[y])))
+              for lane, (x, y) in {"Client actions": ("client_actors", "client_action"), "Front stage (visible)": ("front_actors", "frontstage"),
+                                   "Back stage (invisible)": ("back_actors", "backstage"), "Support processes": ("support", "support")}.items()}
+    return _summary([
+        _("touchpoints: {touchpoints} in {stages} stages").format(touchpoints=len(data), stages=data["stage_id"].nunique()),
+        _("moments of truth: {names}").format(names=moments),
+        _("touchpoints per lane: {lanes}").format(lanes=", ".join(f"{lane} {n}" for lane, n in filled.items())),
+    ])
 
 
 def experience_survey(frame: pd.DataFrame, title: str = "Salesforce Research 2019, as reported by Mathieu (§2.2.2.2)") -> alt.LayerChart:
@@ -435,8 +475,11 @@ def experience_survey(frame: pd.DataFrame, title: str = "Salesforce Research 201
         x=alt.X("percent:Q", title="% of respondents", scale=alt.Scale(domain=[0, 100])),
     )
     bars = base.mark_bar().encode(color=alt.Color("population:N", title=None, scale=colours))
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("percent:Q", format=".0f"))
-    return alt.layer(bars, labels, title=title).properties(width=360, height=alt.Step(20))
+    # each bar says its population as well as its figure: B2B and B2C are never told by colour alone
+    labels = base.transform_calculate(label="datum.population + ' ' + format(datum.percent, '.0f')").mark_text(align="left", dx=3, fontSize=11).encode(text="label:N")
+    parts = [f"{s}: " + ", ".join(f"{r.population} {format_percentage(float(r.percent) / 100)}" for r in g.itertuples())
+             for s, g in frame.groupby("statement", sort=False)]
+    return alt.layer(bars, labels, title=title).properties(width=360, height=alt.Step(20), description=_summary(parts))
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
@@ -475,7 +518,9 @@ def feedback_dots(frame: pd.DataFrame, points: int, title: str = "") -> alt.Char
         color=alt.Color("who:N", title=None, scale=alt.Scale(domain=order, range=colours)),
         shape=alt.Shape("who:N", title=None, scale=alt.Scale(domain=order)),
     )
-    return (rule + dots).properties(width=460, height=alt.Step(40))
+    parts = [f"{d}: " + ", ".join(f"{r.who} {_dec(r.mean, 1)}" for r in g.assign(k=g["who"].map(order.index)).sort_values("k").itertuples())
+             for d, g in data.groupby("dimension", sort=False)]
+    return (rule + dots).properties(width=460, height=alt.Step(40), description=_summary(parts))
 
 
 def profile_position(frame: pd.DataFrame, title: str = "") -> alt.Chart:
@@ -494,12 +539,16 @@ def profile_position(frame: pd.DataFrame, title: str = "") -> alt.Chart:
         tooltip=["who", alt.Tooltip("position:Q", format="+.0f")],
     )
     labels = alt.Chart(data).mark_text(dy=-16, fontSize=12).encode(x="position:Q", text="who:N")
-    return (line + dots + labels).properties(width=520, height=70, title=title)
+    scale = _("scale from -100 ({low}) to +100 ({high})").format(low=ends[-100], high=ends[100])
+    parts = [f"{r.who} {_dec(r.position, 0, signed=True)}" for r in data.itertuples()] + [scale]
+    return (line + dots + labels).properties(width=520, height=70, title=title, description=_summary(parts))
 
 
 def attempts_lines(frame: pd.DataFrame, title: str = "Your attempts over time (0–100)") -> alt.Chart:
     """Dimension scores per attempt (columns attempt, dimension, score_100); unscored points left out."""
     data = frame.dropna(subset=["score_100"])
+    parts = [f"{d}: " + ", ".join(_("{score} (attempt {attempt})").format(score=_dec(r.score_100, 0), attempt=r.attempt) for r in g.sort_values("attempt").itertuples())
+             for d, g in data.groupby("dimension", sort=False)]
     return (
         alt.Chart(data, title=title)
         .mark_line(point=True)
@@ -507,6 +556,8 @@ def attempts_lines(frame: pd.DataFrame, title: str = "Your attempts over time (0
             x=alt.X("attempt:O", title="attempt"),
             y=alt.Y("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("dimension:N", title=None),
+            strokeDash=alt.StrokeDash("dimension:N", title=None),  # one legend: the dimensions by colour, dash and point shape
+            shape=alt.Shape("dimension:N", title=None),
         )
-        .properties(width=420, height=220)
+        .properties(width=420, height=220, description=_summary(parts))
     )

@@ -366,7 +366,7 @@ def test_salesforce_figures_are_exact_and_cited():
     pairs = [tuple(g.set_index("population")["percent"][["B2B", "B2C"]]) for _s, g in frame.groupby("statement", sort=False)]
     assert pairs == [(89, 84), (82, 59), (82, 69)]
     svg = salesforce_html()
-    assert all(f">{n}<" in svg for n in (89, 84, 82, 59, 69)) and "Mathieu" in svg and "§2.2.2.2" in svg
+    assert all(f">{who} {n}<" in svg for who, n in (("B2B", 89), ("B2C", 84), ("B2B", 82), ("B2C", 59), ("B2C", 69))) and "Mathieu" in svg and "§2.2.2.2" in svg
     m5 = catalogue().module("m05")
     figures = [s for s in m5.sections if s.figure == "salesforce_2019"]
     assert figures and figures[0].source == "mathieu-2.2.2.2"
@@ -406,5 +406,5 @@ def test_teaching_figure_svg_is_cached_by_spec(settings_env):
     # (given its text alternative on the way out: a file cached before the labels gets it too)
     assert to_svg_cached(experience_survey(frame)) == labelled_svg("<svg>from the cache</svg>", text_alternative(experience_survey(frame).to_dict()))
     changed = frame.assign(percent=frame["percent"].where(frame["percent"] != 89, 88))
-    assert ">88<" in to_svg_cached(experience_survey(changed))  # other data, other key
+    assert ">B2B 88<" in to_svg_cached(experience_survey(changed))  # other data, other key
     assert len(list((settings_env / "cache" / "svg").glob("*.svg"))) == 2
