@@ -117,13 +117,20 @@ def fix_source(source: str, kind: str = "yaml") -> str:
 # Chinese: no space between two Chinese characters or marks (a YAML line folded inside a Chinese sentence
 # leaves one, and a browser shows a gap there); a space beside Latin letters or digits is left to the writer.
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’—"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])(?:[ \t]+|[ \t]*\n[ \t]*)(?=[{_CJK}])")  # a blank line (a paragraph) is no gap
+_CJK_MARKS = "\u3000-\u303f\uff00-\uffef“”‘’—"
+# Markdown emphasis marks beside the gap do not hide it ("的\n**服务**" shows as "的 服务"), except where
+# CommonMark needs the space: a closing mark after a Chinese mark ("：* 冷冻"), an opening one before a mark.
+_CJK_GAP = re.compile(rf"([{_CJK}])(\**)([ \t]+|[ \t]*\n[ \t]*)(\**)(?=([{_CJK}]))")  # a blank line (a paragraph) is no gap
 
 
 def chinese_problems(text: str) -> list[str]:
     """Each space or single line break between two Chinese characters or marks in ``text`` (a paragraph
-    break is none), as ``…context…: what is wrong``."""
-    return [f"…{text[max(0, m.start() - 8): m.end() + 8]}…: white space between Chinese characters" for m in _CJK_GAP.finditer(text)]
+    break is none; Markdown emphasis marks beside it count as nothing), as ``…context…: what is wrong``."""
+    gaps = [
+        m for m in _CJK_GAP.finditer(text)
+        if not (m[2] and re.match(f"[{_CJK_MARKS}]", m[1])) and not (m[4] and re.match(f"[{_CJK_MARKS}]", m[5]))
+    ]
+    return [f"…{text[max(0, m.start() - 8): m.end() + 8]}…: white space between Chinese characters" for m in gaps]
 
 
 def main(argv: list[str] | None = None) -> int:
