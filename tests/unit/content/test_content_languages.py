@@ -123,8 +123,8 @@ def _error(content: Path) -> str:
 @pytest.mark.parametrize("file, old, new, expect", [
     ("m01_servuction.yaml", "      - id: other_clients\n        label: Les autres clients\n", "",
      "exercises/fr/m01_servuction.yaml: exercises[0].elements: 5 elements, English has 6"),
-    ("coproduction.yaml", "    text: \"Que le client agisse ou non, nous livrerions exactement le même service.\"\n    reverse: true\n",
-     "    text: \"Que le client agisse ou non, nous livrerions exactement le même service.\"\n",
+    ("coproduction.yaml", "    text: \"Que le client agisse ou non, nous rendrions exactement le même service.\"\n    reverse: true\n",
+     "    text: \"Que le client agisse ou non, nous rendrions exactement le même service.\"\n",
      "exercises/fr/coproduction.yaml: items[2].reverse: missing, English has it"),
     ("coproduction.yaml", "id: cp6", "id: cp6x", "exercises/fr/coproduction.yaml: items[5].id: 'cp6x', English has 'cp6'"),
     ("coproduction.yaml", "  points: 5", "  points: 7", "exercises/fr/coproduction.yaml: scale.points: 7, English has 5"),
