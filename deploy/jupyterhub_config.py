@@ -8,6 +8,9 @@ the authenticator, the spawner and the ports), so what is here is what the test 
 Read from the hub's environment:
   WORKBOOK_DB_URL            the shared database, e.g. postgresql+psycopg://workbook:PASSWORD@db/workbook (required)
   WORKBOOK_HUB_CULL_SECONDS  stop a user's server after this long without activity (default 3600)
+  WORKBOOK_HUB_PUBLIC_URL    the hub's address as people open it, e.g. https://workbook.example.com: the 360 e-mails and
+                             the coach page link raters to <it>/services/workbook-raters/voila/render/rater.ipynb
+  WORKBOOK_HUB_RATER_PORT    the port of the rater service on this machine (default 8870)
   OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_AUTHORIZE_URL, OAUTH_TOKEN_URL, OAUTH_USERDATA_URL
                              your single sign-on (OpenID Connect / OAuth2, through the `oauthenticator` package);
                              without them the hub keeps its default authenticator (local system accounts)
@@ -59,3 +62,28 @@ c.JupyterHub.services = [{
     "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={CULL_SECONDS}",
                 f"--cull-every={max(10, CULL_SECONDS // 6)}"],
 }]
+
+# -- 360 raters: the rater page as a hub service ---------------------------------------------------------------
+# Raters (clients, peers) have no hub account: `workbook raters serve` serves the rater page alone (nothing else
+# answers) with rater-code sign-in, on the same database, behind the hub's proxy at /services/workbook-raters/ and
+# without a hub login. It needs no hub API scope (no role is given to it).
+RATER_SERVICE = "workbook-raters"
+RATER_PORT = int(os.environ.get("WORKBOOK_HUB_RATER_PORT", "8870"))
+RATER_BASE = f"/services/{RATER_SERVICE}/"
+PUBLIC_URL = os.environ.get("WORKBOOK_HUB_PUBLIC_URL", "").rstrip("/")
+c.JupyterHub.services.append({
+    "name": RATER_SERVICE,
+    "url": f"http://127.0.0.1:{RATER_PORT}",
+    "command": ["workbook", "raters", "serve", f"--port={RATER_PORT}", f"--base-url={RATER_BASE}"],
+    "environment": {
+        "WORKBOOK_DB_URL": os.environ.get("WORKBOOK_DB_URL", ""),
+        "WORKBOOK_HOST": "127.0.0.1",
+        # raters reach it through the hub's proxy on this machine: their own address is its X-Forwarded-For
+        # (wrong rater codes are slowed down per rater's address, not for everyone behind the proxy at once)
+        "WORKBOOK_TRUSTED_PROXIES": os.environ.get("WORKBOOK_TRUSTED_PROXIES", "127.0.0.1,::1"),
+        "WORKBOOK_PUBLIC_URL": PUBLIC_URL + RATER_BASE.rstrip("/") if PUBLIC_URL else "",
+    },
+    "display": False,  # not a link on the hub's home page: raters come by their e-mail's link
+})
+if PUBLIC_URL:  # the coach page shows raters' links (and e-mails them) with this address
+    c.Spawner.environment["WORKBOOK_PUBLIC_URL"] = PUBLIC_URL + RATER_BASE.rstrip("/")

@@ -38,7 +38,8 @@ class PgUnavailable(RuntimeError):
 class PgServer:
     """One PostgreSQL cluster in a temp directory, trust auth on 127.0.0.1, user ``wb``."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_connections: int = 60) -> None:
+        self.max_connections = max_connections  # benchmarks/hub.py: one server per hub user, each with its own pools
         self.initdb, self.pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
         if not self.initdb or not self.pg_ctl:
             raise PgUnavailable("initdb/pg_ctl not found (PostgreSQL 15 server binaries are needed)")
@@ -78,7 +79,7 @@ class PgServer:
             if r.returncode != 0:
                 raise PgUnavailable(f"initdb failed: {(r.stderr or r.stdout).strip().splitlines()[-1:]}")
             self._initialised = True
-        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60"
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections={self.max_connections}"
         r = self._run([self.pg_ctl, "-D", str(self.data), "-o", opts, "-l", str(self.log), "-w", "-t", "60", "start"])
         if r.returncode != 0:
             tail = self.log.read_text(errors="replace").strip().splitlines()[-3:] if self.log.exists() else []

@@ -21,6 +21,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -317,12 +318,17 @@ def voila_server(data_dir: Path, **kwargs) -> Iterator[VoilaServer]:
 class KernelClient:
     """The kernel websocket as Voila's page uses it (Jupyter's JSON message protocol)."""
 
-    def __init__(self, server: VoilaServer, kernel_id: str, timeout: float = 300.0):
+    def __init__(self, server: VoilaServer, kernel_id: str, timeout: float = 300.0, base: str = "", cookie: str = ""):
+        """``base``: the server's own URL (``http://host:port/user/ann/`` behind a hub) instead of ``server``'s port;
+        ``cookie``: the Cookie header a browser would send (a hub login)."""
         import websocket
 
         self.session = uuid.uuid4().hex
-        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={self.session}"
-        self.ws = websocket.create_connection(url, timeout=timeout, enable_multithread=True)
+        root = base.rstrip("/").replace("http", "ws", 1) if base else f"ws://127.0.0.1:{server.port}"
+        url = f"{root}/api/kernels/{kernel_id}/channels?session_id={self.session}"
+        where = urllib.parse.urlsplit(base)
+        extra = {"cookie": cookie, "origin": f"{where.scheme}://{where.netloc}"} if base else {}
+        self.ws = websocket.create_connection(url, timeout=timeout, enable_multithread=True, **extra)
         self.opened: list[dict] = []  # widget models the kernel created (comm_open), in order
         self._by_id: dict[str, dict] = {}  # the same, by id, kept up to date with state updates
 

@@ -48,6 +48,13 @@ def cmd_singleuser(args) -> int:
     return 0
 
 
+def cmd_raters_serve(args) -> int:
+    from workbook.serving.rater_service import run_service
+
+    run_service(port=args.port, base_url=args.base_url)  # replaces this process (JupyterHub watches the process it started)
+    return 0
+
+
 def cmd_demo(args) -> int:
     from tqdm import tqdm
 
@@ -95,6 +102,21 @@ def cmd_reissue(args) -> int:
     person = person_by_name(db, _admin(), cohort_by_name(db, args.cohort), args.name)
     code = reissue_code(db, _admin(), person.id)
     print(f"new access code for {person.name!r} ({person.role}), shown only now: {code}; the old code and its open pages no longer work")
+    return 0
+
+
+def cmd_login(args) -> int:
+    from workbook.store import cohort_by_name, person_by_name, set_login
+
+    db = _db()
+    person = person_by_name(db, _admin(), cohort_by_name(db, args.cohort), args.name)
+    login = args.hubname if args.action == "set" else None
+    previous = set_login(db, _admin(), person.id, login)
+    was = f" (was {previous!r})" if previous and previous != login else ""
+    if login is None:
+        print(f"{person.name!r} has no JupyterHub login now{was}: under JupyterHub they reach no page until one is set")
+    else:
+        print(f"{person.name!r} signs in through JupyterHub as {login.strip()!r}{was}")
     return 0
 
 
@@ -428,6 +450,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="after --: more Jupyter server options, which win over the workbook's")
     p.set_defaults(func=cmd_singleuser)
 
+    login = sub.add_parser("login", help="set, change or remove a person's JupyterHub login (the hub user name that signs them "
+                           "in under WORKBOOK_AUTH_MODE=jupyterhub)").add_subparsers(dest="action", required=True)
+    p = login.add_parser("set", help="give the person this hub login, or change theirs to it")
+    p.add_argument("cohort", help="cohort name")
+    p.add_argument("name", help="the person's name")
+    p.add_argument("hubname", metavar="HUBNAME", help="the JupyterHub user name, exactly as your authenticator gives it")
+    p.set_defaults(func=cmd_login)
+    p = login.add_parser("clear", help="remove the person's hub login (under JupyterHub they then reach no page)")
+    p.add_argument("cohort", help="cohort name")
+    p.add_argument("name", help="the person's name")
+    p.set_defaults(func=cmd_login)
+
     p = sub.add_parser("stats", help="reliability (Cronbach's alpha) and aggregates of the instruments, per cohort or all")
     p.add_argument("cohort", nargs="?", help="cohort name (default: every cohort together)")
     p.add_argument("--instrument", action="append", help="an instrument id (repeatable; default: all)")
@@ -525,6 +559,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every rater who has not answered, not only those not reminded for "
                    "rater_reminder_days (default 7)")
     p.set_defaults(func=cmd_raters_remind)
+    p = raters.add_parser("serve", help="serve the 360 rater page alone, with rater-code sign-in: under JupyterHub, the hub's "
+                          "service for raters, who have no hub account (see docs/operator/jupyterhub.md)")
+    p.add_argument("--port", type=int, default=None, help="port (default: settings, 8866)")
+    p.add_argument("--base-url", default="/services/workbook-raters/",
+                   help="the path the page is served under (default: the hub service's, /services/workbook-raters/)")
+    p.set_defaults(func=cmd_raters_serve)
     dbs = sub.add_parser("db", help="the database's schema revision (Alembic)").add_subparsers(dest="action", required=True)
     p = dbs.add_parser("upgrade", help="bring the database's schema to this workbook's revision, keeping every row (back it up first)")
     p.set_defaults(func=cmd_db_upgrade)

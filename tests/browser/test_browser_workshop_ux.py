@@ -9,6 +9,7 @@ test-artifacts/state-connection-lost.png, test-artifacts/deep-link-360.png."""
 from __future__ import annotations
 
 import pytest
+from page_probe import IN_VIEW_JS, KERNEL_ID_JS
 from servers import VoilaServer, sign_in_or_resume
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -159,8 +160,6 @@ new MutationObserver(() => {
 }).observe(document, {childList: true, subtree: true, characterData: true, attributes: true});
 """
 
-KERNEL_ID_JS = "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-
 
 def answer_first_item(page, server, served_db, code: str) -> tuple[int, str, int]:
     """Answer Module 1's first questionnaire item on the open page; returns (person id, item, value) once saved."""
@@ -256,9 +255,6 @@ def test_a_stopped_server_shows_connection_lost_and_the_answers_stay(tmp_path, b
 
 
 # ---------------------------------------------------------------- deep links
-IN_VIEW_JS = """sel => { const el = document.querySelector(sel); if (!el) return null;
-  const r = el.getBoundingClientRect(); return {top: Math.round(r.top), height: window.innerHeight, linked: el.dataset.wbLinked || null}; }"""
-
 
 def test_a_deep_link_opens_the_module_at_its_section(server, browser, artifacts):
     code, name = server.codes()[5], server.names()[5]

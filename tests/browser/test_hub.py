@@ -9,53 +9,24 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
+import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
 import pytest
 import requests
-from servers import ROOT, free_port, server_settings
+from hub_runner import PASSWORD, PROXY, running_hub
+from page_probe import IN_VIEW_JS, KERNEL_ID_JS
+from servers import ROOT, server_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 playwright_api = pytest.importorskip("playwright.sync_api")
-PROXY = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
-CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
-PASSWORD = "hub-test-password-17"
 PEOPLE = {"ann": ("Ann Trainee", "trainee"), "ben": ("Ben Trainee", "trainee"), "coach": ("Cora Coach", "coach")}
 INSTRUMENT = "coproduction"
+INSTRUMENT_360 = "manager_profile"
+RATERS = "/services/workbook-raters"  # deploy/jupyterhub_config.py's rater service, behind the hub's proxy
 TIMEOUT = 240_000  # ms: a first login spawns a server (its fork server imports the pages) on a shared 2-core machine
-
-
-def _test_config(tmp: Path, port: int, users: set[str]) -> Path:
-    """deploy/jupyterhub_config.py with a test authenticator, a local process spawner and free ports."""
-    bin_dir = Path(sys.executable).parent
-    path = tmp / "jupyterhub_test_config.py"
-    path.write_text(f'''
-c = get_config()  # noqa: F821
-load_subconfig({str(CONFIG)!r})  # noqa: F821  the deployment's own file: everything below only adapts it to a test
-c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
-c.JupyterHub.hub_bind_url = "http://127.0.0.1:{free_port()}"
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{free_port()}"
-c.ConfigurableHTTPProxy.command = [{str(PROXY)!r}]
-c.JupyterHub.db_url = "sqlite:///{tmp / "jupyterhub.sqlite"}"
-c.JupyterHub.cookie_secret_file = {str(tmp / "cookie_secret")!r}
-c.JupyterHub.pid_file = {str(tmp / "jupyterhub.pid")!r}
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = {PASSWORD!r}
-c.Authenticator.allowed_users = {set(users)!r}
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {str(tmp / "home" / "{username}")!r}
-c.Spawner.env_keep = ["PATH", "LANG", "PLAYWRIGHT_BROWSERS_PATH"]
-c.Spawner.environment["WORKBOOK_DATA_DIR"] = lambda spawner: {str(tmp / "data")!r} + "/" + spawner.user.name
-c.Spawner.args = {["--", "--allow-root"] if os.geteuid() == 0 else []!r}  # a local spawner runs servers as this test's user
-''', encoding="utf-8")
-    assert (bin_dir / "workbook").exists()
-    return path
 
 
 def _app_role(pg, database: str) -> str:
@@ -74,59 +45,18 @@ def _app_role(pg, database: str) -> str:
     return f"postgresql+psycopg://workbook_app@127.0.0.1:{pg.port}/{database}"
 
 
-@contextmanager
-def running_hub(tmp: Path, db_url: str, cull_seconds: int = 3600, users: set[str] = frozenset(PEOPLE)) -> Iterator[dict]:
-    """A JupyterHub on deploy/jupyterhub_config.py (test authenticator, local spawner, free ports) whose servers use
-    ``db_url``; stopped with every server it started."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBOOK_", "JUPYTER"))}
-    env.update(WORKBOOK_DB_URL=db_url, WORKBOOK_HUB_CULL_SECONDS=str(cull_seconds),
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
-    log_path = tmp / "jupyterhub.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f", str(_test_config(tmp, port, users))],
-                                cwd=str(tmp), env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    seen: set[psutil.Process] = set()
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
-            try:
-                if requests.get(f"{base}/hub/health", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise AssertionError("the hub did not answer within 120 s: " + log_path.read_text(errors="replace")[-3000:])
-        yield {"url": base, "proc": proc, "log": log_path, "tmp": tmp, "seen": seen}
-    finally:
-        seen.update(psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else ())
-        os.killpg(proc.pid, 15)  # the hub stops its users' servers (cleanup_servers)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-        for p in seen:  # anything a stopped server left behind (own sessions: fork server, chart renderer)
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-
-
 def _workbook_db(pg, tmp: Path, name: str):
     """A fresh workbook database in the test's PostgreSQL with the three people and their hub logins; returns
     (database, {login: person id}, the URL of the servers' restricted role)."""
     from workbook.auth.identity import Identity
-    from workbook.store import Database, create_cohort, invite
+    from workbook.store import Database, create_cohort, invite, invite_rater
 
     url = pg.create_database(name)
     db = Database(url, server_settings(tmp / "setup", {"WORKBOOK_DB_URL": url}))
     admin = Identity.admin()
     cohort = create_cohort(db, admin, "Hub cohort")
     ids = {login: invite(db, admin, cohort, person, role, login=login)[0] for login, (person, role) in PEOPLE.items()}
+    ids["rater"] = invite_rater(db, admin, ids["ann"], "peer", INSTRUMENT_360, "a peer of Ann")  # (rater id, code)
     return db, ids, _app_role(pg, name)  # the servers connect as the role of deploy/postgres-role.sql
 
 
@@ -138,7 +68,7 @@ def hub(pg, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hub")
     db, ids, app_url = _workbook_db(pg, tmp, "workbook_hub")
     try:
-        with running_hub(tmp, app_url) as running:
+        with running_hub(tmp, app_url, set(PEOPLE)) as running:
             yield {**running, "db": db, "ids": ids}
     finally:
         db.dispose()
@@ -192,8 +122,17 @@ def _memory(hub_pid: int) -> list[str]:
                 servers[user] = child
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    others = [p for p in tree(hub) if not any(p in tree(s) for s in servers.values())]
-    lines = ["hub: memory of the hub, its proxy and the culler: PSS {:.0f} MB, USS {:.0f} MB ({} processes)".format(*total(others), len(others))]
+    def is_rater_service(p: psutil.Process) -> bool:
+        try:
+            return "workbook.serving.rater_service" in " ".join(p.cmdline())
+        except psutil.Error:
+            return False
+
+    raters = [p for r in hub.children(recursive=True) if is_rater_service(r) for p in tree(r)]
+    others = [p for p in tree(hub) if p not in raters and not any(p in tree(s) for s in servers.values())]
+    lines = ["hub: memory of the hub, its proxy and the culler: PSS {:.0f} MB, USS {:.0f} MB ({} processes)".format(*total(others), len(others)),
+             "hub: memory of the rater service: PSS {:.0f} MB, USS {:.0f} MB ({} processes: Voila, its fork server, chart renderer "
+             "and preheated rater pages)".format(*total(raters), len(raters))]
     for user, server in sorted(servers.items()):
         procs = tree(server)
         lines.append("hub: memory of {}'s server: PSS {:.0f} MB, USS {:.0f} MB ({} processes: the server, its fork server and "
@@ -278,7 +217,7 @@ def test_the_example_configs_culler_stops_a_server_left_idle(pg, tmp_path_factor
     tmp = tmp_path_factory.mktemp("cull")
     db, _ids, app_url = _workbook_db(pg, tmp, "workbook_cull")
     db.dispose()
-    with running_hub(tmp, app_url, cull_seconds=20) as hub:
+    with running_hub(tmp, app_url, set(PEOPLE), cull_seconds=20) as hub:
         session = requests.Session()
         login = session.get(f"{hub['url']}/hub/login", timeout=30)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', login.text).group(1)
@@ -302,3 +241,100 @@ def test_the_example_configs_culler_stops_a_server_left_idle(pg, tmp_path_factor
         time.sleep(3)
         assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
         print(f"hub: the culler (timeout 20 s) stopped ann's idle server {culled:.0f} s after it started, and its {len(family) - 1} helper processes with it")
+
+
+# What the rater service must never serve: every other page of the workbook, and Jupyter's and Voila's own routes.
+RATER_REFUSED = ("voila/render/00_home.ipynb", "voila/render/01_servuction.ipynb", "voila/render/coach.ipynb",
+                 "voila/render/hr.ipynb", "voila/render/09_coaching.ipynb", "voila/render/../rater.ipynb", "voila/tree",
+                 "voila", "voila/api/contents", "voila/files/rater.ipynb", "tree", "lab", "api/contents", "api/kernels",
+                 "api/sessions", "api/terminals", "api/kernelspecs", "files/rater.ipynb", "voila/query/x")
+
+
+def test_a_rater_without_a_hub_account_answers_through_the_hubs_rater_service(hub, browser, artifacts):
+    """deploy/jupyterhub_config.py's rater service: a rater (no hub account, no hub login) opens the link of their
+    e-mail through the hub's proxy, signs in with their rater code, answers; the answer lands in the one PostgreSQL;
+    the service answers 404 to every trainee or coach page and to Jupyter's routes."""
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.store import rater_answers
+
+    rater_id, code = hub["ids"]["rater"]
+    base = f"{hub['url']}{RATERS}"
+    context = browser.new_context()  # no hub cookie: the rater never logs in to the hub
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        deadline = time.monotonic() + 180
+        while True:  # the service, started by the hub, listens
+            try:
+                socket.create_connection(("127.0.0.1", hub["rater_port"]), timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, hub["log"].read_text(errors="replace")[-3000:]
+                time.sleep(1)
+        page.goto(f"{base}/")  # the bare address leads to the rater page
+        assert page.url.split("?")[0] == f"{base}/voila/render/rater.ipynb", page.url
+        page.fill("input[type=password]", code)
+        page.click("text=Sign in")
+        page.wait_for_selector("text=Your feedback on Ann", timeout=TIMEOUT)
+        inst = catalogue().instrument(INSTRUMENT_360)
+        first = inst.items_for("peer")[0]
+        page.locator(".wb-likert").nth(0).locator("input[type=radio]").nth(3).check()  # "4"
+        page.wait_for_selector("text=Saved · 1 of", timeout=TIMEOUT)
+        page.screenshot(path=str(artifacts / "hub_rater_page.png"), full_page=True)
+        assert "/hub/" not in page.url and not [c for c in context.cookies() if c["name"].startswith("jupyterhub")]
+        refused = {path: context.request.get(f"{base}/{path}", max_redirects=0).status for path in RATER_REFUSED}
+        refused["POST api/kernels"] = context.request.post(f"{base}/api/kernels", data="{}", max_redirects=0).status
+        assert set(refused.values()) == {404}, refused
+    finally:
+        context.close()
+    answers = rater_answers(hub["db"], Identity(role="rater", rater_id=rater_id))  # read back from the one PostgreSQL
+    assert answers == {first.id: 4}, answers
+    print(f"hub: a rater without a hub account opened {RATERS}/ (led to voila/render/rater.ipynb), signed in with the rater "
+          f"code, answered {first.id} = 4; the one PostgreSQL holds it; the rater service answered 404 to "
+          f"{len(refused)} other routes ({', '.join(sorted(refused)[:4])}, ...)")
+
+
+def _kernel_pid(hub_pid: int, user: str, kernel: str) -> int:
+    """The process of the page kernel ``kernel`` in ``user``'s server (its connection file names it)."""
+    server = _server_of(hub_pid, user)
+    assert server is not None
+    for p in server.children(recursive=True):
+        try:
+            if f"kernel-{kernel}.json" in " ".join(p.cmdline()):
+                return p.pid
+        except psutil.NoSuchProcess:
+            continue
+    raise AssertionError(f"no process of kernel {kernel} in {user}'s server")
+
+
+def test_deep_links_and_page_states_under_the_hub(hub, browser, artifacts):
+    """A deep link to a teaching section lands on it in a user's server (Voila as server extension, behind the hub's
+    proxy); the page's state check answers under the server's base URL; the page's kernel killed, the page says it
+    was closed after inactivity."""
+    import signal
+
+    context, page = _login(browser, hub, "ben")
+    try:
+        page.set_viewport_size({"width": 1024, "height": 700})
+        page.goto(f"{hub['url']}/user/ben/voila/render/01_servuction.ipynb#section-3")
+        page.wait_for_selector('[data-wb-anchor="section-3"][data-wb-linked]', timeout=TIMEOUT)
+        page.wait_for_timeout(1500)  # the page settles; the section stays at the top
+        where = page.evaluate(IN_VIEW_JS, '[data-wb-anchor="section-3"]')
+        assert 0 <= where["top"] < 120, where
+        assert page.evaluate(IN_VIEW_JS, ".wb-banner")["top"] < 0, "the page did not move to the section"
+        page.screenshot(path=str(artifacts / "hub_deep_link_section_3.png"))
+        kernel = page.evaluate(KERNEL_ID_JS)
+        state_url = f"{hub['url']}/user/ben/workbook/page-state/{kernel}"
+        assert context.request.get(state_url).json() == {"state": "open"}  # through the proxy, under the base URL
+        assert page.locator("#wb-connection").count() == 0
+        os.kill(_kernel_pid(hub["proc"].pid, "ben", kernel), signal.SIGKILL)
+        banner = page.wait_for_selector("#wb-connection[data-state=closed]", timeout=60_000)
+        assert "This page was closed after inactivity — reload to continue." in banner.inner_text()
+        assert context.request.get(state_url).json() == {"state": "closed"}
+        page.screenshot(path=str(artifacts / "hub_state_closed.png"))
+        print(f"hub: ben's deep link #section-3 landed on the section ({where['top']} px from the top); the page-state route "
+              f"under /user/ben/ answered open, then closed once the page's kernel was killed, and the page said "
+              f"{banner.query_selector('.wb-state-message').inner_text().strip()!r}")
+    finally:
+        context.close()

@@ -93,10 +93,39 @@ def test_the_example_hub_config_spawns_the_locked_server_and_culls(monkeypatch):
     assert c.Spawner.environment["WORKBOOK_AUTH_MODE"] == "jupyterhub"
     assert c.Spawner.environment["WORKBOOK_DB_URL"] == "postgresql+psycopg://workbook@db/workbook"
     assert c.Spawner.disable_user_config is True
-    (culler,) = c.JupyterHub.services
+    culler, raters = c.JupyterHub.services
     assert culler["command"][1:3] == ["-m", "jupyterhub_idle_culler"] and "--timeout=1200" in culler["command"]
     (role,) = c.JupyterHub.load_roles
     assert role["services"] == [culler["name"]] and {"read:users:activity", "delete:servers"} <= set(role["scopes"])
+    # the rater service: `workbook raters serve` on its own port, under the service's prefix, on the same database
+    args = build_parser().parse_args(raters["command"][1:])
+    assert raters["command"][0] == "workbook" and args.func.__name__ == "cmd_raters_serve"
+    assert raters["url"] == f"http://127.0.0.1:{args.port}" and args.base_url == f"/services/{raters['name']}/"
+    assert raters["environment"]["WORKBOOK_DB_URL"] == "postgresql+psycopg://workbook@db/workbook"
+    assert "WORKBOOK_AUTH_MODE" not in raters["environment"]  # the service turns access codes on itself (rater codes)
+
+
+def test_the_rater_service_on_kubernetes_matches_the_hub_config_and_the_values(values):
+    """deploy/rater-service.yaml (Deployment + Service) runs the same command as the hub config's rater service, at the
+    URL the Helm values register it under, from the single-user image, the database from the same secret."""
+    from workbook.cli import build_parser
+
+    deployment, service = yaml.safe_load_all((DEPLOY / "rater-service.yaml").read_text(encoding="utf-8"))
+    assert (deployment["kind"], service["kind"]) == ("Deployment", "Service")
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    args = build_parser().parse_args(container["command"][1:])
+    assert container["command"][0] == "workbook" and args.func.__name__ == "cmd_raters_serve"
+    single = values["singleuser"]["image"]
+    assert container["image"] == f"{single['name']}:{single['tag']}"
+    env = {e["name"]: e for e in container["env"]}
+    assert env["WORKBOOK_DB_URL"]["valueFrom"] == values["singleuser"]["extraEnv"]["WORKBOOK_DB_URL"]["valueFrom"]
+    assert env["WORKBOOK_HOST"]["value"] == "0.0.0.0"
+    name = deployment["metadata"]["name"]
+    registered = values["hub"]["services"][name]
+    (port,) = service["spec"]["ports"]
+    assert registered["url"] == f"http://{service['metadata']['name']}:{port['port']}" and port["targetPort"] == args.port
+    assert args.base_url == f"/services/{name}/"
+    assert service["spec"]["selector"] == deployment["spec"]["template"]["metadata"]["labels"]
 
 
 def _instructions(text: str) -> list[tuple[str, str, list[str]]]:

@@ -50,36 +50,44 @@ DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "nbclassic", "jupyter_server_te
                        "jupyter_server_proxy", "jupyter_collaboration", "jupyter_server_ydoc", "nbdime", "jupyter_resource_usage")
 
 
-def _routes(base_url: str) -> list[tuple[tuple[str, ...], re.Pattern]]:
+Routes = tuple[tuple[tuple[str, ...], str], ...]
+
+
+def _routes(base_url: str, table: Routes = ALLOWED_ROUTES) -> list[tuple[tuple[str, ...], re.Pattern]]:
     base = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
-    return [(methods, re.compile(re.escape(base) + path + r"\Z")) for methods, path in ALLOWED_ROUTES]
+    return [(methods, re.compile(re.escape(base) + path + r"\Z")) for methods, path in table]
 
 
-def permitted(method: str, path: str, base_url: str = "/") -> bool:
-    """Whether a request (``path`` as sent, without its query) may reach a handler of the workbook's single-user
-    server at ``base_url``: one of ``ALLOWED_ROUTES``, or the base URL without its trailing slash."""
+def permitted(method: str, path: str, base_url: str = "/", table: Routes = ALLOWED_ROUTES) -> bool:
+    """Whether a request (``path`` as sent, without its query) may reach a handler of a locked workbook server at
+    ``base_url``: one of the routes of ``table`` (default: the single-user server's), or the base URL without its
+    trailing slash."""
     if path.rstrip("/") == "/" + base_url.strip("/") and method in ("GET", "HEAD"):
         return True
-    return any(method in methods and pattern.match(path) for methods, pattern in _routes(base_url))
+    return any(method in methods and pattern.match(path) for methods, pattern in _routes(base_url, table))
 
 
-def lock(web_app, base_url: str) -> None:
-    """Refuse (404, before any handler) every request ``permitted`` does not allow, on a tornado application."""
+def lock(web_app, base_url: str, table: Routes = ALLOWED_ROUTES, home: str = "") -> None:
+    """Refuse (404, before any handler) every request ``permitted`` does not allow, on a tornado application.
+    ``home``: a page path under the base URL the bare base URL redirects to (a server with no ``default_url``)."""
     from tornado import web
 
     from workbook import logs
 
     if getattr(web_app, "_workbook_locked", False):
         return
-    routes = _routes(base_url)
+    routes = _routes(base_url, table)
     bare = "/" + base_url.strip("/")
     original = web_app.find_handler
     log = logs.logger("workbook.serving")
 
     def find_handler(request, **kwargs):
         path = request.path
-        ok = (path.rstrip("/") == bare and request.method in ("GET", "HEAD")) or any(
-            request.method in methods and pattern.match(path) for methods, pattern in routes)
+        at_base = path.rstrip("/") == bare.rstrip("/") and request.method in ("GET", "HEAD")
+        if at_base and home:
+            target = bare.rstrip("/") + "/" + home + (f"?{request.query}" if request.query else "")
+            return web_app.get_handler_delegate(request, web.RedirectHandler, {"url": target, "permanent": False})
+        ok = at_base or any(request.method in methods and pattern.match(path) for methods, pattern in routes)
         if not ok:
             log.info("refused %s %s: not a workbook page route", request.method, path[:200])
             return web_app.get_handler_delegate(request, web.ErrorHandler, {"status_code": 404})

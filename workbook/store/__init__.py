@@ -59,6 +59,7 @@ from .people import (
     person_by_name,
     reissue_code,
     set_known_code,
+    set_login,
 )
 from .raters import (
     IssuedCode,

@@ -139,6 +139,21 @@ def _checked_login(s, login: str | None) -> str | None:
     return login
 
 
+def set_login(db: Database, actor: Identity, person_id: int, login: str | None) -> str | None:
+    """Operator only: give a person their JupyterHub login, change it, or remove it (``login`` None); returns the
+    previous one. A login another person has is refused in one line naming them."""
+    require_role(actor, "admin")
+    with db.session() as s:
+        person = s.get(Person, person_id)
+        if person is None:
+            raise NotFound(f"no person with id {person_id}")
+        previous = person.external_login
+        if login is not None and login.strip() == previous:
+            return previous  # unchanged (and not "belongs to" themselves)
+        person.external_login = _checked_login(s, login)
+        return previous
+
+
 def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "",
            login: str | None = None) -> tuple[int, str]:
     """Add a person to a cohort and return (person id, access code). The code is shown only now.

@@ -6,8 +6,9 @@ document. It carries everything a coach would otherwise lose: people, answers (r
 included), progress, coach notes, the 360 rounds (open or closed, with their dates, a pulse
 round's items and baseline), each rater's round and contact (name, e-mail, nomination, approval,
 when the code was sent and reminded, withdrawn) and the cohort's settings (its chosen path).
-Version 3 adds each person's and each rater's interface language and the cohort's default language (a
-setting); a version 2 document still imports (nobody has chosen a language: the cohort's default, English),
+Version 3 adds each person's and each rater's interface language, the cohort's default language (a
+setting) and each person's JupyterHub login (``login``: the hub user name that signs them in under
+``auth_mode = "jupyterhub"``; null: none), refused when another person of the database has it already; a version 2 document still imports (nobody has chosen a language: the cohort's default, English),
 and so does a version 1 document (its raters belong to no round, as before: their results show once a coach
 closes them into one).
 
@@ -76,6 +77,12 @@ def _utc_naive(when: datetime) -> datetime:
     return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo is not None else when
 
 
+def _hub_login(text: str) -> str:
+    if text != text.strip() or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValueError(f"the JupyterHub login {text[:40]!r} has a space or a control character; give the hub user name")
+    return text
+
+
 def _email(text: str) -> str:
     try:
         return _check_contact("rater", text)[1]
@@ -98,6 +105,7 @@ class PersonDoc(_M):
     role: Literal[ROLES]  # type: ignore[valid-type] - the tuple of auth.identity.ROLES
     email: Annotated[str, Field(max_length=320), AfterValidator(_no_control)] = ""
     language: Language | None = None  # version 3: the interface language the person chose
+    login: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_hub_login)] | None = None  # version 3: JupyterHub user
 
 
 class ContactDoc(_M):
@@ -230,7 +238,8 @@ def export_cohort(db: Database, actor: Identity, name: str) -> dict:
             "version": VERSION,
             "cohort": cohort.name,
             "closed": cohort.closed_at is not None,
-            "people": [{"key": key[p.id], "name": p.name, "role": p.role, "email": p.email, "language": p.language} for p in people],
+            "people": [{"key": key[p.id], "name": p.name, "role": p.role, "email": p.email, "language": p.language,
+                        "login": p.external_login} for p in people],
             "rounds": [
                 {"key": fkey[r.id], "subject": key[r.subject_id], "instrument": r.instrument, "kind": r.kind,
                  "items": list(r.items) if isinstance(r.items, list) else None, "baseline": fkey.get(r.baseline_id),
@@ -288,6 +297,8 @@ def _check_rounds(doc: CohortDoc, where: str, people: set[str]) -> None:
         for n, p in enumerate(doc.people):
             if p.language is not None:
                 refuse(f"people[{n}].language", f"a version {doc.version} document has no languages; set version to {VERSION}")
+            if p.login is not None:
+                refuse(f"people[{n}].login", f"a version {doc.version} document has no JupyterHub logins; set version to {VERSION}")
         for n, r in enumerate(doc.raters):
             if r.language is not None:
                 refuse(f"raters[{n}].language", f"a version {doc.version} document has no languages; set version to {VERSION}")
@@ -398,6 +409,13 @@ def parse_cohort_document(text: str, where: str = "<input>") -> CohortDoc:
     keys = [p.key for p in doc.people]
     if len(set(keys)) != len(keys):
         raise ImportFormatError(f"{where}: people: a key is used twice; give each person its own key (nothing was imported)")
+    logins: dict[str, int] = {}
+    for n, p in enumerate(doc.people):
+        if p.login is not None and p.login in logins:
+            raise ImportFormatError(f"{where}: people[{n}].login: {p.login!r} is people[{logins[p.login]}]'s login too; one hub user is one "
+                                    "person (nothing was imported)")
+        if p.login is not None:
+            logins[p.login] = n
     for field, rows in (("answers", doc.answers), ("progress", doc.progress), ("notes", doc.notes)):
         for n, row in enumerate(rows):
             if row.person not in keys:
@@ -416,6 +434,16 @@ def parse_cohort_document(text: str, where: str = "<input>") -> CohortDoc:
     return doc
 
 
+def _check_logins_free(s, doc: CohortDoc, where: str) -> None:
+    """No hub login of the document belongs to a person already in the database (one hub user is one person)."""
+    wanted = {p.login: n for n, p in enumerate(doc.people) if p.login is not None}
+    if not wanted:
+        return
+    for login, owner in s.execute(select(Person.external_login, Person.name).where(Person.external_login.in_(list(wanted)))).all():
+        raise ImportFormatError(f"{where}: people[{wanted[login]}].login: {login!r} belongs to {owner!r} in this database already; "
+                                f"one hub user is one person: change or clear it (`workbook login`) first; nothing was imported")
+
+
 def import_cohort(db: Database, actor: Identity, text: str, where: str = "<input>") -> str:
     """Create the cohort of an export document in one transaction; returns its name. No access code
     is made: re-issue people's codes; raters get fresh ones with the next reminder."""
@@ -424,12 +452,13 @@ def import_cohort(db: Database, actor: Identity, text: str, where: str = "<input
     with db.session() as s:
         if s.scalar(select(Cohort.id).where(Cohort.name == doc.cohort)) is not None:
             raise ImportFormatError(f"{where}: a cohort named {doc.cohort!r} exists already; nothing was imported")
+        _check_logins_free(s, doc, where)
         cohort = Cohort(name=doc.cohort, closed_at=datetime.now() if doc.closed else None)
         s.add(cohort)
         s.flush()
         ids = {}
         for p in doc.people:
-            person = Person(cohort_id=cohort.id, name=p.name, role=p.role, email=p.email, language=p.language)
+            person = Person(cohort_id=cohort.id, name=p.name, role=p.role, email=p.email, language=p.language, external_login=p.login)
             s.add(person)
             s.flush()
             ids[p.key] = person.id

@@ -322,6 +322,7 @@ VALUES = {
     "category": "peer", "instrument": "manager_profile", "label": "x", "rater_id": 1,
     "path_id": "workshop",  # store/paths.py
     "language": "fr",  # store/languages.py
+    "login": "intruder",  # a JupyterHub login (store/people.py: set_login, invite)
     "closes_on": __import__("datetime").date(2099, 1, 1), "items": ["mp1"],  # 360 rounds (store/raters.py)
 }
 FIELDS = {"save_action": {"status": "done"}, "save_note": {"text": "a note about you"}}
