@@ -45,6 +45,18 @@ def opened(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def sent(monkeypatch):
+    """Widget messages from the kernel to the page (``comm_open``, ``comm_msg``), each through the server."""
+    import comm
+
+    seen = []
+    real = comm.DummyComm.publish_msg
+    monkeypatch.setattr(comm.DummyComm, "publish_msg",
+                        lambda self, msg_type, *a, **k: seen.append((msg_type, (k.get("data") or {}).get("method"))) or real(self, msg_type, *a, **k))
+    return seen
+
+
 def _update(widget, state: dict) -> None:
     """What the browser sends: a comm ``update`` (through the page's session guard)."""
     widget._handle_msg({"content": {"data": {"method": "update", "state": state}}, "buffers": []})
@@ -59,13 +71,14 @@ def _warm_module_page(db):
     return page
 
 
-def test_a_module_sign_in_and_five_answers_do_the_counted_work(db, cohort, monkeypatch, opened):
+def test_a_module_sign_in_and_five_answers_do_the_counted_work(db, cohort, monkeypatch, opened, sent):
     from workbook.ui.widgets.likert import LikertForm
 
     ann = cohort["ident"]["Ann"]
     counts = Counts(db, monkeypatch)
     page = _warm_module_page(db)
     opened.clear()
+    sent.clear()
     counts.start()
     _update(page.signin.code, {"value": cohort["people"]["Ann"]["code"]})
     assert page.identity == ann, page.status.value
@@ -75,11 +88,20 @@ def test_a_module_sign_in_and_five_answers_do_the_counted_work(db, cohort, monke
     assert counts.sql <= 20, f"sign-in ran {counts.sql} SQL statements"
     # 39 since the exercise texts share their layout and style models (59 before)
     assert len(opened) <= 42, f"sign-in opened {len(opened)} widget models: {sorted(opened)}"
+    # each new model reaches the page once, in its final state (workbook/ui/widgets/opening.py): 39 opens and
+    # 13 updates of the page's own widgets; 28 updates before, one per class or value set after an open
+    opens = [m for m in sent if m[0] == "comm_open"]
+    updates = [m for m in sent if m[0] == "comm_msg"]
+    assert len(opens) == len(opened), "every widget model opened at sign-in is sent once"
+    assert len(updates) <= 14, f"sign-in sent {len(updates)} updates besides its {len(opens)} new models"
 
     form = next(x for x in find(page, LikertForm))
     counts.start()
+    sent.clear()
     for j, radio in enumerate(list(form.radios.values())[:5]):
         _update(radio, {"index": j})
+    echoes = [m for m in sent if m[1] == "echo_update"]
+    assert echoes == [], "the kernel echoes no change back to the page that sent it"
     assert counts.scrypt == 0, "an action derives no key: its session is checked by its token's hash"
     # per answer: the session check, the save (person, language, attempt, repeated row, budget, version,
     # row, progress) and, at once in tests, the results redraw (person check plus one query for all

@@ -26,6 +26,7 @@ from workbook.store.languages import language_of, rater_language, set_language, 
 from workbook.store.sessions import ENDED, check_session, end_sessions, issue_ticket
 
 from ..widgets.common import HTML, StatusLine, log, safe, style
+from ..widgets.opening import opened_together
 from ..widgets.signin import SignIn
 
 Text = str | Callable[[], str]  # a page's kicker and title: words, or a function giving them in the current language
@@ -222,7 +223,8 @@ class Page(w.VBox):
             if callable(self._intro_of):
                 self.intro = list(self._intro_of())
             if rebuild and self.identity is not None:
-                self.body.children = self._build(self.db, self.identity)
+                with opened_together():
+                    self.body.children = self._build(self.db, self.identity)
             if not self.ended:
                 self.children = self._children()
 
@@ -280,7 +282,8 @@ class Page(w.VBox):
             with using(self.language):
                 loading = _("Loading your page…")
                 self.status.warn(loading)
-                self.body.children = self._build(self.db, identity)
+                with opened_together():  # each new widget model reaches the page once, in its final state
+                    self.body.children = self._build(self.db, identity)
                 if loading in self.status.value:
                     self.status.clear()
 

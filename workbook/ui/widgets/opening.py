@@ -1,0 +1,73 @@
+"""Widgets built together reach the page together: each model sent once, with its final state.
+
+An ipywidgets widget opens its model (one ``comm_open`` message from the kernel through Voila's
+server to the page) the moment it is constructed, and every trait set after that (a CSS class, a
+value, a layout) is one more ``update`` message. A module page built at sign-in created ~40
+models and then sent 28 updates to them. Inside ``opened_together()`` a widget's model is opened
+only when something needs it (a container that shows it on the page, which asks for its id) or
+when the block ends, so the page gets each new model once, in its final state, children first.
+
+Also here: the kernel does not echo a browser's change back to the browser (ipywidgets 8's
+``echo_update``, meant for several browsers sharing one kernel; a workbook page's kernel serves one
+page). The page's widget manager applies the kernel's own updates whether echoes come or not.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import ipywidgets as w
+from ipywidgets.widgets import widget as _widget_module
+
+_widget_module.JUPYTER_WIDGETS_ECHO = False  # read by Widget.set_state at each browser change
+
+_PENDING = "_workbook_open_pending"
+# the original ``Widget.open`` and each thread's deferring block (the kernel's shell thread at sign-in), kept on the
+# class so that importing this module again patches nothing twice
+if not hasattr(w.Widget, "_workbook_opening"):
+    w.Widget._workbook_opening = (w.Widget.open, threading.local())
+_real_open, _local = w.Widget._workbook_opening
+
+
+def _open(self: w.Widget) -> None:
+    pending = getattr(_local, "pending", None)
+    if pending is not None and self.comm is None:
+        setattr(self, _PENDING, True)
+        pending.append(self)
+        return
+    _open_now(self)
+
+
+def _open_now(self: w.Widget) -> None:
+    self.__dict__.pop(_PENDING, None)
+    _real_open(self)
+
+
+def _model_id(self: w.Widget) -> str:
+    """The model's id; a model still waiting in ``opened_together`` is opened first (a container
+    showing it needs the id, so the child reaches the page before its parent)."""
+    if self.comm is None and self.__dict__.get(_PENDING):
+        _open_now(self)
+    return self.comm.comm_id
+
+
+w.Widget.open = _open
+w.Widget.model_id = property(_model_id, doc="The model's id (its comm's); opened first when it waits in ``opened_together``.")
+
+
+@contextmanager
+def opened_together() -> Iterator[None]:
+    """Within the block, widgets created in this thread open their models only when shown or at its
+    end (nested blocks join the outer one)."""
+    if getattr(_local, "pending", None) is not None:
+        yield
+        return
+    _local.pending = pending = []
+    try:
+        yield
+    finally:
+        _local.pending = None
+        for widget in pending:
+            if widget.__dict__.get(_PENDING) and widget.comm is None:
+                _open_now(widget)
