@@ -1,6 +1,6 @@
 """How long the journey views take to draw, as ratios against a baseline chart drawn in the same run.
 
-Baseline: the one-layer dimension-score bar chart (``charts.dimension_scores``) rendered to SVG.
+Baseline: a one-layer bar chart (``charts.category_counts``) rendered to SVG.
 Measured: the emotion curve and the service blueprint of the worked example (16 touchpoints),
 the same map doubled (32 touchpoints), a PNG export, and a CSV export + import round trip.
 Run: ``.venv/bin/python benchmarks/journey_render.py``.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbook.domain import journey as J
-from workbook.render.charts import dimension_scores, emotion_curve, service_blueprint, to_png, to_svg
+from workbook.render.charts import category_counts, emotion_curve, service_blueprint, to_png, to_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 5
@@ -37,8 +37,8 @@ def main() -> None:
         for t in s.touchpoints:
             doubled = J.add_touchpoint(doubled, s.id, **t.model_dump(exclude={"id"}))
     f16, f32 = J.touchpoints_frame(example), J.touchpoints_frame(doubled)
-    base_frame = pd.DataFrame({"dimension": ["a", "b", "c"], "score_100": [40.0, 60.0, 80.0]})
-    baseline = timed(lambda: to_svg(dimension_scores(base_frame)))
+    base_frame = pd.DataFrame({"label": ["a", "b", "c"], "count": [4, 6, 8]})
+    baseline = timed(lambda: to_svg(category_counts(base_frame)))
     rows = [
         ("emotion curve, 16 touchpoints (SVG)", timed(lambda: to_svg(emotion_curve(f16)))),
         ("emotion curve, 32 touchpoints (SVG)", timed(lambda: to_svg(emotion_curve(f32)))),

@@ -41,8 +41,8 @@ def renderer(tmp_path, settings_env, monkeypatch):
 
 
 def _chart():
-    frame = pd.DataFrame({"dimension": ["Client", "Contact staff", "Support <b>&"], "score_100": [72.0, 40.5, 99.0]})
-    return charts.dimension_scores(frame)
+    frame = pd.DataFrame({"label": ["Client", "Contact staff", "Support <b>&"], "count": [7, 4, 9]})
+    return charts.category_counts(frame, "Rows per category")
 
 
 def test_the_shared_renderer_draws_the_same_svg_as_vl_convert(renderer, monkeypatch):

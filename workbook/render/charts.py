@@ -140,19 +140,6 @@ def _dec(value: object, digits: int = 1, signed: bool = False) -> str:
     return ("+" if v > 0 else "-" if v < 0 else "") + text if signed else text
 
 
-def dimension_scores(frame: pd.DataFrame, title: str = "Your scores (0–100)") -> alt.Chart:
-    """Horizontal bars of dimension scores on 0–100; unscored dimensions are left out."""
-    data = frame.dropna(subset=["score_100"])
-    base = alt.Chart(data, title=title).encode(
-        y=alt.Y("dimension:N", title=None, sort=None),
-        x=alt.X("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100])),
-    )
-    bars = base.mark_bar(color=PALETTE["primary"], height=22)
-    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("score_100:Q", format=".0f"))
-    return (bars + labels).properties(width=420, height=alt.Step(34),
-                                      description=_summary([f"{r.dimension} {_num(r.score_100)}" for r in data.itertuples()]))
-
-
 # The servuction triangle (seed 002): client on top, provider bottom left, service bottom right.
 TRIANGLE_VERTICES = {"client": (0.5, 0.87), "provider": (0.0, 0.0), "service": (1.0, 0.0)}
 TRIANGLE_LINKS = {"mastery": ("provider", "service"), "relationship": ("provider", "client"), "involvement": ("client", "service")}

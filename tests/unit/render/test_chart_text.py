@@ -17,10 +17,10 @@ def _name(svg: str) -> str:
 
 
 def test_scores_chart_is_an_image_named_by_its_title_and_figures():
-    from workbook.render.charts import dimension_scores, to_svg
+    from workbook.render.score_bars import score_bars_svg
 
     frame = pd.DataFrame({"dimension": ["Client", "Contact staff <b>"], "score_100": [72.0, 40.4]})
-    svg = to_svg(dimension_scores(frame, title="Your scores (0–100)"))
+    svg = score_bars_svg(frame, title="Your scores (0–100)")
     assert _name(svg) == "Your scores (0–100): Client 72; Contact staff &lt;b&gt; 40."
     assert "<title>Your scores (0–100): Client 72; Contact staff &lt;b&gt; 40.</title>" in svg
 

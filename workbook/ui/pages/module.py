@@ -7,9 +7,10 @@ from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.scoring import overall, score, scores_frame
 from workbook.i18n import _, current_language
-from workbook.render.charts import dimension_scores, to_svg
+from workbook.render.charts import to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
+from workbook.render.score_bars import score_bars_svg
 from workbook.settings import get_settings
 from workbook.store import Database, answers_of_exercises, set_progress
 
@@ -68,7 +69,7 @@ def results_html(module: Module, answers: dict[str, object], saved: dict[str, di
                                    after=trusted(triangle_results_html(module, scores, saved or {}))))
     label = module.results.overall_label
     head = render_fragment("module_overall", label=label, total=total) if total is not None and (label is None or label) else ""
-    chart = trusted(to_svg(dimension_scores(scores_frame(scores)))) if total is not None else None
+    chart = trusted(score_bars_svg(scores_frame(scores))) if total is not None else None  # drawn here: no Altair, no renderer
     return str(render_fragment("module_scores", head=head, points=inst.scale.points, scores=scores, after=chart))
 
 
