@@ -175,11 +175,13 @@ def test_module_9_action_picks_behaviours_and_the_coach_pulse_round_starts_from_
     m.value = GOOD["measure"]
     find(page, w.DatePicker)[0].value = date(2030, 3, 1)
     find(page, w.Checkbox)[0].value = True
-    [pick] = [s for s in find(page, w.SelectMultiple) if s.description == "360 behaviours"]
-    pick.value = ("mp13b", "mp5a")
+    [pick] = find(page, "wb-plan-behaviours-pick")
+    ticks = {box.description: box for box in find(pick, w.Checkbox)}
+    ticks[next(d for d in ticks if d.endswith("(mp13b)"))].value = True  # ticked as a person does, one box each
+    ticks[next(d for d in ticks if d.endswith("(mp5a)"))].value = True
     button(page, "Add action").click()
     [a] = action_plan(db, ann, ann.person_id)
-    assert set(a.behaviours) == {"mp5a", "mp13b"} and pick.value == ()
+    assert set(a.behaviours) == {"mp5a", "mp13b"} and pick.value == () and not any(b.value for b in ticks.values())
     assert "<ul class=\"wb-plan-behaviours\"" in html_text(page)
     admin = RaterAdmin(db, coach)
     admin.person.value = ann.person_id

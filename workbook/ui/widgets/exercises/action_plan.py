@@ -10,7 +10,6 @@ from workbook.domain.action_plan import SMART_VARIANT, STATUS_LABELS, STATUSES, 
 from workbook.i18n import _, _l, format_day
 from workbook.render import plan_html
 from workbook.render.fragments import render_fragment
-from workbook.render.html import short
 from workbook.store.action_plans import action_plan, save_action
 
 from ..common import HTML, safe, set_options
@@ -25,6 +24,24 @@ def plan_table_html(actions: list[Action], as_of: date, coach_view: bool = False
     if not actions:
         return str(render_fragment("exercise", part="muted", text=_("No actions yet.")))
     return str(plan_html.plan_table_html(actions, as_of, behaviours))
+
+
+class CheckList(w.VBox):
+    """One checkbox per option, its whole label wrapping on a narrow screen (a multiple-choice list box cut its
+    options at 375 px and needed Ctrl to pick several); ``value`` is the ticked options' values, in their order."""
+
+    def __init__(self, options: list[tuple[str, str]]):
+        self.boxes = {value: w.Checkbox(description=label, indent=False, layout=w.Layout(width="100%")) for label, value in options}
+        super().__init__(list(self.boxes.values()), layout=w.Layout(width="100%"))
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        return tuple(v for v, box in self.boxes.items() if box.value)
+
+    @value.setter
+    def value(self, values: tuple[str, ...]) -> None:
+        for v, box in self.boxes.items():
+            box.value = v in values
 
 
 def action_label(a: Action) -> str:
@@ -43,8 +60,7 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     due = w.DatePicker(description=_("Due"))
     realistic = w.Checkbox(description=_("Realistic with the time and means I have"), indent=False)
     known = targetable_items(catalogue().instruments.values())
-    behaviours = w.SelectMultiple(options=[(f"{short(t, 80)} ({i})", i) for i, t in known.items()], rows=6,
-                                  description=_("360 behaviours"), layout=w.Layout(width="100%"))
+    behaviours = CheckList([(f"{t} ({i})", i) for i, t in known.items()])  # each whole: a ticked box says what it ticks
     behaviours.add_class("wb-plan-behaviours-pick")
     add = w.Button(description=_("Add action"), button_style="primary")
     pick = w.Dropdown(description=_("Action"), layout=w.Layout(width="100%"))
@@ -92,7 +108,7 @@ def action_plan_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
              + render_fragment("exercise", part="muted", text=_("SMART as in {reference}.").format(reference=SMART_VARIANT))),
         table,
         HTML(render_fragment("exercise", part="heading", level=3, text=_("Add an action"))), what, owner, measure, due, realistic,
-        HTML(render_fragment("exercise", part="muted", text=_("Which behaviours of your 360 does it work on? (optional; Ctrl or ⌘ to pick several). "
+        HTML(render_fragment("exercise", part="muted", text=_("Which behaviours of your 360 does it work on? (optional; tick as many as apply). "
                                                               "Your coach can later ask your raters about these only, in a short pulse round."))),
         behaviours, add, smart,
         HTML(render_fragment("exercise", part="heading", level=3, text=_("Update an action"))), pick, status, comment, update,
