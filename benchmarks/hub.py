@@ -26,6 +26,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -109,7 +110,8 @@ def user_servers_pss(hub_pid: int) -> dict[str, float]:
 def standalone_wave(pg: PgServer, tmp: Path, n: int) -> dict:
     """N light clients at once on one standalone server (Module 1 pool of N)."""
     url = pg.create_database(f"standalone_{n}")
-    env = {"WORKBOOK_DB_URL": url, "WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": f"{PAGE}={n}", "WORKBOOK_MAX_KERNELS": str(max(80, 2 * n + 30))}
+    env = {"WORKBOOK_DB_URL": url, "WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": f"{PAGE}={n}", "WORKBOOK_MAX_KERNELS": str(max(80, 2 * n + 30)),
+           "WORKBOOK_MAX_KERNELS_PER_CLIENT": str(n + 10)}  # every light client comes from 127.0.0.1
     server = VoilaServer.start(tmp / f"standalone-{n}", env=env, timeout=TIMEOUT)
     try:
         server.wait_kernels(lambda k: k >= n, timeout=TIMEOUT)
@@ -205,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         pg.stop()
         pg.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nHub benchmark: N people open {PAGE} at once (load average {os.getloadavg()[0]:.1f} at the end; 2 shared cores)")
     print("login+page in seconds (p50 / p95 / max); memory PSS in MB at the wave's end, every page open")
