@@ -44,14 +44,16 @@ RATER_ROUTES: Routes = (
 
 def service_settings(settings: Settings | None = None, pool: int = 2) -> Settings:
     """The settings of the rater service: access codes on (raters sign in with theirs), one folder holding only the
-    rater page (``<data dir>/rater-service``) with a pool of ``pool`` preheated kernels, the fork server preloading the rater page only."""
+    rater page (``<data dir>/rater-service``) with a pool of ``pool`` preheated kernels, the fork server preloading the rater page only,
+    no chart renderer."""
     s = settings or get_settings()
     folder = s.data_dir / "rater-service"  # made afresh at each start
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shutil.copy2(s.notebooks_dir / RATER_PAGE, folder / RATER_PAGE)
+    # the rater page draws no chart: no shared chart renderer process (75 MB PSS) beside its kernels
     return replace(s, auth_mode="codes", notebooks_dir=folder, pools=f"{RATER_PAGE}={pool}", pool_size=0,
-                   kernel_preload=RATER_PRELOAD)
+                   kernel_preload=RATER_PRELOAD, chart_renderer="kernel")
 
 
 def service_command(settings: Settings, port: int, base_url: str) -> list[str]:
@@ -65,7 +67,7 @@ def service_env(settings: Settings) -> dict[str, str]:
     """The service's environment: the workbook's, with access codes on whatever the hub's environment says."""
     env = kernel_env(settings)
     env["WORKBOOK_AUTH_MODE"] = "codes"
-    env["WORKBOOK_KERNEL_PRELOAD"] = settings.kernel_preload
+    env["WORKBOOK_KERNEL_PRELOAD"], env["WORKBOOK_CHART_RENDERER"] = settings.kernel_preload, settings.chart_renderer
     env["WORKBOOK_POOLS"], env["WORKBOOK_POOL_SIZE"] = settings.pools, str(settings.pool_size)
     return env
 

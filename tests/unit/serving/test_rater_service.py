@@ -34,3 +34,4 @@ def test_it_serves_the_rater_page_alone_with_codes_on(tmp_path):
     assert "--port=8870" in command and f"--Voila.base_url={BASE}" in command
     env = service_env(s)
     assert env["WORKBOOK_AUTH_MODE"] == "codes" and env["WORKBOOK_POOLS"] == f"{RATER_PAGE}=2"
+    assert env["WORKBOOK_CHART_RENDERER"] == "kernel"  # the rater page draws no chart: no renderer process
