@@ -123,6 +123,11 @@ _CJK_MARKS = "\u3000-\u303f\uff00-\uffef“”‘’—"
 _CJK_GAP = re.compile(rf"([{_CJK}])(\**)([ \t]+|[ \t]*\n[ \t]*)(\**)(?=([{_CJK}]))")  # a blank line (a paragraph) is no gap
 
 
+# A full-width mark that carries its own space (，。：；！？、（) followed by a space or a folded line before Latin
+# letters or digits ("之分： B2B" shows a double gap); after a closing emphasis mark CommonMark needs it.
+_MARK_GAP = re.compile(r"(?<=[，。：；！？、（])(?:[ \t]+|[ \t]*\n[ \t]*)(?=[A-Za-z0-9{])")
+
+
 def chinese_problems(text: str) -> list[str]:
     """Each space or single line break between two Chinese characters or marks in ``text`` (a paragraph
     break is none; Markdown emphasis marks beside it count as nothing), as ``…context…: what is wrong``."""
@@ -130,7 +135,9 @@ def chinese_problems(text: str) -> list[str]:
         m for m in _CJK_GAP.finditer(text)
         if not (m[2] and re.match(f"[{_CJK_MARKS}]", m[1])) and not (m[4] and re.match(f"[{_CJK_MARKS}]", m[5]))
     ]
-    return [f"…{text[max(0, m.start() - 8): m.end() + 8]}…: white space between Chinese characters" for m in gaps]
+    found = [f"…{text[max(0, m.start() - 8): m.end() + 8]}…: white space between Chinese characters" for m in gaps]
+    found += [f"…{text[max(0, m.start() - 8): m.end() + 8]}…: white space after a Chinese mark" for m in _MARK_GAP.finditer(text)]
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ def test_no_chinese_text_has_a_gap_between_chinese_characters():
     found = [f"{where}: {p}" for where, text in _language_texts("zh") for p in chinese_problems(text)]
     assert not found, f"{len(found)} places:\n" + "\n".join(found[:30])
     assert chinese_problems("服务商\n  必须") and chinese_problems("客户， 服务") and not chinese_problems("Nordfrost 案例：Sam 的三角")
+    assert chinese_problems("没有好坏之分：\nB2B 服务") and chinese_problems("（Shostack；\nBitner") and not chinese_problems("*本手册的解读：* Sam 的三角")
     assert chinese_problems("产生的\n**服务**本身") and chinese_problems("**过程**\n要素") and not chinese_problems("两件事：\n\n**目标**")
 
 
