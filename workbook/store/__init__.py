@@ -57,6 +57,7 @@ from .people import (
     list_cohorts,
     list_people,
     person_by_name,
+    rehearsal_trainee,
     reissue_code,
     set_known_code,
     set_login,

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from workbook.auth.identity import CODES_OFF, ROLES, Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret
 from workbook.auth.signin_delay import seconds_left
-from workbook.errors import AccessDenied, NotFound, WorkbookError
+from workbook.errors import AccessDenied, NotFound, StoreError, WorkbookError
 
 from .access import check_cohort, check_person, require_role
 from .db import Database
@@ -152,6 +152,23 @@ def set_login(db: Database, actor: Identity, person_id: int, login: str | None) 
             return previous  # unchanged (and not "belongs to" themselves)
         person.external_login = _checked_login(s, login)
         return previous
+
+
+def rehearsal_trainee(db: Database) -> Identity:
+    """A trainee alone in a new cohort, without an access code, inside ``Database.rehearsal()`` only (rolled
+    back with it; refused outside one)."""
+    if not db.rehearsing:
+        raise StoreError("a rehearsal trainee exists only inside Database.rehearsal()")
+    import uuid
+
+    with db.session() as s:
+        cohort = Cohort(name=f"rehearsal {uuid.uuid4().hex}")
+        s.add(cohort)
+        s.flush()
+        person = Person(cohort_id=cohort.id, name="Rehearsal", role="trainee")
+        s.add(person)
+        s.flush()
+        return Identity(role="trainee", person_id=person.id, cohort_id=cohort.id, name=person.name)
 
 
 def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "",

@@ -171,7 +171,7 @@ def test_questions_built_in_a_preheated_kernel_are_bound_to_the_person_at_sign_i
     real = quiz_pages.warm_up
     monkeypatch.setattr(quiz_pages, "warm_up", lambda *a: (real(*a), built.append(a[2]["questions"])))
     page = quiz_pages.quiz_page("after", db)
-    page._warm()  # what a preheated kernel runs before its visitor comes
+    page._warm(page.db)  # what a preheated kernel runs before its visitor comes
     assert built and not any(r.value is not None for r in built[0].radios.values())
     form = _form(_signin(page, cohort["people"]["Ann"]["code"]))
     assert form.questions is built[0]  # the prebuilt widgets, not new ones

@@ -67,7 +67,7 @@ def _warm_module_page(db):
     from workbook.ui.pages.module import module_page
 
     page = module_page("m01", db=db)
-    page._warm()
+    page._warm(db)
     return page
 
 
@@ -220,3 +220,59 @@ def test_the_fork_server_reads_the_case_before_any_kernel(settings_env, monkeypa
     for language in ("en", "fr"):
         case.load_case(language=language)
     assert reads == []
+
+
+def _rows(db) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from workbook.store.models import Base
+
+    with db.engine.connect() as conn:
+        return {t.name: conn.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+
+def test_a_preheated_kernel_rehearses_the_visit_and_keeps_nothing_of_it(db, cohort, monkeypatch):
+    """Before its visitor, the page runs a sign-in's, saves' and redraw's statements in a rolled-back transaction
+    (store Database.rehearsal): on a new engine the visitor's own sign-in and answers then compile (almost) nothing."""
+    from workbook.store import Database
+
+    def fresh_page(rehearse: bool):
+        fresh = Database(db.settings.database_url, db.settings)
+        page = _warm_module_page(fresh) if rehearse else __import__("workbook.ui.pages.module", fromlist=["x"]).module_page("m01", db=fresh)
+        return fresh, page
+
+    def compiled_by_visit(fresh, page, who: str) -> int:
+        from workbook.ui.widgets.likert import LikertForm
+
+        before = len(fresh.engine._compiled_cache)
+        _update(page.signin.code, {"value": cohort["people"][who]["code"]})
+        for j, radio in enumerate(list(next(x for x in find(page, LikertForm)).radios.values())[:5]):
+            _update(radio, {"index": j})
+        return len(fresh.engine._compiled_cache) - before
+
+    kept = _rows(db)
+    fresh, page = fresh_page(rehearse=True)
+    assert _rows(fresh) == kept, "the rehearsal left rows behind"
+    after_rehearsal = compiled_by_visit(fresh, page, "Ann")
+    fresh, page = fresh_page(rehearse=False)
+    without = compiled_by_visit(fresh, page, "Ben")
+    # the code's check itself (failure count, code row, its subject, clearing its failures) is not rehearsed
+    assert after_rehearsal <= 5 < without, f"statements compiled by the visit: {after_rehearsal} after a rehearsal, {without} without"
+
+
+def test_a_rehearsal_runs_nothing_after_an_error_and_keeps_nothing(db, cohort):
+    from workbook.auth.identity import Identity
+    from workbook.errors import StoreError, WorkbookError
+    from workbook.store import rehearsal_trainee, save_answer
+
+    kept = _rows(db)
+    with pytest.raises(StoreError):
+        rehearsal_trainee(db)  # outside a rehearsal: refused
+    with pytest.raises(StoreError, match="rehearsal"):
+        with db.rehearsal():
+            person = rehearsal_trainee(db)
+            with pytest.raises(WorkbookError):  # refused inside a transaction: that ends the rehearsal's
+                save_answer(db, Identity.admin(), 10**9, "m01", "coproduction", "cp1", 3)
+            save_answer(db, person, person.person_id, "m01", "coproduction", "cp1", 3)  # would be committed for real
+    assert _rows(db) == kept
+    assert not db.rehearsing

@@ -171,7 +171,7 @@ def quiz_page(when: str, db: Database | None = None) -> Page:
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
     build = lambda d, i: [QuizForm(d, i, quiz, form.when, prebuilt.pop("questions", None))]  # noqa: E731
     return Page(L.get("kicker", quiz.title), title, build, intro=[intro], roles=ROLES, db=db,
-                warm=lambda: warm_up(quiz, form.id, prebuilt))
+                warm=lambda _db: warm_up(quiz, form.id, prebuilt))
 
 
 def warm_up(quiz: Quiz, form_id: str, prebuilt: dict) -> None:

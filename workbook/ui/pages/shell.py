@@ -137,11 +137,11 @@ class Page(w.VBox):
         intro: list[w.Widget] | Callable[[], list[w.Widget]] | None = None,
         roles: tuple[str, ...] = ROLES,
         db: Database | None = None,
-        warm: Callable[[], object] | None = None,
+        warm: Callable[[Database], object] | None = None,
     ):
-        """``warm`` runs in a preheated kernel before its visitor comes: whatever sign-in and the
+        """``warm(db)`` runs in a preheated kernel before its visitor comes: whatever sign-in and the
         first save would otherwise load or start while the whole cohort waits (imports, the
-        chart renderer). ``kicker``, ``title`` and ``intro`` may be functions: they are called
+        chart renderer, the page's statements compiled). ``kicker``, ``title`` and ``intro`` may be functions: they are called
         again when the page changes language (``intro`` is then rebuilt)."""
         self.language = DEFAULT_LANGUAGE
         self._chosen_here = False  # the visitor picked the language on this page before signing in
@@ -237,7 +237,7 @@ class Page(w.VBox):
         was built while the browser was still connecting and some of it never reached the page.)"""
         if self._warm is not None and preheating():
             try:
-                self._warm()
+                self._warm(self.db)
             except Exception:  # noqa: BLE001 - warming only saves time; the page works without it
                 # debug level: a kernel's stderr would land on the visitor's page
                 log.debug("warming the page's kernel failed; the page works, its sign-in is slower", exc_info=True)
