@@ -138,8 +138,6 @@ def warm_up(module: Module, prebuilt: dict | None = None, db: Database | None = 
     build the instrument's radio groups (their widget models then travel with the page's state
     instead of one message each at sign-in) and, given the page's ``db``, rehearse its statements."""
     warm_shared()
-    if db is not None:
-        rehearse_visit(db, module)
     if prebuilt is not None:
         form = _prebuild_form(module)
         if form is not None:
@@ -152,6 +150,8 @@ def warm_up(module: Module, prebuilt: dict | None = None, db: Database | None = 
         middle = (inst.scale.points + 1) // 2
         saved[inst.id] = {item.id: middle for item in inst.items_for()}
     module_results_html(module, saved)
+    if db is not None:  # last: a database busy now leaves the rest warmed
+        rehearse_visit(db, module)
 
 
 def rehearse_visit(db: Database, module: Module) -> None:
