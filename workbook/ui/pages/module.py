@@ -258,10 +258,19 @@ def module_page(module_id: str, db: Database | None = None) -> Page:
         return out
 
     prebuilt: dict = {}  # filled while a preheated kernel waits for its visitor
+
+    def warm(page_db: Database) -> None:
+        prebuilt["tail"] = (current_language(), tail())  # the same for every visitor: its models go with the page's state
+        warm_up(local(), prebuilt, page_db)
+
+    def ready_tail() -> list[w.Widget]:
+        language, widgets = prebuilt.pop("tail", (None, None))
+        return widgets if language == current_language() else tail()
+
     page = Page(
         lambda: _("Module {number}").format(number=local().number), lambda: local().title,
-        lambda d, i: _exercises(d, i, local(), prebuilt, intro[0]) + tail(),
-        intro=make_intro, roles=ROLES, db=db, warm=lambda page_db: warm_up(local(), prebuilt, page_db),
+        lambda d, i: _exercises(d, i, local(), prebuilt, intro[0]) + ready_tail(),
+        intro=make_intro, roles=ROLES, db=db, warm=warm,
     )
     page.prebuilt = prebuilt
     return page
