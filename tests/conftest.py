@@ -102,6 +102,17 @@ def cohort(db, admin):
 
 
 @pytest.fixture(scope="session")
+def shipped():
+    """The shipped ``exercises/`` catalogue in a language (``shipped("fr")``; English by default), loaded once per
+    test process: for tests that only read it (a test that changes content loads its own copy of the folder)."""
+    from functools import cache
+
+    from workbook.content.catalogue import load_language
+
+    return cache(lambda language="en": load_language(ROOT / "exercises", language))
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

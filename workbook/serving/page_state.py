@@ -9,8 +9,9 @@ no sign-in: a kernel id is a random 128-bit name only its page knows.
 """
 from __future__ import annotations
 
+from .voila_routes import add_voila_routes
+
 PATH = r"workbook/page-state/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
-_installed = False
 
 
 def page_state(manager, kernel_id: str) -> str:
@@ -35,20 +36,7 @@ def _handlers(base_url: str) -> list:
 
 def install() -> None:
     """In Voila's server process: add the handler (idempotent; nothing outside Voila)."""
-    global _installed
-    try:
-        from voila.app import Voila
-    except ImportError:
-        return
-    if _installed:
-        return
-    original_handlers = Voila.init_handlers
-
-    def init_handlers(self):
-        return list(original_handlers(self)) + _handlers(self.server_url or self.base_url or "/")
-
-    Voila.init_handlers = init_handlers
-    _installed = True
+    add_voila_routes(__name__, _handlers)
 
 
 def state_texts(_value: object = None) -> str:

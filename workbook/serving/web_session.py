@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import os
 
+from .voila_routes import add_voila_routes
+
 COOKIE = "workbook_session"
 HEADER = "X-Workbook-Session"
 ENV = "HTTP_X_WORKBOOK_SESSION"
 SESSION_PATH = "workbook/session"
 SIGNOUT_PATH = "workbook/signout"
-_installed = False
 
 
 def page_session_token() -> str:
@@ -113,20 +114,7 @@ def _handlers(base_url: str, trusted) -> list:
 def install() -> None:
     """In Voila's server process: add the two handlers (idempotent; nothing outside Voila). The
     page request is stamped with the cookie's token by ``serving.guard``."""
-    global _installed
-    try:
-        from voila.app import Voila
-    except ImportError:
-        return
-    if _installed:
-        return
     from workbook.settings import get_settings
 
     trusted = get_settings().trusted_proxy_networks()
-    original_handlers = Voila.init_handlers
-
-    def init_handlers(self):
-        return list(original_handlers(self)) + _handlers(self.server_url or self.base_url or "/", trusted)
-
-    Voila.init_handlers = init_handlers
-    _installed = True
+    add_voila_routes(__name__, lambda base_url: _handlers(base_url, trusted))

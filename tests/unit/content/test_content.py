@@ -21,8 +21,8 @@ items:
 """
 
 
-def test_shipped_content_is_valid_and_cross_referenced():
-    cat = load_directory(ROOT / "exercises")
+def test_shipped_content_is_valid_and_cross_referenced(shipped):
+    cat = shipped()
     m1 = cat.module("m01")
     assert m1.concepts == ["C1", "C2"]
     assert cat.instrument(m1.instrument).scale.points == 5

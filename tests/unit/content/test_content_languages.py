@@ -24,15 +24,15 @@ def test_french_is_a_content_language():
 
 
 @pytest.fixture(scope="module")
-def english():
-    return load_directory(EXERCISES)
+def english(shipped):
+    return shipped("en")
 
 
 @pytest.mark.parametrize("language", OTHER)
-def test_every_instrument_keeps_the_english_items_scales_and_keys(english, language):
+def test_every_instrument_keeps_the_english_items_scales_and_keys(english, shipped, language):
     """Answers pool by item id: each language's instrument asks the same items on the same scale,
     with the same dimensions, reverse keys, versions and rater sets (read from the models, not the checker)."""
-    cat = load_language(EXERCISES, language)
+    cat = shipped(language)
     assert cat.language == language
     assert set(cat.instruments) == set(english.instruments)
     for name, en in english.instruments.items():
@@ -44,8 +44,8 @@ def test_every_instrument_keeps_the_english_items_scales_and_keys(english, langu
 
 
 @pytest.mark.parametrize("language", OTHER)
-def test_every_module_keeps_the_english_exercises(english, language):
-    cat = load_language(EXERCISES, language)
+def test_every_module_keeps_the_english_exercises(english, shipped, language):
+    cat = shipped(language)
     assert set(cat.modules) == set(english.modules)
     for mid, en in english.modules.items():
         mine = cat.modules[mid]
@@ -83,8 +83,8 @@ def test_the_missing_list_names_only_english_files_not_written(language):
     assert set(missing) | written == english_files
 
 
-def test_fallback_only_where_listed(english):
-    fr = load_language(EXERCISES, "fr")
+def test_fallback_only_where_listed(english, shipped):
+    fr = shipped("fr")
     missing = read_missing(EXERCISES / "fr", "exercises/fr")
     for mid, module in fr.modules.items():
         en_title = english.modules[mid].title
@@ -417,10 +417,10 @@ def test_notebooks_hold_no_language_specific_text():
 
 
 @pytest.mark.parametrize("language", languages(EXERCISES))
-def test_every_page_text_a_notebook_shows_exists_and_every_block_is_shown(language):
+def test_every_page_text_a_notebook_shows_exists_and_every_block_is_shown(shipped, language):
     import re
 
-    cat = load_language(EXERCISES, language)
+    cat = shipped(language)
     called = {m.groups() for _path, cells in _notebook_cells() for c in cells
               for m in re.finditer(r'page_text\("([^"]+)", "([^"]+)"\)', c.source)}
     assert called, "no notebook calls page_text"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook.content.catalogue import load_directory, load_language
 from workbook.content.copycheck import (
     MAX_IDEAS_IN_SEED_ORDER,
     RUN,
@@ -45,8 +44,8 @@ STILL_MISSING: set[str] = set()
 
 
 @pytest.fixture(scope="module")
-def cat():
-    return load_directory(EXERCISES)
+def cat(shipped):
+    return shipped("en")
 
 
 def covered(cat) -> dict[str, list[str]]:
@@ -158,8 +157,8 @@ def test_the_copy_check_would_catch_a_pasted_sentence():
 # ---- every section cites ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_section_cites_a_source_or_is_marked_as_the_workbooks_own(language):
-    cat = load_language(EXERCISES, language)
+def test_every_section_cites_a_source_or_is_marked_as_the_workbooks_own(shipped, language):
+    cat = shipped(language)
     for m in cat.ordered_modules():
         for n, s in enumerate(m.sections):
             assert s.source, f"module {m.id}: sections[{n}] ({s.heading!r}) has no source: cite one, or mark it source: workbook"
@@ -280,10 +279,10 @@ def test_no_module_uses_a_seeds_own_examples():
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_module_follows_a_seeds_order_of_ideas(language):
+def test_no_module_follows_a_seeds_order_of_ideas(shipped, language):
     """A module may not present more than MAX_IDEAS_IN_SEED_ORDER of a seed's ideas in the seed's
     own order (ideas ordered by where the module first names them), in any language."""
-    cat = load_language(EXERCISES, language)
+    cat = shipped(language)
     by_source = {k: seed_key(s.seed_file) for k, s in cat.sources.items() if s.seed_file}
     bad = []
     for m in cat.ordered_modules():

@@ -1,17 +1,13 @@
 """The notebooks' own words (exercises/page_texts.yaml) follow the page's language (#15)."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from workbook.content.catalogue import load_language
-
-EXERCISES = Path(__file__).resolve().parents[3] / "exercises"
-def test_a_page_text_block_is_redrawn_in_the_page_language():
+def test_a_page_text_block_is_redrawn_in_the_page_language(shipped):
     from workbook.i18n import using
     from workbook.ui.widgets.page_text import page_text, relocalize
 
     block = page_text("01_servuction", "case")  # drawn before sign-in, in English
-    en, fr = (load_language(EXERCISES, lang).page_text("01_servuction", "case").heading for lang in ("en", "fr"))
+    en, fr = (shipped(lang).page_text("01_servuction", "case").heading for lang in ("en", "fr"))
     assert en in block.value and fr not in block.value
     relocalize("fr")  # the page shell, when the person's language is French
     assert fr.replace("'", "&#39;") in block.value and en not in block.value
