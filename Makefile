@@ -70,7 +70,10 @@ test: setup browser hub-proxy
 
 # the static checks: ruff (rules in pyproject.toml) and the import contract (import-linter: imports point down),
 # then the fast lane: every test not marked slow (no server, kernel, browser or subprocess: tests/process_guard.py),
-# spread over every core by pytest-xdist (the full `make test` runs in one process: its servers and ports stay apart)
+# spread over every core by pytest-xdist (the full `make test` runs in one process: its servers and ports stay apart).
+# Byte-code is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): each worker otherwise compiles
+# the package and rewrites every test module's asserts again, seconds of CPU per run (__pycache__ is not in git).
+check: export PYTHONDONTWRITEBYTECODE :=
 check: setup
 	$(VENV)/bin/ruff check workbook tests benchmarks
 	$(VENV)/bin/lint-imports

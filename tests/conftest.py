@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="workbook-tests-"))
 os.environ["WORKBOOK_DATA_DIR"] = str(_SESSION_DIR)
 os.environ.pop("WORKBOOK_DB_URL", None)
-# In-process page tests read "your results" right after an answer: redraw at once. Served pages
-# (tests/servers.py drops WORKBOOK_* variables) keep the product's deferred redraw.
-os.environ["WORKBOOK_RESULTS_REFRESH_SECONDS"] = "0"
+# In-process page tests: "your results" (queries, scores, charts: a quarter of a second) is redrawn when the test
+# reads the page, not after every answer: tests/widget_tools.py runs the waiting redraw before any walk of the
+# widgets. Served pages (tests/servers.py drops WORKBOOK_* variables) keep the product's short delay.
+os.environ["WORKBOOK_RESULTS_REFRESH_SECONDS"] = "86400"
 ARTIFACTS = ROOT / "test-artifacts"
 
 

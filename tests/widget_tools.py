@@ -5,10 +5,26 @@ import ipywidgets as w
 
 
 def walk(widget: w.Widget):
-    """Every widget under ``widget`` (depth first), itself included."""
+    """Every widget under ``widget`` (depth first), itself included, once the redraws waiting under it have run."""
+    settle(widget)
+    yield from _tree(widget)
+
+
+def _tree(widget: w.Widget):
     yield widget
     for child in getattr(widget, "children", ()) or ():
-        yield from walk(child)
+        yield from _tree(child)
+
+
+def settle(widget: w.Widget) -> None:
+    """Run now every deferred "your results" redraw waiting under ``widget``. In-process tests defer it until the
+    page is read (tests/conftest.py), as served pages defer it a moment: twenty answers cost one redraw, not twenty."""
+    from workbook.ui.widgets.deferred import Coalesced
+
+    for x in list(_tree(widget)):
+        redraw = getattr(x, "redraw", None)
+        if isinstance(redraw, Coalesced) and redraw.pending:
+            redraw.settle()
 
 
 def _matches(x: w.Widget, what: type | str | None, kind: type | None, attrs: dict) -> bool:

@@ -72,12 +72,13 @@ def test_module_page_acknowledges_answers_before_the_redraw(cohort, db, monkeypa
     results = one(page, "wb-results", w.HTML)
     before, runs = results.value, results.redraw.runs
     radios = find(page, "wb-likert", w.RadioButtons)
+    statuses = find(page, "wb-status")  # found before the answers: a walk of the page would run the redraw
     for radio in radios:
         radio.value = 4
     # every answer is in the store already; the redraw is still waiting
     saved = current_answers(db, ann, ann.person_id, "coproduction")
     assert len(saved) == len(radios) and set(saved.values()) == {4}
-    assert any("All answers saved" in x.value for x in find(page, "wb-status"))
+    assert any("All answers saved" in x.value for x in statuses)
     assert results.value == before and results.redraw.pending
     results.redraw.settle()
     assert results.redraw.runs == runs + 1
