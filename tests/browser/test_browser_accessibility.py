@@ -185,8 +185,13 @@ FOCUS = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
+  const field = e.closest('[class*="wb-j-f-"]');
+  const wb = e.closest('[class*="wb-"]');
   return {tag: e.tagName, type: e.type || '', title: e.title || '', text: (e.textContent || '').trim().slice(0, 80),
           group: [...document.querySelectorAll('.wb-likert')].findIndex(g => g.contains(e)),
+          role: e.getAttribute('role') || '', pressed: e.getAttribute('aria-pressed') || '', selected: e.getAttribute('aria-selected') || '',
+          field: field ? (String(field.className).match(/wb-j-f-(\\w+)/) || [])[1] || '' : '',
+          wb: wb ? String(wb.className).split(/\\s+/).filter(c => c.startsWith('wb-')) : [],
           ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2};
 }"""
 
@@ -300,3 +305,199 @@ def test_likert_items_are_radio_groups_named_by_their_text(server, contexts):
             assert {i.text for i in inst.items} <= names
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- keyboard only: the journey editor, tab sets, confirmations
+def sign_in_by_keyboard(page, server, notebook: str, code: str, name: str) -> None:
+    """Open ``notebook``, Tab to the code box, type ``code``, Enter; wait until the whole page is drawn."""
+    page.goto(server.page_url(notebook), wait_until="domcontentloaded", timeout=SLOW)
+    page.wait_for_selector("input[type=password]", state="visible", timeout=SLOW)
+    tab_until(page, lambda f: f["type"] == "password")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"text=Signed in as {name}", timeout=SLOW)
+    page.wait_for_function("() => !document.body.innerText.includes('Loading your page…')", timeout=SLOW)
+    settle(page)
+
+
+def wait_for(check, what: str, timeout: float = 60.0):
+    """Poll ``check()`` until it returns something true (what a page saved reaches the database a moment later)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = check()
+        if got:
+            return got
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not seen within {timeout:.0f} s")
+
+
+def test_keyboard_only_journey_editor(server, served_db, browser, people):
+    """Module 5's experience map by keyboard alone: a new map, a stage chosen with the arrow keys, a touchpoint added
+    and every field of it reached with Tab and set (typing, arrow keys on drop-downs and the emotion slider, Space on
+    the element's toggle and the moment-of-truth box), then the views' tabs switched with the arrow keys and Enter.
+    Every stop shows a focus ring; the map in the database holds exactly what was typed and chosen."""
+    from workbook.auth.identity import Identity
+    from workbook.domain import journey as J
+    from workbook.store import AccessCodeAuthenticator, invite, list_maps
+
+    admin = Identity.admin()
+    coach = AccessCodeAuthenticator(served_db).authenticate(people["coach"][0], source="test")
+    pid, code = invite(served_db, admin, coach.cohort_id, "Jo Journey")
+    defaults = {k: f.default for k, f in J.Touchpoint.model_fields.items()}
+    fields = [k for k in J.Touchpoint.model_fields if k != "id"]  # every field a touchpoint records
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        sign_in_by_keyboard(page, server, "05_experience.ipynb", code, "Jo Journey")
+        tab_until(page, lambda f: "wb-j-new-map" in f["wb"])
+        page.keyboard.press("Enter")
+        page.wait_for_function("n => document.querySelectorAll('.wb-j-stages option').length === n", arg=len(J.DEFAULT_STAGES), timeout=SLOW)
+        tab_until(page, lambda f: "wb-j-stages" in f["wb"] and f["tag"] == "SELECT")
+        page.keyboard.press("ArrowDown")  # the second stage
+        page.wait_for_function("() => document.querySelector('.wb-j-stages select').selectedIndex === 1", timeout=SLOW)
+        tab_until(page, lambda f: "wb-j-new-tp" in f["wb"] and f["tag"] == "INPUT")
+        page.keyboard.type("Night call")
+        tab_until(page, lambda f: "wb-j-add-tp" in f["wb"])
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".wb-j-f-name input", state="visible", timeout=SLOW)
+        settle(page)
+
+        reached = []
+        typed = {"client_actors": "Night shift supervisor", "provider_actors": "front: On-call technician",
+                 "client_action": "calls the hotline at 2 a.m.", "frontstage": "the on-call technician diagnoses by phone",
+                 "pain_point": "waited 40 minutes for a call back"}
+        arrows = {"channel": ("ArrowDown", 1), "location": ("ArrowDown", 2), "emotion": ("ArrowLeft", 2), "control": ("ArrowDown", 1)}
+        while set(fields) - set(reached):
+            f = tab_until(page, lambda f: bool(f["field"]), limit=20)
+            name = f["field"]
+            reached.append(name)
+            if name == "name" and f["tag"] == "INPUT":
+                page.keyboard.press("End")
+                page.keyboard.type("-out")  # edit the step's name
+            elif name in typed and f["tag"] in ("INPUT", "TEXTAREA"):
+                page.keyboard.type(typed[name])
+            elif name in arrows and (f["tag"] == "SELECT" or f["role"] == "slider"):
+                key, times = arrows[name]
+                for _ in range(times):
+                    page.keyboard.press(key)
+            elif name == "element" and f["text"] == "outcome":
+                page.keyboard.press("Space")
+                page.wait_for_function("() => document.activeElement.getAttribute('aria-pressed') === 'true'", timeout=SLOW)
+            elif name == "moment_of_truth":
+                page.keyboard.press("Space")
+        assert set(reached) == set(fields), f"not reached by Tab: {set(fields) - set(reached)}"
+
+        # the views: a tab set moved through with the arrow keys, a tab opened with Enter
+        tab = tab_until(page, lambda f: f["role"] == "tab")
+        assert tab["text"] == "Emotion curve" and tab["selected"] == "true"
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(FOCUS)["text"] == "Service blueprint"
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.getAttribute('aria-selected') === 'true'", timeout=SLOW)
+        said = page.locator(".wb-j-blueprint svg[role=img]").get_attribute("aria-label", timeout=SLOW)
+        assert "moments of truth: 1. Night call-out" in said, said
+
+        stage = J.DEFAULT_STAGES[1]
+        expected = {
+            "name": "Night call-out", "client_actors": ("Night shift supervisor",), "provider_actors": [("On-call technician", "front_line")],
+            "channel": J.CHANNELS[J.CHANNELS.index(defaults["channel"]) + 1], "location": J.LOCATIONS[J.LOCATIONS.index(defaults["location"]) + 2],
+            "client_action": typed["client_action"], "frontstage": typed["frontstage"], "element": "outcome", "emotion": defaults["emotion"] - 2,
+            "pain_point": typed["pain_point"], "moment_of_truth": True, "control": J.CONTROLS[J.CONTROLS.index(defaults["control"]) + 1],
+        }
+
+        def saved():
+            maps = list_maps(served_db, admin, pid)
+            if len(maps) != 1:
+                return None
+            found = [(s.name, t) for s, t in maps[0].touchpoints()]
+            if len(found) != 1:
+                return None
+            where, t = found[0]
+            got = {k: getattr(t, k) for k in expected} | {"provider_actors": [(a.role, a.side) for a in t.provider_actors]}
+            return (where, got) if got == expected else None
+
+        where, _got = wait_for(saved, f"the map saved as {expected}")
+        assert where == stage
+    finally:
+        ctx.close()
+
+
+def test_keyboard_only_tabs_and_confirmations(server, served_db, browser, people):
+    """The coach page's tab set by keyboard (arrow keys and Enter, then a button in the opened tab), the close-cohort
+    confirmation (Enter on "Close cohort" without the box ticked only warns; the box takes Space) and the quiz's
+    two-press confirmation (Enter on Submit warns of the open questions, Enter again submits). Focus rings on every
+    stop; the database says the cohort is still open and the quiz is submitted."""
+    from workbook.auth.identity import Identity
+    from workbook.content.catalogue import catalogue
+    from workbook.content.quiz_spec import SUBMITTED
+    from workbook.store import AccessCodeAuthenticator, current_answers, invite, list_cohorts
+
+    admin = Identity.admin()
+    coach_code, coach_name = people["coach"]
+    coach = AccessCodeAuthenticator(served_db).authenticate(coach_code, source="test")
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        sign_in_by_keyboard(page, server, "coach.ipynb", coach_code, coach_name)
+        tab = tab_until(page, lambda f: f["role"] == "tab")
+        assert tab["text"] == "Progress" and tab["selected"] == "true"
+        while page.evaluate(FOCUS)["text"] != "Statistics":
+            page.keyboard.press("ArrowRight")
+            assert page.evaluate(FOCUS)["role"] == "tab"
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.getAttribute('aria-selected') === 'true'", timeout=SLOW)
+        tab_until(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Compute statistics", limit=10)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".lm-TabBar-tab.lm-mod-current:has-text('Statistics')")
+        page.wait_for_function("() => [...document.querySelectorAll('.widget-tab-contents table')].some(t => t.offsetParent)", timeout=SLOW)
+
+        # back to the tab bar (Shift+Tab), on to "Cohort": its close-cohort confirmation
+        for _ in range(20):
+            page.keyboard.press("Shift+Tab")
+            if page.evaluate(FOCUS)["role"] == "tab":
+                break
+        while page.evaluate(FOCUS)["text"] != "Cohort":
+            page.keyboard.press("ArrowLeft")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.getAttribute('aria-selected') === 'true'", timeout=SLOW)
+        tab_until(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Close cohort", limit=40)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=Tick the box to confirm closing the cohort.", timeout=SLOW)
+        for _ in range(5):  # the box just before the button
+            page.keyboard.press("Shift+Tab")
+            if page.evaluate(FOCUS)["type"] == "checkbox":
+                break
+        assert page.evaluate(FOCUS)["type"] == "checkbox"
+        page.keyboard.press("Space")
+        assert page.evaluate("document.activeElement.checked")
+        page.keyboard.press("Space")  # untick: the demo cohort stays open for the other tests
+        assert not page.evaluate("document.activeElement.checked")
+        [cohort] = [c for c in list_cohorts(served_db, admin) if c["id"] == coach.cohort_id]
+        assert not cohort.get("closed"), cohort
+    finally:
+        ctx.close()
+
+    pid, code = invite(served_db, admin, coach.cohort_id, "Quinn Quiz")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        quiz = catalogue().quiz
+        exercise, labels = quiz.exercise(quiz.form("before").id), quiz.labels
+        sign_in_by_keyboard(page, server, "quiz_before.ipynb", code, "Quinn Quiz")
+        tab_until(page, lambda f: f["type"] == "radio")
+        page.keyboard.press("Space")  # one answer; the rest stay open
+        tab_until(page, lambda f: f["tag"] == "BUTTON" and f["text"] == labels["submit"])
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=questions still open", timeout=SLOW)
+        assert page.evaluate(FOCUS)["text"] == labels["confirm_submit"]  # the focus stays on the button, now the confirmation
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=your answers are final", timeout=SLOW)
+        answers = wait_for(lambda: (a := current_answers(served_db, admin, pid, exercise)) and SUBMITTED in a and a, "the quiz submitted")
+        assert len([k for k in answers if k != SUBMITTED]) == 1
+    finally:
+        ctx.close()

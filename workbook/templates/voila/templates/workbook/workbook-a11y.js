@@ -4,6 +4,8 @@
      enters the group once, the arrow keys move and choose), named by its description or, without one, by the
      text just before it (a Likert item's .wb-item-text, a statement);
    - a slider's handle is named by the slider's description;
+   - a toggle button (ipywidgets' ToggleButtons: the journey editor's element and map kind) says whether it is the
+     chosen one (aria-pressed), which ipywidgets shows by colour only;
    - a text box, number box or drop-down without a <label> is named by its widget's description, else by the
      tooltip the kernel gave it (ipywidgets shows a tooltip only as a title, which is no visible label);
    - the page's content is the main landmark. */
@@ -54,6 +56,13 @@
     });
   }
 
+  function toggles(root) {
+    root.querySelectorAll(".widget-toggle-buttons button, button.widget-toggle-button").forEach(function (b) {
+      var pressed = b.classList.contains("mod-active") ? "true" : "false";
+      if (b.getAttribute("aria-pressed") !== pressed) { b.setAttribute("aria-pressed", pressed); }
+    });
+  }
+
   function controls(root) {
     root.querySelectorAll(".wb-page input:not([type=radio]):not([type=hidden]), .wb-page select, .wb-page textarea").forEach(function (c) {
       if (c.hasAttribute("aria-labelledby") || (!c.hasAttribute("data-wb-named") && c.hasAttribute("aria-label"))) { return; }
@@ -84,6 +93,7 @@
     landmark();
     radios(document.body);
     sliders(document.body);
+    toggles(document.body);
     controls(document.body);
   }
   function later() {
@@ -91,7 +101,7 @@
   }
   function start() {
     apply();
-    new MutationObserver(later).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
+    new MutationObserver(later).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["title", "class"] });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
