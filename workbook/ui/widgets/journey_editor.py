@@ -139,7 +139,9 @@ class JourneyEditor(w.VBox):
         self.del_stage_btn = w.Button(description=_("Delete stage"), button_style="danger")
         # touchpoints
         self.tp_select = w.Select(description=_("Touchpoints"), rows=6, layout=L(width="340px"))
-        self.new_tp_name = w.Text(description=_("New"), placeholder=_("name of a touchpoint"), layout=L(width="300px"))
+        # sent once, as the box is left (continuous updates are throttled by ipywidgets and a quick Tab and Enter on
+        # "Add touchpoint" could reach the kernel before the last letters: "Night c" for "Night call")
+        self.new_tp_name = w.Text(description=_("New"), placeholder=_("name of a touchpoint"), continuous_update=False, layout=L(width="300px"))
         self.add_tp_btn = w.Button(description=_("Add touchpoint"), icon="plus", button_style="primary")
         self.tp_up = w.Button(description=_("Up"), icon="arrow-up", layout=L(width="80px"))
         self.tp_down = w.Button(description=_("Down"), icon="arrow-down", layout=L(width="90px"))
