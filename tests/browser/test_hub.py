@@ -131,7 +131,7 @@ def _memory(hub_pid: int) -> list[str]:
     raters = [p for r in hub.children(recursive=True) if is_rater_service(r) for p in tree(r)]
     others = [p for p in tree(hub) if p not in raters and not any(p in tree(s) for s in servers.values())]
     lines = ["hub: memory of the hub, its proxy and the culler: PSS {:.0f} MB, USS {:.0f} MB ({} processes)".format(*total(others), len(others)),
-             "hub: memory of the rater service: PSS {:.0f} MB, USS {:.0f} MB ({} processes: Voila, its fork server, chart renderer "
+             "hub: memory of the rater service: PSS {:.0f} MB, USS {:.0f} MB ({} processes: Voila, its fork server "
              "and preheated rater pages)".format(*total(raters), len(raters))]
     for user, server in sorted(servers.items()):
         procs = tree(server)
