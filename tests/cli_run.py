@@ -5,13 +5,17 @@ import argparse
 from pathlib import Path
 
 
-def run_cli(monkeypatch, data_dir: Path, *argv: str) -> int:
-    """``workbook ARGV`` against the data directory ``data_dir``; returns its exit code."""
+def run_cli(monkeypatch, data_dir: Path, *argv: str, locale: str = "C.UTF-8") -> int:
+    """``workbook ARGV`` against the data directory ``data_dir`` in the operator's ``locale`` (``LANG``; the command's
+    messages follow it, English by default whatever the test machine's locale); returns its exit code."""
     from workbook.cli import main
     from workbook.settings import reset_settings
     from workbook.store import reset_default
 
     monkeypatch.setenv("WORKBOOK_DATA_DIR", str(data_dir))
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", locale)
     reset_settings()
     reset_default()
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .auth.identity import ROLES
 from .errors import WorkbookError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, _, environment_language, using
 
 
 def _db():
@@ -64,10 +64,11 @@ def cmd_demo(args) -> int:
         return tqdm(rows, desc="demo answers", unit="answer", file=sys.stderr)
 
     result = build_demo(_db(), progress=bar)
-    print(f"{'Created' if result['created'] else 'Refreshed'} {result['cohort']!r}. Demo access codes:")
+    done = _("Created {cohort}.") if result["created"] else _("Refreshed {cohort}.")
+    print(done.format(cohort=repr(result["cohort"])) + " " + _("Demo access codes:"))
     for role, name, code in result["codes"][:3]:
         print(f"  {role:8} {code}   {name}")
-    print(f"  (+{len(result['codes']) - 3} more trainees: `workbook demo --all-codes`)" if not getattr(args, "all_codes", False) else "")
+    print("  " + _("(+{more} more trainees: `workbook demo --all-codes`)").format(more=len(result["codes"]) - 3) if not getattr(args, "all_codes", False) else "")
     if getattr(args, "all_codes", False):
         for role, name, code in result["codes"][3:]:
             print(f"  {role:8} {code}   {name}")
@@ -82,8 +83,9 @@ def cmd_cohort_list(args) -> int:
         _print_json(cohorts)
         return 0
     for c in cohorts:
-        state = "closed" if c["closed"] else "open"
-        print(f"{c['name']}\t{c['trainee']} trainees, {c['coach']} coaches, {c['hr']} HR\t{state}")
+        state = _("closed") if c["closed"] else _("open")
+        people = _("{trainees} trainees, {coaches} coaches, {hr} HR").format(trainees=c["trainee"], coaches=c["coach"], hr=c["hr"])
+        print(f"{c['name']}\t{people}\t{state}")
     return 0
 
 
@@ -91,7 +93,7 @@ def cmd_cohort_create(args) -> int:
     from workbook.store import create_cohort
 
     cid = create_cohort(_db(), _admin(), args.name)
-    print(f"created cohort {args.name!r} (id {cid})")
+    print(_("created cohort {name} (id {id})").format(name=repr(args.name), id=cid))
     return 0
 
 
@@ -101,7 +103,8 @@ def cmd_reissue(args) -> int:
     db = _db()
     person = person_by_name(db, _admin(), cohort_by_name(db, args.cohort), args.name)
     code = reissue_code(db, _admin(), person.id)
-    print(f"new access code for {person.name!r} ({person.role}), shown only now: {code}; the old code and its open pages no longer work")
+    print(_("new access code for {name} ({role}), shown only now: {code}; the old code and its open pages no longer work").format(
+        name=repr(person.name), role=person.role, code=code))
     return 0
 
 
@@ -154,22 +157,22 @@ def _codes_file(name: str) -> Path:
 
     path = Path(name)
     if path.exists() and path.stat().st_size:
-        raise WorkbookError(f"{path} exists already; give --codes-out a new file name (its codes would be overwritten)")
+        raise WorkbookError(_("{path} exists already; give --codes-out a new file name (its codes would be overwritten)").format(path=path))
     try:
         return private_file(path)
     except OSError as exc:
-        raise WorkbookError(f"{path}: cannot create it ({exc.strerror}); give --codes-out a file in a writable folder") from None
+        raise WorkbookError(_("{path}: cannot create it ({reason}); give --codes-out a file in a writable folder").format(path=path, reason=exc.strerror)) from None
 
 
 def cmd_invite(args) -> int:
     from workbook.store import cohort_by_name, invite
 
     if (args.name is None) == (args.csv is None):
-        args.parser.error("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both")
+        args.parser.error(_("give either a person's name or --csv FILE (a roster with the columns name,role,email), not both"))
     if args.codes_out and not args.csv:
-        args.parser.error("--codes-out goes with --csv FILE")
+        args.parser.error(_("--codes-out goes with --csv FILE"))
     if args.login is not None and args.csv:
-        args.parser.error("--login goes with one person's name, not with --csv FILE")
+        args.parser.error(_("--login goes with one person's name, not with --csv FILE"))
     db = _db()
     cohort_id = cohort_by_name(db, args.cohort)
     if args.csv:
@@ -180,21 +183,21 @@ def cmd_invite(args) -> int:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise WorkbookError(f"{path}: cannot read it as UTF-8 text ({exc}); save the roster as a UTF-8 CSV file") from None
+            raise WorkbookError(_("{path}: cannot read it as UTF-8 text ({reason}); save the roster as a UTF-8 CSV file").format(path=path, reason=exc)) from None
         codes_out = _codes_file(args.codes_out) if args.codes_out else None
         invited = import_roster(db, _admin(), cohort_id, text, where=str(path))
         if codes_out is not None:
             write_private_text(codes_out, codes_csv(invited))
         if db.settings.auth_mode == "jupyterhub":  # codes are refused on this deployment: none is shown or written
-            print(f"invited {len(invited)} people into {args.cohort!r}; they sign in through JupyterHub (the roster's login column)")
+            print(_("invited {n} people into {cohort}; they sign in through JupyterHub (the roster's login column)").format(n=len(invited), cohort=repr(args.cohort)))
             return 0
         if args.json:
             _print_json([{**i._asdict(), "code": None if codes_out else i.code} for i in invited])
         elif codes_out is not None:
-            print(f"invited {len(invited)} people into {args.cohort!r}; their access codes are in {codes_out} (owner-only; "
-                  "columns name,role,email,code for a mail merge), shown nowhere else")
+            print(_("invited {n} people into {cohort}; their access codes are in {file} (owner-only; columns name,role,email,code for a mail merge), "
+                    "shown nowhere else").format(n=len(invited), cohort=repr(args.cohort), file=codes_out))
         else:
-            print(f"invited {len(invited)} people into {args.cohort!r}; access codes, shown only now:")
+            print(_("invited {n} people into {cohort}; access codes, shown only now:").format(n=len(invited), cohort=repr(args.cohort)))
             for i in invited:
                 print(f"  {i.role:8} {i.code}   {i.name}")
         return 0
@@ -205,11 +208,12 @@ def cmd_invite(args) -> int:
                      "code": None if hub else code})
         return 0
     if hub:  # codes are refused on this deployment: none is shown
-        how = f"signs in as JupyterHub user {args.login!r}" if args.login else "has no JupyterHub login yet (give --login HUBNAME)"
-        print(f"invited {args.name!r} as {args.role} (person {pid}); {how}")
+        how = _("signs in as JupyterHub user {login}").format(login=repr(args.login)) if args.login else _("has no JupyterHub login yet (give --login HUBNAME)")
+        print(_("invited {name} as {role} (person {id}); {how}").format(name=repr(args.name), role=args.role, id=pid, how=how))
         return 0
-    login = f"; JupyterHub login {args.login!r}" if args.login else ""
-    print(f"invited {args.name!r} as {args.role} (person {pid}){login}; access code, shown only now: {code}")
+    login = _("; JupyterHub login {login}").format(login=repr(args.login)) if args.login else ""
+    print(_("invited {name} as {role} (person {id}){login}; access code, shown only now: {code}").format(
+        name=repr(args.name), role=args.role, id=pid, login=login, code=code))
     return 0
 
 
@@ -221,7 +225,7 @@ def cmd_export(args) -> int:
         print(doc)
     else:
         Path(args.output).write_text(doc + "\n", encoding="utf-8")
-        print(f"exported {args.cohort!r} to {args.output}", file=sys.stderr)
+        print(_("exported {cohort} to {file}").format(cohort=repr(args.cohort), file=args.output), file=sys.stderr)
     return 0
 
 
@@ -232,9 +236,9 @@ def cmd_import(args) -> int:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise WorkbookError(f"{path}: cannot read ({exc})") from None
+        raise WorkbookError(_("{path}: cannot read ({reason})").format(path=path, reason=exc)) from None
     name = import_cohort(_db(), _admin(), text, where=str(path))
-    print(f"imported cohort {name!r}")
+    print(_("imported cohort {name}").format(name=repr(name)))
     return 0
 
 
@@ -246,8 +250,9 @@ def cmd_content_check(args) -> int:
 
     directory = Path(args.dir) if args.dir else get_settings().content_dir
     cat = check_directory(directory)
-    print(f"{directory}: ok — {len(cat.modules)} modules, {len(cat.instruments)} instruments, {len(cat.sources)} sources, "
-          f"{len(cat.glossary)} glossary entries; languages: {', '.join(languages(directory))}")
+    print(_("{directory}: ok — {modules} modules, {instruments} instruments, {sources} sources, {glossary} glossary entries; languages: {languages}").format(
+        directory=directory, modules=len(cat.modules), instruments=len(cat.instruments), sources=len(cat.sources), glossary=len(cat.glossary),
+        languages=", ".join(languages(directory))))
     for line in missing_translations(directory):
         print(line)
     for language in languages(directory)[1:]:
@@ -282,7 +287,7 @@ def cmd_report(args) -> int:
         try:
             tasks = [person_task(db, actor, int(args.target))]
         except ValueError:
-            raise WorkbookError(f"person {args.target!r}: give the person's id (a number); `workbook report cohort NAME` does a whole cohort") from None
+            raise WorkbookError(_("person {target}: give the person's id (a number); `workbook report cohort NAME` does a whole cohort").format(target=repr(args.target))) from None
     else:
         tasks = cohort_tasks(db, actor, args.target)
     bar = tqdm(total=len(tasks), desc="reports", unit="report", file=sys.stderr)
@@ -291,9 +296,9 @@ def cmd_report(args) -> int:
     bar.close()
     made = [f for o in outcomes for f in o.files]
     failed = [o for o in outcomes if o.error]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports written to {args.output} ({len(made)} files)")
+    print(_("{written} of {total} reports written to {folder} ({files} files)").format(written=len(outcomes) - len(failed), total=len(outcomes), folder=args.output, files=len(made)))
     for o in failed:
-        print(f"FAILED {o.task.label}: {o.error}")
+        print(_("FAILED {label}: {error}").format(label=o.task.label, error=o.error))
     return 1 if failed else 0
 
 
@@ -313,9 +318,9 @@ def cmd_facilitator(args) -> int:
         tasks += [ReportTask("handout", m.id, handout_file(m).removesuffix(".pdf"), f"handout, Module {m.number}") for m in catalogue().ordered_modules()]
     outcomes = run_reports(tasks, _admin(), Path(args.output), formats, workers=args.workers)
     failed = [o for o in outcomes if o.error]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} documents written to {args.output}")
+    print(_("{written} of {total} documents written to {folder}").format(written=len(outcomes) - len(failed), total=len(outcomes), folder=args.output))
     for o in failed:
-        print(f"FAILED {o.task.label}: {o.error}")
+        print(_("FAILED {label}: {error}").format(label=o.task.label, error=o.error))
     return 1 if failed else 0
 
 
@@ -327,7 +332,7 @@ def cmd_backup(args) -> int:
     db = _unchecked_db()  # a database at an older revision is backed up before `workbook db upgrade`
     target = Path(args.output) if args.output else default_backup_path(db, get_settings().data_dir / "backups")
     result = backup(db, _admin(), target)
-    print(f"backed up {db.masked} to {result.path} ({result.bytes:,} bytes, {result.kind})")
+    print(_("backed up {database} to {file} ({bytes} bytes, {kind})").format(database=db.masked, file=result.path, bytes=f"{result.bytes:,}", kind=result.kind))
     return 0
 
 
@@ -336,7 +341,7 @@ def cmd_restore(args) -> int:
 
     db = _db()
     where = restore(db, _admin(), Path(args.file), force=args.force)
-    print(f"restored {args.file} into {where}")
+    print(_("restored {file} into {database}").format(file=args.file, database=where))
     return 0
 
 
@@ -366,15 +371,16 @@ def cmd_raters_remind(args) -> int:
 
     db = _db()
     if not mail_configured(db.settings):
-        raise WorkbookError("no SMTP server is configured (WORKBOOK_SMTP_HOST); remind raters from the coach page's "
-                            "360 raters tab, where the fresh codes are shown to the coach only")
+        raise WorkbookError(_("no SMTP server is configured (WORKBOOK_SMTP_HOST); remind raters from the coach page's "
+                              "360 raters tab, where the fresh codes are shown to the coach only"))
     done = remind_cohort_raters(db, _admin(), cohort_by_name(db, args.cohort), due_only=not args.all)
     failed = 0
     for person_id, issued in done.items():
         for i in issued:
             failed += i.delivered == "failed"
-            print(f"person {person_id}\t{i.email}\t" + ("reminded by e-mail" if i.delivered == "email" else f"FAILED: {i.error}"))
-    print(f"{sum(len(v) for v in done.values()) - failed} reminder(s) sent, {failed} failed")
+            result = _("reminded by e-mail") if i.delivered == "email" else _("FAILED: {error}").format(error=i.error)
+            print(_("person {id}").format(id=person_id) + f"\t{i.email}\t{result}")
+    print(_("{sent} reminder(s) sent, {failed} failed").format(sent=sum(len(v) for v in done.values()) - failed, failed=failed))
     return 1 if failed else 0
 
 
@@ -393,7 +399,8 @@ def cmd_db_upgrade(args) -> int:
         before, after = db.upgrade_schema()
     finally:
         db.dispose()
-    print(f"database {db.masked}: schema {before} -> {after}" if before != after else f"database {db.masked}: schema {after}, already current")
+    print(_("database {database}: schema {before} -> {after}").format(database=db.masked, before=before, after=after) if before != after
+          else _("database {database}: schema {after}, already current").format(database=db.masked, after=after))
     return 0
 
 
@@ -406,9 +413,10 @@ def cmd_db_current(args) -> int:
     finally:
         db.dispose()
     if state.revision == SCHEMA_REVISION:
-        print(f"database {db.masked}: schema {state.label} (current)")
+        print(_("database {database}: schema {schema} (current)").format(database=db.masked, schema=state.label))
     else:
-        print(f"database {db.masked}: schema {state.label}; this workbook needs {SCHEMA_REVISION}: run `workbook db upgrade`")
+        print(_("database {database}: schema {schema}; this workbook needs {needed}: run `workbook db upgrade`").format(
+            database=db.masked, schema=state.label, needed=SCHEMA_REVISION))
     return 0
 
 
@@ -416,7 +424,7 @@ def cmd_round_close(args) -> int:
     from workbook.store import close_round
 
     rid = close_round(_db(), _admin(), args.person, args.instrument, kind=args.kind)
-    print(f"round {rid} of person {args.person} on {args.instrument} closed: its results are shown")
+    print(_("round {round} of person {person} on {instrument} closed: its results are shown").format(round=rid, person=args.person, instrument=args.instrument))
     return 0
 
 
@@ -585,21 +593,22 @@ EXIT_RUNTIME, EXIT_USAGE = 1, 2  # usage errors: argparse exits 2 itself
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script: a usage error exits 2 (argparse), a runtime
     error 1, each as one line on stderr."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args) or 0
-    except WorkbookError as exc:
-        print(f"workbook: error: {exc}", file=sys.stderr)
-        return EXIT_RUNTIME
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # a bug or an unforeseen failure: one line here, the traceback in the log file
-        from .logs import log_to_file
+    with using(environment_language()):  # the operator's language: the locale environment (LANGUAGE, LC_ALL, LANG)
+        args = build_parser().parse_args(argv)
+        try:
+            return args.func(args) or 0
+        except WorkbookError as exc:
+            print(_("workbook: error: {message}").format(message=exc), file=sys.stderr)
+            return EXIT_RUNTIME
+        except KeyboardInterrupt:
+            return 130
+        except Exception as exc:  # a bug or an unforeseen failure: one line here, the traceback in the log file
+            from .logs import log_to_file
 
-        first = (str(exc).strip().splitlines() or [""])[0]
-        where = log_to_file("cli", f"workbook {args.command}: unexpected failure", exc)
-        print(f"workbook: error: unexpected {type(exc).__name__}: {first} (details in {where})", file=sys.stderr)
-        return EXIT_RUNTIME
+            first = (str(exc).strip().splitlines() or [""])[0]
+            where = log_to_file("cli", f"workbook {args.command}: unexpected failure", exc)
+            print(_("workbook: error: unexpected {kind}: {message} (details in {log})").format(kind=type(exc).__name__, message=first, log=where), file=sys.stderr)
+            return EXIT_RUNTIME
 
 
 if __name__ == "__main__":

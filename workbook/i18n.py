@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -45,6 +46,20 @@ def check_language(code: object, where: str = "language") -> str:
     if code not in LANGUAGES:
         raise LanguageError(f"{where}: {code!r} is not a language of the workbook; choose one of {', '.join(LANGUAGES)}")
     return str(code)
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
+    """The operator's language (the ``workbook`` command's messages) from the locale environment, read as gettext
+    reads it: ``LANGUAGE`` (a list, ``fr:en``), then the first set of ``LC_ALL``, ``LC_MESSAGES``, ``LANG``
+    (``fr_FR.UTF-8``, ``zh_CN.UTF-8``); English when none names French or Chinese (``C``, ``en_GB``…)."""
+    env = os.environ if environ is None else environ
+    codes = [part for part in env.get("LANGUAGE", "").split(":") if part]
+    codes += [next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")]
+    for value in codes:
+        code = value.split(".")[0].split("@")[0].split("_")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
 
 
 def current_language() -> str:

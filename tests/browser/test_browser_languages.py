@@ -1,47 +1,18 @@
 """The interface in French and Chinese in a real browser (issue #15): a trainee picks the language at
 sign-in, answers an item, reloads: the page comes back in that language (``<html lang>`` too) with the
 answer restored, and Module 1 shows no English interface string (every msgid of the English catalogue
-that the language translates differently is looked for in the page's visible text). A rater opens
+that the language translates differently is looked for in the page's visible text), its worked example included. A rater opens
 the rater page and gets it in the language the trainee chose for them, with no English interface string."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-from babel.messages.pofile import read_po
+from english_check import english_left
 from servers import TRACEBACK, launch_chromium, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-LOCALE = Path(__file__).resolve().parents[2] / "workbook" / "locale"
-PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
 SLOW = 120_000
 SIGN_IN = {"fr": "Se connecter", "zh": "登录"}
 SIGNED_IN = {"fr": "Connecté·e : ", "zh": "已登录："}
-
-
-def english_left(text: str, language: str) -> list[str]:
-    """The English interface strings (or their fixed parts between placeholders) found in ``text``:
-    each msgid whose ``language`` translation differs from it (phrases, and single words of 9 letters or more)."""
-    with (LOCALE / language / "LC_MESSAGES" / "workbook.po").open("rb") as f:
-        catalogue = read_po(f)
-    found = set()
-    for msg in catalogue:
-        if not msg.id:
-            continue
-        ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
-        strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
-        for english in ids:
-            if english in strings:
-                continue  # the same words in both languages (a name, "E-mail" …)
-            for part in PLACEHOLDER.split(english):
-                part = part.strip(" :;,.()·")
-                if any(part in s for s in strings):
-                    continue  # the translation keeps these words ("Source" in "Source : …")
-                # a single short word may be French too ("Manager la contribution…") or a book's title: phrases and long words only
-                if (" " in part or len(part) >= 9) and sum(ch.isalpha() for ch in part) >= 4 and re.search(rf"(?<![\w]){re.escape(part)}(?![\w])", text):
-                    found.add(part)
-    return sorted(found)
 
 
 def visible_text(page) -> str:
@@ -118,6 +89,17 @@ def test_a_trainee_and_a_rater_work_in_their_language(tmp_path, artifacts, langu
             assert not TRACEBACK.search(text)
             left = english_left(text, language)
             assert not left, f"English interface strings on Module 1 in {language}: {left}"
+            # the worked example below the page cell, printed in English before sign-in, is redrawn in the person's language
+            from workbook.i18n import using
+            from workbook.ui.pages.examples import case_servuction_text
+
+            with using(language):
+                first_line = case_servuction_text().splitlines()[0]
+            example = page.locator(".wb-example").first
+            example.wait_for()
+            assert first_line in example.inner_text()
+            left = english_left(example.inner_text(), language)
+            assert not left, f"English interface strings in Module 1's worked example in {language}: {left}"
 
             # a rater the trainee nominated in this language gets the rater page in it
             rid = nominate_rater(db, trainee, trainee.person_id, "Pat Client", "pat@client.example", "client", "manager_profile", language=language)

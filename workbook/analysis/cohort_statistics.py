@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from workbook.content.catalogue import Instrument
 from workbook.domain.psychometrics import Reliability, cronbach_alpha
 from workbook.domain.scoring import keyed_value, score
-from workbook.i18n import _, ngettext
+from workbook.i18n import _, format_number, ngettext
 
 NOT_ENOUGH_PEOPLE = "not enough people"
 
@@ -102,18 +102,21 @@ def earlier_version_note(stats: InstrumentStats) -> str:
 
 def stats_text(stats: InstrumentStats, instrument: Instrument) -> str:
     """A plain-text report of the statistics (CLI, notebooks)."""
-    lines = [f"{instrument.title}", f"  people who answered: {stats.people} (groups under {stats.threshold} are not shown)"]
+    lines = [f"{instrument.title}", "  " + _("people who answered: {people} (groups under {threshold} are not shown)").format(people=stats.people, threshold=stats.threshold)]
     if stats.reason:
         return "\n".join(lines + [f"  {stats.reason}"])
     if stats.earlier_version:
         lines.append(f"  {earlier_version_note(stats)}")
     for rel, agg in zip(stats.reliability, stats.aggregates):
-        mean = f"mean {agg.mean:5.1f}/100, sd {agg.sd:4.1f}" if agg.mean is not None and agg.sd is not None else agg.reason or "mean —"
-        lines.append(f"  {rel.scale:<34} alpha {rel.label:<18} 95% CI {rel.ci_label:<13} n={rel.n:<3} missing answers {rel.missing_answers:<3} {mean}")
+        mean = (_("mean {mean}/100, sd {sd}").format(mean=f"{format_number(agg.mean, 1):>5}", sd=f"{format_number(agg.sd, 1):>4}") if agg.mean is not None and agg.sd is not None
+                else agg.reason or _("mean —"))
+        lines.append(f"  {rel.scale:<34} " + _("alpha {alpha} 95% CI {ci} n={n} missing answers {missing} {mean}").format(
+            alpha=f"{rel.label:<18}", ci=f"{rel.ci_label:<13}", n=f"{rel.n:<3}", missing=f"{rel.missing_answers:<3}", mean=mean))
         for it in rel.items:
-            r = f"{it.item_total_r:+.2f}" if it.item_total_r is not None else "  — "
-            a = f"{it.alpha_if_deleted:.2f}" if it.alpha_if_deleted is not None else " — "
-            lines.append(f"      {it.item:<6} item-total r {r}  alpha if deleted {a}  answered {it.n}, missing {it.missing}")
+            r = ("+" if it.item_total_r >= 0 else "") + format_number(it.item_total_r, 2) if it.item_total_r is not None else "  — "
+            a = format_number(it.alpha_if_deleted, 2) if it.alpha_if_deleted is not None else " — "
+            lines.append(f"      {it.item:<6} " + _("item-total r {r}  alpha if deleted {alpha}  answered {n}, missing {missing}").format(
+                r=r, alpha=a, n=it.n, missing=it.missing))
     return "\n".join(lines)
 
 

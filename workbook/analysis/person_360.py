@@ -9,10 +9,18 @@ from collections.abc import Mapping
 
 from workbook.content.catalogue import Instrument
 from workbook.domain.feedback360 import CATEGORY_LABELS, Feedback, RaterResponse, compare
-from workbook.domain.profiles import NOT_ENOUGH, Placement, place
+from workbook.domain.profiles import BALANCED, GENERALIST, NOT_ENOUGH, TECHNICAL, Placement, place
 from workbook.domain.scoring import DimensionScore, score
-from workbook.i18n import _, _l
+from workbook.i18n import _, _l, format_number
 
+# The rater groups as the pages and texts say them, in the language shown (the domain's CATEGORY_LABELS are English keys).
+CATEGORY_TEXT = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peers"), "direct_report": _l("Direct reports"),
+                 "client": _l("Clients"), "all": _l("All raters")}
+assert set(CATEGORY_TEXT) == set(CATEGORY_LABELS)
+# The manager profiles (workbook.domain.profiles' placements) as the results say them, in the language shown.
+PROFILE_TEXT = {TECHNICAL: _l("technical and operational profile"), GENERALIST: _l("marketing and leadership profile"),
+                BALANCED: _l("between the two profiles"), NOT_ENOUGH: _l("not enough answers")}
+FLAG_TEXT = {"blind spot": _l("blind spot"), "hidden strength": _l("hidden strength")}
 DEFAULT_POLES = {"technical": ["technical", "operational"], "generalist": ["marketing", "leadership"]}
 
 
@@ -61,11 +69,10 @@ def profile_text(instrument: Instrument, answers: Mapping[str, object], spec: Ma
     """The placement as one line of text (notebooks, reports)."""
     p = placement_of(instrument, answers, spec)
     if p.position is None:
-        return NOT_ENOUGH
-    return (
-        f"{p.profile}: position {p.position:+.0f} (technical {p.technical:.0f}, generalist {p.generalist:.0f}); "
-        f"strengths: {', '.join(p.strengths) or 'none'}; gaps: {', '.join(p.gaps) or 'none'}"
-    )
+        return str(PROFILE_TEXT[NOT_ENOUGH])
+    return _("{profile}: position {position} (technical {technical}, generalist {generalist}); strengths: {strengths}; gaps: {gaps}").format(
+        profile=PROFILE_TEXT.get(p.profile, p.profile), position=f"{p.position:+.0f}", technical=f"{p.technical:.0f}", generalist=f"{p.generalist:.0f}",
+        strengths=", ".join(p.strengths) or _("none"), gaps=", ".join(p.gaps) or _("none"))
 
 
 def not_rated_lines(fb: Feedback) -> list[str]:
@@ -82,13 +89,13 @@ def not_rated_lines(fb: Feedback) -> list[str]:
 def feedback_text(fb: Feedback) -> str:
     """The 360 comparison as a plain-text table (notebooks, reports)."""
     cols = ["self", *fb.categories, "all"]
-    lines = ["dimension".ljust(34) + "".join(CATEGORY_LABELS.get(c, c)[:14].rjust(15) for c in cols) + "  flag"]
+    lines = [_("dimension").ljust(34) + "".join(str(CATEGORY_TEXT.get(c, c))[:14].rjust(15) for c in cols) + "  " + _("flag")]
     for d in fb.dimensions:
-        vals = [f"{d.self_mean:.2f}" if d.self_mean is not None else "—"]
-        vals += [("*" if c not in d.cells else f"{d.cells[c].mean:.2f}" if d.cells[c].shown else "n/a") for c in cols[1:]]
-        lines.append(d.label.ljust(34) + "".join(v.rjust(15) for v in vals) + f"  {d.flag}")
+        vals = [format_number(d.self_mean, 2) if d.self_mean is not None else "—"]
+        vals += [("*" if c not in d.cells else format_number(d.cells[c].mean, 2) if d.cells[c].shown else _("n/a")) for c in cols[1:]]
+        lines.append(d.label.ljust(34) + "".join(v.rjust(15) for v in vals) + f"  {FLAG_TEXT.get(d.flag, d.flag)}")
     for c, info in fb.categories.items():
         if not info["shown"]:
-            lines.append(f"{CATEGORY_LABELS.get(c, c)}: {info['reason']}")
+            lines.append(_("{label}: {text}").format(label=CATEGORY_TEXT.get(c, c), text=info["reason"]))
     lines += [f"* {line}" for line in not_rated_lines(fb)]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from workbook.errors import ContentError, NotFound, place, reason
+from workbook.i18n import _
 from workbook.settings import get_settings
 
 from .exercise_specs import TYPES, parse_spec
@@ -550,7 +551,8 @@ def missing_translations(directory: Path) -> list[str]:
     for language in languages(directory):
         if language != ENGLISH:
             lf = language_files(directory, language)
-            out += [f"{lf.shown(directory)}/{name}: not yet written in {language}; English is shown" for name in lf.missing]
+            out += [_("{file}: not yet written in {language}; English is shown").format(file=f"{lf.shown(directory)}/{name}", language=language)
+                    for name in lf.missing]
     return out
 
 

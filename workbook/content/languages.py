@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from workbook.errors import ContentError, NotFound
+from workbook.i18n import _
 
 ENGLISH = "en"
 MISSING_FILE = "MISSING.yaml"
@@ -291,7 +292,7 @@ def check_datasets(datasets: Path, language: str) -> list[str]:
     out = []
     for name, local in resolve_datasets(datasets, language).items():
         if local is None:
-            out.append(f"{Path(datasets).name}/{language}/{name}: not yet written in {language}; English is shown")
+            out.append(_("{file}: not yet written in {language}; English is shown").format(file=f"{Path(datasets).name}/{language}/{name}", language=language))
         else:
             localized_dataset(Path(datasets) / name, language)
     return out

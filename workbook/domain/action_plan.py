@@ -13,7 +13,7 @@ from datetime import date, datetime
 from workbook.errors import InvalidAnswer
 from workbook.i18n import _, _l
 
-SMART_VARIANT = "Doran (1981): Specific, Measurable, Assignable, Realistic, Time-related"
+SMART_VARIANT = _l("Doran (1981): Specific, Measurable, Assignable, Realistic, Time-related")  # in the language shown
 STATUSES = ("planned", "in_progress", "done", "dropped")
 STATUS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "done": _l("done"), "dropped": _l("dropped")}  # said in the current language
 CLOSED = ("done", "dropped")
@@ -115,18 +115,18 @@ def pulse_items(actions: list[Action], item_ids) -> list[str]:
 
 
 def smart_problems(fields: dict) -> list[str]:
-    """What keeps an action from being SMART (Doran's reading), one short line each; empty when SMART."""
+    """What keeps an action from being SMART (Doran's reading), one short line each in the language shown; empty when SMART."""
     problems = []
     if len(str(fields.get("text", "")).split()) < MIN_WORDS:
-        problems.append(f"Specific: describe the action in at least {MIN_WORDS} words (what exactly, with whom).")
+        problems.append(_("Specific: describe the action in at least {words} words (what exactly, with whom).").format(words=MIN_WORDS))
     if not str(fields.get("measure", "")).strip():
-        problems.append("Measurable: say how you will know it is done (a number, a document, an event).")
+        problems.append(_("Measurable: say how you will know it is done (a number, a document, an event)."))
     if not str(fields.get("owner", "")).strip():
-        problems.append("Assignable: name who owns the action.")
+        problems.append(_("Assignable: name who owns the action."))
     if not fields.get("realistic"):
-        problems.append("Realistic: confirm it is achievable with the time and means you have.")
+        problems.append(_("Realistic: confirm it is achievable with the time and means you have."))
     if not fields.get("due"):
-        problems.append("Time-related: give a due date.")
+        problems.append(_("Time-related: give a due date."))
     return problems
 
 

@@ -158,7 +158,7 @@ def servuction_triangle(frame: pd.DataFrame, entities: dict[str, str], title: st
         mx, my = (x + x2) / 2, (y + y2) / 2
         ox, oy = mx - 0.5, my - 0.29
         norm = (ox**2 + oy**2) ** 0.5 or 1.0
-        text = f"{row.label}: {score:.0f}" if score is not None else f"{row.label}: —"
+        text = _("{label}: {text}").format(label=row.label, text=f"{score:.0f}" if score is not None else "—")
         text += " ★" if bool(row.favoured) else ""  # the favoured link told by a star as well as by colour
         edges.append({
             "x": x, "y": y, "x2": x2, "y2": y2, "width": 2 + (score or 0) / 100 * 16,
@@ -302,11 +302,13 @@ def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, coun
 # ---------------------------------------------------------------- journey maps (Module 5)
 
 ELEMENT_COLOURS = {"process": PALETTE["primary"], "outcome": PALETTE["accent"]}
-BLUEPRINT_LANES = ("Stage", "Touchpoint", "Client actions", "Front stage (visible)", "Back stage (invisible)", "Support processes")
+BLUEPRINT_LANES = ("stage", "touchpoint", "client", "front", "back", "support")  # the lanes top to bottom (codes)
+LANE_TEXT = {"stage": _l("Stage"), "touchpoint": _l("Touchpoint"), "client": _l("Client actions"), "front": _l("Front stage (visible)"),
+             "back": _l("Back stage (invisible)"), "support": _l("Support processes")}
 BLUEPRINT_LINES = (
-    ("Front stage (visible)", "line of interaction", [6, 0]),
-    ("Back stage (invisible)", "line of visibility", [8, 4]),
-    ("Support processes", "line of internal interaction", [2, 3]),
+    ("front", _l("line of interaction"), [6, 0]),
+    ("back", _l("line of visibility"), [8, 4]),
+    ("support", _l("line of internal interaction"), [2, 3]),
 )
 
 
@@ -335,46 +337,54 @@ def _steps(frame: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def emotion_curve(frame: pd.DataFrame, title: str = "The client's emotion along the journey") -> alt.LayerChart:
+def emotion_curve(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     """Emotion (−2…+2) per touchpoint in journey order: points coloured by element type, moments of truth as large diamonds, stages marked."""
+    from workbook.domain.journey import label
+
+    title = title or _("The client's emotion along the journey")
+    moments = [_("moment of truth"), _("other touchpoint")]
+    elements = {code: label(code) for code in ELEMENT_COLOURS}
     data = _steps(frame)
-    data["moment"] = ["moment of truth" if v else "other touchpoint" for v in data["moment_of_truth"]]
+    data["moment"] = [moments[0] if v else moments[1] for v in data["moment_of_truth"]]
+    data["element"] = [elements.get(e, e) for e in data["element"]]
     data["label_y"] = [2.85 if r == 0 else 2.5 for r in data["stage_row"]]
     order = list(data["step"])
     x = alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=170))
-    y = alt.Y("emotion:Q", title="client's emotion", scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2]))
+    emotion = _("client's emotion")
+    y = alt.Y("emotion:Q", title=emotion, scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2]))
     base = alt.Chart(data)
     zero = alt.Chart(pd.DataFrame({"emotion": [0]})).mark_rule(color=PALETTE["muted"], strokeDash=[3, 3]).encode(y=y)
     starts = base.transform_filter("datum.stage_start")
     bounds = starts.mark_rule(color="#c5ced8").encode(x=alt.X("step:N", sort=order, bandPosition=0))
     stages = starts.mark_text(align="left", baseline="top", dx=4, fontSize=10, fontWeight="bold", color="#3b4856").encode(
         x=alt.X("step:N", sort=order, bandPosition=0),
-        y=alt.Y("label_y:Q", title="client's emotion", scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2])), text="stage_label:N"
+        y=alt.Y("label_y:Q", title=emotion, scale=alt.Scale(domain=[-2.6, 2.9]), axis=alt.Axis(values=[-2, -1, 0, 1, 2])), text="stage_label:N"
     )
     line = base.mark_line(color=PALETTE["muted"], strokeWidth=2).encode(x=x, y=y, order="seq:Q")
     # the element type is told by colour and by fill (process solid, outcome hollow): never by colour alone
     points = base.mark_point(filled=True, opacity=1, strokeWidth=2).encode(
         x=x,
         y=y,
-        fill=alt.Fill("element:N", title="Element", scale=alt.Scale(domain=list(ELEMENT_COLOURS), range=[ELEMENT_COLOURS["process"], "#ffffff"])),
-        stroke=alt.Stroke("element:N", title="Element", scale=alt.Scale(domain=list(ELEMENT_COLOURS), range=list(ELEMENT_COLOURS.values()))),
-        shape=alt.Shape("moment:N", title="Moment of truth", scale=alt.Scale(domain=["moment of truth", "other touchpoint"], range=["diamond", "circle"])),
-        size=alt.Size("moment:N", title="Moment of truth", scale=alt.Scale(domain=["moment of truth", "other touchpoint"], range=[260, 80])),
+        fill=alt.Fill("element:N", title=_("Element"), scale=alt.Scale(domain=list(elements.values()), range=[ELEMENT_COLOURS["process"], "#ffffff"])),
+        stroke=alt.Stroke("element:N", title=_("Element"), scale=alt.Scale(domain=list(elements.values()), range=list(ELEMENT_COLOURS.values()))),
+        shape=alt.Shape("moment:N", title=_("Moment of truth"), scale=alt.Scale(domain=moments, range=["diamond", "circle"])),
+        size=alt.Size("moment:N", title=_("Moment of truth"), scale=alt.Scale(domain=moments, range=[260, 80])),
     )
     width = max(420, 62 * len(data))
     parts = [f"{r.step} {_num(r.emotion, '+.0f')} ({r.element}{', ' + r.moment if r.moment_of_truth else ''})" for r in data.itertuples()]
     return alt.layer(bounds, zero, line, points, stages, title=title).properties(width=width, height=260, description=_summary(parts))
 
 
-def emotion_compare(frame: pd.DataFrame, title: str = "Mean emotion per stage, map against map") -> alt.Chart:
+def emotion_compare(frame: pd.DataFrame, title: str = "") -> alt.Chart:
     """One line per map of the mean emotion per stage (before/after, as-is/to-be)."""
+    title = title or _("Mean emotion per stage, map against map")
     order = list(dict.fromkeys(frame.sort_values("stage_index")["stage"]))
     enc = dict(
         x=alt.X("stage:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-        y=alt.Y("emotion:Q", title="mean emotion", scale=alt.Scale(domain=[-2, 2])),
-        color=alt.Color("map:N", title="Map", scale=alt.Scale(range=[PALETTE["muted"], PALETTE["primary"], PALETTE["accent"]])),
-        strokeDash=alt.StrokeDash("map:N", title="Map"),  # same title as the colour: one legend showing colour and dash
-        shape=alt.Shape("map:N", title="Map"),
+        y=alt.Y("emotion:Q", title=_("mean emotion"), scale=alt.Scale(domain=[-2, 2])),
+        color=alt.Color("map:N", title=_("Map"), scale=alt.Scale(range=[PALETTE["muted"], PALETTE["primary"], PALETTE["accent"]])),
+        strokeDash=alt.StrokeDash("map:N", title=_("Map")),  # same title as the colour: one legend showing colour and dash
+        shape=alt.Shape("map:N", title=_("Map")),
     )
     line = alt.Chart(frame, title=title).mark_line(point=True, strokeWidth=2.5).encode(**enc)
     return line.properties(width=max(360, 70 * len(order)), height=220, description=compare_summary(frame))
@@ -397,43 +407,45 @@ def blueprint_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     for r in data.itertuples():
         cells = {
-            "Stage": r.stage if r.stage_start else "",
-            "Touchpoint": ("★ " if r.moment_of_truth else "") + f"{r.name} — {r.location}, {r.channel}",  # not by the red frame alone
-            "Client actions": who(r.client_actors, r.client_action),
-            "Front stage (visible)": who(r.front_actors, r.frontstage),
-            "Back stage (invisible)": who(r.back_actors, r.backstage),
-            "Support processes": r.support,
+            "stage": r.stage if r.stage_start else "",
+            "touchpoint": ("★ " if r.moment_of_truth else "") + f"{r.name} — {r.location}, {r.channel}",  # not by the red frame alone
+            "client": who(r.client_actors, r.client_action),
+            "front": who(r.front_actors, r.frontstage),
+            "back": who(r.back_actors, r.backstage),
+            "support": r.support,
         }
         for lane, text in cells.items():
-            rows.append({"step": r.step, "seq": r.seq, "lane": lane, "text": _wrap(text, 20 if lane != "Stage" else 18),
+            rows.append({"step": r.step, "seq": r.seq, "lane": str(LANE_TEXT[lane]), "code": lane, "text": _wrap(text, 20 if lane != "stage" else 18),
                          "filled": bool(text), "element": r.element, "moment_of_truth": bool(r.moment_of_truth)})
-    return pd.DataFrame(rows, columns=["step", "seq", "lane", "text", "filled", "element", "moment_of_truth"])
+    return pd.DataFrame(rows, columns=["step", "seq", "lane", "code", "text", "filled", "element", "moment_of_truth"])
 
 
-def service_blueprint(frame: pd.DataFrame, title: str = "Service blueprint") -> alt.LayerChart:
+def service_blueprint(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     """Swimlanes (client actions, front stage, back stage, support) per touchpoint, with the lines of interaction, visibility and internal interaction."""
+    title = title or _("Service blueprint")
+    lanes = [str(LANE_TEXT[c]) for c in BLUEPRINT_LANES]
     cells = blueprint_frame(frame)
     order = list(dict.fromkeys(cells.sort_values("seq")["step"]))
     x = alt.X("step:N", sort=order, title=None, axis=None)
     lane_axis = alt.Axis(labelLimit=170, labelFontWeight="bold", ticks=False, domain=False)
-    y = alt.Y("lane:N", sort=list(BLUEPRINT_LANES), title=None, axis=lane_axis)
-    y_top = alt.Y("lane:N", sort=list(BLUEPRINT_LANES), title=None, axis=lane_axis, bandPosition=0)
+    y = alt.Y("lane:N", sort=lanes, title=None, axis=lane_axis)
+    y_top = alt.Y("lane:N", sort=lanes, title=None, axis=lane_axis, bandPosition=0)
     base = alt.Chart(cells)
-    boxes = base.transform_filter("datum.filled && datum.lane != 'Stage'").mark_rect(
+    boxes = base.transform_filter("datum.filled && datum.code != 'stage'").mark_rect(
         cornerRadius=4, stroke="#c5ced8", fill="#f7f9fb", width={"band": 0.92}, height={"band": 0.86}
     ).encode(x=x, y=y)
-    mot = base.transform_filter("datum.moment_of_truth && datum.lane == 'Touchpoint'").mark_rect(
+    mot = base.transform_filter("datum.moment_of_truth && datum.code == 'touchpoint'").mark_rect(
         cornerRadius=4, stroke="#b3261e", strokeWidth=2, fillOpacity=0, width={"band": 0.92}, height={"band": 0.86}
     ).encode(x=x, y=y)
     texts = base.mark_text(align="left", baseline="top", dx=-60, dy=-38, fontSize=10, lineBreak="\n", color="#1d2733").encode(x=x, y=y, text="text:N")
-    lines_df = pd.DataFrame([{"lane": lane, "line": name, "n": n} for n, (lane, name, _d) in enumerate(BLUEPRINT_LINES)])
+    lines_df = pd.DataFrame([{"lane": str(LANE_TEXT[lane]), "line": str(name), "n": n} for n, (lane, name, _d) in enumerate(BLUEPRINT_LINES)])
     lines = []
     for n, (_lane, _name, dash) in enumerate(BLUEPRINT_LINES):
         one = alt.Chart(lines_df[lines_df["n"] == n])
         lines.append(one.mark_rule(color="#b3261e" if n < 2 else "#6b7785", strokeWidth=1.5, strokeDash=dash).encode(y=y_top))
         lines.append(one.mark_text(align="right", baseline="bottom", dy=-1, fontSize=10, fontStyle="italic", color="#b3261e" if n < 2 else "#6b7785").encode(
             y=y_top, x=alt.value(130 * len(order) - 4), text="line:N"))
-    stage_starts = base.transform_filter("datum.lane == 'Stage' && datum.filled").mark_rule(color="#9aa5b1").encode(x=alt.X("step:N", sort=order, bandPosition=0, axis=None))
+    stage_starts = base.transform_filter("datum.code == 'stage' && datum.filled").mark_rule(color="#9aa5b1").encode(x=alt.X("step:N", sort=order, bandPosition=0, axis=None))
     return alt.layer(boxes, mot, stage_starts, *lines, texts, title=title).properties(width=130 * max(1, len(order)), height=alt.Step(92),
                                                                                     description=blueprint_summary(frame))
 
@@ -442,9 +454,9 @@ def blueprint_summary(frame: pd.DataFrame) -> str:
     """The blueprint's figures: touchpoints and stages, the moments of truth, how many touchpoints fill each lane."""
     data = _steps(frame)
     moments = ", ".join(data.loc[data["moment_of_truth"].astype(bool), "step"]) or _("none")
-    filled = {lane: int(sum(bool(str(a or "").strip() or str(b or "").strip()) for a, b in zip(data[x], data[y])))
-              for lane, (x, y) in {"Client actions": ("client_actors", "client_action"), "Front stage (visible)": ("front_actors", "frontstage"),
-                                   "Back stage (invisible)": ("back_actors", "backstage"), "Support processes": ("support", "support")}.items()}
+    filled = {str(LANE_TEXT[lane]): int(sum(bool(str(a or "").strip() or str(b or "").strip()) for a, b in zip(data[x], data[y])))
+              for lane, (x, y) in {"client": ("client_actors", "client_action"), "front": ("front_actors", "frontstage"),
+                                   "back": ("back_actors", "backstage"), "support": ("support", "support")}.items()}
     return _summary([
         _("touchpoints: {touchpoints} in {stages} stages").format(touchpoints=len(data), stages=data["stage_id"].nunique()),
         _("moments of truth: {names}").format(names=moments),
@@ -452,14 +464,15 @@ def blueprint_summary(frame: pd.DataFrame) -> str:
     ])
 
 
-def experience_survey(frame: pd.DataFrame, title: str = "Salesforce Research 2019, as reported by Mathieu (§2.2.2.2)") -> alt.LayerChart:
+def experience_survey(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     """Grouped bars of survey percentages: one group per statement, one bar per population (B2B, B2C)."""
+    title = title or _("Salesforce Research 2019, as reported by Mathieu (§2.2.2.2)")
     order = list(dict.fromkeys(frame["statement"]))
     colours = alt.Scale(domain=["B2B", "B2C"], range=[PALETTE["primary"], PALETTE["muted"]])
     base = alt.Chart(frame).encode(
         y=alt.Y("statement:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
         yOffset=alt.YOffset("population:N", sort=["B2B", "B2C"]),
-        x=alt.X("percent:Q", title="% of respondents", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("percent:Q", title=_("% of respondents"), scale=alt.Scale(domain=[0, 100])),
     )
     bars = base.mark_bar().encode(color=alt.Color("population:N", title=None, scale=colours))
     # each bar says its population as well as its figure: B2B and B2C are never told by colour alone
@@ -531,8 +544,9 @@ def profile_position(frame: pd.DataFrame, title: str = "") -> alt.Chart:
     return (line + dots + labels).properties(width=520, height=70, title=title, description=_summary(parts))
 
 
-def attempts_lines(frame: pd.DataFrame, title: str = "Your attempts over time (0–100)") -> alt.Chart:
+def attempts_lines(frame: pd.DataFrame, title: str = "") -> alt.Chart:
     """Dimension scores per attempt (columns attempt, dimension, score_100); unscored points left out."""
+    title = title or _("Your attempts over time (0–100)")
     data = frame.dropna(subset=["score_100"])
     parts = [f"{d}: " + ", ".join(_("{score} (attempt {attempt})").format(score=_dec(r.score_100, 0), attempt=r.attempt) for r in g.sort_values("attempt").itertuples())
              for d, g in data.groupby("dimension", sort=False)]
@@ -540,8 +554,8 @@ def attempts_lines(frame: pd.DataFrame, title: str = "Your attempts over time (0
         alt.Chart(data, title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("attempt:O", title="attempt"),
-            y=alt.Y("score_100:Q", title="score (0–100)", scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("attempt:O", title=_("attempt")),
+            y=alt.Y("score_100:Q", title=_("score (0–100)"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("dimension:N", title=None),
             strokeDash=alt.StrokeDash("dimension:N", title=None),  # one legend: the dimensions by colour, dash and point shape
             shape=alt.Shape("dimension:N", title=None),

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workbook.analysis.person_360 import not_rated_lines, placement_of, raters_placement
+from workbook.analysis.person_360 import CATEGORY_TEXT, PROFILE_TEXT, not_rated_lines, placement_of, raters_placement
 from workbook.content.catalogue import Instrument
-from workbook.domain.feedback360 import BLIND_SPOT, CATEGORY_LABELS, HIDDEN_STRENGTH, Feedback, RaterResponse
+from workbook.domain.feedback360 import BLIND_SPOT, HIDDEN_STRENGTH, Feedback, RaterResponse
 from workbook.domain.profiles import BALANCED, GENERALIST, NOT_ENOUGH, TECHNICAL
 from workbook.domain.scoring import score
 from workbook.i18n import _, _l
 from workbook.render.charts import attempts_lines, feedback_dots, profile_position, to_svg
 from workbook.render.fragments import render_fragment, trusted
 
-# The rater groups as the pages say them, in the language shown (the domain's CATEGORY_LABELS are English keys).
-CATEGORY_TEXT = {"self": _l("Self"), "manager": _l("Manager"), "peer": _l("Peers"), "direct_report": _l("Direct reports"),
-                 "client": _l("Clients"), "all": _l("All raters")}
-assert set(CATEGORY_TEXT) == set(CATEGORY_LABELS)
-# The manager profiles (workbook.domain.profiles' placements) as the results say them, in the language shown.
-PROFILE_TEXT = {TECHNICAL: _l("technical and operational profile"), GENERALIST: _l("marketing and leadership profile"),
-                BALANCED: _l("between the two profiles"), NOT_ENOUGH: _l("not enough answers")}
 YOU_TEXT = {TECHNICAL: _l("You are closer to the technical and operational profile"),
             GENERALIST: _l("You are closer to the marketing and leadership profile"), BALANCED: _l("You are between the two profiles")}
 

@@ -11,6 +11,7 @@ from workbook.auth.identity import Identity
 from workbook.content.catalogue import catalogue
 from workbook.content.quiz_spec import Quiz
 from workbook.domain.quiz_scoring import CohortGain, ConceptGain, cohort_gain, concept_scores, display_order, is_right, total_score
+from workbook.i18n import _
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc, fmt, section
 
@@ -84,7 +85,7 @@ def gain_chart(frame: pd.DataFrame, title: str, order: list[str]):
     from .charts import PALETTE
 
     y = alt.Y("concept:N", sort=order, title=None)
-    x = alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), title="% right")
+    x = alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), title=_("% right"))
     lines = alt.Chart(frame).mark_line(color=PALETTE["muted"]).encode(y=y, x=x, detail="concept:N")
     forms = sorted(frame["form"].unique().tolist()) if len(frame) else []
     dots = alt.Chart(frame).mark_circle(size=70, opacity=1).encode(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import escape
 
-from workbook.i18n import current_language
+from workbook.i18n import _, current_language
 
 from .charts import CHART_FONTS, PALETTE, _num, _summary, labelled_svg
 
@@ -21,9 +21,10 @@ LABEL_PX = 6.2  # estimated width of one character of an 11 px label
 LEFT_PAD = 10  # px left of the longest label
 
 
-def score_bars_svg(frame: pd.DataFrame, title: str = "Your scores (0–100)", axis: str = "score (0–100)") -> str:
+def score_bars_svg(frame: pd.DataFrame, title: str = "", axis: str = "") -> str:
     """Bars of ``frame``'s ``score_100`` per ``dimension`` (unscored dimensions left out), as one SVG image
-    named by its title and a summary of its figures."""
+    named by its title and a summary of its figures (title and axis by default in the language shown)."""
+    title, axis = title or _("Your scores (0–100)"), axis or _("score (0–100)")
     data = frame.dropna(subset=["score_100"])
     rows = [(str(r.dimension), float(r.score_100)) for r in data.itertuples()]
     font = CHART_FONTS.get(current_language(), "sans-serif")

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from workbook.content.catalogue import Catalogue, Module
 from workbook.content.facilitator_models import FacilitatorDoc, GuideModule
+from workbook.i18n import _
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc
 
@@ -51,35 +52,36 @@ def live_result(cat: Catalogue, module: Module, ex_id: str, answers: dict[int, d
     from workbook.analysis.cohort_scores import choice_tally, key_agreement, spreads
 
     L = _doc(cat).labels
-    hidden = L.get("not_enough", "not enough responses (fewer than {threshold})").format(threshold=threshold)
-    answered = L.get("answered", "answered")
+    hidden = L.get("not_enough", _("not enough responses (fewer than {threshold})")).format(threshold=threshold)
+    answered = L.get("answered", _("answered"))
     if ex_id == module.instrument:
         inst = cat.instrument(ex_id)
         items = spreads(inst, answers, threshold)
-        text = "; ".join(f"{s.label} n={s.n} " + (f"mean {s.mean:.0f}" if s.shown else "hidden") for s in items)
+        text = "; ".join(f"{s.label} n={s.n} " + (_("mean {mean}").format(mean=f"{s.mean:.0f}") if s.shown else _("hidden")) for s in items)
         return Live(render_fragment("guide_live", kind="spreads", items=items, hidden=hidden), f"{ex_id}: {text}")
     spec = next(e for e in module.exercises if e.id == ex_id)
     if spec.type == "classify" and statements is not None:
         ka = key_agreement(spec, statements, answers, threshold)
         if not ka.shown:
             return Live(render_fragment("guide_live", kind="hidden", people=ka.people, answered=answered, hidden=hidden),
-                        f"{ex_id}: {ka.people} answered, hidden")
+                        f"{ex_id}: " + _("{people} answered, hidden").format(people=ka.people))
         return Live(
             render_fragment("guide_live", kind="agreement", people=ka.people, answered=answered, share=ka.mean_share,
-                            key=L.get("key", "Key"), hardest=ka.hardest),
-            f"{ex_id}: {ka.people} answered, {ka.mean_share:.0f}% like the key; least agreed: " + ", ".join(f"{m}/{n}" for _t, _k, m, n in ka.hardest),
+                            key=L.get("key", _("Key")), hardest=ka.hardest),
+            f"{ex_id}: " + _("{people} answered, {share}% like the key; least agreed: {least}").format(
+                people=ka.people, share=f"{ka.mean_share:.0f}", least=", ".join(f"{m}/{n}" for _t, _k, m, n in ka.hardest)),
         )
     tally = choice_tally(spec, answers, threshold)
     if tally is not None:
         if not tally.shown:
             return Live(render_fragment("guide_live", kind="hidden", people=tally.people, answered=answered, hidden=hidden),
-                        f"{ex_id}: {tally.people} answered, hidden")
+                        f"{ex_id}: " + _("{people} answered, hidden").format(people=tally.people))
         return Live(render_fragment("guide_live", kind="tally", people=tally.people, answered=answered, counts=tally.counts),
-                    f"{ex_id}: {tally.people} answered; " + ", ".join(f"{label} {n}" for label, n in tally.counts))
+                    f"{ex_id}: " + _("{people} answered; {counts}").format(people=tally.people, counts=", ".join(f"{label} {n}" for label, n in tally.counts)))
     people = sum(1 for a in answers.values() if any(v not in (None, "", [], {}) for v in a.values()))
     shown = people >= threshold
     return Live(render_fragment("guide_live", kind="people", people=people, answered=answered, shown=shown, hidden=hidden),
-                f"{ex_id}: {people} answered" + ("" if shown else ", hidden"))
+                f"{ex_id}: " + (_("{people} answered").format(people=people) if shown else _("{people} answered, hidden").format(people=people)))
 
 
 def cite_text(cat: Catalogue, source: str, where: str) -> Markup:
@@ -143,7 +145,7 @@ def live_results(cat: Catalogue, answers_by_ex: dict[str, dict[int, dict[str, ob
 
 def debrief_text(cat: Catalogue, live: dict[str, Live]) -> str:
     """The live results as text, one line per debrief that uses one (nbval checks it on the demo cohort)."""
-    return "\n".join(f"Module {module.number} · {live[ex_id].text}" for module, ex_id in uses_of(cat))
+    return "\n".join(_("Module {number}").format(number=module.number) + f" · {live[ex_id].text}" for module, ex_id in uses_of(cat))
 
 
 # ---- I/O at the edges ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 
 from workbook.content.catalogue import Catalogue, Module
+from workbook.i18n import _
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc
 
@@ -225,7 +226,7 @@ def handout_pdf(cat: Catalogue, module: Module, settings) -> bytes:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output("display_data", data={"text/html": body})])]
         html = folder / f"handout-{module.id}-{digest}.html"
-        html.write_text(Worker(settings).html(nb, title=f"Module {module.number} handout"), encoding="utf-8")
+        html.write_text(Worker(settings).html(nb, title=_("Module {number} handout").format(number=module.number)), encoding="utf-8")
         _chromium_print(html, pdf)
         html.unlink()
     return pdf.read_bytes()
@@ -245,5 +246,5 @@ def canvases_text() -> str:
         for c in gm.canvas:
             svg = CANVASES[c](cat)
             labels = [html.unescape(t) for t in re.findall(r">([^<>]+)</text>", svg)]
-            lines.append(f"Module {m.number} · {c}: {' | '.join(labels)}")
+            lines.append(_("Module {number}").format(number=m.number) + " · " + _("{label}: {text}").format(label=c, text=" | ".join(labels)))
     return "\n".join(lines)

@@ -23,7 +23,7 @@ from pathlib import Path
 from workbook.auth.identity import Identity
 from workbook.errors import WorkbookError
 from workbook.files import narrow, private_dir, private_file, write_private_text
-from workbook.i18n import DEFAULT_LANGUAGE, check_language
+from workbook.i18n import DEFAULT_LANGUAGE, _, check_language, using
 from workbook.logs import logger
 from workbook.settings import REPO_ROOT, Settings, get_settings
 
@@ -49,6 +49,20 @@ class ReportTask:
     stem: str  # file name without extension
     label: str  # how a failure is named ("Ann Smith (person 12)")
     language: str = ""  # the report's language: the person's own, the cohort's default ("" : English unless the run names one)
+    name: str = ""  # the person's name in the report's title (a person's report)
+
+
+def report_title(task: ReportTask) -> str:
+    """The report's title (its HTML ``<title>``) in the language current: kind and whose report."""
+    if task.kind == "person":
+        return _("Individual report: {name}").format(name=task.name or task.target)
+    if task.kind == "cohort":
+        return _("Cohort report: {cohort}").format(cohort=task.target)
+    if task.kind == "facilitator":
+        return _("Facilitator guide: {cohort}").format(cohort=task.target) if task.target else _("Facilitator guide")
+    from workbook.content.catalogue import catalogue
+
+    return _("Handout, Module {number}").format(number=catalogue().module(str(task.target)).number)
 
 
 @dataclass
@@ -78,7 +92,7 @@ def person_task(db, actor: Identity, person_id: int) -> ReportTask:
     from workbook.store import get_person, language_of
 
     p = get_person(db, actor, person_id)
-    return ReportTask("person", p.id, f"person-{p.id}-{slug(p.name)}", f"{p.name} (person {p.id})", language_of(db, actor, p.id))
+    return ReportTask("person", p.id, f"person-{p.id}-{slug(p.name)}", f"{p.name} (person {p.id})", language_of(db, actor, p.id), name=p.name)
 
 
 def cohort_tasks(db, actor: Identity, name: str, people: bool = True) -> list[ReportTask]:
@@ -181,7 +195,7 @@ class Worker:
             from nbconvert import HTMLExporter
 
             self._exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True)
-        body, _ = self._exporter.from_notebook_node(nb, resources={"wb_css": CSS.read_text(encoding="utf-8"), "wb_title": title, "wb_language": language})
+        body, _resources = self._exporter.from_notebook_node(nb, resources={"wb_css": CSS.read_text(encoding="utf-8"), "wb_title": title, "wb_language": language})
         return body
 
     def pdf(self, html_path: Path, pdf_path: Path) -> None:
@@ -255,7 +269,9 @@ def produce(worker: Worker, task: ReportTask, actor: Identity, output: Path, for
         language = check_language(language or task.language or DEFAULT_LANGUAGE, "report language")
         nb = worker.execute(notebook, _parameters(task, actor, as_of, language, options or {}))
         html_path = output / f"{task.stem}.html"
-        write_private_text(html_path, worker.html(nb, title=task.label, language=language))  # 0600: personal data
+        with using(language):
+            title = report_title(task)
+        write_private_text(html_path, worker.html(nb, title=title, language=language))  # 0600: personal data
         outcome.files.append(html_path)
         if "pdf" in formats:
             pdf_path = private_file(output / f"{task.stem}.pdf")

@@ -246,6 +246,7 @@ def _variants(name: str) -> list[dict]:
             {"part": "signed_in", "person": HOSTILE, "role": HOSTILE},
             {"part": "page_text", "heading": HOSTILE, "text": HOSTILE},
             {"part": "page_text", "heading": "", "text": HOSTILE},
+            {"part": "example", "text": HOSTILE},
         ],
         "exercise": [
             {"part": "prompt", "text": HOSTILE, "hint": HOSTILE},
@@ -289,10 +290,10 @@ def _variants(name: str) -> list[dict]:
         "journey": [
             {"part": "summary", "m": NS(title=HOSTILE, variant=HOSTILE), "label": str, "signed": str,
              "c": {k: HOSTILE for k in ("touchpoints", "moments_of_truth", "pain_points", "at_client_site", "controlled_by_me_or_team")},
-             "items": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, control=HOSTILE, emotion=HOSTILE, text=HOSTILE)]},
+             "items": [NS(kind_text=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, control=HOSTILE, emotion=HOSTILE, text=HOSTILE)]},
             {"part": "summary", "m": NS(title=HOSTILE, variant="as_is"), "label": str, "signed": str, "items": [],
              "c": {k: 1 for k in ("touchpoints", "moments_of_truth", "pain_points", "at_client_site", "controlled_by_me_or_team")}},
-            {"part": "compare", "changes": [NS(kind=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, detail=HOSTILE)]},
+            {"part": "compare", "changes": [NS(kind_text=HOSTILE, stage=HOSTILE, touchpoint=HOSTILE, detail=HOSTILE)]},
             {"part": "downloads", "links": [(HOSTILE, HOSTILE, HOSTILE), (HOSTILE, "a.csv", "data:text/csv;base64,QQ==")]},
             {"part": "heading", "text": HOSTILE},
             {"part": "error", "text": HOSTILE},

@@ -1,10 +1,12 @@
-"""Two versions of a journey map compared (pure): the touchpoints added, removed, changed or moved, and the
-frame of both maps' emotions for the comparison chart."""
+"""Two versions of a journey map compared (pure): the touchpoints added, removed, changed or moved (in the language
+being rendered), and the frame of both maps' emotions for the comparison chart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
+
+from workbook.i18n import _, _l
 
 from .model import Actor, JourneyMap, label
 from .summary import signed, stage_emotions
@@ -19,6 +21,21 @@ class Change:
     touchpoint: str
     detail: str
 
+    @property
+    def kind_text(self) -> str:
+        """The kind in the language being rendered."""
+        return str(CHANGE_TEXT.get(self.kind, self.kind))
+
+
+CHANGE_TEXT = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed"), "moved": _l("moved")}
+# the compared fields as a change's detail names them
+FIELD_TEXT = {
+    "name": _l("name"), "client_actors": _l("client actors"), "provider_actors": _l("provider actors"), "channel": _l("channel"),
+    "location": _l("location"), "client_action": _l("client action"), "frontstage": _l("frontstage"), "backstage": _l("backstage"),
+    "support": _l("support"), "element": _l("element"), "emotion": _l("emotion"), "pain_point": _l("pain point"),
+    "opportunity": _l("opportunity"), "moment_of_truth": _l("moment of truth"), "control": _l("control"),
+}
+
 
 _COMPARED = ("name", "client_actors", "provider_actors", "channel", "location", "client_action", "frontstage", "backstage",
              "support", "element", "emotion", "pain_point", "opportunity", "moment_of_truth", "control")
@@ -28,7 +45,7 @@ def _show(v: object) -> str:
     if isinstance(v, tuple):
         return ", ".join(a.role if isinstance(a, Actor) else str(a) for a in v) or "—"
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return _("yes") if v else _("no")
     if isinstance(v, int):
         return signed(v)
     return label(str(v)) if v else "—"
@@ -41,17 +58,17 @@ def compare(before: JourneyMap, after: JourneyMap) -> list[Change]:
     out: list[Change] = []
     for tid, (s, t) in a.items():
         if tid not in b:
-            out.append(Change("added", s.name, t.name, f"emotion {signed(t.emotion)}"))
+            out.append(Change("added", s.name, t.name, _("emotion {emotion}").format(emotion=signed(t.emotion))))
             continue
         bs, bt = b[tid]
         if bs.id != s.id:
-            out.append(Change("moved", s.name, t.name, f"from {bs.name}"))
-        diffs = [f"{f.replace('_', ' ')}: {_show(getattr(bt, f))} → {_show(getattr(t, f))}" for f in _COMPARED if getattr(bt, f) != getattr(t, f)]
+            out.append(Change("moved", s.name, t.name, _("from {stage}").format(stage=bs.name)))
+        diffs = [_("{field}: {before} → {after}").format(field=FIELD_TEXT[f], before=_show(getattr(bt, f)), after=_show(getattr(t, f))) for f in _COMPARED if getattr(bt, f) != getattr(t, f)]
         if diffs:
             out.append(Change("changed", s.name, t.name, "; ".join(diffs)))
     for tid, (s, t) in b.items():
         if tid not in a:
-            out.append(Change("removed", s.name, t.name, f"emotion was {signed(t.emotion)}"))
+            out.append(Change("removed", s.name, t.name, _("emotion was {emotion}").format(emotion=signed(t.emotion))))
     return out
 
 

@@ -1,5 +1,8 @@
 """A journey map's model (pure): stages holding touchpoints in order, frozen pydantic models, the codes and
-their English labels, loading, dumping and a new map with the B2B stages."""
+their labels (gettext: in the language being rendered), loading, dumping and a new map with the B2B stages.
+
+Stored maps and CSV files carry the codes only (``face_to_face``, ``client_site``…), never a label, so a map
+reads the same in every language and an import accepts the codes whatever the exporter's language."""
 from __future__ import annotations
 
 import uuid
@@ -8,16 +11,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from workbook.errors import InvalidAnswer, NotFound, one_line
+from workbook.i18n import _l
 
+# a new map's stages, named in the language of the person creating it (a saved map keeps the names it got)
 DEFAULT_STAGES = (
-    "First contact",
-    "Needs definition",
-    "Purchasing and negotiation",
-    "Contract and onboarding",
-    "Delivery on the client's site",
-    "Remote delivery and support",
-    "Relationship review",
-    "Renewal / next opportunity",
+    _l("First contact"),
+    _l("Needs definition"),
+    _l("Purchasing and negotiation"),
+    _l("Contract and onboarding"),
+    _l("Delivery on the client's site"),
+    _l("Remote delivery and support"),
+    _l("Relationship review"),
+    _l("Renewal / next opportunity"),
 )
 
 CHANNELS = ("face_to_face", "phone", "email", "video", "portal", "document", "connected_device", "other")
@@ -27,13 +32,14 @@ CONTROLS = ("me", "my_team", "other_department", "client")
 SIDES = ("front_line", "back_office")
 VARIANTS = ("as_is", "to_be")
 
-LABELS: dict[str, str] = {
-    "face_to_face": "face to face", "phone": "phone", "email": "e-mail", "video": "video call",
-    "portal": "client portal", "document": "document / report", "connected_device": "connected device",
-    "other": "other", "client_site": "client's site", "provider_site": "our site", "remote": "remote",
-    "process": "process", "outcome": "outcome", "me": "me", "my_team": "my team",
-    "other_department": "another department", "client": "the client", "front_line": "front line",
-    "back_office": "back office", "as_is": "as it is today", "to_be": "as it should be",
+# the codes' words, in the language being rendered (lazy: looked up when shown, see ``label``)
+LABELS = {
+    "face_to_face": _l("face to face"), "phone": _l("phone"), "email": _l("e-mail"), "video": _l("video call"),
+    "portal": _l("client portal"), "document": _l("document / report"), "connected_device": _l("connected device"),
+    "other": _l("other"), "client_site": _l("client's site"), "provider_site": _l("our site"), "remote": _l("remote"),
+    "process": _l("process"), "outcome": _l("outcome"), "me": _l("me"), "my_team": _l("my team"),
+    "other_department": _l("another department"), "client": _l("the client"), "front_line": _l("front line"),
+    "back_office": _l("back office"), "as_is": _l("as it is today"), "to_be": _l("as it should be"),
 }
 MAX_TEXT = 500
 MAX_NAME = 120
@@ -47,8 +53,8 @@ def new_id(prefix: str) -> str:
 
 
 def label(code: str) -> str:
-    """The plain-English label of a code (channel, location, element, control, side)."""
-    return LABELS.get(code, code)
+    """A code's label (channel, location, element, control, side, variant) in the language being rendered."""
+    return str(LABELS[code]) if code in LABELS else code
 
 
 # pydantic strips what Unicode calls white space; Python's str.strip() also strips \x1c-\x1f.
@@ -176,7 +182,7 @@ def dump_map(m: JourneyMap) -> dict:
 
 def new_map(title: str, client: str = "", stages: tuple[str, ...] | list[str] = DEFAULT_STAGES, variant: str = "as_is") -> JourneyMap:
     """A map with the B2B default stages (or the given ones) and no touchpoints."""
-    return _validated(JourneyMap, {"title": title, "client": client, "variant": variant, "stages": [{"name": n} for n in stages]})  # type: ignore[return-value]
+    return _validated(JourneyMap, {"title": title, "client": client, "variant": variant, "stages": [{"name": str(n)} for n in stages]})  # type: ignore[return-value]
 
 
 def _with_stages(m: JourneyMap, stages: list[Stage]) -> JourneyMap:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.i18n import _
+from workbook.i18n import _, _l
 
 from .model import JourneyMap, label
 
@@ -21,6 +21,19 @@ class ActionItem:
     text: str
     control: str
     emotion: int
+
+    @property
+    def kind_text(self) -> str:
+        """The kind in the language being rendered."""
+        return kind_text(self.kind)
+
+
+KIND_TEXT = {"pain point": _l("pain point"), "moment of truth": _l("moment of truth")}  # ActionItem.kind as shown
+
+
+def kind_text(kind: str) -> str:
+    """An action item's kind in the language being rendered."""
+    return str(KIND_TEXT.get(kind, kind))
 
 
 def action_list(m: JourneyMap, controls: tuple[str, ...] = ("me", "my_team")) -> list[ActionItem]:
@@ -71,7 +84,7 @@ def summary_text(m: JourneyMap) -> str:
     ]
     items = action_list(m)
     lines += ["  - " + _("[{kind}] {stage} / {touchpoint} ({control}, emotion {emotion}): {text}").format(
-        kind=i.kind, stage=i.stage, touchpoint=i.touchpoint, control=label(i.control), emotion=signed(i.emotion), text=i.text)
+        kind=kind_text(i.kind), stage=i.stage, touchpoint=i.touchpoint, control=label(i.control), emotion=signed(i.emotion), text=i.text)
         for i in items] or ["  " + _("(none)")]
     return "\n".join(lines)
 

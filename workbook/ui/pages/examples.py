@@ -1,18 +1,21 @@
 """Worked examples computed from fixed data in ``datasets/`` (no database): the Nordfrost case
 (``case_nordfrost.yaml``, the workbook's own) seen through modules 1, 2, 4 and 9, and the curriculum.
 
-Pages show them as teaching material; nbval checks their printed output.
+Pages show them as teaching material (``worked_example``: drawn again in the person's language); nbval checks
+their English text. The fixed words are gettext messages, the case's words come from ``datasets/<lang>/``.
 """
 from __future__ import annotations
 
 from workbook.content.catalogue import catalogue
 from workbook.domain.scoring import score
 from workbook.errors import ContentError
+from workbook.i18n import _, format_number, format_percentage
 
 
 def modules_text() -> str:
     """The curriculum as text: number, title and concepts of each module."""
-    return "\n".join(f"Module {m.number}: {m.title} [{', '.join(m.concepts)}]" for m in catalogue().ordered_modules())
+    return "\n".join(_("Module {number}: {title} [{concepts}]").format(number=m.number, title=m.title, concepts=", ".join(m.concepts))
+                     for m in catalogue().ordered_modules())
 
 
 
@@ -40,13 +43,13 @@ def case_servuction_text() -> str:
     unknown = set(c.elements) - {e.id for e in cfg.elements}
     if unknown:
         raise ContentError(f"case_nordfrost.yaml: m01.elements: {', '.join(sorted(unknown))} not elements of Module 1's servuction map")
-    lines = [f"{case.provider} for {case.client}: {c.service}"]
+    lines = [_("{provider} for {client}: {service}").format(provider=case.provider, client=case.client, service=c.service)]
     for e in cfg.elements:
-        lines.append(f"  {e.label}: {c.elements.get(e.id, '(not described)')}")
+        lines.append("  " + _("{label}: {text}").format(label=e.label, text=c.elements.get(e.id) or _("(not described)")))
     inst = catalogue().instrument("coproduction")
-    lines.append(f"{case.manager}'s answers to {inst.title!r}:")
+    lines.append(_("{manager}'s answers to '{title}':").format(manager=case.manager, title=inst.title))
     for s in score(inst, c.coproduction):
-        lines.append(f"  {s.label:<22} " + (f"{s.score_100:5.1f} / 100" if s.score_100 is not None else "not enough answers"))
+        lines.append(f"  {s.label:<22} " + (f"{format_number(s.score_100, 1):>5} / 100" if s.score_100 is not None else _("not enough answers")))
     return "\n".join(lines)
 
 
@@ -71,7 +74,7 @@ def case_timeline_text() -> str:
         raise ContentError(f"case_nordfrost.yaml: m02.phases: {', '.join(bad)} not a phase or place of Module 2's timeline")
     phases = phases_from_answers([(p.id, p.label) for p in cfg.phases], case_timeline_answers())
     summ = summarise(phases, cfg.delivery_phase)
-    lines = [f"{c.relationship}: {_num(summ.total)} {cfg.unit} from first contact to renewal"]
+    lines = [_("{relationship}: {total} {unit} from first contact to renewal").format(relationship=c.relationship, total=_num(summ.total), unit=cfg.unit)]
     t = 0.0
     for p in phases:
         if p.duration is None:
@@ -79,9 +82,11 @@ def case_timeline_text() -> str:
         lines.append(f"  {_num(t):>3}-{_num(t + p.duration):<3} {p.label:<28} {places.get(p.where or '', '—')}")
         t += p.duration
     share = summ.share_outside
-    lines.append(f"  before delivery {_num(summ.before)} {cfg.unit}, delivery {_num(summ.during)}, after {_num(summ.after)}: {share:.0%} of the relationship lies outside delivery")
-    lines.append(f"  phases at the client's site: {summ.places.get(cfg.client_site, 0)} of {sum(summ.places.values())}; "
-                 f"on Polarfix's site: {summ.places.get(cfg.own_site, 0)}; remote: {summ.places.get(cfg.remote, 0)}")
+    lines.append("  " + _("before delivery {before} {unit}, delivery {during}, after {after}: {share} of the relationship lies outside delivery").format(
+        before=_num(summ.before), unit=cfg.unit, during=_num(summ.during), after=_num(summ.after), share=format_percentage(share)))
+    lines.append("  " + _("phases at the client's site: {client} of {total}; on Polarfix's site: {own}; remote: {remote}").format(
+        client=summ.places.get(cfg.client_site, 0), total=sum(summ.places.values()), own=summ.places.get(cfg.own_site, 0),
+        remote=summ.places.get(cfg.remote, 0)))
     return "\n".join(lines)
 
 
@@ -92,7 +97,7 @@ def case_timeline_html() -> str:
 
     cfg = _exercise_spec("m02", "timeline")
     frame = timeline_frame(phases_from_answers([(p.id, p.label) for p in cfg.phases], case_timeline_answers()))
-    title = f"{_case().m02.relationship}, phase by phase"
+    title = _("{relationship}, phase by phase").format(relationship=_case().m02.relationship)
     chart = timeline_chart(frame, title, cfg.texts.axis.format(unit=cfg.unit), cfg.texts.place_legend, {p.id: p.label for p in cfg.places})
     from workbook.render.fragments import render_fragment, trusted
 
@@ -102,19 +107,20 @@ def case_timeline_html() -> str:
 def case_voices_text() -> str:
     """Module 4 worked example: what Nordfrost's people said, sorted by the key's rule, and Polarfix's importance-investment grid."""
     from workbook.domain.ipa import by_category, ipa_frame
+    from workbook.domain.journey import label
 
     case = _case()
     v = case.m04
     cfg = _exercise_spec("m04", "gaps")
-    lines = [f"What people at {case.client} said about {case.provider} (the case's statements, sorted with Module 4's rule):"]
+    lines = [_("What people at {client} said about {provider} (the case's statements, sorted with Module 4's rule):").format(client=case.client, provider=case.provider)]
     for key in ("outcome", "process"):
         said = [s for s in v.statements if s.key == key]
-        lines.append(f"  {key} ({len(said)}):")
-        lines += [f"    {s.who}: {s.text}" for s in said]
+        lines.append("  " + _("{key} ({count}):").format(key=label(key), count=len(said)))
+        lines += ["    " + _("{label}: {text}").format(label=s.who, text=s.text) for s in said]
     frame = ipa_frame([i.model_dump() for i in v.invest], [c.model_dump() for c in v.cite], cfg.high)
-    lines.append(f"Importance to {case.client} against the investment of {case.provider} (high from {cfg.high} of 5):")
+    lines.append(_("Importance to {client} against the investment of {provider} (high from {high} of 5):").format(client=case.client, provider=case.provider, high=cfg.high))
     for cat, names in by_category(frame).items():
-        lines.append(f"  {cfg.categories[cat]}: {', '.join(names) or 'none'}")
+        lines.append("  " + _("{label}: {text}").format(label=cfg.categories[cat], text=", ".join(names) or _("none")))
     return "\n".join(lines)
 
 
@@ -122,6 +128,7 @@ def case_coaching_text() -> str:
     """Module 9 worked example: Sam Keller's GROW session, with his reality taken from the case's figures, and his SMART plan."""
     from workbook.domain.action_plan import SMART_VARIANT, smart_problems
     from workbook.domain.journey import action_list
+    from workbook.render.fragments import flag_text
 
     from .examples_profiles import case_feedback
     from .figures import example_map
@@ -129,20 +136,22 @@ def case_coaching_text() -> str:
     case = _case()
     c = case.m09
     fb = case_feedback()
-    flags = [f"{d.label}: {d.flag}" for d in fb.dimensions if d.flag]
+    flags = [_("{label}: {text}").format(label=d.label, text=flag_text(d.flag)) for d in fb.dimensions if d.flag]
     pains = [a for a in action_list(example_map()) if a.kind == "pain point"]
-    lines = [f"GROW session of {case.manager} ({case.provider}, {case.client} account)"]
-    lines.append(f"  Goal: {c.grow.goal}")
-    lines.append(f"  Reality: {c.grow.reality}")
-    lines.append(f"    360 (Module 3): {'; '.join(flags) or 'no flag'}")
-    lines.append(f"    journey map (Module 5): {len(pains)} pain points he or his team control, the worst: "
-                 + "; ".join(f"{a.touchpoint} ({a.emotion:+d})" for a in sorted(pains, key=lambda a: a.emotion)[:2]))
-    lines.append(f"  Options: {c.grow.options}")
-    lines.append(f"  Way forward: {c.grow.way_forward}")
-    lines.append(f"Draft action {c.draft.get('text')!r} is not SMART yet:")
+    worst = "; ".join(f"{a.touchpoint} ({a.emotion:+d})" for a in sorted(pains, key=lambda a: a.emotion)[:2])
+    lines = [_("GROW session of {manager} ({provider}, {client} account)").format(manager=case.manager, provider=case.provider, client=case.client)]
+    lines.append("  " + _("Goal: {text}").format(text=c.grow.goal))
+    lines.append("  " + _("Reality: {text}").format(text=c.grow.reality))
+    lines.append("    " + _("360 (Module 3): {flags}").format(flags="; ".join(flags) or _("no flag")))
+    lines.append("    " + _("journey map (Module 5): {count} pain points he or his team control, the worst: {worst}").format(count=len(pains), worst=worst))
+    lines.append("  " + _("Options: {text}").format(text=c.grow.options))
+    lines.append("  " + _("Way forward: {text}").format(text=c.grow.way_forward))
+    lines.append(_("Draft action '{text}' is not SMART yet:").format(text=c.draft.get("text")))
     lines += [f"  - {p}" for p in smart_problems(c.draft)]
-    lines.append(f"The plan, checked against {SMART_VARIANT}:")
+    lines.append(_("The plan, checked against {variant}:").format(variant=SMART_VARIANT))
     for a in c.actions:
         problems = smart_problems(a)
-        lines.append(f"  [{'SMART' if not problems else 'not SMART: ' + '; '.join(problems)}] {a['text']} (owner {a['owner']}; by {a['due']}; measure: {a['measure']})")
+        verdict = "SMART" if not problems else _("not SMART: {problems}").format(problems="; ".join(problems))
+        lines.append("  " + _("[{verdict}] {text} (owner {owner}; by {due}; measure: {measure})").format(
+            verdict=verdict, text=a["text"], owner=a["owner"], due=a["due"], measure=a["measure"]))
     return "\n".join(lines)

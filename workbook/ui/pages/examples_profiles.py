@@ -1,6 +1,6 @@
 """Module 3's worked example (Sam Keller's profile and 360 in the Nordfrost case, the workbook's own)
 and the instrument's reliability on the demo cohort, from ``datasets/`` (no database). Module 3's
-notebook prints them; nbval checks the output."""
+notebook shows them (``worked_example``: redrawn in the person's language); nbval checks the English output."""
 from __future__ import annotations
 
 from workbook.analysis.cohort_statistics import instrument_stats, stats_text
@@ -8,6 +8,7 @@ from workbook.analysis.person_360 import feedback_text, profile_text
 from workbook.content.catalogue import catalogue
 from workbook.domain.feedback360 import RaterResponse, compare
 from workbook.errors import ContentError
+from workbook.i18n import _
 from workbook.settings import get_settings
 from workbook.store.demo import answers_by_trainee, read_demo
 
@@ -46,12 +47,13 @@ def case_profile_text(seed: int = 0) -> str:
         raise ContentError(f"case_nordfrost.yaml: m03.routes: {', '.join(unknown)} not a development route of Module 3")
     comments = "\n".join(f"  - {x}" for x in fb.comments)
     return "\n".join([
-        f"{case.manager} ({case.provider}, {case.client} account), self-assessment: {profile_text(inst, dict(c.self_answers), _spec())}",
-        f"360 feedback ({len(c.raters)} raters; groups under {st.anonymity_threshold} hidden):",
+        _("{manager} ({provider}, {client} account), self-assessment: {profile}").format(
+            manager=case.manager, provider=case.provider, client=case.client, profile=profile_text(inst, dict(c.self_answers), _spec())),
+        _("360 feedback ({raters} raters; groups under {threshold} hidden):").format(raters=len(c.raters), threshold=st.anonymity_threshold),
         feedback_text(fb),
-        "Comments (shown groups only, unattributed):",
+        _("Comments (shown groups only, unattributed):"),
         comments,
-        f"Routes chosen: {', '.join(routes[r] for r in c.routes)}. {c.route_note}",
+        _("Routes chosen: {routes}. {note}").format(routes=", ".join(routes[r] for r in c.routes), note=c.route_note),
     ])
 
 

@@ -16,11 +16,13 @@ from workbook.content.catalogue import catalogue
 from workbook.content.datafile import load_model
 from workbook.content.exercise_specs import spec_of
 from workbook.errors import ContentError
+from workbook.i18n import _, _l, format_number, format_percentage
 from workbook.render.fragments import render_fragment, trusted
 from workbook.settings import get_settings
 
 CASE_FILE = "case_nordfrost_m06_m08.yaml"
-CASE_CAPTION = "The Nordfrost case (fictional, written for the workbook): datasets/" + CASE_FILE + "."
+CASE_CAPTION = _l("The Nordfrost case (fictional, written for the workbook): datasets/{file}.")  # in the language shown
+ENTITY_TEXT = {"client": _l("the client"), "provider": _l("the provider"), "service": _l("the service")}  # what a favoured link leaves aside
 
 
 class _Case(BaseModel):
@@ -104,7 +106,7 @@ def _known(what: str, ids: list[str], allowed: list[str]) -> None:
 
 
 def _figure(body: str) -> str:
-    return str(render_fragment("figure", body=trusted(body), caption=CASE_CAPTION))
+    return str(render_fragment("figure", body=trusted(body), caption=str(CASE_CAPTION).format(file=CASE_FILE)))
 
 
 # ---- Module 6: the contract's servuction triangle and its mixes -------------------------------
@@ -152,14 +154,17 @@ def case_triangle_text() -> str:
     labels = module.results.labels
     scores = case_triangle_scores()
     favoured = dominant_link(scores)
-    lines = [f"{case().m06.offer}:"]
-    lines += [f"  {labels.get(link, link):<13} {value:5.1f} / 100" for link, value in scores.items()]
-    lines.append(f"  favoured link: {labels.get(favoured, favoured) if favoured else 'none'}" + (f"; leaves aside the {left_aside(favoured)}" if favoured else ""))
+    lines = [_("{label}:").format(label=case().m06.offer)]
+    lines += [f"  {labels.get(link, link):<13} {format_number(value, 1):>5} / 100" for link, value in scores.items()]
+    lines.append("  " + _("favoured link: {link}").format(link=labels.get(favoured, favoured) if favoured else _("none"))
+                 + (_("; leaves aside {entity}").format(entity=ENTITY_TEXT[left_aside(favoured)]) if favoured else ""))
     fits = case_mix_fits()
     for link, fit in fits.items():
-        lines.append(f"  fit with the {labels.get(link, link)} mix: {fit.percent:5.1f}% ({fit.rated} of {fit.total} scored); does not fit: {', '.join(fit.gaps) or 'none'}")
+        lines.append("  " + _("fit with the {link} mix: {percent}% ({rated} of {total} scored); does not fit: {gaps}").format(
+            link=labels.get(link, link), percent=f"{format_number(fit.percent, 1):>5}", rated=fit.rated, total=fit.total, gaps=", ".join(fit.gaps) or _("none")))
     best, aligned = mix_alignment(favoured, {k: f.percent for k, f in fits.items()})
-    lines.append(f"  best-fitting mix: {labels.get(best, best) if best else 'none'}; same as the favoured link: {aligned}")
+    lines.append("  " + _("best-fitting mix: {mix}; same as the favoured link: {same}").format(
+        mix=labels.get(best, best) if best else _("none"), same=_("yes") if aligned else _("no")))
     return "\n".join(lines)
 
 
@@ -176,7 +181,7 @@ def case_triangle_html() -> str:
     scores = case_triangle_scores()
     favoured = dominant_link(scores)
     frame = pd.DataFrame([{"link": k, "label": L.get(k, k), "score_100": v, "favoured": k == favoured} for k, v in scores.items()])
-    chart = to_svg_cached(servuction_triangle(frame, {e: L.get(e, e) for e in ("client", "provider", "service")}, "The Nordfrost contract (link scores 0–100)"))
+    chart = to_svg_cached(servuction_triangle(frame, {e: L.get(e, e) for e in ("client", "provider", "service")}, _("The Nordfrost contract (link scores 0–100)")))
     anchors = inst.scale.anchors
     rows = [(L.get(inst.item(a.item).dimension, inst.item(a.item).dimension), inst.item(a.item).text, a, anchors.get(a.answer, ""))
             for a in case().m06.triangle_links]
@@ -217,14 +222,19 @@ def case_culture_text() -> str:
     from workbook.domain.service_analysis import mean_rating
 
     c = case().m07
-    lines = [f"Polarfix's yearly revenue from the Nordfrost plant, by breakdowns in the year ({', '.join(str(n) for n in c.breakdowns)}):"]
+    lines = [_("Polarfix's yearly revenue from the Nordfrost plant, by breakdowns in the year ({counts}):").format(counts=", ".join(str(n) for n in c.breakdowns))]
     for contract, per, revenue, net in case_contract_table():
-        lines.append(f"  {contract.id:<8} {' / '.join(f'{r:,}' for r in revenue)}; one breakdown: revenue {per:+,}, after Polarfix's own cost {net:+,}")
+        lines.append(f"  {contract.id:<8} " + _("{revenues}; one breakdown: revenue {per}, after Polarfix's own cost {net}").format(
+            revenues=" / ".join(format_number(r) for r in revenue), per=_signed(per), net=_signed(net)))
     rows = [r.model_dump() for r in c.internal_customers]
     mean, n = mean_rating(rows, "satisfaction")
-    lines.append(f"Sam's internal customers ({n} rated, mean satisfaction {mean:.1f} of 5), least satisfied first:")
-    lines += [f"  {r['satisfaction']}  {r['team']}: {r['need']}" for r in sorted(rows, key=lambda r: (r["satisfaction"], r["team"]))]
+    lines.append(_("Sam's internal customers ({n} rated, mean satisfaction {mean} of 5), least satisfied first:").format(n=n, mean=format_number(mean, 1)))
+    lines += [f"  {r['satisfaction']}  " + _("{label}: {text}").format(label=r["team"], text=r["need"]) for r in sorted(rows, key=lambda r: (r["satisfaction"], r["team"]))]
     return "\n".join(lines)
+
+
+def _signed(n: int) -> str:
+    return ("+" if n > 0 else "") + format_number(n)
 
 
 def case_contracts_html() -> str:
@@ -259,9 +269,9 @@ def case_essence_text() -> str:
     """Module 8 worked example: Polarfix's actions beyond the contract, counted and listed by layer."""
     groups = case_layer_rows()
     total = sum(len(g) for _label, g in groups)
-    lines = [f"Polarfix's service actions for Nordfrost beyond the contract: {total}"]
+    lines = [_("Polarfix's service actions for Nordfrost beyond the contract: {total}").format(total=total)]
     for label, group in groups:
-        lines.append(f"  {label:<16} {len(group):2d}  ({len(group) / total * 100:4.1f}%)")
+        lines.append(f"  {label:<16} {len(group):2d}  ({format_percentage(len(group) / total, 1):>5})")
         lines += [f"    - {a.action} [{a.control}]" for a in group]
     return "\n".join(lines)
 
@@ -276,7 +286,7 @@ def case_essence_html() -> str:
     sort = spec_of(_exercise("m08", "layer_sort"))
     table = str(render_fragment("case", part="layers", groups=groups))
     frame = pd.DataFrame([{"label": label, "count": len(group)} for label, group in groups])
-    return _figure(table + to_svg_cached(category_counts(frame, "Polarfix's actions for Nordfrost by layer", sort.chart_axis)))
+    return _figure(table + to_svg_cached(category_counts(frame, _("Polarfix's actions for Nordfrost by layer"), sort.chart_axis)))
 
 
 CASE_FIGURES: dict[str, Callable[[], str]] = {
@@ -293,8 +303,9 @@ def glossary_text() -> str:
     per: Counter[str] = Counter(c for e in catalogue().glossary for c in e.concepts)
     concepts = [f"C{n}" for n in range(1, 24)]
     missing = [c for c in concepts if not per[c]]
-    lines = [f"Concepts with a glossary term: {len(concepts) - len(missing)} of {len(concepts)}" + (f" (missing: {', '.join(missing)})" if missing else "")]
-    lines.append("Terms on the servuction triangle (C12-C15): " + ", ".join(sorted(e.term for e in catalogue().glossary if set(e.concepts) & {"C12", "C13", "C14", "C15"})))
+    lines = [_("Concepts with a glossary term: {found} of {total}").format(found=len(concepts) - len(missing), total=len(concepts))
+             + (_(" (missing: {concepts})").format(concepts=", ".join(missing)) if missing else "")]
+    lines.append(_("Terms on the servuction triangle (C12-C15): {terms}").format(terms=", ".join(sorted(e.term for e in catalogue().glossary if set(e.concepts) & {"C12", "C13", "C14", "C15"}))))
     return "\n".join(lines)
 
 
@@ -307,5 +318,5 @@ def sources_text() -> str:
             continue
         published = "; ".join(x for x in (s.publisher, s.date) if x)
         lines.append(f"{key}: {s.author}, {s.title}" + (f" [{published}]" if published else "") + f"; {s.where} [{s.seed_file}]")
-    lines.append("Other references: " + ", ".join(others))
+    lines.append(_("Other references: {references}").format(references=", ".join(others)))
     return "\n".join(lines)

@@ -12,9 +12,10 @@ import pandas as pd
 from workbook.content.datafile import dataset_path
 from workbook.domain.journey import JourneyMap, import_csv
 from workbook.errors import ContentError
+from workbook.i18n import _, _l, format_number
 
 SALESFORCE_FILE = "salesforce_2019.csv"
-SALESFORCE_CAPTION = (
+SALESFORCE_CAPTION = _l(
     "Salesforce Research (2019), survey of B2B and B2C customers, as reported by V. Mathieu, "
     "A Customer-oriented Manager for B2B Services, §2.2.2.2. The figures are quoted as the book gives them."
 )
@@ -33,7 +34,7 @@ def salesforce_text() -> str:
     lines = []
     for statement, group in frame.groupby("statement", sort=False):
         pct = dict(zip(group["population"], group["percent"]))
-        lines.append(f"{statement}: B2B {pct['B2B']}% / B2C {pct['B2C']}% (gap {pct['B2B'] - pct['B2C']:+d} points)")
+        lines.append(_("{statement}: B2B {b2b}% / B2C {b2c}% (gap {gap} points)").format(statement=statement, b2b=pct["B2B"], b2c=pct["B2C"], gap=f"{pct['B2B'] - pct['B2C']:+d}"))
     return "\n".join(lines)
 
 
@@ -42,7 +43,7 @@ def salesforce_html() -> str:
     from workbook.render.charts import experience_survey, to_svg_cached
     from workbook.render.fragments import render_fragment, trusted
 
-    return str(render_fragment("figure", body=trusted(to_svg_cached(experience_survey(salesforce_frame()))), caption=SALESFORCE_CAPTION))
+    return str(render_fragment("figure", body=trusted(to_svg_cached(experience_survey(salesforce_frame()))), caption=str(SALESFORCE_CAPTION)))
 
 
 def example_map() -> JourneyMap:
@@ -74,9 +75,10 @@ def example_to_be() -> JourneyMap:
     """The worked example as it should be: the two worst touchpoints the team controls, fixed."""
     from workbook.domain.journey import duplicate_map, edit_touchpoint
 
-    m = duplicate_map(example_map(), title="Maintenance contract, Nordfrost plant (to be)", variant="to_be")
-    m = edit_touchpoint(m, "t10", emotion=0, pain_point="", frontstage="Hotline recognises the site from the caller's number; technician on site in 3 h")
-    m = edit_touchpoint(m, "t15", emotion=1, pain_point="", backstage="Two-week overlap between technicians and a site logbook")
+    before = example_map()
+    m = duplicate_map(before, title=_("{title} (to be)").format(title=before.title), variant="to_be")
+    m = edit_touchpoint(m, "t10", emotion=0, pain_point="", frontstage=_("Hotline recognises the site from the caller's number; technician on site in 3 h"))
+    m = edit_touchpoint(m, "t15", emotion=1, pain_point="", backstage=_("Two-week overlap between technicians and a site logbook"))
     return m
 
 
@@ -84,9 +86,10 @@ def stage_table_text(m: JourneyMap) -> str:
     """Mean emotion and touchpoint count per stage, as a text table."""
     from workbook.domain.journey import stage_emotions
 
-    lines = [f"{'stage':<32}{'touchpoints':>12}{'mean emotion':>14}"]
+    stage, touchpoints, emotion = _("stage"), _("touchpoints"), _("mean emotion")
+    lines = [f"{stage:<32}{touchpoints:>12}{emotion:>14}"]
     for r in stage_emotions(m).itertuples():
-        lines.append(f"{r.stage:<32}{r.touchpoints:>12}{r.emotion:>14.2f}")
+        lines.append(f"{r.stage:<32}{r.touchpoints:>12}{format_number(r.emotion, 2):>14}")
     return "\n".join(lines)
 
 
@@ -94,4 +97,22 @@ def compare_text(before: JourneyMap, after: JourneyMap) -> str:
     """The changes from one map to another, one line each."""
     from workbook.domain.journey import compare
 
-    return "\n".join(f"{c.kind:<8} {c.stage} / {c.touchpoint}: {c.detail}" for c in compare(before, after)) or "(no change)"
+    return "\n".join(f"{c.kind_text:<8} " + _("{label}: {text}").format(label=f"{c.stage} / {c.touchpoint}", text=c.detail)
+                     for c in compare(before, after)) or _("(no change)")
+
+
+def example_summary_text() -> str:
+    """Module 5 worked example: the example map's counts and action list."""
+    from workbook.domain.journey import summary_text
+
+    return summary_text(example_map())
+
+
+def example_stages_text() -> str:
+    """Module 5 worked example: mean emotion and touchpoints per stage of the example map."""
+    return stage_table_text(example_map())
+
+
+def example_compare_text() -> str:
+    """Module 5 worked example: what changes from the example map as it is to the map as it should be."""
+    return compare_text(example_map(), example_to_be())

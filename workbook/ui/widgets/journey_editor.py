@@ -18,7 +18,7 @@ from workbook.content.datafile import dataset_path
 from workbook.domain import journey as J
 from workbook.domain.journey import JourneyMap
 from workbook.errors import InvalidAnswer, WorkbookError
-from workbook.i18n import _, _l
+from workbook.i18n import _
 from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_png, to_svg
 from workbook.render.fragments import render_fragment
 from workbook.store import Database
@@ -84,20 +84,9 @@ def _muted(text: str) -> str:
     return str(render_fragment("exercise", part="muted", text=text))
 
 
-# The editor's words for the map's codes (domain.journey.LABELS are the CSV's and the reports' English ones).
-LABELS = {
-    "face_to_face": _l("face to face"), "phone": _l("phone"), "email": _l("e-mail"), "video": _l("video call"),
-    "portal": _l("client portal"), "document": _l("document / report"), "connected_device": _l("connected device"),
-    "other": _l("other"), "client_site": _l("client's site"), "provider_site": _l("our site"), "remote": _l("remote"),
-    "process": _l("process"), "outcome": _l("outcome"), "me": _l("me"), "my_team": _l("my team"),
-    "other_department": _l("another department"), "client": _l("the client"), "front_line": _l("front line"),
-    "back_office": _l("back office"), "as_is": _l("as it is today"), "to_be": _l("as it should be"),
-}
-
-
 def label(code: str) -> str:
     """A code's words in the current language."""
-    return str(LABELS[code]) if code in LABELS else J.label(code)
+    return J.label(code)
 
 
 def _opts(codes: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -109,7 +98,7 @@ class JourneyEditor(w.VBox):
 
     def __init__(self, backend: MapBackend, default_stages: tuple[str, ...] = J.DEFAULT_STAGES, status: StatusLine | None = None):
         self.backend = backend
-        self.default_stages = tuple(default_stages)
+        self.default_stages = tuple(default_stages)  # lazy names: a new map gets them in the language current then
         self.status = status or StatusLine()
         self.maps: dict[str, JourneyMap] = {m.id: m for m in backend.load()}
         self.map_id: str | None = next(reversed(self.maps), None)
