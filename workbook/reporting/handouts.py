@@ -177,6 +177,7 @@ CANVASES: dict[str, Callable[[Catalogue], str]] = {
 STYLE = """
 .wb-handout { font-size: 12.5px; line-height: 1.35; }
 .wb-handout h1 { font-size: 20px; margin: 0 0 2px; color: #1f5f8b; }
+.wb-handout h2 { font-size: 15px; margin: 16px 0 4px; border: 0; padding: 0; color: inherit; }
 .wb-handout .wb-kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 10px; color: #5b6773; }
 .wb-handout ul { margin: 6px 0; padding-left: 18px; } .wb-handout li { margin: 3px 0; }
 .wb-handout .wb-cite { color: #5b6773; font-size: 10.5px; font-style: italic; }
