@@ -113,6 +113,21 @@ def shipped():
     return cache(lambda language="en": load_language(ROOT / "exercises", language))
 
 
+@pytest.fixture
+def edited_content(tmp_path):
+    """``edited_content("paths.yaml", edit)``: a copy of the shipped ``exercises/`` in this test's folder, with that
+    file's text changed by ``edit`` (a function of the text); its folder."""
+    import shutil
+
+    def make(name: str, edit) -> Path:
+        target = tmp_path / "exercises"
+        shutil.copytree(ROOT / "exercises", target)
+        (target / name).write_text(edit((target / name).read_text(encoding="utf-8")), encoding="utf-8")
+        return target
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from docs_site import SCREENSHOT_DIR, SCREENSHOTS
-from servers import VoilaServer
+from servers import VoilaServer, signed_in
 from test_browser import SLOW, assert_no_traceback_or_source, open_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,11 +39,14 @@ def page(browser):
     context.close()
 
 
-def shot(page, name: str, mask: tuple[str, ...] = (), height: int | None = None) -> None:
+def shot(page, name: str, top: str | None = None, above: int = 0, mask: tuple[str, ...] = (), height: int | None = None) -> None:
     """Write screenshot ``name`` (one of SCREENSHOTS) of the visible part of the page (its top ``height``
-    pixels if given); ``mask``: selectors of texts that change with the clock (times), painted over so that
-    an unchanged page gives the same file."""
+    pixels if given), scrolled first so that ``top`` (a selector) is at the top with ``above`` pixels over it;
+    ``mask``: selectors of texts that change with the clock (times), painted over so that an unchanged page
+    gives the same file."""
     assert name in SCREENSHOTS
+    if top is not None:
+        scroll_to(page, top, above)
     assert_no_traceback_or_source(page)
     SCREENSHOT_DIR.mkdir(exist_ok=True)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")  # no focus ring: the same picture every run
@@ -75,26 +78,21 @@ def test_trainee_signs_in_on_the_home_page_and_finds_their_path_and_modules(serv
     assert "min left of" in page.inner_text(".wb-path-left")
     assert page.locator(".wb-modules a").count() == 9
     assert page.locator("button", has_text="Sign out").count() == 1
-    scroll_to(page, ".wb-path")
-    shot(page, "trainee-home.png")
+    shot(page, "trainee-home.png", top=".wb-path")
 
 
 def test_coach_page_shows_the_tabs_the_guide_names(server, page):
-    open_page(page, server, "coach.ipynb")
-    sign_in(page, server.codes("coach")[0])
-    page.wait_for_selector(".wb-table")
+    signed_in(page, server, "coach.ipynb", server.codes("coach")[0], ".wb-table")
     tabs = [t.strip() for t in page.locator(".lm-TabBar-tab").all_inner_texts()]
     assert tabs == COACH_TABS, f"the coach guide names these tabs: {COACH_TABS}; the page has {tabs}"
     assert all(name in page.inner_text(".wb-table") for name in server.names())
     assert page.locator("button", has_text="Refresh progress").count() == 1
-    scroll_to(page, ".lm-TabBar")
-    shot(page, "coach-progress.png", mask=(".wb-matrix td.wb-muted",))
+    shot(page, "coach-progress.png", top=".lm-TabBar", mask=(".wb-matrix td.wb-muted",))
 
     page.locator(".lm-TabBar-tab", has_text="Live results").click()
     page.wait_for_selector("text=refresh automatically")
     page.wait_for_selector(".lm-TabPanel svg, .wb-live svg, .widget-tab svg", state="attached")
-    scroll_to(page, ".lm-TabBar")
-    shot(page, "coach-live-results.png", mask=("span.wb-muted:has-text('Updated')",))
+    shot(page, "coach-live-results.png", top=".lm-TabBar", mask=("span.wb-muted:has-text('Updated')",))
 
     for tab, buttons in COACH_BUTTONS.items():  # the buttons the coach guide tells the coach to press
         page.locator(".lm-TabBar-tab", has_text=tab).click()
@@ -103,43 +101,32 @@ def test_coach_page_shows_the_tabs_the_guide_names(server, page):
 
     page.locator(".lm-TabBar-tab", has_text="Path").click()
     page.wait_for_selector("button:has-text('Use this path for the cohort')")
-    scroll_to(page, ".lm-TabBar")
-    shot(page, "coach-path.png")
+    shot(page, "coach-path.png", top=".lm-TabBar")
 
 
 def test_hr_page_offers_the_reports_the_guide_describes(server, page):
-    open_page(page, server, "hr.ipynb")
-    sign_in(page, server.codes("hr")[0])
-    page.wait_for_selector("button:has-text('Produce')")
+    signed_in(page, server, "hr.ipynb", server.codes("hr")[0], "button:has-text('Produce')")
     assert page.locator("text=PDF as well as HTML").count() == 1
     assert "The whole cohort (cohort report + one per person)" in page.inner_text(".widget-dropdown:has-text('Report') select").replace("\xa0", " ")
     assert "Trainees of your cohort" in page.inner_text("body")
-    scroll_to(page, "h2:has-text('Reports')")
-    shot(page, "hr-reports.png")
+    shot(page, "hr-reports.png", top="h2:has-text('Reports')")
 
 
 def test_coach_opens_the_facilitator_guide(server, page):
-    open_page(page, server, "facilitator.ipynb")
-    sign_in(page, server.codes("coach")[0])
-    page.wait_for_selector(".wb-guide")
+    signed_in(page, server, "facilitator.ipynb", server.codes("coach")[0], ".wb-guide")
     assert page.locator(".wb-guide-module").count() == 9
     text = page.inner_text(".wb-guide")
     assert "Key messages" in text and "Debrief questions" in text
-    scroll_to(page, ".wb-guide-module")
-    shot(page, "coach-facilitator.png")
+    shot(page, "coach-facilitator.png", top=".wb-guide-module")
 
 
 def test_trainee_finds_their_360_results_in_module_3(server, page):
     """A demo trainee's round is closed (the demo data): the results the trainee guide describes."""
-    open_page(page, server, "03_manager_profiles.ipynb")
-    sign_in(page, server.codes()[0])
-    results = page.locator(".wb-360-results")
-    results.wait_for()
-    text = results.inner_text()
+    signed_in(page, server, "03_manager_profiles.ipynb", server.codes()[0], ".wb-360-results")
+    text = page.locator(".wb-360-results").inner_text()
     assert "Blind spot" in text or "blind spot" in text or "Hidden strength" in text or "hidden strength" in text, text[:500]
     assert page.locator("button", has_text="Start a retake").count() == 1
-    scroll_to(page, ".wb-360-results")
-    shot(page, "trainee-360-results.png")
+    shot(page, "trainee-360-results.png", top=".wb-360-results")
 
 
 def test_rater_answers_the_statements_about_the_trainee(server, page):
@@ -157,9 +144,7 @@ def test_rater_answers_the_statements_about_the_trainee(server, page):
     finally:
         db.dispose()
     name = server.names()[2]
-    open_page(page, server, "rater.ipynb")
-    sign_in(page, code)
-    page.wait_for_selector(f"text=Your feedback on {name.split()[0]}")
+    signed_in(page, server, "rater.ipynb", code, f"text=Your feedback on {name.split()[0]}")
     groups = page.locator(".wb-likert")
     assert groups.count() == len(inst.items_for("peer"))
     assert inst.items_for("peer")[0].text_360 in page.inner_text(".wb-page")
@@ -170,9 +155,7 @@ def test_rater_answers_the_statements_about_the_trainee(server, page):
 
 
 def test_trainee_answers_in_module_1_and_sees_it_saved(server, page):
-    open_page(page, server, "01_servuction.ipynb")
-    sign_in(page, server.codes()[1])
-    page.wait_for_selector(".wb-likert")
+    signed_in(page, server, "01_servuction.ipynb", server.codes()[1], ".wb-likert")
     first = page.locator(".wb-likert").first
     options = first.locator("label")
     assert options.count() >= 5
@@ -181,5 +164,4 @@ def test_trainee_answers_in_module_1_and_sees_it_saved(server, page):
     target.click()
     page.wait_for_selector(".wb-ok:has-text('All answers saved')")
     assert page.locator("button", has_text="Mark this module as done").count() == 1
-    scroll_to(page, ".wb-likert", above=80)
-    shot(page, "trainee-module.png")
+    shot(page, "trainee-module.png", top=".wb-likert", above=80)

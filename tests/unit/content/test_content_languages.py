@@ -389,13 +389,13 @@ def test_a_csv_with_another_id_or_figure_is_refused_in_one_line(datasets):
 
 # ---- the language being rendered, and the notebooks' own words ----------------------------------
 
-def test_catalogue_follows_the_language_being_rendered():
+def test_catalogue_follows_the_language_being_rendered(shipped):
     """Pages, reports and e-mails render inside ``i18n.using(language)``: catalogue() then gives that language."""
     from workbook.content.catalogue import catalogue
     from workbook.i18n import using
 
-    en = load_directory(EXERCISES).module("m01").title
-    fr = load_language(EXERCISES, "fr").module("m01").title
+    en = shipped("en").module("m01").title
+    fr = shipped("fr").module("m01").title
     assert en != fr
     assert catalogue().module("m01").title == en
     with using("fr"):

@@ -3,7 +3,6 @@ left (pure), the coach's choice in the store (access policy, append-only), the C
 (coach's control, home page, module page marks) driven through their widgets on a real SQLite store."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -78,14 +77,6 @@ def test_time_left_drops_what_is_answered_and_everything_of_a_done_module():
     assert start.session_left - t2.session_left == sum(s["minutes"] for s in raw["m02"])
 
 
-def _content_copy(tmp_path: Path, edit) -> Path:
-    target = tmp_path / "exercises"
-    shutil.copytree(ROOT / "exercises", target)
-    text = (target / "paths.yaml").read_text(encoding="utf-8")
-    (target / "paths.yaml").write_text(edit(text), encoding="utf-8")
-    return target
-
-
 @pytest.mark.parametrize("edit, expect", [
     (lambda t: t.replace("{do: servuction_map,", "{do: servuction_mapp,"), "has no exercise or questionnaire 'servuction_mapp'"),
     (lambda t: t.replace('{read: "Moments of truth"', '{read: "Moments of truths"'), "has no section headed 'Moments of truths'"),
@@ -96,8 +87,8 @@ def _content_copy(tmp_path: Path, edit) -> Path:
     (lambda t: t.replace("done_when: quiz_a", "done_when: quiz_z"), "no exercise, questionnaire or quiz form stored as 'quiz_z'"),
     (lambda t: t.replace("{do: ladder, minutes: 3}", "{do: ladder, read: x, minutes: 3}"), "exactly one of read, do, group"),
 ])
-def test_a_wrong_reference_fails_the_content_check_in_one_line(tmp_path, edit, expect):
-    directory = _content_copy(tmp_path, edit)
+def test_a_wrong_reference_fails_the_content_check_in_one_line(edited_content, edit, expect):
+    directory = edited_content("paths.yaml", edit)
     with pytest.raises(ContentError) as exc:
         load_directory(directory)
     msg = str(exc.value)

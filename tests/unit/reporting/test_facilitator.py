@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -64,14 +63,6 @@ def test_statement_reasoning_shows_each_statement_with_its_current_key():
         assert _escape(r["why"]) in box and _escape(r["other_side"]) in box
 
 
-def _copy(tmp_path: Path, edit) -> Path:
-    target = tmp_path / "exercises"
-    shutil.copytree(ROOT / "exercises", target)
-    f = target / "facilitator.yaml"
-    f.write_text(edit(f.read_text(encoding="utf-8")), encoding="utf-8")
-    return target
-
-
 @pytest.mark.parametrize("edit, expect", [
     (lambda t: t.replace("- id: s35\n      key: process", "- id: s35\n      key: outcome"), "(s35): the dataset now keys it 'process', the reasoning defends 'outcome'"),
     (lambda t: t.replace("- id: s47", "- id: s16"), "'s16' is not in datasets/client_statements.yaml"),
@@ -79,9 +70,9 @@ def _copy(tmp_path: Path, edit) -> Path:
     (lambda t: t.replace("source: carlzon", "source: carlson"), "'carlson' is not in sources.yaml"),
     (lambda t: t.replace("canvas: [grow]", "canvas: [spiral]"), "canvas"),
 ])
-def test_a_stale_or_wrong_reference_fails_the_content_check_in_one_line(tmp_path, edit, expect):
+def test_a_stale_or_wrong_reference_fails_the_content_check_in_one_line(edited_content, edit, expect):
     with pytest.raises(ContentError) as exc:
-        load_directory(_copy(tmp_path, edit))
+        load_directory(edited_content("facilitator.yaml", edit))
     assert expect in str(exc.value) and "facilitator.yaml" in str(exc.value) and "\n" not in str(exc.value)
 
 
