@@ -87,8 +87,8 @@ def _maps(pid: int) -> str:
 
 def test_module_1_kernels_are_forked_and_never_load_vl_convert(tmp_path):
     """On a real server with the default design: Module 1's pooled kernels are children of the fork
-    server, hold no vl-convert library (the shared renderer draws), and the signed-in page shows its
-    results chart as SVG."""
+    server, hold no vl-convert library (the shared renderer draws their charts), and the signed-in page
+    shows its results chart as SVG (Module 1's scores bars are drawn in the kernel, in Python: render/score_bars.py)."""
     env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "01_servuction.ipynb=2", "WORKBOOK_KERNEL_LAUNCH": "fork",
            "WORKBOOK_CHART_RENDERER": "shared"}
     with voila_server(tmp_path, env=env, timeout=600) as srv:
