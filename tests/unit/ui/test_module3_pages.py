@@ -273,3 +273,23 @@ def _html_escape(text):
     from markupsafe import escape  # the escaping the workbook uses (workbook.render.html.esc)
 
     return str(escape(text))
+
+
+def test_360_intro_asks_for_the_threshold_in_force_and_says_the_manager_is_not_shown_alone(db, cohort):
+    """Module 3's 360 intro (issue #15): the number of raters per group is the anonymity threshold the
+    results apply (workbook.domain.feedback360.category_visible), and the manager, a group of one, is
+    not among the groups asked for that many raters, in every language."""
+    import re
+
+    from workbook.ui.pages.module import module_page
+    from workbook.ui.widgets.exercises.feedback360 import intro_text
+
+    for language, manager in (("en", "manager"), ("fr", "supérieur hiérarchique"), ("zh", "上级")):
+        intro = next(e for e in catalogue(language).module("m03").exercises if e.id == "feedback").model_extra["intro"]
+        text = intro_text(intro, 4)
+        invite = re.split(r"[.。]", text)[0]  # the sentence asking for raters, with its list of groups
+        assert "4" in invite and manager not in invite.lower() and "{" not in text
+        assert manager in text.lower()  # the manager's rule is stated
+    page = _signin(module_page("m03", db), cohort["people"]["Ann"]["code"])
+    shown = " ".join(x.value for x in walk(page) if isinstance(x, w.HTML))
+    assert f"Invite at least {db.settings.anonymity_threshold} raters" in shown and "{threshold}" not in shown

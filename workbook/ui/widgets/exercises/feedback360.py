@@ -25,6 +25,12 @@ def nominations_html(raters) -> str:
     return str(render_fragment("exercise", part="table", css="wb-table", heads=(_("Rater"), _("E-mail"), _("Category"), _("Invitation")), rows=rows))
 
 
+def intro_text(intro: str, threshold: int) -> str:
+    """The exercise's intro with ``{threshold}`` replaced by the anonymity threshold in force
+    (settings.anonymity_threshold), so the number of raters it asks for is the one the page applies."""
+    return intro.replace("{threshold}", str(threshold))
+
+
 @register("feedback360")
 def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     """Nominate raters (name, e-mail, category); the response rate while the round is open; the
@@ -83,7 +89,7 @@ def feedback360_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]
     safe(ctx.status)(refresh)()
     return [
         HTML(render_fragment("exercise", part="heading", level=2, text=spec.prompt or _("360-degree feedback"))),
-        HTML(render_fragment("exercise", part="text", text=extra.get("intro", ""))),
+        HTML(render_fragment("exercise", part="text", text=intro_text(extra.get("intro", ""), ctx.db.settings.anonymity_threshold))),
         HTML(render_fragment("exercise", part="text", text=_(
             "Nominate each rater with their name, e-mail, how they know you and the language they read. Your coach approves "
             "the list and the workbook sends each rater a personal code: you never see the codes, so nobody can answer in "
