@@ -111,3 +111,16 @@ def test_a_broken_case_file_is_named_with_the_place(tmp_path):
         read_case(bad)
     with pytest.raises(ContentError, match="no such case file"):
         read_case(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize("language, groups", [
+    ("en", ("production and quality teams", "auditors", "second plant")),
+    ("fr", ("équipes production et qualité", "auditeurs", "deuxième usine")),
+    ("zh", ("生产和质量团队", "审核员", "第二座工厂")),
+])
+def test_facilitator_names_the_cases_other_clients(language, groups):
+    """The guide's answer on servuction in B2B names the other clients the case data names (issue #15)."""
+    other_clients = load_case(language=language).m01.elements["other_clients"]
+    guide = next(g for g in catalogue(language).facilitator.modules if g.module == "m01")
+    answer = next(m.answer for m in guide.misconceptions if "B2B" in m.claim)  # "servuction is not for B2B"
+    assert all(g in other_clients and g in answer for g in groups)
