@@ -35,6 +35,11 @@ def test_overstated_claims_are_gone(module_id, overstated):
     # seed 003: a bolted-on layer is "a cost that is easy to cut", not the first one cut
     ("en", "m07", "first cost cut"), ("fr", "m07", "premier coupé"), ("fr", "m07", "premier coût"),
     ("zh", "m07", "最先被砍"), ("zh", "m07", "预算一紧"),
+    ("en", "m07", "in B2B as well as in consumer markets"),  # the review gives examples, not a finding per market
+    ("en", "m07", "Every unit produces services"),  # the review: units "should be seen as" producing services
+    # seed 004: boundaries keep the provider off work that wastes the client's value; nothing about the team's time
+    ("en", "m08", "so the team's time goes"), ("fr", "m08", "pour que le temps de l'équipe"), ("zh", "m08", "让团队的时间花在"),
+    ("en", "m09", "The point she makes is that the manager must first"),
 ])
 def test_guide_and_module_say_no_more_than_the_seed(language, module_id, overstated):
     assert overstated not in guide_text(module_id, language) + module_text(module_id, language)
@@ -45,6 +50,7 @@ def test_interpretations_beyond_the_seed_are_marked_as_the_workbooks():
     changes = m02.index("people leave on both sides")
     assert "The workbook's own examples" in m02[changes - 200:changes]
     assert "not the source's" in module_text("m04").split("the result tends to be taken")[0][-200:]
+    assert "own reading:* neither" in module_text("m09")  # not Mathieu's words
 
 
 def test_johari_section_cites_luft_and_ingham_and_maps_both_flags_to_the_blind_area():
