@@ -1,0 +1,58 @@
+"""Chinese terms (issue #15): one term per concept across the Chinese modules, glossary, quiz, facilitator guide,
+case data and interface (docs/reference/languages.md, "Chinese terms"); the variants left by the two readings and
+the fresh quiz appear nowhere. The glossary (exercises/zh/glossary.yaml) holds the term each variant gives way to."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from babel.messages.pofile import read_po
+
+from workbook.content.copycheck import strings_of
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# a variant that must not appear → the term the Chinese content uses for that concept
+VARIANTS = {
+    r"重要性[–—\-－]?投入(?:网格|分析)?": "重要性–表现分析 / 重要性–表现网格 (the glossary's term; Module 4's axis is 投入)",
+    r"重要性[–—\-－]?表现(?:矩阵|图)": "重要性–表现网格",
+    r"一线人员": "一线员工 (the glossary's term)",
+    r"开动率": "可用率 (availability, the renewal's 可用性合同)",
+    r"(?<!接)触点": "接触点",
+    r"专家答案": "标准答案 (Module 4's classification key)",
+    r"技术型(?!销售)": "技术与运营型 (the manager profile; 技术型销售 is a salesperson)",
+}
+
+
+def _chinese_texts():
+    for path in sorted([*(ROOT / "exercises" / "zh").glob("*.yaml"), *(ROOT / "datasets" / "zh").glob("*.yaml")]):
+        for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            yield f"{path.relative_to(ROOT)}: {where}", text
+    for path in sorted((ROOT / "datasets" / "zh").glob("*.csv")):
+        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+    with (ROOT / "workbook" / "locale" / "zh" / "LC_MESSAGES" / "workbook.po").open("rb") as po:
+        for message in read_po(po):
+            for text in message.string if isinstance(message.string, tuple) else (message.string,):
+                if text:
+                    yield f"workbook.po: {message.id!r}", text
+
+
+def test_chinese_texts_use_one_term_per_concept():
+    found = [f"{where}: 「{m.group()}」 (use {term})"
+             for where, text in _chinese_texts()
+             for pattern, term in VARIANTS.items()
+             for m in re.finditer(pattern, text.replace("\n", ""))]
+    assert not found, "\n".join(found)
+
+
+def test_every_variant_pattern_matches_what_it_forbids():
+    samples = ["Polarfix 的“重要性–投入”网格", "重要性-表现矩阵", "我方一线人员", "设备开动率", "每个触点",
+               "与专家答案一致", "技术型经理"]
+    assert [any(re.search(p, s) for s in samples) for p in VARIANTS] == [True] * len(VARIANTS)
+
+
+def test_kept_terms_are_not_caught():
+    kept = ["重要性–表现分析", "重要性–表现网格", "重要性与投入", "一线员工", "可用率", "可用性合同", "接触点",
+            "标准答案", "技术与运营型", "一位可信的技术型销售"]
+    assert [s for s in kept if any(re.search(p, s) for p in VARIANTS)] == []
