@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,6 +41,16 @@ FAST_SCRYPT = {"n": 2**4, "r": 8, "p": 1, "dklen": 32}
 def _fast_code_hashing(request, monkeypatch):
     if request.node.get_closest_marker("slow") is None:
         monkeypatch.setattr("workbook.auth.identity._SCRYPT", FAST_SCRYPT)
+
+
+@pytest.fixture(autouse=True)
+def _page_language_forgotten():
+    """A page signed in by a person with another language redraws the kernel's page texts in it (``relocalize``):
+    that kernel-wide language ends with the test, so the next test's page starts in English again."""
+    yield
+    page_text = sys.modules.get("workbook.ui.widgets.page_text")
+    if page_text is not None:
+        page_text._PAGE.clear()
 
 
 @pytest.fixture
