@@ -62,6 +62,26 @@ def environment_language(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def request_language(accept_language: str | None) -> str:
+    """The workbook language a browser asks for in its ``Accept-Language`` header (``fr-FR,fr;q=0.9,en;q=0.8``):
+    the first of its languages by weight that the workbook has; English when none (or no header)."""
+    wanted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = tag.strip().split("-")[0].split("_")[0].lower()
+        if code in LANGUAGES and weight > 0:
+            wanted.append((-weight, position, code))
+    return min(wanted)[2] if wanted else DEFAULT_LANGUAGE
+
+
 def current_language() -> str:
     """The language of what is being rendered now (English when nobody set one)."""
     return _current.get()

@@ -104,14 +104,17 @@ QUERIES = ["theme=x1", "theme=x2", "template=lab", "theme=dark&template=classic"
            "voila-template=x", "s=not-a-session", "theme=", "a=1&theme=x3&theme=x4", "template=../../etc"]
 
 
-def get_from(srv, path: str, source: str, cookie: str = "") -> tuple[int, str]:
+def get_from(srv, path: str, source: str, cookie: str = "", language: str = "") -> tuple[int, str]:
     """(status, body) of a GET sent from the local address ``source`` (the client address the server
-    sees), with a ``Cookie`` header when given."""
+    sees), with a ``Cookie`` and an ``Accept-Language`` header when given."""
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600, source_address=(source, 0))
     try:
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        headers = {"Cookie": cookie} if cookie else {}
+        if language:
+            headers["Accept-Language"] = language
+        conn.request("GET", path, headers=headers)
         r = conn.getresponse()
         return r.status, r.read().decode("utf-8", "replace")
     finally:
@@ -186,8 +189,10 @@ def test_fifty_anonymous_requests_at_once_stay_under_the_kernel_budget(tmp_path)
         # The flood's kernels are still held (culled only after unconnected_cull_seconds): one more
         # anonymous visitor is refused, a signed-in trainee gets a kernel from the reserve.
         assert set(served) <= set(srv.kernel_ids()), "a flood kernel went before the reserve was tried"
-        status, _body = get_from(srv, "/voila/render/01_servuction.ipynb", "127.0.0.21")
+        status, body = get_from(srv, "/voila/render/01_servuction.ipynb", "127.0.0.21", language="fr-CH, de;q=0.9, en;q=0.8")
         assert status == 503, "an anonymous visitor took a reserved kernel"
+        # The visitor is not signed in: the busy page speaks the browser's language.
+        assert '<html lang="fr">' in body and "Le cahier est occupé" in body, body[:400]
         status, html = get_from(srv, "/voila/render/01_servuction.ipynb", "127.0.0.21", srv.session_cookie(srv.codes()[1]))
         reserved = page_kernel(html)
         assert status == 200 and reserved and reserved not in served, status

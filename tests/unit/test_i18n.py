@@ -137,3 +137,23 @@ def test_compiled_catalogues_are_what_the_translator_reads(tmp_path):
 
     with (tmp_path / "zh" / "LC_MESSAGES" / "workbook.mo").open("rb") as f:
         assert gettext.GNUTranslations(f).gettext("Sign out") == "退出登录"
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7", "fr"),
+    ("de-DE, zh-CN;q=0.5, fr;q=0.4", "zh"),      # German is not a workbook language: the next by weight
+    ("en;q=0.2, fr;q=0.9", "fr"),                # weights, not order, decide
+    ("zh_TW", "zh"),
+    ("fr;q=0, en;q=0.1", "en"),                  # q=0 means "not this one"
+    ("de, it", "en"), ("", "en"), (None, "en"), ("fr;q=oops", "en"),
+])
+def test_request_language_follows_the_browsers_weights(header, expected):
+    assert i18n.request_language(header) == expected
+
+
+def test_the_busy_page_speaks_the_language_it_is_rendered_in():
+    from workbook.render.fragments import render_fragment
+
+    with i18n.using("zh") as language:
+        page = str(render_fragment("busy_page", language=language))
+    assert '<html lang="zh">' in page and "工作手册正忙" in page and "busy" not in page.lower()

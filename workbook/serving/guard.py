@@ -17,7 +17,8 @@ Installed when Voila imports ``workbook.serving.kernels`` in its server process.
 - Budget: see ``WorkbookKernelManager.admit`` (workbook/serving/kernels.py) and ``kernel_budget``; the
   visitor is the session's subject when the cookie holds a live session (one read of the
   sessions table), else the address. A page request over the budget gets the busy page (template ``busy_page``)
-  (HTTP 503, ``Retry-After``), not a kernel.
+  (HTTP 503, ``Retry-After``), not a kernel, in the language the browser asks for (``Accept-Language``): the
+  visitor may not be signed in yet.
 """
 from __future__ import annotations
 
@@ -83,9 +84,11 @@ async def admit_page(handler) -> None:
         handler.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         handler.set_header("Content-Type", "text/html; charset=UTF-8")
         handler.set_header("Cache-Control", "no-store")
+        from workbook.i18n import request_language, using
         from workbook.render.fragments import render_fragment
 
-        handler.finish(str(render_fragment("busy_page")))
+        with using(request_language(handler.request.headers.get("Accept-Language"))) as language:
+            handler.finish(str(render_fragment("busy_page", language=language)))
         return
     handler._workbook_ticket = ticket
     CURRENT_TICKET.set(ticket)
