@@ -4,14 +4,8 @@ the fresh quiz appear nowhere. The glossary (exercises/zh/glossary.yaml) holds t
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import yaml
-from babel.messages.pofile import read_po
-
-from workbook.content.copycheck import strings_of
-
-ROOT = Path(__file__).resolve().parents[3]
+from language_texts import language_strings
 
 # a variant that must not appear → the term the Chinese content uses for that concept
 VARIANTS = {
@@ -27,22 +21,9 @@ VARIANTS = {
 }
 
 
-def _chinese_texts():
-    for path in sorted([*(ROOT / "exercises" / "zh").glob("*.yaml"), *(ROOT / "datasets" / "zh").glob("*.yaml")]):
-        for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
-            yield f"{path.relative_to(ROOT)}: {where}", text
-    for path in sorted((ROOT / "datasets" / "zh").glob("*.csv")):
-        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
-    with (ROOT / "workbook" / "locale" / "zh" / "LC_MESSAGES" / "workbook.po").open("rb") as po:
-        for message in read_po(po):
-            for text in message.string if isinstance(message.string, tuple) else (message.string,):
-                if text:
-                    yield f"workbook.po: {message.id!r}", text
-
-
 def test_chinese_texts_use_one_term_per_concept():
     found = [f"{where}: 「{m.group()}」 (use {term})"
-             for where, text in _chinese_texts()
+             for where, text in language_strings("zh")
              for pattern, term in VARIANTS.items()
              for m in re.finditer(pattern, text.replace("\n", ""))]
     assert not found, "\n".join(found)

@@ -4,14 +4,8 @@ calques or as a second name for the same thing appear nowhere."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import yaml
-from babel.messages.pofile import read_po
-
-from workbook.content.copycheck import strings_of
-
-ROOT = Path(__file__).resolve().parents[3]
+from language_texts import language_strings
 
 # a variant that must not appear → the term the French content uses for that concept
 VARIANTS = {
@@ -23,22 +17,9 @@ VARIANTS = {
 }
 
 
-def _french_texts():
-    for path in sorted([*(ROOT / "exercises" / "fr").glob("*.yaml"), *(ROOT / "datasets" / "fr").glob("*.yaml")]):
-        for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
-            yield f"{path.relative_to(ROOT)}: {where}", text
-    for path in sorted((ROOT / "datasets" / "fr").glob("*.csv")):
-        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
-    with (ROOT / "workbook" / "locale" / "fr" / "LC_MESSAGES" / "workbook.po").open("rb") as po:
-        for message in read_po(po):
-            for text in message.string if isinstance(message.string, tuple) else (message.string,):
-                if text:
-                    yield f"workbook.po: {message.id!r}", text
-
-
 def test_french_texts_use_one_term_per_concept():
     found = [f"{where}: «{m.group()}» (use {term})"
-             for where, text in _french_texts()
+             for where, text in language_strings("fr")
              for pattern, term in VARIANTS.items()
              for m in re.finditer(pattern, text.replace("\n", " "), re.IGNORECASE)]
     assert not found, "\n".join(found)
