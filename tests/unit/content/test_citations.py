@@ -40,6 +40,8 @@ def test_overstated_claims_are_gone(module_id, overstated):
     # seed 004: boundaries keep the provider off work that wastes the client's value; nothing about the team's time
     ("en", "m08", "so the team's time goes"), ("fr", "m08", "pour que le temps de l'équipe"), ("zh", "m08", "让团队的时间花在"),
     ("en", "m09", "The point she makes is that the manager must first"),
+    # §2.2.2.1: clients *cite* far more process than outcome elements; nothing on what they judge by
+    ("en", "m04", "judge a B2B service mostly"),
 ])
 def test_guide_and_module_say_no_more_than_the_seed(language, module_id, overstated):
     assert overstated not in guide_text(module_id, language) + module_text(module_id, language)
