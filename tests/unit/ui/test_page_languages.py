@@ -35,3 +35,20 @@ def test_cohort_default_then_a_persons_own_choice(db, cohort):
     again = home_page(db=db)
     again.signin.code.value = cohort["people"]["Ann"]["code"]
     assert again.language == "zh" and again.signin.signout.description == "退出登录"
+
+
+def test_choosing_a_language_keeps_the_sign_in_box_in_place(db, cohort):
+    """Choosing a language before signing in changes the words, not the widgets before the intro: the browser
+    redraws a box's views from its first changed child on, so a new banner redrew the sign-in box under the
+    visitor's cursor (a click on "Se connecter" then landed on a detached button)."""
+    coach = coach_page(db=db)
+    before = list(coach.children)
+    at = before.index(coach.signin)
+    english_banner = before[1].value
+    coach.signin.language.value = "fr"
+    assert coach.signin.button.description == "Se connecter"
+    assert all(a is b for a, b in zip(coach.children[:at + 1], before[:at + 1], strict=True)), \
+        "a widget before the sign-in box was replaced: the browser redraws the sign-in box"
+    assert before[1].value != english_banner  # the kept banner now carries the French words
+    coach.signin.code.value = cohort["people"]["Coach C"]["code"]
+    assert coach.identity is not None and coach.language == "fr"

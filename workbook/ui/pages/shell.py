@@ -217,7 +217,10 @@ class Page(w.VBox):
         if not changed:
             return
         with using(language):
-            self._head = [self._head[0], banner(_text(self._kicker), _text(self._title))]
+            # the same banner widget with new words: a new one would make the browser redraw every view after
+            # it (ipywidgets replaces a box's views from the first changed child on), the sign-in box included,
+            # under the visitor's cursor while they type their code
+            self._head[1].value = banner(_text(self._kicker), _text(self._title)).value
             if isinstance(self.signin, SignIn):
                 self.signin.relabel()
             if callable(self._intro_of):
