@@ -105,6 +105,16 @@ class PgServer:
             con.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def app_role_url(self, database: str) -> str:
+        """Run deploy/postgres-role.sql in ``database`` as the tables' owner (the role a deployment's servers
+        connect as: data only, never the schema) and return the SQLAlchemy URL of that role."""
+        import psycopg
+
+        sql = (Path(__file__).resolve().parents[1] / "deploy" / "postgres-role.sql").read_text(encoding="utf-8")
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname={database}", autocommit=True) as con:
+            con.execute(sql)
+        return f"postgresql+psycopg://workbook_app@127.0.0.1:{self.port}/{database}"
+
     def cleanup(self) -> None:
         try:
             if self.data.exists() and self.running():

@@ -18,7 +18,7 @@ import pytest
 import requests
 from hub_runner import PASSWORD, PROXY, running_hub
 from page_probe import IN_VIEW_JS, KERNEL_ID_JS
-from servers import ROOT, server_settings
+from servers import server_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -33,16 +33,14 @@ def _app_role(pg, database: str) -> str:
     """deploy/postgres-role.sql run by the tables' owner; the role may not change the schema. Returns its URL."""
     import psycopg
 
-    owner = f"host=127.0.0.1 port={pg.port} user={pg.user} dbname={database}"
-    with psycopg.connect(owner, autocommit=True) as con:
-        con.execute((ROOT / "deploy" / "postgres-role.sql").read_text(encoding="utf-8"))
+    url = pg.app_role_url(database)
     with psycopg.connect(f"host=127.0.0.1 port={pg.port} user=workbook_app dbname={database}", autocommit=True) as con:
         for statement in ("CREATE TABLE stolen (x int)", "DROP TABLE answers", "ALTER TABLE people ADD COLUMN x int",
                           "UPDATE alembic_version SET version_num = 'x'", "CREATE DATABASE other", "CREATE ROLE other",
                           "COPY people TO PROGRAM 'true'"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(statement)
-    return f"postgresql+psycopg://workbook_app@127.0.0.1:{pg.port}/{database}"
+    return url
 
 
 def _workbook_db(pg, tmp: Path, name: str):
