@@ -122,12 +122,13 @@ def to_svg_cached(chart: alt.TopLevelMixin) -> str:
     return svg
 
 
-def _summary(parts: list[str]) -> str:
+def summary_text(parts: list[str]) -> str:
     """A chart's text alternative from its data, one "label value" part per mark (README "Accessibility")."""
     return "; ".join(p for p in parts if p) + "."
 
 
-def _num(value: object, spec: str = ".0f") -> str:
+def number_text(value: object, spec: str = ".0f") -> str:
+    """A figure for a text alternative (``—`` when missing); score_bars' SVG bars write theirs with it too."""
     return "—" if value is None or pd.isna(value) else format(float(value), spec)
 
 
@@ -182,7 +183,7 @@ def servuction_triangle(frame: pd.DataFrame, entities: dict[str, str], title: st
     )
     dots = alt.Chart(vertex_data).mark_circle(size=420, color="#1d2733", opacity=1).encode(x=xs, y=ys)
     names = alt.Chart(vertex_data).mark_text(dy=-20, fontSize=14).encode(x=xs, y=ys, text="name:N")
-    summary = _summary([e["text"] for e in edges])
+    summary = summary_text([e["text"] for e in edges])
     return (sides + side_labels + dots + names).properties(width=440, height=340, title=title, description=summary).configure_view(stroke=None)
 
 
@@ -195,7 +196,7 @@ def category_counts(frame: pd.DataFrame, title: str = "", axis: str = "") -> alt
     bars = base.mark_bar(color=PALETTE["primary"], height=22)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format="d"))
     return (bars + labels).properties(width=380, height=alt.Step(34),
-                                      description=_summary([f"{r.label} {_num(r.count, '.0f')}" for r in frame.itertuples()]))
+                                      description=summary_text([f"{r.label} {number_text(r.count, '.0f')}" for r in frame.itertuples()]))
 
 
 def score_distribution(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
@@ -207,7 +208,7 @@ def score_distribution(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     means = base.mark_point(shape="diamond", size=120, filled=True, color=PALETTE["accent"]).encode(x="mean(score_100):Q")
     means_by = frame.groupby("dimension", sort=False)["score_100"].mean() if len(frame) else pd.Series(dtype=float)
     return (ticks + means).properties(width=420, height=alt.Step(34),
-                                      description=_summary([f"{d} {_num(m)}" for d, m in means_by.items()]))
+                                      description=summary_text([f"{d} {number_text(m)}" for d, m in means_by.items()]))
 
 
 def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
@@ -219,9 +220,9 @@ def scores_with_cohort(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     layers = [bars, labels]
     if "cohort_mean" in data and data["cohort_mean"].notna().any():
         layers.append(base.transform_filter("isValid(datum.cohort_mean)").mark_tick(color=PALETTE["accent"], thickness=3, size=28).encode(x="cohort_mean:Q"))
-    parts = [f"{r.dimension} {_num(r.score_100)}" + (f" ({_num(r.cohort_mean)})" if "cohort_mean" in data and pd.notna(getattr(r, "cohort_mean", None)) else "")
+    parts = [f"{r.dimension} {number_text(r.score_100)}" + (f" ({number_text(r.cohort_mean)})" if "cohort_mean" in data and pd.notna(getattr(r, "cohort_mean", None)) else "")
              for r in data.itertuples()]
-    return alt.layer(*layers).properties(width=420, height=alt.Step(34), description=_summary(parts))
+    return alt.layer(*layers).properties(width=420, height=alt.Step(34), description=summary_text(parts))
 
 
 def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, place_labels: dict[str, str]) -> alt.Chart:
@@ -240,8 +241,8 @@ def timeline_chart(frame: pd.DataFrame, title: str, axis: str, legend: str, plac
         tooltip=["phase", "duration", "place", "who"],
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(x="end:Q", text="label:N")
-    parts = [f"{r.phase} {_num(r.duration, 'g')} ({r.place}{', ' + str(r.who) if str(r.who or '').strip() else ''})" for r in data.itertuples()]
-    return (bars + labels).properties(width=460, height=alt.Step(32), description=_summary(parts))
+    parts = [f"{r.phase} {number_text(r.duration, 'g')} ({r.place}{', ' + str(r.who) if str(r.who or '').strip() else ''})" for r in data.itertuples()]
+    return (bars + labels).properties(width=460, height=alt.Step(32), description=summary_text(parts))
 
 
 def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: str, y_title: str, category_labels: dict[str, str]) -> alt.Chart:
@@ -279,8 +280,8 @@ def ipa_chart(frame: pd.DataFrame, high: float, top: int, title: str, x_title: s
     quadrants = alt.Chart(corners).mark_text(fontSize=10, fontStyle="italic", color=PALETTE["muted"]).encode(x="x:Q", y="y:Q", text="text:N")
     vrule = alt.Chart(pd.DataFrame({"x": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(x="x:Q")
     hrule = alt.Chart(pd.DataFrame({"y": [cut]})).mark_rule(strokeDash=[4, 4], color=PALETTE["muted"]).encode(y="y:Q")
-    parts = [f"{r.element} {_num(r.importance, 'g')}/{_num(r.investment, 'g')} ({r.what})" for r in data.itertuples()]
-    return (vrule + hrule + quadrants + points + labels + upright).properties(title=title, width=380, height=380, description=_summary(parts))
+    parts = [f"{r.element} {number_text(r.importance, 'g')}/{number_text(r.investment, 'g')} ({r.what})" for r in data.itertuples()]
+    return (vrule + hrule + quadrants + points + labels + upright).properties(title=title, width=380, height=380, description=summary_text(parts))
 
 
 def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, count_title: str) -> alt.Chart:
@@ -295,8 +296,8 @@ def classification_chart(frame: pd.DataFrame, title: str, theme_title: str, coun
     # each segment marked ✓ (like the key) or ✗ with its count: the two results are never told by colour alone
     marks = base.transform_filter("datum.count > 0").transform_calculate(mark="(datum.rank == 0 ? '✓ ' : '✗ ') + datum.count").mark_text(
         align="right", dx=-4, fontSize=11, fontWeight="bold", color="#ffffff").encode(text="mark:N")
-    parts = [f"{r.theme}: {r.result} {_num(r.count)}" for r in frame.itertuples()]
-    return alt.layer(bars, marks, title=title).properties(width=380, height=alt.Step(28), description=_summary(parts))
+    parts = [f"{r.theme}: {r.result} {number_text(r.count)}" for r in frame.itertuples()]
+    return alt.layer(bars, marks, title=title).properties(width=380, height=alt.Step(28), description=summary_text(parts))
 
 
 # ---------------------------------------------------------------- journey maps (Module 5)
@@ -371,8 +372,8 @@ def emotion_curve(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
         size=alt.Size("moment:N", title=_("Moment of truth"), scale=alt.Scale(domain=moments, range=[260, 80])),
     )
     width = max(420, 62 * len(data))
-    parts = [f"{r.step} {_num(r.emotion, '+.0f')} ({r.element}{', ' + r.moment if r.moment_of_truth else ''})" for r in data.itertuples()]
-    return alt.layer(bounds, zero, line, points, stages, title=title).properties(width=width, height=260, description=_summary(parts))
+    parts = [f"{r.step} {number_text(r.emotion, '+.0f')} ({r.element}{', ' + r.moment if r.moment_of_truth else ''})" for r in data.itertuples()]
+    return alt.layer(bounds, zero, line, points, stages, title=title).properties(width=width, height=260, description=summary_text(parts))
 
 
 def emotion_compare(frame: pd.DataFrame, title: str = "") -> alt.Chart:
@@ -394,7 +395,7 @@ def compare_summary(frame: pd.DataFrame) -> str:
     """The comparison's figures: per map, each stage's mean emotion (``1. As is: Survey +1; Tender -0,5; …``)."""
     data = frame.sort_values(["map", "stage_index"], kind="stable")
     parts = [f"{m}: " + ", ".join(f"{r.stage} {_dec(r.emotion, 1, signed=True)}" for r in g.itertuples()) for m, g in data.groupby("map", sort=False)]
-    return _summary(parts)
+    return summary_text(parts)
 
 
 def blueprint_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -457,7 +458,7 @@ def blueprint_summary(frame: pd.DataFrame) -> str:
     filled = {str(LANE_TEXT[lane]): int(sum(bool(str(a or "").strip() or str(b or "").strip()) for a, b in zip(data[x], data[y])))
               for lane, (x, y) in {"client": ("client_actors", "client_action"), "front": ("front_actors", "frontstage"),
                                    "back": ("back_actors", "backstage"), "support": ("support", "support")}.items()}
-    return _summary([
+    return summary_text([
         _("touchpoints: {touchpoints} in {stages} stages").format(touchpoints=len(data), stages=data["stage_id"].nunique()),
         _("moments of truth: {names}").format(names=moments),
         _("touchpoints per lane: {lanes}").format(lanes=", ".join(f"{lane} {n}" for lane, n in filled.items())),
@@ -479,7 +480,7 @@ def experience_survey(frame: pd.DataFrame, title: str = "") -> alt.LayerChart:
     labels = base.transform_calculate(label="datum.population + ' ' + format(datum.percent, '.0f')").mark_text(align="left", dx=3, fontSize=11).encode(text="label:N")
     parts = [f"{s}: " + ", ".join(f"{r.population} {format_percentage(float(r.percent) / 100)}" for r in g.itertuples())
              for s, g in frame.groupby("statement", sort=False)]
-    return alt.layer(bars, labels, title=title).properties(width=360, height=alt.Step(20), description=_summary(parts))
+    return alt.layer(bars, labels, title=title).properties(width=360, height=alt.Step(20), description=summary_text(parts))
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
@@ -520,7 +521,7 @@ def feedback_dots(frame: pd.DataFrame, points: int, title: str = "") -> alt.Char
     )
     parts = [f"{d}: " + ", ".join(f"{r.who} {_dec(r.mean, 1)}" for r in g.assign(k=g["who"].map(order.index)).sort_values("k").itertuples())
              for d, g in data.groupby("dimension", sort=False)]
-    return (rule + dots).properties(width=460, height=alt.Step(40), description=_summary(parts))
+    return (rule + dots).properties(width=460, height=alt.Step(40), description=summary_text(parts))
 
 
 def profile_position(frame: pd.DataFrame, title: str = "") -> alt.Chart:
@@ -541,7 +542,7 @@ def profile_position(frame: pd.DataFrame, title: str = "") -> alt.Chart:
     labels = alt.Chart(data).mark_text(dy=-16, fontSize=12).encode(x="position:Q", text="who:N")
     scale = _("scale from -100 ({low}) to +100 ({high})").format(low=ends[-100], high=ends[100])
     parts = [f"{r.who} {_dec(r.position, 0, signed=True)}" for r in data.itertuples()] + [scale]
-    return (line + dots + labels).properties(width=520, height=70, title=title, description=_summary(parts))
+    return (line + dots + labels).properties(width=520, height=70, title=title, description=summary_text(parts))
 
 
 def attempts_lines(frame: pd.DataFrame, title: str = "") -> alt.Chart:
@@ -560,5 +561,5 @@ def attempts_lines(frame: pd.DataFrame, title: str = "") -> alt.Chart:
             strokeDash=alt.StrokeDash("dimension:N", title=None),  # one legend: the dimensions by colour, dash and point shape
             shape=alt.Shape("dimension:N", title=None),
         )
-        .properties(width=420, height=220, description=_summary(parts))
+        .properties(width=420, height=220, description=summary_text(parts))
     )

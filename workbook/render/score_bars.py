@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from workbook.i18n import _, current_language
 
-from .charts import CHART_FONTS, PALETTE, _num, _summary, labelled_svg
+from .charts import CHART_FONTS, PALETTE, labelled_svg, number_text, summary_text
 
 INK, GRID, MUTED = "#1d2733", "#dddddd", "#888888"
 WIDTH, STEP, BAR = 420, 34, 22  # plot width, row height and bar height (px), as the Altair chart had them
@@ -44,11 +44,11 @@ def score_bars_svg(frame: pd.DataFrame, title: str = "", axis: str = "") -> str:
         y = top + n * STEP + (STEP - BAR) / 2
         parts.append(f'<text x="{left - 6}" y="{y + BAR / 2 + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{escape(name)}</text>'
                      f'<rect x="{left}" y="{y:.1f}" width="{x(score) - left:.1f}" height="{BAR}" fill="{PALETTE["primary"]}"/>'
-                     f'<text x="{x(score) + 4:.1f}" y="{y + BAR / 2 + 4:.1f}" font-size="11" fill="{INK}">{_num(score)}</text>')
+                     f'<text x="{x(score) + 4:.1f}" y="{y + BAR / 2 + 4:.1f}" font-size="11" fill="{INK}">{number_text(score)}</text>')
     parts.append(f'<line x1="{left}" y1="{top + height}" x2="{left + WIDTH}" y2="{top + height}" stroke="{MUTED}"/>'
                  f'<text x="{left + WIDTH / 2:.0f}" y="{top + height + 34}" text-anchor="middle" font-size="11" font-weight="bold" fill="{INK}">'
                  f'{escape(axis)}</text>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total_height}" viewBox="0 0 {width} {total_height}" '
            f'font-family="{escape(font)}"><rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>')
-    summary = _summary([f"{name} {_num(score)}" for name, score in rows])
+    summary = summary_text([f"{name} {number_text(score)}" for name, score in rows])
     return labelled_svg(svg, f"{title}: {summary}")

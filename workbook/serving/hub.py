@@ -58,13 +58,20 @@ def _routes(base_url: str, table: Routes = ALLOWED_ROUTES) -> list[tuple[tuple[s
     return [(methods, re.compile(re.escape(base) + path + r"\Z")) for methods, path in table]
 
 
+def _at_base(method: str, path: str, base_url: str) -> bool:
+    """A GET or HEAD of the base URL itself, with or without its trailing slash."""
+    return method in ("GET", "HEAD") and path.rstrip("/") == ("/" + base_url.strip("/")).rstrip("/")
+
+
+def _allowed(method: str, path: str, routes: list[tuple[tuple[str, ...], re.Pattern]]) -> bool:
+    return any(method in methods and pattern.match(path) for methods, pattern in routes)
+
+
 def permitted(method: str, path: str, base_url: str = "/", table: Routes = ALLOWED_ROUTES) -> bool:
     """Whether a request (``path`` as sent, without its query) may reach a handler of a locked workbook server at
-    ``base_url``: one of the routes of ``table`` (default: the single-user server's), or the base URL without its
-    trailing slash."""
-    if path.rstrip("/") == "/" + base_url.strip("/") and method in ("GET", "HEAD"):
-        return True
-    return any(method in methods and pattern.match(path) for methods, pattern in _routes(base_url, table))
+    ``base_url``: one of the routes of ``table`` (default: the single-user server's), or the base URL itself.
+    ``lock`` decides with the same two checks."""
+    return _at_base(method, path, base_url) or _allowed(method, path, _routes(base_url, table))
 
 
 def lock(web_app, base_url: str, table: Routes = ALLOWED_ROUTES, home: str = "") -> None:
@@ -83,12 +90,11 @@ def lock(web_app, base_url: str, table: Routes = ALLOWED_ROUTES, home: str = "")
 
     def find_handler(request, **kwargs):
         path = request.path
-        at_base = path.rstrip("/") == bare.rstrip("/") and request.method in ("GET", "HEAD")
+        at_base = _at_base(request.method, path, base_url)
         if at_base and home:
             target = bare.rstrip("/") + "/" + home + (f"?{request.query}" if request.query else "")
             return web_app.get_handler_delegate(request, web.RedirectHandler, {"url": target, "permanent": False})
-        ok = at_base or any(request.method in methods and pattern.match(path) for methods, pattern in routes)
-        if not ok:
+        if not (at_base or _allowed(request.method, path, routes)):
             log.info("refused %s %s: not a workbook page route", request.method, path[:200])
             return web_app.get_handler_delegate(request, web.ErrorHandler, {"status_code": 404})
         return original(request, **kwargs)

@@ -20,6 +20,7 @@ import shutil
 import sys
 from dataclasses import replace
 
+from workbook.errors import WorkbookError
 from workbook.settings import Settings, get_settings
 
 from .hub import _KERNEL, Routes, lock
@@ -59,7 +60,9 @@ def service_settings(settings: Settings | None = None, pool: int = 2) -> Setting
 def service_command(settings: Settings, port: int, base_url: str) -> list[str]:
     """The Voila command of the rater service, started through this module so that the lock is installed first."""
     command = voila_command(settings, port, [f"--Voila.base_url={'/' + base_url.strip('/') + '/' if base_url.strip('/') else '/'}"])
-    assert command[1:3] == ["-m", "voila"]
+    if command[1:3] != ["-m", "voila"]:  # the lock is installed by running this module in voila's place
+        raise WorkbookError(f"the rater service cannot start: the Voila command is {' '.join(command[:3])!r}, not "
+                           "'python -m voila' (workbook/serving/kernels.py voila_command changed; update service_command)")
     return [command[0], "-m", __name__, *command[3:]]
 
 

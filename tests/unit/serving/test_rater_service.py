@@ -35,3 +35,17 @@ def test_it_serves_the_rater_page_alone_with_codes_on(tmp_path):
     env = service_env(s)
     assert env["WORKBOOK_AUTH_MODE"] == "codes" and env["WORKBOOK_POOLS"] == f"{RATER_PAGE}=2"
     assert env["WORKBOOK_CHART_RENDERER"] == "kernel"  # the rater page draws no chart: no renderer process
+
+
+def test_a_voila_command_it_cannot_wrap_is_refused_in_one_line(tmp_path, monkeypatch):
+    """The service runs this module in Voila's place (so the lock is in before any route); a Voila command of
+    another shape is refused with the fix, also under ``python -O`` (it was an ``assert``)."""
+    import pytest
+
+    from workbook.errors import WorkbookError
+    from workbook.serving import rater_service
+
+    s = service_settings(load_settings({"WORKBOOK_DATA_DIR": str(tmp_path)}))
+    monkeypatch.setattr(rater_service, "voila_command", lambda *a, **k: ["/usr/bin/voila", "--port=1"])
+    with pytest.raises(WorkbookError, match=r"^the rater service cannot start: .*update service_command\)$"):
+        service_command(s, 8870, BASE)
