@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 from cli_run import run_cli
 
-from workbook.auth.identity import Identity
+from workbook.auth import identity as identity_module
+from workbook.auth.identity import LEGACY_COST_LABEL, Identity
 from workbook.store import Database, schema
 from workbook.store.models import SCHEMA_REVISION, Base
 
@@ -42,14 +43,20 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
         engine.dispose()
 
 
+# 0005: each access code's cost, every earlier hash marked with the one cost of its time
+FILLED = {"access_codes": [LEGACY_COST_LABEL]}
+
+
 def assert_rows_kept(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> None:
     """Every table and row of ``before`` is in ``after``, unchanged; columns added by a later revision come
-    last in each row and are empty (0003: people's and raters' ``language``; 0004: answers' ``language``)."""
+    last in each row and are empty (0003: people's and raters' ``language``; 0004: answers' ``language``), but for
+    those a revision fills (``FILLED``)."""
     assert set(after) == set(before)
     for name, rows in before.items():
         assert len(after[name]) == len(rows), name
         for old, new in zip(rows, after[name]):
-            assert new[: len(old)] == old and all(v is None for v in new[len(old):]), name
+            added = len(new) - len(old)
+            assert new[: len(old)] == old and list(new[len(old):]) == (FILLED.get(name, [None] * added) if added else []), name
 
 
 def demo_database(url: str, revision: str, at_head=None) -> None:
@@ -222,7 +229,8 @@ def test_revision_0003_keeps_every_row(tmp_path):
     assert len(before["answers"]) > 1000 and before["people"]
     after = upgraded_in_place(url)
     assert_rows_kept(before, after)
-    assert columns_added(before, after) == {"people": 1, "raters": 1, "answers": 1}  # 0003: languages; 0004: answers' language
+    # 0003: languages; 0004: answers' language; 0005: the codes' cost
+    assert columns_added(before, after) == {"people": 1, "raters": 1, "answers": 1, "access_codes": 1}
     db = Database(url)
     pid = after["people"][0][0]
     set_language(db, Identity.admin(), pid, "zh")
@@ -248,11 +256,51 @@ def test_revision_0004_keeps_every_answer_and_records_the_language_of_new_ones(t
     assert len(before["answers"]) > 1000
     after = upgraded_in_place(url)
     assert_rows_kept(before, after)
-    assert columns_added(before, after) == {"answers": 1}
+    assert columns_added(before, after) == {"answers": 1, "access_codes": 1}
     db = Database(url)
     me = Identity(role="trainee", person_id=ann.id, cohort_id=ann.cohort_id, name=ann.name)
     old = answer_languages(db, me, ann.id, "coproduction")
     assert list(old) == [None]
     save_answer(db, me, ann.id, "m01", "coproduction", "cp1", 5)
     assert answer_languages(db, me, ann.id, "coproduction") == {None: old[None] - 1, "fr": 1}
+    db.dispose()
+
+
+def test_revision_0005_keeps_a_code_issued_before_it_and_rehashes_it_at_its_next_sign_in(tmp_path, monkeypatch):
+    """A database at 0004 holding a code hashed by the release before 0005 (its one cost, n=2**14) is upgraded: every
+    row kept, each code marked with that cost; the code still signs in, checked at its own cost, and is re-hashed
+    at today's (``SCRYPT_COST``), after which a sign-in costs one derivation at today's cost."""
+    import hashlib
+
+    from workbook.store import AccessCodeAuthenticator, list_people, reissue_code
+    from workbook.store.models import AccessCode
+
+    url = f"sqlite:///{tmp_path / 'wb.db'}"
+    issued = {}
+
+    def one_code_from_before(db: Database) -> None:
+        ann = list_people(db, Identity.admin(), 1, role="trainee")[0]
+        with monkeypatch.context() as m:
+            m.setattr(identity_module, "_SCRYPT", identity_module.LEGACY_SCRYPT_COST)  # how the release before hashed
+            issued.update(person=ann.id, code=reissue_code(db, Identity.admin(), ann.id))
+
+    demo_database(url, "0004_answer_language", at_head=one_code_from_before)
+    before = snapshot(url)
+    after = upgraded_in_place(url)
+    assert_rows_kept(before, after)
+    assert columns_added(before, after) == {"access_codes": 1}
+    assert {row[-1] for row in after["access_codes"]} == {LEGACY_COST_LABEL}
+    lookup, _secret = identity_module.normalise_code(issued["code"])
+    db = Database(url)
+    seen = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: seen.append(k["n"]) or real(*a, **k))
+    auth = AccessCodeAuthenticator(db)
+    assert auth.authenticate(issued["code"]).person_id == issued["person"]
+    assert seen == [2**14, identity_module.SCRYPT_COST["n"]]
+    with db.session() as s:
+        assert s.get(AccessCode, lookup).cost == identity_module.cost_label(identity_module.SCRYPT_COST)
+    seen.clear()
+    assert auth.authenticate(issued["code"]).person_id == issued["person"]
+    assert seen == [identity_module.SCRYPT_COST["n"]]
     db.dispose()

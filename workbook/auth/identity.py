@@ -20,10 +20,17 @@ STAFF_ROLES = ("coach", "hr")  # the roles that see a cohort (raters and the CLI
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 LOOKUP_LEN = 5
 SECRET_LEN = 10
-# scrypt's cost for access codes (~40 ms a code on one core). A stored hash does not record it: changing it makes
-# every stored code fail, so it changes only with a migration. tests/unit/auth pins it; the fast tests swap in a
-# cheaper cost through _SCRYPT (tests/conftest.py), servers and slow tests always run with this one.
-SCRYPT_COST = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# scrypt's cost for access codes (~5 ms a code on one core, 2 MiB). The secret part is 10 random Crockford-base32
+# characters from `secrets` (50 bits), not a human password: n=2**14 (16 MiB, ~40 ms) was sized for passwords. At
+# n=2**11, r=8 a GPU bound by its memory bandwidth (~1 TB/s, 2 MiB read and written per try) tries at most ~3.7e5
+# codes a second, so finding one code (2**49 tries on average) takes ~49 GPU-years; online guessing is slowed by
+# signin_delay. The arithmetic: docs/operator/serve.md ("How access codes are stored"). Each stored hash records
+# its cost (access_codes.cost, revision 0005): codes are checked at their own cost and re-hashed at this one at
+# their next sign-in.
+# tests/unit/auth pins it; the fast tests swap in a cheaper cost through _SCRYPT (tests/conftest.py), servers and
+# slow tests always run with this one.
+SCRYPT_COST = {"n": 2**11, "r": 8, "p": 1, "dklen": 32}
+LEGACY_SCRYPT_COST = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}  # every code hashed before revision 0005
 _SCRYPT = SCRYPT_COST
 
 
@@ -73,21 +80,49 @@ def normalise_code(code: str) -> tuple[str, str] | None:
     return cleaned[:LOOKUP_LEN], cleaned[LOOKUP_LEN:]
 
 
-def hash_secret(secret: str, salt: bytes | None = None) -> tuple[str, str]:
-    """Salted scrypt of the secret part, as (salt hex, digest hex). The code itself is never stored."""
+def cost_label(cost: dict[str, int]) -> str:
+    """How a stored hash records its scrypt cost: ``"scrypt:n=2048,r=8,p=1"`` (the digest's length is fixed)."""
+    return f"scrypt:n={cost['n']},r={cost['r']},p={cost['p']}"
+
+
+LEGACY_COST_LABEL = cost_label(LEGACY_SCRYPT_COST)
+
+
+def cost_of(label: str) -> dict[str, int]:
+    """The scrypt parameters a stored label names; ValueError naming the label when it is not one."""
+    kind, _, params = str(label).partition(":")
+    try:
+        values = dict(part.split("=", 1) for part in params.split(","))
+        cost = {"n": int(values["n"]), "r": int(values["r"]), "p": int(values["p"]), "dklen": 32}
+    except (KeyError, ValueError):
+        cost = None
+    if kind != "scrypt" or cost is None or cost_label(cost) != label or cost["n"] < 2 or cost["n"] & (cost["n"] - 1):
+        raise ValueError(f"access code cost {label!r} is not a scrypt cost like {cost_label(SCRYPT_COST)!r}")
+    return cost
+
+
+def current_cost() -> str:
+    """The label of the cost new hashes are made at."""
+    return cost_label(_SCRYPT)
+
+
+def hash_secret(secret: str, salt: bytes | None = None, cost: dict[str, int] | None = None) -> tuple[str, str]:
+    """Salted scrypt of the secret part, as (salt hex, digest hex), at ``cost`` (default: the current one).
+    The code itself is never stored."""
     salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **(cost or _SCRYPT))
     return salt.hex(), digest.hex()
 
 
-def verify_secret(secret: str, salt_hex: str, digest_hex: str) -> bool:
-    """Constant-time comparison of the secret's hash with the stored digest."""
-    _, digest = hash_secret(secret, bytes.fromhex(salt_hex))
+def verify_secret(secret: str, salt_hex: str, digest_hex: str, cost: str | None = None) -> bool:
+    """Constant-time comparison of the secret's hash with the stored digest, at the stored ``cost`` label
+    (default: the current cost)."""
+    _, digest = hash_secret(secret, bytes.fromhex(salt_hex), cost_of(cost) if cost else None)
     return hmac.compare_digest(digest, digest_hex)
 
 
 def dummy_verify(secret: str) -> None:
-    """Spend the same time as a real verification, so unknown lookups are not faster."""
+    """Spend the same time as a real verification at the current cost, so unknown lookups are not faster."""
     hash_secret(secret, b"\0" * 16)
 
 

@@ -16,7 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_REVISION = "0004_answer_language"  # the head of migrations/versions: a model change comes with a revision
+from workbook.auth.identity import LEGACY_COST_LABEL
+
+SCHEMA_REVISION = "0005_code_cost"  # the head of migrations/versions: a model change comes with a revision
 
 
 def utcnow() -> datetime:
@@ -104,7 +106,8 @@ class RoundRater(Base):
 
 
 class AccessCode(Base):
-    """A personal access code: a public lookup part and a salted scrypt hash of the secret."""
+    """A personal access code: a public lookup part and a salted scrypt hash of the secret, with the scrypt cost it
+    was hashed at (``cost``; rows from before revision 0005 hold the cost of that time)."""
 
     __tablename__ = "access_codes"
     lookup: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -112,6 +115,7 @@ class AccessCode(Base):
     subject_id: Mapped[int] = mapped_column(Integer, index=True)
     salt: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(128))
+    cost: Mapped[str] = mapped_column(String(40), server_default=LEGACY_COST_LABEL)  # identity.cost_label
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -9,7 +9,17 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from workbook.auth.identity import CODES_OFF, ROLES, Identity, dummy_verify, hash_secret, new_code, normalise_code, verify_secret
+from workbook.auth.identity import (
+    CODES_OFF,
+    ROLES,
+    Identity,
+    current_cost,
+    dummy_verify,
+    hash_secret,
+    new_code,
+    normalise_code,
+    verify_secret,
+)
 from workbook.auth.signin_delay import seconds_left
 from workbook.errors import AccessDenied, NotFound, StoreError, WorkbookError
 
@@ -103,7 +113,7 @@ def _issue_code(s, kind: str, subject_id: int, fixed: str | None = None) -> str:
             if s.get(AccessCode, lookup) is None:
                 break
     salt, digest = hash_secret(secret)
-    s.add(AccessCode(lookup=lookup, subject_kind=kind, subject_id=subject_id, salt=salt, digest=digest))
+    s.add(AccessCode(lookup=lookup, subject_kind=kind, subject_id=subject_id, salt=salt, digest=digest, cost=current_cost()))
     return display
 
 
@@ -327,9 +337,15 @@ class AccessCodeAuthenticator:
                 dummy_verify(secret)
                 ok = False
             else:
-                ok = verify_secret(secret, row.salt, row.digest)
+                try:
+                    ok = verify_secret(secret, row.salt, row.digest, row.cost)
+                except ValueError as exc:  # a stored row altered by hand: say so, never guess a cost
+                    raise StoreError(f"{exc} (access code {lookup}): re-issue the code with `workbook reissue`") from None
             if ok:
                 identity = identity_of(s, row.subject_kind, row.subject_id)
+                if row.cost != current_cost():  # hashed at an earlier cost (revision 0005): re-hashed at today's, once
+                    row.salt, row.digest = hash_secret(secret)
+                    row.cost = current_cost()
                 # only this code's count is cleared: signing in with one's own code between guesses
                 # must not reset the count of the page (source) the guesses come from
                 s.execute(delete(SigninFailure).where(SigninFailure.key == f"code:{lookup}"))
