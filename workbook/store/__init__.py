@@ -7,6 +7,7 @@ This package re-exports its public API: callers import from ``workbook.store``.
 from .action_plans import action_plan, cohort_action_plans, delete_action, save_action
 from .answers import (
     DONT_KNOW,
+    AnswerWriter,
     answer_history,
     answer_languages,
     answers_of_exercises,

@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import VERSION_ITEM, catalogue
@@ -18,7 +18,8 @@ from .access import check_cohort, check_person
 from .db import Database
 from .default_language import of_person
 from .models import Answer, Person, ProgressEvent
-from .quota import check_budget, check_size, encoded_size, repeated_row
+from .quota import check_size, encoded_size, refuse_over_budget
+from .save_state import save_state
 
 DONT_KNOW = "dont_know"
 ATTEMPT_MARK = "_attempt_started"
@@ -92,30 +93,51 @@ def _current_attempt(s, person_id: int, exercise: str) -> int:
     ) or 1
 
 
+class AnswerWriter:
+    """Saves one person's answers as one actor: a signed-in page holds one for its whole session (its kernel).
+
+    What cannot change between two answers of the page's person — that the person exists and the actor may write
+    for them, and the language they answer in (their own, else their cohort's; a page that changes language builds
+    a new writer) — is read at the first save only. Everything else is read at each save, in one statement
+    (``save_state.py``: attempt, repeated row, budget, version mark, progress), then the rows are written: two
+    statements a save after the first. The page's session is still checked before each action (``pages/shell.py``)."""
+
+    def __init__(self, db: Database, actor: Identity, person_id: int):
+        self.db, self.actor, self.person_id = db, actor, person_id
+        self._language: str | None = None
+
+    def save(self, module: str, exercise: str, item: str, value: object, attempt: int | None = None) -> int:
+        """Append one answer (see ``save_answer``); the new row's id, or the latest row's when it says the same."""
+        actor, person_id = self.actor, self.person_id
+        if actor.role not in (*ROLES, "admin") or (actor.role != "admin" and actor.person_id != person_id):
+            raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not answer for person {person_id}")
+        value = validate_value(exercise, item, value, self.db.settings)
+        with self.db.session() as s:
+            language = self._language or of_person(s, _person(s, actor, person_id, "write"))  # the language answered in
+            state = save_state(s, person_id, module, exercise, item, attempt)
+            if state.latest_id is not None and state.latest_value == value and state.latest_language == language:
+                return state.latest_id  # nothing new: the latest row already says this
+            refuse_over_budget(self.db.settings, person_id, None, state.rows_hour or 0, state.chars_day or 0, encoded_size(value))
+            row = {"person_id": person_id, "module": module, "exercise": exercise, "attempt": state.attempt}
+            rows = [{**row, "item": item, "value": value, "language": language}]
+            inst = catalogue().instruments.get(exercise)
+            if item != ATTEMPT_MARK and inst is not None and not state.version_marks:
+                rows.insert(0, {**row, "item": VERSION_ITEM, "value": inst.version, "language": None})
+            new_id = s.scalars(insert(Answer).returning(Answer.id, sort_by_parameter_order=True), rows).all()[-1]
+            if not state.progress_events:
+                s.add(ProgressEvent(person_id=person_id, module=module, status="in_progress"))
+        self._language = language  # kept once the save is committed
+        return new_id
+
+
 def save_answer(
     db: Database, actor: Identity, person_id: int, module: str, exercise: str, item: str, value: object, attempt: int | None = None
 ) -> int:
     """Append one answer (a new row, nothing overwritten, recording the language the person answers in: their
     own, else their cohort's) and mark the module in progress; a save identical to the item's latest row (value
-    and language) writes nothing and returns that row's id (write quotas: quota.py)."""
-    if actor.role not in (*ROLES, "admin") or (actor.role != "admin" and actor.person_id != person_id):
-        raise AccessDenied(f"{actor.role} {actor.name or actor.person_id} may not answer for person {person_id}")
-    value = validate_value(exercise, item, value, db.settings)
-    with db.session() as s:
-        language = of_person(s, _person(s, actor, person_id, "write"))  # the language the person is answering in
-        attempt = attempt or _current_attempt(s, person_id, exercise)
-        same = repeated_row(s, person_id, None, exercise, item, attempt, value, language)
-        if same is not None:
-            return same  # nothing new: the latest row already says this
-        check_budget(s, db.settings, person_id, None, encoded_size(value))
-        if item != ATTEMPT_MARK:
-            mark_version(s, person_id, None, module, exercise, attempt)
-        row = Answer(person_id=person_id, module=module, exercise=exercise, item=item, attempt=attempt, value=value, language=language)
-        s.add(row)
-        if s.scalar(select(func.count()).select_from(ProgressEvent).where(ProgressEvent.person_id == person_id, ProgressEvent.module == module)) == 0:
-            s.add(ProgressEvent(person_id=person_id, module=module, status="in_progress"))
-        s.flush()
-        return row.id
+    and language) writes nothing and returns that row's id (write quotas: quota.py). A page saving many answers
+    of one person keeps an ``AnswerWriter`` instead."""
+    return AnswerWriter(db, actor, person_id).save(module, exercise, item, value, attempt)
 
 
 def _latest(s, person_id: int, exercise: str, attempt: int | None, rater_id: int | None = None) -> dict[str, object]:

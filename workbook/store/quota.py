@@ -65,14 +65,19 @@ def check_budget(s, settings: Settings, person_id: int, rater_id: int | None, si
     now = utcnow()
     hour_ago = now - timedelta(hours=1)
     mine = Answer.rater_id.is_(None) if rater_id is None else Answer.rater_id == rater_id
-    who = _("this rater") if rater_id is not None else _("person {id}").format(id=person_id)
     counted = s.execute(
         select(
             func.count(case((Answer.created_at >= hour_ago, 1))),
             func.coalesce(func.sum(func.length(cast(Answer.value, Text))), 0),
         ).where(Answer.person_id == person_id, mine, Answer.created_at >= now - timedelta(days=1))
     ).one()
-    rows, used = counted[0] or 0, counted[1] or 0
+    refuse_over_budget(settings, person_id, rater_id, counted[0] or 0, counted[1] or 0, size)
+
+
+def refuse_over_budget(settings: Settings, person_id: int, rater_id: int | None, rows: int, used: int, size: int) -> None:
+    """QuotaExceeded when ``rows`` saved in the last hour reach the limit, or ``used`` characters in the last day
+    plus this answer's ``size`` go over it (the counts read by ``check_budget`` or ``store/save_state.py``)."""
+    who = _("this rater") if rater_id is not None else _("person {id}").format(id=person_id)
     if rows >= settings.write_budget_rows_per_hour:
         raise QuotaExceeded(_("{who} saved {n} answers in the last hour (the limit is {limit}); wait a while, nothing saved so far is lost").format(
             who=who, n=format_number(rows), limit=format_number(settings.write_budget_rows_per_hour)))

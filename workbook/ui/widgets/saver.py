@@ -8,7 +8,7 @@ from datetime import datetime
 from workbook.auth.identity import Identity
 from workbook.errors import StoreUnavailable, WorkbookError
 from workbook.i18n import _, current_language, ngettext, using
-from workbook.store import Database, save_answer
+from workbook.store import AnswerWriter, Database
 
 from .common import StatusLine
 
@@ -19,12 +19,14 @@ class AnswerSaver:
     """Queue of unsaved answers for one person and module, flushed in order."""
 
     def __init__(self, db: Database, identity: Identity, module: str, status: StatusLine, on_saved=None, write=None):
-        """``write(exercise, item, value)`` stores one answer (default: the person's own answers
-        in ``module``; the rater page passes its own)."""
+        """``write(exercise, item, value)`` stores one answer (default: the person's own answers in ``module``,
+        through one ``AnswerWriter`` for the page's session; the rater page passes its own)."""
         self.db, self.identity, self.module, self.status = db, identity, module, status
         self.on_saved = on_saved
-        self.write = write or (lambda exercise, item, value: save_answer(
-            self.db, self.identity, self.identity.person_id, self.module, exercise, item, value))
+        if write is None:
+            writer = AnswerWriter(db, identity, identity.person_id)
+            write = lambda exercise, item, value: writer.save(self.module, exercise, item, value)  # noqa: E731
+        self.write = write
         self.language = current_language()  # its status lines, also from the retry thread
         self.pending: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._lock = threading.RLock()
