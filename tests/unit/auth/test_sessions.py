@@ -187,3 +187,19 @@ def test_sign_out_ends_every_session_of_the_person_and_the_page(db, cohort):
         auth.resume(elsewhere)
     with db.session() as s:
         assert s.scalars(select(PageSession)).all() == []
+
+
+def test_a_sign_out_on_another_page_ends_this_one_at_its_next_answer(db, cohort):
+    """The page's writer keeps what cannot change between two answers (#17), never the session: after answers saved
+    through it, a sign-out elsewhere still refuses the next answer, which saves nothing."""
+    ann = cohort["ident"]["Ann"]
+    page, form = _signed_in_module_page(db, cohort["people"]["Ann"]["code"])
+    radios = list(form.radios.values())
+    for j, radio in enumerate(radios[:3]):
+        _frontend_click(radio, j)
+    saved = current_answers(db, ann, ann.person_id, form.instrument.id)
+    assert len(saved) == 3
+    end_sessions(db, ann)  # "Sign out" on another page of Ann's
+    _frontend_click(radios[3], 4)
+    assert page.ended
+    assert current_answers(db, ann, ann.person_id, form.instrument.id) == saved
