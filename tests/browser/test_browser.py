@@ -100,6 +100,24 @@ def test_answer_changed_in_the_page_is_saved_and_restored_after_reload(server, p
     full_screenshot(page, artifacts / "module1_restored_after_reload.png")
 
 
+def test_a_new_trainee_types_into_the_exercises_built_before_they_came(server, page, served_db):
+    """Module 1's exercises are built by the preheated kernel before its visitor (#17): a trainee with no answers
+    yet gets them on the page, and what they type is saved as theirs."""
+    from workbook.auth.identity import Identity
+    from workbook.store import cohort_by_name, current_answers, invite
+
+    admin = Identity.admin()
+    cohort = cohort_by_name(served_db, server.demo["cohort"])
+    person, code = invite(served_db, admin, cohort, "Noor Prebuilt", "trainee")
+    signed_in(page, server, "01_servuction.ipynb", code, ".wb-likert")
+    area = page.locator("textarea").first
+    area.fill("The client's own maintenance lead")
+    area.press("Tab")  # saved when the box is left
+    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+    assert "The client's own maintenance lead" in current_answers(served_db, admin, person, "servuction_map").values()
+    assert_no_traceback_or_source(page)
+
+
 def test_coach_page_refuses_a_trainee_code_and_shows_nothing_of_the_cohort(server, page, artifacts):
     others = server.names()[:4] + server.names()[5:]  # everyone but the trainee signing in
     open_page(page, server, "coach.ipynb")

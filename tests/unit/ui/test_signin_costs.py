@@ -86,11 +86,12 @@ def test_a_module_sign_in_and_five_answers_do_the_counted_work(db, cohort, monke
     # 18: one query reads every exercise's answers, the path's box and marks read the path once (42
     # before; 23 on 27 Nov, before sessions, tickets and paths)
     assert counts.sql <= 20, f"sign-in ran {counts.sql} SQL statements"
-    # 35: the exercise texts share their layout and style models (59 before), the page's closing texts (takeaway,
-    # next module, handout, home) are built in the preheated kernel (39 before)
-    assert len(opened) <= 36, f"sign-in opened {len(opened)} widget models: {sorted(opened)}"
-    # each new model reaches the page once, in its final state (workbook/ui/widgets/opening.py): 39 opens and
-    # 13 updates of the page's own widgets; 28 updates before, one per class or value set after an open
+    # 9: the exercises a person has not answered yet are built in the preheated kernel (LateContext, #17: 35 before),
+    # the "done" button on shared layout and style models; before that the exercise texts came to share their layout
+    # and style models (59 before), the page's closing texts (takeaway, next module, handout, home) were prebuilt (39)
+    assert len(opened) <= 9, f"sign-in opened {len(opened)} widget models: {sorted(opened)}"
+    # each new model reaches the page once, in its final state (workbook/ui/widgets/opening.py): 13 updates of the
+    # page's own widgets besides the opens; 28 updates before, one per class or value set after an open
     opens = [m for m in sent if m[0] == "comm_open"]
     updates = [m for m in sent if m[0] == "comm_msg"]
     assert len(opens) == len(opened), "every widget model opened at sign-in is sent once"
@@ -278,3 +279,54 @@ def test_a_rehearsal_runs_nothing_after_an_error_and_keeps_nothing(db, cohort):
             save_answer(db, person, person.person_id, "m01", "coproduction", "cp1", 3)  # would be committed for real
     assert _rows(db) == kept
     assert not db.rehearsing
+
+
+def _prebuilt_area(page):
+    """The servuction map's first text area of a warmed Module 1 page, as built before anyone signed in."""
+    late, widgets = page.prebuilt["exercises"]["servuction_map"]
+    return late, next(x for x in find(w.VBox(widgets), w.Textarea))
+
+
+def test_a_prebuilt_exercise_is_the_signed_in_persons_and_saves_as_them(db, cohort):
+    """Module 1's exercises are built while the kernel waits (#17); a person with no answers to them gets those
+    very widgets, bound to them: their models went with the page's state, none is opened at sign-in."""
+    ann = cohort["ident"]["Ann"]
+    page = _warm_module_page(db)
+    late, area = _prebuilt_area(page)
+    _update(area, {"value": "typed before anyone signed in"})  # a hidden model poked before sign-in: nobody's answer
+    assert current_answers(db, ann, ann.person_id, "servuction_map") == {}
+    _update(page.signin.code, {"value": cohort["people"]["Ann"]["code"]})
+    assert any(x is area for x in find(page, w.Textarea)), "the prebuilt text area is not the one on the page"
+    assert late.target is not None
+    _update(area, {"value": "Night call to the on-call engineer"})
+    saved = current_answers(db, ann, ann.person_id, "servuction_map")
+    assert list(saved.values()) == ["Night call to the on-call engineer"]
+
+
+def test_a_person_with_answers_gets_their_exercise_built_with_them(db, cohort):
+    from workbook.store import save_answer
+
+    ben = cohort["ident"]["Ben"]
+    page = _warm_module_page(db)
+    late, area = _prebuilt_area(page)
+    item = next(c[len("wb-ex-servuction_map-"):] for c in area._dom_classes if c.startswith("wb-ex-servuction_map-"))
+    save_answer(db, ben, ben.person_id, "m01", "servuction_map", item, "Ben's own words")
+    _update(page.signin.code, {"value": cohort["people"]["Ben"]["code"]})
+    shown = [x for x in find(page, w.Textarea) if f"wb-ex-servuction_map-{item}" in x._dom_classes]
+    assert [x.value for x in shown] == ["Ben's own words"] and shown[0] is not area
+    assert late.target is None, "the unused prebuilt exercise was bound to the person"
+    _update(area, {"value": "into the unused widget"})
+    assert current_answers(db, ben, ben.person_id, "servuction_map") == {item: "Ben's own words"}
+
+
+def test_a_person_in_another_language_gets_exercises_built_in_it(db, cohort):
+    """The prebuilt exercises carry the words of the language they were built in: a French person gets new ones."""
+    from workbook.store import set_language
+
+    cy = cohort["ident"]["Cy"]
+    set_language(db, cy, cy.person_id, "fr")
+    page = _warm_module_page(db)
+    late, area = _prebuilt_area(page)
+    _update(page.signin.code, {"value": cohort["people"]["Cy"]["code"]})
+    assert page.language == "fr"
+    assert not any(x is area for x in find(page, w.Textarea)) and late.target is None

@@ -14,10 +14,11 @@ from workbook.render.score_bars import score_bars_svg
 from workbook.settings import get_settings
 from workbook.store import Database, answers_of_exercises, set_progress
 
-from ..widgets.common import HTML, StatusLine, safe, warm_shared
+from ..widgets.common import HTML, StatusLine, safe, shared, warm_shared
 from ..widgets.deferred import Coalesced
 from ..widgets.exercises import ExerciseContext
 from ..widgets.exercises import build as build_exercise
+from ..widgets.exercises import prebuild as prebuild_exercises
 from ..widgets.likert import LikertForm
 from ..widgets.saver import AnswerSaver
 from .shell import Page, page_link
@@ -132,6 +133,13 @@ def _prebuild_form(module: Module) -> LikertForm | None:
     return LikertForm(catalogue().instrument(module.instrument), lambda _item, _value: None)
 
 
+def anchored_late(late, widgets: list[w.Widget], module: Module, spec_id: str):
+    """A prebuilt exercise's widgets marked as its ``#anchor`` now (a class set after its models opened would be one
+    more message at sign-in)."""
+    spec = next(e for e in module.exercises if e.id == spec_id)
+    return late, anchored(widgets, spec.id, spec.type)
+
+
 def warm_up(module: Module, prebuilt: dict | None = None, db: Database | None = None) -> None:
     """Do once, in a preheated kernel, what the visitor's sign-in and first save would start:
     import the exercise widgets, draw the results (vl-convert's first chart takes ~0.3 s),
@@ -142,7 +150,8 @@ def warm_up(module: Module, prebuilt: dict | None = None, db: Database | None = 
         form = _prebuild_form(module)
         if form is not None:
             prebuilt["form"] = form
-            prebuilt["language"] = current_language()
+        prebuilt["exercises"] = {spec_id: anchored_late(late, widgets, module, spec_id) for spec_id, (late, widgets) in prebuild_exercises(module).items()}
+        prebuilt["language"] = current_language()
     has_results(module)
     saved: dict[str, dict[str, object]] = {}
     if module.instrument:
@@ -208,18 +217,25 @@ def _exercises(db: Database, identity: Identity, module: Module, prebuilt: dict 
     first = answers_of_exercises(db, identity, person, ids)  # every exercise's answers in one query
     ctx.prefetched = dict(first)
     out: list[w.Widget] = [HTML(render_fragment("module_page", part="turn"))] + ([HTML(path_box)] if path_box else [])
+    same_language = (prebuilt or {}).get("language") == current_language()  # else the prebuilt labels would be wrong
+    exercises_ready = (prebuilt or {}).pop("exercises", {}) if same_language else {}
     if inst:
         ready = (prebuilt or {}).pop("form", None)
-        if ready is not None and (prebuilt or {}).get("language") != current_language():
-            ready = None  # built in another language than the person's: its labels would be wrong
+        if not same_language:
+            ready = None
         form = ready or _prebuild_form(module)
         form.restore(ctx.saved(inst.id))
         form.bind(lambda item, value: ctx.save(inst.id, item, value))
         ctx.instrument_form = form
         out += anchored([HTML(render_fragment("module_page", part="instrument", instrument=inst, mark=trusted(marks.get(inst.id, "")))), form], inst.id)
     for spec in module.exercises:
-        out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + anchored(build_exercise(ctx, spec), spec.id, spec.type)
-    done = w.Button(description=_("Mark this module as done"))
+        widgets = None
+        if spec.id in exercises_ready and not first.get(spec.id):  # built before sign-in; this person has no answers to it yet
+            late, widgets = exercises_ready.pop(spec.id)
+            late.bind(ctx)
+            ctx.prefetched.pop(spec.id, None)
+        out += ([HTML(marks[spec.id])] if marks.get(spec.id) else []) + anchored(widgets or build_exercise(ctx, spec), spec.id, spec.type)
+    done = w.Button(description=_("Mark this module as done"), layout=shared("layout"), style=shared("button_style"))  # never restyled
     done.on_click(lambda _b: safe(status)(lambda: (set_progress(db, identity, person, module.id, "done"), status.ok(_("Module marked as done."))))())
     out += [status]
     if show_results:

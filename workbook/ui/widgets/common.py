@@ -7,6 +7,7 @@ from functools import wraps
 from pathlib import Path
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_button import ButtonStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from traitlets import default
@@ -34,6 +35,7 @@ def shared(kind: str) -> w.Widget:
             "layout": w.Layout, "html_style": HTMLStyle, "description_style": DescriptionStyle,
             "auto_width": lambda: w.Layout(width="auto"), "text_style": TextStyle,
             "full_width": lambda: w.Layout(width="100%"), "text_box": lambda: w.Layout(width="100%", height="60px"),
+            "button_style": ButtonStyle,
         }[kind]()
     return _SHARED[kind]
 
@@ -41,7 +43,7 @@ def shared(kind: str) -> w.Widget:
 def warm_shared() -> None:
     """Create every shared model now (a preheated kernel, before its visitor): they then travel with
     the page's state instead of as messages at sign-in."""
-    for kind in ("layout", "html_style", "description_style", "auto_width", "text_style", "full_width", "text_box"):
+    for kind in ("layout", "html_style", "description_style", "auto_width", "text_style", "full_width", "text_box", "button_style"):
         shared(kind)
 
 

@@ -50,8 +50,34 @@ class ExerciseContext:
         safe(self.status)(self.saver.save)(exercise_id, item, value)
 
 
+class LateContext:
+    """The context of an exercise built before anyone signs in (a preheated kernel waiting for its visitor): it
+    shows no answers, and saves nothing until ``bind`` gives it the signed-in page's context, to which it then
+    hands every save and read. Its widget models then travel with the page's state instead of one message each at
+    sign-in. Only the types registered with ``prebuild=True`` are built so: their builders use nothing of the
+    context but ``saved``, ``save`` and ``on_change``."""
+
+    def __init__(self, module: Module):
+        self.module = module
+        self.target: ExerciseContext | None = None
+        self.on_change: list[Callable[[], None]] = []
+
+    def saved(self, exercise_id: str) -> dict[str, object]:
+        return self.target.saved(exercise_id) if self.target is not None else {}
+
+    def save(self, exercise_id: str, item: str, value: object) -> None:
+        if self.target is not None:  # before sign-in (or when its widgets were not used): nobody's answer
+            self.target.save(exercise_id, item, value)
+
+    def bind(self, ctx: ExerciseContext) -> None:
+        """From now on the exercise saves and reads as the signed-in person of ``ctx``."""
+        self.target = ctx
+        ctx.on_change.extend(self.on_change)
+
+
 Builder = Callable[[ExerciseContext, Exercise], list[w.Widget]]
 BUILDERS: dict[str, Builder] = {}
+PREBUILT: set[str] = set()  # types whose widgets a preheated kernel builds before its visitor (LateContext)
 
 
 def _declared(kind: str, table: dict) -> None:
@@ -61,12 +87,15 @@ def _declared(kind: str, table: dict) -> None:
         raise ValueError(f"exercise type {kind!r} is registered twice")
 
 
-def register(kind: str):
-    """Register the widget builder of a declared exercise type."""
+def register(kind: str, prebuild: bool = False):
+    """Register the widget builder of a declared exercise type; ``prebuild``: the builder uses nothing of its
+    context but ``saved``, ``save`` and ``on_change``, so it may run before sign-in (``LateContext``)."""
 
     def deco(fn: Builder) -> Builder:
         _declared(kind, BUILDERS)
         BUILDERS[kind] = fn
+        if prebuild:
+            PREBUILT.add(kind)
         return fn
 
     return deco
@@ -78,10 +107,22 @@ def builders() -> dict[str, Builder]:
     return dict(BUILDERS)
 
 
-def build(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
+def build(ctx: ExerciseContext | LateContext, spec: Exercise) -> list[w.Widget]:
     """The widgets of one exercise, drawn by its type's builder."""
     _load_structured()
     return BUILDERS[spec.type](ctx, spec)
+
+
+def prebuild(module: Module) -> dict[str, tuple[LateContext, list[w.Widget]]]:
+    """The widgets of the module's exercises that can be built before anyone signs in, by exercise id, each with
+    the ``LateContext`` to ``bind`` at sign-in (used for a person with no answers to that exercise yet)."""
+    _load_structured()
+    out = {}
+    for spec in module.exercises:
+        if spec.type in PREBUILT:
+            late = LateContext(module)
+            out[spec.id] = (late, build(late, spec))
+    return out
 
 
 # "Your results" per exercise: a type may register a summary ``(spec, saved answers) -> HTML``.

@@ -29,7 +29,7 @@ def fit_of(spec: Exercise, saved: dict[str, object]):
     return checklist_fit(saved, [i.id for i in s.items], max(o.value for o in s.options))
 
 
-@register("rated_checklist")
+@register("rated_checklist", prebuild=True)
 def rated_checklist(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     s: RatedChecklist = spec_of(spec)
     saved = ctx.saved(spec.id)

@@ -12,7 +12,7 @@ from . import ExerciseContext, register
 NOTE = "note"
 
 
-@register("choice")
+@register("choice", prebuild=True)
 def choice_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     """One checkbox per option (``options: [{id, label, description}]``) and an optional note (``note_prompt``)."""
     extra = spec.model_extra or {}

@@ -44,7 +44,7 @@ def classify_results_html(cfg: ClassifySpec, data: StatementSet, answers: dict[s
     return str(render_fragment("exercise_results", part="classify", t=t, score=score, chart=trusted(chart), share=share, missed=missed))
 
 
-@register("classify")
+@register("classify", prebuild=True)
 def classify(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     cfg: ClassifySpec = spec_of(spec)
     data = statements_for(cfg)

@@ -12,7 +12,7 @@ from ..common import HTML
 from . import ExerciseContext, register, summary
 
 
-@register("text_fields")
+@register("text_fields", prebuild=True)
 def text_fields(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     s: TextFields = spec_of(spec)
     saved = ctx.saved(spec.id)

@@ -34,7 +34,7 @@ def _row(*children: w.Widget) -> w.HBox:
     return box
 
 
-@register("ipa")
+@register("ipa", prebuild=True)
 def ipa(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     cfg: IpaSpec = spec_of(spec)
     t = cfg.texts

@@ -17,7 +17,7 @@ def _feedback(s: PickOne, value: object) -> str:
     return str(render_fragment("exercise", part="markdown", css="wb-box", html=trusted(markdown_html(text)))) if text else ""
 
 
-@register("pick_one")
+@register("pick_one", prebuild=True)
 def pick_one(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     s: PickOne = spec_of(spec)
     saved = ctx.saved(spec.id)

@@ -96,7 +96,7 @@ class RowEditor(w.VBox):
         self._render()
 
 
-@register("row_list")
+@register("row_list", prebuild=True)
 def row_list(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     head = HTML(render_fragment("exercise", part="markdown", css="wb-prompt", html=trusted(markdown_html(spec.prompt))) if spec.prompt else "")
     box = w.VBox([head, RowEditor(ctx, spec)])

@@ -25,7 +25,7 @@ def map_results_html(cfg: ServuctionMapSpec, answers: dict[str, object]) -> str:
     return str(render_fragment("exercise_results", part="servuction_map", t=t, rows=rows, service=service, note=note))
 
 
-@register("servuction_map")
+@register("servuction_map", prebuild=True)
 def servuction_map(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     cfg: ServuctionMapSpec = spec_of(spec)
     saved = ctx.saved(spec.id)

@@ -10,7 +10,7 @@ from ..common import HTML
 from . import ExerciseContext, register
 
 
-@register("text")
+@register("text", prebuild=True)
 def text_exercise(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     saved = ctx.saved(spec.id).get("text", "")
     area = w.Textarea(value=str(saved), placeholder="Type here; it is saved when you leave the box.", layout=w.Layout(width="100%", height="110px"),

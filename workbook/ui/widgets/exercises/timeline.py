@@ -42,7 +42,7 @@ def timeline_results_html(cfg: TimelineSpec, answers: dict[str, object]) -> str:
     return str(render_fragment("exercise_results", part="timeline", chart=trusted(chart), lines=lines))
 
 
-@register("timeline")
+@register("timeline", prebuild=True)
 def timeline(ctx: ExerciseContext, spec: Exercise) -> list[w.Widget]:
     cfg: TimelineSpec = spec_of(spec)
     t = cfg.texts
