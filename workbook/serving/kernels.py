@@ -32,12 +32,15 @@ from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Dict, Float, Int, Unicode
 
+from .activity import watch_activity
 from .forking import install as install_fork_provisioner
 from .forking import start_chart_renderer
 from .guard import install as install_serving_guard
 from .kernel_budget import KernelBudget, Ticket
 from .page_state import install as install_page_state
+from .template_code import install as install_template_code
 from .web_session import install as install_web_session
+from .web_session import warm as warm_session_store
 
 __all__ = ["PAGE_MESSAGES", "WorkbookKernelManager", "refill_when_due"]
 
@@ -154,6 +157,7 @@ install_serving_guard()  # Voila imports this module in its server process: no f
 install_web_session()  # the sign-in cookie's handlers and page header: see web_session.py
 install_page_state()  # a page asks whether its kernel is still there: see page_state.py
 install_fork_provisioner()  # kernels forked from one preloaded process (setting kernel_launch): see forking.py
+install_template_code()  # Voila's page templates compiled once per server: see template_code.py
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):
@@ -179,6 +183,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
 
             trust_pages(contents, self.parent.root_dir)
         start_chart_renderer()  # before the pools fill: kernels inherit its socket in their environment
+        warm_session_store()  # the store the sign-in cookie is checked against, read once before any visitor
         # whatever Voila passes: only widget traffic from a page (jupyter_server drops the rest)
         self.allowed_message_types = list(PAGE_MESSAGES)
         self._idle_seen: dict[str, tuple[float, object]] = {}
@@ -307,6 +312,10 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         # a kernel Jupyter's restarter brings back is empty: the page it ran is gone with the old one
         self.add_restart_callback(kernel_id, lambda: self._restarted.add(kernel_id), "restart")
         return kernel_id
+
+    def start_watching_activity(self, kernel_id):
+        """Jupyter's activity watch with a recorder that reads what it needs of each message (``activity.py``)."""
+        watch_activity(self, kernel_id)
 
     def notify_connect(self, kernel_id):
         self.budget.connected(kernel_id)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 
 from .voila_routes import add_voila_routes
 
@@ -109,6 +110,27 @@ def _handlers(base_url: str, trusted) -> list:
         (url_path_join(base_url, SESSION_PATH), SessionHandler),
         (url_path_join(base_url, SIGNOUT_PATH), SignoutHandler),
     ]
+
+
+def warm() -> threading.Thread:
+    """In Voila's server process, as it starts: import the store and read the sessions table once (an unknown token), in
+    a background thread, so the first visitor's cookie exchange does not pay for the store's imports and first
+    statements (~1 CPU s). A database not reachable yet is logged and left to the first visitor."""
+
+    def run() -> None:
+        try:
+            from workbook.store import open_database
+            from workbook.store.sessions import visitor_of
+
+            visitor_of(open_database(), "warm-up")
+        except Exception:  # noqa: BLE001 - warming is an optimisation: the first visitor's request reports a real fault
+            from workbook import logs
+
+            logs.logger("workbook.serving").warning("sessions table not read at start: the first visitor opens the store", exc_info=True)
+
+    thread = threading.Thread(target=run, name="workbook-warm-store", daemon=True)
+    thread.start()
+    return thread
 
 
 def install() -> None:
