@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -34,8 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from servers import KernelClient, MemoryWatch, VoilaServer  # noqa: E402
+from page_client import PageClient  # noqa: E402
+from servers import MemoryWatch, VoilaServer  # noqa: E402
 
 PAGE = "01_servuction.ipynb"
 MODULE, INSTRUMENT = "m01", "coproduction"
@@ -56,6 +56,8 @@ class Trainee:
     error: str = ""
     kernel_id: str = ""
     pace: str = "burst"
+    cpu: float = 0.0  # CPU seconds of this trainee's client thread
+    frames: int = 0  # websocket frames it received
 
     def think(self, step: str) -> None:
         """Paced mode: the pause a person takes before ``step`` (reading, typing a code, choosing
@@ -67,46 +69,54 @@ class Trainee:
 
 
 def trainee_visit(server: VoilaServer, t: Trainee, barrier: threading.Barrier) -> None:
-    """One trainee: page, websocket + widgets, sign in, five answers. Times go to ``t.times``."""
+    """One trainee, what the page's JavaScript sends and waits for (``page_client``): the page; the kernel's model,
+    the websocket (kernel info) and the widget states; the code typed and "Sign in" clicked, the kernel done with
+    both; the sign-in ticket exchanged for the session cookie; five answers, each saved before the next. The page's
+    "is my kernel still there" check every 5 s. Times go to ``t.times``, this thread's CPU seconds to ``t.cpu``."""
     barrier.wait()
-    t0 = time.perf_counter()
-    client = None
+    cpu0, t0 = time.thread_time(), time.perf_counter()
+    client = PageClient(server.base_url, timeout=TIMEOUT)
     try:
-        with urllib.request.urlopen(server.page_url(PAGE), timeout=TIMEOUT) as r:
-            html = r.read().decode("utf-8")
+        t.kernel_id = client.open_page(f"/voila/render/{PAGE}")
         t1 = time.perf_counter()
-        m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
-        if m is None:
-            raise RuntimeError(f"page without a kernel ({len(html)} bytes): {re.sub(r'<[^>]+>', ' ', html)[-200:].split()}")
-        t.kernel_id = json.loads(m.group(1))["kernelId"]
-        client = KernelClient(server, t.kernel_id, timeout=TIMEOUT)
+        client.connect()
         states = client.widget_states()
         connected = time.perf_counter()
         password = next(mid for mid, s in states.items() if s["model_name"] == "PasswordModel")
+        button = next(mid for mid, s in states.items() if s["model_name"] == "ButtonModel" and s["state"].get("description") == "Sign in")
         t.think("signin")
         t2 = time.perf_counter()
-        client.update(password, {"value": t.code})
+        client.update(password, {"value": t.code})  # the field's change (on leaving it), then the button's click
+        client.until_idle(client.click(button))
+        if not client.tickets:
+            raise RuntimeError("signed-in page shows no sign-in ticket (sign-in failed?)")
+        status = client.post_form("/workbook/session", {"ticket": client.tickets[-1]})
+        if status != 204:
+            raise RuntimeError(f"sign-in ticket refused: HTTP {status}")
         # the page's radio groups: built before sign-in (in the state request) or at sign-in (opened since)
         known = [{"id": mid, **st["state"]} for mid, st in states.items()] + client.opened
         radios = [w for w in known if w.get("_model_name") == "RadioButtonsModel" and "wb-likert" in w.get("_dom_classes", [])]
         if len(radios) < 5:
             raise RuntimeError(f"signed-in page shows {len(radios)} Likert items (sign-in failed?)")
         t3 = time.perf_counter()
+        client.state_check_due()
         answering = 0.0
         for j, radio in enumerate(radios[:5]):
             index = (t.person_id + j) % 5
             t.sent[f"item{j}"] = int(radio["_options_labels"][index].split()[0])
             t.think("answer")
             a0 = time.perf_counter()
-            client.update(radio["id"], {"index": index})
+            client.until_idle(client.update(radio["id"], {"index": index}))
             answering += time.perf_counter() - a0
+            client.state_check_due()
         t.times = {"page": t1 - t0, "connect": connected - t1, "signin": t3 - t2, "answers": answering}
         t.times["total"] = sum(t.times.values())
+        t.frames = client.frames
     except Exception as exc:  # noqa: BLE001 - a benchmark counts errors, it does not stop at one
         t.error = f"{type(exc).__name__}: {exc}"
     finally:
-        if client is not None:
-            client.close()
+        client.close()
+        t.cpu = time.thread_time() - cpu0
 
 
 # ---------------------------------------------------------------- the server side
@@ -208,12 +218,14 @@ def run_wave(server: VoilaServer, trainees: list[Trainee]) -> dict:
         for th in threads:
             th.join()
     server_cpu, kernel_cpu = cpu_split(cpu0, cpu_seconds(server))
-    cpu = {"server": server_cpu, "kernels": kernel_cpu, "clients": time.process_time() - mine0, "wall": time.perf_counter() - wall0}
+    clients = sum(t.cpu for t in trainees)  # the light clients' own threads; the rest of this process is the watch
+    cpu = {"server": server_cpu, "kernels": kernel_cpu, "clients": clients, "watch": time.process_time() - mine0 - clients,
+           "wall": time.perf_counter() - wall0}
     ok = [t for t in trainees if not t.error]
     found, sent = answers_found(server, trainees)
     stats = {ph: (pct([t.times[ph] for t in ok], .5), pct([t.times[ph] for t in ok], .95), max((t.times[ph] for t in ok), default=float("nan"))) for ph in PHASES}
     return {"n": len(trainees), "errors": [t.error for t in trainees if t.error], "stats": stats, "peak": mem.peak, "cpu": cpu,
-            "found": found, "sent": sent, "expected": 5 * len(trainees)}
+            "found": found, "sent": sent, "expected": 5 * len(trainees), "frames": sum(t.frames for t in ok) / max(1, len(ok))}
 
 
 # ---------------------------------------------------------------- real browsers
@@ -350,7 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     for res in results:
         c, n = res["cpu"], res["n"]
         print(f"  {res['mode']:>6} N={n:>2}: wall {c['wall']:.2f} s; Voila server {c['server']:.2f}, kernels {c['kernels']:.2f}, light clients {c['clients']:.2f}"
-              f" -> {(c['server'] + c['kernels'] + c['clients']) / n:.3f} CPU s per trainee")
+              f" -> {(c['server'] + c['kernels'] + c['clients']) / n:.3f} CPU s per trainee (server {c['server'] / n:.3f}, kernels"
+              f" {c['kernels'] / n:.3f}, clients {c['clients'] / n:.3f}); the benchmark's memory watch {c['watch']:.2f};"
+              f" {res['frames']:.0f} websocket messages to each page")
     print(f"memory: idle {idle / 2**20:.0f} MB; after the last wave left "
           + (f"kernels culled, pool refilled, within 10% of idle after {back:.0f} s" if back is not None else "NOT back to idle")
           + f" (now {after / 2**20:.0f} MB)")
