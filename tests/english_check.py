@@ -14,16 +14,13 @@ PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
 
 
 @cache
-def _catalogue(language: str):
+def _english_parts(language: str) -> tuple[str, ...]:
+    """The English strings (or fixed parts between placeholders) looked for in ``language``'s texts: each msgid whose
+    ``language`` translation differs from it (phrases, and single words of 9 letters or more); read once per process."""
     with (LOCALE / language / "LC_MESSAGES" / "workbook.po").open("rb") as f:
-        return read_po(f)
-
-
-def english_left(text: str, language: str) -> list[str]:
-    """The English interface strings (or their fixed parts between placeholders) found in ``text``:
-    each msgid whose ``language`` translation differs from it (phrases, and single words of 9 letters or more)."""
-    found = set()
-    for msg in _catalogue(language):
+        catalogue = read_po(f)
+    parts = []
+    for msg in catalogue:
         if not msg.id:
             continue
         ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
@@ -36,6 +33,13 @@ def english_left(text: str, language: str) -> list[str]:
                 if any(part in s for s in strings):
                     continue  # the translation keeps these words ("Source" in "Source : …")
                 # a single short word may be French too ("Manager la contribution…") or a book's title: phrases and long words only
-                if (" " in part or len(part) >= 9) and sum(ch.isalpha() for ch in part) >= 4 and re.search(rf"(?<![\w]){re.escape(part)}(?![\w])", text):
-                    found.add(part)
-    return sorted(found)
+                if (" " in part or len(part) >= 9) and sum(ch.isalpha() for ch in part) >= 4:
+                    parts.append(part)
+    return tuple(dict.fromkeys(parts))
+
+
+def english_left(text: str, language: str) -> list[str]:
+    """The English interface strings (or their fixed parts between placeholders) found in ``text``, as whole words:
+    each msgid whose ``language`` translation differs from it (phrases, and single words of 9 letters or more)."""
+    return sorted({part for part in _english_parts(language)
+                   if part in text and re.search(rf"(?<![\w]){re.escape(part)}(?![\w])", text)})

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
 from babel.messages.pofile import read_po
 
 from workbook.content.copycheck import strings_of
+from workbook.content.yaml_text import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def language_strings(language: str) -> Iterator[tuple[str, str]]:
     """(place, text) of every string of ``language``'s content files, data files and interface catalogue."""
     for path in sorted([*(ROOT / "exercises" / language).glob("*.yaml"), *(ROOT / "datasets" / language).glob("*.yaml")]):
-        for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for where, text in strings_of(load_yaml(path.read_text(encoding="utf-8"))):
             yield f"{path.relative_to(ROOT)}: {where}", text
     for path in sorted((ROOT / "datasets" / language).glob("*.csv")):
         yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")

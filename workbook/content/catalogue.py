@@ -22,6 +22,7 @@ from .exercise_specs import TYPES, parse_spec
 from .facilitator_models import FacilitatorDoc
 from .path_models import PathsDoc
 from .quiz_spec import Quiz, name_question
+from .yaml_text import load_yaml
 
 ConceptId = Annotated[str, Field(pattern=r"^C([1-9]|1[0-9]|2[0-3])$")]
 
@@ -350,7 +351,7 @@ def parse_document(text: str, path: Path | str = "<text>") -> Instrument | Modul
     """Parse and validate one YAML document; raise ContentError on the first problem."""
     where = _display(Path(path)) if not isinstance(path, str) or path != "<text>" else path
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -14,13 +14,15 @@ from pydantic import BaseModel, ValidationError
 
 from workbook.errors import ContentError, one_line
 
+from .yaml_text import load_yaml
+
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_model(path: Path, model: type[M], what: str) -> M:
     """Read and validate ``path`` as ``model``; ``what`` names the file's kind in the message (e.g. "case")."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ContentError(f"{path}: no such {what} file (datasets/ must hold it)") from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -22,6 +22,8 @@ import yaml
 from workbook.errors import ContentError, NotFound
 from workbook.i18n import _
 
+from .yaml_text import load_yaml
+
 ENGLISH = "en"
 MISSING_FILE = "MISSING.yaml"
 _LANG_DIR = re.compile(r"^[a-z]{2}$")
@@ -150,7 +152,7 @@ def read_missing(folder: Path, shown: str) -> tuple[str, ...]:
     if not path.is_file():
         return ()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ContentError(f"{shown}/{MISSING_FILE}: not valid YAML ({str(exc).splitlines()[0]})") from None
     names = (raw.get("missing") or []) if isinstance(raw, dict) else None  # "missing:" with nothing under it: none
@@ -201,12 +203,12 @@ def check_structure(english_text: str, other_text: str, shown: str) -> object:
     """Parse a language file and compare it with its English file; return its raw YAML. ContentError
     ``exercises/fr/m01.yaml: exercises[2].options: 4 options, English has 5`` on the first difference."""
     try:
-        other = yaml.safe_load(other_text)
+        other = load_yaml(other_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise ContentError(f"{shown}: {pos}{getattr(exc, 'problem', None) or str(exc).splitlines()[0]}") from None
-    found = compare(yaml.safe_load(english_text), other)
+    found = compare(load_yaml(english_text), other)
     if found:
         raise ContentError(f"{shown}: {found}")
     return other

@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from workbook.auth.identity import ALPHABET, Identity
+from workbook.content.yaml_text import load_yaml
 from workbook.errors import NotFound, WorkbookError
 from workbook.settings import get_settings
 
@@ -30,7 +29,7 @@ class DemoCohort:
 def read_demo(datasets: Path | None = None) -> tuple[DemoCohort, list[dict]]:
     """The demo cohort's people and answers as stored in ``datasets/``."""
     datasets = datasets or get_settings().datasets_dir
-    doc = yaml.safe_load((datasets / "demo_cohort.yaml").read_text(encoding="utf-8"))
+    doc = load_yaml((datasets / "demo_cohort.yaml").read_text(encoding="utf-8"))
     cohort = DemoCohort(doc["cohort"], doc["coach"]["name"], doc["hr"]["name"], [t["name"] for t in doc["trainees"]])
     answers = []
     for path in sorted(datasets.glob("demo_answers*.csv")):  # demo_answers.csv, then one file per group of modules

@@ -9,6 +9,7 @@ import yaml
 
 from workbook.content.case import load_case, read_case
 from workbook.content.catalogue import catalogue
+from workbook.content.yaml_text import load_yaml
 from workbook.errors import ContentError
 from workbook.nbtools import is_checked
 from workbook.settings import get_settings
@@ -103,7 +104,7 @@ def test_worked_examples_of_modules_1_to_4_and_9_are_the_case(case):
 
 
 def test_a_broken_case_file_is_named_with_the_place(tmp_path):
-    raw = yaml.safe_load((get_settings().datasets_dir / "case_nordfrost.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((get_settings().datasets_dir / "case_nordfrost.yaml").read_text(encoding="utf-8"))
     raw["m03"]["raters"][2]["category"] = "friend"
     bad = tmp_path / "case.yaml"
     bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")

@@ -12,6 +12,7 @@ from cli_run import run_cli
 
 from workbook.content.catalogue import load_directory, load_language
 from workbook.content.languages import TEXT_DATASETS, compare, languages, placeholders, read_missing
+from workbook.content.yaml_text import load_yaml
 from workbook.errors import ContentError, NotFound
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -65,9 +66,9 @@ def test_a_written_file_is_in_that_language_not_a_copy_of_english(language):
     from workbook.content.languages import is_text
 
     for path in _written(language):
-        en = dict(strings_of(yaml.safe_load((EXERCISES / path.name).read_text(encoding="utf-8"))))
+        en = dict(strings_of(load_yaml((EXERCISES / path.name).read_text(encoding="utf-8"))))
         same = [
-            where for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8")))
+            where for where, text in strings_of(load_yaml(path.read_text(encoding="utf-8")))
             if en.get(where) == text and sum(not t.isdigit() for t in tokens(text)) > 4  # "B — Back & front office", "§2.2.1" stay
             and is_text(tuple(p for p in where.replace("]", "").replace("[", ".").split(".") if not p.isdigit()))
         ]
@@ -88,7 +89,7 @@ def test_fallback_only_where_listed(english, shipped):
     missing = read_missing(EXERCISES / "fr", "exercises/fr")
     for mid, module in fr.modules.items():
         en_title = english.modules[mid].title
-        name = next(p.name for p in EXERCISES.glob("*.yaml") if yaml.safe_load(p.read_text(encoding="utf-8")).get("id") == mid)
+        name = next(p.name for p in EXERCISES.glob("*.yaml") if load_yaml(p.read_text(encoding="utf-8")).get("id") == mid)
         assert (module.title == en_title) == (name in missing), f"module {mid}: {module.title!r}"
 
 
@@ -149,13 +150,13 @@ def test_a_structure_difference_is_one_line_naming_file_and_field(content, file,
 def test_a_module_may_teach_with_other_sections_but_not_none(content):
     """Teaching is written afresh per language: any number of sections, never none."""
     path = content / "fr" / "m01_servuction.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path.read_text(encoding="utf-8"))
     doc["sections"] = doc["sections"][1:3]  # the two the French workshop path reads
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     assert len(load_language(content, "fr").module("m01").sections) == 2
     doc["sections"] = []
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    english_sections = len(yaml.safe_load((content / "m01_servuction.yaml").read_text(encoding="utf-8"))["sections"])
+    english_sections = len(load_yaml((content / "m01_servuction.yaml").read_text(encoding="utf-8"))["sections"])
     assert _error(content) == f"exercises/fr/m01_servuction.yaml: sections: empty, English has {english_sections}"
 
 
@@ -240,7 +241,7 @@ def datasets(tmp_path):
 
 def _french_statements(datasets: Path) -> Path:
     """A French statements file made from the English one: every text changed, ids and keys kept."""
-    doc = yaml.safe_load((datasets / "client_statements.yaml").read_text(encoding="utf-8"))
+    doc = load_yaml((datasets / "client_statements.yaml").read_text(encoding="utf-8"))
     doc["source"] = "Écrit pour le cahier"
     doc["themes"] = {k: f"thème {k}" for k in doc["themes"]}
     for s in doc["statements"]:
@@ -266,9 +267,9 @@ def test_a_data_file_with_another_key_is_refused_in_one_line(datasets):
     from workbook.content.statements import load_statements
 
     path = _french_statements(datasets)
-    en_key = yaml.safe_load((datasets / "client_statements.yaml").read_text(encoding="utf-8"))["statements"][0]["key"]
+    en_key = load_yaml((datasets / "client_statements.yaml").read_text(encoding="utf-8"))["statements"][0]["key"]
     other = "process" if en_key == "outcome" else "outcome"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path.read_text(encoding="utf-8"))
     doc["statements"][0]["key"] = other
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError) as exc:
@@ -292,7 +293,7 @@ def test_a_case_file_keeps_its_figures(datasets):
     """The case's texts are written per language; its answers, durations and levels stay the English ones."""
     from workbook.content.languages import check_datasets
 
-    doc = yaml.safe_load((datasets / "case_nordfrost.yaml").read_text(encoding="utf-8"))
+    doc = load_yaml((datasets / "case_nordfrost.yaml").read_text(encoding="utf-8"))
     doc["m02"]["phases"]["delivery"]["duration"] += 1
     (datasets / "fr" / "case_nordfrost.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match=r"^datasets/fr/case_nordfrost\.yaml: m02\.phases\.delivery\.duration: \d+, English has \d+$"):

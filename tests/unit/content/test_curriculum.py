@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
 from workbook.content.copycheck import (
     MAX_IDEAS_IN_SEED_ORDER,
@@ -22,6 +21,7 @@ from workbook.content.copycheck import (
     tokens,
 )
 from workbook.content.languages import languages
+from workbook.content.yaml_text import load_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 EXERCISES = ROOT / "exercises"
@@ -35,7 +35,7 @@ LANGUAGES = languages(EXERCISES)  # English and every exercises/<lang>/ folder: 
 def _content_files():
     """Every content file of every language (exercises/*.yaml, exercises/<lang>/*.yaml), named as in messages."""
     for path in sorted(EXERCISES.glob("*.yaml")) + sorted(EXERCISES.glob("*/*.yaml")):
-        yield str(path.relative_to(EXERCISES)), yaml.safe_load(path.read_text(encoding="utf-8"))
+        yield str(path.relative_to(EXERCISES)), load_yaml(path.read_text(encoding="utf-8"))
 
 # Concepts whose module has not landed yet. The lead empties this as modules arrive: the test
 # below fails both when a concept is neither covered nor listed here, and when a listed concept
@@ -133,7 +133,7 @@ def _content_strings():
     yield from _notebook_markdown()
     for path in sorted(DATASETS.glob("*")) + sorted(DATASETS.glob("*/*")):
         if path.suffix in (".yaml", ".yml"):
-            for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            for where, text in strings_of(load_yaml(path.read_text(encoding="utf-8"))):
                 yield f"datasets/{path.relative_to(DATASETS)}", where, text
         elif path.suffix in (".csv", ".md"):
             yield f"datasets/{path.relative_to(DATASETS)}", "(file)", path.read_text(encoding="utf-8")
@@ -178,7 +178,7 @@ def _teaching_strings():
             yield name, where, text
     yield from _notebook_markdown()
     for path in sorted(DATASETS.glob("case_*.yaml")) + sorted(DATASETS.glob("*/case_*.yaml")):
-        for where, text in strings_of(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for where, text in strings_of(load_yaml(path.read_text(encoding="utf-8"))):
             yield f"datasets/{path.relative_to(DATASETS)}", where, text
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from workbook.content.catalogue import EXERCISE_TYPES, Exercise
 from workbook.content.exercise_specs import TYPES
+from workbook.content.yaml_text import load_yaml
 from workbook.ui.widgets import exercises
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -17,7 +17,7 @@ def _yaml_types() -> dict[str, list[str]]:
     """Every ``type:`` of an exercise in exercises/*.yaml, read as plain YAML (not through the models)."""
     used: dict[str, list[str]] = {}
     for path in sorted((ROOT / "exercises").glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path.read_text(encoding="utf-8"))
         for ex in doc.get("exercises", []) if isinstance(doc, dict) else []:
             used.setdefault(ex["type"], []).append(f"{path.name}:{ex['id']}")
     return used

@@ -10,6 +10,7 @@ import yaml
 
 from workbook.content.catalogue import catalogue, load_directory, parse_document
 from workbook.content.quiz_spec import CONCEPTS, SUBMITTED
+from workbook.content.yaml_text import load_yaml
 from workbook.domain.quiz_scoring import MODULE, cohort_gain, concept_scores, display_order, person_gain, total_score
 from workbook.errors import ContentError, InvalidAnswer
 
@@ -58,7 +59,7 @@ def test_keyed_answers_are_spread_over_the_displayed_positions(quiz):
 
 
 def _write(tmp_path, edit) -> Path:
-    doc = yaml.safe_load(QUIZ_YAML.read_text(encoding="utf-8"))
+    doc = load_yaml(QUIZ_YAML.read_text(encoding="utf-8"))
     edit(doc)
     for f in (ROOT / "exercises").glob("*.yaml"):
         if f.name != "quiz.yaml":
@@ -117,13 +118,13 @@ def test_the_quiz_uses_none_of_the_seeds_own_examples():
     """Like the modules: the workbook's own B2B situations, never a seed's examples retold."""
     from workbook.content.copycheck import SEED_PROFILES, example_markers, strings_of
 
-    doc = yaml.safe_load(QUIZ_YAML.read_text(encoding="utf-8"))
+    doc = load_yaml(QUIZ_YAML.read_text(encoding="utf-8"))
     found = [f"{where}: seed {key}: {m}" for where, text in strings_of(doc) for key, p in SEED_PROFILES.items() for m in example_markers(text, p)]
     assert not found, "\n".join(found)
 
 
 def test_parse_document_rejects_an_unknown_form_in_a_question():
-    doc = yaml.safe_load(QUIZ_YAML.read_text(encoding="utf-8"))
+    doc = load_yaml(QUIZ_YAML.read_text(encoding="utf-8"))
     doc["questions"][0]["form"] = "c"
     with pytest.raises(ContentError, match=r"x\.yaml: questions\[0\] \(a_c01_1\)\.form: 'c' is not one of a, b$"):
         parse_document(yaml.safe_dump(doc, allow_unicode=True), "x.yaml")

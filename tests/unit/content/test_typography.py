@@ -8,11 +8,11 @@ import csv
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.pofile import read_po
 
 from workbook.content.languages import CSV_TEXT_COLUMNS, is_text
 from workbook.content.typography import NBSP, NNBSP, chinese_problems, fix, fix_source, problems
+from workbook.content.yaml_text import load_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 LOCALE = ROOT / "workbook" / "locale"
@@ -33,7 +33,7 @@ def _texts(node: object, path: tuple[str, ...] = ()):
 def _language_texts(language: str):
     for path in sorted([*(ROOT / "exercises" / language).glob("*.yaml"), *(ROOT / "datasets" / language).glob("*.yaml")]):
         if path.name != "MISSING.yaml":
-            for where, text in _texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            for where, text in _texts(load_yaml(path.read_text(encoding="utf-8"))):
                 yield f"{path.parent.parent.name}/{language}/{path.name}: {where}", text
     for path in sorted((ROOT / "datasets" / language).glob("*.csv")):
         for n, row in enumerate(csv.DictReader(path.open(encoding="utf-8")), start=1):
@@ -102,11 +102,11 @@ def test_fix_source_keeps_yaml_structure_and_po_headers():
     source = ('title: "Pourquoi ?"\nlabels:\n  1: Pas du tout\n  a: {id: x, label: "Le lieu : ici"}\ntext: >-\n'
               '  une phrase longue\n  : la suite\n')
     fixed = fix_source(source)
-    doc = yaml.safe_load(fixed)
+    doc = load_yaml(fixed)
     assert doc == {"title": f"Pourquoi{NNBSP}?", "labels": {1: "Pas du tout", "a": {"id": "x", "label": f"Le lieu{NBSP}: ici"}},
                    "text": f"une phrase longue{NBSP}: la suite"}
     sources = "kind: sources\nsources:\n  - key: x\n    title: 'Servuction : le marketing'\n    where: 'le mix : prix'\n"
-    assert yaml.safe_load(fix_source(sources))["sources"][0] == {"key": "x", "title": "Servuction : le marketing", "where": f"le mix{NBSP}: prix"}
+    assert load_yaml(fix_source(sources))["sources"][0] == {"key": "x", "title": "Servuction : le marketing", "where": f"le mix{NBSP}: prix"}
     po = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Saved: {x}"\nmsgstr "Enregistré : {x}"\n'
     assert fix_source(po, "po") == po.replace("Enregistré : ", f"Enregistré{NBSP}: ")
 

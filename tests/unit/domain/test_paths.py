@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from cli_run import run_cli
 from widget_tools import button, find, html_text
 
 from workbook.content.catalogue import catalogue, load_directory
+from workbook.content.yaml_text import load_yaml
 from workbook.domain.paths import plan, time_left
 from workbook.errors import AccessDenied, ContentError, NotFound
 from workbook.store import answered_exercises, cohort_path, path_of, save_answer, set_cohort_path
@@ -21,7 +21,7 @@ PATHS_YAML = ROOT / "exercises" / "paths.yaml"
 
 def raw_workshop() -> dict:
     """The workshop path as written in the YAML (read here, not through the code under test)."""
-    doc = yaml.safe_load(PATHS_YAML.read_text(encoding="utf-8"))
+    doc = load_yaml(PATHS_YAML.read_text(encoding="utf-8"))
     return next(p for p in doc["paths"] if p["id"] == "workshop")
 
 
@@ -54,7 +54,7 @@ def test_the_full_path_holds_every_section_and_exercise_in_session():
 
 
 def test_reading_minutes_follow_the_words_per_minute():
-    wpm = yaml.safe_load(PATHS_YAML.read_text(encoding="utf-8"))["estimates"]["reading_words_per_minute"]
+    wpm = load_yaml(PATHS_YAML.read_text(encoding="utf-8"))["estimates"]["reading_words_per_minute"]
     m = catalogue().module("m05")
     mp = next(p for p in plan(catalogue(), "full") if p.module.id == "m05")
     for section, step in zip(m.sections, [s for s in mp.steps if s.kind == "read"]):

@@ -10,18 +10,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from cli_run import run_cli
 from markupsafe import escape as _escape  # the escaping the workbook uses (workbook.render.html.esc)
 from widget_tools import html_text
 
 from workbook.content.catalogue import catalogue, load_directory
+from workbook.content.yaml_text import load_yaml
 from workbook.errors import ContentError
 
 ROOT = Path(__file__).resolve().parents[3]
-GUIDE = yaml.safe_load((ROOT / "exercises" / "facilitator.yaml").read_text(encoding="utf-8"))
-PATHS = yaml.safe_load((ROOT / "exercises" / "paths.yaml").read_text(encoding="utf-8"))
-STATEMENTS = {s["id"]: s for s in yaml.safe_load((ROOT / "datasets" / "client_statements.yaml").read_text(encoding="utf-8"))["statements"]}
+GUIDE = load_yaml((ROOT / "exercises" / "facilitator.yaml").read_text(encoding="utf-8"))
+PATHS = load_yaml((ROOT / "exercises" / "paths.yaml").read_text(encoding="utf-8"))
+STATEMENTS = {s["id"]: s for s in load_yaml((ROOT / "datasets" / "client_statements.yaml").read_text(encoding="utf-8"))["statements"]}
 
 
 def _guide(live=None):

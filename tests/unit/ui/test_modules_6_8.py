@@ -10,6 +10,7 @@ import yaml
 from markupsafe import escape as html_escape  # the escaping the workbook uses (workbook.render.html.esc)
 from widget_tools import find, one
 
+from workbook.content.yaml_text import load_yaml
 from workbook.ui.pages.module import module_page
 
 
@@ -186,7 +187,7 @@ CASE_PATH = Path(__file__).resolve().parents[3] / "datasets" / "case_nordfrost_m
 
 
 def raw_case() -> dict:
-    return yaml.safe_load(CASE_PATH.read_text(encoding="utf-8"))
+    return load_yaml(CASE_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("module_id", ["m06", "m07", "m08"])
@@ -255,7 +256,7 @@ def test_m06_case_triangle_is_drawn_from_the_case_answers():
     from workbook.content.catalogue import catalogue
     from workbook.ui.pages.module import teaching_html
 
-    inst = yaml.safe_load((CASE_PATH.parent.parent / "exercises" / "triangle_links.yaml").read_text(encoding="utf-8"))
+    inst = load_yaml((CASE_PATH.parent.parent / "exercises" / "triangle_links.yaml").read_text(encoding="utf-8"))
     reverse = {i["id"] for i in inst["items"] if i.get("reverse")}
     dims = {i["id"]: i["dimension"] for i in inst["items"]}
     per_link: dict[str, list[int]] = {}
