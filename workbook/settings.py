@@ -93,7 +93,7 @@ class Settings:
     reserved_kernels: int = 20  # kernels kept for signed-in visitors: anonymous pages never take them
     unconnected_cull_seconds: int = 60  # a page kernel whose page never connects is shut down after this
     sqlite_busy_ms: int = 30000
-    results_refresh_seconds: float = 0.4  # "your results" redrawn this long after the last answer
+    results_refresh_seconds: float = 0.4  # "your results" (and the journey editor's chart) redrawn this long after the last answer
     max_text_chars: int = 20_000  # one free text (a reflection, a comment, a cell)
     max_answer_chars: int = 300_000  # one whole answer once stored (e.g. a journey map)
     write_budget_chars_per_day: int = 5_000_000  # per person (or rater), rolling 24 hours

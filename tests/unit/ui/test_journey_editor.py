@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import ipywidgets as w
+from widget_tools import settle, walk
 
 from workbook.domain import journey as J
 from workbook.ui.widgets.common import StatusLine
@@ -18,12 +19,8 @@ def _editor(db, ident) -> JourneyEditor:
 
 
 def _html_values(widget: w.Widget) -> list[str]:
-    out = []
-    if isinstance(widget, w.HTML):
-        out.append(widget.value)
-    for child in getattr(widget, "children", ()) or ():
-        out += _html_values(child)
-    return out
+    """Every HTML widget's text under ``widget``, once its waiting redraw has run."""
+    return [x.value for x in walk(widget) if isinstance(x, w.HTML)]
 
 
 def test_build_a_map_with_the_widgets_and_find_it_after_reload(db, cohort):
@@ -43,6 +40,9 @@ def test_build_a_map_with_the_widgets_and_find_it_after_reload(db, cohort):
     ed.form["provider_actors"].value = "front: Technician; back: Planner"
     ed.form["client_actors"].value = "Plant manager; Operator"
     ed.form["pain_point"].value = "Arrived without the permit"
+    assert ed.redraw.pending  # the chart follows the last of these quick edits, once
+    settle(ed)
+    assert ed.redraw.runs == 1
     assert "Quarterly inspection" in ed.curve.value  # the chart shows the new touchpoint
 
     again = _editor(db, ann)  # a reload: everything comes back from the store
@@ -51,6 +51,7 @@ def test_build_a_map_with_the_widgets_and_find_it_after_reload(db, cohort):
     assert (tp.name, tp.emotion, tp.moment_of_truth, tp.control, tp.pain_point) == ("Quarterly inspection", -2, True, "me", "Arrived without the permit")
     assert [(a.role, a.side) for a in tp.provider_actors] == [("Technician", "front_line"), ("Planner", "back_office")]
     assert tp.client_actors == ("Plant manager", "Operator")
+    settle(again)
     assert "Quarterly inspection" in again.curve.value
 
 

@@ -3,7 +3,9 @@
 The editor works on pure :mod:`workbook.domain.journey` operations and hands each new version of a
 map to a :class:`MapBackend` (the store, through the page's saver so a change made while the
 database is down is kept and retried). Views (emotion curve, blueprint, summary, compare,
-export) are drawn from the current map; every piece of person-typed text is escaped.
+export) are drawn from the current map; every piece of person-typed text is escaped. A change redraws the
+shown view a moment later (setting ``results_refresh_seconds``), once for several quick changes: each edit
+is saved at once, the chart (a tenth of a second or more of the kernel's CPU) follows the last edit.
 """
 from __future__ import annotations
 
@@ -21,10 +23,12 @@ from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.i18n import _
 from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_png, to_svg
 from workbook.render.fragments import render_fragment
+from workbook.settings import get_settings
 from workbook.store import Database
 from workbook.store import journeys as JS
 
 from .common import HTML, StatusLine, safe
+from .deferred import Coalesced
 
 EXAMPLE_FILE = "journey_example.csv"
 
@@ -108,6 +112,8 @@ class JourneyEditor(w.VBox):
         self._quiet = False
         S = safe(self.status)
         L = w.Layout
+        # the shown view, drawn after the last of several quick changes (tests settle it: tests/widget_tools.py)
+        self.redraw = Coalesced(S(self._render_views), get_settings().results_refresh_seconds)
 
         # maps
         self.map_select = w.Dropdown(description=_("Map"), layout=L(width="360px"))
@@ -213,7 +219,7 @@ class JourneyEditor(w.VBox):
         self.tp_down.on_click(lambda _b: S(self.move_touchpoint)(+1))
         self.move_btn.on_click(lambda _b: S(self.move_to_stage)())
         self.del_tp_btn.on_click(lambda _b: S(self.delete_touchpoint)())
-        self.views.observe(S(lambda _c: self._render_views()), names="selected_index")
+        self.views.observe(S(lambda _c: self._show_view()), names="selected_index")
         for dd in (self.cmp_a, self.cmp_b):
             dd.observe(S(lambda _c: self._render_compare()), names="value")
         self.export_btn.on_click(lambda _b: S(self._prepare_exports)())
@@ -454,6 +460,13 @@ class JourneyEditor(w.VBox):
         finally:
             self._quiet = False
         if views:
+            self.redraw.trigger()
+
+    def _show_view(self) -> None:
+        """The tab chosen now: drawn at once (a redraw still waiting is run now instead of later)."""
+        if self.redraw.pending:
+            self.redraw.settle()
+        else:
             self._render_views()
 
     def _render_views(self) -> None:
