@@ -35,7 +35,7 @@ relock: setup
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --upgrade --quiet --generate-hashes \
 	  --no-emit-package servuction-workbook --custom-compile-command 'make relock' -o requirements.lock
 	$(MAKE) setup
-	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q -n auto tests
+	$(PY) -m pytest $(FAST_LANE) -q -n auto tests
 
 demo: setup
 	$(VENV)/bin/workbook demo
@@ -73,11 +73,14 @@ test: setup browser hub-proxy
 # spread over every core by pytest-xdist (the full `make test` runs in one process: its servers and ports stay apart).
 # Byte-code is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): each worker otherwise compiles
 # the package and rewrites every test module's asserts again, seconds of CPU per run (__pycache__ is not in git).
+# nbval (notebooks' cells: slow lane only) is not loaded, nor its options of pyproject's addopts: it imports jsonschema
+# before the workbook can block jsonschema's RFC 3987 grammar (workbook/__init__.py), ~2 s of CPU per process.
+FAST_LANE := -m 'not slow and not browser' -p no:cacheprovider -p no:nbval -o addopts='-ra --strict-markers'
 check: export PYTHONDONTWRITEBYTECODE :=
 check: setup
 	$(VENV)/bin/ruff check workbook tests benchmarks
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -m 'not slow and not browser' -p no:cacheprovider -q -n auto tests
+	$(PY) -m pytest $(FAST_LANE) -q -n auto tests
 
 bench: setup browser
 	$(PY) benchmarks/voila_render.py

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from process_guard import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup  # noqa: F401  (hooks)
 
+import workbook  # noqa: F401  imported first: it blocks jsonschema's RFC 3987 grammar (~2 s of CPU per test process) before any test module imports Altair
+
 ROOT = Path(__file__).resolve().parent.parent
 # nbval kernels and subprocesses inherit this: never the developer's own data directory.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="workbook-tests-"))
