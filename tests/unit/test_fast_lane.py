@@ -34,3 +34,18 @@ def test_this_process_never_built_jsonschemas_rfc3987_grammar(request):
     if request.config.pluginmanager.has_plugin("nbval"):
         pytest.skip("nbval is loaded (the slow lane): it imported jsonschema before the workbook")
     assert "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None
+
+
+def test_a_fast_tests_database_is_its_own_copy_of_the_process_template(db, cohort, admin, _templates):
+    """tests/conftest.py's ``db``: a copy of a template built once per process, so what one test writes no other sees."""
+    from workbook.store import create_cohort, list_cohorts, open_database
+
+    template_path, made = _templates["cohort"]
+    assert db.sqlite_file() != template_path and made["people"] == cohort["people"]
+    create_cohort(db, admin, "Only in this test")
+    template = open_database(f"sqlite:///{template_path}")
+    try:
+        assert [c["name"] for c in list_cohorts(template, admin)] == ["Cohort A"]
+    finally:
+        template.dispose()
+    assert sorted(c["name"] for c in list_cohorts(db, admin)) == ["Cohort A", "Only in this test"]
