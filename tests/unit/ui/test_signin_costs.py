@@ -90,12 +90,14 @@ def test_a_module_sign_in_and_five_answers_do_the_counted_work(db, cohort, monke
     # the "done" button on shared layout and style models; before that the exercise texts came to share their layout
     # and style models (59 before), the page's closing texts (takeaway, next module, handout, home) were prebuilt (39)
     assert len(opened) <= 9, f"sign-in opened {len(opened)} widget models: {sorted(opened)}"
-    # each new model reaches the page once, in its final state (workbook/ui/widgets/opening.py): 13 updates of the
-    # page's own widgets besides the opens; 28 updates before, one per class or value set after an open
+    # each new model reaches the page once, in its final state (workbook/ui/widgets/opening.py): 10 updates of the
+    # page's own widgets besides the opens (13 before #17's 4 Dec work: the sign-in's "Checking…" now stays until the
+    # page is built instead of a second "Loading your page…" line, and the page's language is set before sign-in);
+    # 28 updates before that, one per class or value set after an open
     opens = [m for m in sent if m[0] == "comm_open"]
     updates = [m for m in sent if m[0] == "comm_msg"]
     assert len(opens) == len(opened), "every widget model opened at sign-in is sent once"
-    assert len(updates) <= 14, f"sign-in sent {len(updates)} updates besides its {len(opens)} new models"
+    assert len(updates) <= 10, f"sign-in sent {len(updates)} updates besides its {len(opens)} new models"
 
     form = next(x for x in find(page, LikertForm))
     counts.start()

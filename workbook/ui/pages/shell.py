@@ -154,7 +154,8 @@ class Page(w.VBox):
         self._build, self._roles, self._warm = build, roles, warm
         self._kicker, self._title, self._intro_of = kicker, title, intro
         self._ticket = HTML(layout=w.Layout(display="none"))  # the one-time cookie ticket, for the template's script
-        self._lang = HTML(layout=w.Layout(display="none"))  # the page's language, for the template's <html lang>
+        # the page's language, for the template's <html lang>: set now, so a sign-in in this language changes nothing
+        self._lang = HTML(render_fragment("shell", part="language", language=self.language), layout=w.Layout(display="none"))
         with using(self.language):
             self._head = [style(), banner(_text(kicker), _text(title))]
             self.intro = list(intro() if callable(intro) else intro or [])
@@ -284,7 +285,8 @@ class Page(w.VBox):
             self._show_language(self.language if self._chosen_here else self._stored_language(identity), rebuild=False)
             with using(self.language):
                 loading = _("Loading your page…")
-                self.status.warn(loading)
+                if not (isinstance(self.signin, SignIn) and self.signin.status.value):  # else its "Checking…" stays till built
+                    self.status.warn(loading)
                 with opened_together():  # each new widget model reaches the page once, in its final state
                     self.body.children = self._build(self.db, identity)
                 if loading in self.status.value:

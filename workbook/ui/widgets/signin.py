@@ -86,7 +86,7 @@ class SignIn(w.VBox):
         self.identity = identity
         self.form.layout.display = "none"
         self.remove_class("wb-box")
-        self.status.clear()
         self._show_who()
         self.signout.layout.display = "" if self._codes else "none"
-        self._on_identity(identity)
+        self._on_identity(identity)  # builds the page: "Checking…" stays meanwhile (no second line, no two more messages)
+        self.status.clear()
