@@ -72,8 +72,9 @@ def test_live_results_hide_small_groups_then_show_the_real_distribution(db, coho
 def test_live_results_refresh_themselves(db, cohort):
     coach = cohort["ident"]["Coach C"]
     live = LiveResults(db, coach, seconds=0.2)
-    drawn = threading.Event()  # set by the redraw that shows Module 1's chart (other modules stay below the threshold)
-    live.html.observe(lambda change: "<svg" in m01_section(change["new"]) and drawn.set(), names="value")
+    # set when a redraw showing Module 1's chart (other modules stay below the threshold) is done: its stamp comes last
+    drawn = threading.Event()
+    live.stamp.observe(lambda _change: "<svg" in m01_section(live.html.value) and drawn.set(), names="value")
     try:
         before = live.html.value
         assert "not enough responses" in m01_section(before) and "<svg" not in before
