@@ -183,7 +183,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
 
             trust_pages(contents, self.parent.root_dir)
         start_chart_renderer()  # before the pools fill: kernels inherit its socket in their environment
-        warm_session_store()  # the store the sign-in cookie is checked against, read once before any visitor
+        warm_session_store()  # the store the sign-in cookie is checked against, imported before any visitor
         # whatever Voila passes: only widget traffic from a page (jupyter_server drops the rest)
         self.allowed_message_types = list(PAGE_MESSAGES)
         self._idle_seen: dict[str, tuple[float, object]] = {}

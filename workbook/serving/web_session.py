@@ -113,20 +113,17 @@ def _handlers(base_url: str, trusted) -> list:
 
 
 def warm() -> threading.Thread:
-    """In Voila's server process, as it starts: import the store and read the sessions table once (an unknown token), in
-    a background thread, so the first visitor's cookie exchange does not pay for the store's imports and first
-    statements (~1 CPU s). A database not reachable yet is logged and left to the first visitor."""
+    """In Voila's server process, as it starts: import the store (SQLAlchemy, the models, their dependencies) in a
+    background thread, so the first visitor's cookie exchange does not pay for the imports (~1 CPU s). Nothing is
+    opened: the database is first touched by a visitor's request, as before."""
 
     def run() -> None:
         try:
-            from workbook.store import open_database
-            from workbook.store.sessions import visitor_of
-
-            visitor_of(open_database(), "warm-up")
+            import workbook.store.sessions  # noqa: F401 - imported for its cost, not used here
         except Exception:  # noqa: BLE001 - warming is an optimisation: the first visitor's request reports a real fault
             from workbook import logs
 
-            logs.logger("workbook.serving").warning("sessions table not read at start: the first visitor opens the store", exc_info=True)
+            logs.logger("workbook.serving").warning("the store was not imported at start: the first visitor imports it", exc_info=True)
 
     thread = threading.Thread(target=run, name="workbook-warm-store", daemon=True)
     thread.start()
