@@ -90,9 +90,10 @@ COHORT_A = [("Coach C", "coach"), ("HR H", "hr"), ("Ann", "trainee"), ("Ben", "t
 
 
 def _make_cohort(db) -> dict:
-    """The ``cohort`` fixture's people invited into ``db``: {name: {"id", "code"}} and the cohort's id."""
+    """The ``cohort`` fixture's people invited into ``db``, each signed in with their code: the cohort's id,
+    {name: {"id", "code"}} and {name: Identity}."""
     from workbook.auth.identity import Identity
-    from workbook.store import create_cohort, invite
+    from workbook.store import AccessCodeAuthenticator, create_cohort, invite
 
     admin = Identity.admin()
     cid = create_cohort(db, admin, "Cohort A")
@@ -100,7 +101,8 @@ def _make_cohort(db) -> dict:
     for name, role in COHORT_A:
         pid, code = invite(db, admin, cid, name, role)
         people[name] = {"id": pid, "code": code}
-    return {"id": cid, "people": people}
+    auth = AccessCodeAuthenticator(db)
+    return {"id": cid, "people": people, "ident": {name: auth.authenticate(p["code"]) for name, p in people.items()}}
 
 
 @pytest.fixture(scope="session")
@@ -157,14 +159,10 @@ def admin():
 
 @pytest.fixture
 def cohort(db, admin):
-    """A cohort with a coach, an HR person and three trainees; codes included (each signs in with theirs here)."""
-    from workbook.store import AccessCodeAuthenticator
-
+    """A cohort with a coach, an HR person and three trainees; codes included, and the identity each signed in as
+    (in the process's template for a fast test: its copy holds the same rows, ids and codes)."""
     made = getattr(db, "template_cohort", None) or _make_cohort(db)
-    people = {name: dict(p) for name, p in made["people"].items()}
-    auth = AccessCodeAuthenticator(db)
-    ident = {name: auth.authenticate(p["code"]) for name, p in people.items()}
-    return {"id": made["id"], "people": people, "ident": ident}
+    return {"id": made["id"], "people": {name: dict(p) for name, p in made["people"].items()}, "ident": dict(made["ident"])}
 
 
 @pytest.fixture(scope="session")
