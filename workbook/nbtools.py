@@ -2,7 +2,8 @@
 
 A code cell is *checked* unless its source contains ``NBVAL_IGNORE_OUTPUT`` (widget pages are
 ignored: their outputs hold random widget ids). ``refresh`` re-executes a notebook against a
-fresh demo database and keeps outputs only for checked cells; ``problems`` lists what breaks the rule.
+fresh demo database and keeps outputs only for checked cells; ``problems`` lists what breaks the rule, and a served notebook that does not end with the cell where a preheated
+kernel waits for its visitor (``visitor_arrives()``: the cells above it run before anyone comes).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import nbformat
 
 IGNORE = "NBVAL_IGNORE_OUTPUT"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+ARRIVAL = "visitor_arrives()"
 
 
 def is_checked(cell) -> bool:
@@ -42,6 +44,19 @@ def problems(path: Path) -> list[str]:
             checked_with_output += 1
         if is_checked(cell) and not cell.get("outputs"):
             out.append(f"{path.name}: cell {n} is checked by nbval but has no stored output (run `workbook notebooks refresh`)")
+    return out + _arrival_problems(path.name, nb)
+
+
+def _arrival_problems(name: str, nb) -> list[str]:
+    """A served notebook ends with ``visitor_arrives()`` and calls it nowhere else: a preheated page resumes its
+    visitor's sign-in there, after running every other cell before the visitor came."""
+    code = [(n, c) for n, c in enumerate(nb.cells) if c.cell_type == "code"]
+    early = [n for n, c in code[:-1] if ARRIVAL in c.source]
+    out = [f"{name}: cell {n} calls {ARRIVAL} before the last cell (the cells after it would wait for the visitor)"
+           for n in early]
+    if not code or ARRIVAL not in code[-1][1].source:
+        out.append(f"{name}: the last cell does not call {ARRIVAL} (a preheated page would never resume its visitor's "
+                   f"sign-in): end the notebook with `from workbook.ui.pages.shell import visitor_arrives; {ARRIVAL}`")
     return out
 
 

@@ -31,3 +31,18 @@ def test_problems_are_found(tmp_path):
     found = problems(path)
     assert any("cell 0 is NBVAL_IGNORE_OUTPUT but has outputs" in m for m in found)
     assert any("cell 1 is checked by nbval but has no stored output" in m for m in found)
+    assert any("the last cell does not call visitor_arrives()" in m for m in found)
+
+
+def test_a_served_notebook_waits_for_its_visitor_in_its_last_cell_only(tmp_path):
+    arrive = "# NBVAL_IGNORE_OUTPUT\nfrom workbook.ui.pages.shell import visitor_arrives\nvisitor_arrives()"
+    page = "# NBVAL_IGNORE_OUTPUT\npage()"
+    nb = nbformat.v4.new_notebook()
+    path = tmp_path / "x.ipynb"
+    nb.cells = [nbformat.v4.new_code_cell(page), nbformat.v4.new_code_cell(arrive), nbformat.v4.new_markdown_cell("end")]
+    nbformat.write(nb, path)
+    assert problems(path) == []
+    nb.cells = [nbformat.v4.new_code_cell(arrive), nbformat.v4.new_code_cell(page), nbformat.v4.new_code_cell(arrive)]
+    nbformat.write(nb, path)
+    assert problems(path) == ["x.ipynb: cell 0 calls visitor_arrives() before the last cell (the cells after it would wait for "
+                              "the visitor)"]

@@ -63,6 +63,14 @@ def _cookie_token() -> str:
     return page_session_token()
 
 
+def visitor_arrives() -> None:
+    """A served notebook's last cell. In a preheated kernel, every other cell has run by now (the page, its worked
+    examples): wait here for the visitor's request and resume their sign-in cookie's session, so a visit costs only
+    what depends on the visitor. Anywhere else the page resumed as it was built, and this does nothing."""
+    while _ARRIVING:
+        _ARRIVING.pop(0)._resume_now()
+
+
 def _sources() -> list[str]:
     """Where a sign-in comes from, for slowing down wrong codes: this page (its kernel) and the
     visitor's address as the server saw it (read when the code is typed: a preheated kernel
@@ -82,6 +90,7 @@ def _tree(widget: w.Widget):
 
 
 # One kernel serves one page; in-process tests may build several, each checked on its own.
+_ARRIVING: list[Page] = []  # preheated pages whose visitor (request, cookie) the notebook's last cell waits for
 _LIVE: weakref.WeakSet[Page] = weakref.WeakSet()  # signed-in pages whose session is checked
 _PAGES: weakref.WeakSet[Page] = weakref.WeakSet()  # every page of this kernel: its language for the browser's actions
 _ENDED_MODELS: set[str] = set()  # widgets of ended pages: their messages are dropped
@@ -235,16 +244,23 @@ class Page(w.VBox):
     def _resume(self) -> None:
         """Sign in from the browser's sign-in cookie, if it holds a live session for this page.
 
-        Runs in the page's cell, before its output goes to the browser: a preheated kernel warms
-        up, then waits here for its visitor's request (and cookie), so the page the browser
-        receives is already the signed-in one. (Resumed from a thread after the cell, the body
-        was built while the browser was still connecting and some of it never reached the page.)"""
+        Runs in a cell, before the page's output goes to the browser, so the page the browser receives
+        is already the signed-in one. (Resumed from a thread after the cells, the body was built while
+        the browser was still connecting and some of it never reached the page.) A preheated kernel
+        warms up here, runs the notebook's other cells, and waits for its visitor's request (and
+        cookie) in the notebook's last cell (``visitor_arrives``): a visit then runs only the sign-in."""
         if self._warm is not None and preheating():
             try:
                 self._warm(self.db)
             except Exception:  # noqa: BLE001 - warming only saves time; the page works without it
                 # debug level: a kernel's stderr would land on the visitor's page
                 log.debug("warming the page's kernel failed; the page works, its sign-in is slower", exc_info=True)
+        if self.hub is None and preheating():
+            _ARRIVING.append(self)
+            return
+        self._resume_now()
+
+    def _resume_now(self) -> None:
         @safe(self.status)
         def resume() -> None:
             if self.hub is not None:  # JupyterHub: the server's own user, nothing from the browser
