@@ -10,7 +10,8 @@ Both sides use one PostgreSQL (tests/pg.py) and the light client of benchmarks/w
 - *hub*: a JupyterHub on deploy/jupyterhub_config.py (tests/hub_runner.py: a shared-password authenticator, the
   local process spawner), N hub users invited with ``--login``. Each client logs in (``POST /hub/login``: the hub
   starts the user's own server), asks for Module 1 through the hub's proxy until the server answers it, then opens
-  the page's websocket with the hub's cookies (``servers.KernelClient``) and checks the page signed its hub user in.
+  the page's websocket with the hub's cookies (``page_client.PageClient``, the standalone side's client, under the
+  user's server path) and checks the page signed its hub user in.
   **login+page** = login + server start + page + connect. No code is typed: identity comes from the hub.
 
 Memory: PSS (shared pages split between their sharers, so it adds up) summed over every process of the side, at the
@@ -26,6 +27,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -40,8 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import psutil  # noqa: E402
 import requests  # noqa: E402
 from hub_runner import PASSWORD, PROXY, running_hub  # noqa: E402
+from page_client import PageClient  # noqa: E402
 from pg import PgServer  # noqa: E402
-from servers import KernelClient, VoilaServer  # noqa: E402
+from servers import VoilaServer  # noqa: E402
 from workshop import PAGE, Trainee, bench_trainees, pct, pss_bytes, shutdown_kernels, trainee_visit  # noqa: E402
 
 MB = 2**20
@@ -72,9 +75,12 @@ def hub_visit(hub_url: str, login: str, name: str, t: Trainee, barrier: threadin
                 raise RuntimeError(f"no page within {TIMEOUT:.0f} s (last HTTP {r.status_code})")
             time.sleep(0.25)
         t2 = time.perf_counter()
-        t.kernel_id = json.loads(m.group(1))["kernelId"]
-        cookie = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
-        client = KernelClient(None, t.kernel_id, timeout=TIMEOUT, base=f"{hub_url}/user/{login}/", cookie=cookie)
+        client = PageClient(f"{hub_url}/user/{login}/", timeout=TIMEOUT)  # the standalone side's client, from the page on
+        client.kernel_id = json.loads(m.group(1))["kernelId"]
+        client.cookies = {c.name: c.value for c in s.cookies}
+        client.cookies.setdefault("_xsrf", secrets.token_hex(16))  # as the page's script sets it
+        t.kernel_id = client.kernel_id
+        client.connect()
         states = json.dumps(client.widget_states(), ensure_ascii=False)
         if f"Signed in as <b>{name}</b>" not in states:
             raise RuntimeError(f"the page did not sign in {name!r}")

@@ -138,8 +138,11 @@ class PageClient:
     WANTED = (b"RadioButtonsModel", b"data-wb-ticket")  # comm contents decoded: Likert groups, the sign-in ticket
 
     def __init__(self, base_url: str, timeout: float = 300.0):
+        """``base_url``: the server's address, with the path its pages live under when it has one (a hub user's
+        server: ``http://hub:8000/user/ann/``); every path the client asks for is taken under it."""
         where = urllib.parse.urlsplit(base_url)
         self.hostname, self.port, self.timeout = where.hostname, where.port, timeout
+        self.prefix = where.path.rstrip("/")
         self.http = http.client.HTTPConnection(where.hostname, where.port, timeout=timeout)
         self.cookies: dict[str, str] = {}
         self.session = uuid.uuid4().hex
@@ -153,7 +156,7 @@ class PageClient:
     def request(self, method: str, path: str, body: str = "", headers: dict | None = None) -> tuple[int, bytes]:
         head = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         head.update(headers or {})
-        self.http.request(method, path, body=body.encode() if body else None, headers=head)
+        self.http.request(method, self.prefix + path, body=body.encode() if body else None, headers=head)
         response = self.http.getresponse()
         data = response.read()
         for value in response.headers.get_all("Set-Cookie") or ():
@@ -195,7 +198,7 @@ class PageClient:
         """As the page's kernel connection does: the kernel's model over HTTP, the websocket in the v1 protocol, the
         kernel info request answered before anything else is sent."""
         self.get(f"/api/kernels/{self.kernel_id}")
-        self.ws = WebSocket(self.hostname, self.port, f"/api/kernels/{self.kernel_id}/channels?session_id={self.session}",
+        self.ws = WebSocket(self.hostname, self.port, f"{self.prefix}/api/kernels/{self.kernel_id}/channels?session_id={self.session}",
                             {"Sec-WebSocket-Protocol": PROTOCOL, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
                             self.timeout)
         if self.ws.subprotocol != PROTOCOL:

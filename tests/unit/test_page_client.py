@@ -31,3 +31,36 @@ def test_the_sign_in_ticket_is_found_in_a_widget_value_as_the_page_script_finds_
     value = '<span data-wb-ticket="AbC-123_x"></span>'
     assert TICKET.findall(value.encode()) == [b"AbC-123_x"]
     assert TICKET.findall(json.dumps({"value": value}).encode()) == [b"AbC-123_x"]  # inside the undecoded JSON too
+
+
+def test_under_a_path_prefix_every_request_goes_below_it():
+    """A hub user's server lives under /user/<name>/: the client asks for the page (and everything after it) there."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from page_client import PageClient
+
+    asked = []
+
+    class Server(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            asked.append(self.path)
+            body = b'<script id="jupyter-config-data" type="application/json">{"kernelId": "k-1"}</script>'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        client = PageClient(f"http://127.0.0.1:{httpd.server_address[1]}/user/ann/", timeout=10)
+        assert client.open_page("/voila/render/01_servuction.ipynb") == "k-1"
+        client.get("/workbook/page-state/k-1")
+        client.close()
+    finally:
+        httpd.shutdown()
+    assert asked == ["/user/ann/voila/render/01_servuction.ipynb", "/user/ann/workbook/page-state/k-1"]
