@@ -37,3 +37,20 @@ def test_bad_text_is_named_as_pyyamls_own_parser_names_it(text, message):
     with pytest.raises(ContentError) as exc:
         parse_document(text, "x.yaml")
     assert str(exc.value) == message
+
+
+def test_a_text_read_again_is_not_parsed_again_and_each_read_is_its_own_copy():
+    text = f"items: [a, b]\nnested: {{k: [1, 2]}}\nmarker: {id(object())}-{__name__}\n"
+    first = load_yaml(text)
+    before = yaml_text._pickled.cache_info()
+    first["items"].append("changed by the first reader")
+    first["nested"]["k"].clear()
+    second = load_yaml(text)
+    assert second == yaml.load(text, Loader=yaml.SafeLoader) and second["items"] == ["a", "b"]
+    assert yaml_text._pickled.cache_info().hits == before.hits + 1
+
+
+def test_bad_text_read_again_is_refused_again():
+    for _ in range(2):
+        with pytest.raises(yaml.YAMLError, match="expected the node content"):
+            load_yaml("a: [")
