@@ -12,6 +12,33 @@ import pandas as pd
 
 from workbook.i18n import _, _l, current_language, format_number, format_percentage
 
+
+def _one_channel_table() -> None:
+    """Altair turns each shorthand channel (``x="score:Q"``) into its class through a table of its schema classes'
+    hashes that it built again for every channel (~4 ms each: most of the CPU of building a chart with four of them,
+    on every page's results redraw). Built once per kind of schema here, from the same classes, so the same chart
+    gives the same spec (tests/unit/render/test_altair_channels.py)."""
+    from altair.utils import schemapi
+
+    base = getattr(schemapi, "SchemaBase", None)
+    if base is None or not hasattr(schemapi, "_FromDict") or getattr(base.from_dict, "_workbook", False):
+        return  # another Altair: its own from_dict, as it comes
+    tables: dict[object, object] = {}
+
+    def from_dict(cls, dct, validate=True):
+        if validate:
+            cls.validate(dct)
+        kind = cls._default_wrapper_classes.__func__  # SchemaBase's own or VegaLiteSchema's: one table each
+        if kind not in tables:
+            tables[kind] = schemapi._FromDict(cls._default_wrapper_classes())
+        return tables[kind].from_dict(dct, cls)
+
+    from_dict._workbook = True
+    base.from_dict = classmethod(from_dict)
+
+
+_one_channel_table()
+
 PALETTE = {"primary": "#1f5f8b", "accent": "#e07a1f", "muted": "#9aa5b1"}
 # The font family of a chart's text per language. Chinese names Noto Sans CJK SC (installed with the workbook's
 # system packages: fonts-noto-cjk) so the SVG's text, vl-convert's PNG and Chromium's PDF all draw the Han
