@@ -332,3 +332,32 @@ def test_a_person_in_another_language_gets_exercises_built_in_it(db, cohort):
     _update(page.signin.code, {"value": cohort["people"]["Cy"]["code"]})
     assert page.language == "fr"
     assert not any(x is area for x in find(page, w.Textarea)) and late.target is None
+
+
+def test_the_page_state_request_computes_each_model_once_and_answers_as_ipywidgets_does(db, cohort, monkeypatch):
+    """A page's connection asks for every model's state (~100 on Module 1): ipywidgets 8.1 computes them all twice
+    (a discarded ``get_manager_state()`` first); the workbook's handler once, with the same reply."""
+    from ipywidgets.widgets import widget as widget_module
+
+    _warm_module_page(db)
+    replies, calls = [], []
+
+    class ControlComm:  # the page's control comm, as the kernel's comm manager holds it
+        def send(self, data=None, buffers=None, **_kwargs):
+            replies.append((data, buffers))
+
+    real_get_state = w.Widget.get_state
+    monkeypatch.setattr(w.Widget, "_control_comm", ControlComm())
+    monkeypatch.setattr(w.Widget, "get_state", lambda self, *a, **k: calls.append(self.model_id) or real_get_state(self, *a, **k))
+    request = {"content": {"data": {"method": "request_states"}}}
+    models = len(widget_module._instances)
+
+    w.Widget._handle_control_comm_msg(request)  # the handler the page's control comm calls
+    assert len(calls) == models > 50, "each model's state is computed once"
+    calls.clear()
+    w.Widget._workbook_control(request)  # ipywidgets' own
+    assert len(calls) == 2 * models
+    ours, theirs = replies
+    assert ours[0]["method"] == "update_states" and ours == theirs
+    with pytest.raises(RuntimeError, match="Unknown front-end"):
+        w.Widget._handle_control_comm_msg({"content": {"data": {"method": "nonsense"}}})

@@ -10,6 +10,10 @@ when the block ends, so the page gets each new model once, in its final state, c
 Also here: the kernel does not echo a browser's change back to the browser (ipywidgets 8's
 ``echo_update``, meant for several browsers sharing one kernel; a workbook page's kernel serves one
 page). The page's widget manager applies the kernel's own updates whether echoes come or not.
+
+And the page's state request (``request_states`` on the widget control comm, once per connection) is answered
+with each model's state computed once: ipywidgets 8.1's handler first builds every model's embed state and
+throws it away (``get_manager_state()``), then builds them all again for its reply (#17: ~100 models a module page).
 """
 from __future__ import annotations
 
@@ -71,3 +75,21 @@ def opened_together() -> Iterator[None]:
         for widget in pending:
             if widget.__dict__.get(_PENDING) and widget.comm is None:
                 _open_now(widget)
+
+
+def _answer_state_request(cls, msg) -> None:
+    """ipywidgets' control-comm handler without its discarded second pass: the same ``update_states`` reply."""
+    if cls._control_comm is None or msg["content"]["data"].get("method") != "request_states":
+        return _real_control(msg)  # its own errors, worded as ipywidgets words them
+    states = {widget.model_id: {"model_name": widget._model_name, "model_module": widget._model_module,
+                                "model_module_version": widget._model_module_version,
+                                "state": widget.get_state(drop_defaults=False)}
+              for widget in list(_widget_module._instances.values())}
+    states, buffer_paths, buffers = _widget_module._remove_buffers(states)
+    cls._control_comm.send({"method": "update_states", "states": states, "buffer_paths": buffer_paths}, buffers=buffers)
+
+
+if not hasattr(w.Widget, "_workbook_control"):
+    w.Widget._workbook_control = w.Widget._handle_control_comm_msg
+_real_control = w.Widget._workbook_control
+w.Widget._handle_control_comm_msg = classmethod(_answer_state_request)
