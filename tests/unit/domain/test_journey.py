@@ -348,6 +348,21 @@ def test_charts_show_every_touchpoint_escaped():
     assert to_png(emotion_curve(frame)).startswith(b"\x89PNG")
 
 
+def test_an_export_draws_a_chart_once_for_its_svg_and_its_png(monkeypatch):
+    import vl_convert as vlc
+
+    from workbook.render.charts import emotion_curve, to_png, to_svg, to_svg_and_png
+
+    frame = J.touchpoints_frame(example()).head(4)
+    apart = (to_svg(emotion_curve(frame)), to_png(emotion_curve(frame), scale=1.5))
+    drawn = []
+    for name in ("vegalite_to_svg", "vegalite_to_png"):
+        real = getattr(vlc, name)
+        monkeypatch.setattr(vlc, name, lambda spec, *a, _real=real, _name=name, **k: drawn.append(_name) or _real(spec, *a, **k))
+    assert to_svg_and_png(emotion_curve(frame), scale=1.5) == apart  # the same SVG, the same PNG bytes
+    assert drawn == ["vegalite_to_svg"]
+
+
 def test_summary_and_compare_html_escape_person_text():
     from workbook.ui.widgets.journey_editor import compare_html, summary_html
 

@@ -21,7 +21,7 @@ from workbook.domain import journey as J
 from workbook.domain.journey import JourneyMap
 from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.i18n import _
-from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_png, to_svg
+from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_svg, to_svg_and_png
 from workbook.render.fragments import render_fragment
 from workbook.settings import get_settings
 from workbook.store import Database
@@ -501,12 +501,13 @@ class JourneyEditor(w.VBox):
         frame = J.touchpoints_frame(m)
         links = [download_link(J.export_csv(m).encode("utf-8"), _filename(m.title, "csv"), "text/csv", _("map as CSV"))]
         if len(frame):
-            curve, bp = emotion_curve(frame, title=m.title), service_blueprint(frame, title=m.title)
+            (curve_svg, curve_png), (bp_svg, bp_png) = (to_svg_and_png(emotion_curve(frame, title=m.title)),
+                                                        to_svg_and_png(service_blueprint(frame, title=m.title), scale=1.5))
             links += [
-                download_link(to_svg(curve).encode("utf-8"), _filename(m.title + "_emotion", "svg"), "image/svg+xml", _("emotion curve (SVG)")),
-                download_link(to_png(curve), _filename(m.title + "_emotion", "png"), "image/png", _("emotion curve (PNG)")),
-                download_link(to_svg(bp).encode("utf-8"), _filename(m.title + "_blueprint", "svg"), "image/svg+xml", _("blueprint (SVG)")),
-                download_link(to_png(bp, scale=1.5), _filename(m.title + "_blueprint", "png"), "image/png", _("blueprint (PNG)")),
+                download_link(curve_svg.encode("utf-8"), _filename(m.title + "_emotion", "svg"), "image/svg+xml", _("emotion curve (SVG)")),
+                download_link(curve_png, _filename(m.title + "_emotion", "png"), "image/png", _("emotion curve (PNG)")),
+                download_link(bp_svg.encode("utf-8"), _filename(m.title + "_blueprint", "svg"), "image/svg+xml", _("blueprint (SVG)")),
+                download_link(bp_png, _filename(m.title + "_blueprint", "png"), "image/png", _("blueprint (PNG)")),
             ]
         self.exports.value = downloads_html(links)
 
