@@ -37,6 +37,7 @@ from .forking import install as install_fork_provisioner
 from .forking import start_chart_renderer
 from .guard import install as install_serving_guard
 from .kernel_budget import KernelBudget, Ticket
+from .nodelay import install as install_nodelay
 from .page_state import install as install_page_state
 from .template_code import install as install_template_code
 from .web_session import install as install_web_session
@@ -158,6 +159,7 @@ install_web_session()  # the sign-in cookie's handlers and page header: see web_
 install_page_state()  # a page asks whether its kernel is still there: see page_state.py
 install_fork_provisioner()  # kernels forked from one preloaded process (setting kernel_launch): see forking.py
 install_template_code()  # Voila's page templates compiled once per server: see template_code.py
+install_nodelay()  # a page's kernel websocket sends each message at once: see nodelay.py
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):
