@@ -57,6 +57,15 @@ def sent(monkeypatch):
     return seen
 
 
+@pytest.fixture(autouse=True)
+def own_widgets(monkeypatch):
+    """Only this test's widget models in ipywidgets' registry: counts here do not depend on what earlier tests in
+    the same process left alive (their models would be counted by every pass over the registry)."""
+    from ipywidgets.widgets import widget as widget_module
+
+    monkeypatch.setattr(widget_module, "_instances", {})
+
+
 def _update(widget, state: dict) -> None:
     """What the browser sends: a comm ``update`` (through the page's session guard)."""
     widget._handle_msg({"content": {"data": {"method": "update", "state": state}}, "buffers": []})
