@@ -162,3 +162,34 @@ def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
         first = _page_kernel_answers(srv, "bare.ipynb")
         second = _page_kernel_answers(srv, "bare.ipynb")
         assert len({pooled, first, second}) == 3
+
+
+def test_a_forked_kernel_prints_through_the_page_stream(tmp_path, settings_env, monkeypatch):
+    """A kernel forked by a real fork server writes stdout and stderr through ``PageOutStream`` (no IOPub round
+    trip for a flush with nothing to send) and what a cell prints still reaches the client before the cell ends."""
+    import asyncio
+
+    from jupyter_client import BlockingKernelClient
+    from jupyter_client.connect import write_connection_file
+
+    from workbook.serving import forking
+
+    monkeypatch.setattr(forking, "_RUNTIME", {})  # this test's own fork server and socket folder
+    connection, _info = write_connection_file(str(tmp_path / "kernel.json"), transport="ipc",
+                                              ip=str(tmp_path / "k"))
+    pid = asyncio.run(forking.fork_kernel(["-f", connection], dict(os.environ), str(tmp_path)))
+    client = BlockingKernelClient(connection_file=connection)
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=120)
+        out: list[str] = []
+        reply = client.execute_interactive(
+            "import sys\nprint(type(sys.stdout).__name__, type(sys.stderr).__name__)\nprint('<b>after</b>')",
+            timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        assert reply["content"]["status"] == "ok"
+        assert "".join(out) == "PageOutStream PageOutStream\n<b>after</b>\n"
+    finally:
+        client.stop_channels()
+        os.kill(pid, 9)
+        forking._stop_children()

@@ -34,7 +34,7 @@ ROOM = 320  # bytes kept in this server's own command line for a kernel's title
 def preload(modules: list[str]) -> None:
     """Import ``modules`` and warm what every page does first: the catalogue and the case in each
     language, Altair's schema."""
-    for name in modules:
+    for name in [*modules, "workbook.serving.page_stream"]:
         importlib.import_module(name)
     try:  # warming only: a kernel that needs them meets any error itself, with its page
         from workbook.content.case import load_case
@@ -79,13 +79,14 @@ def _die_with_parent() -> None:
 
 
 NO_HISTORY = "--HistoryManager.enabled=False"
+PAGE_OPTIONS = (NO_HISTORY, "--IPKernelApp.outstream_class=workbook.serving.page_stream.PageOutStream")
 
 
 def kernel_argv(argv: list[str]) -> list[str]:
-    """The kernel's arguments, with IPython's input history off: a page kernel runs the page's cells
-    once and never recalls them, and each cell's history write (to one SQLite file shared by every
-    kernel) cost CPU per visitor."""
-    return [*argv, NO_HISTORY] if NO_HISTORY not in argv else list(argv)
+    """The kernel's arguments, with IPython's input history off (a page kernel runs the page's cells
+    once and never recalls them, and each cell's history write, to one SQLite file shared by every
+    kernel, cost CPU per visitor) and streams that skip a flush with nothing to send (``page_stream``)."""
+    return [*argv, *(option for option in PAGE_OPTIONS if option not in argv)]
 
 
 def run_kernel(request: dict) -> None:

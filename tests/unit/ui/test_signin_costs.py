@@ -211,12 +211,13 @@ def test_a_chart_is_drawn_without_validating_its_spec_again(settings_env, monkey
     assert whole == [], "the whole chart spec was validated again while drawing"
 
 
-def test_forked_kernels_keep_no_input_history():
+def test_forked_kernels_keep_no_input_history_and_skip_empty_flushes():
     from workbook.serving.forkserver import NO_HISTORY, kernel_argv
 
     argv = ["-f", "/tmp/kernel-1.json"]
-    assert kernel_argv(argv) == [*argv, NO_HISTORY]
-    assert kernel_argv(kernel_argv(argv)) == [*argv, NO_HISTORY]
+    stream = "--IPKernelApp.outstream_class=workbook.serving.page_stream.PageOutStream"
+    assert kernel_argv(argv) == [*argv, NO_HISTORY, stream]
+    assert kernel_argv(kernel_argv(argv)) == [*argv, NO_HISTORY, stream]
     assert NO_HISTORY == "--HistoryManager.enabled=False"
 
 

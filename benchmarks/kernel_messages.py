@@ -1,0 +1,105 @@
+"""What one widget message costs a page kernel: ipykernel's own streams against the page streams, in one run.
+
+    .venv/bin/python benchmarks/kernel_messages.py [--messages 400] [--rounds 4]
+
+Each round starts two real ipykernel kernels in turn (Jupyter's ``KernelManager``, IPC sockets): one as ipykernel starts it,
+one with ``workbook.serving.page_stream.PageOutStream`` as its stdout and stderr, as forked page kernels run
+(``serving/forkserver.kernel_argv``). Each kernel holds a slider with an observer; the client sends it
+``--messages`` value updates as a page does (``comm_msg``), each waited for until the kernel is idle again.
+Printed per round and as medians: the kernel process's CPU per message (all its threads: main, shell channel,
+IOPub, ZeroMQ's I/O) and the round trip, and the ratio page streams / ipykernel's. The kernels are started
+alternately so that a change of the machine's load touches both.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import psutil
+from jupyter_client import KernelManager
+from tqdm import tqdm
+
+PAGE_STREAM = "--IPKernelApp.outstream_class=workbook.serving.page_stream.PageOutStream"
+SETUP = ("import sys, ipywidgets as w\n"
+         "s = w.IntSlider()\n"
+         "s.observe(lambda change: None, 'value')\n"
+         "print(s.model_id, type(sys.stdout).__name__)")
+
+
+def _until_idle(client, msg_id: str, seen: list | None = None) -> None:
+    while True:
+        msg = client.get_iopub_msg(timeout=60)
+        if seen is not None and msg["msg_type"] == "stream":
+            seen.append(msg["content"]["text"])
+        if (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+                and msg["parent_header"].get("msg_id") == msg_id):
+            return
+
+
+def measure(extra: list[str], messages: int) -> tuple[float, float, str]:
+    """(kernel CPU ms per message, round trip ms, the kernel's stream class) for one new kernel."""
+    folder = tempfile.mkdtemp(prefix="kmsg-")  # IPC sockets, as the workbook's kernels use (short path)
+    manager = KernelManager(transport="ipc", ip=os.path.join(folder, "k"))
+    manager.start_kernel(extra_arguments=extra)
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=120)
+        printed: list[str] = []
+        _until_idle(client, client.execute(SETUP), printed)
+        model, stream = "".join(printed).split()
+        process = psutil.Process(manager.provisioner.process.pid)
+
+        def update(value: int) -> None:
+            msg = client.session.msg("comm_msg", {"comm_id": model, "data": {
+                "method": "update", "state": {"value": value}, "buffer_paths": []}})
+            client.shell_channel.send(msg)
+            _until_idle(client, msg["header"]["msg_id"])
+
+        for value in range(50):  # warm: first messages import and compile
+            update(value)
+        before, start = process.cpu_times(), time.perf_counter()
+        for value in range(messages):
+            update(value % 100)
+        after, end = process.cpu_times(), time.perf_counter()
+        cpu = (after.user - before.user) + (after.system - before.system)
+        return cpu / messages * 1000, (end - start) / messages * 1000, stream
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        manager.cleanup_resources()
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=400, help="widget updates per kernel")
+    parser.add_argument("--rounds", type=int, default=4, help="kernels of each kind, alternated")
+    args = parser.parse_args(argv)
+    kinds = {"ipykernel's streams": [], "page streams": [PAGE_STREAM]}
+    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
+    trip: dict[str, list[float]] = {kind: [] for kind in kinds}
+    print(f"machine: {psutil.cpu_count()} cores, load average {psutil.getloadavg()[0]:.1f}")
+    for _round in tqdm(range(args.rounds), desc="rounds", file=sys.stderr):
+        for kind, extra in kinds.items():
+            ms, rt, stream = measure(extra, args.messages)
+            cpu[kind].append(ms)
+            trip[kind].append(rt)
+            print(f"  {kind:20s} ({stream}): kernel CPU {ms:.2f} ms a message, round trip {rt:.2f} ms", flush=True)
+    base, page = (statistics.median(cpu[k]) for k in kinds)
+    for kind in kinds:
+        print(f"{kind:20s} median: kernel CPU {statistics.median(cpu[kind]):.2f} ms a message, "
+              f"round trip {statistics.median(trip[kind]):.2f} ms")
+    print(f"page streams / ipykernel's: kernel CPU per message {page / base:.2f}; "
+          f"load average at the end {psutil.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
