@@ -1,19 +1,23 @@
-"""What one widget message costs a page kernel: ipykernel's own streams against the page streams, in one run.
+"""What one widget message costs a page kernel: ipykernel's app against the page kernel's, in one run.
 
     .venv/bin/python benchmarks/kernel_messages.py [--messages 400] [--rounds 4]
 
-Each round starts two real ipykernel kernels in turn (Jupyter's ``KernelManager``, IPC sockets): one as ipykernel starts it,
-one with ``workbook.serving.page_stream.PageOutStream`` as its stdout and stderr, as forked page kernels run
-(``serving/forkserver.kernel_argv``). Each kernel holds a slider with an observer; the client sends it
+Each round starts two real kernels in turn (Jupyter's ``KernelManager``, IPC sockets, a kernel spec each): one as
+ipykernel starts it (``-m ipykernel_launcher``), one as the fork server runs a page kernel
+(``-m workbook.serving.page_kernel``: ``PageKernelApp``, streams that skip a flush with nothing to send, no log record
+its handler drops). Both without IPython's input history, as forked kernels. Each kernel holds a slider with an
+observer; the client sends it
 ``--messages`` value updates as a page does (``comm_msg``), each waited for until the kernel is idle again.
 Printed per round and as medians: the kernel process's CPU per message (all its threads: main, shell channel,
-IOPub, ZeroMQ's I/O) and the round trip, and the ratio page streams / ipykernel's. The kernels are started
+IOPub, ZeroMQ's I/O) and the round trip, and the ratio page kernel / ipykernel's. The kernels are started
 alternately so that a change of the machine's load touches both.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -21,9 +25,10 @@ import time
 
 import psutil
 from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from tqdm import tqdm
 
-PAGE_STREAM = "--IPKernelApp.outstream_class=workbook.serving.page_stream.PageOutStream"
+KINDS = {"ipykernel's app": "ipykernel_launcher", "page kernel": "workbook.serving.page_kernel"}
 SETUP = ("import sys, ipywidgets as w\n"
          "s = w.IntSlider()\n"
          "s.observe(lambda change: None, 'value')\n"
@@ -40,11 +45,21 @@ def _until_idle(client, msg_id: str, seen: list | None = None) -> None:
             return
 
 
-def measure(extra: list[str], messages: int) -> tuple[float, float, str]:
-    """(kernel CPU ms per message, round trip ms, the kernel's stream class) for one new kernel."""
+def _spec(folder: str, module: str) -> KernelSpecManager:
+    """A kernel spec folder with one spec, ``kernel``, that runs ``python -m module``."""
+    os.makedirs(os.path.join(folder, "kernels", "kernel"))
+    with open(os.path.join(folder, "kernels", "kernel", "kernel.json"), "w", encoding="utf-8") as f:
+        json.dump({"argv": [sys.executable, "-m", module, "-f", "{connection_file}", "--HistoryManager.enabled=False"],
+                   "display_name": module, "language": "python"}, f)
+    return KernelSpecManager(kernel_dirs=[os.path.join(folder, "kernels")])
+
+
+def measure(module: str, messages: int) -> tuple[float, float, str]:
+    """(kernel CPU ms per message, round trip ms, the kernel's stream class) for one new kernel of ``module``."""
     folder = tempfile.mkdtemp(prefix="kmsg-")  # IPC sockets, as the workbook's kernels use (short path)
-    manager = KernelManager(transport="ipc", ip=os.path.join(folder, "k"))
-    manager.start_kernel(extra_arguments=extra)
+    manager = KernelManager(kernel_name="kernel", kernel_spec_manager=_spec(folder, module), transport="ipc",
+                            ip=os.path.join(folder, "k"))
+    manager.start_kernel()
     client = manager.client()
     client.start_channels()
     try:
@@ -72,9 +87,7 @@ def measure(extra: list[str], messages: int) -> tuple[float, float, str]:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
         manager.cleanup_resources()
-        for name in os.listdir(folder):
-            os.unlink(os.path.join(folder, name))
-        os.rmdir(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,13 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=400, help="widget updates per kernel")
     parser.add_argument("--rounds", type=int, default=4, help="kernels of each kind, alternated")
     args = parser.parse_args(argv)
-    kinds = {"ipykernel's streams": [], "page streams": [PAGE_STREAM]}
+    kinds = KINDS
     cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     trip: dict[str, list[float]] = {kind: [] for kind in kinds}
     print(f"machine: {psutil.cpu_count()} cores, load average {psutil.getloadavg()[0]:.1f}")
     for _round in tqdm(range(args.rounds), desc="rounds", file=sys.stderr):
-        for kind, extra in kinds.items():
-            ms, rt, stream = measure(extra, args.messages)
+        for kind, module in kinds.items():
+            ms, rt, stream = measure(module, args.messages)
             cpu[kind].append(ms)
             trip[kind].append(rt)
             print(f"  {kind:20s} ({stream}): kernel CPU {ms:.2f} ms a message, round trip {rt:.2f} ms", flush=True)
@@ -96,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     for kind in kinds:
         print(f"{kind:20s} median: kernel CPU {statistics.median(cpu[kind]):.2f} ms a message, "
               f"round trip {statistics.median(trip[kind]):.2f} ms")
-    print(f"page streams / ipykernel's: kernel CPU per message {page / base:.2f}; "
+    print(f"page kernel / ipykernel's app: kernel CPU per message {page / base:.2f}; "
           f"load average at the end {psutil.getloadavg()[0]:.1f}")
     return 0
 

@@ -164,9 +164,10 @@ def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
         assert len({pooled, first, second}) == 3
 
 
-def test_a_forked_kernel_prints_through_the_page_stream(tmp_path, settings_env, monkeypatch):
-    """A kernel forked by a real fork server writes stdout and stderr through ``PageOutStream`` (no IOPub round
-    trip for a flush with nothing to send) and what a cell prints still reaches the client before the cell ends."""
+def test_a_forked_kernel_is_a_page_kernel_that_still_prints(tmp_path, settings_env, monkeypatch):
+    """A kernel forked by a real fork server runs ``PageKernelApp``: stdout and stderr through ``PageOutStream`` (no
+    IOPub round trip for a flush with nothing to send), its logger at its handler's level (no record built for a
+    debug line), and what a cell prints still reaches the client before the cell ends."""
     import asyncio
 
     from jupyter_client import BlockingKernelClient
@@ -184,11 +185,16 @@ def test_a_forked_kernel_prints_through_the_page_stream(tmp_path, settings_env, 
     try:
         client.wait_for_ready(timeout=120)
         out: list[str] = []
+        code = ("import sys, logging\n"
+                "from ipykernel.kernelapp import IPKernelApp\n"
+                "app = IPKernelApp.instance()\n"
+                "print(type(app).__name__, type(sys.stdout).__name__, type(sys.stderr).__name__,\n"
+                "      logging.getLevelName(app.log.getEffectiveLevel()), app.kernel.log is app.log)\n"
+                "print('<b>after</b>')")
         reply = client.execute_interactive(
-            "import sys\nprint(type(sys.stdout).__name__, type(sys.stderr).__name__)\nprint('<b>after</b>')",
-            timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+            code, timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
         assert reply["content"]["status"] == "ok"
-        assert "".join(out) == "PageOutStream PageOutStream\n<b>after</b>\n"
+        assert "".join(out) == "PageKernelApp PageOutStream PageOutStream WARNING True\n<b>after</b>\n"
     finally:
         client.stop_channels()
         os.kill(pid, 9)

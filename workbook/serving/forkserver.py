@@ -13,7 +13,7 @@ It stays single-threaded (a fork copies only the calling thread) and never opens
 an event loop before forking. A request is one JSON line ``{"argv": [...], "env": {...}, "cwd":
 ...}`` (the ipykernel arguments after ``-m ipykernel_launcher``); the reply is ``{"pid": N}``. The
 child makes its own session (as Jupyter's launcher does), takes the request's environment and
-runs ``IPKernelApp`` with those arguments. Children are reaped here; this process exits when its
+runs ``page_kernel.PageKernelApp`` (ipykernel's app) with those arguments. Children are reaped here; this process exits when its
 parent (the server) is gone, and its kernels follow (ipykernel's parent poller).
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ ROOM = 320  # bytes kept in this server's own command line for a kernel's title
 def preload(modules: list[str]) -> None:
     """Import ``modules`` and warm what every page does first: the catalogue and the case in each
     language, Altair's schema."""
-    for name in [*modules, "workbook.serving.page_stream"]:
+    for name in [*modules, "workbook.serving.page_kernel"]:
         importlib.import_module(name)
     try:  # warming only: a kernel that needs them meets any error itself, with its page
         from workbook.content.case import load_case
@@ -79,14 +79,13 @@ def _die_with_parent() -> None:
 
 
 NO_HISTORY = "--HistoryManager.enabled=False"
-PAGE_OPTIONS = (NO_HISTORY, "--IPKernelApp.outstream_class=workbook.serving.page_stream.PageOutStream")
 
 
 def kernel_argv(argv: list[str]) -> list[str]:
-    """The kernel's arguments, with IPython's input history off (a page kernel runs the page's cells
-    once and never recalls them, and each cell's history write, to one SQLite file shared by every
-    kernel, cost CPU per visitor) and streams that skip a flush with nothing to send (``page_stream``)."""
-    return [*argv, *(option for option in PAGE_OPTIONS if option not in argv)]
+    """The kernel's arguments, with IPython's input history off: a page kernel runs the page's cells
+    once and never recalls them, and each cell's history write (to one SQLite file shared by every
+    kernel) cost CPU per visitor."""
+    return [*argv, NO_HISTORY] if NO_HISTORY not in argv else list(argv)
 
 
 def run_kernel(request: dict) -> None:
@@ -110,9 +109,9 @@ def run_kernel(request: dict) -> None:
         import workbook.settings
 
         workbook.settings.reset_settings()  # read again from the kernel's own environment
-        from ipykernel.kernelapp import IPKernelApp
+        from workbook.serving.page_kernel import PageKernelApp
 
-        app = IPKernelApp.instance()
+        app = PageKernelApp.instance()  # ipykernel's app without per-message costs a page never uses
         app.initialize(argv)
         if "ipywidgets" in sys.modules:  # imported before there was a kernel: its comm targets were never registered
             sys.modules["ipywidgets"].register_comm_target()
