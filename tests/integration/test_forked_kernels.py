@@ -164,11 +164,13 @@ def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
         assert len({pooled, first, second}) == 3
 
 
-def test_a_forked_kernel_is_a_page_kernel_that_still_prints(tmp_path, settings_env, monkeypatch):
-    """A kernel forked by a real fork server runs ``PageKernelApp``: stdout and stderr through ``PageOutStream`` (no
-    IOPub round trip for a flush with nothing to send), its logger at its handler's level (no record built for a
-    debug line), and what a cell prints still reaches the client before the cell ends."""
+def test_a_forked_kernel_is_a_page_kernel_that_still_prints_awaits_and_stops(tmp_path, settings_env, monkeypatch):
+    """A kernel forked by a real fork server runs ``PageKernelApp``: shell messages on the main thread (no shell
+    channel thread, no subshells offered), stdout and stderr through ``PageOutStream`` (no IOPub round trip for a flush
+    with nothing to send), its logger at its handler's level (no record built for a debug line). What a cell prints
+    still reaches the client before the cell ends, a cell may await, and an interrupt stops a running cell."""
     import asyncio
+    import signal
 
     from jupyter_client import BlockingKernelClient
     from jupyter_client.connect import write_connection_file
@@ -182,19 +184,33 @@ def test_a_forked_kernel_is_a_page_kernel_that_still_prints(tmp_path, settings_e
     client = BlockingKernelClient(connection_file=connection)
     client.load_connection_file()
     client.start_channels()
-    try:
-        client.wait_for_ready(timeout=120)
+
+    def run(code: str) -> tuple[dict, str]:
         out: list[str] = []
-        code = ("import sys, logging\n"
-                "from ipykernel.kernelapp import IPKernelApp\n"
-                "app = IPKernelApp.instance()\n"
-                "print(type(app).__name__, type(sys.stdout).__name__, type(sys.stderr).__name__,\n"
-                "      logging.getLevelName(app.log.getEffectiveLevel()), app.kernel.log is app.log)\n"
-                "print('<b>after</b>')")
         reply = client.execute_interactive(
             code, timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
-        assert reply["content"]["status"] == "ok"
-        assert "".join(out) == "PageKernelApp PageOutStream PageOutStream WARNING True\n<b>after</b>\n"
+        return reply["content"], "".join(out)
+
+    try:
+        client.wait_for_ready(timeout=120)
+        reply, out = run("import sys, logging, threading, asyncio\n"
+                         "from ipykernel.kernelapp import IPKernelApp\n"
+                         "app = IPKernelApp.instance()\n"
+                         "print(type(app).__name__, type(app.kernel).__name__, type(sys.stdout).__name__,\n"
+                         "      type(sys.stderr).__name__, logging.getLevelName(app.log.getEffectiveLevel()))\n"
+                         "await asyncio.sleep(0.01)\n"
+                         "print(sorted(t.name for t in threading.enumerate() if 'hell' in t.name), '<b>after</b>')")
+        assert reply["status"] == "ok", reply
+        assert out == "PageKernelApp PageKernel PageOutStream PageOutStream WARNING\n[] <b>after</b>\n"
+        assert "kernel subshells" not in client.kernel_info(reply=True, timeout=30)["content"].get("supported_features", [])
+        running = client.execute("import time\nfor _ in range(600):\n    time.sleep(0.1)")
+        time.sleep(1.0)
+        os.kill(pid, signal.SIGINT)
+        stopped = client.get_shell_msg(timeout=30)
+        assert stopped["parent_header"]["msg_id"] == running
+        assert (stopped["content"]["status"], stopped["content"].get("ename")) == ("error", "KeyboardInterrupt")
+        reply, out = run("print('still here')")
+        assert (reply["status"], out) == ("ok", "still here\n")
     finally:
         client.stop_channels()
         os.kill(pid, 9)

@@ -1,5 +1,9 @@
-"""A forked page kernel: ipykernel's kernel app without two costs per message that a page never uses.
+"""A forked page kernel: ipykernel's kernel app without three costs per message that a page never uses.
 
+- *The shell channel thread*: ipykernel 7 receives every shell message on a thread of its own, reads its
+  header (and a comm message's content) to route it to a subshell, and passes it to the main thread over
+  another socket. A page has no subshells: ``PageKernel`` receives shell messages on the main thread, as
+  ipykernel 6 did, and says so (``kernel_info`` lists no "kernel subshells"; a subshell request is refused).
 - *Streams*: ipykernel flushes stdout and stderr after every message a page sends (a widget change, a
   click); each flush hands two callbacks to the kernel's IOPub thread and waits for both, though a
   page's handlers print nothing. ``PageOutStream`` skips a flush with nothing written; what is sent and
@@ -15,8 +19,10 @@ docs/reference/benchmarks.md. The fork server runs ``PageKernelApp`` (``forkserv
 from __future__ import annotations
 
 import logging
+import threading
 
 from ipykernel.iostream import OutStream
+from ipykernel.ipkernel import IPythonKernel
 from ipykernel.kernelapp import IPKernelApp
 from traitlets import default
 
@@ -47,8 +53,31 @@ def drop_unshown_records(logger: logging.Logger) -> None:
     logger.setLevel(max(logger.getEffectiveLevel(), shown_level(logger)))
 
 
+class _NoShellChannelThread:
+    """Stands for the shell channel thread a page kernel does not start: false, so ipykernel takes its one-thread
+    paths, with the thread whose cells an interrupt stops (``parent_thread``: the main thread)."""
+
+    parent_thread = threading.main_thread()
+
+    def __bool__(self) -> bool:
+        return False
+
+
+class PageKernel(IPythonKernel):
+    """IPython's kernel, its shell messages received on the main thread: no kernel subshells."""
+
+    @property
+    def _supports_kernel_subshells(self) -> bool:
+        return False
+
+
 class PageKernelApp(IPKernelApp):
-    """ipykernel's app with ``PageOutStream`` for stdout and stderr and no log records its handlers would drop."""
+    """ipykernel's app with ``PageKernel``, ``PageOutStream`` for stdout and stderr, and no log records its handlers
+    would drop."""
+
+    @default("kernel_class")
+    def _page_kernel(self) -> type:
+        return PageKernel
 
     @default("outstream_class")
     def _page_streams(self) -> str:
@@ -58,6 +87,16 @@ class PageKernelApp(IPKernelApp):
         """ipykernel's start-up, then the logger raised to what its handlers show."""
         super().initialize(argv)
         drop_unshown_records(self.log)
+
+    def init_sockets(self) -> None:
+        """ipykernel's sockets, without the shell channel thread (not started yet: it holds no socket)."""
+        super().init_sockets()
+        self.shell_channel_thread = None
+
+    def init_kernel(self) -> None:
+        """ipykernel's kernel, its shell stream on the main thread's loop."""
+        super().init_kernel()
+        self.kernel.shell_channel_thread = _NoShellChannelThread()
 
 
 if __name__ == "__main__":
