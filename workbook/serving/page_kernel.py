@@ -57,7 +57,9 @@ class _NoShellChannelThread:
     """Stands for the shell channel thread a page kernel does not start: false, so ipykernel takes its one-thread
     paths, with the thread whose cells an interrupt stops (``parent_thread``: the main thread)."""
 
-    parent_thread = threading.main_thread()
+    @property
+    def parent_thread(self) -> threading.Thread:
+        return threading.main_thread()  # read when asked: a forked kernel's main thread is the thread that forked
 
     def __bool__(self) -> bool:
         return False
