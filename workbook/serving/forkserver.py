@@ -44,8 +44,9 @@ def preload(modules: list[str]) -> None:
         for language in LANGUAGES:
             catalogue(language)
             load_case(language=language)  # the worked-example cells of a page read it after the visitor came
-    except Exception:  # noqa: BLE001, S110 - e.g. a notebooks folder without the module pages
-        pass
+    except Exception as exc:  # noqa: BLE001 - e.g. a notebooks folder without the module pages: said, not fatal
+        print(f"workbook fork server: the catalogue was not read ahead ({type(exc).__name__}: {exc}); each page "
+              "reads it itself", file=sys.stderr, flush=True)
     import altair as alt
     import pandas as pd
 
