@@ -6,8 +6,8 @@ Each round starts two real kernels in turn (Jupyter's ``KernelManager``, IPC soc
 ipykernel starts it (``-m ipykernel_launcher``), one as the fork server runs a page kernel
 (``-m workbook.serving.page_kernel``: ``PageKernelApp``, streams that skip a flush with nothing to send, no log record
 its handler drops). Both without IPython's input history, as forked kernels. Each kernel holds a slider with an
-observer; the client sends it
-``--messages`` value updates as a page does (``comm_msg``), each waited for until the kernel is idle again.
+observer; the client sends it ``--messages`` value updates as a page does (``comm_msg``), each waited for until the
+kernel is idle again.
 Printed per round and as medians: the kernel process's CPU per message (all its threads: main, shell channel,
 IOPub, ZeroMQ's I/O) and the round trip, and the ratio page kernel / ipykernel's. The kernels are started
 alternately so that a change of the machine's load touches both.
@@ -35,11 +35,10 @@ SETUP = ("import sys, ipywidgets as w\n"
          "print(s.model_id, type(sys.stdout).__name__)")
 
 
-def _until_idle(client, msg_id: str, seen: list | None = None) -> None:
+def _until_idle(client, msg_id: str) -> None:
+    """Read the kernel's IOPub messages until it is idle after ``msg_id`` (what a page waits for)."""
     while True:
         msg = client.get_iopub_msg(timeout=60)
-        if seen is not None and msg["msg_type"] == "stream":
-            seen.append(msg["content"]["text"])
         if (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
                 and msg["parent_header"].get("msg_id") == msg_id):
             return
@@ -65,7 +64,8 @@ def measure(module: str, messages: int) -> tuple[float, float, str]:
     try:
         client.wait_for_ready(timeout=120)
         printed: list[str] = []
-        _until_idle(client, client.execute(SETUP), printed)
+        client.execute_interactive(SETUP, timeout=60, output_hook=lambda m: printed.append(m["content"].get("text", ""))
+                                   if m["msg_type"] == "stream" else None)
         model, stream = "".join(printed).split()
         process = psutil.Process(manager.provisioner.process.pid)
 
@@ -95,18 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=400, help="widget updates per kernel")
     parser.add_argument("--rounds", type=int, default=4, help="kernels of each kind, alternated")
     args = parser.parse_args(argv)
-    kinds = KINDS
-    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
-    trip: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    trip: dict[str, list[float]] = {kind: [] for kind in KINDS}
     print(f"machine: {psutil.cpu_count()} cores, load average {psutil.getloadavg()[0]:.1f}")
     for _round in tqdm(range(args.rounds), desc="rounds", file=sys.stderr):
-        for kind, module in kinds.items():
+        for kind, module in KINDS.items():
             ms, rt, stream = measure(module, args.messages)
             cpu[kind].append(ms)
             trip[kind].append(rt)
             print(f"  {kind:20s} ({stream}): kernel CPU {ms:.2f} ms a message, round trip {rt:.2f} ms", flush=True)
-    base, page = (statistics.median(cpu[k]) for k in kinds)
-    for kind in kinds:
+    base, page = (statistics.median(cpu[kind]) for kind in KINDS)  # KINDS: ipykernel's app first
+    for kind in KINDS:
         print(f"{kind:20s} median: kernel CPU {statistics.median(cpu[kind]):.2f} ms a message, "
               f"round trip {statistics.median(trip[kind]):.2f} ms")
     print(f"page kernel / ipykernel's app: kernel CPU per message {page / base:.2f}; "

@@ -46,6 +46,17 @@ def _fast_code_hashing(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _comm_factory_kept():
+    """Importing ipykernel's kernel app (the fork server's ``preload``, ``serving.page_kernel``) installs its kernel's
+    ``Comm`` as comm's factory; the in-process pages of later tests in the same process need comm's own: put back."""
+    import comm
+
+    hooks = comm.create_comm, comm.get_comm_manager
+    yield
+    comm.create_comm, comm.get_comm_manager = hooks
+
+
+@pytest.fixture(autouse=True)
 def _page_language_forgotten():
     """A page signed in by a person with another language redraws the kernel's page texts in it (``relocalize``):
     that kernel-wide language ends with the test, so the next test's page starts in English again."""

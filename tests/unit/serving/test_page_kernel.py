@@ -11,18 +11,13 @@ import zmq
 from jupyter_client.session import Session
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def pk():
-    """The module under test, imported here: importing ipykernel's kernel app installs its kernel's ``Comm`` as
-    comm's factory (``comm.create_comm``), and the in-process pages of later tests in this process need comm's own,
-    so the factory is put back after each test."""
-    import comm
-
-    hooks = comm.create_comm, comm.get_comm_manager
+    """The module under test, imported in the test (tests/conftest.py puts back comm's factory, which importing
+    ipykernel's kernel app replaces)."""
     from workbook.serving import page_kernel
 
-    yield page_kernel
-    comm.create_comm, comm.get_comm_manager = hooks
+    return page_kernel
 
 
 @pytest.fixture

@@ -224,23 +224,12 @@ def test_forked_kernels_keep_no_input_history():
     assert NO_HISTORY == "--HistoryManager.enabled=False"
 
 
-def _keep_comm_factory(monkeypatch) -> None:
-    """``preload`` imports ipykernel's kernel app, which installs its kernel's ``Comm`` as comm's factory: put back
-    after the test (the in-process pages of later tests use comm's own)."""
-    import comm
-
-    monkeypatch.setattr(comm, "create_comm", comm.create_comm)
-    monkeypatch.setattr(comm, "get_comm_manager", comm.get_comm_manager)
-
-
 def test_a_catalogue_the_fork_server_cannot_read_ahead_is_said_in_one_line(settings_env, monkeypatch, capsys):
     """Warming is not fatal (each page reads the catalogue itself and meets the error with its page), but it is not
     silent either: one line on the fork server's stderr, which the Voila server's log receives."""
     from workbook.content import catalogue
     from workbook.errors import ContentError
     from workbook.serving import forkserver
-
-    _keep_comm_factory(monkeypatch)
 
     def broken(language):
         raise ContentError("exercises/module_01.yaml: line 3: bad indentation")
@@ -258,7 +247,6 @@ def test_the_fork_server_reads_the_case_before_any_kernel(settings_env, monkeypa
     from workbook.content import case, datafile
     from workbook.serving import forkserver
 
-    _keep_comm_factory(monkeypatch)
     datafile._cached.cache_clear()
     forkserver.preload([])
     reads = []
