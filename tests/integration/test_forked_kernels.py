@@ -167,8 +167,9 @@ def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
 def test_a_forked_kernel_is_a_page_kernel_that_still_prints_awaits_and_stops(tmp_path, settings_env, monkeypatch):
     """A kernel forked by a real fork server runs ``PageKernelApp``: shell messages on the main thread (no shell
     channel thread, no subshells offered), stdout and stderr through ``PageOutStream`` (no IOPub round trip for a flush
-    with nothing to send), its logger at its handler's level (no record built for a debug line). What a cell prints
-    still reaches the client before the cell ends, a cell may await, and an interrupt stops a running cell."""
+    with nothing to send), its logger at its handler's level (no record built for a debug line), no "busy" before a
+    widget message. What a cell prints still reaches the client before the cell ends, a cell may await, an interrupt
+    stops a running cell, and a widget message is still handled and followed by "idle"."""
     import asyncio
     import signal
 
@@ -211,6 +212,28 @@ def test_a_forked_kernel_is_a_page_kernel_that_still_prints_awaits_and_stops(tmp
         assert (stopped["content"]["status"], stopped["content"].get("ename")) == ("error", "KeyboardInterrupt")
         reply, out = run("print('still here')")
         assert (reply["status"], out) == ("ok", "still here\n")
+        # a widget message (a click, a typed value) is followed by "idle" only; a cell by "busy" and "idle"
+        reply, out = run("import ipywidgets as w\nslider = w.IntSlider()\nprint(slider.model_id)")
+        while client.iopub_channel.msg_ready():
+            client.get_iopub_msg(timeout=5)
+        update = client.session.msg("comm_msg", {"comm_id": out.strip(), "data": {"method": "update", "state": {"value": 7},
+                                                                                   "buffer_paths": []}})
+        client.shell_channel.send(update)
+        statuses = []
+        while "idle" not in statuses:
+            msg = client.get_iopub_msg(timeout=30)
+            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == update["header"]["msg_id"]:
+                statuses.append(msg["content"]["execution_state"])
+        assert statuses == ["idle"], statuses
+        cell = client.execute("print(slider.value)")
+        statuses = []
+        while "idle" not in statuses:
+            msg = client.get_iopub_msg(timeout=30)
+            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == cell:
+                statuses.append(msg["content"]["execution_state"])
+            elif msg["msg_type"] == "stream":
+                assert msg["content"]["text"] == "7\n", "the widget message was handled"
+        assert statuses == ["busy", "idle"], statuses
     finally:
         client.stop_channels()
         os.kill(pid, 9)
