@@ -180,11 +180,18 @@ def test_leaving_a_page_shuts_its_kernel_down(server, browser):
 
 
 def test_pages_fetch_nothing_off_the_server(server, page, requests_seen):
-    """Runs last in this module: every request of every page above (and of a fresh home page
-    load) went to the server itself; none to a CDN."""
+    """Every request of this test's pages (the home page, then Module 1 signed in and answered) and of every page
+    this module's other tests opened in this process before it went to the server itself; none to a CDN. The test
+    opens its own pages: it holds wherever it runs in the module (with ``pytest -n`` its neighbours may run in
+    another process)."""
+    before = len(requests_seen)
     open_page(page, server, "00_home.ipynb")
     page.wait_for_load_state("networkidle")
-    assert len(requests_seen) > 20  # the pages' scripts, styles, fonts, the kernel websocket...
+    signed_in(page, server, "01_servuction.ipynb", server.codes()[2], ".wb-likert")
+    likert(page, 0).locator("label").nth(2).click()
+    page.wait_for_selector(".wb-ok:has-text('All answers saved')")
+    page.wait_for_load_state("networkidle")
+    assert len(requests_seen) - before > 20  # the pages' scripts, styles, fonts, the kernel websockets...
     outside = sorted({u for u in requests_seen if urlsplit(u).hostname not in LOCAL_HOSTS and not u.startswith(("data:", "blob:"))})
     assert outside == [], f"pages asked for {outside}"
     html = page.content()
