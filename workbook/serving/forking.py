@@ -56,12 +56,13 @@ def _stop_children() -> None:
 atexit.register(_stop_children)
 
 
-def start_chart_renderer() -> str | None:
+def start_chart_renderer(now: bool = False) -> str | None:
     """Open the shared chart renderer's socket once (setting ``chart_renderer`` "shared") and publish it to the
-    kernels this server starts; returns the socket path, or None. The renderer process itself (~75 MB) starts when
-    a kernel first connects, on the socket this server listens on (as systemd's socket activation does): a server
-    whose pages draw no Altair chart (Module 1's are drawn in Python; a hub user who opened only such pages) never
-    starts it, and a kernel's first chart waits for its start instead of failing."""
+    kernels this server starts; returns the socket path, or None. The renderer process itself (~75 MB) starts on
+    that socket at once when ``now`` (a server with preheated pools: their pages' warm-up draws a chart at start),
+    else when a kernel first connects, as systemd's socket activation does: a server without pools (a hub user's)
+    whose pages draw no Altair chart (Module 1's are drawn in Python) never starts it, and a kernel's first chart
+    waits for its start instead of failing."""
     if get_settings().chart_renderer != "shared":
         return None
     if "renderer_socket" not in _RUNTIME:
@@ -71,8 +72,11 @@ def start_chart_renderer() -> str | None:
         os.chmod(path, 0o600)
         listener.listen(64)
         _RUNTIME["renderer_listener"] = listener
-        threading.Thread(target=_start_renderer_on_first_connection, args=(listener,), daemon=True,
-                         name="workbook-renderer-activation").start()
+        if now:
+            _start_renderer(listener)
+        else:
+            threading.Thread(target=_start_renderer_on_first_connection, args=(listener,), daemon=True,
+                             name="workbook-renderer-activation").start()
         _RUNTIME["renderer_socket"] = path
         os.environ["WORKBOOK_CHART_RENDERER_SOCKET"] = path  # Voila copies os.environ into each kernel's
     return str(_RUNTIME["renderer_socket"])
@@ -88,6 +92,11 @@ def _start_renderer_on_first_connection(listener: socket.socket) -> None:
             return
         if ready:
             break
+    _start_renderer(listener)
+
+
+def _start_renderer(listener: socket.socket) -> None:
+    """The renderer process, serving on ``listener`` (this server closes its own copy)."""
     fd = listener.fileno()
     _RUNTIME["renderer"] = subprocess.Popen([sys.executable, "-m", "workbook.render.chart_server", "--fd", str(fd)],
                                             stdin=subprocess.DEVNULL, pass_fds=(fd,))
