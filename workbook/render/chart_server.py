@@ -3,10 +3,8 @@
 vl-convert (a JavaScript engine) costs each process that loads it ~75 MB and ~0.3 s for its first
 chart. Page kernels send their chart's spec here instead (``charts.to_svg`` when the setting
 ``chart_renderer_socket`` is set) and never import vl-convert; the SVG is the one vl-convert
-draws from the same spec. Started by the Voila server when a kernel first connects to the socket it opened
-(``serving.forking.start_chart_renderer``), on that socket; or on its own socket:
+draws from the same spec. Started by the Voila server (``serving.forking.start_chart_renderer``):
 
-    python -m workbook.render.chart_server --fd LISTENING_FD
     python -m workbook.render.chart_server SOCKET_PATH
 
 A message is a 4-byte big-endian length and that many bytes: the spec as JSON one way, the SVG
@@ -71,20 +69,13 @@ class _Server(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
 
-def serve(path: str | None = None, fd: int | None = None) -> None:
-    """Listen on the Unix socket ``path``, or on the listening socket ``fd`` its parent opened (the server starts
-    the renderer when a kernel first connects there), until the parent process goes away."""
+def serve(path: str) -> None:
+    """Listen on the Unix socket ``path`` until the parent process goes away."""
+    if os.path.exists(path):
+        os.unlink(path)
     parent = os.getppid()
-    if fd is not None:
-        server = _Server("", _Handler, bind_and_activate=False)
-        server.socket.close()
-        server.socket = socket.socket(fileno=fd)
-        path = None  # the parent's socket file: the parent removes it
-    else:
-        if os.path.exists(path):
-            os.unlink(path)
-        server = _Server(path, _Handler)
-        os.chmod(path, 0o600)
+    server = _Server(path, _Handler)
+    os.chmod(path, 0o600)
     draw({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}})  # warm
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -93,12 +84,9 @@ def serve(path: str | None = None, fd: int | None = None) -> None:
     finally:
         server.shutdown()
         server.server_close()
-        if path and os.path.exists(path):
+        if os.path.exists(path):
             os.unlink(path)
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--fd":
-        serve(fd=int(sys.argv[2]))
-    else:
-        serve(sys.argv[1])
+    serve(sys.argv[1])
