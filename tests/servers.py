@@ -443,6 +443,7 @@ def browser_page(browser, on_request=None, timeout: float = PAGE_TIMEOUT, **cont
     page = context.new_page()
     if on_request is not None:
         page.on("request", on_request)
+    record_traffic(page)
     page.set_default_timeout(timeout)
     try:
         yield page
@@ -462,6 +463,36 @@ def served_database(server: VoilaServer) -> Iterator:
         db.dispose()
 
 
+_KINDS = re.compile(r'"msg_type":\s*"(\w+)"|"method":\s*"(\w+)"')
+
+
+def record_traffic(page) -> None:
+    """Keep, on ``page.wb_traffic``, the page's console lines and a summary of each kernel websocket frame (seconds
+    since the page was made, direction, message types): what a page that never draws was waiting for."""
+    start = time.monotonic()
+    lines: list[str] = []
+    page.wb_traffic = lines
+
+    def note(text: str) -> None:
+        if len(lines) < 400:
+            lines.append(f"{time.monotonic() - start:6.1f} {text}")
+
+    def frame(direction: str, payload) -> None:
+        text = payload if isinstance(payload, str) else bytes(payload[:4000]).decode("utf-8", "replace")
+        kinds = {a or b for a, b in _KINDS.findall(text[:4000])} - {""}
+        note(f"ws {direction} {len(payload)} B {' '.join(sorted(kinds))}")
+
+    def websocket(ws) -> None:
+        note(f"ws open {ws.url.split('?')[0][-60:]}")
+        ws.on("framesent", lambda p: frame("sent", p))
+        ws.on("framereceived", lambda p: frame("recv", p))
+        ws.on("close", lambda _ws: note("ws closed"))
+
+    page.on("console", lambda m: None if "nsatisf" in m.text or "satisfying version" in m.text else note(f"console {m.type}: {m.text[:300]}"))
+    page.on("pageerror", lambda e: note(f"page error: {str(e)[:300]}"))
+    page.on("websocket", websocket)
+
+
 def open_page(page, server: VoilaServer, notebook: str) -> None:
     """Open ``notebook`` on ``server`` and wait for its sign-in box (the server's log in the failure when it never comes)."""
     from playwright.sync_api import TimeoutError as PageTimeout
@@ -470,7 +501,9 @@ def open_page(page, server: VoilaServer, notebook: str) -> None:
     try:
         page.wait_for_selector("input[type=password]", state="visible")
     except PageTimeout:
-        raise AssertionError(f"{notebook} did not show its sign-in; server log:\n{server.log_tail(60)}") from None
+        traffic = "\n".join(getattr(page, "wb_traffic", [])[-80:])
+        raise AssertionError(f"{notebook} did not show its sign-in; the page's console and websocket:\n{traffic}\n"
+                             f"server log:\n{server.log_tail(60)}") from None
 
 
 def sign_in(page, code: str) -> None:

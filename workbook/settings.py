@@ -69,6 +69,10 @@ class Settings:
     demand_pool_size: int = 1
     pools: str = "00_home.ipynb=2,01_servuction.ipynb=3"  # per-page overrides: "page=N,page=N"
     pool_refill_seconds: float = 10.0  # refill pools once no page was handed out for this long
+    # How long Voila waits for a cell's output after the kernel said the cell ran (nbclient's iopub_timeout, 4 s by
+    # default): outputs travel apart from that reply, and when ~20 pools fill at once on two cores they can come
+    # later; Voila then renders the page without them (the page's widgets never show: "Preparing your page…").
+    page_output_timeout_seconds: int = 120
     host: str = "127.0.0.1"
     # How page kernels start (workbook/serving/forking.py): "fork" from one process that imported the
     # pages once (their memory shared copy-on-write), or "exec", one fresh Python per kernel (the design
@@ -231,6 +235,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     settings = replace(base, **values)  # type: ignore[arg-type]
     if settings.anonymity_threshold < 1:
         raise SettingsError("setting anonymity_threshold: must be at least 1")
+    if settings.page_output_timeout_seconds < 4:
+        raise SettingsError(f"setting page_output_timeout_seconds: {settings.page_output_timeout_seconds} must be at least 4 "
+                            "(Voila's own wait); a page whose outputs come later is drawn without them")
     if settings.kernel_launch not in ("fork", "exec"):
         raise SettingsError(f"setting kernel_launch: {settings.kernel_launch!r} is not one of fork, exec")
     if settings.chart_renderer not in ("shared", "kernel"):

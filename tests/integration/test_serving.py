@@ -284,3 +284,44 @@ def test_a_page_without_a_pool_gets_one_once_it_is_visited(tmp_path):
         pooled = set(srv.kernel_ids()) - {first}
         second, _ = open_page(srv, "bare.ipynb")
         assert second in pooled, "the second visitor did not get the page's pooled kernel"
+
+
+LATE_OUTPUT_NOTEBOOK = {
+    "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [
+        "import time\n",
+        "import ipywidgets as w\n",
+        "# the kernel's IOPub thread sleeps 6 s: the cell's reply comes at once, its output (the widget) 6 s later,\n",
+        "# as on two cores while ~20 pools fill\n",
+        "get_ipython().kernel.iopub_thread.io_loop.add_callback(time.sleep, 6)\n",
+        "time.sleep(0.3)\n",
+        "w.IntSlider(description='late')",
+    ]}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                 "language_info": {"name": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _page_html(srv, notebook: str) -> str:
+    with urllib.request.urlopen(srv.page_url(notebook), timeout=300) as r:
+        return r.read().decode("utf-8")
+
+
+def test_a_cell_whose_output_comes_late_is_still_drawn(tmp_path):
+    """A cell's output travels apart from the kernel's "the cell ran" reply. When the pools fill on a loaded
+    two-core machine it can come seconds later; Voila's own wait (4 s) then drew the page without its widgets
+    ("Preparing your page…" for ever). The workbook waits ``page_output_timeout_seconds``: the output is drawn.
+    The same page with Voila's 4 s shows the failure this guards against."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "late.ipynb").write_text(json.dumps(LATE_OUTPUT_NOTEBOOK), encoding="utf-8")
+    env = {"WORKBOOK_NOTEBOOKS_DIR": str(notebooks), "WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "",
+           "WORKBOOK_DEMAND_POOL_SIZE": "0"}
+    with voila_server(tmp_path / "data", env=env, demo=False) as srv:
+        html = _page_html(srv, "late.ipynb")
+        assert WIDGET_VIEW in html, "the late output (the slider) is missing from the page"
+        assert "Timeout waiting for IOPub output" not in srv.log_tail(200)
+    with voila_server(tmp_path / "data4", env={**env, "WORKBOOK_PAGE_OUTPUT_TIMEOUT_SECONDS": "4"}, demo=False) as srv:
+        assert WIDGET_VIEW not in _page_html(srv, "late.ipynb"), "the slider came within 4 s: the test no longer delays it"
+        assert "Timeout waiting for IOPub output" in srv.log_tail(200)

@@ -94,3 +94,26 @@ def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_las
     assert cmd[-2:] == ["--Voila.base_url=/wb/", "--port=1234"] and "--port=9999" in cmd[:-2]
     paths = [a.partition("=")[2] for a in cmd if a.startswith("--Voila.config_file_paths=")]
     assert paths[0] == str(tmp_path) and len(paths) > 2
+
+
+def test_voila_waits_for_a_cells_output_as_the_setting_says_and_a_wait_below_voilas_is_refused(tmp_path):
+    """The command line sets Voila's executor (nbclient's ``iopub_timeout``, read by Voila's own parser) from
+    ``page_output_timeout_seconds``; a wait under Voila's own 4 s is refused in one line naming the setting."""
+    from servers import server_settings
+    from traitlets.config import Config
+    from voila.app import Voila
+    from voila.execute import VoilaExecutor
+
+    from workbook.errors import SettingsError
+    from workbook.serving.serve import voila_command
+
+    nb = str(bare_notebooks(tmp_path / "nb"))
+    for value, expected in (("", 120), ("45", 45)):
+        settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": nb, "WORKBOOK_PAGE_OUTPUT_TIMEOUT_SECONDS": value})
+        options = [a for a in voila_command(settings, 9999) if a.startswith("--VoilaExecutor.")]
+        app = Voila()
+        app.parse_command_line(options)
+        assert VoilaExecutor(None, config=Config(app.config)).iopub_timeout == expected
+    with pytest.raises(SettingsError) as err:
+        server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": nb, "WORKBOOK_PAGE_OUTPUT_TIMEOUT_SECONDS": "2"})
+    assert "setting page_output_timeout_seconds: 2 must be at least 4" in str(err.value) and "\n" not in str(err.value)
