@@ -80,6 +80,48 @@ def test_the_renderer_answers_a_bad_spec_without_dying(renderer):
     assert charts._shared_svg(_chart().to_dict()) is not None, "the renderer stopped after a bad spec"
 
 
+def _renderers() -> list[psutil.Process]:
+    """Chart renderer processes started by this process."""
+    out = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "workbook.render.chart_server" in " ".join(child.cmdline()):
+                out.append(child)
+        except psutil.Error:
+            continue
+    return out
+
+
+def test_the_server_starts_the_renderer_when_a_kernel_first_asks_for_a_chart(tmp_path, settings_env, monkeypatch):
+    """A server without preheated pools (a hub user's) opens the renderer's socket; the renderer (~75 MB) starts
+    only when a kernel first connects there, and that first chart is drawn by it (the kernel waits, it does not
+    draw its own); one renderer for every chart after."""
+    import vl_convert as vlc
+
+    from workbook.serving import forking
+    from workbook.settings import reset_settings
+
+    monkeypatch.setattr(forking, "_RUNTIME", {})  # this test's own socket folder
+    monkeypatch.setenv("WORKBOOK_CHART_RENDERER", "shared")
+    monkeypatch.setenv("WORKBOOK_CHART_RENDERER_SOCKET", "")  # start_chart_renderer sets it; put back after the test
+    reset_settings()
+    try:
+        path = forking.start_chart_renderer()
+        assert path and os.path.exists(path) and os.environ["WORKBOOK_CHART_RENDERER_SOCKET"] == path
+        time.sleep(1.0)
+        assert _renderers() == [], "the renderer started before any kernel asked for a chart"
+        reset_settings()  # a kernel reads the socket from its environment
+        drawn = charts._shared_svg(_chart().to_dict())
+        assert drawn == vlc.vegalite_to_svg(_chart().to_dict()), "the first chart was not drawn by the started renderer"
+        first = _renderers()
+        assert len(first) == 1 and "vl_convert" in _maps(first[0].pid)
+        assert charts._shared_svg(_chart().to_dict()) == drawn
+        assert _renderers() == first, "a second chart started another renderer"
+    finally:
+        forking._stop_children()
+        reset_settings()
+
+
 def _maps(pid: int) -> str:
     with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
         return f.read()
@@ -87,8 +129,9 @@ def _maps(pid: int) -> str:
 
 def test_module_1_kernels_are_forked_and_never_load_vl_convert(tmp_path):
     """On a real server with the default design: Module 1's pooled kernels are children of the fork
-    server, hold no vl-convert library (the shared renderer draws their charts), and the signed-in page
-    shows its results chart as SVG (Module 1's scores bars are drawn in the kernel, in Python: render/score_bars.py)."""
+    server, hold no vl-convert library, and the signed-in page shows its results chart as SVG (Module 1's scores
+    bars are drawn in the kernel, in Python: render/score_bars.py); the shared renderer runs, started with the
+    server because it has preheated pools."""
     env = {"WORKBOOK_POOL_SIZE": "0", "WORKBOOK_POOLS": "01_servuction.ipynb=2", "WORKBOOK_KERNEL_LAUNCH": "fork",
            "WORKBOOK_CHART_RENDERER": "shared"}
     with voila_server(tmp_path, env=env, timeout=600) as srv:
@@ -98,6 +141,7 @@ def test_module_1_kernels_are_forked_and_never_load_vl_convert(tmp_path):
         helpers = {p.pid: " ".join(p.cmdline()) for p in srv.processes()[1:] if p not in kernels}
         forkserver = [pid for pid, cmd in helpers.items() if "workbook.serving.forkserver" in cmd]
         renderer = [pid for pid, cmd in helpers.items() if "workbook.render.chart_server" in cmd]
+        # a server with preheated pools starts the renderer at once (their warm-up draws a chart)
         assert len(forkserver) == 1 and len(renderer) == 1, helpers
         assert {p.ppid() for p in kernels} == set(forkserver), "a Module 1 kernel was not forked by the fork server"
         assert "vl_convert" in _maps(renderer[0])
@@ -167,8 +211,9 @@ def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
 def test_a_forked_kernel_is_a_page_kernel_that_still_prints_awaits_and_stops(tmp_path, settings_env, monkeypatch):
     """A kernel forked by a real fork server runs ``PageKernelApp``: shell messages on the main thread (no shell
     channel thread, no subshells offered), stdout and stderr through ``PageOutStream`` (no IOPub round trip for a flush
-    with nothing to send), its logger at its handler's level (no record built for a debug line). What a cell prints
-    still reaches the client before the cell ends, a cell may await, and an interrupt stops a running cell."""
+    with nothing to send), its logger at its handler's level (no record built for a debug line), no "busy" before a
+    widget message. What a cell prints still reaches the client before the cell ends, a cell may await, an interrupt
+    stops a running cell, and a widget message is still handled and followed by "idle"."""
     import asyncio
     import signal
 
@@ -211,6 +256,28 @@ def test_a_forked_kernel_is_a_page_kernel_that_still_prints_awaits_and_stops(tmp
         assert (stopped["content"]["status"], stopped["content"].get("ename")) == ("error", "KeyboardInterrupt")
         reply, out = run("print('still here')")
         assert (reply["status"], out) == ("ok", "still here\n")
+        # a widget message (a click, a typed value) is followed by "idle" only; a cell by "busy" and "idle"
+        reply, out = run("import ipywidgets as w\nslider = w.IntSlider()\nprint(slider.model_id)")
+        while client.iopub_channel.msg_ready():
+            client.get_iopub_msg(timeout=5)
+        update = client.session.msg("comm_msg", {"comm_id": out.strip(), "data": {"method": "update", "state": {"value": 7},
+                                                                                   "buffer_paths": []}})
+        client.shell_channel.send(update)
+        statuses = []
+        while "idle" not in statuses:
+            msg = client.get_iopub_msg(timeout=30)
+            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == update["header"]["msg_id"]:
+                statuses.append(msg["content"]["execution_state"])
+        assert statuses == ["idle"], statuses
+        cell = client.execute("print(slider.value)")
+        statuses = []
+        while "idle" not in statuses:
+            msg = client.get_iopub_msg(timeout=30)
+            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == cell:
+                statuses.append(msg["content"]["execution_state"])
+            elif msg["msg_type"] == "stream":
+                assert msg["content"]["text"] == "7\n", "the widget message was handled"
+        assert statuses == ["busy", "idle"], statuses
     finally:
         client.stop_channels()
         os.kill(pid, 9)

@@ -3,8 +3,10 @@
 vl-convert (a JavaScript engine) costs each process that loads it ~75 MB and ~0.3 s for its first
 chart. Page kernels send their chart's spec here instead (``charts.to_svg`` when the setting
 ``chart_renderer_socket`` is set) and never import vl-convert; the SVG is the one vl-convert
-draws from the same spec. Started by the Voila server (``serving.forking.start_chart_renderer``):
+draws from the same spec. Started by the Voila server when a kernel first connects to the socket it opened
+(``serving.forking.start_chart_renderer``), on that socket; or on its own socket:
 
+    python -m workbook.render.chart_server --fd LISTENING_FD
     python -m workbook.render.chart_server SOCKET_PATH
 
 A message is a 4-byte big-endian length and that many bytes: the spec as JSON one way, the SVG
@@ -69,13 +71,20 @@ class _Server(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
 
-def serve(path: str) -> None:
-    """Listen on the Unix socket ``path`` until the parent process goes away."""
-    if os.path.exists(path):
-        os.unlink(path)
+def serve(path: str | None = None, fd: int | None = None) -> None:
+    """Listen on the Unix socket ``path``, or on the listening socket ``fd`` its parent opened (the server starts
+    the renderer when a kernel first connects there), until the parent process goes away."""
     parent = os.getppid()
-    server = _Server(path, _Handler)
-    os.chmod(path, 0o600)
+    if fd is not None:
+        server = _Server("", _Handler, bind_and_activate=False)
+        server.socket.close()
+        server.socket = socket.socket(fileno=fd)
+        path = None  # the parent's socket file: the parent removes it
+    else:
+        if os.path.exists(path):
+            os.unlink(path)
+        server = _Server(path, _Handler)
+        os.chmod(path, 0o600)
     draw({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}})  # warm
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -84,9 +93,12 @@ def serve(path: str) -> None:
     finally:
         server.shutdown()
         server.server_close()
-        if os.path.exists(path):
+        if path and os.path.exists(path):
             os.unlink(path)
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    if sys.argv[1] == "--fd":
+        serve(fd=int(sys.argv[2]))
+    else:
+        serve(sys.argv[1])

@@ -4,9 +4,9 @@
 Python it asks the fork server (``serving/forkserver.py``) for a fork instead of starting a new
 interpreter; any other kernel, or a fork server that cannot start, falls back to Jupyter's own
 launch. Selected by the setting ``kernel_launch`` ("fork"; "exec" is the design before #17).
-The chart renderer (``render/chart_server.py``) is started with the server when the setting
-``chart_renderer`` is "shared"; kernels learn its socket from ``WORKBOOK_CHART_RENDERER_SOCKET``
-in the environment the server gives them.
+The chart renderer (``render/chart_server.py``) listens on a socket the server opens when the setting
+``chart_renderer`` is "shared", and is started when a kernel first connects to it; kernels learn its
+socket from ``WORKBOOK_CHART_RENDERER_SOCKET`` in the environment the server gives them.
 """
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ import asyncio
 import atexit
 import json
 import os
+import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from importlib.metadata import EntryPoint
 
@@ -53,18 +56,51 @@ def _stop_children() -> None:
 atexit.register(_stop_children)
 
 
-def start_chart_renderer() -> str | None:
-    """Start the shared chart renderer once (setting ``chart_renderer`` "shared") and publish its
-    socket to the kernels this server starts; returns the socket path, or None."""
+def start_chart_renderer(now: bool = False) -> str | None:
+    """Open the shared chart renderer's socket once (setting ``chart_renderer`` "shared") and publish it to the
+    kernels this server starts; returns the socket path, or None. The renderer process itself (~75 MB) starts on
+    that socket at once when ``now`` (a server with preheated pools: their pages' warm-up draws a chart at start),
+    else when a kernel first connects, as systemd's socket activation does: a server without pools (a hub user's)
+    whose pages draw no Altair chart (Module 1's are drawn in Python) never starts it, and a kernel's first chart
+    waits for its start instead of failing."""
     if get_settings().chart_renderer != "shared":
         return None
     if "renderer_socket" not in _RUNTIME:
         path = os.path.join(_runtime_dir(), "charts.sock")
-        _RUNTIME["renderer"] = subprocess.Popen([sys.executable, "-m", "workbook.render.chart_server", path],
-                                                stdin=subprocess.DEVNULL)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        os.chmod(path, 0o600)
+        listener.listen(64)
+        _RUNTIME["renderer_listener"] = listener
+        if now:
+            _start_renderer(listener)
+        else:
+            threading.Thread(target=_start_renderer_on_first_connection, args=(listener,), daemon=True,
+                             name="workbook-renderer-activation").start()
         _RUNTIME["renderer_socket"] = path
         os.environ["WORKBOOK_CHART_RENDERER_SOCKET"] = path  # Voila copies os.environ into each kernel's
     return str(_RUNTIME["renderer_socket"])
+
+
+def _start_renderer_on_first_connection(listener: socket.socket) -> None:
+    """Wait until a kernel connects to the renderer's socket, then start the renderer on that listening socket
+    (the waiting connection is its first); this server keeps no copy of it."""
+    while True:
+        try:
+            ready, _, _ = select.select([listener], [], [])
+        except (OSError, ValueError):  # the socket was closed: the server is stopping
+            return
+        if ready:
+            break
+    _start_renderer(listener)
+
+
+def _start_renderer(listener: socket.socket) -> None:
+    """The renderer process, serving on ``listener`` (this server closes its own copy)."""
+    fd = listener.fileno()
+    _RUNTIME["renderer"] = subprocess.Popen([sys.executable, "-m", "workbook.render.chart_server", "--fd", str(fd)],
+                                            stdin=subprocess.DEVNULL, pass_fds=(fd,))
+    listener.close()
 
 
 async def _fork_server() -> str:

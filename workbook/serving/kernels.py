@@ -32,6 +32,8 @@ from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Dict, Float, Int, Unicode
 
+from workbook.settings import get_settings
+
 from .activity import watch_activity
 from .forking import install as install_fork_provisioner
 from .forking import start_chart_renderer
@@ -184,7 +186,10 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
             from .trust import trust_pages  # the served notebooks are ours: no "not trusted" warning per request
 
             trust_pages(contents, self.parent.root_dir)
-        start_chart_renderer()  # before the pools fill: kernels inherit its socket in their environment
+        # before the pools fill: kernels inherit its socket in their environment; started at once when pools will
+        # warm up (each draws a chart), else on the first chart a kernel asks for (a hub user's server has no pools)
+        settings = get_settings()
+        start_chart_renderer(now=settings.pool_size > 0 or any(size > 0 for size in self.pool_sizes.values()))
         warm_session_store()  # the store the sign-in cookie is checked against, imported before any visitor
         # whatever Voila passes: only widget traffic from a page (jupyter_server drops the rest)
         self.allowed_message_types = list(PAGE_MESSAGES)

@@ -58,6 +58,7 @@ from .people import (
     list_cohorts,
     list_people,
     person_by_name,
+    rehearsal_code,
     rehearsal_trainee,
     reissue_code,
     set_known_code,

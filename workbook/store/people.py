@@ -181,6 +181,15 @@ def rehearsal_trainee(db: Database) -> Identity:
         return Identity(role="trainee", person_id=person.id, cohort_id=cohort.id, name=person.name)
 
 
+def rehearsal_code(db: Database, identity: Identity) -> str:
+    """An access code for the rehearsal trainee, inside ``Database.rehearsal()`` only (rolled back with it): a
+    preheated page rehearses a sign-in's own statements with it."""
+    if not db.rehearsing:
+        raise StoreError("a rehearsal access code exists only inside Database.rehearsal()")
+    with db.session() as s:
+        return _issue_code(s, "person", identity.person_id)
+
+
 def invite(db: Database, actor: Identity, cohort_id: int, name: str, role: str = "trainee", email: str = "",
            login: str | None = None) -> tuple[int, str]:
     """Add a person to a cohort and return (person id, access code). The code is shown only now.

@@ -166,8 +166,9 @@ def warm_up(module: Module, prebuilt: dict | None = None, db: Database | None = 
 def rehearse_visit(db: Database, module: Module) -> None:
     """Run the statements of a visitor's sign-in, saves and results redraw on this page once, in a transaction
     that is rolled back (``Database.rehearsal``): a preheated kernel's engine has them compiled before its
-    visitor comes (on a new engine SQLAlchemy's compiling was a third of a sign-in's CPU)."""
-    from workbook.store import language_of, rehearsal_trainee, save_answer
+    visitor comes (on a new engine SQLAlchemy's compiling was a third of a sign-in's CPU). The access code's
+    check too: its three statements were the last ones a visit compiled."""
+    from workbook.store import AccessCodeAuthenticator, language_of, rehearsal_code, rehearsal_trainee, save_answer
     from workbook.store.sessions import check_session, issue_ticket, start_session
 
     from .path_view import module_marks
@@ -176,6 +177,7 @@ def rehearse_visit(db: Database, module: Module) -> None:
     ids = ([inst.id] if inst else []) + [e.id for e in module.exercises]
     with db.rehearsal():
         person = rehearsal_trainee(db)
+        AccessCodeAuthenticator(db).authenticate(rehearsal_code(db, person), source=["rehearsal", "addr:rehearsal"])
         token = start_session(db, person)
         issue_ticket(db, person)
         language_of(db, person, person.person_id)

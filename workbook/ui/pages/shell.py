@@ -26,7 +26,7 @@ from workbook.store.languages import language_of, rater_language, set_language, 
 from workbook.store.sessions import ENDED, check_session, end_sessions, issue_ticket
 
 from ..widgets.common import HTML, StatusLine, log, safe, style
-from ..widgets.opening import opened_together
+from ..widgets.opening import opened_together, prepare_states
 from ..widgets.signin import SignIn
 
 Text = str | Callable[[], str]  # a page's kicker and title: words, or a function giving them in the current language
@@ -65,8 +65,11 @@ def _cookie_token() -> str:
 
 def visitor_arrives() -> None:
     """A served notebook's last cell. In a preheated kernel, every other cell has run by now (the page, its worked
-    examples): wait here for the visitor's request and resume their sign-in cookie's session, so a visit costs only
-    what depends on the visitor. Anywhere else the page resumed as it was built, and this does nothing."""
+    examples): compute the state of every widget model the page will ask for once connected (``prepare_states``),
+    wait here for the visitor's request and resume their sign-in cookie's session, so a visit costs only what
+    depends on the visitor. Anywhere else the page resumed as it was built, and this does nothing."""
+    if _ARRIVING:
+        prepare_states()
     while _ARRIVING:
         _ARRIVING.pop(0)._resume_now()
 

@@ -14,6 +14,10 @@ page). The page's widget manager applies the kernel's own updates whether echoes
 And the page's state request (``request_states`` on the widget control comm, once per connection) is answered
 with each model's state computed once: ipywidgets 8.1's handler first builds every model's embed state and
 throws it away (``get_manager_state()``), then builds them all again for its reply (#17: ~100 models a module page).
+A preheated kernel computes those states before its visitor comes (``prepare_states``, in the notebook's last
+cell); a model's kept state is dropped the moment any of its traits changes, so the reply is always current and
+a visit recomputes only what changed since (on Module 1, ~120 models: the largest part of the kernel's work
+between the page's connection and its sign-in).
 """
 from __future__ import annotations
 
@@ -77,16 +81,67 @@ def opened_together() -> Iterator[None]:
                 _open_now(widget)
 
 
+_KEPT = "_workbook_kept_state"  # a widget's part of the state reply, kept in its __dict__ until a trait changes
+_CHANGES = "_workbook_changes"  # how often its traits changed: a state computed while one changed is not kept
+
+
+def _kept_state(widget: w.Widget) -> tuple[dict, list, list]:
+    """The widget's entry of the ``update_states`` reply (its buffers taken out, their paths under its model id),
+    computed once and kept until one of its traits changes."""
+    changes = widget.__dict__.get(_CHANGES, 0)
+    kept = widget.__dict__.get(_KEPT)
+    if kept is not None and kept[0] == changes:
+        return kept[1]
+    model_id = widget.model_id
+    entry = {"model_name": widget._model_name, "model_module": widget._model_module,
+             "model_module_version": widget._model_module_version, "state": widget.get_state(drop_defaults=False)}
+    states, buffer_paths, buffers = _widget_module._remove_buffers({model_id: entry})
+    part = (states[model_id], buffer_paths, buffers)
+    if widget.__dict__.get(_CHANGES, 0) == changes:  # no other thread changed it meanwhile
+        widget.__dict__[_KEPT] = (changes, part)
+    return part
+
+
+def prepare_states() -> int:
+    """Compute every open model's part of the page's state reply now (a preheated kernel, before its visitor);
+    returns how many models there are."""
+    widgets = list(_widget_module._instances.values())
+    for widget in widgets:
+        _kept_state(widget)
+    return len(widgets)
+
+
 def _answer_state_request(cls, msg) -> None:
-    """ipywidgets' control-comm handler without its discarded second pass: the same ``update_states`` reply."""
+    """ipywidgets' control-comm handler without its discarded second pass: the same ``update_states`` reply,
+    from each model's kept state."""
     if cls._control_comm is None or msg["content"]["data"].get("method") != "request_states":
         return _real_control(msg)  # its own errors, worded as ipywidgets words them
-    states = {widget.model_id: {"model_name": widget._model_name, "model_module": widget._model_module,
-                                "model_module_version": widget._model_module_version,
-                                "state": widget.get_state(drop_defaults=False)}
-              for widget in list(_widget_module._instances.values())}
-    states, buffer_paths, buffers = _widget_module._remove_buffers(states)
+    states: dict[str, dict] = {}
+    buffer_paths: list = []
+    buffers: list = []
+    for widget in list(_widget_module._instances.values()):
+        state, paths, bufs = _kept_state(widget)
+        states[widget.model_id] = state
+        buffer_paths += paths
+        buffers += bufs
     cls._control_comm.send({"method": "update_states", "states": states, "buffer_paths": buffer_paths}, buffers=buffers)
+
+
+def _forget_kept_state(method):
+    def wrapper(self, *args, **kwargs):
+        self.__dict__[_CHANGES] = self.__dict__.get(_CHANGES, 0) + 1  # before the change is sent or observed
+        self.__dict__.pop(_KEPT, None)
+        return method(self, *args, **kwargs)
+
+    wrapper.__wrapped__ = method
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+if not hasattr(w.Widget, "_workbook_kept"):  # importing this module again wraps nothing twice
+    w.Widget._workbook_kept = (w.Widget.notify_change, w.Widget.add_traits)
+    w.Widget.notify_change = _forget_kept_state(w.Widget.notify_change)  # every trait change, synced or not
+    w.Widget.add_traits = _forget_kept_state(w.Widget.add_traits)  # new synced traits: new keys in the state
 
 
 if not hasattr(w.Widget, "_workbook_control"):
