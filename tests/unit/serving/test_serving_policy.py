@@ -100,11 +100,12 @@ def test_voila_waits_for_a_cells_output_as_the_setting_says_and_a_wait_below_voi
     """The command line sets Voila's executor (nbclient's ``iopub_timeout``, read by Voila's own parser) from
     ``page_output_timeout_seconds``; a wait under Voila's own 4 s is refused in one line naming the setting."""
     from servers import server_settings
-    from traitlets.config import Config
+    from traitlets.config import Application, Config
     from voila.app import Voila
     from voila.execute import VoilaExecutor
 
     from workbook.errors import SettingsError
+    from workbook.serving.hub import server_args
     from workbook.serving.serve import voila_command
 
     nb = str(bare_notebooks(tmp_path / "nb"))
@@ -114,6 +115,9 @@ def test_voila_waits_for_a_cells_output_as_the_setting_says_and_a_wait_below_voi
         app = Voila()
         app.parse_command_line(options)
         assert VoilaExecutor(None, config=Config(app.config)).iopub_timeout == expected
+        hub = Application()  # a hub user's Jupyter server reads the same option (Voila as its extension)
+        hub.parse_command_line([a for a in server_args(settings) if a.startswith("--VoilaExecutor.")])
+        assert VoilaExecutor(None, config=Config(hub.config)).iopub_timeout == expected
     with pytest.raises(SettingsError) as err:
         server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": nb, "WORKBOOK_PAGE_OUTPUT_TIMEOUT_SECONDS": "2"})
     assert "setting page_output_timeout_seconds: 2 must be at least 4" in str(err.value) and "\n" not in str(err.value)
