@@ -155,7 +155,7 @@ def server_args(settings: Settings | None = None) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.file_allowlist=[]",
-        # a page's outputs waited for while its kernel lives, not Voila's 4 s (serve.py says why)
+        # a page's outputs waited for up to page_output_timeout_seconds, not Voila's 4 s (serve.py says why)
         f"--VoilaExecutor.iopub_timeout={s.page_output_timeout_seconds}",
         # the words of the page states (preparing, connection lost, closed) for the template's script
         "--VoilaExporter.filters=wb_state_texts=workbook.serving.page_state.state_texts",

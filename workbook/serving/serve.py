@@ -56,8 +56,8 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
         # (kernel start + a run of the page) right behind each arrival competes with the wave.
         f"--VoilaKernelManager.fill_delay={s.pool_refill_seconds}",
-        # a cell's outputs waited for as long as the kernel is alive, not 4 s: a page whose outputs came late was
-        # rendered without its widgets ("Preparing your page…" for ever) when the pools filled on a loaded machine
+        # a cell's outputs waited for up to page_output_timeout_seconds, not Voila's 4 s: a page whose outputs came
+        # late was rendered without its widgets ("Preparing your page…" for ever) when the pools filled on a loaded machine
         f"--VoilaExecutor.iopub_timeout={s.page_output_timeout_seconds}",
         # kernels over IPC (Unix sockets in the runtime dir): no TCP ports, so kernels starting
         # together cannot collide on a port ("Address already in use" left a page waiting)
