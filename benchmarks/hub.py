@@ -16,9 +16,12 @@ Both sides use one PostgreSQL (tests/pg.py) and the light client of benchmarks/w
 
 Memory: PSS (shared pages split between their sharers, so it adds up) summed over every process of the side, at the
 end of the wave with every page still open: standalone, the server with its fork server, chart renderer and kernels;
-hub, the hub, its proxy, the culler, the rater service and every user's server with its kernels. A hub wave runs only
-when the machine's available memory holds it (N times the per-user figure, measured at the first hub wave, or 420 MB
-before, plus 3 GB to spare): otherwise the wave is reported with the estimate and the reason, not run.
+hub, the hub, its proxy, the culler, the rater service and every user's server with its kernels. Also the machine's
+memory a hub wave took (available memory before it less its lowest during it, and at its end): what sizes the next
+wave. A hub wave runs only when the machine's available memory holds it (N times that per-user figure, or 420 MB before
+the first hub wave, plus 3 GB to spare): otherwise it is reported with the estimate and the reason, not run. A wave that
+runs is watched: if available memory falls under 1 GB its hub and every server are killed and the wave is reported
+stopped, instead of the kernel's OOM killer choosing what to kill on a shared machine.
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ from workshop import PAGE, Trainee, bench_trainees, pct, pss_bytes, shutdown_ker
 MB = 2**20
 PER_USER_GUESS = 420 * MB  # a user's server ~320 MB PSS + a Module 1 kernel ~65 MB (docs/operator/jupyterhub.md) + slack
 SPARE = 3 * 2**30
+FLOOR = 1 * 2**30  # a running hub wave is stopped (its hub and every server killed) if available memory falls under this
 TIMEOUT = float(os.environ.get("HUB_BENCH_TIMEOUT", "900"))
 CONFIG_DATA = re.compile(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S)
 
@@ -108,7 +112,7 @@ def user_servers_pss(hub_pid: int) -> dict[str, float]:
     out: dict[str, float] = {}
     for child in psutil.Process(hub_pid).children(recursive=True):
         with contextlib.suppress(psutil.Error):
-            if "jupyterhub-singleuser" in " ".join(child.cmdline()):
+            if "workbook.serving.launch singleuser" in " ".join(child.cmdline()):
                 out[child.environ().get("JUPYTERHUB_USER", str(child.pid))] = tree_pss(child)[0]
     return out
 
@@ -160,18 +164,52 @@ def hub_wave(pg: PgServer, tmp: Path, n: int) -> dict:
     extra = f"c.Spawner.start_timeout = {int(TIMEOUT)}\nc.Spawner.http_timeout = {int(TIMEOUT)}\n"
     with running_hub(folder, url, set(users), extra=extra) as hub:
         base_pss, base_procs = tree_pss(psutil.Process(hub["proc"].pid))
+        before = psutil.virtual_memory().available
+        watch = MemoryWatch(hub["proc"].pid)
         barrier = threading.Barrier(n)
         threads = [threading.Thread(target=hub_visit, args=(hub["url"], login, users[login], t, barrier)) for login, t in trainees.items()]
         for th in threads:
             th.start()
         for th in threads:
             th.join()
-        pss, procs = tree_pss(psutil.Process(hub["proc"].pid))
-        per_user = user_servers_pss(hub["proc"].pid)
-        hub["seen"].update(psutil.Process(hub["proc"].pid).children(recursive=True))
+        used = before - psutil.virtual_memory().available  # every page still open
+        watch.stop()
+        pss, procs = tree_pss(psutil.Process(hub["proc"].pid)) if not watch.stopped_wave else (float("nan"), 0)
+        per_user = user_servers_pss(hub["proc"].pid) if not watch.stopped_wave else {}
+        with contextlib.suppress(psutil.Error):
+            hub["seen"].update(psutil.Process(hub["proc"].pid).children(recursive=True))
     ok = [t for t in trainees.values() if not t.error]
     return {"side": "hub", "n": n, "ok": ok, "errors": [t.error for t in trainees.values() if t.error], "pss": pss, "idle": base_pss,
-            "processes": procs, "per_user": per_user, "base_processes": base_procs}
+            "processes": procs, "per_user": per_user, "base_processes": base_procs, "used": used, "before": before,
+            "lowest_available": watch.lowest, "stopped": watch.stopped_wave}
+
+
+class MemoryWatch(threading.Thread):
+    """Watches the machine's available memory during a hub wave (its lowest figure); kills the hub and every server it
+    started if it falls under FLOOR, so a wave too large for the machine stops instead of waking the kernel's OOM killer."""
+
+    def __init__(self, hub_pid: int) -> None:
+        super().__init__(daemon=True)
+        self.hub_pid, self.lowest, self.stopped_wave = hub_pid, psutil.virtual_memory().available, False
+        self._done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        while not self._done.wait(0.25):
+            available = psutil.virtual_memory().available
+            self.lowest = min(self.lowest, available)
+            if available < FLOOR and not self.stopped_wave:
+                self.stopped_wave = True
+                print(f"   available memory {available / MB:.0f} MB < {FLOOR / MB:.0f} MB: stopping the wave", flush=True)
+                with contextlib.suppress(psutil.Error):
+                    hub = psutil.Process(self.hub_pid)
+                    for p in [*hub.children(recursive=True), hub]:
+                        with contextlib.suppress(psutil.Error):
+                            p.kill()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             res = hub_wave(pg, tmp, n)
             results.append(res)
-            if res["per_user"]:  # the largest user's server measured in this run replaces the guess
-                per_user = int(max(res["per_user"].values()))
+            if not res["stopped"]:  # the machine's memory this wave took at its peak, per user, replaces the guess
+                per_user = int((res["before"] - res["lowest_available"]) / n)
             print(f"hub N={n}: login+page p95 {pct([t.times['login+page'] for t in res['ok']], .95):.2f} s, "
                   f"errors {len(res['errors'])}, PSS {res['pss'] / MB:.0f} MB", flush=True)
             for e in res["errors"][:3]:
@@ -230,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"hub N={r['n']}: each user's server with its Module 1 page PSS {values[0]:.0f}-{values[-1]:.0f} MB "
                   f"(median {values[len(values) // 2]:.0f}); the hub, proxy, culler and rater service before the wave "
                   f"{r['idle'] / MB:.0f} MB ({r['base_processes']} processes)")
+        if r["side"] == "hub":
+            print(f"hub N={r['n']}: the machine's memory the wave took (available before it, less available at its lowest "
+                  f"/ at its end): {(r['before'] - r['lowest_available']) / MB:.0f} / {r['used'] / MB:.0f} MB, "
+                  f"{(r['before'] - r['lowest_available']) / MB / r['n']:.0f} / {r['used'] / MB / r['n']:.0f} MB per user"
+                  + (" - STOPPED: available memory fell under the floor" if r["stopped"] else ""))
         elif r["side"] == "standalone":
             print(f"standalone N={r['n']}: the server idle with its pool of {r['n']} {r['idle'] / MB:.0f} MB; "
                   f"{r['processes']} processes at the wave's end")

@@ -167,6 +167,8 @@ def test_two_trainees_and_a_coach_through_a_real_hub(hub, browser, artifacts):
             page.goto(f"{hub['url']}/user/{login}/voila/render/01_servuction.ipynb")
             page.wait_for_selector(".wb-likert", timeout=TIMEOUT)
             label = _answer_first_item(page, value)
+            # a user's fork server preloads no chart library (serving/hub.py HUB_PRELOAD), nor does Module 1 load one
+            assert not [p.name() for p in _server_tree(hub["proc"].pid, login) if _loaded(p, "pandas") or _loaded(p, "numpy")]
             module = page.inner_text("body")
             assert f"Signed in as {PEOPLE[login][0]}" in module and other not in module
             page.screenshot(path=str(artifacts / f"hub_{login}_module1.png"), full_page=True)
@@ -190,6 +192,7 @@ def test_two_trainees_and_a_coach_through_a_real_hub(hub, browser, artifacts):
         page.wait_for_selector(".wb-table", timeout=TIMEOUT)
         table = page.inner_text(".wb-table")
         assert "Ann Trainee" in table and "Ben Trainee" in table
+        assert [p for p in _server_tree(hub["proc"].pid, "coach") if _loaded(p, "pandas")]  # the coach's charts load it
         page.screenshot(path=str(artifacts / "hub_coach_dashboard.png"), full_page=True)
         print("hub: logged in as 'coach': the coach page says 'Signed in as Cora Coach' and its cohort table lists "
               "'Ann Trainee' and 'Ben Trainee'")
@@ -207,11 +210,26 @@ def test_two_trainees_and_a_coach_through_a_real_hub(hub, browser, artifacts):
     print(f"hub: the one PostgreSQL holds {first_item} of Ann (2) and of Ben (5), written by their own servers as workbook_app")
 
 
+def _server_tree(hub_pid: int, user: str) -> list[psutil.Process]:
+    """The user's server and every process under it (its fork server, its page kernels)."""
+    server = _server_of(hub_pid, user)
+    assert server is not None, f"{user} has no running server"
+    return [server, *server.children(recursive=True)]
+
+
+def _loaded(proc: psutil.Process, package: str) -> bool:
+    """Whether the process has mapped a compiled module of ``package`` (pandas, numpy: imported)."""
+    try:
+        return any(f"/site-packages/{package}/" in m.path for m in proc.memory_maps())
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _server_of(hub_pid: int, user: str) -> psutil.Process | None:
     """The running single-user server of ``user`` among the hub's descendants, or None."""
     for child in psutil.Process(hub_pid).children(recursive=True):
         try:
-            if child.environ().get("JUPYTERHUB_USER") == user and "jupyterhub-singleuser" in " ".join(child.cmdline()):
+            if child.environ().get("JUPYTERHUB_USER") == user and "workbook.serving.launch singleuser" in " ".join(child.cmdline()):
                 return child
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue

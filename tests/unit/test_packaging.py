@@ -56,19 +56,20 @@ def _dist_name(spec: str) -> str:
 
 def test_every_third_party_import_of_the_package_is_declared():
     """A module the package imports comes from a runtime dependency, or from the extra that says so
-    (psycopg through SQLAlchemy's URL, playwright for PDFs); jupyterlab is not a runtime dependency."""
+    (psycopg through SQLAlchemy's URL, playwright for PDFs, jupyterhub for a hub user's server); jupyterlab is not a
+    runtime dependency."""
     runtime = {_dist_name(s) for s in PROJECT["dependencies"]}
     extras = {name: {_dist_name(s) for s in _external(specs)} for name, specs in PROJECT["optional-dependencies"].items()}
     dists = packages_distributions()
     undeclared = {}
     for module in sorted(_imported_top_modules(ROOT / "workbook")):
         names = {d.lower().replace("_", "-") for d in dists.get(module, [module])}
-        if not names & (runtime | extras["pdf"] | extras["postgres"]):
+        if not names & (runtime | extras["pdf"] | extras["postgres"] | extras["hub"]):
             undeclared[module] = names
     assert not undeclared, f"imported by workbook/ but not declared in pyproject.toml: {undeclared}"
     assert {"mistune", "nbformat", "jupyter-client", "traitlets"} <= runtime
     assert "jupyterlab" not in runtime
-    assert extras["postgres"] == {"psycopg"} and extras["pdf"] == {"playwright"}
+    assert extras["postgres"] == {"psycopg"} and extras["pdf"] == {"playwright"} and extras["hub"] == {"jupyterhub"}
     assert not {"psycopg", "playwright"} & runtime
 
 

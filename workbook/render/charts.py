@@ -12,6 +12,8 @@ import pandas as pd
 
 from workbook.i18n import _, _l, current_language, format_number, format_percentage
 
+from .chart_style import CHART_FONTS, PALETTE, labelled_svg, missing, number_text, summary_text  # noqa: F401  (charts.X for callers)
+
 
 def _one_channel_table() -> None:
     """Altair turns each shorthand channel (``x="score:Q"``) into its class through a table of its schema classes'
@@ -39,11 +41,6 @@ def _one_channel_table() -> None:
 
 _one_channel_table()
 
-PALETTE = {"primary": "#1f5f8b", "accent": "#e07a1f", "muted": "#9aa5b1"}
-# The font family of a chart's text per language. Chinese names Noto Sans CJK SC (installed with the workbook's
-# system packages: fonts-noto-cjk) so the SVG's text, vl-convert's PNG and Chromium's PDF all draw the Han
-# characters with it rather than with whatever fallback a viewer has; other languages keep Vega's default.
-CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans CJK, sans-serif"}
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
@@ -81,16 +78,6 @@ def text_alternative(spec: dict) -> str:
         title = " ".join(map(str, title))
     parts = [str(x) for x in (title, spec.get("description")) if x]
     return ": ".join(parts) if parts else ""
-
-
-def labelled_svg(svg: str, label: str) -> str:
-    """The SVG as one image with ``label`` as its accessible name (role="img", aria-label and a <title>)."""
-    from .fragments import render_fragment
-
-    if not label or not svg.startswith("<svg") or 'role="img"' in svg[:400]:
-        return svg
-    head, sep, rest = svg.partition(">")
-    return f"{head} {render_fragment('chart_label', part='attributes', label=label)}{sep}{render_fragment('chart_label', part='title', label=label)}{rest}"
 
 
 def _shared_svg(spec: dict) -> str | None:
@@ -147,16 +134,6 @@ def to_svg_cached(chart: alt.TopLevelMixin) -> str:
     except OSError:
         pass  # a read-only data directory only costs the speed-up
     return svg
-
-
-def summary_text(parts: list[str]) -> str:
-    """A chart's text alternative from its data, one "label value" part per mark (README "Accessibility")."""
-    return "; ".join(p for p in parts if p) + "."
-
-
-def number_text(value: object, spec: str = ".0f") -> str:
-    """A figure for a text alternative (``—`` when missing); score_bars' SVG bars write theirs with it too."""
-    return "—" if value is None or pd.isna(value) else format(float(value), spec)
 
 
 def _dec(value: object, digits: int = 1, signed: bool = False) -> str:

@@ -12,7 +12,6 @@ from workbook.domain.feedback360 import BLIND_SPOT, HIDDEN_STRENGTH, Feedback, R
 from workbook.domain.profiles import BALANCED, GENERALIST, NOT_ENOUGH, TECHNICAL
 from workbook.domain.scoring import score
 from workbook.i18n import _, _l
-from workbook.render.charts import attempts_lines, feedback_dots, profile_position, to_svg
 from workbook.render.fragments import render_fragment, trusted
 
 YOU_TEXT = {TECHNICAL: _l("You are closer to the technical and operational profile"),
@@ -22,6 +21,8 @@ YOU_TEXT = {TECHNICAL: _l("You are closer to the technical and operational profi
 def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: Mapping | None = None, feedback: Feedback | None = None) -> str:
     """Where the person stands, with strengths and gaps, and a line chart of the position."""
     import pandas as pd
+
+    from workbook.render.charts import profile_position, to_svg  # Altair and pandas when a chart is drawn
 
     p = placement_of(instrument, answers, spec)
     if p.profile == NOT_ENOUGH:
@@ -37,6 +38,8 @@ def placement_html(instrument: Instrument, answers: Mapping[str, object], spec: 
 
 def feedback_html(fb: Feedback, counts: Mapping[str, tuple[int, int]] | None = None, gap: float = 1.0) -> str:
     """Self vs each category per dimension, blind spots and hidden strengths, comments, dot plot."""
+    from workbook.render.charts import feedback_dots, to_svg
+
     frame = fb.frame()
     chart = trusted(to_svg(feedback_dots(frame, fb.points))) if len(frame) and (frame["who"] != "Self").any() else ""
     return str(render_fragment(
@@ -69,6 +72,8 @@ def pulse_html(db, identity, person_id: int, instrument: Instrument) -> str:
 def attempts_html(instrument: Instrument, attempts: Mapping[int, Mapping[str, object]]) -> str:
     """Each attempt's dimension scores (0–100) side by side, with a line chart when there are two or more."""
     import pandas as pd
+
+    from workbook.render.charts import attempts_lines, to_svg
 
     done = {n: a for n, a in attempts.items() if a}
     if not done:

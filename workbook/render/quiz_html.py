@@ -4,7 +4,8 @@ the cohort's learning gain per concept (coach tab, cohort report). Every string 
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
 from workbook.auth.identity import Identity
@@ -14,6 +15,9 @@ from workbook.domain.quiz_scoring import CohortGain, ConceptGain, cohort_gain, c
 from workbook.i18n import _
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import esc, fmt, section
+
+if TYPE_CHECKING:  # pandas (and Altair) when the gain chart is drawn, not with the quiz page
+    import pandas as pd
 
 LETTERS = "ABCD"
 
@@ -73,6 +77,8 @@ def results_html(quiz: Quiz, form_id: str, answers: dict[str, object]) -> str:
 
 def gain_frame(rows: list[ConceptGain], before: str, after: str) -> pd.DataFrame:
     """Long format for the chart: one row per concept and form (hidden values left out)."""
+    import pandas as pd
+
     data = [{"concept": r.concept, "form": label, "percent": value}
             for r in rows for label, value in ((before, r.before), (after, r.after)) if value is not None]
     return pd.DataFrame(data, columns=["concept", "form", "percent"])

@@ -8,12 +8,13 @@ an axis with ticks every 20), and the same text alternative as every chart (``ch
 """
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Iterable
+
 from markupsafe import escape
 
 from workbook.i18n import _, current_language
 
-from .charts import CHART_FONTS, PALETTE, labelled_svg, number_text, summary_text
+from .chart_style import CHART_FONTS, PALETTE, labelled_svg, missing, number_text, summary_text
 
 INK, GRID, MUTED = "#1d2733", "#dddddd", "#888888"
 WIDTH, STEP, BAR = 420, 34, 22  # plot width, row height and bar height (px), as the Altair chart had them
@@ -21,12 +22,13 @@ LABEL_PX = 6.2  # estimated width of one character of an 11 px label
 LEFT_PAD = 10  # px left of the longest label
 
 
-def score_bars_svg(frame: pd.DataFrame, title: str = "", axis: str = "") -> str:
-    """Bars of ``frame``'s ``score_100`` per ``dimension`` (unscored dimensions left out), as one SVG image
-    named by its title and a summary of its figures (title and axis by default in the language shown)."""
+def score_bars_svg(scores: Iterable[tuple[str, float | None]], title: str = "", axis: str = "") -> str:
+    """Bars of the ``(dimension, score on 0–100)`` pairs, or of a frame's ``score_100`` per ``dimension`` (unscored
+    dimensions left out), as one SVG image named by its title and a summary of its figures (title and axis by default
+    in the language shown). Needs neither pandas nor Altair: a module page draws it from its scores."""
     title, axis = title or _("Your scores (0–100)"), axis or _("score (0–100)")
-    data = frame.dropna(subset=["score_100"])
-    rows = [(str(r.dimension), float(r.score_100)) for r in data.itertuples()]
+    pairs = ((r.dimension, r.score_100) for r in scores.itertuples()) if hasattr(scores, "itertuples") else scores
+    rows = [(str(name), float(score)) for name, score in pairs if not missing(score)]
     font = CHART_FONTS.get(current_language(), "sans-serif")
     left = LEFT_PAD + int(max((len(name) for name, _ in rows), default=0) * LABEL_PX)
     top, height = 30, STEP * max(len(rows), 1)

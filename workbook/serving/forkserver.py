@@ -33,7 +33,8 @@ ROOM = 320  # bytes kept in this server's own command line for a kernel's title
 
 def preload(modules: list[str]) -> None:
     """Import ``modules`` and warm what every page does first: the catalogue and the case in each
-    language, Altair's schema."""
+    language, and Altair's schema when they imported Altair (a preload without chart pages loads neither Altair nor
+    pandas: a hub user's server, the rater service)."""
     for name in [*modules, "workbook.serving.page_kernel"]:
         importlib.import_module(name)
     try:  # warming only: a kernel that needs them meets any error itself, with its page
@@ -47,10 +48,11 @@ def preload(modules: list[str]) -> None:
     except Exception as exc:  # noqa: BLE001 - e.g. a notebooks folder without the module pages: said, not fatal
         print(f"workbook fork server: the catalogue was not read ahead ({type(exc).__name__}: {exc}); each page "
               "reads it itself", file=sys.stderr, flush=True)
-    import altair as alt
-    import pandas as pd
+    if "altair" in sys.modules:  # a preloaded page draws Altair charts: its schema loaded and compiled once, here
+        import altair as alt
+        import pandas as pd
 
-    alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q").to_dict()  # loads and compiles the schema
+        alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q").to_dict()
 
 
 def set_title(argv: list[str]) -> None:

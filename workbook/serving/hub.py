@@ -17,15 +17,14 @@ environment (``WORKBOOK_DB_URL``) through any of them.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
-import shutil
-import sys
 import tempfile
-from pathlib import Path
 
 from workbook.settings import Settings, get_settings
 
+from .launch import LAUNCH
 from .serve import TEMPLATE, kernel_env
 
 HOME_PAGE = "00_home.ipynb"
@@ -129,6 +128,14 @@ def _load_jupyter_server_extension(serverapp) -> None:
         IOLoop.current().add_callback(warm)
 
 
+# What a user's fork server imports (the setting kernel_preload; its default suits one server for everyone): the
+# trainees' pages and the PostgreSQL driver every hub uses, not the charts' Altair and pandas (~95 MB of the fork
+# server's memory, and part of each page kernel's) that only chart pages load, when they draw (the coach's, a journey
+# map, a grid): on the hub every user has a fork server of their own, so what it holds is paid once per user.
+HUB_PRELOAD = ("ipykernel.kernelapp,ipywidgets,voila.utils,sqlalchemy.dialects.postgresql.psycopg,workbook.ui.pages.module,"
+               "workbook.ui.pages.home,workbook.ui.pages.examples,workbook.ui.pages.quiz")
+
+
 def server_args(settings: Settings | None = None) -> list[str]:
     """The Jupyter server options of a workbook single-user server (Voila as server extension, the lock, the
     kernel manager with the workbook's budget and widget-only websockets, kernels culled when idle)."""
@@ -167,6 +174,7 @@ def singleuser_env(settings: Settings | None = None) -> dict[str, str]:
     env = kernel_env(settings)
     env["WORKBOOK_AUTH_MODE"] = "jupyterhub"
     env["WORKBOOK_POOLS"] = ""  # no preheated pools outside standalone Voila (their sizes count in the budget check)
+    env.setdefault("WORKBOOK_KERNEL_PRELOAD", HUB_PRELOAD)  # unless the operator chose the fork server's imports
     env["WORKBOOK_POOL_SIZE"] = "0"
     env["JUPYTERHUB_SINGLEUSER_EXTENSION"] = "1"
     # Kernels talk over Unix sockets in the runtime directory, whose path must stay under 107 characters: a short
@@ -176,15 +184,15 @@ def singleuser_env(settings: Settings | None = None) -> dict[str, str]:
 
 
 def singleuser_command(settings: Settings | None = None, extra_args: list[str] | tuple = ()) -> list[str]:
-    """``jupyterhub-singleuser`` with the workbook's options (what JupyterHub's spawner runs, through
-    ``workbook singleuser``); ``extra_args`` (the hub's ``--port`` and the like) come last."""
-    exe = shutil.which("jupyterhub-singleuser", path=str(Path(sys.executable).parent)) or shutil.which("jupyterhub-singleuser")
-    if exe is None:
+    """JupyterHub's single-user server with the workbook's options (what the hub's spawner runs, through ``workbook
+    singleuser``), started by ``launch`` as ``jupyterhub-singleuser`` would be, with the grammar import blocked;
+    ``extra_args`` (the hub's ``--port`` and the like) come last."""
+    if importlib.util.find_spec("jupyterhub") is None:
         from workbook.errors import SettingsError
 
-        raise SettingsError("jupyterhub-singleuser is not installed in this environment; install the `jupyterhub` package "
+        raise SettingsError("jupyterhub is not installed in this environment; install the `jupyterhub` package "
                             "in the single-user image (deploy/Dockerfile does)")
-    return [exe, *server_args(settings), *extra_args]
+    return [*LAUNCH, "singleuser", *server_args(settings), *extra_args]
 
 
 def run_singleuser(settings: Settings | None = None, extra_args: list[str] | tuple = ()) -> None:

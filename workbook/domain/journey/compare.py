@@ -3,13 +3,15 @@ being rendered), and the frame of both maps' emotions for the comparison chart."
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbook.i18n import _, _l
 
 from .model import Actor, JourneyMap, label
 from .summary import signed, stage_emotions
+
+if TYPE_CHECKING:  # pandas only where a frame is built: the store (and every server importing it) does without it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def compare(before: JourneyMap, after: JourneyMap) -> list[Change]:
 
 def compare_frame(maps: list[JourneyMap]) -> pd.DataFrame:
     """Mean emotion per stage name for several maps, one curve each (stage order of the first map)."""
+    import pandas as pd
+
     order: list[str] = []
     for m in maps:
         for s in m.stages:

@@ -3,12 +3,14 @@ the counts, the summary text and the frames the charts draw."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbook.i18n import _, _l
 
 from .model import JourneyMap, label
+
+if TYPE_CHECKING:  # pandas only where a frame is built: the store (and every server importing it) does without it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def summary_text(m: JourneyMap) -> str:
 
 def touchpoints_frame(m: JourneyMap) -> pd.DataFrame:
     """One row per touchpoint in journey order, with its stage and position (for charts and tables)."""
+    import pandas as pd
+
     rows = []
     for seq, (s, t) in enumerate(m.touchpoints(), 1):
         stage_index = next(i for i, st in enumerate(m.stages) if st.id == s.id)
@@ -110,6 +114,8 @@ def touchpoints_frame(m: JourneyMap) -> pd.DataFrame:
 
 def stage_emotions(m: JourneyMap) -> pd.DataFrame:
     """Mean emotion per stage (stages without touchpoints are left out), in stage order."""
+    import pandas as pd
+
     frame = touchpoints_frame(m)
     if frame.empty:
         return pd.DataFrame(columns=["stage_index", "stage", "emotion", "touchpoints"])

@@ -6,13 +6,15 @@ numbers behind them through the ``*_text`` functions.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbook.content.datafile import dataset_path
 from workbook.domain.journey import JourneyMap, import_csv
 from workbook.errors import ContentError
 from workbook.i18n import _, _l, format_number
+
+if TYPE_CHECKING:  # pandas when a figure is drawn, not with the page
+    import pandas as pd
 
 SALESFORCE_FILE = "salesforce_2019.csv"
 SALESFORCE_CAPTION = _l(
@@ -24,6 +26,8 @@ EXAMPLE_MAP_FILE = "journey_example.csv"
 
 def salesforce_frame() -> pd.DataFrame:
     """The three Salesforce 2019 statements with their B2B and B2C percentages."""
+    import pandas as pd
+
     frame = pd.read_csv(dataset_path(SALESFORCE_FILE))  # the statements in the page's language
     return frame[["statement", "population", "percent"]]
 

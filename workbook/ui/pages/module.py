@@ -5,9 +5,8 @@ import ipywidgets as w
 
 from workbook.auth.identity import ROLES, Identity
 from workbook.content.catalogue import Module, catalogue
-from workbook.domain.scoring import overall, score, scores_frame
+from workbook.domain.scoring import overall, score
 from workbook.i18n import _, current_language
-from workbook.render.charts import to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
 from workbook.render.score_bars import score_bars_svg
@@ -70,7 +69,7 @@ def results_html(module: Module, answers: dict[str, object], saved: dict[str, di
                                    after=trusted(triangle_results_html(module, scores, saved or {}))))
     label = module.results.overall_label
     head = render_fragment("module_overall", label=label, total=total) if total is not None and (label is None or label) else ""
-    chart = trusted(score_bars_svg(scores_frame(scores))) if total is not None else None  # drawn here: no Altair, no renderer
+    chart = trusted(score_bars_svg([(s.label, s.score_100) for s in scores])) if total is not None else None  # drawn here: no Altair, no renderer
     return str(render_fragment("module_scores", head=head, points=inst.scale.points, scores=scores, after=chart))
 
 
@@ -79,7 +78,7 @@ def triangle_results_html(module: Module, scores, saved: dict[str, dict[str, obj
     import pandas as pd
 
     from workbook.domain.service_analysis import dominant_link, left_aside, mix_alignment
-    from workbook.render.charts import servuction_triangle
+    from workbook.render.charts import servuction_triangle, to_svg
 
     from ..widgets.exercises.checklist import fit_of
 

@@ -21,7 +21,6 @@ from workbook.domain import journey as J
 from workbook.domain.journey import JourneyMap
 from workbook.errors import InvalidAnswer, WorkbookError
 from workbook.i18n import _
-from workbook.render.charts import emotion_compare, emotion_curve, service_blueprint, to_svg, to_svg_and_png
 from workbook.render.fragments import render_fragment
 from workbook.settings import get_settings
 from workbook.store import Database
@@ -470,6 +469,8 @@ class JourneyEditor(w.VBox):
             self._render_views()
 
     def _render_views(self) -> None:
+        from workbook.render.charts import emotion_curve, service_blueprint, to_svg  # Altair when a map is drawn, not with the page
+
         m = self.current
         if m is None:
             return
@@ -488,6 +489,8 @@ class JourneyEditor(w.VBox):
             self.exports.value = _muted(_("Downloads are prepared from the map as it is now."))
 
     def _render_compare(self) -> None:
+        from workbook.render.charts import emotion_compare, to_svg  # Altair when a map is drawn, not with the page
+
         a, b = self.maps.get(self.cmp_a.value or ""), self.maps.get(self.cmp_b.value or "")
         if a is None or b is None:
             self.cmp_out.value = _muted(_("Choose two maps (duplicate a map to get a before and an after)."))
@@ -497,6 +500,8 @@ class JourneyEditor(w.VBox):
         self.cmp_out.value = chart + compare_html(a, b)
 
     def _prepare_exports(self) -> None:
+        from workbook.render.charts import emotion_curve, service_blueprint, to_svg_and_png  # Altair when a map is drawn, not with the page
+
         m = self._need()
         frame = J.touchpoints_frame(m)
         links = [download_link(J.export_csv(m).encode("utf-8"), _filename(m.title, "csv"), "text/csv", _("map as CSV"))]

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import ipywidgets as w
-import pandas as pd
 
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import ClassifySpec, spec_of
 from workbook.content.statements import StatementSet, load_statements
 from workbook.domain.classification import grade, key_counts
-from workbook.render.charts import classification_chart, to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import fmt
 from workbook.settings import get_settings
@@ -24,6 +22,9 @@ def statements_for(cfg: ClassifySpec) -> StatementSet:
 
 def classify_results_html(cfg: ClassifySpec, data: StatementSet, answers: dict[str, object]) -> str:
     """Score against the key, a chart per theme, and each missed statement with its explanation."""
+    import pandas as pd
+
+    from workbook.render.charts import classification_chart, to_svg
     t = cfg.texts
     g = grade(data.statements, answers)
     counts = key_counts(data.statements)

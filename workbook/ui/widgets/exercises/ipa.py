@@ -5,8 +5,6 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import IpaSpec, spec_of
-from workbook.domain.ipa import by_category, ipa_frame
-from workbook.render.charts import ipa_chart, to_svg
 from workbook.render.fragments import render_fragment, trusted
 
 from ..common import HTML
@@ -15,6 +13,9 @@ from . import ExerciseContext, redrawn_on_change, register, summary
 
 def ipa_results_html(cfg: IpaSpec, answers: dict[str, object]) -> str:
     """The grid as a chart, then the elements never identified and the effort clients ignore."""
+    from workbook.domain.ipa import by_category, ipa_frame  # pandas, and Altair below, only when the grid is drawn
+    from workbook.render.charts import ipa_chart, to_svg
+
     t = cfg.texts
     frame = ipa_frame(answers.get("invest") or [], answers.get("cite") or [], cfg.high)
     if frame.empty:

@@ -6,7 +6,6 @@ import ipywidgets as w
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import Column, RowList, spec_of
 from workbook.domain.service_analysis import count_by, mean_rating, rows_from_answers
-from workbook.render.charts import category_counts, to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import markdown_html
 
@@ -128,6 +127,8 @@ def rows_summary(spec: Exercise, saved: dict[str, object], heading: bool = True)
             mean_line = s.mean_label.format(label=col.label, mean=mean, n=n)
     if rows and s.count_by:
         import pandas as pd
+
+        from workbook.render.charts import category_counts, to_svg  # Altair only when a chart is drawn
 
         col = next(c for c in s.columns if c.id == s.count_by)
         counts = count_by(rows, col.id, [o.value for o in col.options])

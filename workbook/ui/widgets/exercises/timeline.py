@@ -5,8 +5,6 @@ import ipywidgets as w
 
 from workbook.content.catalogue import Exercise
 from workbook.content.exercise_specs import TimelineSpec, spec_of
-from workbook.domain.timeline import phases_from_answers, summarise, timeline_frame
-from workbook.render.charts import timeline_chart, to_svg
 from workbook.render.fragments import render_fragment, trusted
 from workbook.render.html import fmt
 
@@ -20,6 +18,9 @@ def _num(x: float) -> str:
 
 def timeline_results_html(cfg: TimelineSpec, answers: dict[str, object]) -> str:
     """The timeline chart and what it says about time (before/after delivery) and space."""
+    from workbook.domain.timeline import phases_from_answers, summarise, timeline_frame  # pandas, Altair: when drawn
+    from workbook.render.charts import timeline_chart, to_svg
+
     t = cfg.texts
     phases = phases_from_answers([(p.id, p.label) for p in cfg.phases], answers)
     summary = summarise(phases, cfg.delivery_phase)
