@@ -9,7 +9,8 @@ Both sides use one PostgreSQL (tests/pg.py) and the light client of benchmarks/w
   widgets, sign-in with the trainee's code, five answers. **login+page** = page + connect + sign-in.
 - *hub*: a JupyterHub on deploy/jupyterhub_config.py (tests/hub_runner.py: a shared-password authenticator, the
   local process spawner), N hub users invited with ``--login``. Each client logs in (``POST /hub/login``: the hub
-  starts the user's own server), asks for Module 1 through the hub's proxy until the server answers it, then opens
+  starts the user's own server), asks for Module 1 through the hub's proxy; while the server starts, waits on the hub's
+  progress event stream as the spawn-pending page's script does, and asks again when it says ready; then opens
   the page's websocket with the hub's cookies (``page_client.PageClient``, the standalone side's client, under the
   user's server path) and checks the page signed its hub user in.
   **login+page** = login + server start + page + connect. No code is typed: identity comes from the hub.
@@ -55,11 +56,14 @@ PER_USER_GUESS = 420 * MB  # a user's server ~320 MB PSS + a Module 1 kernel ~65
 SPARE = 3 * 2**30
 FLOOR = 1 * 2**30  # a running hub wave is stopped (its hub and every server killed) if available memory falls under this
 TIMEOUT = float(os.environ.get("HUB_BENCH_TIMEOUT", "900"))
+PROGRESS = re.compile(r'new EventSource\("([^"]+)"\)')  # the spawn-pending page's progress stream
 CONFIG_DATA = re.compile(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S)
 
 
 def hub_visit(hub_url: str, login: str, name: str, t: Trainee, barrier: threading.Barrier) -> None:
-    """One hub user: log in, wait for their server to serve Module 1, connect to the page's kernel; times to ``t``."""
+    """One hub user, as a browser does it: log in; while the server starts, the hub's spawn-pending page listens to the
+    hub's progress event stream (one request, not a page a second) and reloads once it says ready; then the page's
+    websocket. Times to ``t``."""
     barrier.wait()
     t0 = time.perf_counter()
     client = None
@@ -77,7 +81,12 @@ def hub_visit(hub_url: str, login: str, name: str, t: Trainee, barrier: threadin
                 break
             if time.perf_counter() - t0 > TIMEOUT:
                 raise RuntimeError(f"no page within {TIMEOUT:.0f} s (last HTTP {r.status_code})")
-            time.sleep(0.25)
+            progress = PROGRESS.search(r.text)
+            if progress is not None:  # the spawn-pending page: wait for its event stream to say ready, then reload
+                if not wait_ready(s, hub_url + progress.group(1).replace("&amp;", "&")):
+                    time.sleep(1.0)
+            else:
+                time.sleep(1.0)  # the route may reach the proxy a moment after "ready"; a stopped server stays stopped
         t2 = time.perf_counter()
         client = PageClient(f"{hub_url}/user/{login}/", timeout=TIMEOUT)  # the standalone side's client, from the page on
         client.kernel_id = json.loads(m.group(1))["kernelId"]
@@ -95,6 +104,22 @@ def hub_visit(hub_url: str, login: str, name: str, t: Trainee, barrier: threadin
     finally:
         if client is not None:
             client.close()
+
+
+def wait_ready(s: requests.Session, url: str) -> bool:
+    """Read the hub's spawn progress events (``data: {...}`` lines) until one says ready; a failed spawn raises with
+    the hub's message (a person would see it on the page, with a button to start the server again)."""
+    with s.get(url, stream=True, timeout=TIMEOUT, headers={"Accept": "text/event-stream"}) as events:
+        if events.status_code != 200:  # e.g. 400 "not starting": the server is up, or its start failed just now
+            return False
+        for line in events.iter_lines():
+            if line.startswith(b"data:"):
+                event = json.loads(line[5:])
+                if event.get("failed"):
+                    raise RuntimeError(f"the hub says: {event.get('message')}")
+                if event.get("ready"):
+                    return True
+    return False
 
 
 def tree_pss(root: psutil.Process) -> tuple[float, int]:

@@ -129,7 +129,7 @@ def _load_jupyter_server_extension(serverapp) -> None:
 
 
 # What a user's fork server imports (the setting kernel_preload; its default suits one server for everyone): the
-# trainees' pages and the PostgreSQL driver every hub uses, not the charts' Altair and pandas (~95 MB of the fork
+# trainees' pages and the PostgreSQL driver every hub uses, not the charts' Altair and pandas (~65 MB of the fork
 # server's memory, and part of each page kernel's) that only chart pages load, when they draw (the coach's, a journey
 # map, a grid): on the hub every user has a fork server of their own, so what it holds is paid once per user.
 HUB_PRELOAD = ("ipykernel.kernelapp,ipywidgets,voila.utils,sqlalchemy.dialects.postgresql.psycopg,workbook.ui.pages.module,"
