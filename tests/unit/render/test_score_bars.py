@@ -53,3 +53,18 @@ def test_chinese_labels_are_drawn_with_the_cjk_font():
         svg = score_bars_svg(frame, title="你的得分")
     assert ET.fromstring(svg).get("font-family") == CHART_FONTS["zh"]
     assert ET.fromstring(score_bars_svg(frame)).get("font-family") == "sans-serif"
+
+
+def test_pairs_draw_what_the_frame_draws_and_need_no_pandas():
+    """A module page passes ``(dimension, score)`` pairs (it loads no pandas for them): the same image as the frame."""
+    frame = pd.DataFrame({"dimension": ["Client", "Staff", "Unscored", "Support"], "score_100": [100.0, 50.0, None, 25.0]})
+    pairs = [("Client", 100.0), ("Staff", 50.0), ("Unscored", None), ("Support", 25.0)]
+    assert score_bars_svg(pairs, title="T") == score_bars_svg(frame, title="T")
+    assert "Unscored" not in score_bars_svg(pairs)
+
+
+def test_missing_says_what_pandas_isna_says_of_one_value():
+    from workbook.render.chart_style import missing
+
+    for value in (None, float("nan"), pd.NA, pd.NaT, 0, 0.0, 12.5, "x", ""):
+        assert missing(value) == bool(pd.isna(value)), value
