@@ -1,11 +1,14 @@
-"""Voila and a hub user's Jupyter server, started in a Python that imported ``workbook`` first.
+"""A hub user's Jupyter server, started in a Python that imported ``workbook`` first.
 
-``python -m voila`` and ``jupyterhub-singleuser`` import jupyter_server, whose event logger imports jsonschema, which
-builds rfc3987_syntax's grammar as it loads: ~1.5 s of CPU and ~15 MB in every server, for a format the workbook never
-checks. Importing ``workbook`` blocks that module (workbook/__init__.py), so the workbook starts its servers as
+``jupyterhub-singleuser`` imports jupyter_server, whose event logger imports jsonschema, which builds rfc3987_syntax's
+grammar as it loads: ~1.5 s of CPU and ~15 MB in every server, for a format the workbook never checks. Importing
+``workbook`` blocks that module (workbook/__init__.py), so ``workbook singleuser`` (``hub.singleuser_command``) runs
 
-    python -m workbook.serving.launch voila ARGS...        (workbook serve: serve.voila_command)
-    python -m workbook.serving.launch singleuser ARGS...   (workbook singleuser: hub.singleuser_command)
+    python -m workbook.serving.launch singleuser ARGS...
+
+Standalone Voila (``workbook serve``) still starts as ``python -m voila``: started through here, Jupyter's restarter
+brought a killed pooled kernel back under its own id instead of leaving it dead for the pool to replace
+(tests/integration/test_serving.py, 5 Dec; not understood yet), so it pays the grammar's import once per server.
 """
 from __future__ import annotations
 
@@ -18,19 +21,14 @@ LAUNCH = [sys.executable, "-m", MODULE]  # a command line's first words, before 
 
 
 def main(argv: list[str]) -> int | None:
-    """Run the application ``argv[0]`` ("voila" or "singleuser") with the arguments after it, in this process."""
+    """Run the application ``argv[0]`` ("singleuser") with the arguments after it, in this process."""
     app, args = (argv[0] if argv else ""), argv[1:]
-    if app == "voila":
-        from voila.app import main as run
-
-        sys.argv = ["voila", *args]
-    elif app == "singleuser":
-        from jupyterhub.singleuser import main as run
-
-        sys.argv = ["jupyterhub-singleuser", *args]
-    else:
-        print(f"python -m {MODULE}: the application {app!r} is not one of voila, singleuser", file=sys.stderr)
+    if app != "singleuser":
+        print(f"python -m {MODULE}: the application {app!r} is not singleuser", file=sys.stderr)
         return 2
+    from jupyterhub.singleuser import main as run
+
+    sys.argv = ["jupyterhub-singleuser", *args]
     return run()
 
 

@@ -24,7 +24,6 @@ from workbook.errors import WorkbookError
 from workbook.settings import Settings, get_settings
 
 from .hub import _KERNEL, Routes, lock
-from .launch import LAUNCH
 from .serve import kernel_env, voila_command
 
 RATER_PAGE = "rater.ipynb"
@@ -61,10 +60,10 @@ def service_settings(settings: Settings | None = None, pool: int = 2) -> Setting
 def service_command(settings: Settings, port: int, base_url: str) -> list[str]:
     """The Voila command of the rater service, started through this module so that the lock is installed first."""
     command = voila_command(settings, port, [f"--Voila.base_url={'/' + base_url.strip('/') + '/' if base_url.strip('/') else '/'}"])
-    if command[:4] != [*LAUNCH, "voila"]:  # the lock is installed by running this module in the launcher's place
-        raise WorkbookError(f"the rater service cannot start: the Voila command is {' '.join(command[:4])!r}, not "
-                           f"'{' '.join([*LAUNCH, 'voila'])}' (workbook/serving/serve.py voila_command changed; update service_command)")
-    return [command[0], "-m", __name__, *command[4:]]
+    if command[1:3] != ["-m", "voila"]:  # the lock is installed by running this module in voila's place
+        raise WorkbookError(f"the rater service cannot start: the Voila command is {' '.join(command[:3])!r}, not "
+                           "'python -m voila' (workbook/serving/kernels.py voila_command changed; update service_command)")
+    return [command[0], "-m", __name__, *command[3:]]
 
 
 def service_env(settings: Settings) -> dict[str, str]:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from workbook.settings import Settings, get_settings
 
 from .client_address import HEADER as CLIENT_HEADER
-from .launch import LAUNCH
 from .web_session import HEADER as SESSION_HEADER
 
 TEMPLATE = "workbook"
@@ -39,7 +39,7 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
     pools = {"default": s.pool_size, **s.pool_sizes()}
     # lists and dicts as one option per item (traitlets 5 deprecates a JSON value on the command line)
     return [
-        *LAUNCH, "voila", str(s.notebooks_dir),  # python -m workbook.serving.launch voila: the grammar import blocked
+        sys.executable, "-m", "voila", str(s.notebooks_dir),
         *(f"--Voila.config_file_paths={path}" for path in config_paths(s)),
         f"--port={port or s.port}",
         f"--Voila.ip={s.host}",

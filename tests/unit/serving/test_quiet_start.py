@@ -18,7 +18,7 @@ def test_voila_command_passes_no_json_list_or_dict(tmp_path):
 
     settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb")),
                                           "WORKBOOK_POOLS": "bare.ipynb=2"})
-    args = voila_command(settings, 9999)[4:]  # after python -m workbook.serving.launch voila
+    args = voila_command(settings, 9999)[3:]
     assert not [a for a in args if a.partition("=")[2][:1] in ("[", "{")], args
     app = Voila()
     with warnings.catch_warnings():
