@@ -42,7 +42,12 @@ def test_add_a_touchpoint_see_it_in_the_chart_reload_and_find_it(tmp_path, artif
             page.locator(".wb-journey").screenshot(path=str(artifacts / "journey-added.png"))
 
             _sign_in(page, srv.page_url(PAGE), code, name)  # reload: a new kernel, state from the store only
-            page.locator(".wb-j-curve svg text", has_text="1. Site walk <b>with</b>").first.wait_for(timeout=90_000)
+            try:
+                page.locator(".wb-j-curve svg text", has_text="1. Site walk <b>with</b>").first.wait_for(timeout=90_000)
+            except Exception as exc:
+                page.screenshot(path=str(artifacts / "journey-reload-failed.png"), full_page=True)
+                raise AssertionError(f"after the reload the map's chart did not show the touchpoint; page text:\n"
+                                     f"{page.inner_text('body')[-1500:]}\nserver log:\n{srv.log_tail()}") from exc
             assert page.locator(".wb-j-tps select option", has_text="Site walk").count() == 1
             page.locator(".wb-journey").screenshot(path=str(artifacts / "journey-after-reload.png"))
             assert "Traceback" not in page.content()

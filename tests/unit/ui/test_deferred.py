@@ -108,3 +108,28 @@ def test_instrument_form_built_before_sign_in_serves_the_person_who_signs_in(coh
     early.radios["cp1"].value = 2
     assert current_answers(db, ann, ann.person_id, "coproduction") == {"cp1": 2, "cp2": 5}
     assert isinstance(early, LikertForm)
+
+
+def test_inside_drawn_before_sent_a_redraw_runs_once_at_the_end_in_the_askers_context():
+    """A page built before it is sent (a resumed visit) draws in its own thread when the build ends, once however
+    often it was asked, in the context of the last ask (the page's language); no timer is left behind."""
+    import contextvars
+
+    from workbook.ui.widgets.deferred import drawn_before_sent
+
+    lang = contextvars.ContextVar("lang", default="en")
+    seen: list[tuple[str, threading.Thread]] = []
+    c = Coalesced(lambda: seen.append((lang.get(), threading.current_thread())), delay=86400)
+    other = Coalesced(lambda: seen.append(("other", threading.current_thread())), delay=86400)
+    with drawn_before_sent():
+        c.trigger()
+        with drawn_before_sent():  # a nested block joins the outer one
+            lang.set("fr")
+            c.trigger()
+            other.trigger()
+        assert seen == [] and not c.pending
+    assert seen == [("fr", threading.current_thread()), ("other", threading.current_thread())]
+    assert c.runs == 1 and not c.pending
+    c.trigger()  # after the block: the timer again
+    assert c.pending and len(seen) == 2
+    c._timer.cancel()

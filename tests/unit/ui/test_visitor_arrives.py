@@ -80,3 +80,31 @@ def test_a_visitor_without_a_cookie_gets_the_sign_in_box(db, cohort, preheated):
     assert preheated.waits == 1 and page.identity is None and page.body.children == ()
     page.signin.code.value = cohort["people"]["Ben"]["code"]  # the code typed: signed in as before
     assert page.identity is not None and page.identity.person_id == cohort["ident"]["Ben"].person_id
+
+
+def test_a_resumed_page_has_its_charts_drawn_before_it_is_sent(db, cohort, preheated):
+    """A reloaded journey page carries its map's chart in the state the browser first loads: the redraw runs inside
+    the visitor's sign-in, in their language, not on a timer that could update the chart while the browser is still
+    loading the page's widgets (its update then lost: the chart stayed empty, #17). The tests' redraw delay is a day."""
+    from widget_tools import _tree  # not walk: it would run a waiting redraw itself
+
+    from workbook.domain import journey as J
+    from workbook.store import AccessCodeAuthenticator
+    from workbook.store import journeys as JS
+    from workbook.store.languages import set_language
+    from workbook.ui.pages.module import module_page
+    from workbook.ui.pages.shell import visitor_arrives
+    from workbook.ui.widgets.journey_editor import JourneyEditor
+
+    ann = cohort["ident"]["Ann"]
+    m = J.new_map("Plant 7")
+    JS.save_map(db, ann, ann.person_id, J.add_touchpoint(m, m.stages[0].id, name="Site walk with the plant manager"))
+    set_language(db, ann, ann.person_id, "fr")
+    page = module_page("m05", db=db)
+    preheated.arrive(AccessCodeAuthenticator(db).start_session(ann))
+    visitor_arrives()
+    assert page.identity == ann
+    editor = next(x for x in _tree(page) if isinstance(x, JourneyEditor))
+    assert not editor.redraw.pending and editor.redraw.runs == 1
+    assert "<svg" in editor.curve.value and "Site walk with the plant manager" in editor.curve.value
+    assert "émotion du client" in editor.curve.value  # drawn in Ann's language

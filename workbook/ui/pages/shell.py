@@ -26,6 +26,7 @@ from workbook.store.languages import language_of, rater_language, set_language, 
 from workbook.store.sessions import ENDED, check_session, end_sessions, issue_ticket
 
 from ..widgets.common import HTML, StatusLine, log, safe, style
+from ..widgets.deferred import drawn_before_sent
 from ..widgets.opening import opened_together, prepare_states
 from ..widgets.signin import SignIn
 
@@ -287,7 +288,7 @@ class Page(w.VBox):
             self.session_token = token
             self.signin.accept(identity)
 
-        with using(self.language):
+        with using(self.language), drawn_before_sent():  # its charts drawn before the page leaves (deferred.py)
             resume()
 
     def _signed_in(self, identity: Identity) -> None:

@@ -3,12 +3,37 @@
 A save is acknowledged as soon as the answer is in the store; redrawing the person's results
 (queries, scores, a chart) runs shortly after, once, however many answers arrived meanwhile.
 Five quick clicks cost one redraw instead of five, and no click waits for a chart.
+
+A page built before its HTML leaves the kernel (a visit resumed from the sign-in cookie) draws inside
+``drawn_before_sent()``: its redraws run once at the block's end, in the building thread. A redraw left to
+a timer there could update a widget while the browser is still loading the page's models (after the kernel
+read that widget's state for the page, before the browser knew the widget): the update was dropped and the
+chart stayed empty (#17, a reloaded journey map, 1 run in ~17 under load).
 """
 from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+_local = threading.local()  # this thread's ``drawn_before_sent`` block: the redraws asked for in it
+
+
+@contextmanager
+def drawn_before_sent() -> Iterator[None]:
+    """Within the block, a ``trigger()`` in this thread runs its redraw once at the block's end, in this thread,
+    instead of on a timer (nested blocks join the outer one)."""
+    if getattr(_local, "asked", None) is not None:
+        yield
+        return
+    _local.asked = asked = {}
+    try:
+        yield
+    finally:
+        _local.asked = None
+        for coalesced, context in asked.items():
+            coalesced._run(context)
 
 
 class Coalesced:
@@ -24,6 +49,10 @@ class Coalesced:
 
     def trigger(self) -> None:
         """Ask for a run; a pending one is pushed back instead of adding another."""
+        asked = getattr(_local, "asked", None)
+        if asked is not None:  # a page built before it is sent: drawn at the block's end, in the last asker's context
+            asked[self] = contextvars.copy_context()
+            return
         if self.delay == 0:
             self._run()
             return
