@@ -133,7 +133,9 @@ def test_installed_workbook_demo_and_serve_from_an_empty_directory(installed, br
     port = free_port()
     log = (home.parent / "serve.log").open("wb")
     t0 = time.monotonic()
-    proc = subprocess.Popen([str(venv / "bin" / "workbook"), "serve", "--port", str(port)], env=env, cwd=work,
+    # and changes an option the workbook sets too (Voila refused it given twice and the server did not start)
+    proc = subprocess.Popen([str(venv / "bin" / "workbook"), "serve", "--port", str(port), "--",
+                             "--VoilaExecutor.iopub_timeout=90"], env=env, cwd=work,
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     log.close()
     url = f"http://127.0.0.1:{port}/wb/voila/render/00_home.ipynb"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workbook.errors import SettingsError
 from workbook.settings import Settings, get_settings
 
 from .client_address import HEADER as CLIENT_HEADER
@@ -14,6 +15,15 @@ from .web_session import HEADER as SESSION_HEADER
 TEMPLATE = "workbook"
 # A Jupyter data directory holding the workbook's Voila template (voila/templates/workbook/).
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates"
+# What keeps a visitor's page safe (no source, no traceback, no file of the notebooks' folder, the workbook's
+# template and kernel manager): ``workbook serve -- ARGS`` may not change these; it is told so in one line.
+LOCKED = ("VoilaConfiguration.template", "VoilaConfiguration.allow_template_override",
+          "VoilaConfiguration.allow_theme_override", "VoilaConfiguration.show_tracebacks",
+          "VoilaConfiguration.strip_sources", "VoilaConfiguration.multi_kernel_manager_class",
+          "VoilaConfiguration.file_denylist")
+# Options given once per item (a list or a dict): an operator's items join the workbook's.
+MANY = ("Voila.config_file_paths", "WorkbookKernelManager.pool_sizes", "VoilaExporter.filters",
+        "VoilaConfiguration.http_header_envs")
 
 
 def config_paths(settings: Settings) -> list[str]:
@@ -32,13 +42,13 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
 
     Preheated kernel pools (sized per page by settings) so a page opens without waiting for a
     kernel; idle kernels culled after ``cull_idle_seconds``; no source, no tracebacks.
-    ``extra_args`` (``workbook serve -- ARGS``) come last, so they win over the workbook's own.
+    ``extra_args`` (``workbook serve -- ARGS``) win over the workbook's own (``with_operator_args``).
     """
     s = settings or get_settings()
     s.check_kernel_budget()
     pools = {"default": s.pool_size, **s.pool_sizes()}
     # lists and dicts as one option per item (traitlets 5 deprecates a JSON value on the command line)
-    return [
+    return with_operator_args([
         sys.executable, "-m", "voila", str(s.notebooks_dir),
         *(f"--Voila.config_file_paths={path}" for path in config_paths(s)),
         f"--port={port or s.port}",
@@ -81,8 +91,33 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         # (workbook/serving/client_address.py) and the sign-in cookie's session (workbook/serving/web_session.py)
         f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",
         f"--VoilaConfiguration.http_header_envs={SESSION_HEADER}",
-        *extra_args,
-    ]
+    ], extra_args)
+
+
+def option_name(arg: str, aliases: dict[str, str]) -> str | None:
+    """The setting a command-line argument gives (``--port=1`` and ``--Voila.port 1`` both ``Voila.port``, through
+    Voila's ``aliases``); None for anything else (a value, a path)."""
+    if not arg.startswith("--"):
+        return None
+    name = arg[2:].partition("=")[0]
+    return aliases.get(name, name)
+
+
+def with_operator_args(own: list[str], extra_args: list[str] | tuple) -> list[str]:
+    """``own`` then ``extra_args``, without those of the workbook's options an operator gives again: Voila (traitlets)
+    refuses a one-value option given twice ("iopub_timeout only accepts one value, got 2"), so the operator's wins.
+    An operator's item of a list or dict option (``MANY``) joins the workbook's. A ``LOCKED`` option is refused."""
+    if not extra_args:
+        return list(own)
+    from voila.app import Voila
+
+    given = {name for arg in extra_args if (name := option_name(arg, Voila.aliases))}
+    for name in LOCKED:
+        if name in given:
+            raise SettingsError(f"workbook serve -- ... {name}: the workbook sets this to keep visitors' pages safe; "
+                                "it cannot be changed (docs/operator/serve.md)")
+    kept = [arg for arg in own if (name := option_name(arg, Voila.aliases)) is None or name not in given or name in MANY]
+    return kept + list(extra_args)
 
 
 def kernel_env(settings: Settings | None = None) -> dict[str, str]:
@@ -101,9 +136,10 @@ def kernel_env(settings: Settings | None = None) -> dict[str, str]:
 def serve(settings: Settings | None = None, port: int | None = None, extra_args: list[str] | tuple = ()) -> int:
     """Run Voila in the foreground until interrupted; returns its exit code."""
     s = settings or get_settings()
+    command = voila_command(s, port, extra_args)  # an option refused: said before anything is printed
     url = f"http://localhost:{port or s.port}/voila/render/00_home.ipynb"
     print(f"Servuction Workbook: open {url} (behind a proxy path: under its base_url)", flush=True)
     try:
-        return subprocess.call(voila_command(s, port, extra_args), env=kernel_env(s))
+        return subprocess.call(command, env=kernel_env(s))
     except KeyboardInterrupt:
         return 0

@@ -82,18 +82,55 @@ def test_a_budget_the_pools_use_up_is_refused_in_one_line(tmp_path):
     assert "max_kernels: 4 leaves no kernel for a page beside the 4 preheated ones" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_last(tmp_path):
+def _parsed_by_voila(cmd: list[str]):
+    """``cmd``'s options as Voila's own parser reads them (it exits on an option given twice)."""
+    from voila.app import Voila
+
+    app = Voila()
+    app.parse_command_line(cmd[4:])  # after python -m voila NOTEBOOKS
+    return app.config
+
+
+def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_win(tmp_path):
     """An operator's voila.json in the data directory is searched first (before the working directory and
-    ~/.jupyter), and `workbook serve -- ARGS` lands after every option of the workbook's, so it wins."""
+    ~/.jupyter), and `workbook serve -- ARGS` wins over the workbook's own options: one the workbook sets too is
+    taken out (Voila refused a one-value option given twice, so `-- --VoilaExecutor.iopub_timeout=30` or
+    `-- --port=1234` stopped the server), whether named as the workbook names it or through Voila's alias."""
     from servers import server_settings
 
     from workbook.serving.serve import voila_command
 
     settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb"))})
-    cmd = voila_command(settings, 9999, ["--Voila.base_url=/wb/", "--port=1234"])
-    assert cmd[-2:] == ["--Voila.base_url=/wb/", "--port=1234"] and "--port=9999" in cmd[:-2]
+    extra = ["--Voila.base_url=/wb/", "--Voila.port=1234", "--VoilaExecutor.iopub_timeout", "30",
+             "--Voila.config_file_paths=/operator/conf", "--Voila.ip=0.0.0.0"]
+    cmd = voila_command(settings, 9999, extra)
+    assert cmd[-len(extra):] == extra
+    assert not [a for a in cmd if a.startswith(("--port=", "--Voila.ip=127", "--VoilaExecutor.iopub_timeout="))]
+    config = _parsed_by_voila(cmd)
+    assert config.Voila.port == 1234 and config.Voila.ip == "0.0.0.0" and config.Voila.base_url == "/wb/"
+    assert config.VoilaExecutor.iopub_timeout == 30
     paths = [a.partition("=")[2] for a in cmd if a.startswith("--Voila.config_file_paths=")]
-    assert paths[0] == str(tmp_path) and len(paths) > 2
+    assert paths[0] == str(tmp_path) and len(paths) > 2 and paths[-1] == "/operator/conf"  # a list: joined, not replaced
+    own = _parsed_by_voila(voila_command(settings, 9999))  # control: the workbook's own, without the operator's
+    assert own.Voila.port == 9999 and own.VoilaExecutor.iopub_timeout == settings.page_output_timeout_seconds
+
+
+@pytest.mark.parametrize("arg", ["--show_tracebacks=True", "--VoilaConfiguration.strip_sources=False",
+                                 "--template=lab", "--VoilaConfiguration.file_denylist=[]"])
+def test_what_keeps_visitors_pages_safe_cannot_be_changed_from_the_command_line(tmp_path, arg):
+    """Tracebacks, notebook sources, the template and the notebooks' folder stay closed to visitors: the operator is
+    told in one line which option, and why."""
+    from servers import server_settings
+
+    from workbook.errors import SettingsError
+    from workbook.serving.serve import voila_command
+
+    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb"))})
+    with pytest.raises(SettingsError) as err:
+        voila_command(settings, 9999, [arg])
+    message = str(err.value)
+    assert "\n" not in message and "cannot be changed" in message
+    assert arg[2:].partition("=")[0].split(".")[-1] in message
 
 
 def test_voila_waits_for_a_cells_output_as_the_setting_says_and_a_wait_below_voilas_is_refused(tmp_path):
