@@ -59,10 +59,10 @@ def service_settings(settings: Settings | None = None, pool: int = 2) -> Setting
 
 def service_command(settings: Settings, port: int, base_url: str) -> list[str]:
     """The Voila command of the rater service, started through this module so that the lock is installed first."""
-    command = voila_command(settings, port, [f"--Voila.base_url={'/' + base_url.strip('/') + '/' if base_url.strip('/') else '/'}"])
+    command = voila_command(settings, port, base_url=f"/{base_url.strip('/')}/" if base_url.strip("/") else "/")
     if command[1:3] != ["-m", "voila"]:  # the lock is installed by running this module in voila's place
         raise WorkbookError(f"the rater service cannot start: the Voila command is {' '.join(command[:3])!r}, not "
-                           "'python -m voila' (workbook/serving/kernels.py voila_command changed; update service_command)")
+                           "'python -m voila' (workbook/serving/serve.py voila_command changed; update service_command)")
     return [command[0], "-m", __name__, *command[3:]]
 
 

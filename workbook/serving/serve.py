@@ -37,12 +37,15 @@ def config_paths(settings: Settings) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def voila_command(settings: Settings | None = None, port: int | None = None, extra_args: list[str] | tuple = ()) -> list[str]:
+def voila_command(settings: Settings | None = None, port: int | None = None, extra_args: list[str] | tuple = (),
+                  base_url: str | None = None) -> list[str]:
     """The Voila command line for the workbook.
 
     Preheated kernel pools (sized per page by settings) so a page opens without waiting for a
     kernel; idle kernels culled after ``cull_idle_seconds``; no source, no tracebacks.
     ``extra_args`` (``workbook serve -- ARGS``) win over the workbook's own (``with_operator_args``).
+    Every option is written with its class (``--Voila.port``, not Voila's alias ``--port``): an operator's option is
+    matched to the workbook's without importing Voila, unless the operator uses an alias or a flag.
     """
     s = settings or get_settings()
     s.check_kernel_budget()
@@ -51,16 +54,17 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
     return with_operator_args([
         sys.executable, "-m", "voila", str(s.notebooks_dir),
         *(f"--Voila.config_file_paths={path}" for path in config_paths(s)),
-        f"--port={port or s.port}",
+        f"--Voila.port={port or s.port}",
         f"--Voila.ip={s.host}",
-        "--no-browser",
-        f"--template={TEMPLATE}",
+        *([f"--Voila.base_url={base_url}"] if base_url else []),
+        "--Voila.open_browser=False",
+        f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        "--show_tracebacks=False",
-        "--strip_sources=True",
-        "--preheat_kernel=True",
-        f"--pool_size={s.pool_size}",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={s.pool_size}",
         # pool sizes per page (workbook/serving/kernels.py turns them into Voila's kernel_pools_config)
         *(f"--WorkbookKernelManager.pool_sizes={page}={size}" for page, size in pools.items()),
         # Refill a pool only after the wave of arrivals has signed in: on two cores, a refill
@@ -94,29 +98,37 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
     ], extra_args)
 
 
-def option_name(arg: str, aliases: dict[str, str]) -> str | None:
-    """The setting a command-line argument gives (``--port=1`` and ``--Voila.port 1`` both ``Voila.port``, through
-    Voila's ``aliases``); None for anything else (a value, a path)."""
+def option_names(arg: str) -> set[str]:
+    """The settings a command-line argument gives: ``--Voila.port=1`` gives ``Voila.port``; Voila's alias ``--port 1``
+    and flag ``--debug`` are looked up in Voila's tables (``--debug`` gives ``VoilaConfiguration.show_tracebacks``
+    among others); nothing for anything else (a value, a path). Voila is imported only for an alias or a flag."""
     if not arg.startswith("--"):
-        return None
+        return set()
     name = arg[2:].partition("=")[0]
-    return aliases.get(name, name)
+    if "." in name or not name:
+        return {name} if name else set()
+    from voila.app import Voila
+
+    if name in Voila.aliases:
+        return {Voila.aliases[name]}
+    if name in Voila.flags:
+        return {f"{cls}.{trait}" for cls, traits in Voila.flags[name][0].items() for trait in traits}
+    return {name}
 
 
 def with_operator_args(own: list[str], extra_args: list[str] | tuple) -> list[str]:
     """``own`` then ``extra_args``, without those of the workbook's options an operator gives again: Voila (traitlets)
     refuses a one-value option given twice ("iopub_timeout only accepts one value, got 2"), so the operator's wins.
-    An operator's item of a list or dict option (``MANY``) joins the workbook's. A ``LOCKED`` option is refused."""
+    An operator's item of a list or dict option (``MANY``) joins the workbook's. A ``LOCKED`` option is refused.
+    The workbook's own options are written with their class, so only the operator's are looked up (``option_names``)."""
     if not extra_args:
         return list(own)
-    from voila.app import Voila
-
-    given = {name for arg in extra_args if (name := option_name(arg, Voila.aliases))}
+    given = set().union(*(option_names(arg) for arg in extra_args))
     for name in LOCKED:
         if name in given:
             raise SettingsError(f"workbook serve -- ... {name}: the workbook sets this to keep visitors' pages safe; "
                                 "it cannot be changed (docs/operator/serve.md)")
-    kept = [arg for arg in own if (name := option_name(arg, Voila.aliases)) is None or name not in given or name in MANY]
+    kept = [arg for arg in own if not arg.startswith("--") or (name := arg[2:].partition("=")[0]) not in given or name in MANY]
     return kept + list(extra_args)
 
 

@@ -31,7 +31,7 @@ def test_it_serves_the_rater_page_alone_with_codes_on(tmp_path):
     assert s.pooled_kernels() == 2  # the rater page's pool, nothing else
     command = service_command(s, 8870, BASE)
     assert command[1:4] == ["-m", "workbook.serving.rater_service", str(s.notebooks_dir)]
-    assert "--port=8870" in command and f"--Voila.base_url={BASE}" in command
+    assert "--Voila.port=8870" in command and f"--Voila.base_url={BASE}" in command
     env = service_env(s)
     assert env["WORKBOOK_AUTH_MODE"] == "codes" and env["WORKBOOK_POOLS"] == f"{RATER_PAGE}=2"
     assert env["WORKBOOK_CHART_RENDERER"] == "kernel"  # the rater page draws no chart: no renderer process

@@ -105,7 +105,7 @@ def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_win
              "--Voila.config_file_paths=/operator/conf", "--Voila.ip=0.0.0.0"]
     cmd = voila_command(settings, 9999, extra)
     assert cmd[-len(extra):] == extra
-    assert not [a for a in cmd if a.startswith(("--port=", "--Voila.ip=127", "--VoilaExecutor.iopub_timeout="))]
+    assert not [a for a in cmd if a.startswith(("--Voila.port=9999", "--Voila.ip=127", "--VoilaExecutor.iopub_timeout="))]
     config = _parsed_by_voila(cmd)
     assert config.Voila.port == 1234 and config.Voila.ip == "0.0.0.0" and config.Voila.base_url == "/wb/"
     assert config.VoilaExecutor.iopub_timeout == 30
@@ -113,10 +113,34 @@ def test_operator_voila_settings_come_from_the_data_directory_and_extra_args_win
     assert paths[0] == str(tmp_path) and len(paths) > 2 and paths[-1] == "/operator/conf"  # a list: joined, not replaced
     own = _parsed_by_voila(voila_command(settings, 9999))  # control: the workbook's own, without the operator's
     assert own.Voila.port == 9999 and own.VoilaExecutor.iopub_timeout == settings.page_output_timeout_seconds
+    aliased = voila_command(settings, 9999, ["--port=4321", "--pool_size", "3"])  # Voila's aliases name the same settings
+    assert "--Voila.port=9999" not in aliased and not [a for a in aliased if a.startswith("--VoilaConfiguration.default_pool_size=")]
+    config = _parsed_by_voila(aliased)
+    assert config.Voila.port == 4321 and config.VoilaConfiguration.default_pool_size == 3
+
+
+def test_the_workbooks_own_options_are_matched_without_importing_voila(tmp_path, monkeypatch):
+    """The workbook writes its options with their class, so an operator's ``--Voila.port=…`` (or the rater
+    service's base URL) is matched to them without importing Voila (0.6 CPU s) only to start it right after."""
+    import sys
+
+    from servers import server_settings
+
+    from workbook.serving.rater_service import service_command, service_settings
+    from workbook.serving.serve import voila_command
+
+    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb"))})
+    monkeypatch.setitem(sys.modules, "voila.app", None)  # importing it now raises ImportError
+    cmd = voila_command(settings, 9999, ["--Voila.port=1234", "--VoilaExecutor.iopub_timeout=30"])
+    assert "--Voila.port=1234" in cmd and "--Voila.port=9999" not in cmd
+    rater = service_settings(server_settings(tmp_path / "r", {}))  # the repository's notebooks (the rater page)
+    assert "--Voila.base_url=/services/r/" in service_command(rater, 8870, "/services/r/")
+    with pytest.raises(ImportError):  # control: an alias is looked up in Voila's table
+        voila_command(settings, 9999, ["--port=1234"])
 
 
 @pytest.mark.parametrize("arg", ["--show_tracebacks=True", "--VoilaConfiguration.strip_sources=False",
-                                 "--template=lab", "--VoilaConfiguration.file_denylist=[]"])
+                                 "--template=lab", "--VoilaConfiguration.file_denylist=[]", "--debug"])
 def test_what_keeps_visitors_pages_safe_cannot_be_changed_from_the_command_line(tmp_path, arg):
     """Tracebacks, notebook sources, the template and the notebooks' folder stay closed to visitors: the operator is
     told in one line which option, and why."""
@@ -130,7 +154,7 @@ def test_what_keeps_visitors_pages_safe_cannot_be_changed_from_the_command_line(
         voila_command(settings, 9999, [arg])
     message = str(err.value)
     assert "\n" not in message and "cannot be changed" in message
-    assert arg[2:].partition("=")[0].split(".")[-1] in message
+    assert ("show_tracebacks" if arg == "--debug" else arg[2:].partition("=")[0].split(".")[-1]) in message
 
 
 def test_voila_waits_for_a_cells_output_as_the_setting_says_and_a_wait_below_voilas_is_refused(tmp_path):

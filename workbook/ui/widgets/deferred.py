@@ -5,10 +5,11 @@ A save is acknowledged as soon as the answer is in the store; redrawing the pers
 Five quick clicks cost one redraw instead of five, and no click waits for a chart.
 
 A page built before its HTML leaves the kernel (a visit resumed from the sign-in cookie) draws inside
-``drawn_before_sent()``: its redraws run once at the block's end, in the building thread. A redraw left to
-a timer there could update a widget while the browser is still loading the page's models (after the kernel
-read that widget's state for the page, before the browser knew the widget): the update was dropped and the
-chart stayed empty (#17, a reloaded journey map, 1 run in ~17 under load).
+``drawn_before_sent()``: its redraws run once at the block's end, in the building thread. Left to a timer,
+a redraw could update a widget while the browser was still loading the page's models (after the kernel read
+that widget's state for the page, before the browser knew the widget). That is the path found for a reloaded
+journey map whose chart stayed empty (#17: 1 run in ~17 under load before, 10 of 10 after); the race itself
+was never caught in the act.
 """
 from __future__ import annotations
 
