@@ -318,12 +318,14 @@ def voila_server(data_dir: Path, **kwargs) -> Iterator[VoilaServer]:
 class KernelClient:
     """The kernel websocket as Voila's page uses it (Jupyter's JSON message protocol)."""
 
-    def __init__(self, server: VoilaServer, kernel_id: str, timeout: float = 300.0, base: str = "", cookie: str = ""):
+    def __init__(self, server: VoilaServer, kernel_id: str, timeout: float = 300.0, base: str = "", cookie: str = "",
+                 session: str = ""):
         """``base``: the server's own URL (``http://host:port/user/ann/`` behind a hub) instead of ``server``'s port;
-        ``cookie``: the Cookie header a browser would send (a hub login)."""
+        ``cookie``: the Cookie header a browser would send (a hub login); ``session``: an earlier connection's (a page
+        that reconnects)."""
         import websocket
 
-        self.session = uuid.uuid4().hex
+        self.session = session or uuid.uuid4().hex
         root = base.rstrip("/").replace("http", "ws", 1) if base else f"ws://127.0.0.1:{server.port}"
         url = f"{root}/api/kernels/{kernel_id}/channels?session_id={self.session}"
         where = urllib.parse.urlsplit(base)

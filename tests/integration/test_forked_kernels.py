@@ -15,6 +15,7 @@ import pytest
 from servers import KernelClient, bare_notebooks, voila_server
 
 from workbook.render import charts
+from workbook.serving import page_connection
 
 pytestmark = pytest.mark.slow  # a renderer process, forked kernels, real Voila servers
 
@@ -206,6 +207,58 @@ def test_pages_still_get_live_kernels_after_the_fork_server_is_killed(tmp_path):
         first = _page_kernel_answers(srv, "bare.ipynb")
         second = _page_kernel_answers(srv, "bare.ipynb")
         assert len({pooled, first, second}) == 3
+
+
+def test_a_forked_kernels_page_connects_without_the_servers_kernel_info_requests(tmp_path):
+    """A page's websocket to a forked kernel is confirmed by the kernel's IOPub welcome (page_connection.py): the
+    kernel answers no ``kernel_info_request`` of the server's (Jupyter's nudge sent them on shell and control and their
+    status messages reached the page), the page's own is answered, and its widget states come on IOPub. A kernel
+    started as a new process (``kernel_launch`` "exec") is nudged as Jupyter does and works the same."""
+    for launch in ("fork", "exec"):
+        env = {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / launch / "notebooks")), "WORKBOOK_POOL_SIZE": "0",
+               "WORKBOOK_POOLS": "bare.ipynb=2", "WORKBOOK_KERNEL_LAUNCH": launch}
+        with voila_server(tmp_path / launch / "data", env=env, demo=False) as srv:
+            srv.wait_kernels(lambda n: n == 2, timeout=300)
+            srv.wait_quiet(timeout=300)
+            import json
+            import re
+
+            with urllib.request.urlopen(srv.page_url("bare.ipynb"), timeout=300) as r:
+                html = r.read().decode("utf-8")
+            kernel_id = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+            client = KernelClient(srv, kernel_id, timeout=120)
+            seen: list[dict] = []
+            real = client.messages
+
+            def recorded(real=real, seen=seen):
+                for msg in real():
+                    seen.append(msg)
+                    yield msg
+
+            client.messages = recorded
+            try:
+                assert any(s["model_name"] == "IntSliderModel" for s in client.widget_states().values())
+                mine = client.send("kernel_info_request", {})
+                client.until_idle(mine)
+                time.sleep(1.0)  # a nudge repeated every 0.5 s would show by now
+                client.until_idle(client.send("comm_info_request", {}))
+            finally:
+                client.close()
+            asked = {m["parent_header"].get("msg_id") for m in seen
+                     if m.get("msg_type") == "status" and m["parent_header"].get("msg_type") == "kernel_info_request"}
+            assert mine in asked
+            if launch == "fork":
+                assert asked == {mine}, f"the server asked the forked kernel for its info {len(asked - {mine})} time(s)"
+            assert not [m for m in seen if m.get("msg_type") == "iopub_welcome"]  # the welcome confirms, it is not relayed
+            if launch == "fork":  # the page reconnects (same session): Jupyter kept its streams, no welcome comes
+                again = KernelClient(srv, kernel_id, timeout=120, session=client.session)
+                try:
+                    t0 = time.monotonic()
+                    assert any(s["model_name"] == "IntSliderModel" for s in again.widget_states().values())
+                    took = time.monotonic() - t0
+                finally:
+                    again.close()
+                assert took < page_connection.WELCOME_WAIT / 2, f"a reconnecting page waited {took:.1f} s"
 
 
 def test_a_forked_kernel_is_a_page_kernel_that_still_prints_awaits_and_stops(tmp_path, settings_env, monkeypatch):

@@ -40,6 +40,8 @@ from .forking import start_chart_renderer
 from .guard import install as install_serving_guard
 from .kernel_budget import KernelBudget, Ticket
 from .nodelay import install as install_nodelay
+from .page_connection import install as install_page_connection
+from .page_connection import known_kernel_info
 from .page_state import install as install_page_state
 from .template_code import install as install_template_code
 from .web_session import install as install_web_session
@@ -162,6 +164,7 @@ install_page_state()  # a page asks whether its kernel is still there: see page_
 install_fork_provisioner()  # kernels forked from one preloaded process (setting kernel_launch): see forking.py
 install_template_code()  # Voila's page templates compiled once per server: see template_code.py
 install_nodelay()  # a page's kernel websocket sends each message at once: see nodelay.py
+install_page_connection()  # a forked page kernel's websocket confirmed by its IOPub welcome: see page_connection.py
 
 
 class WorkbookKernelManager(AsyncMappingKernelManager):
@@ -316,6 +319,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
             self._starting -= 1
         if mine:
             self.budget.bind(ticket, kernel_id)
+        known_kernel_info(self.get_kernel(kernel_id))  # a forked kernel is not asked it again: page_connection.py
         # a kernel Jupyter's restarter brings back is empty: the page it ran is gone with the old one
         self.add_restart_callback(kernel_id, lambda: self._restarted.add(kernel_id), "restart")
         return kernel_id

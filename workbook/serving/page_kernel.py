@@ -14,6 +14,10 @@
   ``execution_state`` is what the culler reads between messages. ``PageKernel`` sends only the "idle": one
   message fewer through the IOPub thread, the server and the page per click (9 of a visit's 47). Cells
   (``execute_request``) and every other request keep both.
+- *A page's websocket confirmed by a welcome*: ipykernel answers each new IOPub subscription with an
+  ``iopub_welcome`` message, but ZeroMQ reports a subscription to the same topic as an earlier one (the server's
+  activity watch subscribes first) only with ``XPUB_VERBOSE``, set here. The server then knows the page's
+  subscription live from that welcome instead of repeated ``kernel_info`` requests (``page_connection.py``).
 - *Log records*: traitlets sets the app's logger to DEBUG and its handler to the app's ``log_level``
   (WARNING), so each of ipykernel's debug lines per message builds a record the handler then drops.
   The logger is raised to the lowest level a handler shows: the same lines are shown.
@@ -27,6 +31,7 @@ from __future__ import annotations
 import logging
 import threading
 
+import zmq
 from ipykernel.iostream import OutStream
 from ipykernel.ipkernel import IPythonKernel
 from ipykernel.kernelapp import IPKernelApp
@@ -91,6 +96,22 @@ class PageKernel(IPythonKernel):
         super()._publish_status(status, channel, parent)
 
 
+class _VerboseXPub:
+    """A ZeroMQ context whose XPUB sockets report every subscription, repeated ones too (``XPUB_VERBOSE``)."""
+
+    def __init__(self, context: zmq.Context):
+        self._context = context
+
+    def socket(self, kind: int, *args, **kwargs) -> zmq.Socket:
+        sock = self._context.socket(kind, *args, **kwargs)
+        if kind == zmq.XPUB:
+            sock.setsockopt(zmq.XPUB_VERBOSE, 1)
+        return sock
+
+    def __getattr__(self, name: str):
+        return getattr(self._context, name)
+
+
 class PageKernelApp(IPKernelApp):
     """ipykernel's app with ``PageKernel``, ``PageOutStream`` for stdout and stderr, and no log records its handlers
     would drop."""
@@ -112,6 +133,10 @@ class PageKernelApp(IPKernelApp):
         """ipykernel's sockets, without the shell channel thread (not started yet: it holds no socket)."""
         super().init_sockets()
         self.shell_channel_thread = None
+
+    def init_iopub(self, context: zmq.Context) -> None:
+        """ipykernel's IOPub socket, set before its thread starts to report every subscription (each one welcomed)."""
+        super().init_iopub(_VerboseXPub(context))
 
     def init_kernel(self) -> None:
         """ipykernel's kernel, its shell stream on the main thread's loop."""
