@@ -25,7 +25,7 @@ import tempfile
 from workbook.settings import Settings, get_settings
 
 from .launch import LAUNCH
-from .serve import TEMPLATE, kernel_env
+from .serve import RATE_LIMIT, TEMPLATE, kernel_env
 
 HOME_PAGE = "00_home.ipynb"
 _KERNEL = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -166,6 +166,7 @@ def server_args(settings: Settings | None = None) -> list[str]:
         f"--VoilaExecutor.iopub_timeout={s.page_output_timeout_seconds}",
         # the words of the page states (preparing, connection lost, closed) for the template's script
         "--VoilaExporter.filters=wb_state_texts=workbook.serving.page_state.state_texts",
+        f"--ZMQChannelsWebsocketConnection.limit_rate={RATE_LIMIT}",  # serve.py says why
     ]
 
 

@@ -21,6 +21,11 @@ LOCKED = ("VoilaConfiguration.template", "VoilaConfiguration.allow_template_over
           "VoilaConfiguration.allow_theme_override", "VoilaConfiguration.show_tracebacks",
           "VoilaConfiguration.strip_sources", "VoilaConfiguration.multi_kernel_manager_class",
           "VoilaConfiguration.file_denylist")
+# Jupyter's server counts the IOPub messages and output bytes it relays to a page, to stop a notebook that prints in a
+# loop from flooding the browser; for that it decodes each message's header (and a status message's content) and
+# sets traits per message. A visitor's page runs no code of its own (the server drops an execute request), and its
+# kernel sends widget messages only: the count is left off (~5 % of the server's CPU in a burst, #17).
+RATE_LIMIT = False
 # Options given once per item (a list or a dict): an operator's items join the workbook's.
 MANY = ("Voila.config_file_paths", "WorkbookKernelManager.pool_sizes", "VoilaExporter.filters",
         "VoilaConfiguration.http_header_envs")
@@ -91,6 +96,8 @@ def voila_command(settings: Settings | None = None, port: int | None = None, ext
         "--VoilaConfiguration.file_denylist=.*",  # Voila serves no file of the notebooks' folder
         # the words of the page states (preparing, connection lost, closed) for the template's script
         "--VoilaExporter.filters=wb_state_texts=workbook.serving.page_state.state_texts",
+        # no IOPub rate limit on a page's websocket (RATE_LIMIT says why)
+        f"--ZMQChannelsWebsocketConnection.limit_rate={RATE_LIMIT}",
         # headers the server stamps on each page request for its kernel: the visitor's address
         # (workbook/serving/client_address.py) and the sign-in cookie's session (workbook/serving/web_session.py)
         f"--VoilaConfiguration.http_header_envs={CLIENT_HEADER}",

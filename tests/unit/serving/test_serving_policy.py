@@ -182,3 +182,26 @@ def test_voila_waits_for_a_cells_output_as_the_setting_says_and_a_wait_below_voi
     with pytest.raises(SettingsError) as err:
         server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": nb, "WORKBOOK_PAGE_OUTPUT_TIMEOUT_SECONDS": "2"})
     assert "setting page_output_timeout_seconds: 2 must be at least 4" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_pages_websocket_relays_without_the_iopub_rate_count(tmp_path):
+    """The command line turns off Jupyter's IOPub rate count (serve.RATE_LIMIT), and a websocket connection made as
+    Jupyter's handler makes it (the kernel as parent, no config of its own: Voila passes none) reads it; the hub's
+    single-user server sets the same."""
+    from jupyter_client.ioloop import AsyncIOLoopKernelManager
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from servers import server_settings
+    from traitlets.config import Config
+
+    from workbook.serving.hub import server_args
+    from workbook.serving.serve import voila_command
+
+    settings = server_settings(tmp_path, {"WORKBOOK_NOTEBOOKS_DIR": str(bare_notebooks(tmp_path / "nb"))})
+    config = _parsed_by_voila(voila_command(settings, 9999))
+    kernels = AsyncMappingKernelManager(config=config)
+    kernel = AsyncIOLoopKernelManager(parent=kernels)
+    assert ZMQChannelsWebsocketConnection(parent=kernel, config=None).limit_rate is False
+    assert ZMQChannelsWebsocketConnection(parent=AsyncIOLoopKernelManager(parent=AsyncMappingKernelManager(config=Config())),
+                                          config=None).limit_rate is True  # control: Jupyter's default
+    assert "--ZMQChannelsWebsocketConnection.limit_rate=False" in server_args(settings)
