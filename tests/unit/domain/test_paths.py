@@ -208,3 +208,28 @@ def test_the_quiz_steps_link_their_page_and_count_as_done_once_the_form_is_answe
     box = box[box.index("wb-path-module"):]
     row = box[box.index("quiz_before.ipynb"):].split("</tr>")[0]
     assert "done" in row  # the form is answered: the step is ticked
+
+
+def test_path_badges_are_rendered_once_per_language_and_stay_the_same(db, cohort, monkeypatch):
+    """A module page's path marks (#17: ~15 badges a sign-in) are rendered once per kernel and language: a second
+    person's marks, the same, render no badge again; in French they are French, not the English kept."""
+    from workbook.i18n import using
+    from workbook.render import fragments
+    from workbook.ui.pages import path_view
+
+    module = catalogue().module("m04")
+    ann, ben = cohort["ident"]["Ann"], cohort["ident"]["Ben"]
+    monkeypatch.setattr(path_view, "_RENDERED", {})
+    rendered = []
+    real = fragments.render_fragment
+    monkeypatch.setattr(path_view, "render_fragment", lambda name, **kw: rendered.append(kw.get("part")) or real(name, **kw))
+    first = path_view.module_marks(db, ann, module)
+    badges = rendered.count("badge") + rendered.count("mark")
+    assert badges >= len(module.sections)
+    rendered.clear()
+    assert path_view.module_marks(db, ben, module) == first  # the same path, nothing done: the same marks
+    assert rendered == ["box"]  # the box (the person's steps) only
+    with using("fr"):
+        french = path_view.module_marks(db, ann, module)
+    assert french[1] != first[1] and all("min" in mark for mark in french[1].values())
+    assert path_view.module_marks(db, ann, module) == first

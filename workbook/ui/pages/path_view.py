@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbook.auth.identity import Identity
 from workbook.content.catalogue import Module, catalogue
 from workbook.domain.paths import ModulePlan, Step, get_path, module_plan, plan, step_done, time_left
+from workbook.i18n import current_language
 from workbook.render.fragments import render_fragment
 from workbook.store import Database, answered_exercises, path_of, progress
 
@@ -30,8 +31,26 @@ def path_summary_html(db: Database, identity: Identity) -> str:
     return str(render_fragment("path", part="summary", labels=L, path=path, left=left, rows=rows, workshop=path.modules is not None))
 
 
+# A badge depends only on its step, whether it is done, the kind of path and the language: rendered once per kernel
+# (a visitor's sign-in rendered ~15 of them, #17), kept with the catalogue it was rendered from.
+_RENDERED: dict[tuple, tuple[object, str]] = {}
+
+
+def _path_fragment(part: str, step: Step, done: bool, workshop: bool, ex_id: str = "") -> str:
+    cat = catalogue()
+    key = (current_language(), part, ex_id, step, done, workshop)
+    kept = _RENDERED.get(key)
+    if kept is not None and kept[0] is cat:
+        return kept[1]
+    html = str(render_fragment("path", part=part, labels=_labels(), ex_id=ex_id, step=step, done=done, workshop=workshop))
+    if len(_RENDERED) >= 4096:
+        _RENDERED.clear()
+    _RENDERED[key] = (cat, html)
+    return html
+
+
 def _badge(step: Step, done: bool, workshop: bool = True) -> str:
-    return str(render_fragment("path", part="badge", labels=_labels(), step=step, done=done, workshop=workshop))
+    return _path_fragment("badge", step, done, workshop)
 
 
 def module_path(db: Database, identity: Identity, module: Module) -> tuple[ModulePlan, str | None, set[str], bool]:
@@ -62,7 +81,7 @@ def exercise_mark(mp: ModulePlan, ex_id: str, status: str | None, answered: set[
     step = mp.step_for("do", ex_id)
     if not step:
         return ""
-    return str(render_fragment("path", part="mark", labels=_labels(), ex_id=ex_id, step=step, done=step_done(step, status, answered), workshop=workshop))
+    return _path_fragment("mark", step, step_done(step, status, answered), workshop, ex_id)
 
 
 def module_box_html(db: Database, identity: Identity, module: Module, state=None) -> str:
