@@ -58,10 +58,11 @@ def welcomed_nudge(connection, jupyters_nudge) -> asyncio.Future:
         try:
             await asyncio.wait_for(welcomed, WELCOME_WAIT)
         except TimeoutError:
+            if iopub.closed():  # the page left meanwhile: nothing to confirm
+                return
             connection.log.warning("No IOPub welcome from kernel %s in %.0f s: nudging it as Jupyter does",
                                    connection.kernel_id, WELCOME_WAIT)
-            if not iopub.closed():
-                iopub.stop_on_recv()
+            iopub.stop_on_recv()
             await jupyters_nudge(connection)
             return
         if not iopub.closed():

@@ -101,3 +101,28 @@ def test_the_patch_sends_only_forked_kernels_connections_to_the_welcome(monkeypa
     with pytest.raises(AttributeError):  # Jupyter's own nudge, which needs a real connection
         nudge(other)
     assert calls == [forked]
+
+
+def test_a_page_that_leaves_before_its_welcome_is_not_nudged(tmp_path, monkeypatch):
+    """No welcome and the connection's IOPub stream closed meanwhile (the page left): the wait ends without Jupyter's
+    nudge, which would fail on the closed stream."""
+    monkeypatch.setattr(page_connection, "WELCOME_WAIT", 0.3)
+
+    async def scenario() -> list[str]:
+        context = zmq.Context()
+        sub = context.socket(zmq.SUB)
+        sub.connect(f"ipc://{tmp_path}/nobody")
+        stream = ZMQStream(sub)
+        nudged: list[str] = []
+
+        async def jupyters_nudge(_connection):
+            nudged.append("nudged")
+
+        connection = SimpleNamespace(channels={"iopub": stream}, log=logging.getLogger("test"), kernel_id="k1")
+        waiting = page_connection.welcomed_nudge(connection, jupyters_nudge)
+        stream.close()
+        await waiting
+        context.term()
+        return nudged
+
+    assert asyncio.run(scenario()) == []
