@@ -12,7 +12,8 @@ For a kernel forked from the fork server (``forking.ForkProvisioner``) both are 
   ``XPUB_VERBOSE``), and ipykernel answers each with an ``iopub_welcome`` message (Jupyter's JEP 65). A welcome seen
   on the connection's own IOPub stream proves its subscription live, which is what the nudge waits for
   (``welcomed_nudge``). If none comes within ``WELCOME_WAIT`` seconds, Jupyter's own nudge runs, as before.
-Any other kernel is nudged and asked as Jupyter does, and so is a page that reconnects on the streams Jupyter kept for
+Any other kernel is nudged and asked as Jupyter does, as is every kernel with an ipykernel that sends no welcome
+(6.29, which the package allows), and a page that reconnects on the streams Jupyter kept for
 it while it was away (its subscription is not new: no welcome would come).
 """
 from __future__ import annotations
@@ -20,6 +21,14 @@ from __future__ import annotations
 import asyncio
 
 WELCOME_WAIT = 10.0  # seconds to wait for the kernel's welcome before falling back to Jupyter's nudge
+
+
+def kernels_welcome() -> bool:
+    """Whether this environment's ipykernel answers a new IOPub subscription with ``iopub_welcome`` (ipykernel 7;
+    the package allows 6.29, whose IOPub socket is a plain PUB: its pages are nudged as Jupyter does)."""
+    from ipykernel.iostream import IOPubThread
+
+    return hasattr(IOPubThread, "_send_welcome_message")
 
 
 def forked(kernel_manager) -> bool:
@@ -71,18 +80,23 @@ def welcomed_nudge(connection, jupyters_nudge) -> asyncio.Future:
     return asyncio.ensure_future(until_welcomed())
 
 
+def page_nudge(jupyters_nudge, welcomes: bool):
+    """The connection's ``nudge``: the welcome for a forked kernel when this environment's kernels welcome, else
+    ``jupyters_nudge``."""
+
+    def nudge(self):
+        if not (welcomes and forked(self.kernel_manager)):
+            return jupyters_nudge(self)
+        return welcomed_nudge(self, jupyters_nudge)
+
+    nudge._workbook_welcomed = True
+    return nudge
+
+
 def install() -> None:
     """In the server process: forked page kernels' websockets are confirmed by the kernel's welcome (idempotent)."""
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
     if getattr(ZMQChannelsWebsocketConnection.nudge, "_workbook_welcomed", False):
         return
-    jupyters = ZMQChannelsWebsocketConnection.nudge
-
-    def nudge(self):
-        if not forked(self.kernel_manager):
-            return jupyters(self)
-        return welcomed_nudge(self, jupyters)
-
-    nudge._workbook_welcomed = True
-    ZMQChannelsWebsocketConnection.nudge = nudge
+    ZMQChannelsWebsocketConnection.nudge = page_nudge(ZMQChannelsWebsocketConnection.nudge, kernels_welcome())

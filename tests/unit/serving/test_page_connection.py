@@ -7,7 +7,6 @@ import asyncio
 import logging
 from types import SimpleNamespace
 
-import pytest
 import zmq
 from ipykernel.iostream import IOPubThread
 from jupyter_client.session import Session
@@ -86,21 +85,28 @@ def test_a_forked_kernels_info_is_known_and_any_other_kernel_is_asked(monkeypatc
     assert asyncio.run(scenario()) == {"protocol_version": kernel_protocol_version}
 
 
-def test_the_patch_sends_only_forked_kernels_connections_to_the_welcome(monkeypatch):
+def test_only_forked_kernels_connections_take_the_welcome_and_only_with_a_welcoming_ipykernel(monkeypatch):
+    """Installed in the server (idempotent) over Jupyter's nudge; a forked kernel's connection waits for the welcome,
+    any other goes to Jupyter's nudge, and so does every connection when ipykernel sends no welcome (6.29, allowed by
+    the package: its IOPub socket is a plain PUB) instead of waiting 10 s for one."""
+    from ipykernel.iostream import IOPubThread
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
     page_connection.install()
-    page_connection.install()  # idempotent
-    nudge = ZMQChannelsWebsocketConnection.nudge
-    assert nudge._workbook_welcomed
-    calls = []
-    monkeypatch.setattr(page_connection, "welcomed_nudge", lambda conn, jupyters: calls.append(conn) or "welcomed")
+    page_connection.install()
+    assert ZMQChannelsWebsocketConnection.nudge._workbook_welcomed
+    assert page_connection.kernels_welcome()  # the locked ipykernel (7.x) welcomes each subscription
+    welcomed, jupyters = [], []
+    monkeypatch.setattr(page_connection, "welcomed_nudge", lambda conn, nudge: welcomed.append(conn) or "welcome")
     forked = SimpleNamespace(kernel_manager=SimpleNamespace(provisioner=SimpleNamespace(forked=True)))
-    assert nudge(forked) == "welcomed" and calls == [forked]
-    other = SimpleNamespace(kernel_manager=SimpleNamespace(provisioner=SimpleNamespace(forked=False)))
-    with pytest.raises(AttributeError):  # Jupyter's own nudge, which needs a real connection
-        nudge(other)
-    assert calls == [forked]
+    started = SimpleNamespace(kernel_manager=SimpleNamespace(provisioner=SimpleNamespace(forked=False)))
+    nudge = page_connection.page_nudge(lambda conn: jupyters.append(conn) or "jupyter", welcomes=True)
+    assert (nudge(forked), nudge(started)) == ("welcome", "jupyter")
+    monkeypatch.delattr(IOPubThread, "_send_welcome_message")
+    assert not page_connection.kernels_welcome()
+    nudge = page_connection.page_nudge(lambda conn: jupyters.append(conn) or "jupyter", welcomes=page_connection.kernels_welcome())
+    assert nudge(forked) == "jupyter"
+    assert welcomed == [forked] and jupyters == [started, forked]
 
 
 def test_a_page_that_leaves_before_its_welcome_is_not_nudged(tmp_path, monkeypatch):
