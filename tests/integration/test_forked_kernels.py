@@ -41,6 +41,14 @@ def renderer(tmp_path, settings_env, monkeypatch):
         reset_settings()
 
 
+def _kernel_id_of(html: str) -> str:
+    """The kernel a served page was given (its jupyter-config-data, as the page's script reads it)."""
+    import json
+    import re
+
+    return json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+
+
 def _chart():
     frame = pd.DataFrame({"label": ["Client", "Contact staff", "Support <b>&"], "count": [7, 4, 9]})
     return charts.category_counts(frame, "Rows per category")
@@ -150,10 +158,8 @@ def test_module_1_kernels_are_forked_and_never_load_vl_convert(tmp_path):
             assert "vl_convert" not in _maps(p.pid), "a page kernel loaded vl-convert"
         with urllib.request.urlopen(srv.page_url("01_servuction.ipynb"), timeout=300) as r:
             html = r.read().decode("utf-8")
-        import json
-        import re
 
-        kernel_id = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+        kernel_id = _kernel_id_of(html)
         client = KernelClient(srv, kernel_id, timeout=120)
         try:
             states = client.widget_states()
@@ -175,12 +181,10 @@ def test_module_1_kernels_are_forked_and_never_load_vl_convert(tmp_path):
 
 def _page_kernel_answers(srv, notebook: str) -> str:
     """Open a page as a browser does; its kernel id, after checking the page's widgets answer."""
-    import json
-    import re
 
     with urllib.request.urlopen(srv.page_url(notebook), timeout=300) as r:
         html = r.read().decode("utf-8")
-    kernel_id = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+    kernel_id = _kernel_id_of(html)
     client = KernelClient(srv, kernel_id, timeout=120)
     try:
         assert any(s["model_name"] == "IntSliderModel" for s in client.widget_states().values())
@@ -220,12 +224,9 @@ def test_a_forked_kernels_page_connects_without_the_servers_kernel_info_requests
         with voila_server(tmp_path / launch / "data", env=env, demo=False) as srv:
             srv.wait_kernels(lambda n: n == 2, timeout=300)
             srv.wait_quiet(timeout=300)
-            import json
-            import re
-
             with urllib.request.urlopen(srv.page_url("bare.ipynb"), timeout=300) as r:
                 html = r.read().decode("utf-8")
-            kernel_id = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))["kernelId"]
+            kernel_id = _kernel_id_of(html)
             client = KernelClient(srv, kernel_id, timeout=120)
             seen: list[dict] = []
             real = client.messages

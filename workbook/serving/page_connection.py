@@ -52,12 +52,12 @@ def welcomed_nudge(connection, jupyters_nudge) -> asyncio.Future:
     """Resolved once an IOPub message (the kernel's welcome to this subscription) reaches the connection's own IOPub
     stream; Jupyter's nudge if none came within ``WELCOME_WAIT`` s, or at once for a stream welcomed before."""
     iopub = connection.channels["iopub"]
-    if getattr(iopub, "_workbook_welcomed", False):  # streams kept for a page that reconnects: nothing new to welcome
+    if getattr(iopub, "_workbook_confirmed", False):  # streams kept for a page that reconnects: nothing new to welcome
         return jupyters_nudge(connection)
     welcomed = asyncio.get_running_loop().create_future()
 
     def on_iopub(_msg) -> None:
-        iopub._workbook_welcomed = True
+        iopub._workbook_confirmed = True
         if not welcomed.done():
             welcomed.set_result(None)
 
