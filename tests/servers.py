@@ -276,6 +276,14 @@ class VoilaServer:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
+    def wait_log(self, text: str, count: int = 1, timeout: float = 60.0, poll: float = 0.2) -> None:
+        """Wait until the server's log holds ``text`` at least ``count`` times."""
+        deadline = time.monotonic() + timeout
+        while self.log_text().count(text) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server never logged {text!r} ({count}x) in {timeout:.0f} s:\n{self.log_tail()}")
+            time.sleep(poll)
+
     def codes(self, role: str = "trainee") -> list[str]:
         """The demo access codes of one role, in the demo cohort's order."""
         if not self.demo:
