@@ -288,6 +288,10 @@ class AccessCodeAuthenticator:
 
     def _wait(self, s, keys: list[str]) -> float:
         """Seconds before the next try from these sources (the longest wait of any of them)."""
+        return self._failures(s, keys)[0]
+
+    def _failures(self, s, keys: list[str]) -> tuple[float, set[str]]:
+        """(seconds before the next try from these sources, the keys with recent wrong codes)."""
         st = self.settings
         since = utcnow() - timedelta(seconds=st.signin_failure_memory_seconds)
         rows = s.execute(
@@ -301,7 +305,7 @@ class AccessCodeAuthenticator:
             free = st.signin_max_failures_per_address if by_address else st.signin_max_failures
             cap = st.signin_delay_max_seconds_per_address if by_address else st.signin_delay_max_seconds
             wait = max(wait, seconds_left(n, last, now, free, st.signin_delay_seconds, cap))
-        return wait
+        return wait, {key for key, _n, _last in rows}
 
     @staticmethod
     def _source_keys(source: str | Sequence[str]) -> list[str]:
@@ -338,7 +342,7 @@ class AccessCodeAuthenticator:
         lookup, secret = parts
         keys.append(f"code:{lookup}")
         with self.db.session() as s:
-            wait = self._wait(s, keys)
+            wait, failed = self._failures(s, keys)
             if wait > 0:
                 raise self._too_many(wait)
             row = s.get(AccessCode, lookup)
@@ -356,8 +360,10 @@ class AccessCodeAuthenticator:
                     row.salt, row.digest = hash_secret(secret)
                     row.cost = current_cost()
                 # only this code's count is cleared: signing in with one's own code between guesses
-                # must not reset the count of the page (source) the guesses come from
-                s.execute(delete(SigninFailure).where(SigninFailure.key == f"code:{lookup}"))
+                # must not reset the count of the page (source) the guesses come from. Without wrong codes of its own
+                # the sign-in writes nothing here (older rows count for nothing; the next wrong code clears them)
+                if f"code:{lookup}" in failed:
+                    s.execute(delete(SigninFailure).where(SigninFailure.key == f"code:{lookup}"))
                 return identity
         raise self._fail(keys, "this access code is not valid (mistyped, or replaced by a newer one); ask your coach")
 

@@ -62,12 +62,35 @@ def _expiry(db: Database, created):
 def start_session(db: Database, identity: Identity) -> str:
     """A new session for this identity; returns its token (never stored, only its hash)."""
     kind, subject = subject_of(identity)
+    with db.session() as s:
+        return _add_session(db, s, kind, subject)
+
+
+def start_session_with_ticket(db: Database, identity: Identity) -> tuple[str, str]:
+    """A page's sign-in by code: a new session and the one-time ticket for its cookie, (token, ticket), in one
+    write transaction (each write waits for SQLite's single writer when a cohort signs in together)."""
+    kind, subject = subject_of(identity)
+    with db.session() as s:
+        return _add_session(db, s, kind, subject), _add_ticket(db, s, kind, subject)
+
+
+def _add_session(db: Database, s, kind: str, subject: int) -> str:
+    """Inside a transaction: store a new session of a subject (expired ones go); its token."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    with db.session() as s:
-        s.execute(delete(PageSession).where(PageSession.expires_at < now))
-        s.add(PageSession(token_hash=token_hash(token), subject_kind=kind, subject_id=subject, created_at=now, expires_at=_expiry(db, now)))
+    s.execute(delete(PageSession).where(PageSession.expires_at < now))
+    s.add(PageSession(token_hash=token_hash(token), subject_kind=kind, subject_id=subject, created_at=now, expires_at=_expiry(db, now)))
     return token
+
+
+def _add_ticket(db: Database, s, kind: str, subject: int) -> str:
+    """Inside a transaction: store a new one-time ticket of a subject (expired ones go); the ticket."""
+    ticket = secrets.token_urlsafe(32)
+    now = utcnow()
+    s.execute(delete(SigninTicket).where(SigninTicket.expires_at < now))
+    s.add(SigninTicket(ticket_hash=token_hash(ticket), subject_kind=kind, subject_id=subject,
+                       expires_at=now + timedelta(seconds=db.settings.signin_ticket_seconds)))
+    return ticket
 
 
 def _live_row(db: Database, s, token: str) -> PageSession:
@@ -127,18 +150,6 @@ def end_session_of_token(db: Database, token: str) -> None:
         row = s.get(PageSession, token_hash(token or ""))
         if row is not None:
             delete_subject_sessions(s, row.subject_kind, row.subject_id)
-
-
-def issue_ticket(db: Database, identity: Identity) -> str:
-    """A one-time ticket for this identity's session cookie, valid ``signin_ticket_seconds``."""
-    kind, subject = subject_of(identity)
-    ticket = secrets.token_urlsafe(32)
-    now = utcnow()
-    with db.session() as s:
-        s.execute(delete(SigninTicket).where(SigninTicket.expires_at < now))
-        s.add(SigninTicket(ticket_hash=token_hash(ticket), subject_kind=kind, subject_id=subject,
-                           expires_at=now + timedelta(seconds=db.settings.signin_ticket_seconds)))
-    return ticket
 
 
 def redeem_ticket(db: Database, ticket: str, replacing: str = "") -> str:

@@ -4,13 +4,13 @@ sign-out). The browser side (cookie, no token in any URL) is tests/browser/test_
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from widget_tools import button, html_text, walk
 
 from workbook.errors import AccessDenied
 from workbook.store import AccessCodeAuthenticator, current_answers, invite_rater, reissue_code, revoke_rater
 from workbook.store.models import PageSession, SigninTicket, utcnow
-from workbook.store.sessions import end_sessions, issue_ticket, redeem_ticket
+from workbook.store.sessions import end_sessions, redeem_ticket, start_session_with_ticket
 
 
 def test_session_resumes_the_same_identity_and_stores_only_a_hash(db, cohort):
@@ -81,7 +81,7 @@ def test_expiry_slides_with_use_but_never_past_the_cap(db, cohort):
 def test_a_ticket_buys_one_cookie_session_once_and_only_while_fresh(db, cohort):
     auth = AccessCodeAuthenticator(db)
     ann = cohort["ident"]["Ann"]
-    ticket = issue_ticket(db, ann)
+    _token, ticket = start_session_with_ticket(db, ann)
     with db.session() as s:
         assert ticket not in s.scalars(select(SigninTicket.ticket_hash)).all()
     previous = auth.start_session(ann)  # the browser's earlier cookie
@@ -93,7 +93,7 @@ def test_a_ticket_buys_one_cookie_session_once_and_only_while_fresh(db, cohort):
         redeem_ticket(db, ticket)
     with pytest.raises(AccessDenied, match="expired"):
         auth.resume(ticket)  # a ticket is not a session
-    late = issue_ticket(db, ann)
+    _token, late = start_session_with_ticket(db, ann)
     with db.session() as s:
         s.execute(update(SigninTicket).values(expires_at=utcnow() - timedelta(seconds=1)))
     with pytest.raises(AccessDenied, match="expired"):
@@ -103,7 +103,7 @@ def test_a_ticket_buys_one_cookie_session_once_and_only_while_fresh(db, cohort):
 def test_reissue_and_sign_out_void_pending_tickets_and_sessions(db, cohort, admin):
     auth = AccessCodeAuthenticator(db)
     ann, ben = cohort["ident"]["Ann"], cohort["ident"]["Ben"]
-    ticket = issue_ticket(db, ann)
+    _token, ticket = start_session_with_ticket(db, ann)
     reissue_code(db, admin, ann.person_id)
     with pytest.raises(AccessDenied):
         redeem_ticket(db, ticket)
@@ -130,6 +130,44 @@ def _signed_in_module_page(db, code):
     page.signin.code.value = code
     form = next(x for x in walk(page) if isinstance(x, LikertForm))
     return page, form
+
+
+def test_a_sign_in_by_code_on_a_page_writes_once(db, cohort):
+    """A cohort signing in together queues on SQLite's one writer: a page's sign-in by code (the code checked, the
+    session, the cookie's ticket, the person's page built) is one write transaction (#17); a wrong code before it is
+    still counted and then cleared by the right one."""
+    from workbook.ui.pages.module import module_page
+
+    committed, pending = [], []
+
+    def on_execute(_conn, _cursor, statement, *_args):
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            pending.append(statement.split()[0].upper() + " " + statement.split()[2])
+
+    def on_commit(_conn):
+        if pending:
+            committed.append(list(pending))
+            pending.clear()
+
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    event.listen(db.engine, "commit", on_commit)
+    try:
+        page, _form = _signed_in_module_page(db, cohort["people"]["Ann"]["code"])
+        assert [sorted(x) for x in committed] == [
+            ["DELETE page_sessions", "DELETE signin_tickets", "INSERT page_sessions", "INSERT signin_tickets"]]
+        assert page.session_token and "data-wb-ticket" in page._ticket.value
+        committed.clear()
+        code = cohort["people"]["Ben"]["code"]
+        wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+        other = module_page("m01", db=db)
+        other.signin.code.value = wrong
+        assert other.session_token is None and len(committed) == 1  # the wrong code recorded
+        other.signin.code.value = code
+        assert other.session_token and len(committed) == 3  # then cleared by the right one, and the session
+        assert any("DELETE signin_failures" in x for x in committed[1])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+        event.remove(db.engine, "commit", on_commit)
 
 
 def test_page_links_are_plain_and_the_page_holds_no_token_in_any_html(db, cohort):

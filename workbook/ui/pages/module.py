@@ -168,7 +168,7 @@ def rehearse_visit(db: Database, module: Module) -> None:
     visitor comes (on a new engine SQLAlchemy's compiling was a third of a sign-in's CPU). The access code's
     check too: its three statements were the last ones a visit compiled."""
     from workbook.store import AccessCodeAuthenticator, language_of, rehearsal_code, rehearsal_trainee, save_answer
-    from workbook.store.sessions import check_session, issue_ticket, start_session
+    from workbook.store.sessions import check_session, start_session_with_ticket
 
     from .path_view import module_marks
 
@@ -177,8 +177,7 @@ def rehearse_visit(db: Database, module: Module) -> None:
     with db.rehearsal():
         person = rehearsal_trainee(db)
         AccessCodeAuthenticator(db).authenticate(rehearsal_code(db, person), source=["rehearsal", "addr:rehearsal"])
-        token = start_session(db, person)
-        issue_ticket(db, person)
+        token, _ticket = start_session_with_ticket(db, person)
         language_of(db, person, person.person_id)
         module_marks(db, person, module)
         answers_of_exercises(db, person, person.person_id, ids)

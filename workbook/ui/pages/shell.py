@@ -23,7 +23,7 @@ from workbook.serving.web_session import page_session_token
 from workbook.store import AccessCodeAuthenticator, Database, identity_for_login, open_database
 from workbook.store.access import require_role
 from workbook.store.languages import language_of, rater_language, set_language, set_rater_language
-from workbook.store.sessions import ENDED, check_session, end_sessions, issue_ticket
+from workbook.store.sessions import ENDED, check_session, end_sessions, start_session_with_ticket
 
 from ..widgets.common import HTML, StatusLine, log, safe, style
 from ..widgets.deferred import drawn_before_sent
@@ -296,8 +296,8 @@ class Page(w.VBox):
         def fill() -> None:
             require_role(identity, *self._roles)
             if self.session_token is None and self.hub is None:  # signed in by code on this page
-                self.session_token = self.auth.start_session(identity)
-                self._hand_ticket(identity)
+                self.session_token, ticket = start_session_with_ticket(self.db, identity)  # one write
+                self._hand_ticket(ticket)
             self.identity = identity
             _LIVE.add(self)
             if self._chosen_here:  # picked before signing in: saved with the person
@@ -315,9 +315,8 @@ class Page(w.VBox):
         with using(self.language):
             fill()
 
-    def _hand_ticket(self, identity: Identity) -> None:
+    def _hand_ticket(self, ticket: str) -> None:
         """Show the browser a one-time ticket for the sign-in cookie; withdrawn once it has expired."""
-        ticket = issue_ticket(self.db, identity)
         self._ticket.value = render_fragment("shell", part="ticket", ticket=ticket)
         timer = threading.Timer(self.db.settings.signin_ticket_seconds, lambda: setattr(self._ticket, "value", ""))
         timer.daemon = True
