@@ -44,7 +44,7 @@ from .languages import (
     set_rater_language,
 )
 from .notes import GROW_STEPS, Note, delete_note, notes_for, save_note, set_shared
-from .paths import answered_exercises, cohort_path, path_of, set_cohort_path
+from .paths import answered_exercises, cohort_path, path_of, path_state, set_cohort_path
 from .people import (
     AccessCodeAuthenticator,
     PersonInfo,

@@ -281,12 +281,17 @@ def progress(db: Database, actor: Identity, person_id: int) -> dict[str, str]:
     """Each module's latest status for the person; modules never opened are absent."""
     with db.session() as s:
         _person(s, actor, person_id, "read")
-        out: dict[str, str] = {}
-        for module, status in s.execute(
-            select(ProgressEvent.module, ProgressEvent.status).where(ProgressEvent.person_id == person_id).order_by(ProgressEvent.id)
-        ).all():
-            out[module] = status
-        return out
+        return progress_in(s, person_id)
+
+
+def progress_in(s, person_id: int) -> dict[str, str]:
+    """Inside a transaction, access already checked: ``progress``."""
+    out: dict[str, str] = {}
+    for module, status in s.execute(
+        select(ProgressEvent.module, ProgressEvent.status).where(ProgressEvent.person_id == person_id).order_by(ProgressEvent.id)
+    ).all():
+        out[module] = status
+    return out
 
 
 def last_activity(db: Database, actor: Identity, person_id: int) -> datetime | None:

@@ -10,7 +10,7 @@ from workbook.content.catalogue import VERSION_ITEM, catalogue
 from workbook.errors import NotFound
 
 from .access import check_cohort, require_role
-from .answers import _person
+from .answers import _person, progress_in
 from .db import Database
 from .models import Answer, Cohort, CohortSetting
 
@@ -61,9 +61,21 @@ def answered_exercises(db: Database, actor: Identity, person_id: int) -> dict[st
     (an answer cleared since no longer counts; the version mark is not an answer)."""
     with db.session() as s:
         _person(s, actor, person_id, "read")
-        latest = (select(func.max(Answer.id)).where(Answer.person_id == person_id, Answer.rater_id.is_(None), Answer.item != VERSION_ITEM)
-                  .group_by(Answer.exercise, Answer.item, Answer.attempt))
-        rows = s.execute(select(Answer.module, Answer.exercise, Answer.value).where(Answer.id.in_(latest))).all()
+        return _answered(s, person_id)
+
+
+def path_state(db: Database, actor: Identity, person_id: int) -> tuple[str, dict[str, str], dict[str, set[str]]]:
+    """(``path_of``, ``progress``, ``answered_exercises``) of a person in one transaction and one access check: a
+    page's path box and marks need all three at sign-in (#17: three transactions before)."""
+    with db.session() as s:
+        person = _person(s, actor, person_id, "read")
+        return _path_id(s, person.cohort_id), progress_in(s, person_id), _answered(s, person_id)
+
+
+def _answered(s, person_id: int) -> dict[str, set[str]]:
+    latest = (select(func.max(Answer.id)).where(Answer.person_id == person_id, Answer.rater_id.is_(None), Answer.item != VERSION_ITEM)
+              .group_by(Answer.exercise, Answer.item, Answer.attempt))
+    rows = s.execute(select(Answer.module, Answer.exercise, Answer.value).where(Answer.id.in_(latest))).all()
     out: dict[str, set[str]] = {}
     for module, exercise, value in rows:
         if value not in (None, "", [], {}):

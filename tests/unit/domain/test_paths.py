@@ -133,6 +133,23 @@ def test_answered_exercises_per_module(db, cohort):
         answered_exercises(db, ann, cohort["ident"]["Ben"].person_id)
 
 
+def test_a_persons_path_state_is_the_three_reads_in_one(db, cohort):
+    """``path_state`` (one transaction, one access check: a page's sign-in, #17) says what ``path_of``, ``progress``
+    and ``answered_exercises`` say, for the person and for their coach, and refuses whom they refuse."""
+    from workbook.store import path_state, progress, set_progress
+
+    ann, ben, coach = (cohort["ident"][n] for n in ("Ann", "Ben", "Coach C"))
+    save_answer(db, ann, ann.person_id, "m01", "coproduction", "cp1", 4)
+    set_progress(db, ann, ann.person_id, "m02", "done")
+    set_cohort_path(db, coach, cohort["id"], "workshop")
+    for actor in (ann, coach):
+        state = path_state(db, actor, ann.person_id)
+        assert state == (path_of(db, actor, ann.person_id), progress(db, actor, ann.person_id), answered_exercises(db, actor, ann.person_id))
+        assert state == ("workshop", {"m01": "in_progress", "m02": "done"}, {"m01": {"coproduction"}})
+    with pytest.raises(AccessDenied):
+        path_state(db, ann, ben.person_id)
+
+
 def test_cli_sets_and_shows_the_cohort_path(settings_env, monkeypatch, capsys, admin):
     from workbook.store import create_cohort, open_database
 

@@ -7,7 +7,7 @@ from workbook.content.catalogue import Module, catalogue
 from workbook.domain.paths import ModulePlan, Step, get_path, module_plan, plan, step_done, time_left
 from workbook.i18n import current_language
 from workbook.render.fragments import render_fragment
-from workbook.store import Database, answered_exercises, path_of, progress
+from workbook.store import Database, path_state
 
 
 def _labels() -> dict[str, str]:
@@ -21,11 +21,9 @@ def path_summary_html(db: Database, identity: Identity) -> str:
     if cat.paths is None or identity.person_id is None:
         return ""
     L = _labels()
-    path_id = path_of(db, identity, identity.person_id)
+    path_id, status, answered = path_state(db, identity, identity.person_id)
     path = get_path(cat.paths, path_id)
     plans = plan(cat, path_id)
-    status = progress(db, identity, identity.person_id)
-    answered = answered_exercises(db, identity, identity.person_id)
     left = time_left(plans, status, answered)
     rows = [(mp, time_left([mp], status, answered)) for mp in plans]
     return str(render_fragment("path", part="summary", labels=L, path=path, left=left, rows=rows, workshop=path.modules is not None))
@@ -62,10 +60,10 @@ def module_path(db: Database, identity: Identity, module: Module) -> tuple[Modul
 def _module_state(db: Database, identity: Identity, module: Module):
     """(module plan, status, answered ids, the person's path): read once per page build."""
     cat = catalogue()
-    path = get_path(cat.paths, path_of(db, identity, identity.person_id))
+    path_id, statuses, every = path_state(db, identity, identity.person_id)
+    path = get_path(cat.paths, path_id)
     mp = module_plan(cat, path, module, cat.paths.estimates)
-    status = progress(db, identity, identity.person_id).get(module.id)
-    every = answered_exercises(db, identity, identity.person_id)
+    status = statuses.get(module.id)
     # the module's own answers, plus answers stored outside the modules (quiz forms) for group steps
     answered = every.get(module.id, set()) | {x for k, ids in every.items() if k not in cat.modules for x in ids}
     return mp, status, answered, path
