@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from hmac import compare_digest
 
+import zmq
 from jupyter_client.session import Session
 from jupyter_server._tz import utcnow
+
+KERNEL_TOPIC = b"kernel."  # ipykernel's own IOPub messages: kernel.<id>.status, .execute_input, .shutdown
+
+
+def speaks_ipykernel(kernel) -> bool:
+    """Whether ``kernel`` is started from an ipykernel spec (its IOPub topics are ipykernel's)."""
+    try:
+        argv = kernel.kernel_spec.argv or []
+    except Exception:  # noqa: BLE001 - no spec (a kernel started some other way): its topics are unknown
+        return False
+    return any("ipykernel" in str(part) for part in argv)
 
 
 def activity_recorder(manager, kernel, session: Session):
@@ -46,6 +58,9 @@ def watch_activity(manager, kernel_id: str) -> None:
     kernel = manager._kernels[kernel_id]
     kernel.reason = ""
     kernel.last_activity = utcnow()
-    kernel._activity_stream = kernel.connect_iopub()
+    kernel._activity_stream = stream = kernel.connect_iopub()
+    if speaks_ipykernel(kernel):
+        stream.socket.setsockopt(zmq.SUBSCRIBE, KERNEL_TOPIC)
+        stream.socket.setsockopt(zmq.UNSUBSCRIBE, b"")
     session = Session(config=kernel.session.config, key=kernel.session.key)
     kernel._activity_stream.on_recv(activity_recorder(manager, kernel, session))

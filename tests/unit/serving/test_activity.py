@@ -81,3 +81,76 @@ def test_a_message_not_signed_with_the_kernels_key_changes_nothing():
     assert (kernel.execution_state, kernel.last_activity) == ("idle", LONG_AGO)
     kernel.callback(published(Session(key=b"the-key"), "status", "comm_msg", {"execution_state": "busy"}))
     assert kernel.execution_state == "busy" and kernel.last_activity != LONG_AGO
+
+
+def test_an_ipykernel_kernels_watch_gets_its_status_not_its_widgets_messages(tmp_path):
+    """ZeroMQ filters by topic at the kernel: the watch of an ipykernel kernel subscribes to ``kernel.`` only, so a
+    widget's message (``comm-<id>``) or a stream's never reaches it, and the "idle" status that ends a page's widget
+    message (its parent) still stamps the activity (#17)."""
+    import sys
+    import time
+    from types import SimpleNamespace
+
+    import zmq
+    from zmq.eventloop.zmqstream import ZMQStream
+
+    context = zmq.Context()
+    url = f"ipc://{tmp_path}/iopub"
+    pub = context.socket(zmq.PUB)
+    pub.bind(url)
+    session = Session(key=b"k")
+    sockets = []
+
+    class Stream(ZMQStream):
+        def on_recv(self, callback, copy=True):
+            self.callback = callback  # called below with what the socket received
+            super().on_recv(callback, copy)
+
+    def connect_iopub():
+        sub = context.socket(zmq.SUB)
+        sub.connect(url)
+        sub.setsockopt(zmq.SUBSCRIBE, b"")  # as jupyter_client's connect_iopub does
+        sockets.append(sub)
+        return Stream(sub)
+
+    def kernel(argv):
+        return SimpleNamespace(session=session, execution_state="idle", connect_iopub=connect_iopub,
+                               kernel_spec=SimpleNamespace(argv=argv))
+
+    manager = AsyncMappingKernelManager()
+    manager._kernels["py"] = kernel([sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    manager._kernels["other"] = kernel(["xeus-cling", "-f", "{connection_file}"])  # topics unknown: everything, as Jupyter
+    for kernel_id in manager._kernels:
+        watch_activity(manager, kernel_id)
+    try:
+        def send(msg_type, topic, parent_type=None, content=None):
+            parent = session.msg_header(parent_type) if parent_type else {}
+            session.send(pub, msg_type, content or {}, parent=parent, ident=topic)
+
+        deadline = time.monotonic() + 10
+        while not all(s.poll(100) for s in sockets) and time.monotonic() < deadline:  # until both subscriptions are live
+            send("status", b"kernel.abc.status", "kernel_info_request", {"execution_state": "idle"})
+        for s in sockets:
+            while s.poll(200):
+                s.recv_multipart()
+        send("comm_msg", b"comm-x", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {}}})
+        send("stream", b"stream.stdout", "comm_msg", {"name": "stdout", "text": "hi"})
+        send("status", b"kernel.abc.status", "comm_msg", {"execution_state": "idle"})
+        received = {}
+        for kernel_id, s in zip(manager._kernels, sockets, strict=True):
+            frames = []
+            while s.poll(500):
+                frames.append(s.recv_multipart())
+            received[kernel_id] = [f[0] for f in frames]
+            k = manager._kernels[kernel_id]
+            k.last_activity = LONG_AGO
+            for f in frames:
+                k._activity_stream.callback(f)
+            assert k.last_activity != LONG_AGO, f"{kernel_id}: the idle after a widget message stamped no activity"
+        assert received["py"] == [b"kernel.abc.status"], received["py"]
+        assert received["other"] == [b"comm-x", b"stream.stdout", b"kernel.abc.status"], received["other"]
+    finally:
+        for k in manager._kernels.values():
+            k._activity_stream.close()
+        pub.close()
+        context.term()
