@@ -156,6 +156,9 @@ def test_a_sign_in_by_code_on_a_page_writes_once(db, cohort):
         assert [sorted(x) for x in committed] == [
             ["DELETE page_sessions", "DELETE signin_tickets", "INSERT page_sessions", "INSERT signin_tickets"]]
         assert page.session_token and "data-wb-ticket" in page._ticket.value
+        from workbook.ui.widgets import deferred
+
+        assert any(c.delay == db.settings.signin_ticket_seconds for c in deferred._CLOCK._due), "no withdrawal pending"
         committed.clear()
         code = cohort["people"]["Ben"]["code"]
         wrong = code[:-1] + ("A" if code[-1] != "A" else "B")

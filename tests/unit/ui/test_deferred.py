@@ -27,6 +27,46 @@ def test_a_burst_of_triggers_runs_once_after_the_last():
     assert len(calls) == 2 and calls[1] - start > 0.3
 
 
+def test_every_redraw_of_the_process_runs_on_one_thread_started_once():
+    """A timer thread per trigger cost ~80 µs of CPU to start, five a visit (#17): one clock thread runs them all,
+    each when due, in the order they fall due."""
+    order: list[str] = []
+    threads: set[threading.Thread] = set()
+
+    def draw(name):
+        def fn():
+            order.append(name)
+            threads.add(threading.current_thread())
+        return fn
+
+    late, early = Coalesced(draw("late"), delay=0.4), Coalesced(draw("early"), delay=0.1)
+    for _ in range(5):
+        late.trigger()
+        early.trigger()
+    time.sleep(0.8)
+    assert order == ["early", "late"], order
+    for _ in range(3):
+        early.trigger()
+        time.sleep(0.2)
+    assert order == ["early", "late", "early", "early", "early"] and len(threads) == 1, (order, threads)
+    assert sum(t.name == "workbook-coalesced" for t in threading.enumerate()) == 1
+
+
+def test_settle_waits_for_a_run_the_clock_has_begun():
+    started, done = threading.Event(), []
+
+    def draw():
+        started.set()
+        time.sleep(0.3)
+        done.append(1)
+
+    c = Coalesced(draw, delay=0.01)
+    c.trigger()
+    assert started.wait(5)
+    c.settle()  # the run is under way on the clock's thread: settle returns once it has drawn
+    assert done == [1] and c.runs == 1 and not c.pending
+
+
 def test_delay_zero_runs_in_the_callers_thread():
     seen = []
     c = Coalesced(lambda: seen.append(threading.current_thread()), delay=0)
@@ -132,4 +172,19 @@ def test_inside_drawn_before_sent_a_redraw_runs_once_at_the_end_in_the_askers_co
     assert c.runs == 1 and not c.pending
     c.trigger()  # after the block: the timer again
     assert c.pending and len(seen) == 2
-    c._timer.cancel()
+    c.settle()
+    assert c.runs == 2 and not c.pending
+
+
+def test_a_sign_in_ticket_is_withdrawn_once_expired(db, cohort, monkeypatch):
+    """The page's one-time cookie ticket leaves the page after ``signin_ticket_seconds``, on the clock's thread."""
+    import dataclasses
+
+    from workbook.ui.pages.module import module_page
+
+    monkeypatch.setattr(db, "settings", dataclasses.replace(db.settings, signin_ticket_seconds=1))
+    page = module_page("m01", db)
+    page.signin.code.value = cohort["people"]["Ann"]["code"]
+    assert "data-wb-ticket" in page._ticket.value
+    time.sleep(1.6)
+    assert page._ticket.value == ""

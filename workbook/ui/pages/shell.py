@@ -7,7 +7,6 @@ re-renders the page and saves the choice with the person (or the rater)."""
 from __future__ import annotations
 
 import os
-import threading
 import weakref
 from collections.abc import Callable
 from urllib.parse import quote
@@ -26,7 +25,7 @@ from workbook.store.languages import language_of, rater_language, set_language, 
 from workbook.store.sessions import ENDED, check_session, end_sessions, start_session_with_ticket
 
 from ..widgets.common import HTML, StatusLine, log, safe, style
-from ..widgets.deferred import drawn_before_sent
+from ..widgets.deferred import drawn_before_sent, run_later
 from ..widgets.opening import opened_together, prepare_states
 from ..widgets.signin import SignIn
 
@@ -318,9 +317,7 @@ class Page(w.VBox):
     def _hand_ticket(self, ticket: str) -> None:
         """Show the browser a one-time ticket for the sign-in cookie; withdrawn once it has expired."""
         self._ticket.value = render_fragment("shell", part="ticket", ticket=ticket)
-        timer = threading.Timer(self.db.settings.signin_ticket_seconds, lambda: setattr(self._ticket, "value", ""))
-        timer.daemon = True
-        timer.start()
+        run_later(self.db.settings.signin_ticket_seconds, lambda: setattr(self._ticket, "value", ""))
 
     def check_session(self) -> bool:
         """Whether the page's session is live (its expiry slid forward); if it ended, end the page.
