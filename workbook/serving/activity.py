@@ -18,13 +18,13 @@ from jupyter_server._tz import utcnow
 KERNEL_TOPIC = b"kernel."  # ipykernel's own IOPub messages: kernel.<id>.status, .execute_input, .shutdown
 
 
-def speaks_ipykernel(kernel) -> bool:
-    """Whether ``kernel`` is started from an ipykernel spec (its IOPub topics are ipykernel's)."""
-    try:
-        argv = kernel.kernel_spec.argv or []
-    except Exception:  # noqa: BLE001 - no spec (a kernel started some other way): its topics are unknown
-        return False
-    return any("ipykernel" in str(part) for part in argv)
+def forked_page_kernel(kernel) -> bool:
+    """Whether ``kernel`` was forked by the fork server (``forking.py``): an ipykernel page kernel whose topics are
+    ipykernel's and whose page connections take the kernel's IOPub welcome (``page_connection.py``). A kernel started
+    as a new process keeps Jupyter's subscription to everything: its IOPub (without ``XPUB_VERBOSE``) welcomes only
+    the first subscriber of a topic, the watch, and a page's connection is nudged; were the watch subscribed
+    elsewhere, the page's subscription would be the first and its welcome could reach the page after the nudge."""
+    return bool(getattr(getattr(kernel, "provisioner", None), "forked", False))
 
 
 def activity_recorder(manager, kernel, session: Session):
@@ -59,7 +59,7 @@ def watch_activity(manager, kernel_id: str) -> None:
     kernel.reason = ""
     kernel.last_activity = utcnow()
     kernel._activity_stream = stream = kernel.connect_iopub()
-    if speaks_ipykernel(kernel):
+    if forked_page_kernel(kernel):
         stream.socket.setsockopt(zmq.SUBSCRIBE, KERNEL_TOPIC)
         stream.socket.setsockopt(zmq.UNSUBSCRIBE, b"")
     session = Session(config=kernel.session.config, key=kernel.session.key)

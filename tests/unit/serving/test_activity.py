@@ -83,11 +83,10 @@ def test_a_message_not_signed_with_the_kernels_key_changes_nothing():
     assert kernel.execution_state == "busy" and kernel.last_activity != LONG_AGO
 
 
-def test_an_ipykernel_kernels_watch_gets_its_status_not_its_widgets_messages(tmp_path):
-    """ZeroMQ filters by topic at the kernel: the watch of an ipykernel kernel subscribes to ``kernel.`` only, so a
+def test_a_forked_page_kernels_watch_gets_its_status_not_its_widgets_messages(tmp_path):
+    """ZeroMQ filters by topic at the kernel: the watch of a forked page kernel subscribes to ``kernel.`` only, so a
     widget's message (``comm-<id>``) or a stream's never reaches it, and the "idle" status that ends a page's widget
     message (its parent) still stamps the activity (#17)."""
-    import sys
     import time
     from types import SimpleNamespace
 
@@ -113,13 +112,13 @@ def test_an_ipykernel_kernels_watch_gets_its_status_not_its_widgets_messages(tmp
         sockets.append(sub)
         return Stream(sub)
 
-    def kernel(argv):
+    def kernel(forked):
         return SimpleNamespace(session=session, execution_state="idle", connect_iopub=connect_iopub,
-                               kernel_spec=SimpleNamespace(argv=argv))
+                               provisioner=SimpleNamespace(forked=forked))
 
     manager = AsyncMappingKernelManager()
-    manager._kernels["py"] = kernel([sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
-    manager._kernels["other"] = kernel(["xeus-cling", "-f", "{connection_file}"])  # topics unknown: everything, as Jupyter
+    manager._kernels["py"] = kernel(forked=True)
+    manager._kernels["other"] = kernel(forked=False)  # started as a new process: everything, as Jupyter subscribes
     for kernel_id in manager._kernels:
         watch_activity(manager, kernel_id)
     try:
