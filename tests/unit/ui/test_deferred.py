@@ -52,6 +52,19 @@ def test_every_redraw_of_the_process_runs_on_one_thread_started_once():
     assert sum(t.name == "workbook-coalesced" for t in threading.enumerate()) == 1
 
 
+def test_a_failing_run_does_not_stop_the_clock():
+    ran = threading.Event()
+
+    def fail():
+        raise RuntimeError("a redraw that fails")
+
+    later = Coalesced(ran.set, delay=0.3)
+    Coalesced(fail, delay=0.01).trigger()
+    later.trigger()  # due after the failing one, asked before it fails: nothing else will wake the clock
+    assert ran.wait(5), "a run due after a failing one never ran"
+    assert sum(t.name == "workbook-coalesced" for t in threading.enumerate()) == 1
+
+
 def test_settle_waits_for_a_run_the_clock_has_begun():
     started, done = threading.Event(), []
 

@@ -14,6 +14,7 @@ was never caught in the act.
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
 import threading
 import time
@@ -87,6 +88,9 @@ class _Clock:
                     self._cond.wait(left)
             try:
                 coalesced._run(context)
+            except Exception:  # noqa: BLE001 - one failing run must not stop the others' clock
+                # debug level: a kernel's stderr would land on the visitor's page (pages wrap their redraws in ``safe``)
+                logging.getLogger(__name__).debug("a deferred run failed", exc_info=True)
             finally:
                 with self._cond:
                     self._now.discard(coalesced)
