@@ -15,16 +15,11 @@ import zmq
 from jupyter_client.session import Session
 from jupyter_server._tz import utcnow
 
+from .page_connection import forked
+
 KERNEL_TOPIC = b"kernel."  # ipykernel's own IOPub messages: kernel.<id>.status, .execute_input, .shutdown
-
-
-def forked_page_kernel(kernel) -> bool:
-    """Whether ``kernel`` was forked by the fork server (``forking.py``): an ipykernel page kernel whose topics are
-    ipykernel's and whose page connections take the kernel's IOPub welcome (``page_connection.py``). A kernel started
-    as a new process keeps Jupyter's subscription to everything: its IOPub (without ``XPUB_VERBOSE``) welcomes only
-    the first subscriber of a topic, the watch, and a page's connection is nudged; were the watch subscribed
-    elsewhere, the page's subscription would be the first and its welcome could reach the page after the nudge."""
-    return bool(getattr(getattr(kernel, "provisioner", None), "forked", False))
+# Narrowed for forked page kernels only: a kernel started as a new process (IOPub without ``XPUB_VERBOSE``) welcomes
+# only a topic's first subscriber, which must stay this watch, else a page's welcome could reach it after the nudge.
 
 
 def activity_recorder(manager, kernel, session: Session):
@@ -59,7 +54,7 @@ def watch_activity(manager, kernel_id: str) -> None:
     kernel.reason = ""
     kernel.last_activity = utcnow()
     kernel._activity_stream = stream = kernel.connect_iopub()
-    if forked_page_kernel(kernel):
+    if forked(kernel):
         stream.socket.setsockopt(zmq.SUBSCRIBE, KERNEL_TOPIC)
         stream.socket.setsockopt(zmq.UNSUBSCRIBE, b"")
     session = Session(config=kernel.session.config, key=kernel.session.key)
